@@ -1,0 +1,51 @@
+// Interfaces between the simulator's clock, its ECMA-419 IO classes and the chip models on the far side of each bus.
+
+/** The virtual clock (microseconds). Fixed timer slots created at boot; schedule/cancel never allocate. */
+export interface Clock {
+  now(): number;
+  /** Allocates a timer slot bound to `callback` (boot time only). Returns its handle. */
+  createTimer(callback: () => void): number;
+  /** Arms slot `handle` to fire `delayUs` from now (re-arming replaces the previous deadline). */
+  schedule(handle: number, delayUs: number): void;
+  cancel(handle: number): void;
+}
+
+/** A chip on a simulated I2C bus. Returning false NAKs the transfer (ECMA-419 I2C then throws). */
+export interface I2cTarget {
+  readonly address: number;
+  /** Controller writes `length` bytes of `data` to the target. `stop` is false for a repeated start. */
+  i2cWrite(data: Uint8Array, length: number, stop: boolean): boolean;
+  /** Controller reads `length` bytes from the target into `into`. */
+  i2cRead(into: Uint8Array, length: number, stop: boolean): boolean;
+}
+
+/** A chip on a simulated SPI bus, selected by its chip-select pin. */
+export interface SpiTarget {
+  /** CS asserted (low). */
+  spiSelect(): void;
+  /** Full-duplex transfer while selected. `tx` or `rx` may be null (write-only / read-only). */
+  spiTransfer(tx: Uint8Array | null, rx: Uint8Array | null, length: number): void;
+  /** CS released (high): commands such as page program or deep power-down take effect here. */
+  spiDeselect(): void;
+}
+
+/** The far end of a simulated UART (a terminal, a telemetry sink). */
+export interface UartPeer {
+  /** A byte the device transmitted arrived at the peer. */
+  uartReceive(byte: number): void;
+}
+
+/** Anything that draws current: the energy meter integrates `currentUa()` over virtual time. */
+export interface PowerModel {
+  readonly name: string;
+  /** Present draw in microamps, from the datasheet for the model's present state. */
+  currentUa(): number;
+}
+
+/**
+ * Where models report a driver breaking a datasheet timing rule (a command during tRES1,
+ * a read before the measurement ended). Tests assert the list stays empty.
+ */
+export interface ViolationSink {
+  violation(chip: string, rule: string): void;
+}

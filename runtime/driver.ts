@@ -1,0 +1,63 @@
+// The driver contract: five hooks that act and answer a status; the runtime owns the state machine.
+
+/**
+ * A device's power-management hooks. Each receives a completion token; a hook that answers PENDING
+ * (only prepare, suspend and resume may) must later call `pm.complete(token, status)` exactly once.
+ * Tokens carry a generation, so a completion that arrives after a timeout is ignored safely.
+ *
+ * Contract (Zephyr subsys/pm, Linux dpm): a hook that answers an error leaves its device as it was;
+ * the runtime rolls back only devices that advanced. NoIrq hooks run with IRQs masked on one CPU and
+ * must be synchronous. Nothing here may allocate after boot.
+ */
+export interface PmHooks {
+  /** S1: reserve what suspend needs (the runtime reserves the declared state area and blocks first). */
+  prepare(token: number): number;
+  /** S2: gate the request queue, finish in-flight I/O; may save state. */
+  suspend(token: number): number;
+  /** S3, IRQs masked: lowest power state; may save state. Synchronous. */
+  powerOffNoIrq(token: number): number;
+  /** R1, IRQs masked: power up, restore configuration, clear stale interrupt status. Synchronous. */
+  powerOnNoIrq(token: number): number;
+  /** R2: reopen the queue, serve parked requests in order. */
+  resume(token: number): number;
+}
+
+/** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
+export interface DeviceSpec {
+  name: string;
+  hooks: PmHooks;
+  /** The bus or device this one hangs off: it suspends after and resumes before this device. */
+  parent?: string;
+  /** Other devices this one does I/O through; same ordering as a parent. */
+  needs?: readonly string[];
+  /** ROLE_STORAGE | ROLE_WAKE. */
+  roles?: number;
+  /** Wake-capable IRQ line (with ROLE_WAKE). */
+  wakeLine?: number;
+  /** Time budget in microseconds for each PENDING stage of this device; defaults from the board. */
+  budgetUs?: number;
+  /** Per-stage overrides of `budgetUs` (a display's sleep-out needs 120 ms, a flash erase 400 ms). */
+  stageBudgetUs?: { prepare?: number; suspend?: number; resume?: number };
+  /** Bytes of state-save area reserved in S1 from the state arena. */
+  stateBytes?: number;
+  /** Request blocks reserved in S1 from the block pool (per-request buffers while suspending). */
+  requestBlocks?: number;
+}
+
+/** Board-level sizes: every table in the runtime is created once from these. */
+export interface PmConfig {
+  /** The board file, named in every boot-time error (e.g. "boards/esp32-devkitc"). */
+  board: string;
+  maxDevices: number;
+  stateArenaBytes: number;
+  blockCount: number;
+  blockSize: number;
+  irqLines: number;
+  traceRecords: number;
+  /** Default per-device budget for PENDING stages, microseconds. */
+  defaultBudgetUs: number;
+  /** Hold time for TEST_DEVICES and TEST_PLATFORM, microseconds. */
+  testHoldUs: number;
+  /** How many recent failures stats keep. */
+  failureHistory: number;
+}

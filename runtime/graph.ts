@@ -1,0 +1,204 @@
+// Device registry: names, hooks, roles, sizes; sealed at boot into fixed dependency tables (CSR) and checked.
+import type { DeviceSpec, PmHooks } from "./driver";
+import { ROLE_STORAGE, ROLE_WAKE, STAGE_COUNT, S_PREPARE, S_SUSPEND, S_RESUME } from "./status";
+
+/**
+ * Edges point from a device to its prerequisites: its parent, what it `needs`, and (implicitly) the
+ * storage device for every device that saves state, unless storage itself depends on it (the bus
+ * under the flash). Suspend stages run a device after all its dependents; resume after all its
+ * prerequisites. Everything is computed once in `seal`; the stage engine only reads typed arrays.
+ */
+export class DeviceGraph {
+  readonly board: string;
+  readonly maxDevices: number;
+  count = 0;
+  readonly names: string[] = [];
+  readonly hooks: PmHooks[] = [];
+  readonly roles: Uint8Array;
+  readonly wakeLine: Int16Array;
+  /** Budget per device per stage: index device * STAGE_COUNT + stage, microseconds. */
+  readonly budgetUs: Float64Array;
+  readonly stateBytes: Int32Array;
+  readonly requestBlocks: Int16Array;
+  readonly parent: Int16Array;
+  /** Prerequisites of d: pre[preStart[d] .. preStart[d + 1]). */
+  preStart: Int32Array = new Int32Array(1);
+  pre: Int16Array = new Int16Array(0);
+  /** Dependents of d: dep[depStart[d] .. depStart[d + 1]). */
+  depStart: Int32Array = new Int32Array(1);
+  dep: Int16Array = new Int16Array(0);
+  /** Topological order, prerequisites first. */
+  order: Int16Array = new Int16Array(0);
+  storage = -1;
+  sealed = false;
+  private readonly specs: DeviceSpec[] = [];
+
+  constructor(board: string, maxDevices: number) {
+    this.board = board;
+    this.maxDevices = maxDevices;
+    this.roles = new Uint8Array(maxDevices);
+    this.wakeLine = new Int16Array(maxDevices).fill(-1);
+    this.budgetUs = new Float64Array(maxDevices * STAGE_COUNT);
+    this.stateBytes = new Int32Array(maxDevices);
+    this.requestBlocks = new Int16Array(maxDevices);
+    this.parent = new Int16Array(maxDevices).fill(-1);
+  }
+
+  register(spec: DeviceSpec, defaultBudgetUs: number): number {
+    if (this.sealed) throw new Error(this.board + ": device \"" + spec.name + "\" registered after seal: register every device before boot ends");
+    if (this.count === this.maxDevices) {
+      throw new Error("device pool full at \"" + spec.name + "\": raise maxDevices (" + this.maxDevices + ") in " + this.board);
+    }
+    if (this.indexOf(spec.name) >= 0) throw new Error(this.board + ": device name \"" + spec.name + "\" used twice: names must be unique");
+    const id = this.count++;
+    this.specs.push(spec);
+    this.names.push(spec.name);
+    this.hooks.push(spec.hooks);
+    this.roles[id] = spec.roles ?? 0;
+    this.wakeLine[id] = spec.wakeLine ?? -1;
+    const base = spec.budgetUs ?? defaultBudgetUs;
+    const per = spec.stageBudgetUs ?? {};
+    for (let s = 0; s < STAGE_COUNT; s++) this.budgetUs[id * STAGE_COUNT + s] = base;
+    this.budgetUs[id * STAGE_COUNT + S_PREPARE] = per.prepare ?? base;
+    this.budgetUs[id * STAGE_COUNT + S_SUSPEND] = per.suspend ?? base;
+    this.budgetUs[id * STAGE_COUNT + S_RESUME] = per.resume ?? base;
+    this.stateBytes[id] = spec.stateBytes ?? 0;
+    this.requestBlocks[id] = spec.requestBlocks ?? 0;
+    if ((this.roles[id] & ROLE_WAKE) !== 0 && this.wakeLine[id] < 0) {
+      throw new Error(this.board + ": device \"" + spec.name + "\" is wake-capable but has no wakeLine: set wakeLine in its board entry");
+    }
+    return id;
+  }
+
+  indexOf(name: string): number {
+    for (let i = 0; i < this.count; i++) if (this.names[i] === name) return i;
+    return -1;
+  }
+
+  /** Resolves names, adds storage edges, builds CSR tables, rejects cycles. Throws naming the fix. */
+  seal(): void {
+    const n = this.count;
+    const edges: number[][] = [];
+    for (let d = 0; d < n; d++) edges.push([]);
+    for (let d = 0; d < n; d++) {
+      const spec = this.specs[d];
+      if (spec.parent !== undefined) {
+        const p = this.resolve(spec.parent, spec.name, "parent");
+        this.parent[d] = p;
+        edges[d].push(p);
+      }
+      const needs = spec.needs ?? [];
+      for (let i = 0; i < needs.length; i++) {
+        const p = this.resolve(needs[i], spec.name, "needs");
+        if (edges[d].indexOf(p) < 0) edges[d].push(p);
+      }
+      if ((this.roles[d] & ROLE_STORAGE) !== 0) {
+        if (this.storage >= 0) {
+          throw new Error(this.board + ": two storage devices (\"" + this.names[this.storage] + "\", \"" + spec.name + "\"): one device holds the state image");
+        }
+        this.storage = d;
+      }
+    }
+    this.checkCycles(edges);
+    if (this.storage >= 0) this.addStorageEdges(edges);
+    this.checkCycles(edges);
+    this.buildTables(edges);
+    this.sealed = true;
+  }
+
+  private resolve(name: string, user: string, setting: string): number {
+    const p = this.indexOf(name);
+    if (p < 0) {
+      throw new Error(this.board + ": device \"" + user + "\" names " + setting + " \"" + name +
+        "\", which is not registered: add \"" + name + "\" to the board's devices or fix the name");
+    }
+    if (p === this.indexOf(user)) throw new Error(this.board + ": device \"" + user + "\" names itself as " + setting);
+    return p;
+  }
+
+  private addStorageEdges(edges: number[][]): void {
+    const s = this.storage;
+    // The storage's own prerequisites (its bus, what it needs) must stay up until it is done.
+    const under = new Uint8Array(this.count);
+    const stack = [s];
+    while (stack.length > 0) {
+      const d = stack.pop() as number;
+      for (let i = 0; i < edges[d].length; i++) {
+        const p = edges[d][i];
+        if (under[p] === 0) { under[p] = 1; stack.push(p); }
+      }
+    }
+    for (let d = 0; d < this.count; d++) {
+      if (d === s || under[d] === 1 || this.stateBytes[d] === 0) continue;
+      if (edges[d].indexOf(s) < 0) edges[d].push(s);
+    }
+  }
+
+  private checkCycles(edges: number[][]): void {
+    const n = this.count;
+    const remaining = new Int32Array(n);
+    const users: number[][] = [];
+    for (let d = 0; d < n; d++) users.push([]);
+    for (let d = 0; d < n; d++) {
+      remaining[d] = edges[d].length;
+      for (let i = 0; i < edges[d].length; i++) users[edges[d][i]].push(d);
+    }
+    const order: number[] = [];
+    for (let d = 0; d < n; d++) if (remaining[d] === 0) order.push(d);
+    for (let k = 0; k < order.length; k++) {
+      const p = order[k];
+      for (let i = 0; i < users[p].length; i++) if (--remaining[users[p][i]] === 0) order.push(users[p][i]);
+    }
+    if (order.length === n) {
+      this.order = Int16Array.from(order);
+      return;
+    }
+    // Walk prerequisites among the leftovers until a device repeats: that loop is the cycle.
+    let d = 0;
+    while (remaining[d] === 0) d++;
+    const path: number[] = [];
+    const seen = new Int32Array(n).fill(-1);
+    while (seen[d] < 0) {
+      seen[d] = path.length;
+      path.push(d);
+      let next = -1;
+      for (let i = 0; i < edges[d].length; i++) if (remaining[edges[d][i]] > 0) { next = edges[d][i]; break; }
+      d = next;
+    }
+    const cycle: string[] = [];
+    for (let i = seen[d]; i < path.length; i++) cycle.push(this.names[path[i]]);
+    cycle.push(this.names[d]);
+    throw new Error(this.board + ": dependency cycle " + cycle.join(" -> ") +
+      " (parent/needs, plus storage ordering): remove one of these edges from the board definition");
+  }
+
+  private buildTables(edges: number[][]): void {
+    const n = this.count;
+    let total = 0;
+    for (let d = 0; d < n; d++) total += edges[d].length;
+    this.preStart = new Int32Array(n + 1);
+    this.pre = new Int16Array(total);
+    this.depStart = new Int32Array(n + 1);
+    this.dep = new Int16Array(total);
+    const depCount = new Int32Array(n);
+    let k = 0;
+    for (let d = 0; d < n; d++) {
+      this.preStart[d] = k;
+      for (let i = 0; i < edges[d].length; i++) {
+        this.pre[k++] = edges[d][i];
+        depCount[edges[d][i]]++;
+      }
+    }
+    this.preStart[n] = k;
+    let acc = 0;
+    for (let d = 0; d < n; d++) { this.depStart[d] = acc; acc += depCount[d]; }
+    this.depStart[n] = acc;
+    const fill = new Int32Array(n);
+    for (let d = 0; d < n; d++) {
+      for (let i = 0; i < edges[d].length; i++) {
+        const p = edges[d][i];
+        this.dep[this.depStart[p] + fill[p]++] = d;
+      }
+    }
+  }
+}

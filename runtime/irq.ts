@@ -1,0 +1,144 @@
+// IRQ controller: lines with handlers registered once, nested masking, latch-while-masked, wake-capable lines.
+import type { Platform } from "./platform";
+
+/** Handler for one line, registered once at boot. Receives the line number. */
+export type IrqHandler = (line: number) => void;
+
+/**
+ * Every interrupt the runtime's world sees (GPIO edges, UART RX, timers a driver cares about) enters
+ * through `raise`. While masked (S3, platform sleep, R1) a line is latched, never dropped, and
+ * delivered exactly once at the outermost unmask, in line order. A wake-capable line raised while a
+ * suspend is armed is also recorded as the wake cause, so the PM can abort (before sleep) or resume.
+ */
+export class IrqController {
+  readonly lines: number;
+  private readonly handlers: (IrqHandler | null)[];
+  private readonly wakeCapable: Uint8Array;
+  private readonly latched: Uint8Array;
+  /** Raises per line (delivered or latched), for stats and storm tests. */
+  readonly raisedCount: Uint32Array;
+  readonly deliveredCount: Uint32Array;
+  readonly latchedCount: Uint32Array;
+  private depth = 0;
+  private latchedAny = 0;
+  private platform: Platform | null = null;
+  private wakeArmed = false;
+  /** First wake-capable line raised since `armWake`, or -1. */
+  wakeLine = -1;
+  private wakeListener: ((line: number) => void) | null = null;
+  /** Observer for tracing (latch, deliver), registered once. event: 0 latch, 1 deliver. */
+  private observer: ((line: number, event: number) => void) | null = null;
+
+  constructor(lines: number) {
+    this.lines = lines;
+    this.handlers = new Array(lines);
+    for (let i = 0; i < lines; i++) this.handlers[i] = null;
+    this.wakeCapable = new Uint8Array(lines);
+    this.latched = new Uint8Array(lines);
+    this.raisedCount = new Uint32Array(lines);
+    this.deliveredCount = new Uint32Array(lines);
+    this.latchedCount = new Uint32Array(lines);
+  }
+
+  /** Binds the platform whose real interrupts are masked with ours (boot time). */
+  setPlatform(platform: Platform): void {
+    this.platform = platform;
+  }
+
+  setWakeListener(listener: (line: number) => void): void {
+    this.wakeListener = listener;
+  }
+
+  setObserver(observer: (line: number, event: number) => void): void {
+    this.observer = observer;
+  }
+
+  /** Registers the handler of `line` once (Tock: callbacks are registered once). */
+  register(line: number, handler: IrqHandler, wakeCapable: boolean): void {
+    if (line < 0 || line >= this.lines) {
+      throw new Error("irq line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");
+    }
+    if (this.handlers[line] !== null) {
+      throw new Error("irq line " + line + " already has a handler: each line is registered once at boot");
+    }
+    this.handlers[line] = handler;
+    this.wakeCapable[line] = wakeCapable ? 1 : 0;
+  }
+
+  isWakeCapable(line: number): boolean {
+    return this.wakeCapable[line] === 1;
+  }
+
+  get masked(): boolean {
+    return this.depth > 0;
+  }
+
+  get maskDepth(): number {
+    return this.depth;
+  }
+
+  mask(): void {
+    if (this.depth++ === 0 && this.platform !== null) this.platform.maskInterrupts();
+  }
+
+  /** Leaves one nesting level; the outermost unmask delivers every latched line once, in line order. */
+  unmask(): void {
+    if (this.depth === 0) return;
+    if (--this.depth !== 0) return;
+    if (this.platform !== null) this.platform.unmaskInterrupts();
+    if (this.latchedAny === 0) return;
+    this.latchedAny = 0;
+    for (let line = 0; line < this.lines; line++) {
+      if (this.latched[line] === 0) continue;
+      this.latched[line] = 0;
+      this.deliver(line);
+      // A handler may mask again (e.g. start a suspend): stop; the rest stay latched for that unmask.
+      if (this.depth > 0) {
+        for (let rest = line + 1; rest < this.lines; rest++) {
+          if (this.latched[rest] !== 0) this.latchedAny = 1;
+        }
+        return;
+      }
+    }
+  }
+
+  /** Starts recording wake-capable raises as the wake cause (S1 start). */
+  armWake(): void {
+    this.wakeArmed = true;
+    this.wakeLine = -1;
+  }
+
+  disarmWake(): void {
+    this.wakeArmed = false;
+  }
+
+  /** An interrupt arrives. Masked: latched (repeat raises coalesce, as a level-triggered pending bit). */
+  raise(line: number): void {
+    this.raisedCount[line]++;
+    if (this.wakeCapable[line] === 1 && this.wakeArmed && this.wakeLine < 0) {
+      this.wakeLine = line;
+      if (this.wakeListener !== null) this.wakeListener(line);
+    }
+    if (this.depth > 0) {
+      if (this.latched[line] === 0) {
+        this.latched[line] = 1;
+        this.latchedCount[line]++;
+        this.latchedAny = 1;
+        if (this.observer !== null) this.observer(line, 0);
+      }
+      return;
+    }
+    this.deliver(line);
+  }
+
+  isLatched(line: number): boolean {
+    return this.latched[line] === 1;
+  }
+
+  private deliver(line: number): void {
+    this.deliveredCount[line]++;
+    if (this.observer !== null) this.observer(line, 1);
+    const handler = this.handlers[line];
+    if (handler !== null) handler(line);
+  }
+}

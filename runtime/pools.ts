@@ -1,0 +1,145 @@
+// Static pools reserved in S1: the state-save arena (fixed per-device areas) and the per-request block pool.
+
+/**
+ * One ArrayBuffer holds every device's state-save area. Offsets are fixed when the registry is sealed
+ * (so a hibernate image has a stable layout); S1 reserves an area (zeroed), R2 or rollback releases it.
+ * `reservedBytes` is what a trace counter track shows.
+ */
+export class StateArena {
+  readonly bytes: Uint8Array;
+  readonly offset: Int32Array;
+  readonly size: Int32Array;
+  private readonly reserved: Uint8Array;
+  reservedBytes = 0;
+  used = 0;
+
+  constructor(capacity: number, maxDevices: number) {
+    this.bytes = new Uint8Array(capacity);
+    this.offset = new Int32Array(maxDevices);
+    this.size = new Int32Array(maxDevices);
+    this.reserved = new Uint8Array(maxDevices);
+  }
+
+  /** Boot: lays out `bytes` for `device`. Returns false if the arena is too small. */
+  layout(device: number, bytes: number): boolean {
+    if (this.used + bytes > this.bytes.length) return false;
+    this.offset[device] = this.used;
+    this.size[device] = bytes;
+    this.used += bytes;
+    return true;
+  }
+
+  reserve(device: number): void {
+    if (this.reserved[device] !== 0) return;
+    this.reserved[device] = 1;
+    this.bytes.fill(0, this.offset[device], this.offset[device] + this.size[device]);
+    this.reservedBytes += this.size[device];
+  }
+
+  /** Marks an area reserved without clearing it: boot from a hibernate image already filled it. */
+  adopt(device: number): void {
+    if (this.reserved[device] !== 0) return;
+    this.reserved[device] = 1;
+    this.reservedBytes += this.size[device];
+  }
+
+  release(device: number): void {
+    if (this.reserved[device] === 0) return;
+    this.reserved[device] = 0;
+    this.reservedBytes -= this.size[device];
+  }
+
+  isReserved(device: number): boolean {
+    return this.reserved[device] === 1;
+  }
+}
+
+/**
+ * Fixed blocks for drivers that need a buffer per request (the USB case in the protocol). Each block
+ * is a view made once at boot. S1 reserves a device's quota so its S2 drain cannot starve; when no
+ * block is free a request simply waits at the head of its queue (serialised), it is never refused.
+ */
+export class BlockPool {
+  readonly blockSize: number;
+  readonly count: number;
+  readonly views: Uint8Array[];
+  private readonly freeStack: Int16Array;
+  private freeTop: number;
+  /** Blocks S1 guarantees a device (its request-pool size) until R2 or rollback. */
+  private readonly quota: Int16Array;
+  /** Blocks each device holds now. */
+  private readonly held: Int16Array;
+  /** Guaranteed blocks not currently held: free blocks others may not take. */
+  private outstanding = 0;
+  /** Owner device of each block in use, -1 when free. */
+  readonly owner: Int16Array;
+  inUse = 0;
+  /** Acquire attempts that found nothing (the request waited). */
+  exhausted = 0;
+
+  constructor(count: number, blockSize: number, maxDevices: number) {
+    this.blockSize = blockSize;
+    this.count = count;
+    const backing = new ArrayBuffer(count * blockSize);
+    this.views = new Array(count);
+    this.freeStack = new Int16Array(count);
+    this.owner = new Int16Array(count);
+    for (let i = 0; i < count; i++) {
+      this.views[i] = new Uint8Array(backing, i * blockSize, blockSize);
+      this.freeStack[i] = count - 1 - i;
+      this.owner[i] = -1;
+    }
+    this.freeTop = count;
+    this.quota = new Int16Array(maxDevices);
+    this.held = new Int16Array(maxDevices);
+  }
+
+  get free(): number {
+    return this.freeTop;
+  }
+
+  /** Free blocks nobody has a guarantee on. */
+  get unreserved(): number {
+    return this.freeTop - this.outstanding;
+  }
+
+  /** S1: guarantees `n` blocks to `device`. False if they are not there (prepare then fails with FULL). */
+  reserve(device: number, n: number): boolean {
+    if (n <= 0 || this.quota[device] > 0) return true;
+    if (this.freeTop - this.outstanding < n) return false;
+    this.quota[device] = n;
+    const unheld = n - this.held[device];
+    if (unheld > 0) this.outstanding += unheld;
+    return true;
+  }
+
+  unreserve(device: number): void {
+    const unheld = this.quota[device] - this.held[device];
+    if (unheld > 0) this.outstanding -= unheld;
+    this.quota[device] = 0;
+  }
+
+  /** A block for `device`, from its guarantee first; -1 when none is free (the request waits its turn). */
+  acquire(device: number): number {
+    if (this.held[device] < this.quota[device]) {
+      this.outstanding--;
+    } else if (this.freeTop - this.outstanding <= 0) {
+      this.exhausted++;
+      return -1;
+    }
+    const block = this.freeStack[--this.freeTop];
+    this.owner[block] = device;
+    this.held[device]++;
+    this.inUse++;
+    return block;
+  }
+
+  release(block: number): void {
+    const device = this.owner[block];
+    if (device < 0) return;
+    this.owner[block] = -1;
+    this.freeStack[this.freeTop++] = block;
+    this.inUse--;
+    if (--this.held[device] < this.quota[device]) this.outstanding++;
+  }
+}

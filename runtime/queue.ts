@@ -1,0 +1,146 @@
+// Request queue: fixed ring, open/gated, parks while gated, refuses only at submit when full, replays FIFO.
+import { OK, PENDING, FULL, BUSY } from "./status";
+
+/** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it). */
+export type ServeFn = (token: number) => number;
+/** Called exactly once per accepted request with its final status. */
+export type CompleteFn = (token: number, status: number) => void;
+
+export const Q_OPEN = 0;
+export const Q_GATED = 1;
+
+/**
+ * The "no request lost" rule lives here: `submit` either accepts (then `complete` runs exactly once
+ * for that token) or answers FULL and keeps nothing. While gated (S2..R2) requests are parked in the
+ * same ring and replayed in order when reopened. One request is in flight at a time: the peripherals
+ * behind it (one I2C chip, one UART) serialise anyway, and it keeps the ring the only state.
+ * Invariant: submitted === refused + completed + length.
+ */
+export class RequestQueue {
+  readonly capacity: number;
+  private readonly ring: Int32Array;
+  /** 1 where the slot's request was parked (accepted while gated). */
+  private readonly parkedSlot: Uint8Array;
+  private head = 0;
+  length = 0;
+  state = Q_OPEN;
+  private inFlight = false;
+  private serving = false;
+  private readonly serve: ServeFn;
+  private readonly complete: CompleteFn;
+  private drainListener: (() => void) | null = null;
+  submitted = 0;
+  completed = 0;
+  refused = 0;
+  parked = 0;
+  replayed = 0;
+  /** Requests that waited at the head for a buffer (pool exhausted). */
+  waited = 0;
+  /** Requests accepted while gated and not yet replayed. */
+  parkedNow = 0;
+
+  constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
+    this.capacity = capacity;
+    this.ring = new Int32Array(capacity);
+    this.parkedSlot = new Uint8Array(capacity);
+    this.serve = serve;
+    this.complete = complete;
+  }
+
+  /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */
+  setDrainListener(listener: () => void): void {
+    this.drainListener = listener;
+  }
+
+  get idle(): boolean {
+    return !this.inFlight;
+  }
+
+  get gated(): boolean {
+    return this.state === Q_GATED;
+  }
+
+  submit(token: number): number {
+    this.submitted++;
+    if (this.length === this.capacity) {
+      this.refused++;
+      return FULL;
+    }
+    const slot = (this.head + this.length) % this.capacity;
+    this.ring[slot] = token;
+    this.parkedSlot[slot] = this.state === Q_GATED ? 1 : 0;
+    this.length++;
+    if (this.state === Q_GATED) {
+      this.parked++;
+      this.parkedNow++;
+      return OK;
+    }
+    this.pump();
+    return OK;
+  }
+
+  /** Stops dispatch; in-flight work continues. */
+  gate(): void {
+    this.state = Q_GATED;
+  }
+
+  /** Reopens and replays parked requests in FIFO order. */
+  open(): void {
+    this.state = Q_OPEN;
+    this.pump();
+  }
+
+  /** Completes the in-flight request. */
+  done(status: number): void {
+    if (!this.inFlight) return;
+    this.inFlight = false;
+    this.finishHead(status);
+    if (this.state === Q_GATED) {
+      if (this.drainListener !== null) this.drainListener();
+      return;
+    }
+    this.pump();
+  }
+
+  /** A buffer became free: try the head again. */
+  retry(): void {
+    if (this.state === Q_OPEN) this.pump();
+  }
+
+  /** Token of the request in flight or waiting at the head, -1 if empty. */
+  peek(): number {
+    return this.length > 0 ? this.ring[this.head] : -1;
+  }
+
+  private finishHead(status: number): void {
+    const token = this.ring[this.head];
+    this.head = (this.head + 1) % this.capacity;
+    this.length--;
+    this.completed++;
+    this.complete(token, status);
+  }
+
+  private pump(): void {
+    // Re-entrancy guard: a synchronous completion inside serve() must not recurse into pump.
+    if (this.serving) return;
+    this.serving = true;
+    while (this.length > 0 && !this.inFlight && this.state === Q_OPEN) {
+      const status = this.serve(this.ring[this.head]);
+      if (status === FULL || status === BUSY) {
+        this.waited++;
+        break;
+      }
+      if (this.parkedSlot[this.head] !== 0) {
+        this.parkedSlot[this.head] = 0;
+        this.parkedNow--;
+        this.replayed++;
+      }
+      if (status === PENDING) {
+        this.inFlight = true;
+      } else {
+        this.finishHead(status);
+      }
+    }
+    this.serving = false;
+  }
+}

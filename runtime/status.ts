@@ -1,0 +1,68 @@
+// Numeric status codes, stage ids, device states and targets: hooks answer numbers so nothing allocates.
+
+// Status codes answered by hooks, queues and the runtime.
+export const OK = 0;
+export const PENDING = 1;
+export const BUSY = 2;
+export const FULL = 3;
+export const IO = 4;
+export const TIMEOUT = 5;
+export const WAKEUP = 6;
+export const NOT_SUPPORTED = 7;
+export const ALREADY = 8;
+/** A hook threw: caught at the runtime boundary, never escapes into the event loop. */
+export const THREW = 9;
+/** A hook broke the protocol (PENDING from a NoIrq stage, a completion during its own hook call). */
+export const PROTOCOL = 10;
+export const INVALID = 11;
+export const STATUS_COUNT = 12;
+
+export const STATUS_NAMES: readonly string[] = [
+  "OK", "PENDING", "BUSY", "FULL", "IO", "TIMEOUT", "WAKEUP", "NOT_SUPPORTED", "ALREADY", "THREW", "PROTOCOL", "INVALID",
+];
+
+// Stages in execution order. PLATFORM is the board's sleep, not a device hook.
+export const S_PREPARE = 0;
+export const S_SUSPEND = 1;
+export const S_POWER_OFF = 2;
+export const S_PLATFORM = 3;
+export const S_POWER_ON = 4;
+export const S_RESUME = 5;
+/** Mirror of prepare during rollback and after R2: the runtime releases S1's reservations. */
+export const S_RELEASE = 6;
+export const STAGE_COUNT = 7;
+
+export const STAGE_NAMES: readonly string[] = [
+  "prepare", "suspend", "powerOffNoIrq", "platform", "powerOnNoIrq", "resume", "release",
+];
+
+// Device states.
+export const D_ACTIVE = 0;
+export const D_PREPARED = 1;
+export const D_SUSPENDED = 2;
+export const D_OFF = 3;
+export const D_FAILED = 4;
+export const STATE_NAMES: readonly string[] = ["active", "prepared", "suspended", "off", "failed"];
+
+// Suspend targets.
+export const T_STANDBY = 1;
+export const T_HIBERNATE = 2;
+export const TARGET_NAMES: readonly string[] = ["none", "standby", "hibernate"];
+
+// Test levels (Linux pm_test): DEVICES holds after S3 for a delay without platform sleep;
+// PLATFORM calls the platform with a hold instead of a real sleep.
+export const TEST_NONE = 0;
+export const TEST_DEVICES = 1;
+export const TEST_PLATFORM = 2;
+
+// Role flags.
+/** Holds the state image: suspends after every device that saves state, resumes before them. */
+export const ROLE_STORAGE = 1;
+/** Its IRQ line can wake the system and abort a suspend in progress. */
+export const ROLE_WAKE = 2;
+
+// Wake causes beyond IRQ line numbers.
+export const WAKE_NONE = -1;
+export const WAKE_TIMER = -2;
+export const WAKE_TEST_HOLD = -3;
+export const WAKE_RESET = -4;

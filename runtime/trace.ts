@@ -1,0 +1,86 @@
+// Trace ring: fixed-size records (time, device, stage, event, status) of the last N events, read without allocating.
+
+// Events. Device -1 means the system (stage boundaries, masking, platform).
+export const E_SUSPEND_BEGIN = 0;
+export const E_STAGE_BEGIN = 1;
+export const E_HOOK_CALL = 2;
+export const E_HOOK_DONE = 3;
+export const E_HOOK_PENDING = 4;
+export const E_HOOK_FAIL = 5;
+export const E_TIMEOUT = 6;
+export const E_LATE = 7;
+export const E_ROLLBACK = 8;
+export const E_MASK = 9;
+export const E_UNMASK = 10;
+export const E_IRQ_LATCH = 11;
+export const E_IRQ_DELIVER = 12;
+export const E_WAKE = 13;
+export const E_SLEEP_ENTER = 14;
+export const E_SLEEP_EXIT = 15;
+export const E_SUSPEND_END = 16;
+export const E_STAGE_END = 17;
+export const E_RESUME_FAIL = 18;
+export const E_BUSY = 19;
+export const E_RELEASE = 20;
+export const EVENT_COUNT = 21;
+
+export const EVENT_NAMES: readonly string[] = [
+  "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
+  "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",
+  "stage-end", "resume-fail", "busy", "release",
+];
+
+/**
+ * Parallel typed arrays rather than record objects: writing a record is five stores. A listener
+ * registered once (console progress, simulator streams) sees each record's slot as it is written.
+ */
+export class TraceRing {
+  readonly capacity: number;
+  readonly time: Float64Array;
+  readonly device: Int16Array;
+  readonly stage: Int8Array;
+  readonly event: Uint8Array;
+  readonly status: Int16Array;
+  /** Records ever written; the newest is at slot (total - 1) % capacity. */
+  total = 0;
+  private listener: ((slot: number) => void) | null = null;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.time = new Float64Array(capacity);
+    this.device = new Int16Array(capacity);
+    this.stage = new Int8Array(capacity);
+    this.event = new Uint8Array(capacity);
+    this.status = new Int16Array(capacity);
+  }
+
+  setListener(listener: (slot: number) => void): void {
+    this.listener = listener;
+  }
+
+  record(time: number, device: number, stage: number, event: number, status: number): void {
+    const slot = this.total % this.capacity;
+    this.time[slot] = time;
+    this.device[slot] = device;
+    this.stage[slot] = stage;
+    this.event[slot] = event;
+    this.status[slot] = status;
+    this.total++;
+    if (this.listener !== null) this.listener(slot);
+  }
+
+  /** Number of records still held. */
+  get length(): number {
+    return this.total < this.capacity ? this.total : this.capacity;
+  }
+
+  /** Slot of the i-th oldest record still held (0 = oldest). */
+  slot(i: number): number {
+    const first = this.total < this.capacity ? 0 : this.total % this.capacity;
+    return (first + i) % this.capacity;
+  }
+
+  clear(): void {
+    this.total = 0;
+  }
+}

@@ -1,0 +1,11 @@
+// vitest configuration: every suite under test/, run in worker threads on the virtual clock.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: "threads",
+  },
+});
