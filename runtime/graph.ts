@@ -106,6 +106,7 @@ export class DeviceGraph {
     this.sealed = true;
   }
 
+  /** @boot */
   private resolve(name: string, user: string, setting: string): number {
     const p = this.indexOf(name);
     if (p < 0) {
@@ -116,6 +117,7 @@ export class DeviceGraph {
     return p;
   }
 
+  /** @boot */
   private addStorageEdges(edges: number[][]): void {
     const s = this.storage;
     // The storage's own prerequisites (its bus, what it needs) must stay up until it is done.
@@ -134,6 +136,7 @@ export class DeviceGraph {
     }
   }
 
+  /** @boot */
   private checkCycles(edges: number[][]): void {
     const n = this.count;
     const remaining = new Int32Array(n);
@@ -172,6 +175,7 @@ export class DeviceGraph {
       " (parent/needs, plus storage ordering): remove one of these edges from the board definition");
   }
 
+  /** @boot */
   private buildTables(edges: number[][]): void {
     const n = this.count;
     let total = 0;

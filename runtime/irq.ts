@@ -62,7 +62,15 @@ export class IrqController {
       throw new Error("irq line " + line + " already has a handler: each line is registered once at boot");
     }
     this.handlers[line] = handler;
-    this.wakeCapable[line] = wakeCapable ? 1 : 0;
+    if (wakeCapable) this.wakeCapable[line] = 1;
+  }
+
+  /** Boot: a device declared this line as its wake source (ROLE_WAKE), with or without a handler yet. */
+  markWake(line: number): void {
+    if (line < 0 || line >= this.lines) {
+      throw new Error("wake line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");
+    }
+    this.wakeCapable[line] = 1;
   }
 
   isWakeCapable(line: number): boolean {

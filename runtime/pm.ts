@@ -12,7 +12,7 @@ import {
 } from "./trace";
 import {
   OK, BUSY, WAKEUP, INVALID, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, S_RELEASE,
-  D_ACTIVE, D_FAILED, D_OFF, TEST_DEVICES, TEST_NONE, T_STANDBY, T_HIBERNATE, WAKE_NONE, WAKE_TEST_HOLD, WAKE_RESET,
+  D_ACTIVE, D_FAILED, D_OFF, ROLE_WAKE, TEST_DEVICES, TEST_NONE, T_STANDBY, T_HIBERNATE, WAKE_NONE, WAKE_TEST_HOLD, WAKE_RESET,
 } from "./status";
 
 export const P_IDLE = 0;
@@ -91,6 +91,7 @@ export class PowerManager {
         this.config.stateArenaBytes + ": raise stateArenaBytes in " + this.config.board);
     }
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
+    for (let d = 0; d < g.count; d++) if (g.wakeLine[d] >= 0 && (g.roles[d] & ROLE_WAKE) !== 0) this.irq.markWake(g.wakeLine[d]);
     if (blocks > this.config.blockCount) {
       throw new Error("request block pool too small: devices reserve " + blocks + " blocks, the pool has " +
         this.config.blockCount + ": raise blockCount in " + this.config.board);

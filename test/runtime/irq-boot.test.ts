@@ -1,0 +1,150 @@
+// IRQ latching and delivery order; boot-time rejection of bad device graphs; pools and the trace ring.
+import { describe, expect, test } from "vitest";
+import { IrqController, StateArena, BlockPool, TraceRing, ROLE_STORAGE, ROLE_WAKE, T_STANDBY, TEST_NONE } from "../../runtime";
+import { Env, FakePlatform } from "./fakes";
+
+describe("IRQ controller", () => {
+  test("raised while masked: latched, delivered exactly once at the outermost unmask, in line order", () => {
+    const irq = new IrqController(8);
+    const log: string[] = [];
+    const platform = new FakePlatform(log);
+    irq.setPlatform(platform);
+    for (let l = 0; l < 8; l++) irq.register(l, (line) => log.push("irq" + line), false);
+    irq.raise(5);
+    irq.mask();
+    irq.mask();
+    irq.raise(6);
+    irq.raise(2);
+    irq.raise(6);
+    irq.raise(2);
+    irq.unmask();
+    expect(log).toEqual(["irq5", "irq:mask"]);
+    irq.unmask();
+    expect(log).toEqual(["irq5", "irq:mask", "irq:unmask", "irq2", "irq6"]);
+    irq.unmask();
+    expect(log.length).toBe(5);
+    expect([irq.raisedCount[6], irq.deliveredCount[6], irq.latchedCount[6]]).toEqual([2, 1, 1]);
+  });
+
+  test("a handler that masks again stops delivery; the rest come at its unmask", () => {
+    const irq = new IrqController(4);
+    const log: number[] = [];
+    irq.register(0, () => { log.push(0); irq.mask(); }, false);
+    irq.register(3, () => log.push(3), false);
+    irq.mask();
+    irq.raise(3);
+    irq.raise(0);
+    irq.unmask();
+    expect(log).toEqual([0]);
+    irq.unmask();
+    expect(log).toEqual([0, 3]);
+  });
+
+  test("handlers are registered once; out-of-range lines name the setting", () => {
+    const irq = new IrqController(2);
+    irq.register(1, () => undefined, false);
+    expect(() => irq.register(1, () => undefined, false)).toThrow(/already has a handler/);
+    expect(() => irq.register(2, () => undefined, false)).toThrow(/raise irqLines/);
+  });
+});
+
+describe("boot-time checks name the devices and the fix", () => {
+  test("a dependency cycle is rejected naming the cycle", () => {
+    const env = new Env();
+    env.add({ name: "a", parent: "c" });
+    env.add({ name: "b", parent: "a" });
+    env.add({ name: "c", needs: ["b"] });
+    expect(() => env.pm.seal()).toThrow("boards/test-board: dependency cycle a -> c -> b -> a");
+  });
+
+  test("an unknown parent is rejected naming both", () => {
+    const env = new Env();
+    env.add({ name: "bme280", parent: "i2c9" });
+    expect(() => env.pm.seal()).toThrow('boards/test-board: device "bme280" names parent "i2c9", which is not registered');
+  });
+
+  test("an unknown need is rejected", () => {
+    const env = new Env();
+    env.add({ name: "telemetry", needs: ["uart7"] });
+    expect(() => env.pm.seal()).toThrow(/names needs "uart7"/);
+  });
+
+  test("device pool full names maxDevices and the board", () => {
+    const env = new Env({ maxDevices: 2 });
+    env.add({ name: "a" });
+    env.add({ name: "b" });
+    expect(() => env.add({ name: "c" })).toThrow('device pool full at "c": raise maxDevices (2) in boards/test-board');
+  });
+
+  test("state arena and block pool too small name the setting", () => {
+    const env = new Env({ stateArenaBytes: 16 });
+    env.add({ name: "display", stateBytes: 12 });
+    env.add({ name: "led", stateBytes: 8 });
+    expect(() => env.pm.seal()).toThrow("state arena too small: devices declare 20 bytes of state, the arena has 16: raise stateArenaBytes in boards/test-board");
+    const env2 = new Env({ blockCount: 2 });
+    env2.add({ name: "usb", requestBlocks: 3 });
+    expect(() => env2.pm.seal()).toThrow(/raise blockCount in boards\/test-board/);
+  });
+
+  test("storage under its own users is not a cycle: the bus under the flash stays up for it", () => {
+    const env = new Env();
+    env.add({ name: "spi0", stateBytes: 4 });
+    env.add({ name: "flash", parent: "spi0", roles: ROLE_STORAGE });
+    env.add({ name: "sensor", stateBytes: 4 });
+    env.pm.seal();
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(env.calls().filter((c) => c.endsWith(":suspend"))).toEqual(["sensor:suspend", "flash:suspend", "spi0:suspend"]);
+  });
+
+  test("duplicate names, two storage devices and a wake role without a line are rejected", () => {
+    const env = new Env();
+    env.add({ name: "a" });
+    expect(() => env.add({ name: "a" })).toThrow(/used twice/);
+    expect(() => env.add({ name: "w", roles: ROLE_WAKE })).toThrow(/no wakeLine/);
+    const env2 = new Env();
+    env2.add({ name: "f1", roles: ROLE_STORAGE });
+    env2.add({ name: "f2", roles: ROLE_STORAGE });
+    expect(() => env2.pm.seal()).toThrow(/two storage devices/);
+  });
+});
+
+describe("pools and trace ring", () => {
+  test("state arena: fixed layout, reserve zeroes, release frees, bytes tracked", () => {
+    const a = new StateArena(32, 4);
+    expect([a.layout(0, 8), a.layout(1, 16), a.layout(2, 16)]).toEqual([true, true, false]);
+    a.bytes.fill(7);
+    a.reserve(1);
+    expect(a.bytes[a.offset[1]]).toBe(0);
+    expect(a.bytes[0]).toBe(7);
+    expect(a.reservedBytes).toBe(16);
+    a.release(1);
+    a.release(1);
+    expect(a.reservedBytes).toBe(0);
+  });
+
+  test("block pool: guarantees survive other users; exhaustion is counted, not fatal", () => {
+    const p = new BlockPool(3, 8, 3);
+    expect(p.reserve(0, 2)).toBe(true);
+    expect(p.reserve(1, 2)).toBe(false);
+    const x = p.acquire(1);
+    expect(x).toBeGreaterThanOrEqual(0);
+    expect(p.acquire(1)).toBe(-1);
+    const a = p.acquire(0);
+    const b = p.acquire(0);
+    expect([a >= 0, b >= 0, p.exhausted]).toEqual([true, true, 1]);
+    p.release(a);
+    expect(p.acquire(1)).toBe(-1); // device 0 still holds its guarantee
+    expect(p.acquire(0)).toBe(a);
+    p.unreserve(0);
+    expect(p.views[a].length).toBe(8);
+  });
+
+  test("trace ring keeps the last N records in order", () => {
+    const t = new TraceRing(4);
+    for (let i = 0; i < 6; i++) t.record(i * 10, i, 1, 2, 0);
+    expect(t.length).toBe(4);
+    const devs: number[] = [];
+    for (let i = 0; i < t.length; i++) devs.push(t.device[t.slot(i)]);
+    expect(devs).toEqual([2, 3, 4, 5]);
+  });
+});

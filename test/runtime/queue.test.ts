@@ -1,0 +1,125 @@
+// Request queue: parking from S2 to R1, FIFO replay, FULL at submit, balanced counters, block-pool serialisation.
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, T_STANDBY, TEST_NONE } from "../../runtime";
+import { Env } from "./fakes";
+
+function balanced(q: RequestQueue): void {
+  expect(q.submitted).toBe(q.refused + q.completed + q.length);
+}
+
+describe("RequestQueue", () => {
+  test("gated: parks; reopened: replays FIFO; full: refuses at submit and keeps nothing", () => {
+    const served: number[] = [];
+    const done: string[] = [];
+    const q = new RequestQueue(4, (t) => { served.push(t); return OK; }, (t, s) => done.push(t + ":" + s));
+    expect(q.submit(1)).toBe(OK);
+    q.gate();
+    expect([q.submit(2), q.submit(3), q.submit(4), q.submit(5), q.submit(6)]).toEqual([OK, OK, OK, OK, FULL]);
+    expect(served).toEqual([1]);
+    expect(q.parked).toBe(4);
+    balanced(q);
+    q.open();
+    expect(served).toEqual([1, 2, 3, 4, 5]);
+    expect(done).toEqual(["1:0", "2:0", "3:0", "4:0", "5:0"]);
+    expect([q.refused, q.replayed, q.parkedNow]).toEqual([1, 4, 0]);
+    balanced(q);
+  });
+
+  test("an in-flight request finishes while gated and tells the drain listener once", () => {
+    const q = new RequestQueue(4, () => PENDING, () => undefined);
+    let drained = 0;
+    q.setDrainListener(() => drained++);
+    q.submit(1);
+    q.submit(2);
+    q.gate();
+    expect(q.idle).toBe(false);
+    q.done(OK);
+    expect([drained, q.idle, q.length]).toEqual([1, true, 1]);
+    q.open();
+    expect(q.idle).toBe(false);
+    q.done(IO);
+    expect(q.completed).toBe(2);
+    balanced(q);
+  });
+
+  test("exhausted block pool: requests wait at the head (serialised), none refused or lost", () => {
+    const pool = new BlockPool(1, 16, 2);
+    const order: number[] = [];
+    let held = -1;
+    const q: RequestQueue = new RequestQueue(8, (t) => {
+      held = pool.acquire(0);
+      if (held < 0) return FULL;
+      return PENDING;
+    }, (t) => { order.push(t); pool.release(held); });
+    for (let i = 1; i <= 5; i++) expect(q.submit(i)).toBe(OK);
+    const other = pool.acquire(1);
+    expect(other).toBe(-1); // the one block is in flight for request 1
+    for (let i = 0; i < 5; i++) q.done(OK);
+    expect(order).toEqual([1, 2, 3, 4, 5]);
+    expect(q.refused).toBe(0);
+    balanced(q);
+  });
+
+  test("property: any interleaving of submit/gate/open/done completes every accepted request exactly once, in order", () => {
+    fc.assert(fc.property(fc.array(fc.constantFrom("submit", "gate", "open", "done"), { maxLength: 200 }), fc.integer({ min: 1, max: 8 }), (ops, cap) => {
+      const completions = new Map<number, number>();
+      const order: number[] = [];
+      const q = new RequestQueue(cap, () => PENDING, (t) => { completions.set(t, (completions.get(t) ?? 0) + 1); order.push(t); });
+      const accepted: number[] = [];
+      let next = 0;
+      for (const op of ops) {
+        if (op === "submit") { const t = next++; if (q.submit(t) === OK) accepted.push(t); }
+        else if (op === "gate") q.gate();
+        else if (op === "open") q.open();
+        else q.done(OK);
+      }
+      q.open();
+      while (!q.idle) q.done(OK);
+      expect(order).toEqual(accepted);
+      for (const n of completions.values()) expect(n).toBe(1);
+      expect(q.submitted).toBe(q.refused + q.completed + q.length);
+      expect(q.length).toBe(0);
+    }), { numRuns: 300 });
+  });
+});
+
+describe("requests across a suspend", () => {
+  /** A device with a queue: S2 gates and drains (PENDING), R2 reopens. */
+  function makeQueued(env: Env, served: number[], completed: string[]) {
+    const dev = env.add({ name: "sensor" });
+    let drainToken = -1;
+    let inflight = -1;
+    const q = new RequestQueue(4, (t) => { served.push(t); inflight = t; return PENDING; }, (t, s) => completed.push(t + ":" + s));
+    q.setDrainListener(() => { if (drainToken >= 0) { const tk = drainToken; drainToken = -1; env.pm.complete(tk, OK); } });
+    dev.suspend = (token: number) => { q.gate(); if (q.idle) return OK; drainToken = token; return PENDING; };
+    dev.resume = () => { q.open(); return OK; };
+    env.pm.seal();
+    return { q, finish: () => q.done(OK), inflight: () => inflight };
+  }
+
+  test("submitted from S2 to R1 are parked, replayed in order in R2; in-flight finished in S2; FULL at capacity", () => {
+    const env = new Env();
+    env.platform.sleepMode = "async";
+    const served: number[] = [];
+    const completed: string[] = [];
+    const { q, finish } = makeQueued(env, served, completed);
+    q.submit(100);
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(env.pm.phase).toBe(1); // S2 waits for request 100
+    expect(q.submit(1)).toBe(OK);
+    finish();
+    expect(completed).toEqual(["100:0"]);
+    expect(env.platform.sleeping).toBe(true);
+    expect([q.submit(2), q.submit(3), q.submit(4), q.submit(5)]).toEqual([OK, OK, OK, FULL]);
+    env.platform.wakeNow(0);
+    expect(served).toEqual([100, 1]);
+    for (let i = 0; i < 3; i++) finish();
+    expect(served).toEqual([100, 1, 2, 3, 4]);
+    finish();
+    expect(completed).toEqual(["100:0", "1:0", "2:0", "3:0", "4:0"]);
+    expect([q.parked, q.replayed, q.refused]).toEqual([4, 4, 1]);
+    balanced(q);
+    expect(env.outcomes).toEqual([OK]);
+  });
+});
