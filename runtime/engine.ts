@@ -226,6 +226,9 @@ export class StageEngine {
       if (stage === S_PREPARE) {
         this.arena.release(d);
         this.blocks.unreserve(d);
+      } else if (status === TIMEOUT && stage === S_SUSPEND) {
+        // A hook that timed out may have half-acted (gated its queue): rollback gives it its mirror too.
+        this.advanced[this.advancedCount++] = d;
       }
       if (!this.failed) {
         this.failed = true;

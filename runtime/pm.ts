@@ -49,6 +49,8 @@ export class PowerManager {
   private stageStart = 0;
   private attemptStart = 0;
   private rollbackStep = -1;
+  /** The PM's own mask window (S3 .. R1) is open: exactly one level of the IRQ controller's nesting. */
+  private maskedByPm = false;
   private readonly holdTimer: number;
   private onDone: ((status: number) => void) | null = null;
 
@@ -292,7 +294,7 @@ export class PowerManager {
     while (this.rollbackStep <= 3) {
       const step = this.rollbackStep++;
       if (step === 1) {
-        this.unmask();
+        if (this.maskedByPm) this.unmask();
         continue;
       }
       const undo = step === 0 ? S_POWER_OFF : step === 2 ? S_SUSPEND : S_PREPARE;
@@ -331,7 +333,7 @@ export class PowerManager {
   private finish(): void {
     const now = this.platform.now();
     this.irq.disarmWake();
-    if (this.irq.masked) this.unmask();
+    if (this.maskedByPm) this.unmask();
     this.phase = P_IDLE;
     this.fromImage = false;
     if (this.outcome === OK) this.stats.successes++;
@@ -342,12 +344,16 @@ export class PowerManager {
   }
 
   private mask(): void {
+    if (this.maskedByPm) return;
+    this.maskedByPm = true;
     this.irq.mask();
     this.platform.enterSingleCpu();
     this.trace.record(this.platform.now(), -1, -1, E_MASK, OK);
   }
 
   private unmask(): void {
+    if (!this.maskedByPm) return;
+    this.maskedByPm = false;
     this.platform.leaveSingleCpu();
     this.trace.record(this.platform.now(), -1, -1, E_UNMASK, OK);
     this.irq.unmask();
