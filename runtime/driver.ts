@@ -60,4 +60,6 @@ export interface PmConfig {
   testHoldUs: number;
   /** How many recent failures stats keep. */
   failureHistory: number;
+  /** How many past suspend attempts the flight recorder keeps (default 8); it lives in the state arena. */
+  flightRecords?: number;
 }

@@ -11,5 +11,7 @@ export { StateArena, BlockPool } from "./pools";
 export { TraceRing } from "./trace";
 export * as TraceEvents from "./trace";
 export { PmStats } from "./stats";
+export { FlightRecorder } from "./flight";
+export * as Flight from "./flight";
 export type { Platform } from "./platform";
 export type { PmHooks, DeviceSpec, PmConfig } from "./driver";

@@ -66,6 +66,7 @@ export class IrqController {
   }
 
   /** Boot: a device declared this line as its wake source (ROLE_WAKE), with or without a handler yet. */
+  /** @boot */
   markWake(line: number): void {
     if (line < 0 || line >= this.lines) {
       throw new Error("wake line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");

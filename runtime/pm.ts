@@ -6,6 +6,8 @@ import { StageEngine } from "./engine";
 import { IrqController } from "./irq";
 import { StateArena, BlockPool } from "./pools";
 import { PmStats } from "./stats";
+import { FlightRecorder, F_OUTCOME, F_FAIL_DEVICE, F_FAIL_STAGE, F_WAKE, F_PARKED, F_TOTAL_US, F_STAGES } from "./flight";
+import type { RequestQueue } from "./queue";
 import {
   TraceRing, E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_STAGE_END, E_ROLLBACK, E_MASK, E_UNMASK, E_WAKE,
   E_SLEEP_ENTER, E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER,
@@ -35,7 +37,12 @@ export class PowerManager {
   readonly trace: TraceRing;
   readonly stats: PmStats;
   readonly platform: Platform;
+  readonly flight: FlightRecorder;
+  /** Request queues registered at boot, for parked-request counts (stats, flight recorder, trace counters). */
+  readonly queues: RequestQueue[] = [];
   private readonly engine: StageEngine;
+  private flightBase = 0;
+  private parkedAtStart = 0;
   phase = P_IDLE;
   target = T_STANDBY;
   test = TEST_NONE;
@@ -60,7 +67,9 @@ export class PowerManager {
     this.graph = new DeviceGraph(config.board, config.maxDevices);
     this.irq = new IrqController(config.irqLines);
     this.irq.setPlatform(platform);
-    this.arena = new StateArena(config.stateArenaBytes, config.maxDevices);
+    const records = config.flightRecords ?? 8;
+    this.arena = new StateArena(config.stateArenaBytes, config.maxDevices, FlightRecorder.bytesFor(records));
+    this.flight = new FlightRecorder(this.arena.buffer, 0, records);
     this.blocks = new BlockPool(config.blockCount, config.blockSize, config.maxDevices);
     this.trace = new TraceRing(config.traceRecords);
     this.stats = new PmStats(config.maxDevices, config.failureHistory);
@@ -76,6 +85,25 @@ export class PowerManager {
   /** Boot: adds a device. Returns its id (drivers keep it for `complete`, state areas and blocks). */
   register(spec: DeviceSpec): number {
     return this.graph.register(spec, this.config.defaultBudgetUs);
+  }
+
+  /** Boot: a driver's request queue, counted in stats and the flight recorder. */
+  registerQueue(queue: RequestQueue): void {
+    this.queues.push(queue);
+  }
+
+  /** Requests parked in every registered queue since boot. */
+  parkedTotal(): number {
+    let n = 0;
+    for (let i = 0; i < this.queues.length; i++) n += this.queues[i].parked;
+    return n;
+  }
+
+  /** Requests parked right now. */
+  parkedNow(): number {
+    let n = 0;
+    for (let i = 0; i < this.queues.length; i++) n += this.queues[i].parkedNow;
+    return n;
   }
 
   /** Boot: freezes the registry and checks pools against the devices' declared needs. */
@@ -136,6 +164,7 @@ export class PowerManager {
     this.fullLevel = -1;
     this.failedStage = -1;
     this.attemptStart = now;
+    this.beginFlight(now);
     this.phase = P_SUSPENDING;
     this.irq.armWake();
     this.trace.record(now, -1, -1, E_SUSPEND_BEGIN, target);
@@ -162,10 +191,36 @@ export class PowerManager {
     this.outcome = OK;
     this.fullLevel = S_POWER_OFF;
     this.attemptStart = this.platform.now();
+    this.flight.restore();
+    this.beginFlight(this.attemptStart);
     this.phase = P_SLEEPING;
     this.mask();
     this.woke(cause === WAKE_NONE ? WAKE_RESET : cause);
     return OK;
+  }
+
+  private beginFlight(now: number): void {
+    this.stats.stageDuration.fill(0);
+    this.flightBase = this.flight.begin(now, this.target);
+    this.parkedAtStart = this.parkedTotal();
+  }
+
+  private endFlight(now: number): void {
+    const t = this.flight.table;
+    const base = this.flightBase;
+    t[base + F_OUTCOME] = this.outcome;
+    t[base + F_PARKED] = this.parkedTotal() - this.parkedAtStart;
+    t[base + F_TOTAL_US] = now - this.attemptStart;
+    for (let s = 0; s < S_RELEASE; s++) t[base + F_STAGES + s] = this.stats.stageDuration[s];
+    // A resume-stage failure is the attempt's failure too when nothing failed on the way down.
+    if (this.outcome !== OK && t[base + F_FAIL_STAGE] < 0) {
+      const slot = this.stats.failureSlot(0);
+      if (slot >= 0) {
+        t[base + F_FAIL_DEVICE] = this.stats.failDevice[slot];
+        t[base + F_FAIL_STAGE] = this.stats.failStage[slot];
+      }
+    }
+    this.flight.end(base);
   }
 
   private runStage(stage: number): void {
@@ -252,6 +307,7 @@ export class PowerManager {
     this.trace.record(now, -1, S_PLATFORM, E_SLEEP_EXIT, cause);
     this.stats.lastWakeCause = cause;
     this.stats.lastWakeTime = now;
+    this.flight.table[this.flightBase + F_WAKE] = cause;
     this.phase = P_RESUMING;
     this.engine.selectAll(D_FAILED);
     this.runStage(S_POWER_ON);
@@ -261,6 +317,7 @@ export class PowerManager {
     this.stats.wakeAborts++;
     this.stats.lastWakeCause = this.irq.wakeLine;
     this.stats.lastWakeTime = this.platform.now();
+    this.flight.table[this.flightBase + F_WAKE] = this.irq.wakeLine;
     this.engine.selectNone();
     this.engine.advancedCount = 0;
     this.abort(stage, this.wakeDevice(this.irq.wakeLine), WAKEUP);
@@ -279,6 +336,8 @@ export class PowerManager {
     this.stats.recordFailure(now, device, stage, status);
     this.outcome = status;
     this.failedStage = stage;
+    this.flight.table[this.flightBase + F_FAIL_DEVICE] = device;
+    this.flight.table[this.flightBase + F_FAIL_STAGE] = stage;
     this.phase = P_ROLLBACK;
     this.trace.record(now, device, stage, E_ROLLBACK, status);
     this.rollbackStep = 0;
@@ -339,6 +398,7 @@ export class PowerManager {
     if (this.outcome === OK) this.stats.successes++;
     this.stats.lastOutcome = this.outcome;
     this.stats.stageDuration[S_RELEASE] = now - this.attemptStart;
+    this.endFlight(now);
     this.trace.record(now, -1, -1, E_SUSPEND_END, this.outcome);
     if (this.onDone !== null) this.onDone(this.outcome);
   }

@@ -6,6 +6,7 @@
  * `reservedBytes` is what a trace counter track shows.
  */
 export class StateArena {
+  readonly buffer: ArrayBuffer;
   readonly bytes: Uint8Array;
   readonly offset: Int32Array;
   readonly size: Int32Array;
@@ -13,11 +14,17 @@ export class StateArena {
   reservedBytes = 0;
   used = 0;
 
-  constructor(capacity: number, maxDevices: number) {
-    this.bytes = new Uint8Array(capacity);
+  /** First byte of the device areas; the bytes before it hold the runtime's own record (flight recorder). */
+  readonly headerBytes: number;
+
+  constructor(capacity: number, maxDevices: number, headerBytes: number) {
+    this.headerBytes = headerBytes;
+    this.buffer = new ArrayBuffer(headerBytes + capacity);
+    this.bytes = new Uint8Array(this.buffer);
     this.offset = new Int32Array(maxDevices);
     this.size = new Int32Array(maxDevices);
     this.reserved = new Uint8Array(maxDevices);
+    this.used = headerBytes;
   }
 
   /** Boot: lays out `bytes` for `device`. Returns false if the arena is too small. */

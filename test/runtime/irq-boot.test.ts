@@ -110,7 +110,7 @@ describe("boot-time checks name the devices and the fix", () => {
 
 describe("pools and trace ring", () => {
   test("state arena: fixed layout, reserve zeroes, release frees, bytes tracked", () => {
-    const a = new StateArena(32, 4);
+    const a = new StateArena(32, 4, 0);
     expect([a.layout(0, 8), a.layout(1, 16), a.layout(2, 16)]).toEqual([true, true, false]);
     a.bytes.fill(7);
     a.reserve(1);

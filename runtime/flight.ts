@@ -1,0 +1,71 @@
+// Flight recorder: the last K suspend attempts in a fixed table that lives inside the state arena.
+import { STAGE_COUNT } from "./status";
+
+// Field layout of one record (Float64 slots).
+export const F_SEQ = 0;
+export const F_START = 1;
+export const F_TARGET = 2;
+export const F_OUTCOME = 3;
+export const F_FAIL_DEVICE = 4;
+export const F_FAIL_STAGE = 5;
+export const F_WAKE = 6;
+export const F_PARKED = 7;
+export const F_TOTAL_US = 8;
+/** Per-stage durations follow: F_STAGES + stage. */
+export const F_STAGES = 9;
+export const F_FIELDS = F_STAGES + STAGE_COUNT;
+
+/**
+ * The table is a Float64Array view over the front of the state arena, so a hibernate image (which is
+ * the arena) carries it across deep sleep and the reboot that follows. Recording is stores only.
+ */
+export class FlightRecorder {
+  readonly capacity: number;
+  readonly table: Float64Array;
+  /** Attempts ever recorded (also persisted in slot 0 of the header, see `sync`). */
+  total = 0;
+
+  constructor(buffer: ArrayBuffer, byteOffset: number, capacity: number) {
+    this.capacity = capacity;
+    // One leading slot holds `total`, so the count survives with the image.
+    this.table = new Float64Array(buffer, byteOffset, 1 + capacity * F_FIELDS);
+  }
+
+  static bytesFor(capacity: number): number {
+    return (1 + capacity * F_FIELDS) * 8;
+  }
+
+  /** Starts the record of a new attempt; returns its base index into `table`. */
+  begin(start: number, target: number): number {
+    const base = this.base(this.total);
+    this.table.fill(0, base, base + F_FIELDS);
+    this.table[base + F_SEQ] = this.total + 1;
+    this.table[base + F_START] = start;
+    this.table[base + F_TARGET] = target;
+    this.table[base + F_FAIL_DEVICE] = -1;
+    this.table[base + F_FAIL_STAGE] = -1;
+    this.table[base + F_WAKE] = -1;
+    return base;
+  }
+
+  /** Closes the current record. */
+  end(base: number): void {
+    this.total++;
+    this.table[0] = this.total;
+  }
+
+  /** Base index of the i-th most recent record (0 = newest), or -1. */
+  recent(i: number): number {
+    if (i >= this.total || i >= this.capacity) return -1;
+    return this.base(this.total - 1 - i);
+  }
+
+  /** After a reboot from an image: take the persisted count back. */
+  restore(): void {
+    this.total = this.table[0];
+  }
+
+  private base(n: number): number {
+    return 1 + (n % this.capacity) * F_FIELDS;
+  }
+}
