@@ -1,0 +1,84 @@
+// Moddable Two (ESP32-WROVER, ILI9341 240x320 SPI display, FT6206 touch, PWM backlight) as plain data: pins, buses, devices, pools.
+import type { PmConfig } from "../../runtime/driver";
+
+/*
+ * Sources (Moddable SDK, read through the reference store):
+ * - build/devices/esp32/targets/moddable_two/manifest.json: SPI MISO 12 / MOSI 13 / SCK 14,
+ *   ili9341 cs_pin 15, dc_pin 2, 40 MHz on HSPI_HOST (SPI2_HOST = 1), registers_append MADCTL 0xF0
+ *   and INVON 0x21; I2C SDA 21 / SCL 22; ft6206 threshold 20; config.backlight 18.
+ * - build/devices/esp32/targets/moddable_two_io/host/provider.js: pin.button 0, pin.backlight 18,
+ *   displayDC 2, displaySelect 15, Serial port 1 on TX 1 / RX 3, the backlight PWM "is inverted",
+ *   touch FT6x06 on I2C.default (no `reset`, no `interrupt` passed: Moddable polls it).
+ * - documentation/devices/moddable-two.md: touch uses 21/22 at address 0x38, display uses 13/14,
+ *   backlight control on GPIO 18 (rev. "ESP32 r9"); the 16-pin header lists no touch INT or RST.
+ * Touch INT: the panel's INT net is taken as GPIO 38 (input-only pad) — an assumption: the sources
+ * above do not name it, and Moddable's own provider does not use it. What matters for suspend: there
+ * is no touch reset line and no output-capable pad on INT, so the FT6206 cannot be woken from
+ * hibernate; its driver uses monitor mode in S3 on this board (drivers/ft6206/ft6206.ts).
+ */
+export const MODDABLE_TWO_PINS = {
+  spiClock: 14,
+  spiMiso: 12,
+  spiMosi: 13,
+  displaySelect: 15,
+  displayDC: 2,
+  backlight: 18,
+  i2cData: 21,
+  i2cClock: 22,
+  touchInterrupt: 38,
+  button: 0,
+  consoleTx: 1,
+  consoleRx: 3,
+} as const;
+
+/** One device entry: the driver by name, its place in the dependency graph, its options and budgets. */
+export interface ModdableTwoDevice {
+  readonly name: string;
+  readonly driver: string;
+  readonly parent?: string;
+  readonly needs?: readonly string[];
+  readonly options: { readonly [key: string]: number };
+  readonly budgetUs?: number;
+  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number };
+}
+
+const P = MODDABLE_TWO_PINS;
+
+export const MODDABLE_TWO_DEVICES: readonly ModdableTwoDevice[] = [
+  // SPI2_HOST (HSPI) = 1 in spi_host_device_t.
+  { name: "spi", driver: "spi-bus", options: { clock: P.spiClock, miso: P.spiMiso, mosi: P.spiMosi, port: 1 } },
+  { name: "i2c", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
+  {
+    name: "display", driver: "ili9341", parent: "spi",
+    options: { select: P.displaySelect, dc: P.displayDC, hz: 40_000_000, madctl: 0xf0, colmod: 0x55, invert: 1, queue: 4 },
+    // S2: a full-frame write in flight (153,600 bytes at 40 MHz = 30.7 ms) plus up to 120 ms since the
+    // last SLPOUT. R2: up to 120 ms SLPIN->SLPOUT left over from R1 plus 120 ms SLPOUT->DISPON.
+    stageBudgetUs: { suspend: 200_000, resume: 300_000 },
+  },
+  {
+    name: "touch", driver: "ft6206", parent: "i2c",
+    options: { address: 0x38, interrupt: P.touchInterrupt, threshold: 20 },
+    // R2 with a reset line would need 5 ms pulse + 150 ms start-up; monitor mode needs none.
+    stageBudgetUs: { resume: 250_000 },
+  },
+  {
+    name: "backlight", driver: "backlight", needs: ["display"],
+    options: { pin: P.backlight, activeLow: 1, pwm: 1, resolution: 10, hz: 1000, brightness: 1000 },
+  },
+  { name: "button", driver: "button", options: { pin: P.button } },
+];
+
+export const MODDABLE_TWO_CONFIG: PmConfig = {
+  board: "boards/moddable-two",
+  maxDevices: 8,
+  // display 4 + touch 6 + backlight 2 + led/button slack.
+  stateArenaBytes: 64,
+  blockCount: 4,
+  blockSize: 64,
+  // GPIO 0..39 plus three UART lines (host-sim convention: UART p is line 40 + p).
+  irqLines: 43,
+  traceRecords: 512,
+  defaultBudgetUs: 50_000,
+  testHoldUs: 200_000,
+  failureHistory: 8,
+};

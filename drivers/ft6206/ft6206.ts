@@ -1,0 +1,280 @@
+// FT6206 capacitive touch (I2C 0x38): INT-driven samples, S3 hibernate or monitor, wake by RSTN/WAKE pulse, config restore.
+import type { PowerManager } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/pm";
+import type { Platform } from "../../runtime/platform";
+import { OK, PENDING, BUSY, IO } from "../../runtime/status";
+import { type BoardDriver, type DigitalIo, type DriverContext, type I2cIo, numberOption, parentOf } from "../common/io";
+import { type I2cBus, isI2cBus } from "../i2c-bus/i2c-bus";
+
+// Registers (FocalTech FT6x06 datasheet register table / application note AN-FT6x06).
+export const FT_TD_STATUS = 0x02;
+export const FT_TH_GROUP = 0x80;
+export const FT_CTRL = 0x86;
+export const FT_TIME_ENTER_MONITOR = 0x87;
+export const FT_PERIOD_ACTIVE = 0x88;
+export const FT_G_MODE = 0xa4;
+export const FT_PMODE = 0xa5;
+export const PMODE_ACTIVE = 0;
+export const PMODE_MONITOR = 1;
+export const PMODE_HIBERNATE = 3;
+
+/** Registers saved in S2 and rewritten on resume, in this order (state-area bytes 0..4). */
+export const FT_SAVED: readonly number[] = [FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE];
+const ST_VALID = 5;
+export const FT6206_STATE_BYTES = 6;
+
+/** FocalTech power-mode note: hibernate is left by holding RSTN or WAKE low for more than 5 ms. */
+export const WAKE_PULSE_US = 5000;
+/** After RSTN the firmware needs 150 ms before I2C (Moddable's ft6206.js waits 150 ms, Linux FT_STARTUP_DLY). */
+export const STARTUP_US = 150_000;
+
+// How S3's low-power state is left.
+export const WAKE_NONE_AVAILABLE = 0;
+export const WAKE_BY_RESET = 1;
+export const WAKE_BY_PIN = 2;
+
+// Flags.
+const F_SUSPENDED = 0;
+const F_PULSING = 1; // wake line held low since R1
+const F_R2_WAITING = 2;
+const F_STEP = 3; // R2: 0 release pulse, 1 start-up wait, 2 restore
+const F_HIBERNATED = 4;
+
+/**
+ * Wake method (board option): the FT6206 leaves hibernate (G_PMODE 0xA5 = 3) only by a > 5 ms low
+ * pulse on RSTN or on WAKE/INT; in hibernate it does not answer I2C.
+ * - `reset` pin: R1 drives RSTN low (no wait in NoIrq); R2 releases it 5 ms later on a timer, waits the
+ *   150 ms firmware start-up, then rewrites the saved registers (a reset returned them to defaults).
+ * - `wake` pin: an output-capable GPIO on the WAKE/INT net, same split; the chip comes back in monitor.
+ * - neither (the stock Moddable Two: no touch reset line, INT on an input-only pad, and re-opening
+ *   INT as an output would allocate a Digital on the resume path): S3 writes monitor mode
+ *   (G_PMODE 1), which still answers I2C, and R1 writes active and the saved registers directly.
+ *   Hibernating a chip the board cannot wake would leave touch dead until a power cycle.
+ * INT (falling edge) is an ordinary IRQ, not a wake source: a touch while suspended is counted and
+ * dropped (reading it would need the bus, which is off), and the chip reports the next touch anew.
+ * A board can make it a wake source with the `roles`/`wakeLine` of its device entry.
+ */
+export class Ft6206 implements BoardDriver {
+  readonly name: string;
+  readonly stateBytes = FT6206_STATE_BYTES;
+  readonly wakeMethod: number;
+  readonly lowPowerMode: number;
+  id = -1;
+  /** Samples read, touches dropped while suspended, I2C failures. */
+  samples = 0;
+  dropped = 0;
+  ioErrors = 0;
+  /** Last sample: touches (0..2), x, y. */
+  readonly point = new Int16Array(3);
+  private readonly pm: PowerManager;
+  private readonly platform: Platform;
+  private readonly bus: I2cBus;
+  private readonly i2c: I2cIo;
+  private readonly int: DigitalIo | null;
+  private readonly wakeLine: DigitalIo | null;
+  private readonly timer: number;
+  private readonly f = new Uint8Array(5);
+  private pulseAt = 0;
+  private r2Token = 0;
+  private readonly reg1 = new Uint8Array(1);
+  private readonly reg2 = new Uint8Array(2);
+  private readonly sampleBuf = new Uint8Array(5);
+  private readonly saved: Uint8Array;
+  private onSample: ((touches: number, x: number, y: number) => void) | null = null;
+
+  constructor(ctx: DriverContext) {
+    this.name = ctx.name;
+    this.pm = ctx.pm;
+    this.platform = ctx.platform;
+    this.bus = parentOf<I2cBus>(ctx, "I2C bus", isI2cBus);
+    this.i2c = this.bus.open(numberOption(ctx, "address", 0x38));
+    this.saved = new Uint8Array(FT_SAVED.length);
+    for (let i = 0; i < FT_SAVED.length; i++) this.saved[i] = FT_SAVED[i];
+    const Digital = ctx.device.io.Digital;
+    const resetPin = numberOption(ctx, "reset", -1);
+    const wakePin = numberOption(ctx, "wake", -1);
+    if (resetPin >= 0 && wakePin >= 0) {
+      throw new Error(ctx.board + ": device \"" + ctx.name + "\" sets both \"reset\" and \"wake\": keep the one the board wires");
+    }
+    const line = resetPin >= 0 ? resetPin : wakePin;
+    this.wakeLine = line >= 0 ? new Digital({ pin: line, mode: Digital.Output, initialValue: 1 }) : null;
+    this.wakeMethod = resetPin >= 0 ? WAKE_BY_RESET : wakePin >= 0 ? WAKE_BY_PIN : WAKE_NONE_AVAILABLE;
+    this.lowPowerMode = this.wakeMethod === WAKE_NONE_AVAILABLE ? PMODE_MONITOR : PMODE_HIBERNATE;
+    const self = this;
+    const intPin = numberOption(ctx, "interrupt", -1);
+    this.int = intPin < 0 ? null : new Digital({
+      pin: intPin,
+      mode: Digital.Input,
+      edge: Digital.Falling,
+      onReadable: function ft6206Interrupt(): void { self.interrupt(); },
+    });
+    this.timer = ctx.platform.createTimer(function ft6206Timer(): void { self.r2Step(true); });
+    const threshold = numberOption(ctx, "threshold", -1);
+    if (threshold >= 0) this.writeReg(FT_TH_GROUP, threshold);
+  }
+
+  attach(id: number): void {
+    this.id = id;
+  }
+
+  /** Registered once: called with each sample read on INT. */
+  setSampleListener(listener: (touches: number, x: number, y: number) => void): void {
+    this.onSample = listener;
+  }
+
+  get suspended(): boolean {
+    return this.f[F_SUSPENDED] === 1;
+  }
+
+  /** Reads TD_STATUS and point 1. BUSY while suspended (no I2C on a gated bus), IO on a NAK. */
+  sample(): number {
+    if (this.f[F_SUSPENDED] === 1 || !this.bus.ready()) return BUSY;
+    this.reg1[0] = FT_TD_STATUS;
+    try {
+      this.i2c.write(this.reg1, false);
+      this.i2c.read(this.sampleBuf);
+    } catch {
+      this.ioErrors++;
+      return IO;
+    }
+    const b = this.sampleBuf;
+    this.point[0] = b[0] & 0x0f;
+    this.point[1] = ((b[1] & 0x0f) << 8) | b[2];
+    this.point[2] = ((b[3] & 0x0f) << 8) | b[4];
+    this.samples++;
+    if (this.onSample !== null) this.onSample(this.point[0], this.point[1], this.point[2]);
+    return OK;
+  }
+
+  /** Reads a register (diagnostics, tests); -1 on failure. */
+  readReg(reg: number): number {
+    this.reg1[0] = reg;
+    try {
+      this.i2c.write(this.reg1, false);
+      this.i2c.read(this.reg1);
+    } catch {
+      this.ioErrors++;
+      return -1;
+    }
+    return this.reg1[0];
+  }
+
+  writeReg(reg: number, value: number): number {
+    this.reg2[0] = reg;
+    this.reg2[1] = value;
+    try {
+      this.i2c.write(this.reg2);
+    } catch {
+      this.ioErrors++;
+      return IO;
+    }
+    return OK;
+  }
+
+  prepare(_token: number): number {
+    return OK;
+  }
+
+  /** Saves the configuration registers (S2, so a hibernate image holds them). */
+  suspend(_token: number): number {
+    const a = this.pm.arena;
+    const o = a.offset[this.id];
+    for (let i = 0; i < this.saved.length; i++) {
+      const v = this.readReg(this.saved[i]);
+      if (v < 0) return IO;
+      a.bytes[o + i] = v;
+    }
+    a.bytes[o + ST_VALID] = 1;
+    this.f[F_SUSPENDED] = 1;
+    return OK;
+  }
+
+  powerOffNoIrq(_token: number): number {
+    if (!this.bus.ready()) return IO;
+    if (this.writeReg(FT_PMODE, this.lowPowerMode) !== OK) return IO;
+    this.f[F_HIBERNATED] = this.lowPowerMode === PMODE_HIBERNATE ? 1 : 0;
+    return OK;
+  }
+
+  powerOnNoIrq(_token: number): number {
+    if (this.f[F_HIBERNATED] === 0) {
+      // Monitor mode answers I2C: back to active and the saved configuration right here.
+      if (!this.bus.ready()) return IO;
+      if (this.writeReg(FT_PMODE, PMODE_ACTIVE) !== OK) return IO;
+      return this.restore();
+    }
+    // Start the > 5 ms wake pulse; R2 ends it (a masked 5 ms busy-wait would stall every interrupt).
+    (this.wakeLine as DigitalIo).write(0);
+    this.pulseAt = this.platform.now();
+    this.f[F_PULSING] = 1;
+    this.f[F_STEP] = 0;
+    return OK;
+  }
+
+  resume(token: number): number {
+    this.r2Token = token;
+    this.f[F_R2_WAITING] = 1;
+    return this.r2Step(false);
+  }
+
+  private r2Step(async: boolean): number {
+    if (this.f[F_R2_WAITING] === 0) return OK;
+    const now = this.platform.now();
+    if (this.f[F_HIBERNATED] === 1) {
+      if (this.f[F_PULSING] === 0) {
+        // Rollback before R1 (S3 ran, R1 did not): start the pulse here.
+        (this.wakeLine as DigitalIo).write(0);
+        this.pulseAt = now;
+        this.f[F_PULSING] = 1;
+        this.f[F_STEP] = 0;
+      }
+      if (this.f[F_STEP] === 0) {
+        const at = this.pulseAt + WAKE_PULSE_US + 1;
+        if (now < at) return this.r2Wait(at - now);
+        (this.wakeLine as DigitalIo).write(1);
+        this.pulseAt = now;
+        this.f[F_STEP] = 1;
+      }
+      if (this.f[F_STEP] === 1 && this.wakeMethod === WAKE_BY_RESET) {
+        const at = this.pulseAt + STARTUP_US;
+        if (now < at) return this.r2Wait(at - now);
+      }
+      this.f[F_PULSING] = 0;
+      this.f[F_HIBERNATED] = 0;
+      let status = this.writeReg(FT_PMODE, PMODE_ACTIVE);
+      if (status === OK) status = this.restore();
+      return this.r2Done(async, status);
+    }
+    return this.r2Done(async, OK);
+  }
+
+  private r2Done(async: boolean, status: number): number {
+    this.f[F_R2_WAITING] = 0;
+    this.f[F_SUSPENDED] = 0;
+    if (async) this.pm.complete(this.r2Token, status);
+    return status;
+  }
+
+  private r2Wait(us: number): number {
+    this.platform.schedule(this.timer, us);
+    return PENDING;
+  }
+
+  private restore(): number {
+    const a = this.pm.arena;
+    const o = a.offset[this.id];
+    if (a.bytes[o + ST_VALID] !== 1) return OK;
+    for (let i = 0; i < this.saved.length; i++) {
+      if (this.writeReg(this.saved[i], a.bytes[o + i]) !== OK) return IO;
+    }
+    return OK;
+  }
+
+  private interrupt(): void {
+    if (this.f[F_SUSPENDED] === 1 || this.pm.phase !== P_IDLE) {
+      this.dropped++;
+      return;
+    }
+    this.sample();
+  }
+}

@@ -1,0 +1,338 @@
+// Bosch BME280 (I2C 0x76/0x77) model: register map, forced/normal measurement timing, datasheet currents, rule checks.
+import type { Clock, I2cTarget, ViolationSink } from "../core/contracts";
+import { DEFAULT_CALIBRATION, type Bme280Calibration, rawFromEnvironment, writeCalibration } from "./bme280-calibration";
+import { FAULT_NONE, FAULT_STALL, type FaultKind, I2C_STALL_TIMEOUT_US, type NotifyingPowerModel, type Stallable, faultCode } from "./common";
+
+const CHIP = "bme280";
+
+// Registers (datasheet BST-BME280-DS002 section 5.3, Table 18: memory map).
+export const BME280_ID = 0xd0;
+export const BME280_RESET = 0xe0;
+export const BME280_CTRL_HUM = 0xf2;
+export const BME280_STATUS = 0xf3;
+export const BME280_CTRL_MEAS = 0xf4;
+export const BME280_CONFIG = 0xf5;
+export const BME280_DATA = 0xf7;
+const DATA_END = 0xfe;
+
+// Datasheet section 1 / Table 1 (typical): I_DDSL, I_DDSB, I_DDT, I_DDP, I_DDH in uA.
+export const BME280_SLEEP_UA = 0.1;
+export const BME280_STANDBY_UA = 0.2;
+export const BME280_TEMP_UA = 350;
+export const BME280_PRESS_UA = 714;
+export const BME280_HUM_UA = 340;
+/** Table 1, t_startup: time to first communication after power-on (and after the 0xB6 soft reset). */
+export const BME280_STARTUP_US = 2000;
+
+/** osrs_x code (0..7) -> oversampling factor; 0 = skipped (datasheet Tables 20, 23, 24). */
+const OVERSAMPLING = new Uint8Array([0, 1, 2, 4, 8, 16, 16, 16]);
+/** config t_sb[2:0] -> standby in us (datasheet Table 27; BME280 codes 110/111 are 10 ms / 20 ms). */
+const STANDBY_US = new Float64Array([500, 62500, 125000, 250000, 500000, 1000000, 10000, 20000]);
+
+// Phases of the measurement cycle (datasheet Figure 6: T, then P, then H).
+const PH_IDLE = 0;
+const PH_T = 1;
+const PH_P = 2;
+const PH_H = 3;
+const PH_STANDBY = 4;
+
+// Indices into the state vector.
+const READY_AT = 0;
+const PHASE = 1;
+const NORMAL = 2; // 1 while normal mode cycles
+const OSRS_H = 3; // humidity oversampling latched at the last ctrl_meas write (5.4.3)
+const FAULT = 4;
+const POINTER = 5;
+const STALL_US = 6;
+const MEASUREMENTS = 7;
+
+export interface Bme280Options {
+  clock: Clock;
+  violations: ViolationSink;
+  /** 0x76 (SDO to GND, default) or 0x77 (SDO to VDDIO). */
+  address?: number;
+  name?: string;
+  calibration?: Bme280Calibration;
+  /**
+   * "max" (default): section 9.1 t_measure,max = 1.25 + 2.3*T + (2.3*P + 0.575) + (2.3*H + 0.575) ms, so
+   * a driver that waits less than the guaranteed time is caught. "typ": 1 + 2*T + (2*P + 0.5) + (2*H + 0.5) ms.
+   */
+  timing?: "max" | "typ";
+  /**
+   * true: powered at construction, so t_startup applies from now. Default false: the board powered it
+   * long before (ESP32 boot is far longer than 2 ms), so the first command may come at once.
+   */
+  coldStart?: boolean;
+}
+
+export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
+  readonly address: number;
+  readonly name: string;
+  private readonly clock: Clock;
+  private readonly sink: ViolationSink;
+  private readonly calibration: Bme280Calibration;
+  private readonly typical: boolean;
+  private readonly timer: number;
+  private readonly regs = new Uint8Array(256);
+  private readonly s = new Float64Array(8);
+  /** Phase durations (us) of the cycle in progress, indexed by phase. */
+  private readonly phaseUs = new Float64Array(5);
+  private readonly scratch = new Float64Array(5);
+  /** Raw ADC words of the simulated environment: adc_T, adc_P, adc_H. */
+  private readonly raw = new Int32Array(3);
+  private powerListener: (() => void) | null = null;
+
+  constructor(options: Bme280Options) {
+    this.address = options.address ?? 0x76;
+    if (this.address !== 0x76 && this.address !== 0x77) {
+      throw new RangeError(CHIP + ": address 0x" + this.address.toString(16) + " is not a BME280 address; use 0x76 (SDO low) or 0x77 (SDO high)");
+    }
+    this.name = options.name ?? CHIP;
+    this.clock = options.clock;
+    this.sink = options.violations;
+    this.calibration = options.calibration ?? DEFAULT_CALIBRATION;
+    this.typical = options.timing === "typ";
+    const self = this;
+    this.timer = this.clock.createTimer(function bme280Phase(): void {
+      self.nextPhase();
+    });
+    this.setEnvironment(22, 101325, 45);
+    this.powerOnReset(options.coldStart === true ? BME280_STARTUP_US : 0);
+  }
+
+  setPowerListener(listener: (() => void) | null): void {
+    this.powerListener = listener;
+  }
+
+  /** The air around the sensor; the next measurement reports it (test/setup time: inverting allocates). */
+  setEnvironment(tempC: number, pressurePa: number, humidityPct: number): void {
+    rawFromEnvironment(this.calibration, tempC, pressurePa, humidityPct, this.raw);
+  }
+
+  setFault(kind: FaultKind): void {
+    this.s[FAULT] = faultCode(CHIP, kind);
+  }
+
+  /** Controller time lost on the last stalled transfer (see common.ts). */
+  get stallUs(): number {
+    return this.s[STALL_US];
+  }
+
+  /** Hardware reset (power cycle): power-on defaults, t_startup before the first command. */
+  reset(): void {
+    this.s[FAULT] = FAULT_NONE;
+    this.powerOnReset(BME280_STARTUP_US);
+  }
+
+  /** Completed measurement cycles since power-on (for tests). */
+  measurementCount(): number {
+    return this.s[MEASUREMENTS];
+  }
+
+  currentUa(): number {
+    const phase = this.s[PHASE];
+    if (phase === PH_T) return BME280_TEMP_UA;
+    if (phase === PH_P) return BME280_PRESS_UA;
+    if (phase === PH_H) return BME280_HUM_UA;
+    if (phase === PH_STANDBY) return BME280_STANDBY_UA;
+    return BME280_SLEEP_UA;
+  }
+
+  /** Section 9.1 measurement time for the present settings, in us. */
+  measureTimeUs(): number {
+    this.planCycle(this.scratch);
+    return this.scratch[PH_T] + this.scratch[PH_P] + this.scratch[PH_H];
+  }
+
+  i2cWrite(data: Uint8Array, length: number, _stop: boolean): boolean {
+    if (!this.accessible()) return false;
+    // Section 6.2.1: writes are (register, value) pairs, no auto-increment; a lone byte sets the read pointer.
+    let i = 0;
+    while (i + 1 < length) {
+      this.writeRegister(data[i], data[i + 1]);
+      i += 2;
+    }
+    if (i < length) this.s[POINTER] = data[i];
+    return true;
+  }
+
+  i2cRead(into: Uint8Array, length: number, _stop: boolean): boolean {
+    if (!this.accessible()) return false;
+    let p = this.s[POINTER];
+    if (p + length > BME280_DATA && p <= DATA_END && this.s[NORMAL] === 0 && this.measuring()) {
+      // Section 3.5.2 / 3.3.3: in forced mode the data registers update only at the end of the
+      // conversion; reading earlier returns the previous result.
+      this.sink.violation(CHIP, "data registers 0xF7..0xFE read while a forced measurement runs (stale; poll status bit 3 or wait t_measure, 9.1)");
+    }
+    // Section 6.2.2: reads auto-increment the register address.
+    for (let i = 0; i < length; i++) {
+      into[i] = p === BME280_STATUS ? this.status() : this.regs[p];
+      p = (p + 1) & 0xff;
+    }
+    this.s[POINTER] = p;
+    return true;
+  }
+
+  private accessible(): boolean {
+    const fault = this.s[FAULT];
+    if (fault !== FAULT_NONE) {
+      this.s[STALL_US] = fault === FAULT_STALL ? I2C_STALL_TIMEOUT_US : 0;
+      return false;
+    }
+    this.s[STALL_US] = 0;
+    if (this.clock.now() < this.s[READY_AT]) {
+      this.sink.violation(CHIP, "I2C access during t_startup (2 ms after power-on or soft reset 0xB6, Table 1); ignored");
+      return false;
+    }
+    return true;
+  }
+
+  private measuring(): boolean {
+    const phase = this.s[PHASE];
+    return phase === PH_T || phase === PH_P || phase === PH_H;
+  }
+
+  private status(): number {
+    // Section 5.4.4: bit 3 measuring; bit 0 im_update (the NVM copy finishes within t_startup here).
+    return this.measuring() ? 0x08 : 0x00;
+  }
+
+  private writeRegister(reg: number, value: number): void {
+    if (reg === BME280_RESET) {
+      // Section 5.4.2: only 0xB6 triggers the power-on-reset procedure; other values are ignored.
+      if (value === 0xb6) this.powerOnReset(BME280_STARTUP_US);
+    } else if (reg === BME280_CTRL_HUM) {
+      this.regs[BME280_CTRL_HUM] = value & 0x07;
+    } else if (reg === BME280_CONFIG) {
+      if (this.s[NORMAL] === 1) {
+        this.sink.violation(CHIP, "config 0xF5 written in normal mode (may be ignored, 5.4.6); write it in sleep mode");
+        return;
+      }
+      this.regs[BME280_CONFIG] = value & 0xfd;
+    } else if (reg === BME280_CTRL_MEAS) {
+      this.writeCtrlMeas(value);
+    }
+    // Everything else is read-only (id, calibration, status, data): writes have no effect.
+  }
+
+  private writeCtrlMeas(value: number): void {
+    // Section 5.4.3: ctrl_hum changes take effect only after a write to ctrl_meas.
+    this.s[OSRS_H] = this.regs[BME280_CTRL_HUM] & 0x07;
+    const mode = value & 0x03;
+    if (mode === 0) {
+      this.clock.cancel(this.timer);
+      this.s[NORMAL] = 0;
+      this.regs[BME280_CTRL_MEAS] = value;
+      this.setPhase(PH_IDLE);
+      return;
+    }
+    if (mode !== 3 && this.measuring()) {
+      this.sink.violation(CHIP, "forced measurement requested while a measurement runs (poll status bit 3 first); ignored");
+      return;
+    }
+    this.regs[BME280_CTRL_MEAS] = value;
+    this.s[NORMAL] = mode === 3 ? 1 : 0;
+    if (!this.measuring()) this.startCycle();
+  }
+
+  private planCycle(out: Float64Array): void {
+    const meas = this.regs[BME280_CTRL_MEAS];
+    const t = OVERSAMPLING[(meas >> 5) & 7];
+    const p = OVERSAMPLING[(meas >> 2) & 7];
+    const h = OVERSAMPLING[this.s[OSRS_H]];
+    // Section 9.1; the fixed start-up overhead is charged to the temperature phase (it comes first).
+    if (this.typical) {
+      out[PH_T] = 1000 + 2000 * t;
+      out[PH_P] = p === 0 ? 0 : 2000 * p + 500;
+      out[PH_H] = h === 0 ? 0 : 2000 * h + 500;
+    } else {
+      out[PH_T] = 1250 + 2300 * t;
+      out[PH_P] = p === 0 ? 0 : 2300 * p + 575;
+      out[PH_H] = h === 0 ? 0 : 2300 * h + 575;
+    }
+    out[PH_STANDBY] = STANDBY_US[(this.regs[BME280_CONFIG] >> 5) & 7];
+  }
+
+  private startCycle(): void {
+    this.planCycle(this.phaseUs);
+    this.enter(PH_T);
+  }
+
+  /** Enters `phase`, skipping phases of zero length, and arms the timer for its end. */
+  private enter(phase: number): void {
+    let ph = phase;
+    while (ph <= PH_H && this.phaseUs[ph] === 0) ph++;
+    if (ph > PH_H) {
+      this.finishMeasurement();
+      if (this.s[NORMAL] === 0) {
+        // Section 3.3.3: forced mode returns to sleep after one measurement; mode bits read 00.
+        this.regs[BME280_CTRL_MEAS] = this.regs[BME280_CTRL_MEAS] & 0xfc;
+        this.setPhase(PH_IDLE);
+        return;
+      }
+      ph = PH_STANDBY;
+    }
+    this.clock.schedule(this.timer, this.phaseUs[ph]);
+    this.setPhase(ph);
+  }
+
+  private nextPhase(): void {
+    const phase = this.s[PHASE];
+    if (phase === PH_STANDBY) {
+      // Section 3.3.4: normal mode cycles measurement + t_standby; settings are re-read each cycle.
+      this.startCycle();
+    } else if (phase !== PH_IDLE) {
+      this.enter(phase + 1);
+    }
+  }
+
+  private finishMeasurement(): void {
+    const meas = this.regs[BME280_CTRL_MEAS];
+    const filterOn = ((this.regs[BME280_CONFIG] >> 2) & 7) !== 0;
+    this.putWord20(0xfa, this.raw[0], (meas >> 5) & 7, filterOn);
+    this.putWord20(BME280_DATA, this.raw[1], (meas >> 2) & 7, filterOn);
+    if (this.s[OSRS_H] === 0) {
+      this.regs[0xfd] = 0x80;
+      this.regs[0xfe] = 0x00;
+    } else {
+      this.regs[0xfd] = (this.raw[2] >> 8) & 0xff;
+      this.regs[0xfe] = this.raw[2] & 0xff;
+    }
+    this.s[MEASUREMENTS] += 1;
+  }
+
+  /** Section 3.4.2/3.4.3: 16 + (osrs - 1) bits without the IIR filter, 20 bits with it; skipped = 0x80000. */
+  private putWord20(addr: number, value: number, osrs: number, filterOn: boolean): void {
+    let v = 0x80000;
+    if (osrs !== 0) {
+      const bits = filterOn ? 20 : Math.min(20, 16 + osrs - 1);
+      v = value & (0xfffff ^ ((1 << (20 - bits)) - 1));
+    }
+    this.regs[addr] = (v >> 12) & 0xff;
+    this.regs[addr + 1] = (v >> 4) & 0xff;
+    this.regs[addr + 2] = (v << 4) & 0xf0;
+  }
+
+  private powerOnReset(startupUs: number): void {
+    this.clock.cancel(this.timer);
+    this.regs.fill(0);
+    this.regs[BME280_ID] = 0x60;
+    writeCalibration(this.regs, this.calibration);
+    // Table 18 reset values of the data registers.
+    this.regs[0xf7] = 0x80;
+    this.regs[0xfa] = 0x80;
+    this.regs[0xfd] = 0x80;
+    this.s[READY_AT] = this.clock.now() + startupUs;
+    this.s[NORMAL] = 0;
+    this.s[OSRS_H] = 0;
+    this.s[POINTER] = 0;
+    this.s[MEASUREMENTS] = 0;
+    this.setPhase(PH_IDLE);
+  }
+
+  private setPhase(phase: number): void {
+    if (this.s[PHASE] === phase) return;
+    this.s[PHASE] = phase;
+    if (this.powerListener !== null) this.powerListener();
+  }
+}

@@ -1,0 +1,147 @@
+// Node-side API: bundle an entry, run its commands in a real XS engine (separate process), return per-command costs.
+import { spawn } from "child_process";
+import * as path from "path";
+import { bundleForXs } from "./bundle";
+
+/** One command invocation: `commands[command](arg)` inside the XS worker. */
+export interface XsRequest {
+  command: string;
+  /** Passed to the command; 0 when omitted. */
+  arg?: number;
+}
+
+/** Cost of one command, net of the harness's own dispatch (a no-op command's crank). */
+export interface XsMeasurement {
+  command: string;
+  arg: number;
+  /** The number the command returned. */
+  result: number;
+  /** XS meter delta: deterministic count of executed instructions beyond calling a no-op. */
+  compute: number;
+  /**
+   * Heap slots allocated by the command (and the promise jobs it queued), counted after a gc().
+   * Slots only: chunk memory (array storage growth, string bytes) is invisible here; see FINDINGS.md.
+   */
+  slots: number;
+  /** Slots still live after a gc() at the end: what the command added to long-lived state. */
+  retained: number;
+}
+
+export interface XsRun {
+  /** XS engine version inside the xsnap binary, e.g. "13.3.0". */
+  xsVersion: string;
+  xsnapVersion: string;
+  /** Raw cost of the no-op crank that was subtracted from every measurement. */
+  baseline: { compute: number; slots: number; retained: number };
+  results: XsMeasurement[];
+}
+
+export interface XsRunOptions {
+  /** Per-crank instruction limit for the worker (xsnap `-l`); a runaway command then fails fast. */
+  meteringLimit?: number;
+  /** Wall-clock guard for the whole child process. */
+  timeoutMs?: number;
+}
+
+interface WorkerMeasurement extends XsMeasurement {
+  threw: boolean;
+  error: string;
+  resultType: string;
+  collectedDuring: boolean;
+}
+
+type WorkerReply =
+  | { ok: true; xsVersion: string; xsnapVersion: string; baseline: XsRun["baseline"]; results: WorkerMeasurement[] }
+  | { ok: false; error: string };
+
+const WORKER_MAIN = path.join(__dirname, "worker-main.mjs");
+
+/** Bundles `entryFile`, evaluates it in a fresh XS worker and measures each request in order. */
+export async function runInXsDetailed(
+  entryFile: string,
+  requests: readonly XsRequest[],
+  options: XsRunOptions = {},
+): Promise<XsRun> {
+  for (const r of requests) {
+    if (typeof r.command !== "string" || r.command.length === 0) {
+      throw new TypeError(`runInXs: every request needs a command name, got ${JSON.stringify(r)}`);
+    }
+    if (r.arg !== undefined && !Number.isFinite(r.arg)) {
+      throw new TypeError(`runInXs: request ${r.command} has a non-finite arg ${String(r.arg)}; pass a number`);
+    }
+  }
+  const bundle = await bundleForXs(entryFile);
+  const input = JSON.stringify({
+    entry: path.relative(process.cwd(), path.resolve(entryFile)),
+    bundle,
+    requests,
+    meteringLimit: options.meteringLimit ?? 1e9,
+  });
+  const reply = await runWorkerMain(input, options.timeoutMs ?? 60_000);
+  if (!reply.ok) throw new Error(`runInXs(${entryFile}): ${reply.error}`);
+  const results: XsMeasurement[] = [];
+  for (const m of reply.results) {
+    const what = `${entryFile} command ${m.command}(${m.arg})`;
+    if (m.threw) throw new Error(`runInXs: ${what} threw in XS: ${m.error}`);
+    if (m.resultType !== "number") {
+      throw new Error(`runInXs: ${what} returned a ${m.resultType}; commands must return a number`);
+    }
+    if (m.collectedDuring) {
+      throw new Error(
+        `runInXs: ${what} triggered a garbage collection while running, so its slot count is not exact; ` +
+          `it allocates more than the free heap (~250k slots) — measure a smaller n`,
+      );
+    }
+    results.push({
+      command: m.command,
+      arg: m.arg,
+      result: m.result,
+      compute: m.compute,
+      slots: m.slots,
+      retained: m.retained,
+    });
+  }
+  return { xsVersion: reply.xsVersion, xsnapVersion: reply.xsnapVersion, baseline: reply.baseline, results };
+}
+
+/** Same as runInXsDetailed, results only. */
+export async function runInXs(
+  entryFile: string,
+  requests: readonly XsRequest[],
+  options: XsRunOptions = {},
+): Promise<XsMeasurement[]> {
+  return (await runInXsDetailed(entryFile, requests, options)).results;
+}
+
+// The child is plain `node worker-main.mjs`: it locks down its own realm with SES, never ours.
+function runWorkerMain(input: string, timeoutMs: number): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS; // loaders/flags meant for the test runner must not reach the SES realm
+    const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => (out += d));
+    child.stderr.on("data", (d: string) => (err += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`runInXs: ${WORKER_MAIN} did not finish within ${timeoutMs} ms; raise options.timeoutMs`));
+    }, timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split("\n").pop() ?? "";
+      try {
+        resolve(JSON.parse(line) as WorkerReply);
+      } catch {
+        reject(new Error(`runInXs: worker-main exited with ${String(code)} and no JSON reply.\nstderr:\n${err}`));
+      }
+    });
+    child.stdin.end(input);
+  });
+}
