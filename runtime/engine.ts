@@ -11,8 +11,13 @@ import {
 } from "./status";
 import { E_HOOK_CALL, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL } from "./trace";
 
-/** Tokens are generation * TOKEN_STRIDE + device: a completion for an old generation is recognised as late. */
-export const TOKEN_STRIDE = 4096;
+/**
+ * Tokens are generation * TOKEN_STRIDE + device: a completion for an old generation is recognised as late.
+ * Generations wrap at 2^18 so every token is a small integer (an XS integer slot; a V8 Smi), never a boxed double.
+ */
+export const TOKEN_SHIFT = 12;
+export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
+const GEN_MASK = (1 << 18) - 1;
 
 /**
  * Suspend-direction stages run a device once every member that depends on it finished the stage;
@@ -40,9 +45,11 @@ export class StageEngine {
   private readonly member: Uint8Array;
   private readonly waiting: Int32Array;
   private readonly running: Uint8Array;
-  private readonly gen: Float64Array;
-  private readonly deadline: Float64Array;
-  private readonly started: Float64Array;
+  private readonly gen: Int32Array;
+  /** Times relative to `epoch` (set per stage run), so they stay small integers whatever the uptime. */
+  private readonly deadline: Int32Array;
+  private readonly started: Int32Array;
+  private epoch = 0;
   private readonly ready: Int16Array;
   private readyHead = 0;
   private readyLen = 0;
@@ -72,9 +79,9 @@ export class StageEngine {
     this.member = new Uint8Array(n);
     this.waiting = new Int32Array(n);
     this.running = new Uint8Array(n);
-    this.gen = new Float64Array(n);
-    this.deadline = new Float64Array(n);
-    this.started = new Float64Array(n);
+    this.gen = new Int32Array(n);
+    this.deadline = new Int32Array(n);
+    this.started = new Int32Array(n);
     this.ready = new Int16Array(n);
     this.timer = platform.createTimer(() => this.onTimer());
   }
@@ -111,6 +118,7 @@ export class StageEngine {
     this.remaining = 0;
     this.runningCount = 0;
     this.settled = false;
+    this.epoch = this.platform.now();
     for (let d = 0; d < g.count; d++) {
       if (this.member[d] === 0) continue;
       this.remaining++;
@@ -132,8 +140,8 @@ export class StageEngine {
 
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
-    const d = token % TOKEN_STRIDE;
-    const gen = (token - d) / TOKEN_STRIDE;
+    const d = token & (TOKEN_STRIDE - 1);
+    const gen = token >> TOKEN_SHIFT;
     if (d >= this.g.count || gen !== this.gen[d] || (this.running[d] === 0 && this.inHook !== d)) {
       this.stats.lateCompletions++;
       this.trace.record(this.platform.now(), d < this.g.count ? d : -1, this.stage, E_LATE, status);
@@ -166,8 +174,10 @@ export class StageEngine {
   private start(d: number): void {
     const stage = this.stage;
     const now = this.platform.now();
-    this.started[d] = now;
-    const token = ++this.gen[d] * TOKEN_STRIDE + d;
+    this.started[d] = now - this.epoch;
+    const gen = (this.gen[d] + 1) & GEN_MASK;
+    this.gen[d] = gen;
+    const token = (gen << TOKEN_SHIFT) | d;
     this.trace.record(now, d, stage, E_HOOK_CALL, OK);
     let status = OK;
     if (stage === S_PREPARE) {
@@ -188,7 +198,7 @@ export class StageEngine {
         this.running[d] = 1;
         this.runningCount++;
         this.trace.record(now, d, stage, E_HOOK_PENDING, PENDING);
-        this.arm(d, now + this.g.budgetUs[d * STAGE_COUNT + stage]);
+        this.arm(d, now - this.epoch + this.g.budgetUs[d * STAGE_COUNT + stage]);
         return;
       }
     }
@@ -214,7 +224,7 @@ export class StageEngine {
     const g = this.g;
     const stage = this.stage;
     const now = this.platform.now();
-    this.stats.recordDuration(d, stage, now - this.started[d]);
+    this.stats.recordDuration(d, stage, now - this.epoch - this.started[d]);
     this.remaining--;
     if (status === OK) {
       this.trace.record(now, d, stage, E_HOOK_DONE, OK);
@@ -269,21 +279,23 @@ export class StageEngine {
     this.onStageDone();
   }
 
+  /** `at` is relative to the stage's epoch. */
   private arm(d: number, at: number): void {
     this.deadline[d] = at;
     if (this.timerAt < 0 || at < this.timerAt) {
       this.timerAt = at;
-      this.platform.schedule(this.timer, at - this.platform.now());
+      this.platform.schedule(this.timer, at - (this.platform.now() - this.epoch));
     }
   }
 
   private onTimer(): void {
     this.timerAt = -1;
     const now = this.platform.now();
+    const rel = now - this.epoch;
     let next = -1;
     for (let d = 0; d < this.g.count; d++) {
       if (this.running[d] === 0) continue;
-      if (this.deadline[d] <= now) {
+      if (this.deadline[d] <= rel) {
         // The generation moves on, so the hook's eventual completion is recognised as late.
         this.gen[d]++;
         this.running[d] = 0;
@@ -297,7 +309,7 @@ export class StageEngine {
     }
     if (next >= 0) {
       this.timerAt = next;
-      this.platform.schedule(this.timer, next - now);
+      this.platform.schedule(this.timer, next - rel);
     }
     this.pump();
   }

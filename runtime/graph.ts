@@ -17,7 +17,7 @@ export class DeviceGraph {
   readonly roles: Uint8Array;
   readonly wakeLine: Int16Array;
   /** Budget per device per stage: index device * STAGE_COUNT + stage, microseconds. */
-  readonly budgetUs: Float64Array;
+  readonly budgetUs: Int32Array;
   readonly stateBytes: Int32Array;
   readonly requestBlocks: Int16Array;
   readonly parent: Int16Array;
@@ -38,7 +38,7 @@ export class DeviceGraph {
     this.maxDevices = maxDevices;
     this.roles = new Uint8Array(maxDevices);
     this.wakeLine = new Int16Array(maxDevices).fill(-1);
-    this.budgetUs = new Float64Array(maxDevices * STAGE_COUNT);
+    this.budgetUs = new Int32Array(maxDevices * STAGE_COUNT);
     this.stateBytes = new Int32Array(maxDevices);
     this.requestBlocks = new Int16Array(maxDevices);
     this.parent = new Int16Array(maxDevices).fill(-1);

@@ -190,6 +190,7 @@ export class PowerManager {
     this.fromImage = true;
     this.outcome = OK;
     this.fullLevel = S_POWER_OFF;
+    this.failedStage = -1;
     this.attemptStart = this.platform.now();
     this.flight.restore();
     this.beginFlight(this.attemptStart);
@@ -205,15 +206,20 @@ export class PowerManager {
     this.parkedAtStart = this.parkedTotal();
   }
 
+  /** Written to stats and the flight record at once: reading a Float64Array back would box a double on V8's interpreter. */
+  private stageTook(stage: number, us: number): void {
+    this.stats.stageDuration[stage] = us;
+    this.flight.table[this.flightBase + F_STAGES + stage] = us;
+  }
+
   private endFlight(now: number): void {
     const t = this.flight.table;
     const base = this.flightBase;
     t[base + F_OUTCOME] = this.outcome;
     t[base + F_PARKED] = this.parkedTotal() - this.parkedAtStart;
     t[base + F_TOTAL_US] = now - this.attemptStart;
-    for (let s = 0; s < S_RELEASE; s++) t[base + F_STAGES + s] = this.stats.stageDuration[s];
     // A resume-stage failure is the attempt's failure too when nothing failed on the way down.
-    if (this.outcome !== OK && t[base + F_FAIL_STAGE] < 0) {
+    if (this.outcome !== OK && this.failedStage < 0) {
       const slot = this.stats.failureSlot(0);
       if (slot >= 0) {
         t[base + F_FAIL_DEVICE] = this.stats.failDevice[slot];
@@ -233,7 +239,7 @@ export class PowerManager {
     const e = this.engine;
     const stage = e.stage;
     const now = this.platform.now();
-    this.stats.stageDuration[stage] = now - this.stageStart;
+    this.stageTook(stage, now - this.stageStart);
     this.trace.record(now, -1, stage, E_STAGE_END, e.failed ? e.failStatus : e.resumeStatus);
     if (this.phase === P_ROLLBACK) {
       if (e.resumeStatus !== OK && this.outcome === OK) this.outcome = e.resumeStatus;
@@ -303,7 +309,7 @@ export class PowerManager {
   private woke(cause: number): void {
     if (this.phase !== P_SLEEPING) return;
     const now = this.platform.now();
-    this.stats.stageDuration[S_PLATFORM] = now - this.stageStart;
+    this.stageTook(S_PLATFORM, now - this.stageStart);
     this.trace.record(now, -1, S_PLATFORM, E_SLEEP_EXIT, cause);
     this.stats.lastWakeCause = cause;
     this.stats.lastWakeTime = now;

@@ -26,9 +26,9 @@ export class PmStats {
   readonly failStatus: Int16Array;
   readonly failTime: Float64Array;
   failTotal = 0;
-  /** Per device per stage (index device * STAGE_COUNT + stage), microseconds. */
-  readonly lastDuration: Float64Array;
-  readonly maxDuration: Float64Array;
+  /** Per device per stage (index device * STAGE_COUNT + stage), microseconds (a hook never runs 35 minutes). */
+  readonly lastDuration: Int32Array;
+  readonly maxDuration: Int32Array;
   /** Duration of each stage as a whole in the last attempt. */
   readonly stageDuration: Float64Array;
 
@@ -39,8 +39,8 @@ export class PmStats {
     this.failStage = new Int8Array(historySize);
     this.failStatus = new Int16Array(historySize);
     this.failTime = new Float64Array(historySize);
-    this.lastDuration = new Float64Array(maxDevices * STAGE_COUNT);
-    this.maxDuration = new Float64Array(maxDevices * STAGE_COUNT);
+    this.lastDuration = new Int32Array(maxDevices * STAGE_COUNT);
+    this.maxDuration = new Int32Array(maxDevices * STAGE_COUNT);
     this.stageDuration = new Float64Array(STAGE_COUNT);
   }
 

@@ -1,0 +1,136 @@
+// XS benchmark entry: runtime and async baseline over the same synthetic graphs in one worker, plus stage-isolated and probed runs.
+import { StageEngine, D_FAILED, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME } from "../runtime";
+import { SynthBoard, type SynthOptions } from "./synthetic/synth-board";
+import { PROBE_MASK, PROBE_UNMASK, PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
+import { AsyncSynthBoard } from "./baseline/async-board";
+
+// xsnap host functions: the meter (compute) of the running crank, read and restored.
+declare function resetMeter(limit: number, index: number): number;
+declare function currentMeterLimit(): number;
+declare function setImmediate(callback: () => void): unknown;
+
+export const SIZES = [8, 64, 256];
+const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform" };
+
+// Grow the slot heap once at boot so a baseline cycle at N=256 (hundreds of thousands of slots of
+// Promise garbage) fits in the free heap without a collection mid-measurement (the harness refuses those).
+{
+  let keep: { i: number }[] | null = [];
+  for (let i = 0; i < 600_000; i++) keep.push({ i });
+  keep = null;
+}
+
+const runtime = new Map<number, SynthBoard>();
+const probed = new Map<number, SynthBoard>();
+const baseline = new Map<number, AsyncSynthBoard>();
+const isolated = new Map<number, StageEngine>();
+let stageDone = 0;
+
+const LIMIT = currentMeterLimit();
+/** Meter snapshot: the instructions executed in this crank so far (reading it resets and restores the index). */
+function meter(): number {
+  const v = resetMeter(LIMIT, 0);
+  resetMeter(LIMIT, v);
+  return v;
+}
+
+/** Masked window of the last probed cycle: [mask, sleep-enter, sleep-exit, unmask] meter readings. */
+const marks = new Float64Array(4);
+
+for (const n of SIZES) {
+  const rt = new SynthBoard(n, OPTIONS);
+  runtime.set(n, rt);
+  const pb = new SynthBoard(n, OPTIONS);
+  pb.platform.setProbe((event: number) => {
+    const m = meter();
+    if (event === PROBE_MASK) marks[0] = m;
+    else if (event === PROBE_SLEEP_ENTER) marks[1] = m;
+    else if (event === PROBE_SLEEP_EXIT) marks[2] = m;
+    else if (event === PROBE_UNMASK) marks[3] = m;
+  });
+  probed.set(n, pb);
+  baseline.set(n, new AsyncSynthBoard(n, OPTIONS));
+  // A bare stage engine over the same graph, pools and hooks: one stage per command, nothing else.
+  const p = rt.pm;
+  isolated.set(n, new StageEngine(p.graph, rt.platform, p.trace, p.stats, p.arena, p.blocks, () => { stageDone++; }));
+}
+
+function pick<T>(m: Map<number, T>, n: number, what: string): T {
+  const v = m.get(n);
+  if (v === undefined) throw new RangeError("bench/xs-entry: no " + what + " board of " + n + " devices; sizes are " + SIZES.join(", "));
+  return v;
+}
+
+const STAGES = [S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME];
+
+export const commands: Record<string, (n: number) => number> = {
+  /** One full runtime cycle (S1..R2 with platform sleep) on the n-device board. Returns the outcome. */
+  runtime(n) {
+    return pick(runtime, n, "runtime").cycle();
+  },
+  /** Starts one baseline cycle; it runs to the end inside this crank (promise jobs and setImmediate turns). */
+  baseline(n) {
+    pick(baseline, n, "baseline").cycle();
+    return 0;
+  },
+  baselineOutcome(n) {
+    return pick(baseline, n, "baseline").outcome;
+  },
+  /** setImmediate turns the last baseline cycle took (its driving cost is calibrated by `immediates`). */
+  baselineTicks(n) {
+    return pick(baseline, n, "baseline").clock.ticks;
+  },
+  /** Calibration: a chain of k setImmediate turns doing nothing else. */
+  immediates(k) {
+    let left = k;
+    const turn = (): void => {
+      if (--left > 0) setImmediate(turn);
+    };
+    if (k > 0) setImmediate(turn);
+    return k;
+  },
+  /**
+   * Stage-isolated: code = stage * 1000 + n runs that one stage over every device of board n with a
+   * bare StageEngine (PENDING completions routed to it). Stages must be run in order 0,1,2,4,5.
+   */
+  stage(code) {
+    const n = code % 1000;
+    const stage = (code - n) / 1000;
+    if (STAGES.indexOf(stage) < 0) throw new RangeError("bench/xs-entry stage: " + stage + " is not a device stage (0,1,2,4,5)");
+    const b = pick(runtime, n, "runtime");
+    const e = pick(isolated, n, "isolated");
+    b.sink = e;
+    const before = stageDone;
+    e.selectAll(D_FAILED);
+    e.run(stage);
+    b.platform.runUntilIdle(1e9);
+    b.sink = b.pm;
+    if (stage === S_RESUME) {
+      // What the PM's release step does after R2, so the next isolated S1 starts from scratch.
+      for (let d = 0; d < n; d++) {
+        b.pm.arena.release(d);
+        b.pm.blocks.unreserve(d);
+      }
+    }
+    return (stageDone - before) * 10 + (e.failed ? 1 : 0);
+  },
+  /** Full cycle on the probed board; returns the masked window's compute (mask..unmask minus the sleep call). */
+  masked(n) {
+    const outcome = pick(probed, n, "probed").cycle();
+    if (outcome !== 0) return -1;
+    return (marks[1] - marks[0]) + (marks[3] - marks[2]);
+  },
+  /** Calibration for `masked`: compute between two back-to-back probe readings. */
+  probeOverhead() {
+    const a = meter();
+    const b = meter();
+    return b - a;
+  },
+  /** Driver floor: both NoIrq hooks of every device called directly, no runtime (2n hook calls). */
+  hooks(n) {
+    const g = pick(runtime, n, "runtime").pm.graph;
+    let s = 0;
+    for (let d = 0; d < n; d++) s += g.hooks[d].powerOffNoIrq(0) + g.hooks[d].powerOnNoIrq(0);
+    return s;
+  },
+};

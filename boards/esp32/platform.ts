@@ -1,0 +1,215 @@
+// The runtime Platform on ESP32: microsecond clock, Moddable timers re-armed without allocating, critical section, light and deep sleep.
+import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } from "../../runtime/status";
+import type { BoardPlatform, IrqSource } from "../types";
+
+/** The native module as Esp32Platform calls it (boards/esp32/native.ts; a recording fake in tests). */
+export interface QuiesceNative {
+  nowUs(): number;
+  enterCritical(): number;
+  leaveCritical(): number;
+  stallOther(): number;
+  releaseOther(): number;
+  lightSleep(wakePin: number, wakeLevel: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number): number;
+  deepSleep(wakePin: number, wakeLevel: number, timerUs: number): number;
+  resetReason(): number;
+  bootWakeCause(wakePin: number, uartLine: number): number;
+  imageSave(buffer: Uint8Array, flashAddress: number): number;
+  imageLoad(buffer: Uint8Array): number;
+  imageVerify(buffer: Uint8Array): number;
+  imageClear(): number;
+  imageInfo(field: number): number;
+  stat(index: number): number;
+  debugBuild(): number;
+}
+
+/** Moddable's `timer` module, as far as the platform uses it. */
+export interface TimerApi {
+  set(callback: () => void, interval: number, repeat: number): unknown;
+  schedule(timer: unknown, interval?: number, repeat?: number): void;
+}
+
+/**
+ * Where the hardware critical section spans.
+ * - MASK_NOIRQ: from S3 to R1 (the DESIGN's mask window), other CPU stalled too. Only for boards whose
+ *   NoIrq hooks touch registers and GPIO alone: an ESP-IDF I2C or SPI transfer waits for its own
+ *   interrupt and a semaphore, which inside the critical section deadlocks (or trips the interrupt
+ *   watchdog after CONFIG_ESP_INT_WDT_TIMEOUT_MS = 300 ms).
+ * - MASK_SLEEP: only around the native sleep call. The S3..R1 window is still atomic for JavaScript:
+ *   the runtime runs it in one turn, and Moddable delivers GPIO and UART events as messages the XS
+ *   task reads only between turns (the ISR coalesces them per instance), which is the latch.
+ */
+export const MASK_NOIRQ = 0;
+export const MASK_SLEEP = 1;
+
+export interface Esp32PlatformOptions {
+  maskMode: number;
+  /** Wake button: GPIO and the level that means pressed (-1: none). Deep sleep needs an RTC GPIO. */
+  wakePin: number;
+  wakeLevel: number;
+  /** Console UART that wakes light sleep (-1: none), the RX edges that count, and its IRQ line. */
+  uartPort: number;
+  uartThreshold: number;
+  uartLine: number;
+  /** Timer wake from standby / hibernate in microseconds, 0 for none. */
+  standbyTimerUs: number;
+  hibernateTimerUs: number;
+  /** Boot messages (main.ts passes trace or the console). */
+  log: (message: string) => void;
+  /** Where Digital/Serial events enter the runtime (boards/esp32/irq-source.ts). */
+  irqSource?: IrqSource;
+}
+
+/** esp_reset_reason() mapped by the native module: the one boot kind hibernate cares about. */
+const RESET_DEEP_SLEEP = 1;
+
+// A Moddable timer whose repeat interval is 0 is freed after its callback; ours keep a repeat and are
+// unscheduled in the callback instead, so one Timer.set at boot serves forever (Timer.schedule does not allocate).
+const PARKED_REPEAT_MS = 0x3fffffff;
+
+export class Esp32Platform implements BoardPlatform {
+  readonly options: Esp32PlatformOptions;
+  readonly irqSource?: IrqSource;
+  private readonly face: QuiesceNative;
+  private readonly timerApi: TimerApi;
+  private readonly timers: unknown[] = [];
+  private readonly callbacks: (() => void)[] = [];
+  private wake: ((cause: number) => void) | null = null;
+  private image: Uint8Array | null = null;
+  private imageFlashAddress = -1;
+  /** In MASK_NOIRQ: 1 while this platform holds the critical section / the other CPU. */
+  private critical = 0;
+  private stalled = 0;
+  /** Hibernate attempts that fell back to a resume (image too large, or deep sleep rejected). */
+  hibernateRefusals = 0;
+
+  constructor(face: QuiesceNative, timerApi: TimerApi, options: Esp32PlatformOptions) {
+    if (options.maskMode !== MASK_NOIRQ && options.maskMode !== MASK_SLEEP) {
+      throw new Error("Esp32Platform: maskMode " + options.maskMode + " is neither MASK_NOIRQ (0) nor MASK_SLEEP (1): set it in the board's platform options");
+    }
+    this.face = face;
+    this.timerApi = timerApi;
+    this.options = options;
+    if (options.irqSource !== undefined) this.irqSource = options.irqSource;
+  }
+
+  /** Boot: WAKE_NONE unless this boot is the wake from our deep sleep; then its cause (button line, WAKE_TIMER, WAKE_RESET). */
+  hibernateWakeCause(): number {
+    if (this.face.resetReason() !== RESET_DEEP_SLEEP) return WAKE_NONE;
+    return this.face.bootWakeCause(this.options.wakePin, this.options.uartLine);
+  }
+
+  log(message: string): void {
+    this.options.log(message);
+  }
+
+  /**
+   * Boot, optional: bytes `hibernate` copies into RTC slow memory with a checksummed header (for a
+   * board without a storage device). Boards with one (ROLE_STORAGE, drivers/w25q) write the image
+   * there during S1/S2 and leave this unbound: hibernate then only records the header and sleeps.
+   */
+  bindImage(bytes: Uint8Array, flashAddress: number): void {
+    this.image = bytes;
+    this.imageFlashAddress = flashAddress;
+  }
+
+  now(): number {
+    return this.face.nowUs();
+  }
+
+  createTimer(callback: () => void): number {
+    const handle = this.timers.length;
+    const self = this;
+    const api = this.timerApi;
+    const timer = api.set(function quiesceTimerFired(): void {
+      self.fired(handle);
+    }, PARKED_REPEAT_MS, PARKED_REPEAT_MS);
+    api.schedule(timer);
+    this.timers.push(timer);
+    this.callbacks.push(callback);
+    return handle;
+  }
+
+  schedule(handle: number, delayUs: number): void {
+    // Moddable timers count milliseconds: round up so a deadline is never early.
+    const ms = delayUs <= 0 ? 0 : Math.ceil(delayUs / 1000);
+    this.timerApi.schedule(this.timers[handle], ms, PARKED_REPEAT_MS);
+  }
+
+  cancel(handle: number): void {
+    this.timerApi.schedule(this.timers[handle]);
+  }
+
+  private fired(handle: number): void {
+    this.timerApi.schedule(this.timers[handle]);
+    this.callbacks[handle]();
+  }
+
+  maskInterrupts(): void {
+    if (this.options.maskMode !== MASK_NOIRQ) return;
+    this.face.enterCritical();
+    this.critical = 1;
+  }
+
+  unmaskInterrupts(): void {
+    if (this.critical === 0) return;
+    this.critical = 0;
+    this.face.leaveCritical();
+  }
+
+  enterSingleCpu(): void {
+    if (this.options.maskMode !== MASK_NOIRQ) return;
+    this.face.stallOther();
+    this.stalled = 1;
+  }
+
+  leaveSingleCpu(): void {
+    if (this.stalled === 0) return;
+    this.stalled = 0;
+    this.face.releaseOther();
+  }
+
+  setWakeCallback(callback: (cause: number) => void): void {
+    this.wake = callback;
+  }
+
+  /**
+   * Light sleep returns here with the cause (synchronous). Deep sleep does not return: the chip
+   * resets and main.ts resumes from the RTC image; if it cannot sleep it answers a cause and the
+   * runtime resumes as after a wake. TEST_PLATFORM holds in a real light sleep with a timer wake.
+   */
+  sleep(target: number, test: number, holdUs: number): number {
+    const o = this.options;
+    const own = this.critical === 0;
+    if (own) this.face.enterCritical();
+    let cause = WAKE_NONE;
+    if (test === TEST_PLATFORM) {
+      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, holdUs);
+      if (cause === WAKE_TIMER) cause = WAKE_TEST_HOLD;
+    } else if (target === T_HIBERNATE) {
+      cause = this.hibernate();
+    } else {
+      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, o.standbyTimerUs);
+    }
+    if (own) this.face.leaveCritical();
+    return cause;
+  }
+
+  private hibernate(): number {
+    const o = this.options;
+    const image = this.image;
+    if (image !== null && this.face.imageSave(image, this.imageFlashAddress) < 0) {
+      this.hibernateRefusals++;
+      return o.wakePin >= 0 ? o.wakePin : WAKE_TIMER;
+    }
+    const cause = this.face.deepSleep(o.wakePin, o.wakeLevel, o.hibernateTimerUs);
+    // Only reached when ESP-IDF rejected the deep sleep: the image must not resurrect a later boot.
+    this.face.imageClear();
+    this.hibernateRefusals++;
+    return cause;
+  }
+
+  /** Test hook and parity with host-sim: delivers an asynchronous wake (ESP32 never needs it). */
+  wakeLater(cause: number): void {
+    if (this.wake !== null) this.wake(cause);
+  }
+}

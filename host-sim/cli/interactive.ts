@@ -1,0 +1,133 @@
+// Interactive shell: keyboard events to the firmware console or shell verbs, ticks to virtual time, session streams to the screen.
+import { type Observable, Subscription } from "rxjs";
+import { KEY_HELP, type KeyEvent, keyEvents } from "./keys";
+import type { Paint } from "./progress";
+import { Screen } from "./screen";
+import { SHELL_HELP, Session } from "./session";
+import { P_IDLE, P_SLEEPING } from "../../runtime/pm";
+
+export interface InteractiveIo {
+  /** Keyboard bytes (process.stdin, or a Subject in tests). Completion means end of input. */
+  input$: Observable<string | Uint8Array>;
+  /** Raw mode: keys one by one (TTY); otherwise whole lines. */
+  raw: boolean;
+  /** Virtual microseconds to run per tick (real elapsed time in the CLI; scripted in tests). */
+  ticks$: Observable<number>;
+  write(s: string): void;
+  paint: Paint;
+  trace: "off" | "on" | "all";
+}
+
+/** The firmware's help (about 700 bytes) takes ~60 ms at 115200 baud. */
+const HELP_DELAY_US = 150_000;
+/** Line mode: virtual time between piped lines, and console quiet required before the next. */
+const LINE_GAP_US = 50_000;
+
+export interface InteractiveEnd {
+  code: number;
+  why: string;
+  virtualUs: number;
+}
+
+export function banner(session: Session): string[] {
+  const b = session.board;
+  return [
+    "quiesce simulator: " + b.name + ", " + session.deviceNames().length + " devices (" + session.deviceNames().join(", ") + ")",
+    "Type firmware console commands (help, status, devices, suspend, stats, trace). Shell commands:",
+    ...SHELL_HELP.map((l) => "  " + l),
+    ...KEY_HELP.map((l) => "  " + l),
+    "Virtual time runs with real time; battery estimates assume " + session.batteryMah + " mAh.",
+  ];
+}
+
+/**
+ * Resolves when the user quits (verb, Ctrl-C/Ctrl-D, end of input). Shell verbs are matched on the
+ * first word before the firmware sees the line; everything else goes to the firmware's RX byte for
+ * byte (bad input is the firmware's to answer, and it does: unknown command, line too long, byte
+ * refused), so the shell never loses or rewrites what was typed.
+ */
+export function runInteractive(session: Session, io: InteractiveIo): Promise<InteractiveEnd> {
+  const screen = new Screen(io.write, { paint: io.paint, trace: io.trace, summaries: true });
+  screen.attach(session);
+  for (const l of banner(session)) screen.line(io.paint.dim(l));
+  const subs = new Subscription();
+  return new Promise<InteractiveEnd>((resolve) => {
+    let done = false;
+    let helpAt = -1;
+    let lastLineAt = -Infinity;
+    const queue: KeyEvent[] = [];
+    const finish = (why: string, code: number): void => {
+      if (done) return;
+      done = true;
+      session.advance(0);
+      session.flushSummaries();
+      screen.setEditing("");
+      screen.end();
+      screen.notice("quit (" + why + ") at virtual time " + (session.now() / 1e6).toFixed(6) + " s", false);
+      subs.unsubscribe();
+      screen.detach();
+      resolve({ code, why, virtualUs: session.now() });
+    };
+    /**
+     * Piped input arrives all at once; a terminal user waits for the reply. So in line mode the next
+     * line waits until the previous one is typed out, the runtime is idle or asleep (a line while
+     * suspending would be a wake), and the console has been quiet a moment.
+     */
+    const ready = (): boolean => {
+      if (io.raw) return true;
+      const phase = session.board.pm.phase;
+      return session.board.serialPending() === 0 && (phase === P_IDLE || phase === P_SLEEPING) &&
+        session.now() - lastLineAt >= LINE_GAP_US && session.quietFor(LINE_GAP_US);
+    };
+    const handle = (e: KeyEvent): void => {
+      switch (e.kind) {
+        case "edit":
+          screen.setEditing(e.display);
+          return;
+        case "press":
+          session.press();
+          screen.notice("button pressed (Ctrl-B)", false);
+          return;
+        case "quit":
+          finish(e.why, 0);
+          return;
+        case "line":
+          lastLineAt = session.now();
+          if (Session.isVerb(e.text)) {
+            const r = session.verb(e.text);
+            if (r.text !== null) screen.notice(r.text, r.error);
+            if (r.quit === true) finish("quit", 0);
+            return;
+          }
+          session.sendLine(e.text);
+          // The shell's own verbs follow the firmware's help once it has had time to print it.
+          if (e.text.trim() === "help") helpAt = session.now() + HELP_DELAY_US;
+          return;
+      }
+    };
+    const pump = (): void => {
+      while (!done && queue.length > 0 && ready()) {
+        handle(queue.shift() as KeyEvent);
+        session.advance(0);
+      }
+      if (!done) screen.flush();
+    };
+    subs.add(io.ticks$.subscribe((us) => {
+      if (done) return;
+      session.advance(us);
+      if (helpAt >= 0 && session.now() >= helpAt) {
+        helpAt = -1;
+        for (const l of SHELL_HELP.concat(KEY_HELP)) screen.notice("shell: " + l, false);
+      }
+      pump();
+    }));
+    subs.add(io.input$.pipe(keyEvents(io.raw)).subscribe({
+      next: (e) => {
+        if (done) return;
+        queue.push(e);
+        pump();
+      },
+      error: (err: unknown) => finish("input error: " + String(err), 1),
+    }));
+  });
+}

@@ -1,0 +1,81 @@
+// Simulator CLI (Node only): boots the simulated ESP32 DevKitC and attaches the terminal, or runs scenarios for CI.
+import { Observable, interval, map } from "rxjs";
+import { USAGE, UsageError, parseArgs, type CliOptions } from "./args";
+import { bootShellBoard } from "./devkitc";
+import { runInteractive } from "./interactive";
+import { COLOUR, PLAIN } from "./progress";
+import { EXIT_BAD_FILE, runScenarioFiles } from "./scenario-cli";
+import { Session } from "./session";
+
+/** Real milliseconds between virtual-time ticks while interactive. */
+const TICK_MS = 20;
+
+function session(o: CliOptions): Session {
+  return new Session(bootShellBoard({ seed: o.seed, timerWakeUs: o.timerWakeUs }), o.batteryMah);
+}
+
+/** Keyboard bytes as an Observable; raw mode (key by key) only on a TTY, restored on the way out. */
+function stdin$(raw: boolean): Observable<Uint8Array> {
+  return new Observable<Uint8Array>((sub) => {
+    const input = process.stdin;
+    if (raw) input.setRawMode(true);
+    const data = (b: Buffer): void => sub.next(b);
+    const end = (): void => sub.complete();
+    input.on("data", data);
+    input.on("end", end);
+    input.resume();
+    return () => {
+      input.off("data", data);
+      input.off("end", end);
+      if (raw) input.setRawMode(false);
+      input.pause();
+    };
+  });
+}
+
+/** Virtual time follows real time: each tick advances the clock by the real time elapsed (times --speed). */
+function realTicks$(speed: number): Observable<number> {
+  let last = performance.now();
+  return interval(TICK_MS).pipe(map(() => {
+    const now = performance.now();
+    const us = (now - last) * 1000 * speed;
+    last = now;
+    return us;
+  }));
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let o: CliOptions;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write("quiesce: " + e.message + "\n" + USAGE.join("\n") + "\n");
+    return EXIT_BAD_FILE;
+  }
+  if (o.help) {
+    process.stdout.write(USAGE.join("\n") + "\n");
+    return 0;
+  }
+  const colour = o.colour === "always" || (o.colour === "auto" && process.stdout.isTTY === true);
+  const paint = colour ? COLOUR : PLAIN;
+  const write = (s: string): void => {
+    process.stdout.write(s);
+  };
+  if (o.scenarios.length > 0) return runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace });
+  const raw = process.stdin.isTTY === true;
+  const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace });
+  return end.code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+    // stdin may keep the loop alive after quit; everything is flushed by now.
+    setImmediate(() => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write("quiesce: " + (err instanceof Error ? err.stack ?? err.message : String(err)) + "\n");
+    process.exit(1);
+  },
+);

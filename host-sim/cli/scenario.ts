@@ -1,0 +1,217 @@
+// Scenario files (Wokwi-style automation): turns the YAML subset into typed steps, each error naming file, line and fix.
+import { ScenarioError, parseYaml, type YEntry, type YNode } from "./yaml-lite";
+
+export { ScenarioError } from "./yaml-lite";
+
+export const WAKE_SOURCES = ["button", "uart", "timer"] as const;
+export type WakeSource = (typeof WAKE_SOURCES)[number];
+export const FAULT_STAGES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
+export type FaultStage = (typeof FAULT_STAGES)[number];
+/** `none` clears a fault injected earlier. */
+export const FAULT_MODES = ["fail", "hang", "late", "none"] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+export const DEVICE_STATES = ["active", "prepared", "suspended", "off", "failed"] as const;
+
+export type Step =
+  | { kind: "write-serial"; text: string; line: number }
+  | { kind: "wait-serial"; text: string; timeoutUs: number; line: number }
+  | { kind: "delay"; us: number; line: number }
+  | { kind: "press-button"; line: number }
+  | { kind: "release-button"; line: number }
+  | { kind: "expect-state"; device: string; state: string; line: number }
+  | { kind: "expect-wake"; source: WakeSource; line: number }
+  | { kind: "wake"; source: WakeSource; line: number }
+  | { kind: "fault"; device: string; stage: FaultStage; mode: FaultMode; line: number };
+
+export interface Scenario {
+  file: string;
+  name: string;
+  /** Default `wait-serial` timeout, virtual microseconds. */
+  timeoutUs: number;
+  steps: Step[];
+}
+
+export const DEFAULT_WAIT_US = 5_000_000;
+
+const STEP_KINDS = [
+  "write-serial", "wait-serial", "delay", "press-button", "release-button", "set-control",
+  "expect-state", "expect-wake", "wake", "fault",
+];
+const TOP_KEYS = ["name", "version", "author", "description", "timeout", "steps"];
+
+/** One line per step kind: printed when a step is unknown, and by `--help`. */
+export const STEP_HELP = [
+  "- write-serial: \"suspend standby\"        text + newline to the firmware console",
+  "- wait-serial: \"suspend ok\"              wait (virtual time) for serial output containing the text",
+  "  timeout: 2s                            optional, default " + DEFAULT_WAIT_US / 1e6 + "s or the file's `timeout:`",
+  "- delay: 500ms                           let virtual time pass (us, ms, s)",
+  "- press-button / - release-button        the BOOT button (contact bounce included)",
+  "- set-control: { part-id: button, control: pressed, value: 1 }",
+  "- expect-state: { device: bme280, state: active }",
+  "- expect-wake: button                    cause of the last wake (button|uart|timer)",
+  "- wake: uart                             raise a wake source (button|uart|timer)",
+  "- fault: { device: bme280, stage: suspend, mode: fail }   mode fail|hang|late|none",
+];
+
+/** Parses a scenario's text; `file` is only used in messages. Throws ScenarioError. */
+export function parseScenario(file: string, source: string): Scenario {
+  const root = parseYaml(file, source);
+  if (root.kind !== "map") throw new ScenarioError(file, root.line, "a scenario is a map with `name:` and `steps:`, not a " + describe(root));
+  let name = "";
+  let timeoutUs = DEFAULT_WAIT_US;
+  let stepsNode: YNode | null = null;
+  for (const e of root.entries) {
+    if (TOP_KEYS.indexOf(e.key) < 0) throw new ScenarioError(file, e.keyLine, "unknown key `" + e.key + "`; a scenario has " + TOP_KEYS.join(", "));
+    if (e.key === "name") name = text(file, e, "the scenario's name");
+    else if (e.key === "version") {
+      const v = text(file, e, "version");
+      if (v !== "1") throw new ScenarioError(file, e.keyLine, "version " + v + " is not supported; use `version: 1`");
+    } else if (e.key === "timeout") timeoutUs = duration(file, e.value, "timeout");
+    else if (e.key === "steps") stepsNode = e.value;
+  }
+  if (name === "") throw new ScenarioError(file, root.line, "missing `name:`; give the scenario a name");
+  if (stepsNode === null) throw new ScenarioError(file, root.line, "missing `steps:`; list the steps, e.g. `steps:` then `  - wait-serial: \"ready\"`");
+  if (stepsNode.kind !== "seq" || stepsNode.items.length === 0) {
+    throw new ScenarioError(file, stepsNode.line, "`steps:` must be a non-empty list of `- step` items");
+  }
+  const steps: Step[] = [];
+  for (const item of stepsNode.items) steps.push(parseStep(file, item, timeoutUs));
+  return { file, name, timeoutUs, steps };
+}
+
+function parseStep(file: string, node: YNode, defaultTimeout: number): Step {
+  const line = node.line;
+  let kind: string;
+  let arg: YNode;
+  let extra: YEntry[] = [];
+  if (node.kind === "scalar" && !node.quoted) {
+    kind = node.value;
+    arg = { kind: "null", line };
+  } else if (node.kind === "map" && node.entries.length > 0) {
+    kind = node.entries[0].key;
+    arg = node.entries[0].value;
+    extra = node.entries.slice(1);
+  } else {
+    throw new ScenarioError(file, line, "a step is `- kind: argument` or `- kind`, not a " + describe(node));
+  }
+  if (STEP_KINDS.indexOf(kind) < 0) {
+    throw new ScenarioError(file, line, "unknown step `" + kind + "`; steps are " + STEP_KINDS.join(", "));
+  }
+  const allowed = kind === "wait-serial" ? ["timeout"] : [];
+  for (const e of extra) {
+    if (allowed.indexOf(e.key) < 0) {
+      throw new ScenarioError(file, e.keyLine, "`" + e.key + "` does not belong to `" + kind + "`" +
+        (allowed.length > 0 ? "; it takes " + allowed.join(", ") : "; it takes no options") + " (indent options under the step)");
+    }
+  }
+  switch (kind) {
+    case "write-serial":
+      return { kind, text: stringArg(file, kind, arg, line), line };
+    case "wait-serial": {
+      let textNode = arg;
+      let timeoutUs = defaultTimeout;
+      if (arg.kind === "map") {
+        const f = fields(file, kind, arg, ["text"], ["timeout"]);
+        textNode = f.text;
+        if (f.timeout !== undefined) timeoutUs = duration(file, f.timeout, "timeout");
+      }
+      for (const e of extra) timeoutUs = duration(file, e.value, "timeout");
+      const t = stringArg(file, kind, textNode, line);
+      if (t === "") throw new ScenarioError(file, line, "`wait-serial` needs non-empty text to wait for");
+      return { kind, text: t, timeoutUs, line };
+    }
+    case "delay":
+      return { kind, us: duration(file, arg, "delay"), line };
+    case "press-button":
+    case "release-button":
+      if (arg.kind !== "null") throw new ScenarioError(file, line, "`" + kind + "` takes no argument (the board has one button)");
+      return { kind, line };
+    case "set-control": {
+      const f = fields(file, kind, arg, ["control", "value"], ["part-id"]);
+      const part = f["part-id"] === undefined ? "button" : scalar(file, f["part-id"], "part-id");
+      if (part !== "button" && part !== "btn1" && part !== "boot") {
+        throw new ScenarioError(file, line, "set-control part-id `" + part + "` is unknown; the board's control is `button`");
+      }
+      const control = scalar(file, f.control, "control");
+      if (control !== "pressed") throw new ScenarioError(file, line, "set-control control `" + control + "` is unknown; use `pressed`");
+      const value = scalar(file, f.value, "value");
+      if (value !== "0" && value !== "1") throw new ScenarioError(file, line, "set-control value `" + value + "` must be 1 (press) or 0 (release)");
+      return { kind: value === "1" ? "press-button" : "release-button", line };
+    }
+    case "expect-state": {
+      const f = fields(file, kind, arg, ["device", "state"], []);
+      return { kind, device: scalar(file, f.device, "device"), state: oneOf(file, f.state, "state", DEVICE_STATES), line };
+    }
+    case "expect-wake":
+      return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
+    case "wake":
+      return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
+    default: {
+      const f = fields(file, kind, arg, ["device", "stage", "mode"], []);
+      return {
+        kind: "fault", device: scalar(file, f.device, "device"), stage: oneOf(file, f.stage, "stage", FAULT_STAGES),
+        mode: oneOf(file, f.mode, "mode", FAULT_MODES), line,
+      };
+    }
+  }
+}
+
+/** Parses `500ms`, `2s`, `250us` (also `1.5s`). A bare number is refused: the unit is the whole point. */
+export function parseDuration(value: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(us|ms|s)$/.exec(value.trim());
+  if (m === null) return null;
+  const n = parseFloat(m[1]);
+  const us = m[2] === "s" ? n * 1e6 : m[2] === "ms" ? n * 1e3 : n;
+  return Math.round(us);
+}
+
+function duration(file: string, node: YNode, what: string): number {
+  const v = scalar(file, node, what);
+  const us = parseDuration(v);
+  if (us === null) throw new ScenarioError(file, node.line, what + " `" + v + "` is not a duration; write e.g. 500ms, 2s or 250us (virtual time)");
+  return us;
+}
+
+function fields(file: string, kind: string, node: YNode, required: string[], optional: string[]): Record<string, YNode> {
+  if (node.kind !== "map") {
+    throw new ScenarioError(file, node.line, "`" + kind + "` takes a map `{ " + required.map((k) => k + ": ...").join(", ") + " }`, not a " + describe(node));
+  }
+  const out: Record<string, YNode> = {};
+  for (const e of node.entries) {
+    if (required.indexOf(e.key) < 0 && optional.indexOf(e.key) < 0) {
+      throw new ScenarioError(file, e.keyLine, "`" + kind + "` has no field `" + e.key + "`; its fields are " + required.concat(optional).join(", "));
+    }
+    out[e.key] = e.value;
+  }
+  for (const k of required) {
+    if (out[k] === undefined) throw new ScenarioError(file, node.line, "`" + kind + "` is missing `" + k + ":`");
+  }
+  return out;
+}
+
+function oneOf<T extends string>(file: string, node: YNode, what: string, options: readonly T[]): T {
+  const v = scalar(file, node, what);
+  if ((options as readonly string[]).indexOf(v) < 0) {
+    throw new ScenarioError(file, node.line, what + " `" + v + "` is unknown; use one of " + options.join(", "));
+  }
+  return v as T;
+}
+
+function stringArg(file: string, kind: string, node: YNode, line: number): string {
+  if (node.kind !== "scalar") throw new ScenarioError(file, line, "`" + kind + "` takes text, e.g. `- " + kind + ": \"suspend standby\"`");
+  return node.value;
+}
+
+function scalar(file: string, node: YNode, what: string): string {
+  if (node.kind !== "scalar") throw new ScenarioError(file, node.line, what + " needs a value, not a " + describe(node));
+  return node.value;
+}
+
+function text(file: string, e: YEntry, what: string): string {
+  if (e.value.kind !== "scalar") throw new ScenarioError(file, e.keyLine, what + " needs a value, not a " + describe(e.value));
+  return e.value.value;
+}
+
+function describe(node: YNode): string {
+  return node.kind === "seq" ? "list" : node.kind === "map" ? "map" : node.kind === "null" ? "empty value" : "plain value";
+}

@@ -1,0 +1,268 @@
+// One simulation session: advances virtual time, drains serial output and trace records into rxjs streams, runs shell verbs.
+import { Subject } from "rxjs";
+import { STATE_NAMES } from "../../runtime/status";
+import type { TraceRecord } from "./progress";
+import { FAULT_MODES, FAULT_STAGES, WAKE_SOURCES, type FaultMode, type FaultStage, type WakeSource } from "./scenario";
+import type { ShellBoard } from "./shell-board";
+import { SummaryBuilder, type SuspendSummary } from "./summary";
+
+/** How long `press` holds the button: past the driver's 20 ms debounce, well short of its 1 s long press. */
+export const PRESS_HOLD_US = 100_000;
+
+/** Answer of a shell verb: a message for the screen (null: nothing to say) and whether it was an error. */
+export interface VerbResult {
+  text: string | null;
+  error: boolean;
+  quit?: boolean;
+}
+
+/** Shell verbs the CLI intercepts before the firmware sees the line (also listed in the banner). */
+export const SHELL_HELP = [
+  "press                         press and release the BOOT button (bounce included)",
+  "wake button|uart|timer        raise a wake source",
+  "fault DEVICE STAGE MODE       inject a hook fault; STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume,",
+  "                              MODE fail|hang|late (none clears)",
+  "time                          virtual time and board phase",
+  "quit                          leave (Ctrl-D / Ctrl-C too)",
+];
+
+/** Serial quiet time before a summary is printed: the firmware's closing line comes first. */
+const SUMMARY_QUIET_US = 20_000;
+
+const SHELL_VERBS = ["press", "wake", "fault", "time", "quit", "exit"];
+
+/**
+ * Everything the interactive CLI and the scenario runner share. Time moves only in `advanceTo`, one
+ * timer deadline at a time, so serial output and trace records reach the streams in the order the
+ * simulated board produced them and `until` predicates are checked after every event.
+ */
+export class Session {
+  /** Firmware output, as it leaves the simulated UART. */
+  readonly serial$ = new Subject<string>();
+  /** Every trace record the runtime wrote, copied out of the ring. */
+  readonly trace$ = new Subject<TraceRecord>();
+  /** One summary after each suspend attempt ends. */
+  readonly summary$ = new Subject<SuspendSummary>();
+  /** Shell messages (verb answers, warnings), one line each. */
+  readonly notice$ = new Subject<{ text: string; error: boolean }>();
+  readonly board: ShellBoard;
+  readonly batteryMah: number;
+  /** All serial output since boot and the offset `wait-serial` searches from. */
+  serialLog = "";
+  serialCursor = 0;
+  /** Trace records lost because more than the ring's capacity arrived between two drains. */
+  traceLost = 0;
+  summaries: SuspendSummary[] = [];
+  /** Virtual time of the last serial output (the shell waits for quiet before summaries and piped lines). */
+  lastSerialAt = 0;
+  private seen = 0;
+  /** Summaries wait until the firmware's own final line is out (the UART is slower than the trace). */
+  private readonly held: { summary: SuspendSummary; at: number }[] = [];
+  private readonly builder: SummaryBuilder;
+  private releaseAt = -1;
+
+  constructor(board: ShellBoard, batteryMah: number) {
+    this.board = board;
+    this.batteryMah = batteryMah;
+    this.builder = new SummaryBuilder((c) => board.wakeName(c));
+    this.seen = board.pm.trace.total;
+  }
+
+  now(): number {
+    return this.board.clock.now();
+  }
+
+  /**
+   * Runs virtual time up to `target` (absolute us), deadline by deadline, draining after each. Stops
+   * early, answering true, as soon as `until` holds (time is then the instant it became true).
+   */
+  advanceTo(target: number, until?: () => boolean): boolean {
+    const clock = this.board.clock;
+    this.drain();
+    if (until !== undefined && until()) return true;
+    for (;;) {
+      let next = clock.nextDeadline();
+      if (this.releaseAt >= 0 && this.releaseAt < next) next = this.releaseAt;
+      if (next > target) {
+        if (target > clock.now()) clock.runUntil(target);
+        this.drain();
+        return until !== undefined && until();
+      }
+      clock.runUntil(Math.max(next, clock.now()));
+      if (this.releaseAt >= 0 && clock.now() >= this.releaseAt) {
+        this.releaseAt = -1;
+        this.board.releaseButton();
+      }
+      this.drain();
+      if (until !== undefined && until()) return true;
+    }
+  }
+
+  advance(us: number, until?: () => boolean): boolean {
+    return this.advanceTo(this.now() + us, until);
+  }
+
+  /** Pulls what the board produced since the last drain into the streams. */
+  drain(): void {
+    const text = this.board.takeSerial();
+    if (text !== "") {
+      this.serialLog += text;
+      this.lastSerialAt = this.now();
+      this.serial$.next(text);
+    }
+    const pm = this.board.pm;
+    const tr = pm.trace;
+    let from = this.seen;
+    if (tr.total - from > tr.capacity) {
+      this.traceLost += tr.total - from - tr.capacity;
+      from = tr.total - tr.capacity;
+    }
+    for (let i = from; i < tr.total; i++) {
+      const slot = i % tr.capacity;
+      const d = tr.device[slot];
+      const r: TraceRecord = {
+        time: tr.time[slot], device: d, name: d >= 0 && d < pm.graph.count ? pm.graph.names[d] : "",
+        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot],
+      };
+      this.trace$.next(r);
+      const s = this.builder.push(r, this.board.energy, this.batteryMah);
+      if (s !== null) this.held.push({ summary: s, at: r.time });
+    }
+    this.seen = tr.total;
+    const now = this.now();
+    while (this.held.length > 0 && now - this.held[0].at >= SUMMARY_QUIET_US && now - this.lastSerialAt >= SUMMARY_QUIET_US) {
+      this.emitSummary();
+    }
+  }
+
+  /** Emits held summaries now (end of a scenario, quit). */
+  flushSummaries(): void {
+    while (this.held.length > 0) this.emitSummary();
+  }
+
+  /** True when serial output has been quiet for `us` and no summary is waiting. */
+  quietFor(us: number): boolean {
+    return this.held.length === 0 && this.now() - this.lastSerialAt >= us;
+  }
+
+  private emitSummary(): void {
+    const h = this.held.shift() as { summary: SuspendSummary; at: number };
+    this.summaries.push(h.summary);
+    this.summary$.next(h.summary);
+  }
+
+  /** Serial text after the cursor containing `text`: moves the cursor past it and answers true. */
+  consumeSerial(text: string): boolean {
+    const at = this.serialLog.indexOf(text, this.serialCursor);
+    if (at < 0) return false;
+    this.serialCursor = at + text.length;
+    return true;
+  }
+
+  /** Sends a line to the firmware console as a terminal would (CR ends it). */
+  sendLine(line: string): void {
+    this.board.typeSerial(encodeSerial(line + "\r"));
+  }
+
+  /** Press now; release after PRESS_HOLD_US of virtual time (the release happens inside advanceTo). */
+  press(): void {
+    this.board.pressButton();
+    this.releaseAt = this.now() + PRESS_HOLD_US;
+  }
+
+  /** Device state by name, or an error naming the devices there are. */
+  deviceState(name: string): { state: string } | { error: string } {
+    const g = this.board.pm.graph;
+    for (let d = 0; d < g.count; d++) {
+      if (g.names[d] === name) return { state: STATE_NAMES[this.board.pm.deviceState(d)] ?? "?" };
+    }
+    return { error: "no device `" + name + "` on " + this.board.name + "; devices are " + this.deviceNames().join(", ") };
+  }
+
+  deviceNames(): string[] {
+    const g = this.board.pm.graph;
+    const out: string[] = [];
+    for (let d = 0; d < g.count; d++) out.push(g.names[d]);
+    return out;
+  }
+
+  /** True if the line starts with a shell verb (the CLI handles it; the firmware never sees it). */
+  static isVerb(line: string): boolean {
+    const w = line.trim().split(/\s+/)[0];
+    return SHELL_VERBS.indexOf(w) >= 0;
+  }
+
+  /** Runs a shell verb line. */
+  verb(line: string): VerbResult {
+    const words = line.trim().split(/\s+/);
+    const v = words[0];
+    const args = words.slice(1);
+    switch (v) {
+      case "press":
+        if (args.length > 0) return usage("press takes no arguments (it presses the one BOOT button)");
+        this.press();
+        return { text: "button pressed (released in " + PRESS_HOLD_US / 1000 + " ms virtual)", error: false };
+      case "wake": {
+        if (args.length !== 1 || (WAKE_SOURCES as readonly string[]).indexOf(args[0]) < 0) {
+          return usage("usage: wake " + WAKE_SOURCES.join("|") + (args.length > 0 ? " (not `" + args.join(" ") + "`)" : ""));
+        }
+        const err = this.wake(args[0] as WakeSource);
+        return err !== null ? usage(err) : { text: "wake " + args[0] + " raised", error: false };
+      }
+      case "fault":
+        return this.faultVerb(args);
+      case "time":
+        return { text: "virtual time " + (this.now() / 1e6).toFixed(6) + " s, phase " + PHASES[this.board.pm.phase], error: false };
+      case "quit":
+      case "exit":
+        return { text: null, error: false, quit: true };
+      default:
+        return usage("unknown shell command `" + v + "`");
+    }
+  }
+
+  wake(source: WakeSource): string | null {
+    if (source === "button") {
+      this.press();
+      return null;
+    }
+    return this.board.wake(source);
+  }
+
+  fault(device: string, stage: FaultStage, mode: FaultMode): string | null {
+    const known = this.deviceState(device);
+    if ("error" in known) return known.error;
+    return this.board.fault(device, stage, mode);
+  }
+
+  private faultVerb(args: string[]): VerbResult {
+    const use = "usage: fault DEVICE STAGE MODE, STAGE " + FAULT_STAGES.join("|") + ", MODE " + FAULT_MODES.join("|");
+    if (args.length !== 3) return usage(use);
+    if ((FAULT_STAGES as readonly string[]).indexOf(args[1]) < 0) return usage("stage `" + args[1] + "` is unknown; " + use);
+    if ((FAULT_MODES as readonly string[]).indexOf(args[2]) < 0) return usage("mode `" + args[2] + "` is unknown; " + use);
+    const err = this.fault(args[0], args[1] as FaultStage, args[2] as FaultMode);
+    if (err !== null) return usage(err);
+    return { text: args[2] === "none" ? "fault cleared: " + args[0] + " " + args[1] : "fault armed: " + args[0] + " " + args[1] + " will " + args[2], error: false };
+  }
+}
+
+const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
+
+function usage(text: string): VerbResult {
+  return { text, error: true };
+}
+
+/**
+ * Characters U+0000..U+00FF go out as one byte each (so `\xff` in a scenario or a raw byte typed at
+ * the keyboard reaches the firmware as that byte); anything above as UTF-8.
+ */
+export function encodeSerial(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.codePointAt(i) as number;
+    if (c > 0xffff) i++;
+    if (c <= 0xff) out.push(c);
+    else for (const b of Buffer.from(String.fromCodePoint(c), "utf8")) out.push(b);
+  }
+  return Uint8Array.from(out);
+}

@@ -1,0 +1,45 @@
+// What the Node shell needs from a simulated board: time, the console UART, the button, wakes, faults, energy.
+import type { PowerManager } from "../../runtime/pm";
+import type { FaultMode, FaultStage, WakeSource } from "./scenario";
+
+/** The virtual clock as the shell drives it (host-sim/core VirtualClock satisfies it). */
+export interface ShellClock {
+  now(): number;
+  /** Earliest armed deadline (absolute us) or Infinity. */
+  nextDeadline(): number;
+  /** Fires every timer due up to `target` (absolute us), then sets now() to it. */
+  runUntil(target: number): number;
+}
+
+export interface ShellEnergy {
+  averageUa(): number;
+  presentUa(): number;
+  batteryLifeHours(capacityMah: number): number;
+  elapsedUs(): number;
+}
+
+/**
+ * The seam between the shell and host-sim/board: the shell (interactive and scenarios) only talks to
+ * this, so the same code path runs in the CLI and in tests. Methods that can be refused answer a
+ * message naming the problem and the fix, or null when done.
+ */
+export interface ShellBoard {
+  readonly name: string;
+  readonly clock: ShellClock;
+  readonly pm: PowerManager;
+  readonly energy: ShellEnergy | null;
+  /** Longest line the firmware console accepts (bytes, without the newline); 0 if unknown. */
+  readonly consoleLineMax: number;
+  /** Bytes into the firmware console's RX (through the simulated UART). */
+  typeSerial(data: string | Uint8Array): void;
+  /** Typed bytes not yet delivered into the UART (the terminal paces them at the baud rate). */
+  serialPending(): number;
+  /** What the firmware transmitted since the last call (UTF-8 decoded). */
+  takeSerial(): string;
+  pressButton(): void;
+  releaseButton(): void;
+  wake(source: WakeSource): string | null;
+  fault(device: string, stage: FaultStage, mode: FaultMode): string | null;
+  /** Name of a wake cause (IRQ line or WAKE_* code) as `expect-wake` spells it: button, uart, timer, or another word. */
+  wakeName(cause: number): string;
+}

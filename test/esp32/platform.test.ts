@@ -1,0 +1,171 @@
+// boards/esp32/platform.ts over a recording fake of the native face, driven through whole suspends by the real runtime.
+import { describe, expect, it } from "vitest";
+import { PowerManager } from "../../runtime/pm";
+import { OK, T_HIBERNATE, T_STANDBY, TEST_NONE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER, WAKE_RESET } from "../../runtime/status";
+import type { PmHooks } from "../../runtime/driver";
+import { Esp32Platform, MASK_NOIRQ, MASK_SLEEP, type Esp32PlatformOptions, type QuiesceNative, type TimerApi } from "../../boards/esp32/platform";
+
+/** Records every native call as "name(args)"; sleep answers are scripted. */
+class FakeNative implements QuiesceNative {
+  log: string[];
+  t = 1_000;
+  lightCause = 0;
+  deepCause = 0;
+  reset = 0;
+  bootCause = WAKE_RESET;
+  saveResult = 16;
+  constructor(log: string[]) { this.log = log; }
+  private rec(s: string): number { this.log.push(s); return 0; }
+  nowUs(): number { return this.t; }
+  enterCritical(): number { return this.rec("enterCritical"); }
+  leaveCritical(): number { return this.rec("leaveCritical"); }
+  stallOther(): number { return this.rec("stallOther"); }
+  releaseOther(): number { return this.rec("releaseOther"); }
+  lightSleep(p: number, l: number, u: number, th: number, ul: number, us: number): number {
+    this.rec("lightSleep(" + [p, l, u, th, ul, us].join(",") + ")");
+    return this.lightCause;
+  }
+  deepSleep(p: number, l: number, us: number): number { this.rec("deepSleep(" + [p, l, us].join(",") + ")"); return this.deepCause; }
+  resetReason(): number { return this.reset; }
+  bootWakeCause(p: number, ul: number): number { this.rec("bootWakeCause(" + p + "," + ul + ")"); return this.bootCause; }
+  imageSave(b: Uint8Array, a: number): number { this.rec("imageSave(" + b.length + "," + a + ")"); return this.saveResult; }
+  imageLoad(): number { return -1; }
+  imageVerify(): number { return -1; }
+  imageClear(): number { return this.rec("imageClear"); }
+  imageInfo(): number { return 0; }
+  stat(): number { return 0; }
+  debugBuild(): number { return 0; }
+}
+
+/** Moddable's timer module on a virtual clock: set/schedule/unschedule, fired by `run`. */
+class FakeTimers implements TimerApi {
+  log: string[];
+  private cbs: (() => void)[] = [];
+  due: number[] = [];
+  constructor(log: string[]) { this.log = log; }
+  set(cb: () => void, interval: number, repeat: number): unknown {
+    this.cbs.push(cb); this.due.push(interval); this.log.push("Timer.set(" + interval + "," + repeat + ")");
+    return this.cbs.length - 1;
+  }
+  schedule(t: unknown, interval?: number, repeat?: number): void {
+    const i = t as number;
+    this.due[i] = interval === undefined ? -1 : interval;
+    this.log.push(interval === undefined ? "Timer.schedule(" + i + ")" : "Timer.schedule(" + i + "," + interval + "," + repeat + ")");
+  }
+  fire(i: number): void { this.cbs[i](); }
+}
+
+const BASE: Omit<Esp32PlatformOptions, "maskMode" | "log"> = {
+  wakePin: 0, wakeLevel: 0, uartPort: 0, uartThreshold: 3, uartLine: 40, standbyTimerUs: 0, hibernateTimerUs: 0,
+};
+
+function rig(maskMode: number) {
+  const log: string[] = [];
+  const face = new FakeNative(log);
+  const timers = new FakeTimers(log);
+  const platform = new Esp32Platform(face, timers, { ...BASE, maskMode, log: (m) => log.push("log:" + m) });
+  const pm = new PowerManager({
+    board: "boards/test-esp32", maxDevices: 4, stateArenaBytes: 16, blockCount: 1, blockSize: 8, irqLines: 43,
+    traceRecords: 64, defaultBudgetUs: 10_000, testHoldUs: 5_000, failureHistory: 2,
+  }, platform);
+  const hooks = (name: string): PmHooks => ({
+    prepare: () => { log.push(name + ":prepare"); return OK; },
+    suspend: () => { log.push(name + ":suspend"); return OK; },
+    powerOffNoIrq: () => { log.push(name + ":powerOffNoIrq"); return OK; },
+    powerOnNoIrq: () => { log.push(name + ":powerOnNoIrq"); return OK; },
+    resume: () => { log.push(name + ":resume"); return OK; },
+  });
+  pm.register({ name: "bus", hooks: hooks("bus") });
+  pm.register({ name: "sensor", hooks: hooks("sensor"), parent: "bus" });
+  pm.seal();
+  const outcomes: number[] = [];
+  pm.setDoneCallback((s) => outcomes.push(s));
+  log.length = 0;
+  return { log, face, timers, platform, pm, outcomes };
+}
+
+describe("Esp32Platform (fake native face, real runtime)", () => {
+  it("MASK_NOIRQ: critical section and other-CPU stall span S3..R1, light sleep with button, console UART and no timer", () => {
+    const r = rig(MASK_NOIRQ);
+    expect(r.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(r.log).toEqual([
+      "sensor:prepare", "bus:prepare", "sensor:suspend", "bus:suspend",
+      "enterCritical", "stallOther",
+      "sensor:powerOffNoIrq", "bus:powerOffNoIrq",
+      "lightSleep(0,0,0,3,40,0)",
+      "bus:powerOnNoIrq", "sensor:powerOnNoIrq",
+      "releaseOther", "leaveCritical",
+      "bus:resume", "sensor:resume",
+    ]);
+    expect([r.outcomes, r.pm.stats.lastWakeCause]).toEqual([[OK], 0]);
+  });
+
+  it("MASK_SLEEP: NoIrq hooks run outside the hardware critical section, which wraps only the sleep call", () => {
+    const r = rig(MASK_SLEEP);
+    r.face.lightCause = 40;
+    r.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(r.log).toEqual([
+      "sensor:prepare", "bus:prepare", "sensor:suspend", "bus:suspend",
+      "sensor:powerOffNoIrq", "bus:powerOffNoIrq",
+      "enterCritical", "lightSleep(0,0,0,3,40,0)", "leaveCritical",
+      "bus:powerOnNoIrq", "sensor:powerOnNoIrq",
+      "bus:resume", "sensor:resume",
+    ]);
+    expect([r.outcomes, r.pm.stats.lastWakeCause]).toEqual([[OK], 40]);
+  });
+
+  it("TEST_PLATFORM holds in a timer-woken light sleep and reports WAKE_TEST_HOLD", () => {
+    const r = rig(MASK_NOIRQ);
+    r.face.lightCause = WAKE_TIMER;
+    r.pm.suspend(T_STANDBY, TEST_PLATFORM);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "stallOther", "lightSleep(0,0,0,3,40,5000)", "releaseOther", "leaveCritical"]);
+    expect(r.pm.stats.lastWakeCause).toBe(WAKE_TEST_HOLD);
+  });
+
+  it("hibernate: a rejected deep sleep clears the header and resumes; with an RTC image bound it is saved first", () => {
+    const r = rig(MASK_SLEEP);
+    r.face.deepCause = 0;
+    r.pm.suspend(T_HIBERNATE, TEST_NONE);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "deepSleep(0,0,0)", "imageClear", "leaveCritical"]);
+    r.log.length = 0;
+    r.platform.bindImage(r.pm.arena.bytes, -1);
+    r.pm.suspend(T_HIBERNATE, TEST_NONE);
+    const n = r.pm.arena.bytes.length;
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "imageSave(" + n + ",-1)", "deepSleep(0,0,0)", "imageClear", "leaveCritical"]);
+    r.log.length = 0;
+    r.face.saveResult = -3;
+    r.pm.suspend(T_HIBERNATE, TEST_NONE);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "imageSave(" + n + ",-1)", "leaveCritical"]);
+    expect([r.outcomes, r.platform.hibernateRefusals]).toEqual([[OK, OK, OK], 3]);
+  });
+
+  it("boot: WAKE_NONE unless the reset reason is our deep sleep, then the mapped wake cause", () => {
+    const r = rig(MASK_SLEEP);
+    expect(r.platform.hibernateWakeCause()).toBe(WAKE_NONE);
+    r.face.reset = 1;
+    r.face.bootCause = 0;
+    expect(r.platform.hibernateWakeCause()).toBe(0);
+    expect(r.log).toEqual(["bootWakeCause(0,40)"]);
+  });
+
+  it("timers: one Timer.set at creation, parked; schedule rounds up to ms; firing unschedules before the callback", () => {
+    const log: string[] = [];
+    const timers = new FakeTimers(log);
+    const p = new Esp32Platform(new FakeNative(log), timers, { ...BASE, maskMode: MASK_SLEEP, log: () => undefined });
+    const h = p.createTimer(() => log.push("callback"));
+    p.schedule(h, 1_500);
+    p.schedule(h, 0);
+    timers.fire(h);
+    p.cancel(h);
+    expect(log).toEqual([
+      "Timer.set(1073741823,1073741823)", "Timer.schedule(0)",
+      "Timer.schedule(0,2,1073741823)", "Timer.schedule(0,0,1073741823)",
+      "Timer.schedule(0)", "callback", "Timer.schedule(0)",
+    ]);
+  });
+
+  it("rejects an unknown mask mode, naming the option", () => {
+    expect(() => new Esp32Platform(new FakeNative([]), new FakeTimers([]), { ...BASE, maskMode: 7, log: () => undefined }))
+      .toThrow(/maskMode 7 is neither MASK_NOIRQ \(0\) nor MASK_SLEEP \(1\)/);
+  });
+});

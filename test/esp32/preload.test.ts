@@ -1,0 +1,49 @@
+// Every module the manifest preloads obeys XS preload rules (no frozen mutable state, no class statics, no native call at load).
+import * as fs from "fs";
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { collectModules, moduleManifest, NOT_PRELOADED } from "../../scripts/build-firmware";
+import { checkPreload } from "./preload-check";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+describe("XS preload rules", () => {
+  const modules = collectModules(ROOT);
+  const manifest = moduleManifest(modules);
+
+  it("the top-level manifest includes the generated module list, which preloads everything but main", () => {
+    const top = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")) as { include: string[] };
+    expect(top.include).toContain("./build/xs/manifest.json");
+    expect(manifest.preload.length).toBe(modules.length - NOT_PRELOADED.length);
+    expect(manifest.preload).not.toContain("main");
+    // The runtime, the drivers and the ESP32 binding are all preloaded.
+    expect(["runtime/pm", "runtime/engine", "drivers/button/button", "boards/boot", "boards/esp32/native", "boards/esp32/platform"]
+      .filter((m) => !manifest.preload.includes(m))).toEqual([]);
+  });
+
+  it("no preloaded module creates typed arrays, buffers, maps, sets, instances or class statics, or calls native code at load", () => {
+    const violations = [];
+    for (const m of modules) {
+      if (!manifest.preload.includes(m.name)) continue;
+      violations.push(...checkPreload(m.source, fs.readFileSync(path.join(ROOT, m.source), "utf8")));
+    }
+    expect(violations.map((v) => v.file + ":" + v.line + " " + v.rule + ": " + v.text)).toEqual([]);
+  });
+
+  it("catches each rule (checker self-test)", () => {
+    const src = [
+      'import { nowUs } from "./native";',
+      "const pool = new Uint8Array(8);",
+      "const seen = new Map();",
+      "const ring = new Ring(4);",
+      "class A { static count = 0; static { A.count = 1; } static make() { return new Uint8Array(1); } *gen() {} }",
+      "const t = nowUs();",
+      "function* g() {}",
+      "export function boot() { const ok = new Uint8Array(4); return ok; }",
+      "export const f = () => new Set();",
+    ].join("\n");
+    expect(checkPreload("fixture.ts", src).map((v) => v.line + ":" + v.rule)).toEqual([
+      "2:frozen-builtin", "3:frozen-builtin", "4:top-level-new", "5:class-static", "5:class-static", "5:generator", "6:native-call", "7:generator",
+    ]);
+  });
+});

@@ -1,0 +1,140 @@
+// Interactive shell driven through fake stdin and tick streams (rxjs Subjects): press, fault, time, wake, bad input, quit.
+import { Subject } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { type InteractiveEnd, runInteractive } from "../../../host-sim/cli/interactive";
+import { PLAIN } from "../../../host-sim/cli/progress";
+import { Session } from "../../../host-sim/cli/session";
+
+interface Rig {
+  input: Subject<string | Uint8Array>;
+  ticks: Subject<number>;
+  out: () => string;
+  session: Session;
+  done: Promise<InteractiveEnd>;
+  /** Ticks `us` of virtual time until `pred` holds on the output (bounded), like real time passing. */
+  runUntil(pred: (out: string) => boolean, maxUs?: number): void;
+}
+
+function rig(raw: boolean): Rig {
+  const input = new Subject<string | Uint8Array>();
+  const ticks = new Subject<number>();
+  let text = "";
+  const session = new Session(bootShellBoard({ seed: 1 }), 2000);
+  const done = runInteractive(session, { input$: input, raw, ticks$: ticks, write: (s) => { text += s; }, paint: PLAIN, trace: "off" });
+  return {
+    input, ticks, session, done, out: () => text,
+    runUntil(pred, maxUs = 10_000_000) {
+      const end = session.now() + maxUs;
+      while (!pred(text)) {
+        if (session.now() >= end) throw new Error("condition not met within " + maxUs + " us virtual; output:\n" + text);
+        ticks.next(20_000);
+      }
+    },
+  };
+}
+
+/** The shell's own lines, in order. */
+function notices(text: string): string[] {
+  return text.split("\n").filter((l) => l.startsWith("[sim] ")).map((l) => l.slice(6));
+}
+
+describe("interactive shell, line mode (piped stdin)", () => {
+  it("runs shell verbs and firmware commands in order, reports bad input, quits with 0", async () => {
+    const r = rig(false);
+    // Everything typed at once, as a pipe delivers it: the shell paces lines itself.
+    r.input.next("time\nfault bme280 suspend fail\nsuspend standby\nfault bme280 suspend none\npress\n");
+    r.runUntil((o) => o.includes("suspend begins: standby") && o.split("suspend begins").length === 3);
+    r.runUntil(() => r.session.board.pm.phase === 2);
+    r.input.next("time\nwake timer\nbogus\nfault bme280\nwake gpio\nfault bme280 sleep fail\nfault bmp180 suspend fail\npress now\nquit\nstatus\n");
+    r.runUntil((o) => o.includes("[sim] quit"));
+    const end = await r.done;
+    expect(end.code).toBe(0);
+    expect(end.why).toBe("quit");
+    const o = r.out();
+    expect(notices(o).map((l) => l.replace(/time [0-9.]+ s/, "time T s"))).toEqual([
+      "virtual time T s, phase idle",
+      "fault armed: bme280 suspend will fail",
+      "fault cleared: bme280 suspend",
+      "button pressed (released in 100 ms virtual)",
+      "virtual time T s, phase sleeping",
+      "wake timer raised",
+      "usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "usage: wake button|uart|timer (not `gpio`)",
+      "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "no device `bmp180` on ESP32-DevKitC V4 (simulated); devices are i2c0, vspi, bme280, flash, led, button, telemetry, console",
+      "press takes no arguments (it presses the one BOOT button)",
+      "quit (quit) at virtual time T s",
+    ]);
+    // The firmware's side of the same session, in order.
+    const firmware = o.split("\n").filter((l) => /^(suspend (ok|failed)|unknown command|suspending:)/.test(l.replace(/^> /, "")));
+    expect(firmware.map((l) => l.replace(/^> /, ""))).toEqual([
+      "suspending: standby",
+      "suspend failed: bme280 suspend IO",
+      "suspend ok, woke by timer",
+      "unknown command 'bogus': type help for the list of commands",
+    ]);
+    // Summaries after each suspend: the failed one names device and stage, the next its wake cause and energy.
+    expect(o).toContain("suspend standby: FAILED IO (bme280 suspend IO; rolled back, devices active)");
+    expect(o).toMatch(/suspend standby: OK, woke by timer\n {2}stage {12}duration {6}slowest device\n/);
+    expect(o).toMatch(/energy: average [0-9.]+ mA over [0-9.]+ m?s virtual, now [0-9.]+ mA; a 2000 mAh battery lasts [0-9.]+ h/);
+    // The line after quit never reached the firmware.
+    expect(o).not.toContain("phase idle, 8 devices");
+  });
+
+  it("end of input quits after the last line ran", async () => {
+    const r = rig(false);
+    r.input.next("status");
+    r.input.complete();
+    r.runUntil((o) => o.includes("[sim] quit"));
+    const end = await r.done;
+    expect([end.code, end.why]).toEqual([0, "end of input"]);
+    expect(r.out()).toContain("phase idle, 8 devices, last outcome OK");
+  });
+});
+
+describe("interactive shell, raw mode (TTY)", () => {
+  it("edits locally, Ctrl-B presses the button, cursor keys are dropped, Ctrl-C quits", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    r.input.next("tim");
+    r.input.next(Uint8Array.of(0x7f));
+    r.input.next("me\x1b[A\r");
+    r.runUntil((o) => o.includes("phase idle"));
+    r.input.next(Uint8Array.of(0x02));
+    r.runUntil(() => r.session.board.pm.phase === 2);
+    r.input.next("wake uart\r");
+    r.runUntil((o) => o.includes("woke on UART input"));
+    r.input.next(Uint8Array.of(0x03));
+    const end = await r.done;
+    expect([end.code, end.why]).toEqual([0, "Ctrl-C"]);
+    expect(notices(r.out()).map((l) => l.replace(/time [0-9.]+ s/, "time T s"))).toEqual([
+      "virtual time T s, phase idle",
+      "button pressed (Ctrl-B)",
+      "wake uart raised",
+      "quit (Ctrl-C) at virtual time T s",
+    ]);
+    // Local echo: "tim", redrawn as "ti" after DEL, taken down at Enter (the firmware echoes the line); no arrow key bytes.
+    expect(r.out()).toContain("> tim\b \b\b \b\b \bti\b \b\b \b\n[sim] virtual time");
+    expect(r.out()).not.toContain("[A");
+    expect(r.out()).toContain("suspend ok, woke by line 43 (console)");
+  });
+
+  it("binary and over-long lines reach the firmware, which refuses them; the next command still works", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    r.input.next(Uint8Array.from([0x73, 0x74, 0x01, 0xff, 0x0d]));
+    r.runUntil((o) => o.includes("line refused"));
+    r.input.next("y".repeat(200) + "\r");
+    r.runUntil((o) => o.includes("line too long"));
+    r.input.next("status\r");
+    r.runUntil((o) => o.includes("phase idle"));
+    r.input.next(Uint8Array.of(0x04));
+    expect((await r.done).why).toBe("Ctrl-D");
+    const o = r.out();
+    expect(o).toContain("line refused: byte 0x01 at column 3 is not printable text; retype it (ASCII 0x20-0x7e, tab, backspace)");
+    expect(o).toContain("line too long: limit is 128 bytes, line discarded");
+    // The firmware echoes only printable bytes: the refused line shows as "st".
+    expect(o).toContain("> st\nline refused");
+  });
+});

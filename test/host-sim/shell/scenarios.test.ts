@@ -1,0 +1,132 @@
+// Every shipped scenario passes through the CLI's own code path (in-process); a failing one names its step; the real CLI exits 0/1/2.
+import { spawnSync } from "child_process";
+import { mkdtempSync, readdirSync } from "fs";
+import { tmpdir } from "os";
+import { buildSync } from "esbuild";
+import { join } from "path";
+import { describe, expect, it } from "vitest";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { PLAIN } from "../../../host-sim/cli/progress";
+import { EXIT_BAD_FILE, EXIT_FAIL, EXIT_PASS, loadScenario, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
+import { runScenario } from "../../../host-sim/cli/scenario-run";
+import { Session } from "../../../host-sim/cli/session";
+
+const ROOT = join(__dirname, "../../..");
+const DIR = join(ROOT, "host-sim/scenarios");
+const FIXTURES = join(__dirname, "fixtures");
+const SHIPPED = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
+
+function boot(): Session {
+  return new Session(bootShellBoard({ seed: 1 }), 2000);
+}
+
+function run(files: string[], quiet = false): { code: number; out: string } {
+  let out = "";
+  const code = runScenarioFiles(files, boot, (s) => { out += s; }, { paint: PLAIN, quiet, trace: "off" });
+  return { code, out };
+}
+
+describe("shipped scenarios", () => {
+  it("ships the five the shell promises, plus bad input", () => {
+    expect(SHIPPED).toEqual(["bad-input.yaml", "fault-rollback.yaml", "suspend-button.yaml", "suspend-console.yaml", "wake-button.yaml", "wake-uart.yaml"]);
+  });
+
+  it.each(SHIPPED)("%s passes", (file) => {
+    const sc = loadScenario(join(DIR, file));
+    const session = boot();
+    const r = runScenario(sc, session);
+    expect(r.failure).toBeNull();
+    expect(r.passed).toBe(true);
+    expect(r.stepsRun).toBe(sc.steps.length);
+    // Virtual time only, and no model timing violations along the way.
+    expect(r.virtualUs).toBeGreaterThan(0);
+    expect(r.virtualUs).toBeLessThan(5_000_000);
+    expect((session.board as ReturnType<typeof bootShellBoard>).sim.violations.list).toEqual([]);
+  });
+
+  it("a suspend summary has the stages, the wake cause and the energy", () => {
+    const session = boot();
+    expect(runScenario(loadScenario(join(DIR, "suspend-console.yaml")), session).passed).toBe(true);
+    session.advance(100_000);
+    expect(session.summaries.length).toBe(1);
+    const s = session.summaries[0];
+    expect([s.target, s.outcome, s.ok, s.wake, s.failure]).toEqual(["standby", "OK", true, "timer", ""]);
+    expect(s.stages.map((l) => l.stage)).toEqual(["prepare", "suspend", "powerOffNoIrq", "platform", "powerOnNoIrq", "resume"]);
+    expect(s.stages.find((l) => l.stage === "suspend")?.slowest).toBe("console");
+    const e = s.energy!;
+    expect(e.batteryMah).toBe(2000);
+    expect(e.averageUa).toBeGreaterThan(800);
+    expect(e.averageUa).toBeLessThan(68_100);
+    expect(e.batteryHours).toBeCloseTo(2000_000 / e.averageUa, 6);
+  });
+
+  it("the rollback summary names the failing device and stage", () => {
+    const session = boot();
+    expect(runScenario(loadScenario(join(DIR, "fault-rollback.yaml")), session).passed).toBe(true);
+    session.flushSummaries();
+    expect(session.summaries.map((s) => [s.outcome, s.failure, s.wake])).toEqual([
+      ["IO", "bme280 suspend IO", ""],
+      ["OK", "", "timer"],
+    ]);
+  });
+
+  it("runs all of them through the CLI runner: exit 0, one PASS line each", () => {
+    const r = run(SHIPPED.map((f) => join(DIR, f)), true);
+    expect(r.code).toBe(EXIT_PASS);
+    expect(r.out.split("\n").filter((l) => l.startsWith("PASS ")).length).toBe(SHIPPED.length);
+    expect(r.out).toContain("all " + SHIPPED.length + " scenarios passed");
+  });
+});
+
+describe("failing and broken scenarios", () => {
+  it("a failing step exits 1 naming file:line, the step, what was expected and what was seen", () => {
+    const r = run([join(FIXTURES, "failing.yaml")], true);
+    expect(r.code).toBe(EXIT_FAIL);
+    const fail = r.out.slice(r.out.indexOf("FAIL "));
+    expect(fail.split("\n").slice(0, 4)).toEqual([
+      "FAIL " + join(FIXTURES, "failing.yaml") + ":7: step 3 `wait-serial \"phase asleep\" (timeout 0.3 s)`",
+      "  expected: serial output containing \"phase asleep\" within 0.3 s (virtual)",
+      "  seen:     ",
+      "... 5 earlier lines, then:",
+    ]);
+    expect(fail.split("\n").slice(4)).toEqual(["  |   flash     active", "  |   led       active", "  |   button    active", "  |   telemetry active", "  |   console   active", "  | > ", ""]);
+    expect(r.out).not.toContain("never reached");
+  });
+
+  it("a broken file exits 2 with file:line and reason, and runs nothing", () => {
+    const r = run([join(DIR, "suspend-console.yaml"), join(FIXTURES, "broken.yaml"), join(FIXTURES, "missing.yaml")]);
+    expect(r.code).toBe(EXIT_BAD_FILE);
+    expect(r.out.split("\n")).toEqual([
+      "scenario error: " + join(FIXTURES, "broken.yaml") + ":5: delay `soon` is not a duration; write e.g. 500ms, 2s or 250us (virtual time)",
+      "scenario error: " + join(FIXTURES, "missing.yaml") + ": no such file; give a path such as host-sim/scenarios/suspend-console.yaml",
+      "2 scenario files could not be read; nothing was run",
+      "",
+    ]);
+  });
+
+  it("a device the board does not have fails the step with the list of devices", () => {
+    const session = boot();
+    const sc = { file: "x.yaml", name: "x", timeoutUs: 1000, steps: [{ kind: "expect-state" as const, device: "bme680", state: "active", line: 3 }] };
+    const r = runScenario(sc, session);
+    expect(r.failure).toEqual({
+      where: "x.yaml:3", index: 1, step: "expect-state bme680 active", expected: "bme680 active",
+      seen: "no device `bme680` on ESP32-DevKitC V4 (simulated); devices are i2c0, vspi, bme280, flash, led, button, telemetry, console",
+    });
+  });
+});
+
+describe("the real CLI", () => {
+  // host-sim/cli/main.ts bundled by esbuild (~0.1 s) rather than run by ts-node (3-7 s per start): same code, same argv handling.
+  it("exits 0 on a passing scenario and 1 on a failing one", () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), "quiesce-cli-")), "main.js");
+    buildSync({ entryPoints: [join(ROOT, "host-sim/cli/main.ts")], bundle: true, platform: "node", target: "node20", outfile, logLevel: "error" });
+    const cli = (file: string) => spawnSync(process.execPath, [outfile, "--quiet", "--scenario", file], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    const pass = cli("host-sim/scenarios/fault-rollback.yaml");
+    expect(pass.stderr).toBe("");
+    expect(pass.status).toBe(0);
+    expect(pass.stdout).toMatch(/^PASS Injected failure rolled back \(13 steps, [0-9.]+ s virtual\)$/m);
+    const fail = cli("test/host-sim/shell/fixtures/failing.yaml");
+    expect(fail.status).toBe(1);
+    expect(fail.stdout).toContain("FAIL test/host-sim/shell/fixtures/failing.yaml:7: step 3 `wait-serial \"phase asleep\" (timeout 0.3 s)`");
+  }, 60_000);
+});

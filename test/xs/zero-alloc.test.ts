@@ -1,0 +1,77 @@
+// Zero allocation on the real XS engine: every suspend scenario of the runtime over allocation-free synthetic drivers costs 0 slots.
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runInXs, type XsMeasurement, type XsRequest } from "./harness";
+import { OK, IO, TIMEOUT, WAKEUP, BUSY } from "../../runtime/status";
+
+const FIXTURE = path.join(__dirname, "fixtures", "synth-cycles.ts");
+const WARMUPS = 2;
+
+/** Scenario -> [command, arg, expected result]. Results encode outcome and checks (see the fixture). */
+const SCENARIOS: Record<string, [string, number, number]> = {
+  "full cycle, 16 devices": ["cycle", 16, OK],
+  "failure in prepare (S1)": ["failAt", 0, IO * 10],
+  "failure in suspend (S2)": ["failAt", 1, IO * 10],
+  "failure in powerOffNoIrq (S3)": ["failAt", 2, IO * 10],
+  "failure in powerOnNoIrq (R1): recorded, device failed": ["failAt", 3, IO * 10 + 1],
+  "failure in resume (R2): recorded, device failed": ["failAt", 4, IO * 10 + 1],
+  "timeout (hook never completes)": ["timeout", 0, TIMEOUT],
+  "timeout, then the late completion is ignored": ["late", 0, TIMEOUT * 10 + 1],
+  "wakeup abort (wake IRQ during S2)": ["wake", 0, WAKEUP * 10 + 1],
+  "parked requests replayed FIFO (1 in flight + 3 parked)": ["parked", 3, OK * 1000 + 4 * 10 + 1],
+  "second suspend answers BUSY": ["busy", 0, BUSY * 10 + OK],
+  "synthetic board N=8": ["cycle", 8, OK],
+  "synthetic board N=64": ["cycle", 64, OK],
+  "synthetic board N=256": ["cycle", 256, OK],
+};
+
+function requests(): XsRequest[] {
+  const r: XsRequest[] = [];
+  for (const [command, arg] of Object.values(SCENARIOS)) {
+    for (let i = 0; i < WARMUPS + 1; i++) r.push({ command, arg });
+  }
+  r.push({ command: "cycles", arg: 100 });
+  return r;
+}
+
+describe("zero allocation on XS (runtime + synthetic drivers, xsnap)", () => {
+  let results: XsMeasurement[];
+
+  beforeAll(async () => {
+    results = await runInXs(FIXTURE, requests(), { timeoutMs: 120_000 });
+  }, 120_000);
+
+  function measured(command: string, arg: number): XsMeasurement {
+    const runs = results.filter((m) => m.command === command && m.arg === arg);
+    return runs[runs.length - 1];
+  }
+
+  it("every scenario ends as expected and allocates 0 slots after two warm-up cycles", () => {
+    const got: Record<string, [number, number, number]> = {};
+    const want: Record<string, [number, number, number]> = {};
+    for (const [name, [command, arg, expected]] of Object.entries(SCENARIOS)) {
+      const m = measured(command, arg);
+      got[name] = [m.result, m.slots, m.retained];
+      want[name] = [expected, 0, 0];
+    }
+    expect(got).toEqual(want);
+  });
+
+  it("100 back-to-back cycles all succeed and allocate and retain 0 slots (gc at the end)", () => {
+    const m = measured("cycles", 100);
+    expect([m.result, m.slots, m.retained]).toEqual([100, 0, 0]);
+  });
+
+  it("costs the same compute for a repeated cycle (deterministic, no hidden growth)", () => {
+    for (const [command, arg] of Object.values(SCENARIOS)) {
+      const runs = results.filter((m) => m.command === command && m.arg === arg);
+      expect(runs[WARMUPS].compute, `${command}(${arg})`).toBe(runs[WARMUPS - 1].compute);
+    }
+  });
+
+  it("scales linearly: compute per device per cycle at N=256 is within 5% of N=8", () => {
+    const per = [8, 64, 256].map((n) => measured("cycle", n).compute / n);
+    expect(Math.abs(per[2] / per[0] - 1)).toBeLessThan(0.05);
+    expect(Math.abs(per[1] / per[0] - 1)).toBeLessThan(0.05);
+  });
+});
