@@ -48,6 +48,13 @@ export class FlightRecorder {
     return base;
   }
 
+  /** Base of the record in progress (begun, not ended: the attempt that hibernated), begun afresh if none. */
+  current(): number {
+    const base = this.base(this.total);
+    if (this.table[base + F_SEQ] === this.total + 1) return base;
+    return this.begin(0, 2);
+  }
+
   /** Closes the current record. */
   end(base: number): void {
     this.total++;

@@ -192,8 +192,12 @@ export class PowerManager {
     this.fullLevel = S_POWER_OFF;
     this.failedStage = -1;
     this.attemptStart = this.platform.now();
+    this.stageStart = this.attemptStart;
+    // The attempt that hibernated was recorded up to S3 in the image: continue that record. Times from
+    // before the reboot used the old boot's clock, so sleep and total durations are unknown (-1).
     this.flight.restore();
-    this.beginFlight(this.attemptStart);
+    this.flightBase = this.flight.current();
+    this.parkedAtStart = this.parkedTotal();
     this.phase = P_SLEEPING;
     this.mask();
     this.woke(cause === WAKE_NONE ? WAKE_RESET : cause);
@@ -217,7 +221,8 @@ export class PowerManager {
     const base = this.flightBase;
     t[base + F_OUTCOME] = this.outcome;
     t[base + F_PARKED] = this.parkedTotal() - this.parkedAtStart;
-    t[base + F_TOTAL_US] = now - this.attemptStart;
+    t[base + F_TOTAL_US] = this.fromImage ? -1 : now - this.attemptStart;
+    if (this.fromImage) t[base + F_STAGES + S_PLATFORM] = -1;
     // A resume-stage failure is the attempt's failure too when nothing failed on the way down.
     if (this.outcome !== OK && this.failedStage < 0) {
       const slot = this.stats.failureSlot(0);
@@ -400,11 +405,11 @@ export class PowerManager {
     this.irq.disarmWake();
     if (this.maskedByPm) this.unmask();
     this.phase = P_IDLE;
-    this.fromImage = false;
     if (this.outcome === OK) this.stats.successes++;
     this.stats.lastOutcome = this.outcome;
     this.stats.stageDuration[S_RELEASE] = now - this.attemptStart;
     this.endFlight(now);
+    this.fromImage = false;
     this.trace.record(now, -1, -1, E_SUSPEND_END, this.outcome);
     if (this.onDone !== null) this.onDone(this.outcome);
   }

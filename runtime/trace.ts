@@ -54,6 +54,11 @@ export class TraceRing {
     this.status = new Int16Array(capacity);
   }
 
+  /** The listener now set (a host-side collector chains after it). */
+  getListener(): ((slot: number) => void) | null {
+    return this.listener;
+  }
+
   setListener(listener: (slot: number) => void): void {
     this.listener = listener;
   }

@@ -65,3 +65,24 @@ test("counts requests parked during the attempt; the table lives in the state ar
   expect(env2.pm.flight.total).toBe(2);
   expect(env2.outcomes).toEqual([OK]);
 });
+
+test("a hibernate that reboots continues the attempt's record from the image; sleep time is unknown (-1)", () => {
+  const env = makeTree();
+  env.platform.sleepMode = "async";
+  env.devices.bme280.behaviour.suspend = { kind: "pending", afterUs: 700 };
+  env.pm.suspend(2 /* T_HIBERNATE */, TEST_NONE);
+  env.platform.advance(1_000);
+  expect(env.platform.sleeping).toBe(true);
+  const image = env.pm.arena.bytes.slice();
+  const rebooted = makeTree();
+  rebooted.platform.t = 250_000; // the new boot's clock
+  rebooted.pm.arena.bytes.set(image);
+  rebooted.pm.resumeFromImage(0);
+  expect(rebooted.outcomes).toEqual([OK]);
+  const fr = rebooted.pm.flight;
+  expect(fr.total).toBe(1);
+  const b = fr.recent(0);
+  expect([fr.table[b + F.F_SEQ], fr.table[b + F.F_TARGET], fr.table[b + F.F_WAKE]]).toEqual([1, 2, 0]);
+  expect(fr.table[b + F.F_STAGES + S_SUSPEND]).toBe(700); // measured before the deep sleep
+  expect([fr.table[b + F.F_STAGES + 3], fr.table[b + F.F_TOTAL_US]]).toEqual([-1, -1]);
+});
