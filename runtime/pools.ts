@@ -113,7 +113,8 @@ export class BlockPool {
   /** S1: guarantees `n` blocks to `device`. False if they are not there (prepare then fails with FULL). */
   reserve(device: number, n: number): boolean {
     if (n <= 0 || this.quota[device] > 0) return true;
-    if (this.freeTop - this.outstanding < n) return false;
+    // Blocks the device already holds count toward its guarantee.
+    if (this.freeTop - this.outstanding < n - this.held[device]) return false;
     this.quota[device] = n;
     const unheld = n - this.held[device];
     if (unheld > 0) this.outstanding += unheld;

@@ -1,15 +1,12 @@
-// embedded:provider/builtin for ESP32-DevKitC V4 as quiesce wires it (pins from boards/esp32-devkitc/board.ts).
+// embedded:provider/builtin for the ESP32-DevKitC V4 as quiesce wires it (pins from boards/esp32-devkitc/board.ts).
 /*
- * Only the ECMA-419 classes the firmware's manifest includes. Serial.default is UART0 on its IO_MUX
- * pins (TX 1, RX 3): light sleep can be woken by UART0 only through GPIO3 (ESP-IDF
- * uart_set_wakeup_threshold note), and in a release build nothing else uses UART0 (debug builds give
- * it to xsbug and main.ts then opens no console).
+ * Bare `-p esp32` has no Serial.default and an empty pin map, so this folder supplies them.
+ * Serial.default is UART0 on TX 1 / RX 3 (the USB-UART bridge; light sleep can wake on its RX pad
+ * GPIO3). UART2 (TX 17 / RX 16, WROOM-32 only: WROVER modules use 16/17 for PSRAM) carries telemetry.
+ * SPI.default is VSPI (SPI3_HOST = 2) on its IO_MUX pins; the W25Q's CS is GPIO5.
  */
 import Digital from "embedded:io/digital";
-import DigitalBank from "embedded:io/digitalbank";
 import I2C from "embedded:io/i2c";
-import SMBus from "embedded:io/smbus";
-import PWM from "embedded:io/pwm";
 import Serial from "embedded:io/serial";
 import SPI from "embedded:io/spi";
 
@@ -18,24 +15,17 @@ const device = {
 		default: { io: I2C, data: 21, clock: 22, port: 0 }
 	},
 	Serial: {
-		default: { io: Serial, port: 0, transmit: 1, receive: 3 }
+		default: { io: Serial, port: 0, transmit: 1, receive: 3 },
+		telemetry: { io: Serial, port: 2, transmit: 17, receive: 16 }
 	},
 	SPI: {
-		// VSPI = SPI3_HOST on its IO_MUX pins.
 		default: { io: SPI, clock: 18, in: 19, out: 23, port: 2 }
 	},
-	io: { Digital, DigitalBank, I2C, PWM, Serial, SMBus, SPI },
+	io: { Digital, I2C, Serial, SPI },
 	pin: {
 		button: 0,
 		led: 2,
-		i2cData: 21,
-		i2cClock: 22,
-		spiClock: 18,
-		spiMiso: 19,
-		spiMosi: 23,
-		flashSelect: 5,
-		telemetryTx: 17,
-		telemetryRx: 16
+		flashSelect: 5
 	}
 };
 

@@ -1,0 +1,153 @@
+// Boots a board: validates its definition, creates the PowerManager, constructs drivers from the table, registers, seals.
+import { PowerManager } from "../runtime/pm";
+import type { PmHooks } from "../runtime/driver";
+import { WAKE_NONE } from "../runtime/status";
+import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
+import { IMAGE_OK, IMAGE_RESULT_TEXT } from "../drivers/w25q/image";
+import { DRIVERS, type DriverFactory } from "./drivers";
+import type { BoardDefinition, BoardDevice, BoardPlatform } from "./types";
+import { checkPools, validateBoard } from "./validate";
+
+export interface BootOptions {
+  /** Driver table (default boards/drivers.ts DRIVERS). */
+  drivers?: { readonly [name: string]: DriverFactory };
+  /** Boot-time hook wrapper (host-sim fault injection); the runtime registers what it returns. */
+  wrap?: (name: string, driver: BoardDriver, pm: PowerManager) => PmHooks;
+}
+
+export interface BootedBoard {
+  readonly definition: BoardDefinition;
+  readonly pm: PowerManager;
+  /** Drivers by device name. */
+  readonly drivers: { readonly [name: string]: BoardDriver };
+  /** Device ids by name. */
+  readonly ids: { readonly [name: string]: number };
+  /** IMAGE_* outcome of the hibernate image check, or -1 on a cold power-on. */
+  readonly image: number;
+  /** True if this boot resumed from a hibernate image. */
+  readonly resumed: boolean;
+}
+
+/** A driver that can hold the hibernate image (drivers/w25q). */
+interface ImageStore {
+  loadImage(): number;
+}
+
+/** A driver with cold-boot initialisation (skipped when R1 restores it from an image). */
+interface Startable {
+  start(): void;
+}
+
+/**
+ * Order: validate (names, cycles, pins, IRQ lines) -> PowerManager -> drivers, parents first -> pools
+ * checked -> register in definition order (ids, hence the arena layout and the image, are stable) ->
+ * IRQ lines -> seal. Then, if the platform says this boot is a wake from hibernate, the storage device
+ * validates the image and the runtime resumes every device from it; otherwise each driver's `start`.
+ */
+export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions = {}): BootedBoard {
+  const table = options.drivers ?? DRIVERS;
+  validateBoard(def, table);
+  const pm = new PowerManager(Object.assign({ board: def.file }, def.pm), platform);
+  const n = def.devices.length;
+  const built: (BoardDriver | null)[] = new Array(n).fill(null);
+  const byName: { [name: string]: BoardDriver } = {};
+  let remaining = n;
+  while (remaining > 0) {
+    let progress = false;
+    for (let i = 0; i < n; i++) {
+      const d = def.devices[i];
+      if (built[i] !== null) continue;
+      const parent = d.parent === undefined ? null : byName[d.parent] ?? null;
+      if (d.parent !== undefined && parent === null) continue;
+      const ctx: DriverContext = {
+        name: d.name, board: def.file, pm, platform, device, options: d.options ?? {}, parent, irqLine: irqLineOf(def, d),
+      };
+      let driver: BoardDriver;
+      try {
+        driver = table[d.driver](ctx);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(def.file + ": devices: constructing \"" + d.name + "\" (driver " + d.driver + ") failed: " + why);
+      }
+      built[i] = driver;
+      byName[d.name] = driver;
+      remaining--;
+      progress = true;
+    }
+    if (!progress) throw new Error(def.file + ": devices: parents could not be constructed (cycle): check parent fields");
+  }
+  const stateBytes = new Int32Array(n);
+  const blocks = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const d = def.devices[i];
+    const drv = built[i] as BoardDriver;
+    stateBytes[i] = d.stateBytes ?? drv.stateBytes ?? 0;
+    blocks[i] = d.requestBlocks ?? drv.requestBlocks ?? 0;
+  }
+  checkPools(def, stateBytes, blocks);
+  const ids: { [name: string]: number } = {};
+  for (let i = 0; i < n; i++) {
+    const d = def.devices[i];
+    const drv = built[i] as BoardDriver;
+    const hooks = options.wrap !== undefined ? options.wrap(d.name, drv, pm) : drv;
+    const id = pm.register({
+      name: d.name, hooks, parent: d.parent, needs: d.needs, roles: d.roles ?? drv.roles ?? 0,
+      wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: d.stageBudgetUs,
+      stateBytes: stateBytes[i], requestBlocks: blocks[i],
+    });
+    drv.attach(id);
+    ids[d.name] = id;
+  }
+  bindIrq(def, pm, platform);
+  pm.seal();
+
+  let image = -1;
+  let resumed = false;
+  const cause = platform.hibernateWakeCause();
+  if (cause !== WAKE_NONE) {
+    const store = findStore(built);
+    image = store === null ? 1 : store.loadImage();
+    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : IMAGE_RESULT_TEXT[image]);
+    if (image === IMAGE_OK) {
+      resumed = true;
+      pm.resumeFromImage(cause);
+    }
+  }
+  if (!resumed) {
+    for (let i = 0; i < n; i++) {
+      const drv = built[i] as unknown as Partial<Startable>;
+      if (typeof drv.start === "function") drv.start();
+    }
+  }
+  return { definition: def, pm, drivers: byName, ids, image, resumed };
+}
+
+/** The device's IRQ line: its `irq`, else its GPIO `pin` option's line (a button, say), else -1. */
+function irqLineOf(def: BoardDefinition, d: BoardDevice): number {
+  if (d.irq !== undefined) return d.irq;
+  const pin = d.options === undefined ? undefined : d.options["pin"];
+  return typeof pin === "number" ? def.irq.gpioBase + pin : -1;
+}
+
+function findStore(built: (BoardDriver | null)[]): ImageStore | null {
+  for (let i = 0; i < built.length; i++) {
+    const d = built[i] as unknown as Partial<ImageStore> | null;
+    if (d !== null && typeof d.loadImage === "function") return d as ImageStore;
+  }
+  return null;
+}
+
+/** Every line of the board's interrupt source goes through the runtime's IrqController (latched while masked). */
+function bindIrq(def: BoardDefinition, pm: PowerManager, platform: BoardPlatform): void {
+  const src = platform.irqSource;
+  if (src === undefined) return;
+  if (src.lineCount > def.pm.irqLines) {
+    throw new Error(def.file + ": irq: the board has " + src.lineCount + " interrupt lines, pm.irqLines is " + def.pm.irqLines + ": raise pm.irqLines to " + src.lineCount);
+  }
+  for (let line = 0; line < src.lineCount; line++) {
+    let wake = false;
+    for (let k = 0; k < def.wakeSources.length; k++) if (def.wakeSources[k].line === line) wake = true;
+    pm.irq.register(line, src.deliver, wake);
+  }
+  src.setSink(pm.irq);
+}

@@ -1,0 +1,22 @@
+// The driver table boot constructs devices from: driver name -> constructor. Add a line per new driver.
+import type { BoardDriver, DriverContext } from "../drivers/common/io";
+import { Button } from "../drivers/button/button";
+import { Led } from "../drivers/led/led";
+import { I2cBus } from "../drivers/i2c-bus/i2c-bus";
+import { SpiBus } from "../drivers/spi-bus/spi-bus";
+import { Bme280 } from "../drivers/bme280/bme280";
+import { W25q } from "../drivers/w25q/w25q";
+import { Telemetry } from "../drivers/telemetry/telemetry";
+
+export type DriverFactory = (ctx: DriverContext) => BoardDriver;
+
+/** A plain object so other boards' drivers (ili9341, ft6206, backlight, uart-console) are one line each. */
+export const DRIVERS: { [name: string]: DriverFactory } = {
+  "button": (ctx) => new Button(ctx),
+  "led": (ctx) => new Led(ctx),
+  "i2c-bus": (ctx) => new I2cBus(ctx),
+  "spi-bus": (ctx) => new SpiBus(ctx),
+  "bme280": (ctx) => new Bme280(ctx),
+  "w25q": (ctx) => new W25q(ctx),
+  "telemetry": (ctx) => new Telemetry(ctx),
+};

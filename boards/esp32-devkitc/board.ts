@@ -1,0 +1,93 @@
+// ESP32-DevKitC V4 (ESP32-WROOM-32) as data: BOOT button, LED, BME280 on I2C, W25Q on VSPI, telemetry on UART2.
+import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
+import type { BoardDefinition, BoardDevice } from "../types";
+
+/*
+ * Source: Espressif, "ESP32-DevKitC V4 Getting Started Guide" (ESP-IDF docs, hw-reference/esp32/
+ * get-started-devkitc), functional description and header pin tables J2/J3:
+ * - "Boot: Download button" on GPIO0 (strapping pin; pulled up on the board, low while pressed).
+ *   GPIO0 is also RTC_GPIO11, so it can wake the chip from deep sleep (ext0), not only light sleep.
+ * - The only LED on the board is "5V Power On LED": the DevKitC V4 has NO user LED. GPIO2 is the
+ *   customary place to add one (many third-party "ESP32 DevKit" clones have a blue LED there); on a
+ *   genuine DevKitC wire an LED + resistor from GPIO2 to GND. GPIO2 is a strapping pin that must be
+ *   low/floating at reset for serial download: an LED to GND keeps it low, which is fine.
+ * - UART0 TX GPIO1 / RX GPIO3 go to the USB-UART bridge (the console).
+ * - GPIO16/17 are usable only on modules without PSRAM (ESP32-WROOM-32, SOLO-1); on WROVER modules
+ *   they drive the PSRAM. This board is the WROOM-32 variant, so UART2 TX17/RX16 carries telemetry.
+ * - I2C on the conventional Arduino-ESP32 pins SDA 21 / SCL 22; VSPI (SPI3_HOST = 2) native IO_MUX
+ *   pins SCK 18 / MISO 19 / MOSI 23 / CS 5 (ESP32 datasheet, "IO_MUX" table).
+ * External parts (BME280 breakout at 0x76 with SDO to GND, W25Q64JV 8 MB) are wired by the user.
+ */
+export const DEVKITC_PINS = {
+  button: 0,
+  led: 2,
+  consoleTx: 1,
+  consoleRx: 3,
+  i2cData: 21,
+  i2cClock: 22,
+  spiClock: 18,
+  spiMiso: 19,
+  spiMosi: 23,
+  flashSelect: 5,
+  telemetryTx: 17,
+  telemetryRx: 16,
+} as const;
+
+const P = DEVKITC_PINS;
+/** host-sim and the native dispatcher number GPIO n as line n and UART p as line 40 + p. */
+const UART_BASE = 40;
+
+const DEVICES: readonly BoardDevice[] = [
+  { name: "i2c0", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
+  { name: "vspi", driver: "spi-bus", options: { clock: P.spiClock, miso: P.spiMiso, mosi: P.spiMosi, port: 2 } },
+  {
+    name: "bme280", driver: "bme280", parent: "i2c0",
+    options: { address: 0x76, osrsT: 1, osrsP: 1, osrsH: 1, filter: 0 },
+    // S2 may wait for one forced measurement: t_measure,max at x1/x1/x1 is 9.3 ms (datasheet 9.1).
+    stageBudgetUs: { suspend: 20_000 },
+  },
+  {
+    name: "flash", driver: "w25q", parent: "vspi", roles: ROLE_STORAGE,
+    options: { select: P.flashSelect, hz: 20_000_000, sizeBytes: 8 * 1024 * 1024 },
+    // S1 (hibernate) erases the image sector: tSE max 400 ms; S2 may finish a user erase (400 ms)
+    // then program the image pages (tPP max 3 ms each).
+    stageBudgetUs: { prepare: 500_000, suspend: 500_000, resume: 20_000 },
+  },
+  { name: "led", driver: "led", options: { pin: P.led } },
+  { name: "button", driver: "button", roles: ROLE_WAKE, irq: P.button, options: { pin: P.button, debounceUs: 20_000 } },
+  {
+    name: "telemetry", driver: "telemetry", irq: UART_BASE + 2,
+    options: { port: 2, transmit: P.telemetryTx, receive: P.telemetryRx, baud: 115200, requestBlocks: 2 },
+    // S2 drains at most a full 128-byte FIFO plus the frames waiting in blocks: 8 x 64 B at 86.8 us/B.
+    stageBudgetUs: { suspend: 100_000 },
+  },
+];
+
+/** The console (drivers/uart-console) on UART0: add it to `devices` once that driver is in boards/drivers.ts. */
+export const DEVKITC_CONSOLE: BoardDevice = {
+  name: "console", driver: "uart-console", irq: UART_BASE + 0,
+  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200 },
+};
+
+export const ESP32_DEVKITC: BoardDefinition = {
+  name: "ESP32-DevKitC V4",
+  file: "boards/esp32-devkitc",
+  pm: {
+    maxDevices: 12,
+    // led 1 + bme280 4 + room for the console and application devices.
+    stateArenaBytes: 64,
+    blockCount: 8,
+    blockSize: 64,
+    irqLines: 43,
+    traceRecords: 512,
+    defaultBudgetUs: 50_000,
+    testHoldUs: 200_000,
+    failureHistory: 8,
+  },
+  pins: P,
+  devices: DEVICES,
+  wakeSources: [
+    { device: "button", line: P.button, hibernate: true },
+  ],
+  irq: { gpioBase: 0, uartBase: UART_BASE },
+};

@@ -1,0 +1,68 @@
+// Board definitions as plain data: PM sizes, pin map, devices (driver, options, parent/needs/roles/budgets), wake sources.
+import type { PmConfig } from "../runtime/driver";
+import type { Platform } from "../runtime/platform";
+
+/** One device on the board. `driver` names an entry of boards/drivers.ts. */
+export interface BoardDevice {
+  readonly name: string;
+  readonly driver: string;
+  /** Read by the driver's constructor (pins, address, oversampling...). Pins are GPIO numbers. */
+  readonly options?: { readonly [key: string]: unknown };
+  /** The bus it hangs off: constructed first, suspends after it, resumes before it. */
+  readonly parent?: string;
+  /** Other devices it does I/O through. */
+  readonly needs?: readonly string[];
+  /** ROLE_STORAGE | ROLE_WAKE; default: what the driver declares. */
+  readonly roles?: number;
+  /** IRQ line its interrupts arrive on (the wake line for ROLE_WAKE). */
+  readonly irq?: number;
+  readonly budgetUs?: number;
+  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number };
+  /** Defaults: what the driver declares. */
+  readonly stateBytes?: number;
+  readonly requestBlocks?: number;
+}
+
+/** A line that can wake the SoC: from light sleep (standby) always; from deep sleep only if `hibernate`. */
+export interface WakeSource {
+  readonly device: string;
+  readonly line: number;
+  /** ESP32 deep sleep wakes only on RTC GPIOs (ext0/ext1) and the RTC timer, never on a UART. */
+  readonly hibernate: boolean;
+}
+
+export interface BoardDefinition {
+  /** Display name. */
+  readonly name: string;
+  /** The board's folder, named in every error, e.g. "boards/esp32-devkitc". */
+  readonly file: string;
+  /** Runtime sizes (the board name is `file`). */
+  readonly pm: Omit<PmConfig, "board">;
+  /** Named GPIOs (Moddable's `device.pin`): documentation, and what the simulated provider exposes. */
+  readonly pins: { readonly [name: string]: number };
+  readonly devices: readonly BoardDevice[];
+  readonly wakeSources: readonly WakeSource[];
+  /** IRQ numbering: GPIO n is line gpioBase + n; UART port p is line uartBase + p. */
+  readonly irq: { readonly gpioBase: number; readonly uartBase: number };
+}
+
+/** Where a board's interrupts come from (host-sim: SimBoardIo; ESP32: the native module's dispatcher). */
+export interface IrqSource {
+  readonly lineCount: number;
+  /** Bound once: runs the IO class's handler for `line` (the runtime registers it for every line). */
+  readonly deliver: (line: number) => void;
+  setSink(sink: { raise(line: number): void } | null): void;
+}
+
+/** The runtime Platform plus what boot needs from the board's platform binding. */
+export interface BoardPlatform extends Platform {
+  /** Interrupt source; absent on a platform whose drivers raise lines themselves. */
+  readonly irqSource?: IrqSource;
+  /** At boot: the wake cause if this boot is the wake from hibernate (deep sleep), else WAKE_NONE. */
+  hibernateWakeCause(): number;
+  /** Boot-time messages ("resumed from hibernate", why a cold boot). */
+  log(message: string): void;
+}
+
+/** Option keys whose values are GPIO numbers (checked for two devices on one pin). */
+export const PIN_OPTIONS: readonly string[] = ["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt"];

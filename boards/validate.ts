@@ -1,0 +1,134 @@
+// Boot-time checks of a board definition: unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
+import { ROLE_WAKE } from "../runtime/status";
+import type { BoardDefinition, BoardDevice } from "./types";
+import { PIN_OPTIONS } from "./types";
+
+/** Throws the first problem found, as "<board file>: <what>: <fix>". */
+export function validateBoard(def: BoardDefinition, drivers: { readonly [name: string]: unknown }): void {
+  const f = def.file;
+  const devices = def.devices;
+  const index: { [name: string]: number } = {};
+  if (devices.length > def.pm.maxDevices) {
+    throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
+  }
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i];
+    if (!d.name) throw new Error(f + ": devices[" + i + "] has no name: give every device a unique name");
+    if (index[d.name] !== undefined) throw new Error(f + ": devices: \"" + d.name + "\" is defined twice: rename one");
+    index[d.name] = i;
+    if (drivers[d.driver] === undefined) {
+      throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in boards/drivers.ts: add it to DRIVERS or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
+    }
+  }
+  for (let i = 0; i < devices.length; i++) {
+    const d = devices[i];
+    if (d.parent !== undefined && index[d.parent] === undefined) {
+      throw new Error(f + ": devices: \"" + d.name + "\" has parent \"" + d.parent + "\", which is not a device of this board: add it or fix the name");
+    }
+    const needs = d.needs ?? [];
+    for (let k = 0; k < needs.length; k++) {
+      if (index[needs[k]] === undefined) {
+        throw new Error(f + ": devices: \"" + d.name + "\" needs \"" + needs[k] + "\", which is not a device of this board: add it or fix the name");
+      }
+    }
+  }
+  checkCycle(def, index);
+  checkPins(def);
+  checkIrq(def, index);
+}
+
+function prerequisites(d: BoardDevice): string[] {
+  const out: string[] = [];
+  if (d.parent !== undefined) out.push(d.parent);
+  const needs = d.needs ?? [];
+  for (let i = 0; i < needs.length; i++) out.push(needs[i]);
+  return out;
+}
+
+function checkCycle(def: BoardDefinition, index: { [name: string]: number }): void {
+  const n = def.devices.length;
+  const mark = new Uint8Array(n); // 0 new, 1 on stack, 2 done
+  const stack: string[] = [];
+  const visit = (i: number): void => {
+    mark[i] = 1;
+    stack.push(def.devices[i].name);
+    const pre = prerequisites(def.devices[i]);
+    for (let k = 0; k < pre.length; k++) {
+      const j = index[pre[k]];
+      if (mark[j] === 1) {
+        const from = stack.indexOf(pre[k]);
+        const cycle = stack.slice(from).concat([pre[k]]);
+        throw new Error(def.file + ": devices: dependency cycle " + cycle.join(" -> ") + ": remove one of these parent/needs edges");
+      }
+      if (mark[j] === 0) visit(j);
+    }
+    stack.pop();
+    mark[i] = 2;
+  };
+  for (let i = 0; i < n; i++) if (mark[i] === 0) visit(i);
+}
+
+function checkPins(def: BoardDefinition): void {
+  const owner: { [pin: number]: string } = {};
+  for (let i = 0; i < def.devices.length; i++) {
+    const d = def.devices[i];
+    const o = d.options ?? {};
+    for (let k = 0; k < PIN_OPTIONS.length; k++) {
+      const v = o[PIN_OPTIONS[k]];
+      if (typeof v !== "number") continue;
+      const other = owner[v];
+      if (other !== undefined && other !== d.name) {
+        throw new Error(def.file + ": pins: " + other + " and " + d.name + " both use GPIO " + v + ": give each device its own pin");
+      }
+      owner[v] = d.name;
+    }
+  }
+}
+
+function checkIrq(def: BoardDefinition, index: { [name: string]: number }): void {
+  const lines = def.pm.irqLines;
+  const owner: { [line: number]: string } = {};
+  for (let i = 0; i < def.devices.length; i++) {
+    const d = def.devices[i];
+    if (d.irq === undefined) {
+      if (((d.roles ?? 0) & ROLE_WAKE) !== 0) throw new Error(def.file + ": irq: \"" + d.name + "\" is wake-capable but has no irq line: set its irq");
+      continue;
+    }
+    if (!(d.irq >= 0 && d.irq < lines)) {
+      throw new Error(def.file + ": irq: \"" + d.name + "\" uses line " + d.irq + ", outside 0.." + (lines - 1) + ": raise pm.irqLines or fix the line");
+    }
+    if (owner[d.irq] !== undefined) {
+      throw new Error(def.file + ": irq: " + owner[d.irq] + " and " + d.name + " both use line " + d.irq + ": give each device its own line");
+    }
+    owner[d.irq] = d.name;
+  }
+  for (let i = 0; i < def.wakeSources.length; i++) {
+    const w = def.wakeSources[i];
+    if (index[w.device] === undefined) {
+      throw new Error(def.file + ": wakeSources: \"" + w.device + "\" is not a device of this board: add it or fix the name");
+    }
+    if (!(w.line >= 0 && w.line < lines)) {
+      throw new Error(def.file + ": wakeSources: line " + w.line + " of \"" + w.device + "\" is outside 0.." + (lines - 1) + ": raise pm.irqLines");
+    }
+  }
+}
+
+/** After construction: the drivers' state/blocks against the pools, naming each device's share. */
+export function checkPools(def: BoardDefinition, stateBytes: Int32Array, blocks: Int32Array): void {
+  let bytes = 0;
+  let nblocks = 0;
+  let parts = "";
+  let bparts = "";
+  for (let i = 0; i < def.devices.length; i++) {
+    bytes += stateBytes[i];
+    nblocks += blocks[i];
+    if (stateBytes[i] > 0) parts += (parts ? ", " : "") + def.devices[i].name + " " + stateBytes[i];
+    if (blocks[i] > 0) bparts += (bparts ? ", " : "") + def.devices[i].name + " " + blocks[i];
+  }
+  if (bytes > def.pm.stateArenaBytes) {
+    throw new Error(def.file + ": pool: devices save " + bytes + " bytes of state (" + parts + "), stateArenaBytes is " + def.pm.stateArenaBytes + ": raise pm.stateArenaBytes to at least " + bytes);
+  }
+  if (nblocks > def.pm.blockCount) {
+    throw new Error(def.file + ": pool: devices reserve " + nblocks + " request blocks (" + bparts + "), blockCount is " + def.pm.blockCount + ": raise pm.blockCount to at least " + nblocks);
+  }
+}

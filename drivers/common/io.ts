@@ -1,0 +1,135 @@
+// The ECMA-419 IO shapes drivers use (structural, so the same driver takes Moddable's or the simulator's classes).
+import type { PowerManager } from "../../runtime/pm";
+import type { Platform } from "../../runtime/platform";
+
+/** embedded:io/digital instance. */
+export interface DigitalIo {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+
+/** embedded:io/digital class: modes and edges are statics, as on Moddable (values differ per host). */
+export interface DigitalClass {
+  new (options: {
+    pin: number; mode: number; edge?: number; onReadable?: (this: unknown, triggered: number) => void;
+    initialValue?: number; target?: unknown;
+  }): DigitalIo;
+  readonly Input: number;
+  readonly InputPullUp: number;
+  readonly Output: number;
+  readonly Rising: number;
+  readonly Falling: number;
+}
+
+/** embedded:io/i2c instance: one per target address; a NAK throws. */
+export interface I2cIo {
+  write(buffer: Uint8Array, stop?: boolean): void;
+  read(buffer: Uint8Array, stop?: boolean): unknown;
+  close(): void;
+}
+
+export interface I2cClass {
+  new (options: { data: number; clock: number; hz: number; address: number; port?: number; target?: unknown }): I2cIo;
+}
+
+/**
+ * embedded:io/spi instance: one per chip select. Moddable keeps /CS asserted across write/read/
+ * transfer calls until `flush(true)`, so a command, its address and its data can be separate calls.
+ */
+export interface SpiIo {
+  write(buffer: Uint8Array): void;
+  read(buffer: Uint8Array): unknown;
+  transfer(buffer: Uint8Array): void;
+  flush(deselect?: boolean): void;
+  close(): void;
+}
+
+export interface SpiClass {
+  new (options: {
+    clock: number; in?: number; out?: number; select?: number; hz: number; mode?: number; port?: number;
+    active?: number; target?: unknown;
+  }): SpiIo;
+}
+
+/** embedded:io/serial instance (format "buffer"). */
+export interface SerialIo {
+  /** A number writes one byte (format "number"), a buffer all of it (format "buffer"). */
+  write(value: number | Uint8Array): void;
+  read(buffer: Uint8Array): unknown;
+  close(): void;
+}
+
+export interface SerialClass {
+  new (options: {
+    port: number; transmit?: number; receive?: number; baud: number;
+    onReadable?: (this: unknown, bytes: number) => void; onWritable?: (this: unknown, bytes: number) => void;
+    format?: string; target?: unknown;
+  }): SerialIo;
+}
+
+/** The part of Moddable's `embedded:provider/builtin` device object the drivers read. */
+export interface IoProvider {
+  io: {
+    Digital: DigitalClass;
+    I2C: I2cClass;
+    SPI: SpiClass;
+    Serial: SerialClass;
+  };
+}
+
+/**
+ * What boot hands every driver constructor: the runtime, the platform, the provider, its board entry's
+ * options, its parent driver (a bus), its IRQ line. Drivers read what they need once, at construction.
+ */
+export interface DriverContext {
+  /** Device name from the board (names its errors). */
+  name: string;
+  /** The board file, e.g. "boards/esp32-devkitc" (named in configuration errors). */
+  board: string;
+  pm: PowerManager;
+  platform: Platform;
+  device: IoProvider;
+  options: { readonly [key: string]: unknown };
+  /** The parent device's driver, already constructed (a bus), or null. */
+  parent: BoardDriver | null;
+  /** The IRQ line this device's interrupts enter the runtime on, or -1. */
+  irqLine: number;
+}
+
+/** A driver as boot sees it: the PM hooks plus `attach`, told its device id once registered. */
+export interface BoardDriver {
+  prepare(token: number): number;
+  suspend(token: number): number;
+  powerOffNoIrq(token: number): number;
+  powerOnNoIrq(token: number): number;
+  resume(token: number): number;
+  /** Boot, after `pm.register`: the id that indexes the state arena, blocks and completions. */
+  attach(id: number): void;
+  /** What the driver needs from S1 unless its board entry overrides it. */
+  readonly stateBytes?: number;
+  readonly requestBlocks?: number;
+  readonly roles?: number;
+}
+
+/** Reads a numeric board option, or throws naming the board, the device, the option and the fix. @boot */
+export function numberOption(ctx: DriverContext, key: string, fallback?: number): number {
+  const v = ctx.options[key];
+  if (v === undefined) {
+    if (fallback !== undefined) return fallback;
+    throw new Error(ctx.board + ": device \"" + ctx.name + "\" needs option \"" + key + "\": add it to its board entry");
+  }
+  if (typeof v !== "number" || !(v === v)) {
+    throw new Error(ctx.board + ": device \"" + ctx.name + "\" option \"" + key + "\" must be a number, got " + String(v));
+  }
+  return v;
+}
+
+/** The parent driver as the class the child needs, or throws naming the fix. @boot */
+export function parentOf<T>(ctx: DriverContext, kind: string, is: (p: BoardDriver) => boolean): T {
+  const p = ctx.parent;
+  if (p === null || !is(p)) {
+    throw new Error(ctx.board + ": device \"" + ctx.name + "\" must have an " + kind + " as parent: set parent to the " + kind + " device it is wired to");
+  }
+  return p as unknown as T;
+}

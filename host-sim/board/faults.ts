@@ -1,0 +1,135 @@
+// Fault injection for the simulated board: a table of (device, hook) -> fail / hang / late / throw, applied by wrapping hooks at boot.
+import type { PmHooks } from "../../runtime/driver";
+import type { Platform } from "../../runtime/platform";
+import type { PowerManager } from "../../runtime/pm";
+import { IO, OK, PENDING } from "../../runtime/status";
+
+export const HOOK_NAMES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+
+export const F_NONE = 0;
+/** Answer `status` without calling the driver (the contract: a failing hook leaves its device as it was). */
+export const F_FAIL = 1;
+/** Answer PENDING without calling the driver and never complete: the budget expires (TIMEOUT). */
+export const F_HANG = 2;
+/** Call the driver; if it finished synchronously, report its status `lateUs` later instead. */
+export const F_LATE = 3;
+/** Throw instead of calling the driver (the runtime catches it as THREW). */
+export const F_THROW = 4;
+export const FAULT_MODE_NAMES: readonly string[] = ["none", "fail", "hang", "late", "throw"];
+
+/** Per device and hook: mode, status, delay. Changed by tests at any time; read by the wrappers. */
+export class FaultTable {
+  readonly devices: string[] = [];
+  readonly mode: Int8Array;
+  readonly status: Int16Array;
+  readonly lateUs: Float64Array;
+  /** Injected faults that fired. */
+  fired = 0;
+
+  constructor(maxDevices: number) {
+    this.mode = new Int8Array(maxDevices * 5);
+    this.status = new Int16Array(maxDevices * 5);
+    this.lateUs = new Float64Array(maxDevices * 5);
+  }
+
+  slot(device: string): number {
+    let i = this.devices.indexOf(device);
+    if (i < 0) {
+      if (this.devices.length * 5 === this.mode.length) throw new RangeError("FaultTable: more than " + (this.mode.length / 5) + " devices");
+      i = this.devices.length;
+      this.devices.push(device);
+    }
+    return i;
+  }
+
+  /** Test time: sets the fault of `device`'s `hook`. */
+  set(device: string, hook: HookName, mode: number, status = IO, lateUs = 0): void {
+    const h = HOOK_NAMES.indexOf(hook);
+    if (h < 0) throw new RangeError("fault: unknown hook \"" + hook + "\"; use " + HOOK_NAMES.join(", "));
+    const k = this.slot(device) * 5 + h;
+    this.mode[k] = mode;
+    this.status[k] = status;
+    this.lateUs[k] = lateUs;
+  }
+
+  clear(): void {
+    this.mode.fill(0);
+  }
+
+  /** The boot-time wrapper (boards/boot.ts BootOptions.wrap). */
+  wrap(name: string, driver: PmHooks, pm: PowerManager, platform: Platform): PmHooks {
+    return new FaultingHooks(this, this.slot(name) * 5, driver, pm, platform);
+  }
+}
+
+/** Stands in front of a driver's hooks; with no fault set it only forwards the call. */
+class FaultingHooks implements PmHooks {
+  private readonly table: FaultTable;
+  private readonly base: number;
+  private readonly inner: PmHooks;
+  private readonly pm: PowerManager;
+  private readonly platform: Platform;
+  private readonly timer: number;
+  private lateToken = -1;
+  private lateStatus = OK;
+
+  constructor(table: FaultTable, base: number, inner: PmHooks, pm: PowerManager, platform: Platform) {
+    this.table = table;
+    this.base = base;
+    this.inner = inner;
+    this.pm = pm;
+    this.platform = platform;
+    const self = this;
+    this.timer = platform.createTimer(function faultLate(): void {
+      const token = self.lateToken;
+      self.lateToken = -1;
+      if (token >= 0) self.pm.complete(token, self.lateStatus);
+    });
+  }
+
+  private run(h: number, token: number): number {
+    const k = this.base + h;
+    const mode = this.table.mode[k];
+    if (mode === F_NONE) return this.call(h, token);
+    this.table.fired++;
+    if (mode === F_FAIL) return this.table.status[k];
+    if (mode === F_HANG) return PENDING;
+    if (mode === F_THROW) throw new Error("injected fault: " + this.table.devices[this.base / 5] + " " + HOOK_NAMES[h]);
+    const status = this.call(h, token);
+    if (status === PENDING || h === 2 || h === 3) return status;
+    this.lateToken = token;
+    this.lateStatus = status;
+    this.platform.schedule(this.timer, this.table.lateUs[k]);
+    return PENDING;
+  }
+
+  private call(h: number, token: number): number {
+    const d = this.inner;
+    if (h === 0) return d.prepare(token);
+    if (h === 1) return d.suspend(token);
+    if (h === 2) return d.powerOffNoIrq(token);
+    if (h === 3) return d.powerOnNoIrq(token);
+    return d.resume(token);
+  }
+
+  prepare(token: number): number {
+    return this.run(0, token);
+  }
+
+  suspend(token: number): number {
+    return this.run(1, token);
+  }
+
+  powerOffNoIrq(token: number): number {
+    return this.run(2, token);
+  }
+
+  powerOnNoIrq(token: number): number {
+    return this.run(3, token);
+  }
+
+  resume(token: number): number {
+    return this.run(4, token);
+  }
+}

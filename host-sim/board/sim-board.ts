@@ -1,0 +1,299 @@
+// The simulated ESP32 board: virtual clock, simulated IO, chip models per boards/host-sim, energy, SimPlatform, boot and reboot.
+import { bootBoard, type BootedBoard, type BootOptions } from "../../boards/boot";
+import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { BoardDriver, IoProvider } from "../../drivers/common/io";
+import type { PowerManager } from "../../runtime/pm";
+import { WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../../runtime/status";
+import { VirtualClock } from "../core/clock";
+import { SimBoardIo } from "../core/board-io";
+import type { UartPeer, ViolationSink } from "../core/contracts";
+import { createProvider, type SimDevice } from "../core/provider";
+import { Button } from "../models/button";
+import { Led } from "../models/led";
+import { Bme280 } from "../models/bme280";
+import { W25q } from "../models/w25q";
+import type { FaultKind } from "../models/common";
+import { EnergyMeter, SOC_ACTIVE, SOC_DEEP_SLEEP, SOC_LIGHT_SLEEP } from "../models/energy";
+import { createPrng } from "../models/prng";
+import { FaultTable } from "./faults";
+import { SimPlatform, SLEEP_DEEP, SLEEP_LIGHT } from "./sim-platform";
+import { SimTime } from "./sim-time";
+
+/** Collects model timing violations; tests assert it stays empty. */
+export class ViolationLog implements ViolationSink {
+  readonly list: string[] = [];
+  violation(chip: string, rule: string): void {
+    this.list.push(chip + ": " + rule);
+  }
+}
+
+/** The far end of a UART: keeps every byte the board transmitted. */
+export class ByteSink implements UartPeer {
+  readonly bytes: Uint8Array;
+  count = 0;
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+  }
+  uartReceive(byte: number): void {
+    if (this.count < this.bytes.length) this.bytes[this.count++] = byte;
+  }
+}
+
+export interface SimBoardOptions {
+  seed?: number;
+  /** Runtime/driver timer slots (reused across reboots). Default 48. */
+  timerSlots?: number;
+  /** CPU time per platform.now() call, us. Default 0.25. */
+  nowCostUs?: number;
+  /** Boot right away (default true). */
+  boot?: boolean;
+  /** Driver table for every boot (default boards/drivers.ts DRIVERS). */
+  drivers?: BootOptions["drivers"];
+}
+
+type Closable = { close(): void };
+
+/**
+ * One simulated board. Hardware (clock, IO, models, energy, platform timer pool) is made once; the
+ * firmware (PowerManager + drivers) is made by `boot` and thrown away by a deep-sleep wake, which
+ * closes every IO instance the old firmware opened (peripheral reset), forgets its timers, keeps the
+ * flash array and the other chips' state (they stay powered), writes the wake cause to "RTC memory"
+ * and boots again: boards/boot.ts then finds the image and resumes from it.
+ */
+export class SimBoard {
+  readonly wiring: SimBoardWiring;
+  readonly vclock: VirtualClock;
+  readonly time: SimTime;
+  readonly io: SimBoardIo;
+  readonly device: SimDevice;
+  readonly platform: SimPlatform;
+  readonly energy: EnergyMeter;
+  readonly violations = new ViolationLog();
+  readonly faults: FaultTable;
+  /** Models by board device name. */
+  readonly buttons: { [device: string]: Button } = {};
+  readonly leds: { [device: string]: Led } = {};
+  readonly bme280s: { [device: string]: Bme280 } = {};
+  readonly flashes: { [device: string]: W25q } = {};
+  readonly uartPeers: { [port: number]: ByteSink } = {};
+  /** Custom models (wiring kind "custom") by device name. */
+  readonly models: { [device: string]: unknown } = {};
+  booted: BootedBoard | null = null;
+  boots = 0;
+  private readonly tracked: Closable[] = [];
+  private readonly provider: IoProvider;
+  private readonly rebootTimer: number;
+  private rebootCause = WAKE_NONE;
+  private readonly driverTable: BootOptions["drivers"];
+
+  constructor(wiring: SimBoardWiring, options: SimBoardOptions = {}) {
+    this.wiring = wiring;
+    const def = wiring.definition;
+    const seed = options.seed ?? 1;
+    this.vclock = new VirtualClock(256, seed);
+    this.time = new SimTime(this.vclock);
+    this.io = new SimBoardIo(this.time, { externalPullUps: wiring.externalPullUps });
+    this.energy = new EnergyMeter({ clock: this.time });
+    // Models first: on equal deadlines their timers fire before the firmware's (lower slots).
+    for (let i = 0; i < wiring.models.length; i++) this.buildModel(i, seed);
+    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, this.io.lineCount, def.wakeSources, options.nowCostUs ?? 0.25);
+    const self = this;
+    this.rebootTimer = this.time.createTimer(function simReboot(): void {
+      self.reboot(self.rebootCause);
+    });
+    this.platform.onDeepWake = function deepWake(cause: number): void {
+      self.rebootCause = cause;
+      self.time.schedule(self.rebootTimer, 0);
+    };
+    this.platform.onSleepChange = function sleepChange(mode: number): void {
+      self.energy.setSocMode(mode === SLEEP_LIGHT ? SOC_LIGHT_SLEEP : mode === SLEEP_DEEP ? SOC_DEEP_SLEEP : SOC_ACTIVE);
+    };
+    const io = this.io;
+    const platform = this.platform;
+    this.platform.irqSource = {
+      lineCount: io.lineCount,
+      deliver: io.deliver,
+      setSink(sink: { raise(line: number): void } | null): void {
+        platform.setSink(sink);
+        io.setSink(sink === null ? null : platform.sinkProxy);
+      },
+    };
+    this.device = createProvider(this.io, { pins: def.pins });
+    this.provider = this.trackingProvider(this.device);
+    this.faults = new FaultTable(def.pm.maxDevices);
+    this.driverTable = options.drivers;
+    if (options.boot !== false) this.boot();
+  }
+
+  get pm(): PowerManager {
+    if (this.booted === null) throw new Error("SimBoard: not booted; call boot() first");
+    return this.booted.pm;
+  }
+
+  driver<T extends BoardDriver>(name: string): T {
+    const b = this.booted;
+    const d = b === null ? undefined : b.drivers[name];
+    if (d === undefined) throw new Error("SimBoard: no device \"" + name + "\" on " + this.wiring.definition.file);
+    return d as T;
+  }
+
+  boot(options: BootOptions = {}): BootedBoard {
+    const faults = this.faults;
+    const platform = this.platform;
+    this.boots++;
+    this.booted = bootBoard(this.wiring.definition, this.provider, platform, Object.assign({
+      drivers: this.driverTable,
+      wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform),
+    }, options));
+    return this.booted;
+  }
+
+  /** Deep-sleep wake or reset button: firmware RAM is gone, chips keep their state. */
+  reboot(cause: number): BootedBoard {
+    for (let i = 0; i < this.tracked.length; i++) this.tracked[i].close();
+    this.tracked.length = 0;
+    this.io.queue.clear();
+    this.platform.reset();
+    this.platform.rtcWakeCause = cause === WAKE_RESET ? WAKE_NONE : cause;
+    this.energy.setSocMode(SOC_ACTIVE);
+    this.booted = null;
+    return this.boot();
+  }
+
+  // ---- time ----
+
+  advance(us: number): number {
+    return this.time.advance(us);
+  }
+
+  /** Runs until no timer is armed (at most `maxUs`). */
+  settle(maxUs = 5_000_000): boolean {
+    return this.time.runUntilIdle(maxUs);
+  }
+
+  now(): number {
+    return this.time.now();
+  }
+
+  // ---- stimuli ----
+
+  press(device = "button"): void {
+    this.model(this.buttons, device, "button").press();
+  }
+
+  release(device = "button"): void {
+    this.model(this.buttons, device, "button").release();
+  }
+
+  /** Presses at absolute virtual time `atUs`, releases `holdUs` later (a wake event at a chosen time). */
+  pressAt(atUs: number, holdUs: number, device = "button"): void {
+    const b = this.model(this.buttons, device, "button");
+    const self = this;
+    const press = this.time.createTimer(function scheduledPress(): void {
+      b.press();
+      self.time.schedule(release, holdUs);
+    });
+    const release = this.time.createTimer(function scheduledRelease(): void {
+      b.release();
+    });
+    this.time.schedule(press, Math.max(0, atUs - this.now()));
+  }
+
+  /** Arms the RTC timer wake for every following sleep (0 disables). */
+  setTimerWake(us: number): void {
+    this.platform.timerWakeUs = us;
+  }
+
+  /** Chip fault on the model behind `device` ("nak", "stall", "none"). */
+  chipFault(device: string, kind: FaultKind): void {
+    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device];
+    if (m === undefined) throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
+    m.setFault(kind);
+  }
+
+  /** Power-cycles the chip behind `device` (registers to defaults), e.g. while the board is suspended. */
+  chipReset(device: string): void {
+    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device];
+    if (m === undefined) throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
+    m.reset();
+  }
+
+  /** Wake cause names as the shell spells them. */
+  wakeName(cause: number): string {
+    if (cause === WAKE_TIMER) return "timer";
+    if (cause === WAKE_TEST_HOLD) return "test-hold";
+    if (cause === WAKE_RESET) return "reset";
+    if (cause === WAKE_NONE) return "none";
+    const src = this.wiring.definition.wakeSources;
+    for (let i = 0; i < src.length; i++) if (src[i].line === cause) return src[i].device;
+    return "line " + cause;
+  }
+
+  private model<T>(table: { [k: string]: T }, device: string, kind: string): T {
+    const m = table[device];
+    if (m === undefined) throw new Error("SimBoard: no " + kind + " model behind \"" + device + "\" on " + this.wiring.definition.file);
+    return m;
+  }
+
+  private modelNames(): string {
+    return this.wiring.models.map((m) => m.device).join(", ");
+  }
+
+  private buildModel(i: number, seed: number): void {
+    const w = this.wiring.models[i];
+    const io = this.io;
+    if (w.kind === "button") {
+      const pin = w.pin as number;
+      const b = new Button({ clock: this.time, random: createPrng(seed + i), name: w.device });
+      // Contact closed pulls the pad to ground; open leaves it to the pull-ups.
+      b.setLevelListener((level: number) => io.driveInput(pin, level === 0 ? 0 : -1));
+      this.buttons[w.device] = b;
+      this.energy.add(b);
+    } else if (w.kind === "led") {
+      const led = new Led({ name: w.device });
+      io.setLevelListener(w.pin as number, (level: number) => led.setLevel(level));
+      this.leds[w.device] = led;
+      this.energy.add(led);
+    } else if (w.kind === "bme280") {
+      const m = new Bme280({ clock: this.time, violations: this.violations, address: w.address, name: w.device, timing: "max" });
+      io.attachI2c(w.data as number, w.clock as number, m);
+      this.bme280s[w.device] = m;
+      this.energy.add(m);
+    } else if (w.kind === "w25q") {
+      const m = new W25q({ clock: this.time, violations: this.violations, name: w.device });
+      io.attachSpi(w.select as number, m);
+      this.flashes[w.device] = m;
+      this.energy.add(m);
+    } else if (w.kind === "custom") {
+      if (w.attach === undefined) throw new Error("SimBoard: custom model \"" + w.device + "\" needs an attach function in its wiring");
+      this.models[w.device] = w.attach({ io, clock: this.time, violations: this.violations, energy: this.energy, seed: seed + i });
+    } else {
+      const sink = new ByteSink(1 << 16);
+      io.attachUart(w.port as number, sink);
+      this.uartPeers[w.port as number] = sink;
+    }
+  }
+
+  /** The provider the firmware sees: the same classes, but every instance is remembered for reboot. */
+  private trackingProvider(device: SimDevice): IoProvider {
+    const tracked = this.tracked;
+    const io = device.io;
+    const wrapClass = <C extends new (o: never) => Closable>(Base: C): C => {
+      const Tracked = class extends (Base as unknown as new (o: unknown) => Closable) {
+        constructor(o: unknown) {
+          super(o);
+          tracked.push(this);
+        }
+      };
+      return Tracked as unknown as C;
+    };
+    return {
+      io: {
+        Digital: wrapClass(io.Digital as never),
+        I2C: wrapClass(io.I2C as never),
+        SPI: wrapClass(io.SPI as never),
+        Serial: wrapClass(io.Serial as never),
+      },
+    } as unknown as IoProvider;
+  }
+}

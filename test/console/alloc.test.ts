@@ -1,0 +1,49 @@
+// The console allocates nothing after boot: exact XS slot counts for command lines, bad input, suspends and UART wakes; lint clean.
+import * as path from "path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runInXs, type XsMeasurement } from "../xs/harness";
+import { lintPaths } from "../lint/alloc-lint-run";
+
+const FIXTURE = path.join(__dirname, "fixtures", "console-xs.ts");
+
+describe("uart-console on XS", () => {
+  let r: XsMeasurement[];
+
+  beforeAll(async () => {
+    r = await runInXs(FIXTURE, [
+      { command: "lines", arg: 1 },
+      { command: "suspends", arg: 2 },
+      { command: "uartWakes", arg: 1 },
+      { command: "lines", arg: 20 },
+      { command: "suspends", arg: 20 },
+      { command: "uartWakes", arg: 10 },
+      { command: "faults", arg: 0 },
+    ], { timeoutMs: 120_000 });
+  }, 120_000);
+
+  it("20 rounds of every command and bad-input line (280 lines, trace dump included): 0 slots", () => {
+    expect([r[3].slots, r[3].retained]).toEqual([0, 0]);
+    // 14 lines a round; the too-long, refused and empty ones never reach the parser.
+    expect(r[3].result).toBe(20 * 11);
+  });
+
+  it("20 console-started suspends with progress lines (test holds, standby and hibernate): all OK, 0 slots", () => {
+    expect([r[4].result, r[4].slots, r[4].retained]).toEqual([20, 0, 0]);
+  });
+
+  it("10 standby sleeps woken by UART input (byte lost, fragment discarded, next line run): all OK, 0 slots", () => {
+    expect([r[5].result, r[5].slots, r[5].retained]).toEqual([10, 0, 0]);
+  });
+
+  it("nothing was dropped or caught on the way", () => {
+    expect(r[6].result).toBe(0);
+  });
+
+  it("the allocation lint passes on drivers/uart-console", () => {
+    const report = lintPaths(["drivers/uart-console"], {}, path.join(__dirname, "..", ".."));
+    expect(report.files.length).toBeGreaterThanOrEqual(10);
+    expect(report.violations).toEqual([]);
+    // The only escape: the host-side dump decoder's Error (it never runs on the device).
+    expect(report.escapes.map((e) => e.file + " " + e.rule)).toEqual(["drivers/uart-console/dump-decode.ts new-error"]);
+  });
+});

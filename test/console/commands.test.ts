@@ -1,0 +1,236 @@
+// Every console command's full reply on the simulated DevKitC-like rig (real host-sim Serial, UART and terminal).
+import { describe, expect, it } from "vitest";
+import { Rig, K_FAIL, K_PENDING } from "./sim";
+import { decodeTraceDump } from "../../drivers/uart-console/dump-decode";
+import { IO, T_STANDBY, TEST_PLATFORM, STAGE_NAMES, STATUS_NAMES } from "../../runtime/status";
+import { EVENT_NAMES } from "../../runtime/trace";
+
+describe("console commands", () => {
+  it("prints a banner and a prompt at boot", () => {
+    const rig = new Rig();
+    expect(rig.banner).toBe("quiesce console: type help for the list of commands\r\n> ");
+  });
+
+  it("help lists every command with its arguments", () => {
+    const rig = new Rig();
+    expect(rig.send("help\r")).toBe([
+      "commands:",
+      "  help                     this list",
+      "  status                   each device's power state",
+      "  devices                  dependency tree: parent, needs, roles",
+      "  suspend [standby|hibernate] [test=devices|test=platform]",
+      "                           start a suspend (default standby); progress lines follow",
+      "  stats                    counts, last failures, wake cause, stage durations",
+      "  trace [n]                last n trace records decoded (default 16)",
+      "  trace dump               the trace ring as hex records, for the host to decode",
+      "> ",
+    ].join("\r\n"));
+  });
+
+  it("status shows the phase, the last outcome and each device's state", () => {
+    const rig = new Rig();
+    expect(rig.send("status\r")).toBe([
+      "phase idle, 7 devices, last outcome OK",
+      "  i2c0    active",
+      "  bme280  active",
+      "  spi2    active",
+      "  flash   active",
+      "  button  active",
+      "  led     active",
+      "  console active",
+      "> ",
+    ].join("\r\n"));
+  });
+
+  it("status shows a device that failed to resume", () => {
+    const rig = new Rig();
+    rig.devices.led.script(4, K_FAIL, IO, 0);
+    rig.send("suspend test=platform\r");
+    const out = rig.send("status\r");
+    expect(out.split("\r\n").slice(0, 8)).toEqual([
+      "phase idle, 7 devices, last outcome IO",
+      "  i2c0    active",
+      "  bme280  active",
+      "  spi2    active",
+      "  flash   active",
+      "  button  active",
+      "  led     failed",
+      "  console active",
+    ]);
+  });
+
+  it("devices prints the parent tree with needs (storage edges marked) and roles", () => {
+    const rig = new Rig();
+    expect(rig.send("devices\r")).toBe([
+      "7 devices (tree by parent; needs = other prerequisites):",
+      "  i2c0",
+      "    bme280 needs flash (storage)",
+      "  spi2",
+      "    flash [storage]",
+      "  button [wake line 0]",
+      "  led needs flash (storage)",
+      "  console [wake line 44]",
+      "> ",
+    ].join("\r\n"));
+  });
+
+  it("stats before any suspend", () => {
+    const rig = new Rig();
+    expect(rig.send("stats\r")).toBe([
+      "attempts 0, ok 0, failed 0, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
+      "last outcome OK, last wake cause none",
+      "failures per stage: prepare 0 suspend 0 powerOffNoIrq 0 powerOnNoIrq 0 resume 0",
+      "stage durations, last attempt: prepare 0 suspend 0 powerOffNoIrq 0 platform 0 powerOnNoIrq 0 resume 0 total 0 us",
+      "last failures: none",
+      "per-device durations, last/max us:",
+      "  i2c0    S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  bme280  S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  spi2    S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  flash   S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  button  S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  led     S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "  console S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "> ",
+    ].join("\r\n"));
+  });
+
+  it("stats after a success and a failure: counts, failure with device/stage/status names, wake cause, durations", () => {
+    const rig = new Rig();
+    rig.devices.bme280.script(1, K_PENDING, 0, 3_000);
+    rig.send("suspend test=platform\r");
+    rig.devices.bme280.script(1, K_FAIL, IO, 0);
+    rig.send("suspend test=platform\r");
+    const st = rig.pm.stats;
+    const lines = rig.send("stats\r").split("\r\n");
+    const failAt = st.failTime[st.failureSlot(0)];
+    const d = st.stageDuration;
+    expect(lines.slice(0, 8)).toEqual([
+      "attempts 2, ok 1, failed 1, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
+      "last outcome IO, last wake cause test hold at " + st.lastWakeTime + " us",
+      "failures per stage: prepare 0 suspend 1 powerOffNoIrq 0 powerOnNoIrq 0 resume 0",
+      "stage durations, last attempt: prepare " + d[0] + " suspend " + d[1] + " powerOffNoIrq " + d[2] + " platform " + d[3] +
+        " powerOnNoIrq " + d[4] + " resume " + d[5] + " total " + d[6] + " us",
+      "last failures, newest first:",
+      "  [" + String(failAt).padStart(10) + " us] bme280 suspend IO",
+      "per-device durations, last/max us:",
+      "  i2c0    S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+    ]);
+    expect(lines[8]).toBe("  bme280  S1 0/0 S2 0/3000 S3 0/0 R1 0/0 R2 0/0");
+    const c = rig.console.id * 7;
+    expect(lines[13]).toBe("  console S1 0/0 S2 " + st.lastDuration[c + 1] + "/" + st.maxDuration[c + 1] + " S3 0/0 R1 0/0 R2 0/0");
+    expect(st.maxDuration[c + 1]).toBeGreaterThan(0);
+    expect(lines[14]).toBe("> ");
+    expect(lines.length).toBe(15);
+  });
+
+  it("trace [n] decodes the last n records, default 16, capped at what the ring holds", () => {
+    const rig = new Rig();
+    rig.send("suspend test=platform\r");
+    const tr = rig.pm.trace;
+    const expectLine = (abs: number): string => {
+      const s = abs % tr.capacity;
+      const dev = tr.device[s] < 0 ? "-" : rig.pm.graph.names[tr.device[s]];
+      const stage = tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]];
+      const ev = EVENT_NAMES[tr.event[s]];
+      const detail = ev === "irq-deliver" || ev === "irq-latch" ? "line " + tr.status[s]
+        : ev === "sleep-exit" ? "test hold" : ev === "suspend-begin" || ev === "sleep-enter" ? "standby" : STATUS_NAMES[tr.status[s]];
+      return "[" + String(tr.time[s]).padStart(10) + " us] " + dev.padEnd(8) + stage.padEnd(15) + ev.padEnd(14) + detail;
+    };
+    const three = rig.send("trace 3\r").split("\r\n");
+    // The header names the total at the moment the command ran (its own UART IRQs add records).
+    const total = Number(/of (\d+) records/.exec(three[0])![1]);
+    expect(total).toBeGreaterThan(100);
+    expect(three).toEqual([
+      "trace: last 3 of " + total + " records (time, device, stage, event, detail)",
+      expectLine(total - 3), expectLine(total - 2), expectLine(total - 1), "> ",
+    ]);
+    const def = rig.send("trace\r").split("\r\n");
+    expect(def.length).toBe(16 + 2);
+    const t16 = Number(/of (\d+) records/.exec(def[0])![1]);
+    expect(def[0]).toBe("trace: last 16 of " + t16 + " records (time, device, stage, event, detail)");
+    expect(def.slice(1, 17)).toEqual(Array.from({ length: 16 }, (_, k) => expectLine(t16 - 16 + k)));
+    const all = rig.send("trace 999999\r").split("\r\n");
+    const tAll = Number(/of (\d+) records/.exec(all[0])![1]);
+    expect(all[0]).toBe("trace: last " + tAll + " of " + tAll + " records (time, device, stage, event, detail)");
+    expect(all.length).toBe(tAll + 2);
+    expect(all[tAll]).toBe(expectLine(tAll - 1));
+  });
+
+  it("trace dump writes the whole ring as hex records that the host decoder reads back exactly", () => {
+    const rig = new Rig();
+    // Keep every record ever written, so the dump can be checked even though its own output adds records.
+    const history: { time: number; device: number; stage: number; event: number; status: number }[] = [];
+    const tr = rig.pm.trace;
+    tr.setListener((slot) => {
+      history.push({ time: tr.time[slot], device: tr.device[slot], stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot] });
+      rig.console.onTrace(slot);
+    });
+    const before = tr.total;
+    for (let i = 0; i < 3; i++) rig.send("suspend test=platform\r");
+    const text = rig.send("trace dump\r");
+    const records = decodeTraceDump(text);
+    const lines = text.split("\r\n");
+    const written = Number(/records of (\d+) written/.exec(lines[0])![1]);
+    expect(written).toBeGreaterThan(tr.capacity);
+    expect(lines[0]).toBe("trace dump begin: 256 records of " + written +
+      " written, 14 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)");
+    expect(records).toEqual(history.slice(written - before - 256, written - before));
+    expect(lines[257]).toBe("trace dump end: 256 records");
+    expect(lines[258]).toBe("> ");
+    expect(lines.length).toBe(259);
+    // The dump's own UART traffic kept adding records, yet none it printed had been overwritten.
+    expect(tr.total).toBeGreaterThan(written);
+    expect(text).not.toContain("overwritten");
+  });
+
+  it("suspend [standby|hibernate] [test=...] starts the suspend the line asked for and reports the outcome", () => {
+    const rig = new Rig();
+    const out = rig.send("suspend test=platform standby\r");
+    expect(out.startsWith("suspending: standby test=platform\r\n")).toBe(true);
+    expect(out.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(rig.pm.stats.successes).toBe(1);
+    const hib = rig.send("suspend hibernate test=platform\r");
+    expect(hib.startsWith("suspending: hibernate test=platform\r\n")).toBe(true);
+    expect(hib).toContain("suspend begins: hibernate test=platform\r\n");
+    expect(hib.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    const dev = rig.send("suspend test=devices\r");
+    expect(dev).toContain("-- platform test hold: devices\r\n");
+    expect(dev.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(rig.platform.sleeps).toBe(2);
+    expect(rig.outcomes).toEqual([0, 0, 0]);
+  });
+
+  it("suspend failed names the device, the stage and the status", () => {
+    const rig = new Rig();
+    rig.devices.flash.script(1, K_FAIL, IO, 0);
+    const out = rig.send("suspend test=platform\r");
+    expect(out).toContain("S2 suspend       flash   failed IO\r\n");
+    expect(out).toContain("rollback from suspend flash IO\r\n");
+    expect(out.endsWith("suspend failed: flash suspend IO\r\n> ")).toBe(true);
+    expect(rig.pm.deviceState(rig.console.id)).toBe(0);
+    expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome IO");
+  });
+
+  it("answers BUSY when a suspend started elsewhere is in progress when its settle delay ends", () => {
+    const rig = new Rig();
+    rig.devices.bme280.script(0, K_PENDING, 0, 20_000);
+    rig.terminal.type("suspend test=platform\r");
+    // Run until the line ran (its reply is out) but not the 2 ms settle delay.
+    while (rig.console.commands.ran === 0) rig.clock.advance(50);
+    expect(rig.pm.suspend(T_STANDBY, TEST_PLATFORM)).toBe(0);
+    rig.settle();
+    const out = rig.take();
+    expect(out).toContain("suspend refused: BUSY, one is already in progress\r\n> ");
+    expect(out.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(rig.pm.stats.busyRefusals).toBe(1);
+  });
+
+  it("echoes typed characters and erases on backspace when echo is on", () => {
+    const rig = new Rig({ echo: true });
+    expect(rig.send("stx\batu\x7fus\r")).toBe("stx\b \batu\b \bus\r\n" + [
+      "phase idle, 7 devices, last outcome OK",
+      "  i2c0    active", "  bme280  active", "  spi2    active", "  flash   active",
+      "  button  active", "  led     active", "  console active", "> ",
+    ].join("\r\n"));
+  });
+});
