@@ -1,0 +1,58 @@
+// Power state shared by the bus devices (I2C, SPI): the parent every chip on the bus is ordered under.
+import { OK } from "../../runtime/status";
+import type { BoardDriver } from "./io";
+
+/**
+ * The runtime orders a parent after its children in S1..S3 and before them in R1..R2, so by the time
+ * a bus powers off every chip on it is quiet, and it is back before any chip restores registers.
+ * ESP32: S3 is where the controller's clock would be gated (periph_module_disable); Moddable exposes
+ * no API for it, so the bus keeps its state and counts transfers attempted while it is off: the
+ * conformance suite asserts that count stays 0 (a chip that talks after its bus went down is a bug).
+ */
+export class BusPower implements BoardDriver {
+  readonly name: string;
+  id = -1;
+  /** 1 while the controller is powered (active, S1, S2, after R1). */
+  powered = 1;
+  /** Transfers chips attempted while the bus was off. */
+  misuse = 0;
+  /** Chips opened on this bus (boot). */
+  chips = 0;
+
+  constructor(name: string) {
+    this.name = name;
+  }
+
+  attach(id: number): void {
+    this.id = id;
+  }
+
+  /** A chip calls this before each transfer: false (and counted) if the bus is powered off. */
+  ready(): boolean {
+    if (this.powered === 1) return true;
+    this.misuse++;
+    return false;
+  }
+
+  prepare(_token: number): number {
+    return OK;
+  }
+
+  suspend(_token: number): number {
+    return OK;
+  }
+
+  powerOffNoIrq(_token: number): number {
+    this.powered = 0;
+    return OK;
+  }
+
+  powerOnNoIrq(_token: number): number {
+    this.powered = 1;
+    return OK;
+  }
+
+  resume(_token: number): number {
+    return OK;
+  }
+}
