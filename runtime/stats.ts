@@ -14,6 +14,13 @@ export class PmStats {
   timeouts = 0;
   lateCompletions = 0;
   resumeFailures = 0;
+  /**
+   * Interrupt events the board could not post because its event queue was full (Moddable's
+   * task.queueLength): the board's IRQ source adds them here, since a full queue silences a pin.
+   */
+  irqQueueOverflows = 0;
+  /** Deepest the board's event queue has been, in entries (reported by the board's IRQ source). */
+  irqQueueMaxDepth = 0;
   readonly failuresPerStage: Uint32Array;
   /** Last wake cause: IRQ line (>= 0) or a WAKE_* code; and when (us). */
   lastWakeCause = -1;

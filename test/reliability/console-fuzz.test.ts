@@ -1,0 +1,19 @@
+// Console fuzz: 1,000,000 random byte strings through UART0 RX; every terminated line answered once, nothing thrown, status still works.
+import { expect, test } from "vitest";
+import { fuzzConsole } from "./console-fuzz";
+
+const STRINGS = Number(process.env.QUIESCE_FUZZ_STRINGS ?? 1_000_000);
+const SEED = Number(process.env.QUIESCE_SEED ?? 20240611);
+
+test("console answers every line of " + STRINGS + " random strings and stays usable", () => {
+  const r = fuzzConsole(STRINGS, SEED);
+  console.log("console fuzz: " + r.strings + " strings, " + r.bytes + " bytes, " + r.lines + " lines in " + r.seconds.toFixed(1) + " s (" +
+    Math.round(r.strings / r.seconds) + " strings/s), " + r.statusChecks + " status checks; replay: QUIESCE_SEED=" + SEED);
+  expect(r.errors).toEqual([]);
+  expect(r.prompts).toBe(r.lines);
+  expect(r.faults).toBe(0);
+  expect(r.rxOverflows).toBe(0);
+  expect(r.maxPending).toBeLessThanOrEqual(128);
+  expect(r.statusChecks).toBe(Math.floor(STRINGS / 1000) + 1);
+  expect(r.lines).toBeGreaterThan(STRINGS / 2);
+});
