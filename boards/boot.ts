@@ -1,4 +1,4 @@
-// Boots a board: validates its definition, creates the PowerManager, constructs drivers from the table, registers, seals.
+// Boots a board: validates its definition, creates the PowerManager, constructs drivers from the table, registers, seals, starts the console.
 import { PowerManager } from "../runtime/pm";
 import type { PmHooks } from "../runtime/driver";
 import { WAKE_NONE } from "../runtime/status";
@@ -7,12 +7,24 @@ import { IMAGE_OK, IMAGE_RESULT_TEXT } from "../drivers/w25q/image";
 import { DRIVERS, type DriverFactory } from "./drivers";
 import type { BoardDefinition, BoardDevice, BoardPlatform } from "./types";
 import { checkPools, validateBoard } from "./validate";
+import { DoneFanout } from "./done-fanout";
 
 export interface BootOptions {
   /** Driver table (default boards/drivers.ts DRIVERS). */
   drivers?: { readonly [name: string]: DriverFactory };
   /** Boot-time hook wrapper (host-sim fault injection); the runtime registers what it returns. */
   wrap?: (name: string, driver: BoardDriver, pm: PowerManager) => PmHooks;
+  /**
+   * Start the board's console after seal (default true): it takes the trace listener and the first
+   * done listener. false: the caller wires it (console.boot(false) and its own listeners).
+   */
+  console?: boolean;
+}
+
+/** A console driver (drivers/uart-console): booted after seal, told every outcome. */
+export interface BoardConsole {
+  boot(takeTraceListener: boolean): void;
+  onSuspendDone(status: number): void;
 }
 
 export interface BootedBoard {
@@ -26,6 +38,13 @@ export interface BootedBoard {
   readonly image: number;
   /** True if this boot resumed from a hibernate image. */
   readonly resumed: boolean;
+  /** The board's console device (a driver with boot + onSuspendDone), or null. */
+  readonly console: BoardConsole | null;
+  /**
+   * Adds a listener to the runtime's one done callback (set at boot to a fan-out; the console's
+   * listener comes first). Use this, not pm.setDoneCallback, which would silence the console.
+   */
+  onDone(listener: (status: number) => void): void;
 }
 
 /** A driver that can hold the hibernate image (drivers/w25q). */
@@ -41,8 +60,10 @@ interface Startable {
 /**
  * Order: validate (names, cycles, pins, IRQ lines) -> PowerManager -> drivers, parents first -> pools
  * checked -> register in definition order (ids, hence the arena layout and the image, are stable) ->
- * IRQ lines -> seal. Then, if the platform says this boot is a wake from hibernate, the storage device
- * validates the image and the runtime resumes every device from it; otherwise each driver's `start`.
+ * IRQ lines -> seal -> done fan-out and the console (its banner, trace listener and done report, so it
+ * also reports a resume from an image). Then, if the platform says this boot is a wake from hibernate,
+ * the storage device validates the image and the runtime resumes every device from it; otherwise each
+ * driver's `start`.
  */
 export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions = {}): BootedBoard {
   const table = options.drivers ?? DRIVERS;
@@ -92,7 +113,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     const hooks = options.wrap !== undefined ? options.wrap(d.name, drv, pm) : drv;
     const id = pm.register({
       name: d.name, hooks, parent: d.parent, needs: d.needs, roles: d.roles ?? drv.roles ?? 0,
-      wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: d.stageBudgetUs,
+      wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: stageBudgets(d, drv),
       stateBytes: stateBytes[i], requestBlocks: blocks[i],
     });
     drv.attach(id);
@@ -100,6 +121,16 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   }
   bindIrq(def, pm, platform);
   pm.seal();
+
+  const done = new DoneFanout();
+  pm.setDoneCallback(done.call);
+  const con = findConsole(built);
+  if (con !== null && options.console !== false) {
+    done.add(function consoleDone(status: number): void {
+      con.onSuspendDone(status);
+    });
+    con.boot(true);
+  }
 
   let image = -1;
   let resumed = false;
@@ -119,7 +150,30 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       if (typeof drv.start === "function") drv.start();
     }
   }
-  return { definition: def, pm, drivers: byName, ids, image, resumed };
+  return {
+    definition: def, pm, drivers: byName, ids, image, resumed, console: con,
+    onDone(listener: (status: number) => void): void {
+      done.add(listener);
+    },
+  };
+}
+
+/**
+ * The board entry's per-stage budgets, else what the driver computes for itself (the console's S2
+ * drains its whole TX ring: `suspendBudgetUs` from its ring size and baud), so no number is copied.
+ */
+function stageBudgets(d: BoardDevice, drv: BoardDriver): BoardDevice["stageBudgetUs"] {
+  const own = (drv as unknown as Partial<{ suspendBudgetUs: number }>).suspendBudgetUs;
+  if (typeof own !== "number" || (d.stageBudgetUs !== undefined && d.stageBudgetUs.suspend !== undefined)) return d.stageBudgetUs;
+  return Object.assign({}, d.stageBudgetUs, { suspend: own });
+}
+
+function findConsole(built: (BoardDriver | null)[]): BoardConsole | null {
+  for (let i = 0; i < built.length; i++) {
+    const d = built[i] as unknown as Partial<BoardConsole> | null;
+    if (d !== null && typeof d.boot === "function" && typeof d.onSuspendDone === "function") return d as BoardConsole;
+  }
+  return null;
 }
 
 /** The device's IRQ line: its `irq`, else its GPIO `pin` option's line (a button, say), else -1. */

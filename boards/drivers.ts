@@ -7,10 +7,14 @@ import { SpiBus } from "../drivers/spi-bus/spi-bus";
 import { Bme280 } from "../drivers/bme280/bme280";
 import { W25q } from "../drivers/w25q/w25q";
 import { Telemetry } from "../drivers/telemetry/telemetry";
+import { UartConsole } from "../drivers/uart-console/uart-console";
+import { Ili9341 } from "../drivers/ili9341/ili9341";
+import { Ft6206 } from "../drivers/ft6206/ft6206";
+import { Backlight } from "../drivers/backlight/backlight";
 
 export type DriverFactory = (ctx: DriverContext) => BoardDriver;
 
-/** A plain object so other boards' drivers (ili9341, ft6206, backlight, uart-console) are one line each. */
+/** A plain object: a new driver is one line. */
 export const DRIVERS: { [name: string]: DriverFactory } = {
   "button": (ctx) => new Button(ctx),
   "led": (ctx) => new Led(ctx),
@@ -19,4 +23,8 @@ export const DRIVERS: { [name: string]: DriverFactory } = {
   "bme280": (ctx) => new Bme280(ctx),
   "w25q": (ctx) => new W25q(ctx),
   "telemetry": (ctx) => new Telemetry(ctx),
+  "uart-console": (ctx) => new UartConsole(ctx),
+  "ili9341": (ctx) => new Ili9341(ctx),
+  "ft6206": (ctx) => new Ft6206(ctx),
+  "backlight": (ctx) => new Backlight(ctx),
 };

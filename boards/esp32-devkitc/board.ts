@@ -1,4 +1,4 @@
-// ESP32-DevKitC V4 (ESP32-WROOM-32) as data: BOOT button, LED, BME280 on I2C, W25Q on VSPI, telemetry on UART2.
+// ESP32-DevKitC V4 (ESP32-WROOM-32) as data: BOOT button, LED, BME280 on I2C, W25Q on VSPI, telemetry on UART2, console on UART0.
 import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDefinition, BoardDevice } from "../types";
 
@@ -36,6 +36,22 @@ export const DEVKITC_PINS = {
 const P = DEVKITC_PINS;
 /** host-sim and the native dispatcher number GPIO n as line n and UART p as line 40 + p. */
 const UART_BASE = 40;
+/**
+ * The console's "RX input" wake line, one past the SoC's 43 lines. Not UART0's own line 40: that one
+ * carries TX-empty events too, and the console writes progress during S1/S2, so as a wake line it
+ * would abort every suspend. The console raises 43 itself on RX (raiseWakeOnRx); while the chip
+ * sleeps the platform reports 43 as the cause of a UART wake (boards/esp32/platform.ts uartLine).
+ */
+export const DEVKITC_CONSOLE_WAKE_LINE = 43;
+
+/**
+ * The console (drivers/uart-console) on UART0. Its S2 budget is the driver's own `suspendBudgetUs`
+ * (a full TX ring at this baud plus margin), taken by boards/boot.ts, so it is not repeated here.
+ */
+export const DEVKITC_CONSOLE: BoardDevice = {
+  name: "console", driver: "uart-console", irq: DEVKITC_CONSOLE_WAKE_LINE,
+  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200, raiseWakeOnRx: true },
+};
 
 const DEVICES: readonly BoardDevice[] = [
   { name: "i2c0", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
@@ -61,13 +77,8 @@ const DEVICES: readonly BoardDevice[] = [
     // S2 drains at most a full 128-byte FIFO plus the frames waiting in blocks: 8 x 64 B at 86.8 us/B.
     stageBudgetUs: { suspend: 100_000 },
   },
+  DEVKITC_CONSOLE,
 ];
-
-/** The console (drivers/uart-console) on UART0: add it to `devices` once that driver is in boards/drivers.ts. */
-export const DEVKITC_CONSOLE: BoardDevice = {
-  name: "console", driver: "uart-console", irq: UART_BASE + 0,
-  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200 },
-};
 
 export const ESP32_DEVKITC: BoardDefinition = {
   name: "ESP32-DevKitC V4",
@@ -78,7 +89,8 @@ export const ESP32_DEVKITC: BoardDefinition = {
     stateArenaBytes: 64,
     blockCount: 8,
     blockSize: 64,
-    irqLines: 43,
+    // GPIO 0..39, UART 0..2 (40..42), the console's wake line 43.
+    irqLines: 44,
     traceRecords: 512,
     defaultBudgetUs: 50_000,
     testHoldUs: 200_000,
@@ -88,6 +100,8 @@ export const ESP32_DEVKITC: BoardDefinition = {
   devices: DEVICES,
   wakeSources: [
     { device: "button", line: P.button, hibernate: true },
+    // Light sleep only: ESP32 deep sleep cannot be woken by a UART (RTC GPIOs and the RTC timer only).
+    { device: "console", line: DEVKITC_CONSOLE_WAKE_LINE, hibernate: false },
   ],
   irq: { gpioBase: 0, uartBase: UART_BASE },
 };

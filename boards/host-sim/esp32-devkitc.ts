@@ -3,7 +3,7 @@ import { DEVKITC_PINS, ESP32_DEVKITC } from "../esp32-devkitc/board";
 import type { BoardDefinition } from "../types";
 
 /** Model kinds host-sim/board knows how to build and attach. */
-export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "custom";
+export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
 
 export interface SimModelWiring {
   readonly kind: SimModelKind;
@@ -17,8 +17,11 @@ export interface SimModelWiring {
   readonly address?: number;
   /** w25q: chip select. */
   readonly select?: number;
-  /** uart-peer: the UART port whose TX it receives. */
+  /** uart-peer, terminal: the UART port whose TX it receives (a terminal also types into its RX). */
   readonly port?: number;
+  /** terminal: the baud its typed bytes are paced at (one 10-bit frame each) and its receive ring. */
+  readonly baud?: number;
+  readonly rxBytes?: number;
   /**
    * custom (another board's chips, e.g. the Moddable Two display and touch): builds and attaches the
    * model; the board keeps what it returns in `models[device]`.
@@ -56,6 +59,9 @@ export const SIM_ESP32_DEVKITC: SimBoardWiring = {
     { kind: "bme280", device: "bme280", data: P.i2cData, clock: P.i2cClock, address: 0x76 },
     { kind: "w25q", device: "flash", select: P.flashSelect },
     { kind: "uart-peer", device: "telemetry", port: 2 },
+    // The USB-UART bridge and a terminal program behind it. The console is a light-sleep wake source,
+    // so a byte typed while asleep wakes the chip and is lost (host-sim/board/sim-board.ts uartRx).
+    { kind: "terminal", device: "console", port: 0, baud: 115200 },
   ],
   externalPullUps: [P.button],
 };

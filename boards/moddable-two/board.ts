@@ -1,5 +1,6 @@
-// Moddable Two (ESP32-WROVER, ILI9341 240x320 SPI display, FT6206 touch, PWM backlight) as plain data: pins, buses, devices, pools.
+// Moddable Two (ESP32-WROVER, ILI9341 240x320 SPI display, FT6206 touch, PWM backlight, console) as a board definition.
 import type { PmConfig } from "../../runtime/driver";
+import type { BoardDefinition, BoardDevice } from "../types";
 
 /*
  * Sources (Moddable SDK, read through the reference store):
@@ -31,20 +32,26 @@ export const MODDABLE_TWO_PINS = {
   consoleRx: 3,
 } as const;
 
-/** One device entry: the driver by name, its place in the dependency graph, its options and budgets. */
-export interface ModdableTwoDevice {
-  readonly name: string;
-  readonly driver: string;
-  readonly parent?: string;
-  readonly needs?: readonly string[];
-  readonly options: { readonly [key: string]: number };
-  readonly budgetUs?: number;
-  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number };
-}
+/** One device entry (boards/types.ts BoardDevice). */
+export type ModdableTwoDevice = BoardDevice;
 
 const P = MODDABLE_TWO_PINS;
+/** GPIO n is line n, UART p is line 40 + p (host-sim and the native dispatcher). */
+const UART_BASE = 40;
+/** The console's RX-input wake line, one past the SoC's 43 (see boards/esp32-devkitc/board.ts). */
+export const MODDABLE_TWO_CONSOLE_WAKE_LINE = 43;
 
-export const MODDABLE_TWO_DEVICES: readonly ModdableTwoDevice[] = [
+/**
+ * The console on UART0 (USB-serial bridge, TX 1 / RX 3): this board's provider puts Serial.default
+ * there because ESP32 light sleep wakes on UART0 only through its IO_MUX RX pad GPIO3. Its S2 budget
+ * is the driver's own `suspendBudgetUs`, taken by boards/boot.ts.
+ */
+export const MODDABLE_TWO_CONSOLE: BoardDevice = {
+  name: "console", driver: "uart-console", irq: MODDABLE_TWO_CONSOLE_WAKE_LINE,
+  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200, raiseWakeOnRx: true },
+};
+
+export const MODDABLE_TWO_DEVICES: readonly BoardDevice[] = [
   // SPI2_HOST (HSPI) = 1 in spi_host_device_t.
   { name: "spi", driver: "spi-bus", options: { clock: P.spiClock, miso: P.spiMiso, mosi: P.spiMosi, port: 1 } },
   { name: "i2c", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
@@ -66,6 +73,7 @@ export const MODDABLE_TWO_DEVICES: readonly ModdableTwoDevice[] = [
     options: { pin: P.backlight, activeLow: 1, pwm: 1, resolution: 10, hz: 1000, brightness: 1000 },
   },
   { name: "button", driver: "button", options: { pin: P.button } },
+  MODDABLE_TWO_CONSOLE,
 ];
 
 export const MODDABLE_TWO_CONFIG: PmConfig = {
@@ -75,10 +83,25 @@ export const MODDABLE_TWO_CONFIG: PmConfig = {
   stateArenaBytes: 64,
   blockCount: 4,
   blockSize: 64,
-  // GPIO 0..39 plus three UART lines (host-sim convention: UART p is line 40 + p).
-  irqLines: 43,
+  // GPIO 0..39, three UART lines (UART p is line 40 + p), the console's wake line 43.
+  irqLines: 44,
   traceRecords: 512,
   defaultBudgetUs: 50_000,
   testHoldUs: 200_000,
   failureHistory: 8,
+};
+
+export const MODDABLE_TWO: BoardDefinition = {
+  name: "Moddable Two",
+  file: MODDABLE_TWO_CONFIG.board,
+  pm: MODDABLE_TWO_CONFIG,
+  pins: P,
+  devices: MODDABLE_TWO_DEVICES,
+  wakeSources: [
+    // GPIO0 is RTC_GPIO11: ext0 wakes deep sleep too.
+    { device: "button", line: P.button, hibernate: true },
+    // Light sleep only: ESP32 deep sleep cannot be woken by a UART.
+    { device: "console", line: MODDABLE_TWO_CONSOLE_WAKE_LINE, hibernate: false },
+  ],
+  irq: { gpioBase: 0, uartBase: UART_BASE },
 };

@@ -1,72 +1,31 @@
-// Simulated Moddable Two: virtual clock, SimBoardIo with the ILI9341/FT6206 models wired to the board's pins, drivers booted from board.ts.
-import { PowerManager } from "../../runtime/pm";
-import type { Platform } from "../../runtime/platform";
+// Simulated Moddable Two: the board definition booted by boards/boot.ts on host-sim's SimBoard, with ILI9341/FT6206 models on its pins.
 import type { PmConfig } from "../../runtime/driver";
-import { ROLE_WAKE, WAKE_TEST_HOLD } from "../../runtime/status";
-import { VirtualClock } from "../../host-sim/core/clock";
-import { SimBoardIo } from "../../host-sim/core/board-io";
-import { createProvider, type SimDevice } from "../../host-sim/core/provider";
-import type { SpiTarget, ViolationSink } from "../../host-sim/core/contracts";
+import type { PowerManager } from "../../runtime/pm";
+import type { BoardDriver } from "../../drivers/common/io";
+import type { Clock, SpiTarget, ViolationSink } from "../../host-sim/core/contracts";
+import type { SimBoardIo } from "../../host-sim/core/board-io";
+import type { SimDevice } from "../../host-sim/core/provider";
+import type { EnergyMeter } from "../../host-sim/models/energy";
+import type { UartTerminal } from "../../host-sim/models/uart-terminal";
+import type { FaultKind } from "../../host-sim/models/common";
 import { Ili9341 as Ili9341Model } from "../../host-sim/models/ili9341";
 import { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
-import type { BoardDriver, DriverContext, IoProvider } from "../../drivers/common/io";
-import { SpiBus } from "../../drivers/spi-bus/spi-bus";
-import { I2cBus } from "../../drivers/i2c-bus/i2c-bus";
-import { Button } from "../../drivers/button/button";
-import { Ili9341 } from "../../drivers/ili9341/ili9341";
-import { Ft6206 } from "../../drivers/ft6206/ft6206";
-import { Backlight } from "../../drivers/backlight/backlight";
-import { MODDABLE_TWO_CONFIG, MODDABLE_TWO_DEVICES, MODDABLE_TWO_PINS, type ModdableTwoDevice } from "./board";
+import { SimBoard, type ViolationLog } from "../../host-sim/board/sim-board";
+import type { SimPlatform } from "../../host-sim/board/sim-platform";
+import type { SimTime } from "../../host-sim/board/sim-time";
+import type { BoardDefinition, BoardDevice } from "../types";
+import type { SimBoardWiring, SimModelContext } from "../host-sim/esp32-devkitc";
+import { MODDABLE_TWO, MODDABLE_TWO_PINS } from "./board";
 
-const FACTORIES: { readonly [driver: string]: new (ctx: DriverContext) => BoardDriver } = {
-  "spi-bus": SpiBus, "i2c-bus": I2cBus, button: Button, ili9341: Ili9341, ft6206: Ft6206, backlight: Backlight,
-};
-
-/** Platform over the virtual clock: masking is the IRQ controller's (no real interrupts here); sleep holds `holdUs`. */
-export class ClockPlatform implements Platform {
-  readonly clock: VirtualClock;
-  masks = 0;
-  sleeps = 0;
-  private wake: ((cause: number) => void) | null = null;
-  private readonly wakeTimer: number;
-  constructor(clock: VirtualClock) {
-    this.clock = clock;
-    const self = this;
-    this.wakeTimer = clock.createTimer(function simWake(): void {
-      if (self.wake !== null) self.wake(WAKE_TEST_HOLD);
-    });
-  }
-  now(): number { return this.clock.now(); }
-  createTimer(callback: () => void): number { return this.clock.createTimer(callback); }
-  schedule(handle: number, delayUs: number): void { this.clock.schedule(handle, delayUs); }
-  cancel(handle: number): void { this.clock.cancel(handle); }
-  maskInterrupts(): void { this.masks++; }
-  unmaskInterrupts(): void {}
-  enterSingleCpu(): void {}
-  leaveSingleCpu(): void {}
-  sleep(_target: number, _test: number, holdUs: number): number {
-    this.sleeps++;
-    this.clock.schedule(this.wakeTimer, holdUs);
-    return -1;
-  }
-  setWakeCallback(callback: (cause: number) => void): void { this.wake = callback; }
-  /** A wake source fires while asleep (cancels the hold). */
-  wakeNow(cause: number): void {
-    this.clock.cancel(this.wakeTimer);
-    if (this.wake !== null) this.wake(cause);
-  }
-}
-
-/** Collects model timing violations (tests assert the list stays empty). */
-export class ViolationLog implements ViolationSink {
-  readonly list: string[] = [];
-  violation(chip: string, rule: string): void { this.list.push(chip + ": " + rule); }
-}
+const P = MODDABLE_TWO_PINS;
 
 /** Records every ILI9341 command byte with its time and parameters, then forwards to the model. */
 export class CommandRecorder implements SpiTarget {
   readonly log: { t: number; op: number; params: number[] }[] = [];
-  constructor(private readonly model: Ili9341Model, private readonly clock: VirtualClock, private readonly dc: () => number) {}
+  constructor(readonly model: Ili9341Model, private readonly clock: Clock, private readonly dc: () => number) {}
+  /** Chip controls pass through, so SimBoard.chipFault/chipReset reach the panel behind the recorder. */
+  setFault(kind: FaultKind): void { this.model.setFault(kind); }
+  reset(): void { this.model.reset(); }
   spiSelect(): void { this.model.spiSelect(); }
   spiDeselect(): void { this.model.spiDeselect(); }
   spiTransfer(tx: Uint8Array | null, rx: Uint8Array | null, length: number): void {
@@ -93,73 +52,102 @@ export interface SimModdableTwoOptions {
   config?: Partial<PmConfig>;
   /** Wire FT6206 RSTN to this GPIO (a board rework; the stock Moddable Two has none). */
   touchResetPin?: number;
+  seed?: number;
 }
 
 export interface SimModdableTwo {
-  clock: VirtualClock;
+  sim: SimBoard;
+  clock: SimTime;
   board: SimBoardIo;
   device: SimDevice;
-  platform: ClockPlatform;
+  platform: SimPlatform;
   pm: PowerManager;
   violations: ViolationLog;
   display: Ili9341Model;
   touch: Ft6206Model;
   recorder: CommandRecorder;
-  drivers: { [name: string]: BoardDriver };
-  ids: { [name: string]: number };
+  terminal: UartTerminal;
+  drivers: { readonly [name: string]: BoardDriver };
+  ids: { readonly [name: string]: number };
   /** Backlight pin level changes: [time, level]. */
   backlightLevels: [number, number][];
   outcomes: number[];
 }
 
-/** Boots the simulated Moddable Two: models on the buses, drivers from the board data, IRQ lines wired. */
-export function bootSimModdableTwo(options: SimModdableTwoOptions = {}): SimModdableTwo {
-  const P = MODDABLE_TWO_PINS;
-  const clock = new VirtualClock(48, 1);
-  const board = new SimBoardIo(clock, { queueLength: 10 });
-  const device = createProvider(board, { pins: { button: P.button, backlight: P.backlight, displayDC: P.displayDC, displaySelect: P.displaySelect } });
-  const platform = new ClockPlatform(clock);
-  const config: PmConfig = { ...MODDABLE_TWO_CONFIG, ...options.config };
-  const pm = new PowerManager(config, platform);
-  const violations = new ViolationLog();
-  const dcLevel = (): number => board.level(P.displayDC);
-  const display = new Ili9341Model({ clock, violations, dcLevel });
-  const recorder = new CommandRecorder(display, clock, dcLevel);
-  board.attachSpi(P.displaySelect, recorder);
-  const touch = new Ft6206Model({ clock, violations });
-  board.attachI2c(P.i2cData, P.i2cClock, touch);
-  touch.setIntListener((level) => board.driveInput(P.touchInterrupt, level));
-  // INT idles high (the FT6206 drives it); the pad must see that level before the first falling edge.
-  board.driveInput(P.touchInterrupt, 1);
-  if (options.touchResetPin !== undefined) board.setLevelListener(options.touchResetPin, (level) => touch.setResetLevel(level));
-  const backlightLevels: [number, number][] = [];
-  board.setLevelListener(P.backlight, (level) => backlightLevels.push([clock.now(), level]));
+/**
+ * The board definition as the simulator runs it: the simulated IO has no PWM class, so the backlight
+ * runs as a GPIO; `touchOptions` patch the touch entry (a reset line), `config` the runtime sizes.
+ */
+export function simModdableTwoDefinition(options: SimModdableTwoOptions = {}): BoardDefinition {
+  const devices: BoardDevice[] = MODDABLE_TWO.devices.map((d) => {
+    if (d.name === "backlight") return { ...d, options: { ...d.options, pwm: 0 } };
+    if (d.name === "touch" && options.touchOptions !== undefined) return { ...d, options: { ...d.options, ...options.touchOptions } };
+    return d;
+  });
+  return { ...MODDABLE_TWO, pm: { ...MODDABLE_TWO.pm, ...options.config }, devices };
+}
 
-  const drivers: { [name: string]: BoardDriver } = {};
-  const ids: { [name: string]: number } = {};
-  for (const entry of MODDABLE_TWO_DEVICES) {
-    const e: ModdableTwoDevice = entry.name === "touch" && options.touchOptions
-      ? { ...entry, options: { ...entry.options, ...options.touchOptions } }
-      // No PWM class in the simulated IO: the backlight runs as a GPIO there.
-      : entry.name === "backlight" ? { ...entry, options: { ...entry.options, pwm: 0 } } : entry;
-    const ctx: DriverContext = {
-      name: e.name, board: config.board, pm, platform, device: device as unknown as IoProvider, options: e.options,
-      parent: e.parent !== undefined ? drivers[e.parent] : null, irqLine: -1,
-    };
-    const d = new FACTORIES[e.driver](ctx);
-    const wake = (d.roles ?? 0) & ROLE_WAKE;
-    const id = pm.register({
-      name: e.name, hooks: d, parent: e.parent, needs: e.needs, roles: d.roles, wakeLine: wake ? e.options.pin : undefined,
-      budgetUs: e.budgetUs, stageBudgetUs: e.stageBudgetUs, stateBytes: d.stateBytes, requestBlocks: d.requestBlocks,
-    });
-    d.attach(id);
-    drivers[e.name] = d;
-    ids[e.name] = id;
-  }
-  pm.seal();
-  for (let line = 0; line < board.lineCount; line++) pm.irq.register(line, board.deliver, line === P.button);
-  board.setSink(pm.irq);
+/** Which models sit on which pins: button, display (through a command recorder), touch, backlight probe, console terminal. */
+export function simModdableTwoWiring(options: SimModdableTwoOptions = {}): SimBoardWiring {
+  return {
+    definition: simModdableTwoDefinition(options),
+    externalPullUps: [P.button],
+    models: [
+      { kind: "button", device: "button", pin: P.button },
+      {
+        kind: "custom", device: "display", attach: (ctx: SimModelContext): CommandRecorder => {
+          const io = ctx.io as SimBoardIo;
+          const dcLevel = (): number => io.level(P.displayDC);
+          const model = new Ili9341Model({ clock: ctx.clock as Clock, violations: ctx.violations as ViolationSink, dcLevel });
+          const recorder = new CommandRecorder(model, ctx.clock as Clock, dcLevel);
+          io.attachSpi(P.displaySelect, recorder);
+          (ctx.energy as EnergyMeter).add(model);
+          return recorder;
+        },
+      },
+      {
+        kind: "custom", device: "touch", attach: (ctx: SimModelContext): Ft6206Model => {
+          const io = ctx.io as SimBoardIo;
+          const touch = new Ft6206Model({ clock: ctx.clock as Clock, violations: ctx.violations as ViolationSink });
+          io.attachI2c(P.i2cData, P.i2cClock, touch);
+          touch.setIntListener((level: number) => io.driveInput(P.touchInterrupt, level));
+          // INT idles high (the FT6206 drives it); the pad must see that level before the first falling edge.
+          io.driveInput(P.touchInterrupt, 1);
+          if (options.touchResetPin !== undefined) io.setLevelListener(options.touchResetPin, (level: number) => touch.setResetLevel(level));
+          (ctx.energy as EnergyMeter).add(touch);
+          return touch;
+        },
+      },
+      {
+        kind: "custom", device: "backlight", attach: (ctx: SimModelContext): [number, number][] => {
+          const levels: [number, number][] = [];
+          const clock = ctx.clock as Clock;
+          (ctx.io as SimBoardIo).setLevelListener(P.backlight, (level: number) => levels.push([clock.now(), level]));
+          return levels;
+        },
+      },
+      { kind: "terminal", device: "console", port: 0, baud: 115200 },
+    ],
+  };
+}
+
+/**
+ * Boots the simulated Moddable Two through SimBoard (boards/boot.ts: validation, drivers from
+ * boards/drivers.ts, IRQ lines, the console). A standby sleeps until a wake source; the RTC timer
+ * is armed for `testHoldUs` so an unattended standby ends like the board's test hold would.
+ */
+export function bootSimModdableTwo(options: SimModdableTwoOptions = {}): SimModdableTwo {
+  // No driver here spins on now(): datasheet delays are timers, so now() costs no CPU time and
+  // command timings come out exact.
+  const sim = new SimBoard(simModdableTwoWiring(options), { seed: options.seed ?? 1, nowCostUs: 0 });
+  sim.setTimerWake(sim.wiring.definition.pm.testHoldUs);
   const outcomes: number[] = [];
-  pm.setDoneCallback((s) => outcomes.push(s));
-  return { clock, board, device, platform, pm, violations, display, touch, recorder, drivers, ids, backlightLevels, outcomes };
+  sim.onDone((s) => outcomes.push(s));
+  const recorder = sim.models.display as CommandRecorder;
+  const booted = sim.booted as NonNullable<SimBoard["booted"]>;
+  return {
+    sim, clock: sim.time, board: sim.io, device: sim.device, platform: sim.platform, pm: sim.pm, violations: sim.violations,
+    display: recorder.model, touch: sim.models.touch as Ft6206Model, recorder, terminal: sim.terminal("console"),
+    drivers: booted.drivers, ids: booted.ids, backlightLevels: sim.models.backlight as [number, number][], outcomes,
+  };
 }

@@ -12,11 +12,12 @@ import { Button } from "../models/button";
 import { Led } from "../models/led";
 import { Bme280 } from "../models/bme280";
 import { W25q } from "../models/w25q";
+import { UartTerminal } from "../models/uart-terminal";
 import type { FaultKind } from "../models/common";
 import { EnergyMeter, SOC_ACTIVE, SOC_DEEP_SLEEP, SOC_LIGHT_SLEEP } from "../models/energy";
 import { createPrng } from "../models/prng";
 import { FaultTable } from "./faults";
-import { SimPlatform, SLEEP_DEEP, SLEEP_LIGHT } from "./sim-platform";
+import { SimPlatform, SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE } from "./sim-platform";
 import { SimTime } from "./sim-time";
 
 /** Collects model timing violations; tests assert it stays empty. */
@@ -49,6 +50,8 @@ export interface SimBoardOptions {
   boot?: boolean;
   /** Driver table for every boot (default boards/drivers.ts DRIVERS). */
   drivers?: BootOptions["drivers"];
+  /** false: boot leaves the console to the caller (console.boot(false), its own trace/done wiring). Default true. */
+  console?: boolean;
 }
 
 type Closable = { close(): void };
@@ -76,6 +79,10 @@ export class SimBoard {
   readonly bme280s: { [device: string]: Bme280 } = {};
   readonly flashes: { [device: string]: W25q } = {};
   readonly uartPeers: { [port: number]: ByteSink } = {};
+  /** Terminals (wiring kind "terminal") by device name: what the firmware printed, and typing into it. */
+  readonly terminals: { [device: string]: UartTerminal } = {};
+  /** Bytes that arrived on a UART RX while the SoC slept (never received; some of them woke it). */
+  uartRxLost = 0;
   /** Custom models (wiring kind "custom") by device name. */
   readonly models: { [device: string]: unknown } = {};
   booted: BootedBoard | null = null;
@@ -85,6 +92,11 @@ export class SimBoard {
   private readonly rebootTimer: number;
   private rebootCause = WAKE_NONE;
   private readonly driverTable: BootOptions["drivers"];
+  private readonly startConsole: boolean;
+  /** Done listeners added through `onDone`: every boot (a reboot too) adds them to its fan-out. */
+  private readonly doneListeners: ((status: number) => void)[] = [];
+  /** Per UART port: the wake line a byte on its RX raises from light sleep (the console's), or -1. */
+  private readonly uartWakeLines: Int16Array;
 
   constructor(wiring: SimBoardWiring, options: SimBoardOptions = {}) {
     this.wiring = wiring;
@@ -94,9 +106,12 @@ export class SimBoard {
     this.time = new SimTime(this.vclock);
     this.io = new SimBoardIo(this.time, { externalPullUps: wiring.externalPullUps });
     this.energy = new EnergyMeter({ clock: this.time });
+    this.uartWakeLines = new Int16Array(this.io.uarts.length).fill(-1);
     // Models first: on equal deadlines their timers fire before the firmware's (lower slots).
     for (let i = 0; i < wiring.models.length; i++) this.buildModel(i, seed);
-    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, this.io.lineCount, def.wakeSources, options.nowCostUs ?? 0.25);
+    // Wake lines beyond the SoC's (the console's RX line) are the runtime's: size by the larger.
+    const lines = Math.max(this.io.lineCount, def.pm.irqLines);
+    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, lines, def.wakeSources, options.nowCostUs ?? 0.25);
     const self = this;
     this.rebootTimer = this.time.createTimer(function simReboot(): void {
       self.reboot(self.rebootCause);
@@ -122,6 +137,7 @@ export class SimBoard {
     this.provider = this.trackingProvider(this.device);
     this.faults = new FaultTable(def.pm.maxDevices);
     this.driverTable = options.drivers;
+    this.startConsole = options.console !== false;
     if (options.boot !== false) this.boot();
   }
 
@@ -143,9 +159,20 @@ export class SimBoard {
     this.boots++;
     this.booted = bootBoard(this.wiring.definition, this.provider, platform, Object.assign({
       drivers: this.driverTable,
+      console: this.startConsole,
       wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform),
     }, options));
+    for (let i = 0; i < this.doneListeners.length; i++) this.booted.onDone(this.doneListeners[i]);
     return this.booted;
+  }
+
+  /**
+   * Calls `listener` with every suspend outcome, on this boot and on every later one (a reboot after a
+   * deep-sleep wake makes a new runtime). After the console's report; never replaces it.
+   */
+  onDone(listener: (status: number) => void): void {
+    this.doneListeners.push(listener);
+    if (this.booted !== null) this.booted.onDone(listener);
   }
 
   /** Deep-sleep wake or reset button: firmware RAM is gone, chips keep their state. */
@@ -185,6 +212,28 @@ export class SimBoard {
     this.model(this.buttons, device, "button").release();
   }
 
+  /**
+   * A byte arriving on UART `port`'s RX pad. Awake: into the UART. Asleep, the UART receives nothing:
+   * ESP32 light sleep wakes on RX edges (uart_set_wakeup_threshold) and the character carrying them
+   * is lost; the wake cause is the line of the wake source behind that port (the console's RX line).
+   * Deep sleep cannot be woken by a UART at all: the byte is just lost.
+   */
+  uartRx(port: number, byte: number): void {
+    const mode = this.platform.sleeping;
+    if (mode === SLEEP_NONE) {
+      this.io.uartInject(port, byte);
+      return;
+    }
+    this.uartRxLost++;
+    const line = mode === SLEEP_DEEP ? -1 : this.uartWakeLines[port];
+    if (line >= 0) this.platform.wakeNow(line);
+  }
+
+  /** The terminal on the UART behind `device` (default the console). */
+  terminal(device = "console"): UartTerminal {
+    return this.model(this.terminals, device, "terminal");
+  }
+
   /** Presses at absolute virtual time `atUs`, releases `holdUs` later (a wake event at a chosen time). */
   pressAt(atUs: number, holdUs: number, device = "button"): void {
     const b = this.model(this.buttons, device, "button");
@@ -206,14 +255,14 @@ export class SimBoard {
 
   /** Chip fault on the model behind `device` ("nak", "stall", "none"). */
   chipFault(device: string, kind: FaultKind): void {
-    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device];
+    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device] ?? this.customChip(device);
     if (m === undefined) throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
     m.setFault(kind);
   }
 
   /** Power-cycles the chip behind `device` (registers to defaults), e.g. while the board is suspended. */
   chipReset(device: string): void {
-    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device];
+    const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device] ?? this.customChip(device);
     if (m === undefined) throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
     m.reset();
   }
@@ -227,6 +276,13 @@ export class SimBoard {
     const src = this.wiring.definition.wakeSources;
     for (let i = 0; i < src.length; i++) if (src[i].line === cause) return src[i].device;
     return "line " + cause;
+  }
+
+  /** A custom model (another board's chip) that can be faulted and power-cycled like the built-in ones. */
+  private customChip(device: string): { setFault(kind: FaultKind): void; reset(): void } | undefined {
+    const m = this.models[device] as Partial<{ setFault(kind: FaultKind): void; reset(): void }> | undefined;
+    if (m === undefined || m === null || typeof m.setFault !== "function" || typeof m.reset !== "function") return undefined;
+    return m as { setFault(kind: FaultKind): void; reset(): void };
   }
 
   private model<T>(table: { [k: string]: T }, device: string, kind: string): T {
@@ -264,6 +320,19 @@ export class SimBoard {
       io.attachSpi(w.select as number, m);
       this.flashes[w.device] = m;
       this.energy.add(m);
+    } else if (w.kind === "terminal") {
+      const port = w.port as number;
+      const self = this;
+      const t = new UartTerminal({
+        deliver: function terminalDeliver(byte: number): void {
+          self.uartRx(port, byte);
+        },
+        clock: this.time, baud: w.baud ?? 115200, rxCapacity: w.rxBytes ?? 1 << 18, txCapacity: 1 << 16, name: w.device,
+      });
+      io.attachUart(port, t);
+      this.terminals[w.device] = t;
+      const src = this.wiring.definition.wakeSources;
+      for (let k = 0; k < src.length; k++) if (src[k].device === w.device) this.uartWakeLines[port] = src[k].line;
     } else if (w.kind === "custom") {
       if (w.attach === undefined) throw new Error("SimBoard: custom model \"" + w.device + "\" needs an attach function in its wiring");
       this.models[w.device] = w.attach({ io, clock: this.time, violations: this.violations, energy: this.energy, seed: seed + i });

@@ -1,6 +1,8 @@
 // bootBoard: bad board definitions are rejected naming the board file and the fix; a good one boots in order.
 import { describe, expect, it } from "vitest";
-import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
+import { ROLE_STORAGE, ROLE_WAKE, OK, T_HIBERNATE, TEST_NONE } from "../../runtime/status";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
 import { ESP32_DEVKITC, DEVKITC_PINS } from "../../boards/esp32-devkitc/board";
@@ -25,7 +27,7 @@ describe("board definitions", () => {
   it("the DevKitC boots: devices registered in definition order with roles, storage and wake line", () => {
     const sim = new SimBoard(SIM_ESP32_DEVKITC);
     const g = sim.pm.graph;
-    expect(g.names).toEqual(["i2c0", "vspi", "bme280", "flash", "led", "button", "telemetry"]);
+    expect(g.names).toEqual(["i2c0", "vspi", "bme280", "flash", "led", "button", "telemetry", "console"]);
     expect(g.names[g.storage]).toBe("flash");
     expect(g.roles[g.indexOf("flash")]).toBe(ROLE_STORAGE);
     expect(g.roles[g.indexOf("button")]).toBe(ROLE_WAKE);
@@ -37,6 +39,54 @@ describe("board definitions", () => {
     expect(g.requestBlocks[g.indexOf("telemetry")]).toBe(2);
     expect(sim.io.pinOwner(DEVKITC_PINS.flashSelect)).toBe("SPI");
     expect(sim.io.pinOwner(DEVKITC_PINS.telemetryTx)).toBe("Serial");
+  });
+
+  it("the console: UART0, its own RX wake line 43 (UART0's line 40 is no wake source), the driver's S2 budget, booted", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC);
+    const g = sim.pm.graph;
+    const con = sim.driver<UartConsole>("console");
+    const id = g.indexOf("console");
+    expect([g.roles[id], g.wakeLine[id]]).toEqual([ROLE_WAKE, 43]);
+    expect([sim.pm.irq.isWakeCapable(43), sim.pm.irq.isWakeCapable(40)]).toEqual([true, false]);
+    // S2 drains a full 4096-byte ring at 115200 baud (10 bits per byte) plus 20 ms: the driver's figure.
+    expect(con.suspendBudgetUs).toBe(375_556);
+    expect(g.budgetUs[id * 7 + 1]).toBe(con.suspendBudgetUs);
+    expect(sim.booted?.console).toBe(con);
+    expect([sim.io.pinOwner(DEVKITC_PINS.consoleTx), sim.io.pinOwner(DEVKITC_PINS.consoleRx)]).toEqual(["Serial", "Serial"]);
+    sim.settle();
+    expect(sim.terminal().takeAll()).toBe("quiesce console: type help for the list of commands\r\n> ");
+  });
+
+  it("UART0 RX while asleep: light sleep loses the byte and wakes with line 43; deep sleep loses it and stays asleep", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC);
+    const outcomes: number[] = [];
+    sim.onDone((s) => outcomes.push(s));
+    const term = sim.terminal();
+    sim.settle();
+    term.takeAll();
+    term.type("suspend\r");
+    for (let i = 0; i < 2000 && sim.platform.sleeping !== SLEEP_LIGHT; i++) sim.advance(1_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_LIGHT);
+    term.type("x");
+    sim.settle();
+    expect([outcomes, sim.uartRxLost, sim.pm.stats.lastWakeCause]).toEqual([[OK], 1, 43]);
+    const out = term.takeAll();
+    expect(out).toContain("\r\nsuspend ok, woke by line 43 (console)\r\n");
+    expect(out.endsWith("woke on UART input (the waking byte is lost); ready\r\n> ")).toBe(true);
+
+    expect(sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    for (let i = 0; i < 2000 && sim.platform.sleeping !== SLEEP_DEEP; i++) sim.advance(1_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_DEEP);
+    term.type("\r");
+    sim.advance(100_000);
+    expect([sim.platform.sleeping, sim.uartRxLost, sim.boots]).toEqual([SLEEP_DEEP, 2, 1]);
+    // The button (RTC GPIO) does wake it: a reboot that resumes from the image, reported by the new console.
+    sim.press();
+    sim.advance(200_000);
+    sim.release();
+    sim.settle();
+    expect(sim.boots).toBe(2);
+    expect(term.takeAll()).toContain("resumed from hibernate");
   });
 
   it("rejects a dependency cycle, naming it", () => {
@@ -63,7 +113,7 @@ describe("board definitions", () => {
     expect(() => withDevices((d) => d, { blockCount: 1 })).toThrow(
       "boards/esp32-devkitc: pool: devices reserve 2 request blocks (telemetry 2), blockCount is 1: raise pm.blockCount to at least 2");
     expect(() => withDevices((d) => d, { maxDevices: 4 })).toThrow(
-      "boards/esp32-devkitc: pool: 7 devices, maxDevices is 4: raise pm.maxDevices");
+      "boards/esp32-devkitc: pool: 8 devices, maxDevices is 4: raise pm.maxDevices");
   });
 
   it("rejects duplicate names, IRQ line clashes, and wake-capable devices without a line", () => {
@@ -72,7 +122,7 @@ describe("board definitions", () => {
     expect(() => withDevices(patch("telemetry", { irq: 0 }))).toThrow(
       "boards/esp32-devkitc: irq: button and telemetry both use line 0: give each device its own line");
     expect(() => withDevices(patch("button", { irq: 99 }))).toThrow(
-      "boards/esp32-devkitc: irq: \"button\" uses line 99, outside 0..42: raise pm.irqLines or fix the line");
+      "boards/esp32-devkitc: irq: \"button\" uses line 99, outside 0..43: raise pm.irqLines or fix the line");
     expect(() => withDevices(patch("button", { irq: undefined }))).toThrow(
       "boards/esp32-devkitc: irq: \"button\" is wake-capable but has no irq line: set its irq");
   });

@@ -69,7 +69,7 @@ describe("console commands", () => {
       "    flash [storage]",
       "  button [wake line 0]",
       "  led needs flash (storage)",
-      "  console [wake line 44]",
+      "  console [wake line 43]",
       "> ",
     ].join("\r\n"));
   });

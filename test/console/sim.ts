@@ -1,61 +1,25 @@
-// Console test rig: virtual clock, simulated ESP32 UART + terminal, a sleeping platform, allocation-free fake devices.
-import { VirtualClock, SimBoardIo, createProvider } from "../../host-sim/core";
-import { UartTerminal } from "../../host-sim/models/uart-terminal";
-import { PowerManager } from "../../runtime/pm";
+// Console test rig: the real SimBoard and boards/boot.ts with the console on UART0 and a terminal, beside allocation-free fake devices.
+import { SimBoard } from "../../host-sim/board/sim-board";
+import { SLEEP_NONE, type SimPlatform } from "../../host-sim/board/sim-platform";
+import type { SimTime } from "../../host-sim/board/sim-time";
+import type { SimBoardIo } from "../../host-sim/core/board-io";
+import type { UartTerminal } from "../../host-sim/models/uart-terminal";
+import type { PowerManager } from "../../runtime/pm";
 import type { Platform } from "../../runtime/platform";
 import type { PmConfig, PmHooks } from "../../runtime/driver";
-import { OK, PENDING, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
-import type { DriverContext, IoProvider } from "../../drivers/common/io";
-import { UartConsole } from "../../drivers/uart-console/uart-console";
+import { OK, PENDING, ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
+import type { BoardDriver, DriverContext } from "../../drivers/common/io";
+import type { UartConsole } from "../../drivers/uart-console/uart-console";
+import { DRIVERS } from "../../boards/drivers";
+import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
+import type { BoardDefinition } from "../../boards/types";
+import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
 
-/** UART0 of the ESP32 DevKitC (TX GPIO1, RX GPIO3); IRQ line of UART0 in host-sim is gpioCount + 0 = 40. */
+/** UART0 of the ESP32 DevKitC (TX GPIO1, RX GPIO3); its IRQ line in host-sim is gpioCount + 0 = 40. */
 export const UART_LINE = 40;
-/** The console's RX-activity wake line (raised by the console on RX: raiseWakeOnRx). */
-export const CONSOLE_WAKE_LINE = 44;
+/** The console's RX-activity wake line, as on the DevKitC board (raiseWakeOnRx). */
+export const CONSOLE_WAKE_LINE = DEVKITC_CONSOLE_WAKE_LINE;
 export const BUTTON_LINE = 0;
-
-/**
- * A light-sleeping platform on the virtual clock. While asleep, the first byte on the console's RX
- * wakes the chip and is lost (ESP32 UART wakeup by edge count); TEST_PLATFORM holds for holdUs.
- */
-export class SleepyPlatform implements Platform {
-  readonly clock: VirtualClock;
-  asleep = false;
-  sleeps = 0;
-  lostBytes = 0;
-  maskDepth = 0;
-  private wake: ((cause: number) => void) | null = null;
-  private readonly holdTimer: number;
-
-  constructor(clock: VirtualClock) {
-    this.clock = clock;
-    const self = this;
-    this.holdTimer = clock.createTimer(function platformHold(): void {
-      self.wakeNow(WAKE_TEST_HOLD);
-    });
-  }
-  now(): number { return this.clock.now(); }
-  createTimer(cb: () => void): number { return this.clock.createTimer(cb); }
-  schedule(h: number, us: number): void { this.clock.schedule(h, us); }
-  cancel(h: number): void { this.clock.cancel(h); }
-  maskInterrupts(): void { this.maskDepth++; }
-  unmaskInterrupts(): void { this.maskDepth--; }
-  enterSingleCpu(): void {}
-  leaveSingleCpu(): void {}
-  sleep(target: number, test: number, holdUs: number): number {
-    this.sleeps++;
-    this.asleep = true;
-    if (test === TEST_PLATFORM) this.clock.schedule(this.holdTimer, holdUs);
-    return WAKE_NONE;
-  }
-  setWakeCallback(cb: (cause: number) => void): void { this.wake = cb; }
-  wakeNow(cause: number): void {
-    if (!this.asleep) return;
-    this.asleep = false;
-    this.clock.cancel(this.holdTimer);
-    (this.wake as (cause: number) => void)(cause);
-  }
-}
 
 export const K_OK = 0;
 export const K_FAIL = 1;
@@ -63,7 +27,7 @@ export const K_PENDING = 2;
 export const K_HANG = 3;
 
 /** A fake driver whose hooks answer as scripted (per hook index 0..4), allocation-free so the XS fixture can use it. */
-export class FakeDevice implements PmHooks {
+export class FakeDevice implements PmHooks, BoardDriver {
   readonly kind = new Uint8Array(5);
   readonly status = new Int16Array(5);
   readonly delayUs = new Float64Array(5);
@@ -84,6 +48,7 @@ export class FakeDevice implements PmHooks {
       self.pm.complete(t, self.doneStatus);
     });
   }
+  attach(_id: number): void {}
   /** hook: 0 prepare, 1 suspend, 2 powerOffNoIrq, 3 powerOnNoIrq, 4 resume. */
   script(hook: number, kind: number, status: number, delayUs: number): void {
     this.kind[hook] = kind;
@@ -110,8 +75,8 @@ export class FakeDevice implements PmHooks {
   resume(t: number): number { return this.act(4, t); }
 }
 
-export const CONFIG: PmConfig = {
-  board: "boards/console-test", maxDevices: 12, stateArenaBytes: 512, blockCount: 8, blockSize: 32,
+export const CONFIG: Omit<PmConfig, "board"> = {
+  maxDevices: 12, stateArenaBytes: 512, blockCount: 8, blockSize: 32,
   irqLines: 48, traceRecords: 256, defaultBudgetUs: 50_000, testHoldUs: 5_000, failureHistory: 4,
 };
 
@@ -120,8 +85,6 @@ export interface RigOptions {
   txRingBytes?: number;
   echo?: boolean;
   config?: Partial<PmConfig>;
-  /** Paced terminal (bytes one frame apart) or instantaneous. */
-  paced?: boolean;
   /** Terminal receive ring (what the console printed); default 1 MiB. Full: further bytes are counted, dropped. */
   terminalBytes?: number;
 }
@@ -129,10 +92,50 @@ export interface RigOptions {
 /** DevKitC-like device set: buses, a sensor, the flash (storage), button, LED and the console. */
 export const DEVICE_NAMES = ["i2c0", "bme280", "spi2", "flash", "button", "led"];
 
+/** The rig as a board definition: fake devices by name, the real console as on the DevKitC (UART0, line 43). */
+export function rigDefinition(options: RigOptions = {}): BoardDefinition {
+  return {
+    name: "console test rig", file: "boards/console-test",
+    pm: { ...CONFIG, ...(options.config ?? {}) },
+    pins: {},
+    devices: [
+      { name: "i2c0", driver: "fake" },
+      { name: "bme280", driver: "fake", parent: "i2c0", stateBytes: 16 },
+      { name: "spi2", driver: "fake" },
+      { name: "flash", driver: "fake", parent: "spi2", roles: ROLE_STORAGE },
+      { name: "button", driver: "fake", roles: ROLE_WAKE, irq: BUTTON_LINE },
+      { name: "led", driver: "fake", stateBytes: 4 },
+      {
+        name: "console", driver: "uart-console", irq: CONSOLE_WAKE_LINE,
+        options: {
+          port: 0, transmit: 1, receive: 3, baud: 115200, raiseWakeOnRx: true,
+          lineBytes: options.lineBytes ?? 128, txRingBytes: options.txRingBytes ?? 4096, echo: options.echo ?? false,
+        },
+      },
+    ],
+    wakeSources: [
+      { device: "button", line: BUTTON_LINE, hibernate: true },
+      { device: "console", line: CONSOLE_WAKE_LINE, hibernate: false },
+    ],
+    irq: { gpioBase: 0, uartBase: UART_LINE },
+  };
+}
+
+const RIG_DRIVERS = {
+  ...DRIVERS,
+  fake: (ctx: DriverContext): BoardDriver => new FakeDevice(ctx.pm, ctx.platform),
+};
+
+/**
+ * SimBoard does what a board does: boots the console (banner, trace listener, done report), paces the
+ * terminal at 115200 baud, and while asleep drops the byte that wakes the chip (cause: line 43).
+ * now() costs no CPU time here: fake hooks never spin, so stage durations come out exact.
+ */
 export class Rig {
-  readonly clock = new VirtualClock(64, 1);
+  readonly sim: SimBoard;
+  readonly clock: SimTime;
   readonly board: SimBoardIo;
-  readonly platform: SleepyPlatform;
+  readonly platform: SimPlatform;
   readonly pm: PowerManager;
   readonly terminal: UartTerminal;
   readonly console: UartConsole;
@@ -140,63 +143,41 @@ export class Rig {
   readonly outcomes: number[] = [];
 
   constructor(options: RigOptions = {}) {
-    this.board = new SimBoardIo(this.clock, { queueLength: 10 });
-    this.platform = new SleepyPlatform(this.clock);
-    this.pm = new PowerManager({ ...CONFIG, ...(options.config ?? {}) }, this.platform);
-    for (let l = 0; l < this.board.lineCount; l++) this.pm.irq.register(l, this.board.deliver, l === BUTTON_LINE);
-    this.board.setSink(this.pm.irq);
-    const device = createProvider(this.board, { pins: {}, serial: { default: { port: 0, transmit: 1, receive: 3, baud: 115200 } } });
-    const rig = this;
-    this.terminal = new UartTerminal({
-      deliver(byte: number): void {
-        // ESP32 light sleep: the UART wakes the chip on RX edges; that character is never received.
-        if (rig.platform.asleep) {
-          rig.platform.lostBytes++;
-          rig.platform.wakeNow(CONSOLE_WAKE_LINE);
-          return;
-        }
-        rig.board.uartInject(0, byte);
-      },
-      clock: options.paced === false ? undefined : this.clock,
-      baud: 115200,
-      rxCapacity: options.terminalBytes ?? 1 << 20,
-      txCapacity: 1 << 16,
-    });
-    this.board.attachUart(0, this.terminal);
-    const add = (name: string, extra: { parent?: string; roles?: number; wakeLine?: number; stateBytes?: number }): void => {
-      const dev = new FakeDevice(this.pm, this.platform);
-      this.devices[name] = dev;
-      this.pm.register({ name, hooks: dev, ...extra });
+    const wiring: SimBoardWiring = {
+      definition: rigDefinition(options),
+      models: [{ kind: "terminal", device: "console", port: 0, baud: 115200, rxBytes: options.terminalBytes ?? 1 << 20 }],
+      externalPullUps: [],
     };
-    add("i2c0", {});
-    add("bme280", { parent: "i2c0", stateBytes: 16 });
-    add("spi2", {});
-    add("flash", { parent: "spi2", roles: ROLE_STORAGE });
-    add("button", { roles: ROLE_WAKE, wakeLine: BUTTON_LINE });
-    add("led", { stateBytes: 4 });
-    const ctx: DriverContext = {
-      name: "console", board: "boards/console-test", pm: this.pm, platform: this.platform,
-      device: device as unknown as IoProvider,
-      options: {
-        serial: device.Serial.default, raiseWakeOnRx: true, wakeLine: CONSOLE_WAKE_LINE,
-        lineBytes: options.lineBytes ?? 128, txRingBytes: options.txRingBytes ?? 4096, echo: options.echo ?? false,
-      },
-      parent: null, irqLine: UART_LINE,
-    };
-    this.console = new UartConsole(ctx);
-    this.console.attach(this.pm.register(this.console.buildSpec()));
-    this.pm.seal();
-    this.pm.setDoneCallback((s) => {
-      this.outcomes.push(s);
-      this.console.onSuspendDone(s);
+    // 24 timer slots cover the runtime, six fakes and the console; the virtual clock scans the slots
+    // made, so fewer keeps the XS fixture's 20 rounds of lines (~675 M instructions) under one crank's 1e9.
+    this.sim = new SimBoard(wiring, { drivers: RIG_DRIVERS, nowCostUs: 0, timerSlots: 24 });
+    this.clock = this.sim.time;
+    this.board = this.sim.io;
+    this.platform = this.sim.platform;
+    this.pm = this.sim.pm;
+    this.terminal = this.sim.terminal("console");
+    this.console = this.sim.driver<UartConsole>("console");
+    for (let i = 0; i < DEVICE_NAMES.length; i++) this.devices[DEVICE_NAMES[i]] = this.sim.driver<FakeDevice>(DEVICE_NAMES[i]);
+    const outcomes = this.outcomes;
+    this.sim.onDone(function rigDone(s: number): void {
+      outcomes.push(s);
     });
-    this.console.boot(true);
     this.settle();
     this.banner = this.take();
   }
 
   /** What the console printed at boot. */
   readonly banner: string;
+
+  /** Asleep: light sleep, or the platform test hold (a real light sleep on ESP32). */
+  get asleep(): boolean {
+    return this.platform.sleeping !== SLEEP_NONE;
+  }
+
+  /** Bytes that arrived while asleep and were lost (the ESP32 UART wake byte). */
+  get lostBytes(): number {
+    return this.sim.uartRxLost;
+  }
 
   /** Runs the virtual clock until nothing is armed (bounded). */
   settle(maxUs = 20_000_000): void {

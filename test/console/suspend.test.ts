@@ -54,7 +54,7 @@ describe("console during suspend and resume", () => {
     rig.devices.bme280.script(1, K_PENDING, OK, 2_000);
     rig.devices.flash.script(4, K_PENDING, OK, 1_000);
     const before = rig.send("suspend\r");
-    expect(rig.platform.asleep).toBe(true);
+    expect(rig.asleep).toBe(true);
     // Asleep: everything up to S2 went out; S3 and the sleep line wait in the ring (UART off, IRQs masked).
     expect(rig.console.ring.count).toBeGreaterThan(0);
     expect(before).not.toContain("S3 powerOffNoIrq");
@@ -115,7 +115,7 @@ describe("console during suspend and resume", () => {
     const s2 = rig.console.id;
     expect(rig.pm.deviceState(s2)).toBe(D_ACTIVE + 1); // prepared: its S2 is pending on the drain
     rig.settle();
-    expect(rig.platform.asleep).toBe(true);
+    expect(rig.asleep).toBe(true);
     // Draining `queued` bytes at 115200 baud takes about queued * 86.8 us.
     const st = rig.pm.stats.lastDuration[s2 * 7 + 1];
     expect(st).toBeGreaterThan(queued * 80);
@@ -132,17 +132,17 @@ describe("console during suspend and resume", () => {
   it("UART wake: the waking byte is lost, the broken line is discarded with a message, the next line is intact", () => {
     const rig = new Rig();
     rig.send("suspend\r");
-    expect(rig.platform.asleep).toBe(true);
+    expect(rig.asleep).toBe(true);
     // The user types "status": 's' wakes the chip and is never received.
     const out = rig.send("status\r");
-    expect(rig.platform.lostBytes).toBe(1);
+    expect(rig.lostBytes).toBe(1);
     expect(rig.console.resync.count).toBe(1);
     const lines = untimed(out);
-    expect(lines).toContain("[T] -- platform woke: line 44 (console) after " + rig.pm.stats.stageDuration[3] + " us");
+    expect(lines).toContain("[T] -- platform woke: line 43 (console) after " + rig.pm.stats.stageDuration[3] + " us");
     expect(lines).toContain("woke on UART input: the waking byte is lost; discarded 'tatus', type the command again");
     // Resume finished before the rest of the broken line arrived: the outcome, then the discard notice and one prompt.
     expect(lines.slice(-3)).toEqual([
-      "suspend ok, woke by line 44 (console)",
+      "suspend ok, woke by line 43 (console)",
       "woke on UART input: the waking byte is lost; discarded 'tatus', type the command again",
       "> ",
     ]);
@@ -156,8 +156,8 @@ describe("console during suspend and resume", () => {
     const rig = new Rig();
     rig.send("suspend\r");
     const out = rig.send("\r");
-    expect(rig.platform.lostBytes).toBe(1);
-    expect(out.endsWith("suspend ok, woke by line 44 (console)\r\nwoke on UART input (the waking byte is lost); ready\r\n> ")).toBe(true);
+    expect(rig.lostBytes).toBe(1);
+    expect(out.endsWith("suspend ok, woke by line 43 (console)\r\nwoke on UART input (the waking byte is lost); ready\r\n> ")).toBe(true);
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome OK");
   });
 
@@ -166,7 +166,7 @@ describe("console during suspend and resume", () => {
     rig.send("sta");
     expect(rig.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
     rig.settle();
-    expect(rig.platform.asleep).toBe(true);
+    expect(rig.asleep).toBe(true);
     const out = rig.send("tus\r");
     expect(out).toContain("\r\nwoke on UART input: the waking byte is lost; discarded 'staus', type the command again\r\n> ");
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome OK");
@@ -192,7 +192,7 @@ describe("console during suspend and resume", () => {
     rig.settle();
     const out = rig.take();
     expect(rig.outcomes).toEqual([WAKEUP]);
-    expect(untimed(out)).toContain("[T] wake source: line 44 (console)");
+    expect(untimed(out)).toContain("[T] wake source: line 43 (console)");
     expect(out).toContain("suspend failed: console ");
     expect(out).toContain(" WAKEUP\r\n> phase idle, 7 devices, last outcome WAKEUP\r\n");
     expect(rig.pm.stats.wakeAborts).toBe(1);

@@ -16,7 +16,7 @@ declare const gc: () => void;
 const sim = new SimBoard(SIM_ESP32_DEVKITC, { nowCostUs: 1 });
 let outcomes = 0;
 let failures = 0;
-sim.pm.setDoneCallback(function done(s: number): void {
+sim.onDone(function done(s: number): void {
   outcomes++;
   if (s !== OK) failures++;
 });

@@ -1,4 +1,4 @@
-// The driver conformance table: one case per driver (board, device, state snapshot, stimulus); other boards append cases.
+// The driver conformance table: one case per driver (board, device, state snapshot, stimulus), DevKitC and Moddable Two.
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
 import type { Bme280 } from "../../drivers/bme280/bme280";
@@ -8,6 +8,12 @@ import type { Telemetry } from "../../drivers/telemetry/telemetry";
 import type { I2cBus } from "../../drivers/i2c-bus/i2c-bus";
 import type { SpiBus } from "../../drivers/spi-bus/spi-bus";
 import type { Button } from "../../drivers/button/button";
+import type { UartConsole } from "../../drivers/uart-console/uart-console";
+import type { Ili9341 } from "../../drivers/ili9341/ili9341";
+import type { Ft6206 } from "../../drivers/ft6206/ft6206";
+import type { Backlight } from "../../drivers/backlight/backlight";
+import { bootSimModdableTwo, type CommandRecorder } from "../../boards/moddable-two/sim";
+import type { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
 
 /** A board the suite can drive: the simulated board plus where it keeps its suspend outcomes. */
 export interface CaseBoard {
@@ -31,7 +37,7 @@ export interface DriverCase {
 export function makeDevkitc(seed = 1): CaseBoard {
   const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed });
   const outcomes: number[] = [];
-  sim.pm.setDoneCallback((s) => outcomes.push(s));
+  sim.onDone((s) => outcomes.push(s));
   sim.advance(10_000);
   return { sim, outcomes };
 }
@@ -103,5 +109,70 @@ export const DEVKITC_CASES: DriverCase[] = [
     },
     exercise: (b) => { b.sim.driver<Telemetry>("telemetry").send(1, record, record.length); },
     snapshot: (b) => [b.sim.driver<Telemetry>("telemetry").pipelineLength, b.sim.driver<Telemetry>("telemetry").queue.parkedNow],
+  },
+  {
+    // `help` typed 5 ms before the suspend: its reply is still leaving the TX ring, so S2 drains it
+    // (input typed during S1/S2 would abort the suspend as a wake, by design). The snapshot asks
+    // `devices` and measures the reply: RX open, TX on, ring empty, no fault at the console boundary.
+    device: "console", make: () => makeDevkitc(),
+    exercise: (b) => {
+      b.sim.terminal().type("help\r");
+      b.sim.advance(5_000);
+    },
+    snapshot: (b) => consoleSnapshot(b),
+  },
+];
+
+function consoleSnapshot(b: CaseBoard): number[] {
+  const con = b.sim.driver<UartConsole>("console");
+  const term = b.sim.terminal();
+  term.takeAll();
+  term.type("devices\r");
+  b.sim.advance(300_000);
+  const reply = term.takeAll();
+  return [reply.length, reply.endsWith("> ") ? 1 : 0, con.ring.count, con.faults, con.txErrors, con.resync.active ? 1 : 0];
+}
+
+/** The Moddable Two on SimBoard, past the panel's init (SWRESET, SLPOUT +120 ms, DISPON +240 ms). */
+export function makeModdableTwo(seed = 1): CaseBoard {
+  const m2 = bootSimModdableTwo({ seed });
+  m2.sim.advance(300_000);
+  return { sim: m2.sim, outcomes: m2.outcomes };
+}
+
+const panel = (b: CaseBoard): CommandRecorder => b.sim.models["display"] as CommandRecorder;
+
+export const MODDABLE_TWO_CASES: DriverCase[] = [
+  {
+    device: "display", make: () => makeModdableTwo(),
+    // A frame in flight at suspend: S2 waits for it.
+    exercise: (b) => { b.sim.driver<Ili9341>("display").fill(0, 0, 240, 40, 0xf800); },
+    // Panel on and awake with the board's MADCTL/COLMOD/INVON; the driver agrees. (Pixels are not
+    // part of it: a panel power cut loses them, and R1 restores configuration, not frame memory.)
+    snapshot: (b) => {
+      const d = b.sim.driver<Ili9341>("display");
+      const m = panel(b).model;
+      return [m.displayOn() ? 1 : 0, m.sleeping() ? 1 : 0, d.displayOn ? 1 : 0, d.register(0), d.register(1), d.register(2), d.queue.parkedNow];
+    },
+    chipReset: true,
+  },
+  {
+    device: "touch", make: () => makeModdableTwo(),
+    snapshot: (b) => {
+      const t = b.sim.driver<Ft6206>("touch");
+      return [(b.sim.models["touch"] as Ft6206Model).mode(), t.readReg(0x80), t.suspended ? 1 : 0];
+    },
+    chipReset: true,
+  },
+  {
+    device: "backlight", make: () => {
+      const b = makeModdableTwo();
+      b.sim.driver<Backlight>("backlight").brightness = 600;
+      return b;
+    },
+    snapshot: (b) => {
+      const bl = b.sim.driver<Backlight>("backlight");
+      return [b.sim.io.level(18), bl.lit ? 1 : 0, bl.brightness];
+    },
   },
 ];

@@ -11,7 +11,7 @@ import type { Telemetry } from "../../drivers/telemetry/telemetry";
 const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 3 });
 let ok = 0;
 let failed = 0;
-sim.pm.setDoneCallback(function done(s: number): void {
+sim.onDone(function done(s: number): void {
   if (s === OK) ok++;
   else failed++;
 });
