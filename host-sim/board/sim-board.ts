@@ -163,6 +163,7 @@ export class SimBoard {
       wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform),
     }, options));
     for (let i = 0; i < this.doneListeners.length; i++) this.booted.onDone(this.doneListeners[i]);
+    this.io.queue.setStats(this.booted.pm.stats);
     return this.booted;
   }
 

@@ -15,6 +15,9 @@ export interface CliOptions {
   seed: number;
   /** RTC timer wake armed before every sleep, us (0: off). */
   timerWakeUs: number;
+  /** Write the timeline of the run as one self-contained HTML page / Chrome trace JSON (Perfetto). */
+  html: string | null;
+  perfetto: string | null;
   help: boolean;
 }
 
@@ -30,13 +33,15 @@ export const USAGE = [
   "  --quiet             scenarios: only steps and results, no serial output",
   "  --timer-wake T      arm the RTC timer wake before every sleep (e.g. 10s): a duty cycle for battery estimates",
   "  --seed N            seed of the simulation's random source (button bounce); default 1",
+  "  --html FILE         write the run's timeline as one self-contained HTML page (last scenario if several)",
+  "  --perfetto FILE     write the run's trace as Chrome trace JSON for ui.perfetto.dev",
   "  --help",
 ];
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, help: false };
+  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (what: string): string => {
@@ -69,7 +74,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const us = parseDuration(v);
       if (us === null || us <= 0) throw new UsageError("--timer-wake " + v + " is not a duration; write e.g. 500ms or 10s");
       o.timerWakeUs = us;
-    } else if (a === "--help" || a === "-h") o.help = true;
+    } else if (a === "--html") o.html = value("an output file, e.g. out.html");
+    else if (a === "--perfetto") o.perfetto = value("an output file, e.g. trace.json");
+    else if (a === "--help" || a === "-h") o.help = true;
     else if (!a.startsWith("-") && /\.ya?ml$/.test(a)) o.scenarios.push(a);
     else throw new UsageError("unknown option `" + a + "`; see --help");
   }

@@ -6,12 +6,40 @@ import { runInteractive } from "./interactive";
 import { COLOUR, PLAIN } from "./progress";
 import { EXIT_BAD_FILE, runScenarioFiles } from "./scenario-cli";
 import { Session } from "./session";
+import { attachVizToBoard, type VizHandle } from "../viz/collect";
+import { writeHtml } from "../viz/html";
+import { writePerfetto } from "../viz/perfetto";
 
 /** Real milliseconds between virtual-time ticks while interactive. */
 const TICK_MS = 20;
 
+/** The timeline of the latest session, when --html or --perfetto asked for one. */
+let viz: VizHandle | null = null;
+
 function session(o: CliOptions): Session {
-  return new Session(bootShellBoard({ seed: o.seed, timerWakeUs: o.timerWakeUs }), o.batteryMah);
+  const board = bootShellBoard({ seed: o.seed, timerWakeUs: o.timerWakeUs });
+  if (o.html !== null || o.perfetto !== null) {
+    viz = attachVizToBoard(board.sim, { energy: board.sim.energy, wakeName: (c) => board.wakeName(c), title: board.name });
+  }
+  return new Session(board, o.batteryMah);
+}
+
+/** Writes the requested timeline files; a write error names the file and does not change the exit code's meaning. */
+function writeViz(o: CliOptions, write: (s: string) => void): void {
+  if (viz === null) return;
+  const model = viz.finish();
+  try {
+    if (o.html !== null) {
+      writeHtml(model, o.html);
+      write("timeline: " + o.html + "\n");
+    }
+    if (o.perfetto !== null) {
+      writePerfetto(model, o.perfetto);
+      write("perfetto trace: " + o.perfetto + " (open in ui.perfetto.dev)\n");
+    }
+  } catch (e) {
+    process.stderr.write("quiesce: could not write the timeline: " + (e instanceof Error ? e.message : String(e)) + "\n");
+  }
 }
 
 /** Keyboard bytes as an Observable; raw mode (key by key) only on a TTY, restored on the way out. */
@@ -62,9 +90,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const write = (s: string): void => {
     process.stdout.write(s);
   };
-  if (o.scenarios.length > 0) return runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace });
+  if (o.scenarios.length > 0) {
+    const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace });
+    writeViz(o, write);
+    return code;
+  }
   const raw = process.stdin.isTTY === true;
   const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace });
+  writeViz(o, write);
   return end.code;
 }
 

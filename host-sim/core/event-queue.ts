@@ -22,6 +22,7 @@ export class EventQueue {
   private readonly timer: number;
   private armed = false;
   private sink: IrqSink | null;
+  private stats: { irqQueueOverflows: number; irqQueueMaxDepth: number } | null = null;
   /** [posted, overflowed, delivered, maxDepth, turns] */
   readonly counters: Uint32Array;
 
@@ -42,6 +43,14 @@ export class EventQueue {
 
   setSink(sink: IrqSink | null): void {
     this.sink = sink;
+  }
+
+  /**
+   * The runtime's stats (PmStats has these two fields): overflows and the deepest queue are reported
+   * there as they happen, so the firmware's `stats` shows what the board lost, not only the simulator.
+   */
+  setStats(stats: { irqQueueOverflows: number; irqQueueMaxDepth: number } | null): void {
+    this.stats = stats;
   }
 
   get depth(): number {
@@ -68,12 +77,14 @@ export class EventQueue {
   post(line: number): boolean {
     if (this.count === this.capacity) {
       this.counters[1]++;
+      if (this.stats !== null) this.stats.irqQueueOverflows++;
       return false;
     }
     this.ring[(this.head + this.count) % this.capacity] = line;
     this.count++;
     this.counters[0]++;
     if (this.count > this.counters[3]) this.counters[3] = this.count;
+    if (this.stats !== null && this.count > this.stats.irqQueueMaxDepth) this.stats.irqQueueMaxDepth = this.count;
     if (!this.armed) {
       this.armed = true;
       this.clock.schedule(this.timer, 0);
