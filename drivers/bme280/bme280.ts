@@ -115,6 +115,8 @@ export class Bme280 implements BoardDriver {
     this.queue.setDrainListener(function bme280Drained(): void {
       self.finishSuspend();
     });
+    // Parked samples count in pm.stats, the flight recorder and the console's stats.
+    ctx.pm.registerQueue(this.queue);
   }
 
   attach(id: number): void {

@@ -124,6 +124,7 @@ export class Ili9341 implements BoardDriver {
       function serveFrame(slot: number): number { return self.serve(slot); },
       function frameDone(slot: number, status: number): void { self.finished(slot, status); });
     this.queue.setDrainListener(function frameDrained(): void { self.s2Continue(); });
+    ctx.pm.registerQueue(this.queue);
     this.queue.gate();
     this.timer = ctx.platform.createTimer(function ili9341Timer(): void { self.fire(); });
     // Boot init runs on the timer: SWRESET, 5 ms, registers, SLPOUT at +120 ms, DISPON 120 ms later.

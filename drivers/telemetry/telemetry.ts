@@ -78,6 +78,8 @@ export class Telemetry implements BoardDriver {
         const token = self.req.put(slot);
         if (self.onSent !== null) self.onSent(token, status);
       });
+    // Parked records count in pm.stats, the flight recorder and the console's stats.
+    ctx.pm.registerQueue(this.queue);
     this.io = new ctx.device.io.Serial({
       port: numberOption(ctx, "port", 2),
       transmit: numberOption(ctx, "transmit"),

@@ -77,7 +77,7 @@ export class Reports {
     this.next = 0;
     if (kind === J_HELP) this.end = p.words.help.length;
     else if (kind === J_STATUS || kind === J_DEVICES) this.end = 1 + g.count;
-    else if (kind === J_STATS) this.end = 6 + this.failuresShown() + g.count;
+    else if (kind === J_STATS) this.end = 7 + this.failuresShown() + g.count;
     else if (kind === J_TRACE || kind === J_DUMP) {
       const held = tr.length;
       const n = kind === J_DUMP || count > held ? held : count;
@@ -220,6 +220,10 @@ export class Reports {
       p.failure(slot);
     } else if (i === 5 + f) {
       r.bytes(w.deviceDurations);
+    } else if (i === 6 + f + p.pm.graph.count) {
+      // The board's IRQ event queue (Moddable task.queueLength): an overflow silences a pin, so it is shown.
+      r.bytes(w.irqQueue1); r.dec(st.irqQueueOverflows);
+      r.bytes(w.irqQueue2); r.dec(st.irqQueueMaxDepth);
     } else {
       const d = i - 6 - f;
       r.bytes(w.indent);

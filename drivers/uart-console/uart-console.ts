@@ -15,6 +15,7 @@ import { Reports, REPORT_LINE_MAX } from "./reports";
 import { Commands, X_PROMPT, X_REPORT } from "./commands";
 import { ConsoleTimers } from "./timers";
 import { WakeResync } from "./wake-resync";
+import { RxBacklog } from "./rx-backlog";
 
 /** Bytes taken from the UART per read(buffer) call; the ESP32 RX FIFO is 128 bytes. */
 const RX_CHUNK = 64;
@@ -24,13 +25,15 @@ const TX_CHUNK = 128;
 const REPLY_ROOM = 256;
 
 /**
- * The console. RX: `read(buffer)` into a 64-byte chunk, bytes fed one by one to the line reader's
- * fixed buffer (board option `lineBytes`, default 128). TX: every reply and progress line goes into
+ * The console. RX: every onReadable empties the UART FIFO with `read(buffer)` in 64-byte chunks into
+ * a backlog ring (`rxBacklogBytes`, default 256; rx-backlog.ts says why it must never leave bytes in
+ * the FIFO), whose bytes go one by one to the line reader's fixed buffer (board option `lineBytes`,
+ * default 128) whenever the console may run a line. TX: every reply and progress line goes into
  * a fixed ring (`txRingBytes`, default 4096) drained on onWritable in slices no larger than the free
  * FIFO space it reported, through subarray views made once at boot.
  *
  * Power management:
- * - S2 gates the console (no reads, no commands; typed bytes wait in the UART FIFO) and answers
+ * - S2 gates the console (no commands; typed bytes wait in the backlog) and answers
  *   PENDING until the ring is empty (every byte handed to the UART), then completes through
  *   pm.complete. The ring keeps accepting (progress lines) and keeps draining until S3.
  * - S3 stops TX; lines produced while the UART is off wait in the ring and are flushed in R2.
@@ -73,8 +76,8 @@ export class UartConsole implements BoardDriver {
   private readonly serial: SerialIo;
   private readonly raiseWake: boolean;
   private readonly rxChunk = new Uint8Array(RX_CHUNK);
-  private rxPos = 0;
-  private rxLen = 0;
+  /** Input read from the UART, not yet given to the line reader. */
+  readonly rx: RxBacklog;
   private readonly txChunk = new Uint8Array(TX_CHUNK);
   private readonly txViews: Uint8Array[] = [];
   private writable = 0;
@@ -104,9 +107,10 @@ export class UartConsole implements BoardDriver {
     const baud = typeof serialOptions.baud === "number" ? serialOptions.baud : 115200;
     const lineBytes = numberOption(ctx, "lineBytes", 128);
     const ringBytes = numberOption(ctx, "txRingBytes", 4096);
-    if (lineBytes < 16 || ringBytes < 1024) {
-      throw new Error(ctx.board + ": device \"" + ctx.name + "\": lineBytes must be >= 16 and txRingBytes >= 1024 (got " +
-        lineBytes + ", " + ringBytes + "): raise them in its board entry");
+    const backlogBytes = numberOption(ctx, "rxBacklogBytes", 256);
+    if (lineBytes < 16 || ringBytes < 1024 || backlogBytes < RX_CHUNK) {
+      throw new Error(ctx.board + ": device \"" + ctx.name + "\": lineBytes must be >= 16, txRingBytes >= 1024 and rxBacklogBytes >= " +
+        RX_CHUNK + " (got " + lineBytes + ", " + ringBytes + ", " + backlogBytes + "): raise them in its board entry");
     }
     this.wakeLine = numberOption(ctx, "wakeLine", ctx.irqLine);
     this.uartLine = ctx.irqLine;
@@ -117,6 +121,7 @@ export class UartConsole implements BoardDriver {
     this.suspendBudgetUs = Math.ceil(ringBytes * 10 * 1e6 / baud) + 20_000;
     this.ring = new TxRing(ringBytes);
     this.reader = new LineReader(lineBytes);
+    this.rx = new RxBacklog(backlogBytes);
     this.words = new Words();
     this.printer = new Printer(this.ring, this.words, this.pm);
     this.progress = new Progress(this.printer);
@@ -315,6 +320,8 @@ export class UartConsole implements BoardDriver {
 
   private serviceOnce(): void {
     for (;;) {
+      // Gated or not: bytes left in the FIFO would re-raise its interrupt at once (rx-backlog.ts).
+      this.rx.pull(this.serial, this.rxChunk);
       this.drainTx();
       if (this.drainToken >= 0 && this.ring.count === 0) {
         const token = this.drainToken;
@@ -335,14 +342,30 @@ export class UartConsole implements BoardDriver {
         this.handleLine(ev);
         continue;
       }
-      if (this.rxPos >= this.rxLen) {
-        const n = this.serial.read(this.rxChunk);
-        if (typeof n !== "number" || n <= 0) return;
-        this.rxLen = n;
-        this.rxPos = 0;
+      const rx = this.rx;
+      if (rx.count === 0) {
+        if (rx.dropping === 0) return;
+        if (this.ring.free < REPLY_ROOM) return;
+        this.reportDiscard();
+        continue;
       }
-      while (this.rxPos < this.rxLen && this.held === R_NONE) this.consume(this.rxChunk[this.rxPos++]);
+      while (rx.count > 0 && this.held === R_NONE) this.consume(rx.shift());
     }
+  }
+
+  /** The backlog overflowed while the console was busy: the line in progress lost its tail. Say so. */
+  private reportDiscard(): void {
+    const r = this.ring;
+    const w = this.words;
+    this.reader.reset();
+    if (r.lastByte !== 0x0a) r.newline();
+    r.bytes(w.rxDiscarded1);
+    r.dec(this.rx.dropping);
+    r.bytes(w.rxDiscarded2);
+    r.newline();
+    this.rx.dropping = 0;
+    this.commands.errors++;
+    this.prompt();
   }
 
   private consume(b: number): void {
@@ -435,7 +458,6 @@ export class UartConsole implements BoardDriver {
     this.held = R_NONE;
     this.reports.kind = 0;
     this.resync.active = false;
-    this.rxPos = this.rxLen;
     if (this.ring.free >= REPLY_ROOM) {
       this.ring.bytes(this.words.internalError);
       this.ring.newline();

@@ -77,6 +77,8 @@ export class Words {
   readonly refused2 = makeBytes(" at column ");
   readonly refused3 = makeBytes(" is not printable text; retype it (ASCII 0x20-0x7e, tab, backspace)");
   readonly internalError = makeBytes("console: internal error, line discarded (type help)");
+  readonly rxDiscarded1 = makeBytes("input discarded: ");
+  readonly rxDiscarded2 = makeBytes(" bytes arrived while the console was busy and its input buffer was full; type the line again");
   readonly dropped1 = makeBytes("(console: ");
   readonly dropped2 = makeBytes(" output lines dropped: TX ring full)");
 
@@ -152,6 +154,8 @@ export class Words {
   readonly lastFailuresNone = makeBytes("last failures: none");
   readonly deviceDurations = makeBytes("per-device durations, last/max us:");
   readonly slash = makeBytes("/");
+  readonly irqQueue1 = makeBytes("irq queue: overflowed ");
+  readonly irqQueue2 = makeBytes(", max depth ");
   readonly indent = makeBytes("  ");
 
   // trace.

@@ -19,6 +19,8 @@ export const PAGE_BYTES = 256;
 export const SECTOR_BYTES = 4096;
 /** Section 9.6 tRES1: /CS high after ABh to standby (no ID read). */
 export const T_RES1_US = 3;
+/** Section 9.6 tDP: /CS high after B9h to power-down; the chip ignores every instruction (ABh too) meanwhile. */
+export const T_DP_US = 3;
 
 /**
  * Every command is one /CS-low cycle ended by flush(true): on Moddable /CS stays asserted across
@@ -38,6 +40,11 @@ export class FlashPort {
   /** Spins R1/boot made waiting tRES1, and the longest one in us (the suite checks >= 3). */
   spins = 0;
   lastSpinUs = 0;
+  /** Releases that had to wait out tDP first (a rollback R1 right after our S3), and the last wait in us. */
+  tdpWaits = 0;
+  lastTdpWaitUs = 0;
+  /** [0]: platform time /CS rose on our B9h, or -1 once released (a typed slot: no boxed double per write). */
+  private readonly powerDownAt = new Float64Array(1);
 
   constructor(io: SpiIo, bus: SpiBus, platform: Platform) {
     this.io = io;
@@ -48,6 +55,7 @@ export class FlashPort {
     this.head = new Uint8Array(buffer, 1, 4);
     this.pair = new Uint8Array(buffer, 5, 2);
     this.jedec = new Uint8Array(buffer, 8, 4);
+    this.powerDownAt[0] = -1;
   }
 
   /** A one-byte instruction (WREN, power-down, release). */
@@ -60,6 +68,13 @@ export class FlashPort {
     } catch (e) {
       return false;
     }
+    return true;
+  }
+
+  /** B9h: deep power-down, effective tDP after /CS rises; remembers when, for `release`. */
+  powerDown(): boolean {
+    if (!this.command(CMD_POWER_DOWN)) return false;
+    this.powerDownAt[0] = this.platform.now();
     return true;
   }
 
@@ -141,9 +156,24 @@ export class FlashPort {
    * run, and 3 us is ~720 cycles at 240 MHz, far below a timer's own latency) and at boot, so it
    * spins on platform.now() like ESP-IDF's esp_rom_delay_us. The guard bounds the loop should the
    * clock be stuck; the flash model would then report the tRES1 violation.
+   *
+   * Before ABh it waits out what is left of tDP since our own B9h: when a later S3 hook fails, the
+   * rollback runs this R1 microseconds after the power-down, and an ABh inside tDP is ignored (9.6),
+   * so the chip would stay down and the identify that follows fail. The same bounded spin, <= 3 us.
    */
   release(): boolean {
+    const downAt = this.powerDownAt[0];
+    if (downAt >= 0) {
+      let t = this.platform.now();
+      if (t - downAt < T_DP_US) {
+        const from = t;
+        for (let guard = 0; t - downAt < T_DP_US && guard < 100_000; guard++) t = this.platform.now();
+        this.tdpWaits++;
+        this.lastTdpWaitUs = t - from;
+      }
+    }
     if (!this.command(CMD_RELEASE_POWER_DOWN)) return false;
+    this.powerDownAt[0] = -1;
     const start = this.platform.now();
     let now = start;
     for (let guard = 0; now - start < T_RES1_US && guard < 100_000; guard++) now = this.platform.now();

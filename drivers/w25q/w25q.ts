@@ -102,6 +102,8 @@ export class W25q implements BoardDriver {
     this.queue.setDrainListener(function w25qDrained(): void {
       self.drained();
     });
+    // Parked reads/programs count in pm.stats, the flight recorder and the console's stats.
+    ctx.pm.registerQueue(this.queue);
   }
 
   attach(id: number): void {
@@ -318,7 +320,7 @@ export class W25q implements BoardDriver {
   powerOffNoIrq(_token: number): number {
     if (!this.flash.readStatus()) return IO;
     if ((this.flash.status & STATUS_BUSY) !== 0) return BUSY;
-    return this.flash.command(0xb9) ? OK : IO;
+    return this.flash.powerDown() ? OK : IO;
   }
 
   /** R1: release (ABh), wait tRES1, and confirm the chip answers before anything else uses it. */

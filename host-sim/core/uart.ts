@@ -208,7 +208,12 @@ export class SimUart {
     if (this.flags[2] === 1 && this.flags[4] === 1 && q[3] < TX_THRESHOLD) this.isr(false, true);
   }
 
-  /** uart_enable_rx_intr clears stale status first; a FIFO already holding data raises again. */
+  /**
+   * uart_enable_rx_intr clears stale status first; a FIFO already holding data raises again. The ESP32
+   * raises RXFIFO_FULL from the FIFO level, not from an arriving byte (with the 7-bit threshold field
+   * wrapped to 0 it fires on an empty FIFO, esp-rs/esp-hal#652), and serial.c calls this after every
+   * onReadable and read: a reader that leaves >= 96 bytes waiting is called again at once, as here.
+   */
   private enableRx(): void {
     this.flags[3] = 1;
     const count = this.fifo[1];

@@ -90,6 +90,7 @@ describe("console commands", () => {
       "  button  S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
       "  led     S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
       "  console S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
+      "irq queue: overflowed 0, max depth 1",
       "> ",
     ].join("\r\n"));
   });
@@ -119,8 +120,9 @@ describe("console commands", () => {
     const c = rig.console.id * 7;
     expect(lines[13]).toBe("  console S1 0/0 S2 " + st.lastDuration[c + 1] + "/" + st.maxDuration[c + 1] + " S3 0/0 R1 0/0 R2 0/0");
     expect(st.maxDuration[c + 1]).toBeGreaterThan(0);
-    expect(lines[14]).toBe("> ");
-    expect(lines.length).toBe(15);
+    expect(lines[14]).toBe("irq queue: overflowed " + st.irqQueueOverflows + ", max depth " + st.irqQueueMaxDepth);
+    expect(lines[15]).toBe("> ");
+    expect(lines.length).toBe(16);
   });
 
   it("trace [n] decodes the last n records, default 16, capped at what the ring holds", () => {

@@ -102,21 +102,10 @@ export function checkBoard(spec: BoardSpec, instrument?: (w: BoardWorld) => void
   const faulted = new Set<string>(spec.chipFaults.map((c) => (c.chip === "flash" ? "w25q" : c.chip)));
   for (const v of sim.violations.list) {
     if (faulted.has(v.split(":")[0])) continue;
-    if (!STRICT && KNOWN_DRIVER_BUGS.some((k) => v.startsWith(k))) { knownHits.count++; continue; }
     fail("chip timing violation: " + v);
   }
   return w;
 }
-
-/**
- * Driver bugs this property found, reported to the lead with a reproduction (test/reliability/known-bugs.test.ts);
- * tolerated here so the rest of the property keeps running. QUIESCE_STRICT=1 turns them back into failures.
- * - drivers/w25q powerOnNoIrq issues ABh within tDP (3 us, datasheet 9.6) of its own B9h when a later S3 hook
- *   fails and the rollback runs R1 at once: the chip ignores it, identify fails, flash is marked failed.
- */
-export const KNOWN_DRIVER_BUGS = ["w25q: command 0xAB (release power-down/ID) during tDP", "w25q: command 0x9F (JEDEC ID) while powered down"];
-const STRICT = process.env.QUIESCE_STRICT === "1";
-export const knownHits = { count: 0 };
 
 /**
  * Walks the trace attempt by attempt: a wake raised before the platform slept ends the attempt with

@@ -84,7 +84,7 @@ export class BoardWorld {
       const make = DRIVERS_WITH_CONSOLE[name];
       checked[name] = (ctx) => contextChecked(make(ctx), ctx, obs.contextErrors);
     }
-    this.sim = new SimBoard(SIM_DEVKITC_CONSOLE, { seed: spec.seed, drivers: checked, timerSlots: 64 });
+    this.sim = new SimBoard(SIM_DEVKITC_CONSOLE, { seed: spec.seed, drivers: checked, timerSlots: 64, console: false });
     const sim = this.sim;
     const pm = sim.pm;
     this.console = sim.driver<UartConsole>("console");
@@ -94,6 +94,7 @@ export class BoardWorld {
       obs.trace.push({ t: tr.time[slot], d: tr.device[slot], s: tr.stage[slot], e: tr.event[slot], st: tr.status[slot] });
       con.traceListener(slot);
     });
+    // The board leaves its console to us (console: false): we own the one trace listener and done callback.
     con.boot(false);
     pm.setDoneCallback((s) => {
       obs.outcomes.push(s);

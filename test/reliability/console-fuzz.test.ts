@@ -8,11 +8,13 @@ const SEED = Number(process.env.QUIESCE_SEED ?? 20240611);
 test("console answers every line of " + STRINGS + " random strings and stays usable", () => {
   const r = fuzzConsole(STRINGS, SEED);
   console.log("console fuzz: " + r.strings + " strings, " + r.bytes + " bytes, " + r.lines + " lines in " + r.seconds.toFixed(1) + " s (" +
-    Math.round(r.strings / r.seconds) + " strings/s), " + r.statusChecks + " status checks; replay: QUIESCE_SEED=" + SEED);
+    Math.round(r.strings / r.seconds) + " strings/s), " + r.statusChecks + " status checks, FIFO max " + r.maxFifo + ", backlog max " + r.backlogMax + "; replay: QUIESCE_SEED=" + SEED);
   expect(r.errors).toEqual([]);
   expect(r.prompts).toBe(r.lines);
   expect(r.faults).toBe(0);
   expect(r.rxOverflows).toBe(0);
+  expect(r.rxDiscarded).toBe(0);
+  expect(r.maxFifo).toBe(128); // the FIFO ran past RXFIFO_FULL (96): no spin, the console drained it
   expect(r.maxPending).toBeLessThanOrEqual(128);
   expect(r.statusChecks).toBe(Math.floor(STRINGS / 1000) + 1);
   expect(r.lines).toBeGreaterThan(STRINGS / 2);
