@@ -10,7 +10,14 @@ import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import type { RequestQueue } from "../../runtime/queue";
 import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
-import { SIM_DEVKITC_CONSOLE, DRIVERS_WITH_CONSOLE, CONSOLE_LINE, CONSOLE_WAKE_LINE } from "./devkitc-console";
+import { ESP32_DEVKITC, DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
+import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { DRIVERS } from "../../boards/drivers";
+
+/** UART0's IRQ line (uartBase + port 0): RX *and* TX events, so it is not a wake line. */
+const CONSOLE_LINE = ESP32_DEVKITC.irq.uartBase + 0;
+/** The console's RX-input wake line (the console raises it; the platform reports it for a UART wake). */
+const CONSOLE_WAKE_LINE = DEVKITC_CONSOLE_WAKE_LINE;
 
 /** Devices of the DevKitC a fault can hit (the console too: its hooks are as fallible as any). */
 export const BOARD_DEVICES = ["i2c0", "vspi", "bme280", "flash", "led", "button", "telemetry", "console"] as const;
@@ -80,11 +87,11 @@ export class BoardWorld {
     };
     this.obs = obs;
     const checked: { [name: string]: (ctx: DriverContext) => BoardDriver } = {};
-    for (const name of Object.keys(DRIVERS_WITH_CONSOLE)) {
-      const make = DRIVERS_WITH_CONSOLE[name];
+    for (const name of Object.keys(DRIVERS)) {
+      const make = DRIVERS[name];
       checked[name] = (ctx) => contextChecked(make(ctx), ctx, obs.contextErrors);
     }
-    this.sim = new SimBoard(SIM_DEVKITC_CONSOLE, { seed: spec.seed, drivers: checked, timerSlots: 64, console: false });
+    this.sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: spec.seed, drivers: checked, timerSlots: 64, console: false });
     const sim = this.sim;
     const pm = sim.pm;
     this.console = sim.driver<UartConsole>("console");
