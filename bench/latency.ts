@@ -2,6 +2,7 @@
 import { SynthBoard, M_PENDING, HOOKS } from "./synthetic/synth-board";
 import { PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
 import { AsyncSynthBoard } from "./baseline/async-board";
+import { criticalPath, sequentialSum, type DurationOf } from "./critical-path";
 
 export interface LatencyResult {
   n: number;
@@ -16,27 +17,9 @@ export interface LatencyResult {
   runtimeError: { suspend: number; resume: number };
 }
 
-/** Critical path of one stage: suspend direction waits for dependents, resume for prerequisites. */
-function stagePath(b: SynthBoard, hook: number, suspendDir: boolean): number {
-  const g = b.pm.graph;
-  const finish = new Float64Array(g.count);
-  let longest = 0;
-  for (let k = 0; k < g.count; k++) {
-    const d = suspendDir ? g.order[g.count - 1 - k] : g.order[k];
-    let start = 0;
-    const [from, to, list] = suspendDir ? [g.depStart[d], g.depStart[d + 1], g.dep] : [g.preStart[d], g.preStart[d + 1], g.pre];
-    for (let i = from; i < to; i++) start = Math.max(start, finish[list[i]]);
-    const i = d * HOOKS + hook;
-    finish[d] = start + (b.mode[i] === M_PENDING ? b.delay[i] : 0);
-    longest = Math.max(longest, finish[d]);
-  }
-  return longest;
-}
-
-function stageSum(b: SynthBoard, hook: number): number {
-  let s = 0;
-  for (let d = 0; d < b.n; d++) if (b.mode[d * HOOKS + hook] === M_PENDING) s += b.delay[d * HOOKS + hook];
-  return s;
+/** Simulated duration of synthetic hook `hook` (an index into SynthBoard's HOOKS table): only PENDING hooks take time. */
+function hookDelay(b: SynthBoard): DurationOf {
+  return (d, hook) => (b.mode[d * HOOKS + hook] === M_PENDING ? b.delay[d * HOOKS + hook] : 0);
 }
 
 function runtimeLatency(n: number): { board: SynthBoard; suspendUs: number; resumeUs: number } {
@@ -69,8 +52,10 @@ export async function runLatency(n: number): Promise<LatencyResult> {
   const bl = await baselineLatency(n);
   const b = rt.board;
   // S1 and the NoIrq stages take no simulated time; S2 (hook 1) and R2 (hook 4) carry the durations.
-  const cp = { suspendUs: stagePath(b, 0, true) + stagePath(b, 1, true), resumeUs: stagePath(b, 4, false) };
-  const seq = { suspendUs: stageSum(b, 0) + stageSum(b, 1), resumeUs: stageSum(b, 4) };
+  const g = b.pm.graph;
+  const delay = hookDelay(b);
+  const cp = { suspendUs: criticalPath(g, [0, 1], true, delay), resumeUs: criticalPath(g, [4], false, delay) };
+  const seq = { suspendUs: sequentialSum(g, [0, 1], delay), resumeUs: sequentialSum(g, [4], delay) };
   return {
     n,
     runtime: { suspendUs: rt.suspendUs, resumeUs: rt.resumeUs },

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runXsBench, type XsBenchResult } from "./xs-bench";
 import { runLatency, type LatencyResult } from "./latency";
+import { runDevkitcLatency, type DevkitcLatency } from "./devkitc-latency";
 import { runHeapChild, JITLESS_FLAGS, JIT_FLAGS } from "../test/node-heap/run-child";
 
 const JSON_FILE = path.join(__dirname, "results.json");
@@ -11,17 +12,23 @@ const MD_FILE = path.join(__dirname, "results.md");
 export interface BenchResults {
   xs: XsBenchResult;
   latency: LatencyResult[];
+  /** ESP32-DevKitC on the simulator: with console progress output, and quiet. */
+  devkitcLatency: DevkitcLatency[];
   nodeHeap: { jitlessAllocationBytesPerCycle: number; jitlessRetentionBytesPerCycle: number; soakDeviceCycles: number; soakGcEvents: number };
   targets: Record<string, { target: string; measured: string; met: boolean }>;
 }
 
-function targets(xs: XsBenchResult, latency: LatencyResult[]): BenchResults["targets"] {
+function pct(x: number): string {
+  return (x * 100).toFixed(3) + "%";
+}
+
+function targets(xs: XsBenchResult, latency: LatencyResult[], devkitc: DevkitcLatency[]): BenchResults["targets"] {
   const s256 = xs.sizes[xs.sizes.length - 1];
   const worstCycle = Math.max(...xs.sizes.map((s) => s.runtime.computePerDevice));
   const worstMasked = Math.max(...xs.sizes.map((s) => s.maskedPerDevice));
   const lat = latency[0];
   const worstErr = Math.max(lat.runtimeError.suspend, lat.runtimeError.resume);
-  return {
+  const t: BenchResults["targets"] = {
     computePerDeviceCycle: { target: "<= 300", measured: String(worstCycle), met: worstCycle <= 300 },
     scaling256vs8: { target: "within 5%", measured: ((xs.scaling - 1) * 100).toFixed(2) + "%", met: Math.abs(xs.scaling - 1) <= 0.05 },
     runtimeSlots: { target: "0", measured: xs.sizes.map((s) => s.runtime.slots).join("/"), met: xs.sizes.every((s) => s.runtime.slots === 0) },
@@ -29,6 +36,16 @@ function targets(xs: XsBenchResult, latency: LatencyResult[]): BenchResults["tar
     latencyVsCriticalPath: { target: "within 1%", measured: (worstErr * 100).toFixed(3) + "%", met: worstErr <= 0.01 },
     baselineRatioAt256: { target: "reported", measured: String(s256.ratio), met: true },
   };
+  for (const v of devkitc) {
+    const tag = v.variant === "console" ? "devkitc" : "devkitcQuiet";
+    for (const dir of ["suspend", "resume"] as const) {
+      const key = dir === "suspend" ? "suspendUs" : "resumeUs";
+      const err = v.error[dir];
+      const measured = pct(err) + " (" + v.measured[key] + " vs " + v.criticalPath[key] + " us)";
+      t[tag + (dir === "suspend" ? "Suspend" : "Resume") + "VsCriticalPath"] = { target: "within 1%", measured, met: Math.abs(err) <= 0.01 };
+    }
+  }
+  return t;
 }
 
 function markdown(r: BenchResults): string {
@@ -59,6 +76,7 @@ function markdown(r: BenchResults): string {
   for (const l of r.latency) {
     lines.push(`| ${l.n} | ${l.runtime.suspendUs} | ${l.runtime.resumeUs} | ${l.baseline.suspendUs} | ${l.baseline.resumeUs} | ${l.criticalPath.suspendUs} | ${l.criticalPath.resumeUs} | ${l.sequential.suspendUs} | ${l.sequential.resumeUs} |`);
   }
+  devkitcSection(r.devkitcLatency, lines);
   const h = r.nodeHeap;
   lines.push("", "## Node heap (N=64)", "");
   lines.push(`- --jitless, 64 MB semi-space, median of 7 x 200 cycles: allocation ${h.jitlessAllocationBytesPerCycle} bytes/cycle (slope between runs of 200 and 400 cycles, so the cost of measuring cancels), retention ${h.jitlessRetentionBytesPerCycle} bytes/cycle.`);
@@ -66,22 +84,45 @@ function markdown(r: BenchResults): string {
   return lines.join("\n");
 }
 
+function devkitcSection(runs: DevkitcLatency[], lines: string[]): void {
+  lines.push("", "## Simulated latency, ESP32-DevKitC (host-sim/board SimBoard, boards/host-sim/esp32-devkitc.ts)", "");
+  lines.push("Light sleep woken by the RTC timer, one warm-up cycle then the measured one. Suspend = `pm.suspend()` to the platform entering sleep; resume = the wake to the done callback. " +
+    "Critical path: longest chain through `pm.graph` (dependents first in S1..S3, prerequisites first in R1..R2) of this cycle's `pm.stats.lastDuration`, summed over the stages; sequential: every hook one after another. " +
+    "`console` prints a progress line per device per stage, which the console drains at 115200 baud in its S2 hook; `quiet` boots the console without its trace listener.", "");
+  lines.push("| variant | suspend us | critical path | sequential | error | resume us | critical path | sequential | error | dispatch (suspend/resume) us |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  for (const v of runs) {
+    lines.push(`| ${v.variant} | ${v.measured.suspendUs} | ${v.criticalPath.suspendUs} | ${v.sequential.suspendUs} | ${pct(v.error.suspend)} | ${v.measured.resumeUs} | ${v.criticalPath.resumeUs} | ${v.sequential.resumeUs} | ${pct(v.error.resume)} | ${v.dispatchUs.suspendUs} / ${v.dispatchUs.resumeUs} |`);
+  }
+  const hooks = runs[0].hooks;
+  const stages = Object.keys(hooks[Object.keys(hooks)[0]]);
+  lines.push("", `Hook durations of the measured \`${runs[0].variant}\` cycle (us, \`pm.stats.lastDuration\`, whole microseconds):`, "");
+  lines.push(`| device | ${stages.join(" | ")} |`, `|---|${stages.map(() => "---:").join("|")}|`);
+  for (const [name, row] of Object.entries(hooks)) lines.push(`| ${name} | ${stages.map((s) => row[s]).join(" | ")} |`);
+  lines.push("", "Reading it: with console output the suspend is the console draining its progress lines (one chain: console S2), and the runtime adds only its dispatch to that chain; " +
+    "since no other hook waits, the critical path is nearly the sequential sum on this board (the overlap of PENDING hooks shows in the synthetic N=64 table above). " +
+    "Every other hook takes 0-4 us on the simulator, because simulated I2C/SPI transfers take no virtual time (host-sim/core/io-i2c.ts) and only `platform.now()` costs CPU time (0.25 us a call); " +
+    "so the resume and the quiet suspend are a few microseconds of hooks plus a few microseconds of the runtime's own dispatch (about two `now()` calls per hook and per stage), and a ratio to a 6-9 us critical path is not a useful number there: the dispatch column is. " +
+    "`lastDuration` is whole microseconds, so each hook's figure is within 1 us.");
+}
+
 async function main(): Promise<void> {
   const update = process.argv.includes("--update");
   const xs = await runXsBench();
   const latency = [await runLatency(64)];
+  const devkitcLatency = [runDevkitcLatency(true), runDevkitcLatency(false)];
   const slope = await runHeapChild<{ allocationMedian: number; retentionMedian: number }>(JITLESS_FLAGS, ["slope", "64", "200"]);
   const soak = await runHeapChild<{ deviceCycles: number; gcEvents: number }>(JIT_FLAGS, ["soak", "64", "1000000"]);
   const results: BenchResults = {
     xs,
     latency,
+    devkitcLatency,
     nodeHeap: {
       jitlessAllocationBytesPerCycle: Math.round(slope.allocationMedian),
       jitlessRetentionBytesPerCycle: slope.retentionMedian,
       soakDeviceCycles: soak.deviceCycles,
       soakGcEvents: soak.gcEvents,
     },
-    targets: targets(xs, latency),
+    targets: targets(xs, latency, devkitcLatency),
   };
   const md = markdown(results);
   process.stdout.write(md + "\n");
