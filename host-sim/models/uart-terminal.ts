@@ -84,7 +84,9 @@ export class UartTerminal implements UartPeer {
     if (typeof data === "string") {
       for (let i = 0; i < data.length; i++) {
         const cp = data.codePointAt(i) as number;
-        if (cp > 0xffff) i++;
+        // Node and xsnap count an astral character as two code units, XS on the device as one:
+        // step by the length this engine gives it.
+        i += String.fromCodePoint(cp).length - 1;
         this.queueCodePoint(cp);
       }
     } else {
