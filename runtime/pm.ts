@@ -263,6 +263,12 @@ export class PowerManager {
         return;
       }
       if (stage === S_PREPARE) {
+        if (this.target === T_HIBERNATE) {
+          // The image is written during S2, before S2's and S3's durations exist: the copy that survives
+          // the reboot says "unknown" (-1); in RAM the real values overwrite these (rollback, test holds).
+          this.flight.table[this.flightBase + F_STAGES + S_SUSPEND] = -1;
+          this.flight.table[this.flightBase + F_STAGES + S_POWER_OFF] = -1;
+        }
         this.runStage(S_SUSPEND);
       } else if (stage === S_SUSPEND) {
         this.mask();

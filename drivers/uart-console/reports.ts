@@ -1,7 +1,8 @@
 // Multi-line replies (help, status, devices, stats, trace, trace dump) written one line per step as TX room allows.
-import { STAGE_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME, S_RELEASE, S_PLATFORM, ROLE_STORAGE, ROLE_WAKE, WAKE_NONE } from "../../runtime/status";
+import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IRQ_DELIVER, EVENT_COUNT } from "../../runtime/trace";
 import type { Printer } from "./printer";
+import { StatsReport } from "./stats-report";
 
 export const J_NONE = 0;
 export const J_HELP = 1;
@@ -11,12 +12,10 @@ export const J_STATS = 4;
 export const J_TRACE = 5;
 export const J_DUMP = 6;
 
-/** Room one report line may need in the TX ring (the widest is the stage-durations line). */
-export const REPORT_LINE_MAX = 200;
+/** Room one report line may need in the TX ring (the widest is a flight-recorder line, about 130 bytes with board-sized numbers). */
+export const REPORT_LINE_MAX = 256;
 /** Most prerequisites a devices line lists before "...". */
 const NEEDS_SHOWN = 6;
-/** Device stages shown in the per-device durations. */
-const DEVICE_STAGES_SHOWN = 5;
 
 /**
  * A report is a cursor (kind, next line, last line) rather than text: a trace dump of 512 records
@@ -35,10 +34,11 @@ export class Reports {
   /** Devices in tree order (depth-first by parent) and their depth, computed at boot. */
   private treeOrder: Int16Array = new Int16Array(0);
   private treeDepth: Uint8Array = new Uint8Array(0);
-  private readonly deviceStages = new Int8Array([S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME]);
+  private readonly stats: StatsReport;
 
   constructor(printer: Printer) {
     this.p = printer;
+    this.stats = new StatsReport(printer);
   }
 
   /** Boot, after pm.seal(): the parent tree in print order. */
@@ -77,7 +77,7 @@ export class Reports {
     this.next = 0;
     if (kind === J_HELP) this.end = p.words.help.length;
     else if (kind === J_STATUS || kind === J_DEVICES) this.end = 1 + g.count;
-    else if (kind === J_STATS) this.end = 7 + this.failuresShown() + g.count;
+    else if (kind === J_STATS) this.end = this.stats.start();
     else if (kind === J_TRACE || kind === J_DUMP) {
       const held = tr.length;
       const n = kind === J_DUMP || count > held ? held : count;
@@ -98,7 +98,7 @@ export class Reports {
     } else if (k === J_DEVICES) {
       this.deviceLine(i);
     } else if (k === J_STATS) {
-      this.statsLine(i);
+      this.stats.line(i);
     } else if (k === J_TRACE || k === J_DUMP) {
       this.traceLine(i);
     }
@@ -157,86 +157,6 @@ export class Reports {
       p.device(q, 0);
       if (q === g.storage) r.bytes(w.storageMark);
       shown++;
-    }
-  }
-
-  private failuresShown(): number {
-    const st = this.p.pm.stats;
-    return st.failTotal < st.historySize ? st.failTotal : st.historySize;
-  }
-
-  private statsLine(i: number): void {
-    const p = this.p;
-    const r = p.ring;
-    const w = p.words;
-    const st = p.pm.stats;
-    const f = this.failuresShown();
-    if (i === 0) {
-      r.bytes(w.attempts); r.dec(st.attempts);
-      r.bytes(w.okCount); r.dec(st.successes);
-      r.bytes(w.failedCount); r.dec(st.failures);
-      r.bytes(w.busyCount); r.dec(st.busyRefusals);
-      r.bytes(w.wakeAborts); r.dec(st.wakeAborts);
-      r.bytes(w.timeouts); r.dec(st.timeouts);
-      r.bytes(w.lateCount); r.dec(st.lateCompletions);
-      r.bytes(w.resumeFailures); r.dec(st.resumeFailures);
-    } else if (i === 1) {
-      r.bytes(w.lastOutcome);
-      p.status(st.lastOutcome);
-      r.bytes(w.lastWake);
-      p.cause(st.lastWakeCause);
-      if (st.lastWakeCause !== WAKE_NONE) {
-        r.bytes(w.at);
-        r.dec(st.lastWakeTime);
-        r.bytes(w.us);
-      }
-    } else if (i === 2) {
-      r.bytes(w.perStage);
-      for (let s = 0; s < STAGE_COUNT; s++) {
-        if (s === S_PLATFORM || s === S_RELEASE) continue;
-        r.byte(0x20);
-        r.bytes(w.stage[s]);
-        r.byte(0x20);
-        r.dec(st.failuresPerStage[s]);
-      }
-    } else if (i === 3) {
-      r.bytes(w.durations);
-      for (let s = 0; s < STAGE_COUNT; s++) {
-        if (s === S_RELEASE) continue;
-        r.byte(0x20);
-        r.bytes(w.stage[s]);
-        r.byte(0x20);
-        r.dec(st.stageDuration[s]);
-      }
-      r.bytes(w.total);
-      r.dec(st.stageDuration[S_RELEASE]);
-      r.bytes(w.us);
-    } else if (i === 4) {
-      r.bytes(f === 0 ? w.lastFailuresNone : w.lastFailures);
-    } else if (i < 5 + f) {
-      const slot = st.failureSlot(i - 5);
-      r.bytes(w.indent);
-      p.time(st.failTime[slot]);
-      p.failure(slot);
-    } else if (i === 5 + f) {
-      r.bytes(w.deviceDurations);
-    } else if (i === 6 + f + p.pm.graph.count) {
-      // The board's IRQ event queue (Moddable task.queueLength): an overflow silences a pin, so it is shown.
-      r.bytes(w.irqQueue1); r.dec(st.irqQueueOverflows);
-      r.bytes(w.irqQueue2); r.dec(st.irqQueueMaxDepth);
-    } else {
-      const d = i - 6 - f;
-      r.bytes(w.indent);
-      p.device(d, p.nameWidth);
-      for (let k = 0; k < DEVICE_STAGES_SHOWN; k++) {
-        const s = this.deviceStages[k];
-        if (k > 0) r.byte(0x20);
-        r.bytes(w.stageTag[s]);
-        r.byte(0x20);
-        r.dec(st.lastDuration[d * STAGE_COUNT + s]);
-        r.bytes(w.slash);
-        r.dec(st.maxDuration[d * STAGE_COUNT + s]);
-      }
     }
   }
 

@@ -157,6 +157,13 @@ export class Words {
   readonly irqQueue1 = makeBytes("irq queue: overflowed ");
   readonly irqQueue2 = makeBytes(", max depth ");
   readonly indent = makeBytes("  ");
+  readonly flightHeader1 = makeBytes("flight recorder, last ");
+  readonly flightHeader2 = makeBytes(" of ");
+  readonly flightHeader3 = makeBytes(" attempts, newest first:");
+  readonly flightNone = makeBytes("flight recorder: no attempts yet");
+  readonly flightWake = makeBytes("wake ");
+  readonly flightParked = makeBytes(", parked ");
+  readonly flightSleep = makeBytes("sleep");
 
   // trace.
   readonly traceHeader1 = makeBytes("trace: last ");
@@ -178,7 +185,7 @@ export class Words {
     "  devices                  dependency tree: parent, needs, roles",
     "  suspend [standby|hibernate] [test=devices|test=platform]",
     "                           start a suspend (default standby); progress lines follow",
-    "  stats                    counts, last failures, wake cause, stage durations",
+    "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
     "  trace [n]                last n trace records decoded (default 16)",
     "  trace dump               the trace ring as hex records, for the host to decode",
   ]);
