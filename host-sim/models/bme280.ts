@@ -1,7 +1,7 @@
 // Bosch BME280 (I2C 0x76/0x77) model: register map, forced/normal measurement timing, datasheet currents, rule checks.
 import type { Clock, I2cTarget, ViolationSink } from "../core/contracts";
 import { DEFAULT_CALIBRATION, type Bme280Calibration, rawFromEnvironment, writeCalibration } from "./bme280-calibration";
-import { FAULT_NONE, FAULT_STALL, type FaultKind, I2C_STALL_TIMEOUT_US, type NotifyingPowerModel, type Stallable, faultCode } from "./common";
+import { FAULT_NONE, type FaultKind, type NotifyingPowerModel, type Stallable, faultCode, i2cFaultGate } from "./common";
 
 const CHIP = "bme280";
 
@@ -174,12 +174,7 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
   }
 
   private accessible(): boolean {
-    const fault = this.s[FAULT];
-    if (fault !== FAULT_NONE) {
-      this.s[STALL_US] = fault === FAULT_STALL ? I2C_STALL_TIMEOUT_US : 0;
-      return false;
-    }
-    this.s[STALL_US] = 0;
+    if (!i2cFaultGate(this.s, FAULT, STALL_US)) return false;
     if (this.clock.now() < this.s[READY_AT]) {
       this.sink.violation(CHIP, "I2C access during t_startup (2 ms after power-on or soft reset 0xB6, Table 1); ignored");
       return false;

@@ -30,6 +30,21 @@ export function faultCode(chip: string, kind: FaultKind): number {
 export const I2C_STALL_TIMEOUT_US = 13107;
 
 /**
+ * The I2C fault gate every I2C chip model applies first: a NAK'd or stalled chip refuses the transfer
+ * (false), and a stall records how long the controller waited in `state[stallIndex]` so the bus can
+ * charge it. `state[faultIndex]` holds a faultCode.
+ */
+export function i2cFaultGate(state: Float64Array, faultIndex: number, stallIndex: number): boolean {
+  const fault = state[faultIndex];
+  if (fault !== FAULT_NONE) {
+    state[stallIndex] = fault === FAULT_STALL ? I2C_STALL_TIMEOUT_US : 0;
+    return false;
+  }
+  state[stallIndex] = 0;
+  return true;
+}
+
+/**
  * A PowerModel whose current changes on its own (a measurement ends, BUSY clears). It calls the
  * listener at each change so the energy meter can close the interval at the right instant. The
  * listener is set once at wiring; calling it never allocates.

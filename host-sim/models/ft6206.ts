@@ -1,6 +1,6 @@
 // FocalTech FT6206 capacitive touch controller (I2C 0x38): touch registers, power modes, hibernate wake rules, INT.
 import type { Clock, I2cTarget, ViolationSink } from "../core/contracts";
-import { FAULT_NONE, FAULT_STALL, type FaultKind, I2C_STALL_TIMEOUT_US, type NotifyingPowerModel, type Stallable, faultCode } from "./common";
+import { FAULT_NONE, type FaultKind, type NotifyingPowerModel, type Stallable, faultCode, i2cFaultGate } from "./common";
 
 const CHIP = "ft6206";
 
@@ -188,12 +188,7 @@ export class Ft6206 implements I2cTarget, NotifyingPowerModel, Stallable {
   }
 
   private accessible(): boolean {
-    const fault = this.s[FAULT];
-    if (fault !== FAULT_NONE) {
-      this.s[STALL_US] = fault === FAULT_STALL ? I2C_STALL_TIMEOUT_US : 0;
-      return false;
-    }
-    this.s[STALL_US] = 0;
+    if (!i2cFaultGate(this.s, FAULT, STALL_US)) return false;
     if (this.regs[FT_PMODE] === FT_HIBERNATE) {
       this.sink.violation(CHIP, "I2C access in hibernate (G_PMODE 0xA5 = 3); wake with a >= 5 ms low pulse on RSTN or INT first");
       return false;
