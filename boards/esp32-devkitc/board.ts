@@ -1,6 +1,7 @@
 // ESP32-DevKitC V4 (ESP32-WROOM-32) as data: BOOT button, LED, BME280 on I2C, W25Q on VSPI, telemetry on UART2, console on UART0.
 import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDefinition, BoardDevice } from "../types";
+import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 
 /*
  * Source: Espressif, "ESP32-DevKitC V4 Getting Started Guide" (ESP-IDF docs, hw-reference/esp32/
@@ -34,24 +35,9 @@ export const DEVKITC_PINS = {
 } as const;
 
 const P = DEVKITC_PINS;
-/** host-sim and the native dispatcher number GPIO n as line n and UART p as line 40 + p. */
-const UART_BASE = 40;
-/**
- * The console's "RX input" wake line, one past the SoC's 43 lines. Not UART0's own line 40: that one
- * carries TX-empty events too, and the console writes progress during S1/S2, so as a wake line it
- * would abort every suspend. The console raises 43 itself on RX (raiseWakeOnRx); while the chip
- * sleeps the platform reports 43 as the cause of a UART wake (boards/esp32/platform.ts uartLine).
- */
-export const DEVKITC_CONSOLE_WAKE_LINE = 43;
-
-/**
- * The console (drivers/uart-console) on UART0. Its S2 budget is the driver's own `suspendBudgetUs`
- * (a full TX ring at this baud plus margin), taken by boards/boot.ts, so it is not repeated here.
- */
-export const DEVKITC_CONSOLE: BoardDevice = {
-  name: "console", driver: "uart-console", irq: DEVKITC_CONSOLE_WAKE_LINE,
-  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200, raiseWakeOnRx: true },
-};
+const UART_BASE = UART_LINE_BASE;
+export const DEVKITC_CONSOLE_WAKE_LINE = CONSOLE_WAKE_LINE;
+export const DEVKITC_CONSOLE: BoardDevice = uart0Console(P.consoleTx, P.consoleRx);
 
 const DEVICES: readonly BoardDevice[] = [
   { name: "i2c0", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },

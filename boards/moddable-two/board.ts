@@ -1,6 +1,7 @@
 // Moddable Two (ESP32-WROVER, ILI9341 240x320 SPI display, FT6206 touch, PWM backlight, console) as a board definition.
 import type { PmConfig } from "../../runtime/driver";
 import type { BoardDefinition, BoardDevice } from "../types";
+import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 
 /*
  * Sources (Moddable SDK, read through the reference store):
@@ -36,20 +37,10 @@ export const MODDABLE_TWO_PINS = {
 export type ModdableTwoDevice = BoardDevice;
 
 const P = MODDABLE_TWO_PINS;
-/** GPIO n is line n, UART p is line 40 + p (host-sim and the native dispatcher). */
-const UART_BASE = 40;
-/** The console's RX-input wake line, one past the SoC's 43 (see boards/esp32-devkitc/board.ts). */
-export const MODDABLE_TWO_CONSOLE_WAKE_LINE = 43;
-
-/**
- * The console on UART0 (USB-serial bridge, TX 1 / RX 3): this board's provider puts Serial.default
- * there because ESP32 light sleep wakes on UART0 only through its IO_MUX RX pad GPIO3. Its S2 budget
- * is the driver's own `suspendBudgetUs`, taken by boards/boot.ts.
- */
-export const MODDABLE_TWO_CONSOLE: BoardDevice = {
-  name: "console", driver: "uart-console", irq: MODDABLE_TWO_CONSOLE_WAKE_LINE,
-  options: { port: 0, transmit: P.consoleTx, receive: P.consoleRx, baud: 115200, raiseWakeOnRx: true },
-};
+const UART_BASE = UART_LINE_BASE;
+export const MODDABLE_TWO_CONSOLE_WAKE_LINE = CONSOLE_WAKE_LINE;
+/** The console on UART0 (the USB-serial bridge, TX 1 / RX 3): see boards/esp32-console.ts. */
+export const MODDABLE_TWO_CONSOLE: BoardDevice = uart0Console(P.consoleTx, P.consoleRx);
 
 export const MODDABLE_TWO_DEVICES: readonly BoardDevice[] = [
   // SPI2_HOST (HSPI) = 1 in spi_host_device_t.
