@@ -1,5 +1,5 @@
 // XS benchmark entry: runtime and async baseline over the same synthetic graphs in one worker, plus stage-isolated and probed runs.
-import { StageEngine, D_FAILED, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME } from "../runtime";
+import { StageEngine, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME } from "../runtime";
 import { SynthBoard, type SynthOptions } from "./synthetic/synth-board";
 import { PROBE_MASK, PROBE_UNMASK, PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
 import { AsyncSynthBoard } from "./baseline/async-board";
@@ -52,7 +52,12 @@ for (const n of SIZES) {
   baseline.set(n, new AsyncSynthBoard(n, OPTIONS));
   // A bare stage engine over the same graph, pools and hooks: one stage per command, nothing else.
   const p = rt.pm;
-  isolated.set(n, new StageEngine(p.graph, rt.platform, p.trace, p.stats, p.arena, p.blocks, () => { stageDone++; }));
+  const e = new StageEngine(p.graph, rt.platform, p.recorder, p.arena, p.blocks, {
+    stageEnded(): void { stageDone++; },
+    gaveUp(): void {},
+  });
+  e.bindHooks();
+  isolated.set(n, e);
 }
 
 function pick<T>(m: Map<number, T>, n: number, what: string): T {
@@ -101,7 +106,7 @@ export const commands: Record<string, (n: number) => number> = {
     const e = pick(isolated, n, "isolated");
     b.sink = e;
     const before = stageDone;
-    e.selectAll(D_FAILED);
+    e.selectAll();
     e.run(stage);
     b.platform.runUntilIdle(1e9);
     b.sink = b.pm;
@@ -130,7 +135,7 @@ export const commands: Record<string, (n: number) => number> = {
   hooks(n) {
     const g = pick(runtime, n, "runtime").pm.graph;
     let s = 0;
-    for (let d = 0; d < n; d++) s += g.hooks[d].powerOffNoIrq(0) + g.hooks[d].powerOnNoIrq(0);
+    for (let d = 0; d < n; d++) s += (g.hooks[d].powerOffNoIrq as (t: number) => number)(0) + (g.hooks[d].powerOnNoIrq as (t: number) => number)(0);
     return s;
   },
 };

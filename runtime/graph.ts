@@ -70,6 +70,12 @@ export class DeviceGraph {
     return id;
   }
 
+  /** The device whose wake line is `line`, or -1. */
+  deviceOnLine(line: number): number {
+    for (let d = 0; d < this.count; d++) if (this.wakeLine[d] === line) return d;
+    return -1;
+  }
+
   indexOf(name: string): number {
     for (let i = 0; i < this.count; i++) if (this.names[i] === name) return i;
     return -1;

@@ -1,6 +1,7 @@
 // The ECMA-419 IO shapes drivers use (structural, so the same driver takes Moddable's or the simulator's classes).
-import type { PowerManager } from "../../runtime/pm";
 import type { Platform } from "../../runtime/platform";
+import type { DevicePort } from "../../runtime/port";
+import type { PmHooks } from "../../runtime/driver";
 
 /** embedded:io/digital instance. */
 export interface DigitalIo {
@@ -78,16 +79,24 @@ export interface IoProvider {
   };
 }
 
+/** The board's pool sizes a driver may size its own tables from (read at construction). */
+export interface PoolLimits {
+  readonly stateArenaBytes: number;
+  readonly blockCount: number;
+  readonly blockSize: number;
+}
+
 /**
- * What boot hands every driver constructor: the runtime, the platform, the provider, its board entry's
- * options, its parent driver (a bus), its IRQ line. Drivers read what they need once, at construction.
+ * What boot hands every driver constructor: the platform, the provider, its board entry's options,
+ * its parent driver (a bus), its IRQ line, the pool sizes. Drivers read what they need once, at
+ * construction; the runtime itself reaches them only through the port given to `attach`.
  */
 export interface DriverContext {
   /** Device name from the board (names its errors). */
   name: string;
   /** The board file, e.g. "boards/esp32-devkitc" (named in configuration errors). */
   board: string;
-  pm: PowerManager;
+  limits: PoolLimits;
   platform: Platform;
   device: IoProvider;
   options: { readonly [key: string]: unknown };
@@ -97,15 +106,10 @@ export interface DriverContext {
   irqLine: number;
 }
 
-/** A driver as boot sees it: the PM hooks plus `attach`, told its device id once registered. */
-export interface BoardDriver {
-  prepare(token: number): number;
-  suspend(token: number): number;
-  powerOffNoIrq(token: number): number;
-  powerOnNoIrq(token: number): number;
-  resume(token: number): number;
-  /** Boot, after `pm.register`: the id that indexes the state arena, blocks and completions. */
-  attach(id: number): void;
+/** A driver as boot sees it: the hooks it needs (any it leaves out answer OK) plus `attach`. */
+export interface BoardDriver extends PmHooks {
+  /** Boot, after the runtime sealed its registry: the driver's only handle on the runtime. */
+  attach(port: DevicePort): void;
   /** What the driver needs from S1 unless its board entry overrides it. */
   readonly stateBytes?: number;
   readonly requestBlocks?: number;

@@ -51,7 +51,7 @@ describe("board definitions", () => {
     // S2 drains a full 4096-byte ring at 115200 baud (10 bits per byte) plus 20 ms: the driver's figure.
     expect(con.suspendBudgetUs).toBe(375_556);
     expect(g.budgetUs[id * 7 + 1]).toBe(con.suspendBudgetUs);
-    expect(sim.booted?.console).toBe(con);
+    expect(sim.booted?.console?.uart).toBe(con);
     expect([sim.io.pinOwner(DEVKITC_PINS.consoleTx), sim.io.pinOwner(DEVKITC_PINS.consoleRx)]).toEqual(["Serial", "Serial"]);
     sim.settle();
     expect(sim.terminal().takeAll()).toBe("quiesce console: type help for the list of commands\r\n> ");

@@ -99,10 +99,10 @@ describe("console bad input", () => {
 
   it("a refused serial write (stale free count) is retried, nothing is lost", () => {
     const rig = new Rig();
-    const c = rig.console as unknown as { writable: number };
+    const c = rig.uart as unknown as { writable: number };
     c.writable = 100_000; // pretend onWritable said more than the 128-byte FIFO holds
     expect(rig.send("help\r").split("\r\n")[0]).toBe("commands:");
-    expect(rig.console.txErrors).toBeGreaterThan(0);
+    expect(rig.uart.txErrors).toBeGreaterThan(0);
     expect(rig.send("status\r")).toBe(STATUS_REPLY);
   });
 

@@ -1,7 +1,7 @@
 // Every console command's full reply on the simulated DevKitC-like rig (real host-sim Serial, UART and terminal).
 import { describe, expect, it } from "vitest";
 import { Rig, K_FAIL, K_PENDING } from "./sim";
-import { decodeTraceDump } from "../../drivers/uart-console/dump-decode";
+import { decodeTraceDump } from "../../host-sim/viz/dump-decode";
 import { IO, T_STANDBY, TEST_PLATFORM, STAGE_NAMES, STATUS_NAMES, S_SUSPEND } from "../../runtime/status";
 import { F_START, F_STAGES } from "../../runtime/flight";
 import { EVENT_NAMES } from "../../runtime/trace";
@@ -107,7 +107,7 @@ describe("console commands", () => {
     const lines = rig.send("stats\r").split("\r\n");
     const failAt = st.failTime[st.failureSlot(0)];
     const d = st.stageDuration;
-    const c = rig.console.id * 7;
+    const c = rig.uart.id * 7;
     // The flight recorder, newest first (flight.test.ts checks its lines in depth).
     const fr = rig.pm.flight;
     const s2 = fr.table[fr.recent(1) + F_STAGES + S_SUSPEND];
@@ -222,7 +222,7 @@ describe("console commands", () => {
     expect(out).toContain("S2 suspend       flash   failed IO\r\n");
     expect(out).toContain("rollback from suspend flash IO\r\n");
     expect(out.endsWith("suspend failed: flash suspend IO\r\n> ")).toBe(true);
-    expect(rig.pm.deviceState(rig.console.id)).toBe(0);
+    expect(rig.pm.deviceState(rig.uart.id)).toBe(0);
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome IO");
   });
 

@@ -65,7 +65,7 @@ describe("console during suspend and resume", () => {
     const after = rig.take();
     const wokeAfter = rig.pm.stats.stageDuration[3];
     expect(wokeAfter).toBeGreaterThan(1_000_000);
-    const s2Console = rig.pm.stats.lastDuration[rig.console.id * 7 + 1];
+    const s2Console = rig.pm.stats.lastDuration[rig.uart.id * 7 + 1];
     expect(untimed(before + after)).toEqual([
       "suspending: standby",
       "[T] suspend begins: standby",
@@ -112,14 +112,14 @@ describe("console during suspend and resume", () => {
     expect(rig.console.reports.active).toBe(true);
     const queued = rig.console.ring.count;
     expect(rig.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    const s2 = rig.console.id;
+    const s2 = rig.uart.id;
     expect(rig.pm.deviceState(s2)).toBe(D_ACTIVE + 1); // prepared: its S2 is pending on the drain
     rig.settle();
     expect(rig.asleep).toBe(true);
     // Draining `queued` bytes at 115200 baud takes about queued * 86.8 us.
     const st = rig.pm.stats.lastDuration[s2 * 7 + 1];
     expect(st).toBeGreaterThan(queued * 80);
-    expect(st).toBeLessThan(rig.console.suspendBudgetUs);
+    expect(st).toBeLessThan(rig.uart.suspendBudgetUs);
     rig.platform.wakeNow(BUTTON_LINE);
     rig.settle();
     const out = rig.take();
@@ -136,7 +136,7 @@ describe("console during suspend and resume", () => {
     // The user types "status": 's' wakes the chip and is never received.
     const out = rig.send("status\r");
     expect(rig.lostBytes).toBe(1);
-    expect(rig.console.resync.count).toBe(1);
+    expect(rig.uart.resync.count).toBe(1);
     const lines = untimed(out);
     expect(lines).toContain("[T] -- platform woke: line 43 (console) after " + rig.pm.stats.stageDuration[3] + " us");
     expect(lines).toContain("woke on UART input: the waking byte is lost; discarded 'tatus', type the command again");
@@ -179,7 +179,7 @@ describe("console during suspend and resume", () => {
     rig.settle();
     rig.take();
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome OK");
-    expect(rig.console.resync.count).toBe(0);
+    expect(rig.uart.resync.count).toBe(0);
   });
 
   it("input typed during S1/S2 aborts the suspend as a wakeup, and that input is then read, not lost", () => {
@@ -223,7 +223,7 @@ describe("console during suspend and resume", () => {
 
   it("if the console's own S2 times out (TX stuck), the done report reopens it and it keeps working", () => {
     const rig = new Rig();
-    const serial = (rig.console as unknown as { serial: { write(b: Uint8Array): void } }).serial;
+    const serial = (rig.uart as unknown as { serial: { write(b: Uint8Array): void } }).serial;
     const realWrite = serial.write;
     serial.write = () => { throw new Error("output full: stuck"); };
     rig.terminal.type("suspend\r");
@@ -233,7 +233,7 @@ describe("console during suspend and resume", () => {
     serial.write = realWrite;
     rig.settle();
     const out = rig.take();
-    expect(out).toContain("console TIMEOUT, budget " + rig.console.suspendBudgetUs + " us");
+    expect(out).toContain("console TIMEOUT, budget " + rig.uart.suspendBudgetUs + " us");
     expect(out).toContain("suspend failed: console suspend TIMEOUT\r\n> ");
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome TIMEOUT");
   });

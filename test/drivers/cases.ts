@@ -59,11 +59,11 @@ const record = new Uint8Array([0x51, 0x55, 0x49, 0x45, 0x53, 0x43, 0x45]);
 export const DEVKITC_CASES: DriverCase[] = [
   {
     device: "i2c0", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.driver<I2cBus>("i2c0").powered, b.sim.driver<I2cBus>("i2c0").misuse],
+    snapshot: (b) => [b.sim.driver<I2cBus>("i2c0").powered ? 1 : 0, b.sim.driver<I2cBus>("i2c0").misuse],
   },
   {
     device: "vspi", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.driver<SpiBus>("vspi").powered, b.sim.driver<SpiBus>("vspi").misuse],
+    snapshot: (b) => [b.sim.driver<SpiBus>("vspi").powered ? 1 : 0, b.sim.driver<SpiBus>("vspi").misuse],
   },
   {
     device: "bme280", make: () => {
@@ -99,7 +99,7 @@ export const DEVKITC_CASES: DriverCase[] = [
   },
   {
     device: "button", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.io.level(0), b.sim.driver<Button>("button").s[0], b.sim.driver<Button>("button").s[1]],
+    snapshot: (b) => [b.sim.io.level(0), b.sim.driver<Button>("button").stable, b.sim.driver<Button>("button").ignore ? 1 : 0],
   },
   {
     device: "telemetry", make: () => {

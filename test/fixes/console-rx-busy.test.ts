@@ -29,8 +29,8 @@ describe("console RX while busy", () => {
     // The hung S2's TIMEOUT came first; the typed input was also a wake (it aborts a suspend in S1/S2).
     expect(rig.outcomes).toEqual([TIMEOUT]);
     expect(out).toContain("[     13226 us] wake source: line 43 (console)");
-    expect(rig.console.rx.highWater).toBe(256);
-    expect(rig.console.rx.discarded).toBe(144);
+    expect(rig.uart.rx.highWater).toBe(256);
+    expect(rig.uart.rx.discarded).toBe(144);
     // The onSuspendDone prompt and 25 whole blank lines (250 of the 256 bytes kept), then the cut line is reported.
     const tail = out.slice(out.indexOf("suspend failed: bme280 suspend TIMEOUT") + 1);
     expect(tail).toEqual(["> ".repeat(26), DISCARDED(144), "> "]);
@@ -52,8 +52,8 @@ describe("console RX while busy", () => {
     for (let i = 0; i < 126; i++) rig.board.uart(0).inject("status\r".charCodeAt(i % 7));
     rig.settle();
     const out = rig.take().split("\r\n");
-    expect(rig.console.rx.discarded).toBe(0);
-    expect(rig.console.rx.highWater).toBe(126);
+    expect(rig.uart.rx.discarded).toBe(0);
+    expect(rig.uart.rx.highWater).toBe(126);
     expect(rig.board.uart(0).rxOverflows).toBe(0);
     const ends = out.filter((l) => l.startsWith("trace dump end: "));
     expect(out[out.length - 1]).toBe("> ");

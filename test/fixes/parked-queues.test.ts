@@ -12,7 +12,7 @@ import { OK, T_STANDBY, TEST_PLATFORM } from "../../runtime/status";
 describe("registered request queues", () => {
   it("bme280, telemetry and flash queues are registered once each at boot", () => {
     const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 3 });
-    const q = sim.pm.queues;
+    const q = sim.pm.recorder.queues;
     expect([
       q.filter((x) => x === sim.driver<Bme280>("bme280").queue).length,
       q.filter((x) => x === sim.driver<Telemetry>("telemetry").queue).length,
@@ -45,13 +45,13 @@ describe("registered request queues", () => {
       sim.driver<W25q>("flash").program(13, 0x20000, page),
       sim.driver<Bme280>("bme280").sample(14),
     ]).toEqual([OK, OK, OK, OK]);
-    expect(pm.parkedNow()).toBe(4);
+    expect(pm.recorder.parkedNow()).toBe(4);
     sim.advance(1_000_000);
     expect(pm.phase).toBe(0);
     const base = pm.flight.recent(0);
     expect([pm.flight.total, pm.flight.table[base + F_OUTCOME], pm.flight.table[base + F_PARKED]]).toEqual([2, OK, 4]);
-    expect(pm.parkedNow()).toBe(0);
-    expect(pm.parkedTotal()).toBe(4);
+    expect(pm.recorder.parkedNow()).toBe(0);
+    expect(pm.recorder.parkedTotal()).toBe(4);
     expect(done.slice().sort()).toEqual(["11:0", "12:0", "13:0", "14:0"]);
     expect(sim.violations.list).toEqual([]);
   });

@@ -58,7 +58,9 @@ export type Behaviour =
   | { kind: "pending"; afterUs: number; status?: number }
   | { kind: "hang" }
   | { kind: "throw" }
-  | { kind: "late"; afterUs: number };
+  | { kind: "late"; afterUs: number }
+  /** Runs `fn` as the hook's body (hooks are looked up once at seal, so a test scripts them here). */
+  | { kind: "call"; fn: (token: number) => number };
 
 const HOOKS = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
 export type HookName = (typeof HOOKS)[number];
@@ -82,6 +84,7 @@ export class FakeDevice implements PmHooks {
       case "pending":
         env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":done"); env.pm.complete(token, b.status ?? OK); });
         return PENDING;
+      case "call": return b.fn(token);
       case "late":
         env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":late"); env.pm.complete(token, OK); });
         return PENDING;

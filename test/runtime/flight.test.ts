@@ -47,12 +47,12 @@ test("counts requests parked during the attempt; the table lives in the state ar
   const q = new RequestQueue(4, () => PENDING, () => undefined);
   env.pm.registerQueue(q);
   env.platform.sleepMode = "async";
-  env.devices.led.suspend = () => { q.gate(); return OK; };
-  env.devices.led.resume = () => { q.open(); return OK; };
+  env.devices.led.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+  env.devices.led.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
   env.pm.suspend(T_STANDBY, TEST_NONE);
   q.submit(1);
   q.submit(2);
-  expect(env.pm.parkedNow()).toBe(2);
+  expect(env.pm.recorder.parkedNow()).toBe(2);
   env.platform.wakeNow(0);
   const b = env.pm.flight.recent(0);
   expect(env.pm.flight.table[b + F.F_PARKED]).toBe(2);

@@ -105,9 +105,7 @@ describe("wakeups", () => {
     const env = makeTree();
     const delivered: number[] = [];
     env.pm.irq.register(0, (l) => delivered.push(l), true);
-    env.devices.led.behaviour.powerOffNoIrq = { kind: "ok" };
-    const orig = env.devices.led.powerOffNoIrq.bind(env.devices.led);
-    env.devices.led.powerOffNoIrq = (t: number) => { env.pm.irq.raise(0); return orig(t); };
+    env.devices.led.behaviour.powerOffNoIrq = { kind: "call", fn: () => { env.pm.irq.raise(0); return OK; } };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     expect(env.outcomes).toEqual([WAKEUP]);
     expect(env.log).not.toContain("platform:sleep");

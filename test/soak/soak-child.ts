@@ -55,14 +55,14 @@ try {
   for (let d = 0; d < pm.graph.count; d++) states.push(pm.deviceState(d));
   let parked = 0;
   let balance = true;
-  for (const q of pm.queues) { parked += q.length; if (q.submitted !== q.refused + q.completed + q.length) balance = false; }
+  for (const q of pm.recorder.queues) { parked += q.length; if (q.submitted !== q.refused + q.completed + q.length) balance = false; }
   console.log(JSON.stringify({
     cycles, seconds, cyclesPerSecond: Math.round(cycles / seconds), heapFirst: heap[0], heapLast: heap[heap.length - 1],
     heapMin: Math.min(...ys), heapMax: Math.max(...ys), slopeBytesPer1000: (num / den) * 1000, heap,
     attempts: st.attempts, successes: st.successes, failures: st.failures, busy: st.busyRefusals, wakeAborts: st.wakeAborts,
     timeouts: st.timeouts, resumeFailures: st.resumeFailures, refused, outcomes: Array.from(outcomes), flightTotal: pm.flight.total,
     lastWake: st.lastWakeCause, wakes: Array.from(wakes), allActive: states.every((s) => s === D_ACTIVE), phase: pm.phase,
-    queues: pm.queues.length, parked, balance, violations: sim.violations.list.length, sleeps: sim.platform.sleeps,
+    queues: pm.recorder.queues.length, parked, balance, violations: sim.violations.list.length, sleeps: sim.platform.sleeps,
     timerWake: WAKE_TIMER, virtualSeconds: sim.now() / 1e6, eventQueue: { posted: sim.io.queue.posted, overflows: sim.io.queue.overflows },
   }));
 } catch (e) {

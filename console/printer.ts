@@ -1,7 +1,7 @@
 // Shared output pieces of the console: device names, statuses, stages, wake causes, times, quoted input bytes.
-import type { PowerManager } from "../../runtime/pm";
-import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../../runtime/status";
-import { TxRing } from "./tx-ring";
+import type { PowerManager } from "../runtime/pm";
+import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../runtime/status";
+import { TxRing } from "../drivers/uart-console/tx-ring";
 import { Words, makeBytes } from "./words";
 
 /** Longest piece of user input quoted back in a reply; longer input is cut with "...". */

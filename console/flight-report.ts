@@ -1,6 +1,6 @@
 // The flight-recorder lines of `stats`: the last K suspend attempts kept by the runtime, newest first, one line each.
-import { F_SEQ, F_START, F_TARGET, F_OUTCOME, F_FAIL_DEVICE, F_FAIL_STAGE, F_WAKE, F_PARKED, F_TOTAL_US, F_STAGES } from "../../runtime/flight";
-import { STATUS_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, WAKE_NONE } from "../../runtime/status";
+import { F_SEQ, F_START, F_TARGET, F_OUTCOME, F_FAIL_DEVICE, F_FAIL_STAGE, F_WAKE, F_PARKED, F_TOTAL_US, F_STAGES } from "../runtime/flight";
+import { STATUS_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, WAKE_NONE } from "../runtime/status";
 import type { Printer } from "./printer";
 
 /** Stages shown per attempt, in execution order (release is not timed by the runtime). */

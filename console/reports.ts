@@ -1,6 +1,6 @@
 // Multi-line replies (help, status, devices, stats, trace, trace dump) written one line per step as TX room allows.
-import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
-import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IRQ_DELIVER, EVENT_COUNT } from "../../runtime/trace";
+import { ROLE_STORAGE, ROLE_WAKE } from "../runtime/status";
+import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IRQ_DELIVER, EVENT_COUNT } from "../runtime/trace";
 import type { Printer } from "./printer";
 import { StatsReport } from "./stats-report";
 

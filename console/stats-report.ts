@@ -1,5 +1,5 @@
 // The `stats` reply: counts, failures, wake cause, stage durations, the flight recorder, per-device durations, IRQ queue health.
-import { STAGE_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME, S_RELEASE, S_PLATFORM, WAKE_NONE } from "../../runtime/status";
+import { STAGE_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME, S_RELEASE, S_PLATFORM, WAKE_NONE } from "../runtime/status";
 import type { Printer } from "./printer";
 import { FlightReport } from "./flight-report";
 

@@ -1,9 +1,9 @@
 // Suspend/resume progress lines: a trace listener that prints one line per stage and per device as it happens.
-import { OK, TEST_NONE, STAGE_COUNT, S_PLATFORM } from "../../runtime/status";
+import { OK, TEST_NONE, STAGE_COUNT, S_PLATFORM } from "../runtime/status";
 import {
   E_SUSPEND_BEGIN, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
   E_STAGE_END, E_ROLLBACK, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE,
-} from "../../runtime/trace";
+} from "../runtime/trace";
 import type { Printer } from "./printer";
 
 /** Room a progress line needs in the TX ring; a line that would not fit is dropped whole and counted. */
@@ -14,7 +14,7 @@ export const PROGRESS_LINE_MAX = 112;
  * numbers into the TX ring. It prints outcomes, not calls (a device line when its hook answered, one
  * line when a stage ends), which keeps a standby transition at about 7 lines per device plus 8; the
  * ring is sized for that (README.md). While the console's UART is off (S3 to its R2) lines wait in
- * the ring; the console flushes them when it resumes.
+ * the ring; the driver flushes them once its TX is back on.
  */
 export class Progress {
   private readonly p: Printer;

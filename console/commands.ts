@@ -1,5 +1,5 @@
 // Console command parser and dispatcher: tokens are byte ranges of the line buffer compared against preencoded names.
-import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
+import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../runtime/status";
 import type { Printer } from "./printer";
 import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_DUMP } from "./reports";
 

@@ -1,6 +1,6 @@
 // Every fixed word the console prints, encoded once at boot into byte arrays (no string work after boot).
-import { STATUS_NAMES, STAGE_NAMES, STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
-import { EVENT_NAMES } from "../../runtime/trace";
+import { STATUS_NAMES, STAGE_NAMES, STATE_NAMES, TARGET_NAMES } from "../runtime/status";
+import { EVENT_NAMES } from "../runtime/trace";
 
 /** ASCII text to bytes. Boot only: it allocates, and a non-ASCII character is a programming error. */
 export function makeBytes(text: string): Uint8Array {
@@ -93,7 +93,7 @@ export class Words {
   readonly wokeBy = makeBytes(", woke by ");
   readonly withFailure = makeBytes(", with a failure: ");
 
-  // UART wake (ESP32 loses the byte that wakes it; see uart-console.ts).
+  // UART wake (ESP32 loses the byte that wakes it; see drivers/uart-console/wake-resync.ts).
   readonly uartWake1 = makeBytes("woke on UART input: the waking byte is lost; discarded");
   readonly uartWake2 = makeBytes(", type the command again");
   readonly uartWakeQuiet = makeBytes("woke on UART input (the waking byte is lost); ready");

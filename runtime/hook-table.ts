@@ -1,0 +1,48 @@
+// Every device's hooks, looked up once at seal by the protocol table's names; calling one never throws.
+import type { DeviceGraph } from "./graph";
+import { STAGES, RUN_HOOK } from "./protocol";
+import { OK, THREW, STAGE_COUNT } from "./status";
+
+/** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
+type HookFn = (this: unknown, token: number) => number;
+
+/**
+ * Looked up once, so a driver's hooks are locked configuration (Moddable's rule for IO objects) and
+ * a hook a driver leaves out costs no call: it answers OK. `Function.prototype.call` with the driver
+ * as `this` allocates nothing on XS (no bound functions are made, not even at boot).
+ */
+export class HookTable {
+  private readonly fn: (HookFn | null)[];
+  private readonly self: unknown[];
+
+  constructor(maxDevices: number) {
+    this.fn = new Array(maxDevices * STAGE_COUNT);
+    this.self = new Array(maxDevices);
+    for (let i = 0; i < maxDevices * STAGE_COUNT; i++) this.fn[i] = null;
+  }
+
+  /** Boot (seal). @boot */
+  bind(g: DeviceGraph): void {
+    for (let d = 0; d < g.count; d++) {
+      const hooks = g.hooks[d] as unknown as { [name: string]: unknown };
+      this.self[d] = hooks;
+      for (let s = 0; s < STAGE_COUNT; s++) {
+        if (STAGES[s].run !== RUN_HOOK) continue;
+        const f = hooks[STAGES[s].hook];
+        this.fn[d * STAGE_COUNT + s] = typeof f === "function" ? f as HookFn : null;
+      }
+    }
+  }
+
+  /** Device d's hook for `stage`: its answer, OK if it has none, THREW if it threw. */
+  call(d: number, stage: number, token: number): number {
+    const f = this.fn[d * STAGE_COUNT + stage];
+    if (f === null) return OK;
+    try {
+      return f.call(this.self[d], token);
+    } catch (e) {
+      // A driver's exception is that stage failing for that device; it never reaches the event loop.
+      return THREW;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// The power manager's phases: what an attempt is doing right now (read by applications and ports).
+export const P_IDLE = 0;
+export const P_SUSPENDING = 1;
+export const P_SLEEPING = 2;
+export const P_RESUMING = 3;
+export const P_ROLLBACK = 4;

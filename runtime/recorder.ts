@@ -1,0 +1,191 @@
+// The one recorder of a suspend attempt: every event goes to the trace ring, the stats and the flight record from here.
+import type { PmStats } from "./stats";
+import type { FlightRecorder } from "./flight";
+import type { RequestQueue } from "./queue";
+import {
+  TraceRing, E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_STAGE_END, E_ROLLBACK, E_MASK, E_UNMASK, E_WAKE, E_SLEEP_ENTER,
+  E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_CALL, E_HOOK_DONE,
+  E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
+} from "./trace";
+import { OK, BUSY, PENDING, TIMEOUT } from "./status";
+
+/**
+ * The sequencer and the engine say what happened (an attempt began, a hook ended, a device failed);
+ * this class decides where it is written. So the trace format, the stats and the flight layout can
+ * change without touching the protocol code, and nothing else writes the three. Every method is
+ * stores into boot-made tables: nothing allocates.
+ */
+export class Recorder {
+  readonly trace: TraceRing;
+  readonly stats: PmStats;
+  readonly flight: FlightRecorder;
+  /** Request queues registered at boot, for parked-request counts (stats, flight record, trace counters). */
+  readonly queues: RequestQueue[] = [];
+  private flightBase = 0;
+  private parkedAtStart = 0;
+  private attemptStart = 0;
+
+  constructor(trace: TraceRing, stats: PmStats, flight: FlightRecorder) {
+    this.trace = trace;
+    this.stats = stats;
+    this.flight = flight;
+  }
+
+  /** Requests parked in every registered queue since boot. */
+  parkedTotal(): number {
+    let n = 0;
+    for (let i = 0; i < this.queues.length; i++) n += this.queues[i].parked;
+    return n;
+  }
+
+  /** Requests parked right now. */
+  parkedNow(): number {
+    let n = 0;
+    for (let i = 0; i < this.queues.length; i++) n += this.queues[i].parkedNow;
+    return n;
+  }
+
+  attemptBegin(now: number, target: number): void {
+    this.stats.attempts++;
+    this.stats.stageDuration.fill(0);
+    this.attemptStart = now;
+    this.flightBase = this.flight.begin(now, target);
+    this.parkedAtStart = this.parkedTotal();
+    this.trace.record(now, -1, -1, E_SUSPEND_BEGIN, target);
+  }
+
+  /** After a reboot from an image: the attempt that hibernated continues its own flight record. */
+  attemptContinue(now: number): void {
+    this.stats.attempts++;
+    this.attemptStart = now;
+    this.flight.restore();
+    this.flightBase = this.flight.current();
+    this.parkedAtStart = this.parkedTotal();
+  }
+
+  busy(now: number): void {
+    this.stats.busyRefusals++;
+    this.trace.record(now, -1, -1, E_BUSY, BUSY);
+  }
+
+  stageBegin(now: number, stage: number): void {
+    this.trace.record(now, -1, stage, E_STAGE_BEGIN, OK);
+  }
+
+  stageEnd(now: number, stage: number, us: number, status: number): void {
+    this.stats.stageDuration[stage] = us;
+    this.flight.setStage(this.flightBase, stage, us);
+    this.trace.record(now, -1, stage, E_STAGE_END, status);
+  }
+
+  /** A stage whose duration the hibernate image cannot know (it is written before the stage ends). */
+  stageUnknown(stage: number): void {
+    this.flight.setStage(this.flightBase, stage, -1);
+  }
+
+  hookCall(now: number, device: number, stage: number): void {
+    this.trace.record(now, device, stage, E_HOOK_CALL, OK);
+  }
+
+  hookPending(now: number, device: number, stage: number): void {
+    this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
+  }
+
+  /** A hook's answer (or completion). `rollsBack`: a failure here stops the stage (suspend direction). */
+  hookEnd(now: number, device: number, stage: number, us: number, status: number, rollsBack: boolean): void {
+    this.stats.recordDuration(device, stage, us);
+    if (status === OK) {
+      this.trace.record(now, device, stage, E_HOOK_DONE, OK);
+    } else if (rollsBack) {
+      this.trace.record(now, device, stage, E_HOOK_FAIL, status);
+    } else {
+      // Resume failures cannot be undone: the device is marked failed, the rest resume.
+      this.trace.record(now, device, stage, E_RESUME_FAIL, status);
+      this.stats.resumeFailures++;
+      this.stats.recordFailure(now, device, stage, status);
+    }
+  }
+
+  timeout(now: number, device: number, stage: number): void {
+    this.stats.timeouts++;
+    this.trace.record(now, device, stage, E_TIMEOUT, TIMEOUT);
+  }
+
+  late(now: number, device: number, stage: number, status: number): void {
+    this.stats.lateCompletions++;
+    this.trace.record(now, device, stage, E_LATE, status);
+  }
+
+  release(now: number, device: number, stage: number): void {
+    this.trace.record(now, device, stage, E_RELEASE, OK);
+  }
+
+  /** The attempt failed at `stage` on `device` (a hook's error, or WAKEUP): rollback starts. */
+  failure(now: number, device: number, stage: number, status: number): void {
+    this.stats.failures++;
+    this.stats.recordFailure(now, device, stage, status);
+    this.flight.setFailure(this.flightBase, device, stage);
+    this.trace.record(now, device, stage, E_ROLLBACK, status);
+  }
+
+  /** A wake source fired while a suspend was armed (trace only: what it does depends on when). */
+  wakeRaised(now: number, line: number): void {
+    this.trace.record(now, -1, -1, E_WAKE, line);
+  }
+
+  /** The wake that aborted a suspend before the platform slept. */
+  wakeAbort(now: number, cause: number): void {
+    this.stats.wakeAborts++;
+    this.wakeCause(now, cause);
+  }
+
+  sleepEnter(now: number, stage: number, target: number): void {
+    this.trace.record(now, -1, stage, E_SLEEP_ENTER, target);
+  }
+
+  sleepExit(now: number, stage: number, us: number, cause: number): void {
+    this.stats.stageDuration[stage] = us;
+    this.flight.setStage(this.flightBase, stage, us);
+    this.trace.record(now, -1, stage, E_SLEEP_EXIT, cause);
+    this.wakeCause(now, cause);
+  }
+
+  mask(now: number): void {
+    this.trace.record(now, -1, -1, E_MASK, OK);
+  }
+
+  unmask(now: number): void {
+    this.trace.record(now, -1, -1, E_UNMASK, OK);
+  }
+
+  /** An interrupt line was latched while masked (`delivered` false) or delivered. */
+  irq(now: number, line: number, delivered: boolean): void {
+    this.trace.record(now, -1, -1, delivered ? E_IRQ_DELIVER : E_IRQ_LATCH, line);
+  }
+
+  /**
+   * The attempt is over and the system active. `totalStage` is where stats keep the whole attempt's
+   * length; `sleepStage`'s duration is unknown after a reboot from an image (another boot's clock).
+   */
+  attemptEnd(now: number, outcome: number, fromImage: boolean, failedInSuspend: boolean, totalStage: number, sleepStage: number): void {
+    const st = this.stats;
+    const base = this.flightBase;
+    if (outcome === OK) st.successes++;
+    st.lastOutcome = outcome;
+    st.stageDuration[totalStage] = now - this.attemptStart;
+    if (fromImage) this.flight.setStage(base, sleepStage, -1);
+    // A resume-stage failure is the attempt's failure too when nothing failed on the way down.
+    if (outcome !== OK && !failedInSuspend) {
+      const slot = st.failureSlot(0);
+      if (slot >= 0) this.flight.setFailure(base, st.failDevice[slot], st.failStage[slot]);
+    }
+    this.flight.finish(base, outcome, this.parkedTotal() - this.parkedAtStart, fromImage ? -1 : now - this.attemptStart);
+    this.trace.record(now, -1, -1, E_SUSPEND_END, outcome);
+  }
+
+  private wakeCause(now: number, cause: number): void {
+    this.stats.lastWakeCause = cause;
+    this.stats.lastWakeTime = now;
+    this.flight.setWake(this.flightBase, cause);
+  }
+}
