@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime";
 import { F_SEQ, F_START, F_TARGET, F_STAGES, F_TOTAL_US } from "../../runtime/flight";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import type { UartTerminal } from "../../host-sim/models/uart-terminal";
 import type { Bme280 } from "../../drivers/bme280/bme280";

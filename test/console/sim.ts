@@ -13,7 +13,7 @@ import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { DRIVERS } from "../../boards/drivers";
 import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
 import type { BoardDefinition } from "../../boards/types";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 
 /** UART0 of the ESP32 DevKitC (TX GPIO1, RX GPIO3); its IRQ line in host-sim is gpioCount + 0 = 40. */
 export const UART_LINE = 40;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { Telemetry } from "../../drivers/telemetry/telemetry";
 import type { W25q } from "../../drivers/w25q/w25q";

@@ -1,7 +1,7 @@
 // W25Q rollback timing: R1 right after the flash's own S3 power-down waits out tDP before ABh (datasheet 9.6).
 import { describe, expect, it } from "vitest";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import type { W25q } from "../../drivers/w25q/w25q";
 import { T_DP_US } from "../../drivers/w25q/flash";
 import { OK, IO, TEST_NONE, T_STANDBY, D_ACTIVE } from "../../runtime/status";

@@ -11,7 +11,7 @@ import type { RequestQueue } from "../../runtime/queue";
 import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { ESP32_DEVKITC, DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { DRIVERS } from "../../boards/drivers";
 
 /** UART0's IRQ line (uartBase + port 0): RX *and* TX events, so it is not a wake line. */

@@ -1,6 +1,6 @@
 // Soak child (node --expose-gc): N suspend/resume cycles of the DevKitC SimBoard with random wakes; prints one JSON line.
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { OK, T_STANDBY, TEST_NONE, D_ACTIVE, WAKE_TIMER } from "../../runtime/status";
 
