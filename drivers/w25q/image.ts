@@ -1,4 +1,5 @@
 // The hibernate state image on flash: a 16-byte header (magic, version, device count, length, CRC-32) + the state arena.
+import { IMAGE_LOADED } from "../common/image-store";
 
 /**
  * Layout (little-endian):
@@ -19,8 +20,8 @@ export const IMAGE_MAGIC = 0x49435351; // "QSCI" as bytes Q S C I
 export const IMAGE_VERSION = 1;
 export const IMAGE_HEADER_BYTES = 16;
 
-// loadImage outcomes.
-export const IMAGE_OK = 0;
+// loadImage outcomes; IMAGE_OK is the storage role's "loaded" (drivers/common/image-store.ts), the others are why not.
+export const IMAGE_OK = IMAGE_LOADED;
 export const IMAGE_NONE = 1;
 export const IMAGE_CORRUPT = 2;
 export const IMAGE_MISMATCH = 3;

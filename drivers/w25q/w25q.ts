@@ -7,7 +7,8 @@ import { type BoardDriver, type DriverContext, numberOption, parentOf } from "..
 import { RequestTable } from "../common/request-table";
 import { isSpiBus, type SpiBus } from "../spi-bus/spi-bus";
 import { FlashPort, PAGE_BYTES, SECTOR_BYTES, STATUS_BUSY } from "./flash";
-import { Crc32, IMAGE_HEADER_BYTES, imageByte, readImage, writeHeader } from "./image";
+import type { ImageStore } from "../common/image-store";
+import { Crc32, IMAGE_HEADER_BYTES, IMAGE_RESULT_TEXT, imageByte, readImage, writeHeader } from "./image";
 
 // Request kinds.
 const R_READ = 1;
@@ -50,7 +51,7 @@ const POLLS = 11;
  * ready, or fail at the datasheet maximum (a stuck chip). S2 therefore finishes an operation in
  * flight before the flash goes to deep power-down (B9h) in S3; R1 releases it (ABh + tRES1).
  */
-export class W25q implements BoardDriver {
+export class W25q implements BoardDriver, ImageStore {
   readonly name: string;
   readonly roles = ROLE_STORAGE;
   id = -1;
@@ -149,6 +150,11 @@ export class W25q implements BoardDriver {
   loadImage(): number {
     this.flash.release();
     return readImage(this.flash, this.imageAddress, this.header, this.crc, this.pm.arena.bytes, this.pm.arena.used, this.pm.graph.count);
+  }
+
+  /** @boot */
+  describeImage(result: number): string {
+    return IMAGE_RESULT_TEXT[result];
   }
 
   private submit(kind: number, token: number, address: number, buf: Uint8Array | null, length: number): number {

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { checkFile, EXCEPTIONS, formatLayerViolation, layerFiles, LAYERS, type LayerViolation } from "./layers";
+import { checkFile, EXCEPTIONS, formatLayerViolation, layerFiles, LAYERS, specifiersOf, type LayerViolation } from "./layers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -35,6 +35,13 @@ describe("folder graph", () => {
       .map((e) => e.name)
       .filter((name) => !known.has(name));
     expect(unplaced.map((n) => n + "/: add it to LAYERS in test/lint/layers.ts with the folders it may import")).toEqual([]);
+  });
+
+  it("board boot reaches drivers only through drivers/common (the storage role, not the W25Q image format)", () => {
+    const specs = specifiersOf("boards/boot.ts", fs.readFileSync(path.join(ROOT, "boards/boot.ts"), "utf8"));
+    const drivers = specs.filter((s) => s.startsWith("../drivers/"));
+    expect(drivers.length).toBeGreaterThan(0);
+    expect(drivers.filter((s) => !s.startsWith("../drivers/common/")).map((s) => "boards/boot.ts imports " + s + ": use an interface in drivers/common")).toEqual([]);
   });
 
   it("the firmware manifest's own modules are device code (runtime/, drivers/, boards/, the generated build/xs)", () => {
