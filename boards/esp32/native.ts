@@ -97,7 +97,7 @@ export function debugBuild(this: unknown): number {
  * The face as one object for Esp32Platform (tests pass a recording fake of the same shape). Built at
  * module load from function references only: no native call, nothing mutable.
  */
-export const esp32Native: QuiesceNative = {
+export const esp32Native: QuiesceNative = Object.freeze({
   nowUs, enterCritical, leaveCritical, stallOther, releaseOther, lightSleep, deepSleep, resetReason, bootWakeCause,
   imageSave, imageLoad, imageVerify, imageClear, imageInfo, stat, debugBuild,
-};
+});

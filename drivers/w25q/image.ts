@@ -26,13 +26,13 @@ export const IMAGE_NONE = 1;
 export const IMAGE_CORRUPT = 2;
 export const IMAGE_MISMATCH = 3;
 export const IMAGE_UNREADABLE = 4;
-export const IMAGE_RESULT_TEXT: readonly string[] = [
+export const IMAGE_RESULT_TEXT: readonly string[] = Object.freeze([
   "resumed from hibernate",
   "cold boot: no hibernate image on flash",
   "cold boot: hibernate image corrupt (CRC-32 mismatch); ignored",
   "cold boot: hibernate image is from another board layout (device count or arena size differ); ignored",
   "cold boot: flash did not answer while reading the hibernate image",
-];
+]);
 
 /** Table-driven CRC-32, table built once at construction; `update` allocates nothing. */
 export class Crc32 {
