@@ -1,6 +1,6 @@
 // Bad console input of every class, and input beyond what a busy console can hold, gets a reply naming it and the fix; nothing throws or spins.
 import { describe, expect, it } from "vitest";
-import { Rig, K_HANG, UART_LINE } from "./sim";
+import { Rig, K_HANG, UART_LINE, H_SUSPEND } from "./sim";
 import { OK, T_STANDBY, TEST_PLATFORM, TIMEOUT } from "../../runtime/status";
 
 const STATUS_REPLY = [
@@ -136,7 +136,7 @@ const DISCARDED = (n: number): string =>
 describe("console RX while busy", () => {
   it("400 bytes typed while gated in S2: 17 UART deliveries, 256 kept and answered, 144 discarded and reported", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_HANG, 0, 0); // S2 never finishes: the stage ends at its 50 ms budget
+    rig.devices.bme280.script(H_SUSPEND, K_HANG, 0, 0); // S2 never finishes: the stage ends at its 50 ms budget
     const irq = rig.pm.irq;
     const before = irq.deliveredCount[UART_LINE];
     expect(rig.pm.suspend(T_STANDBY, TEST_PLATFORM)).toBe(OK);

@@ -26,6 +26,13 @@ export const K_FAIL = 1;
 export const K_PENDING = 2;
 export const K_HANG = 3;
 
+// Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook).
+export const H_PREPARE = 0;
+export const H_SUSPEND = 1;
+export const H_POWER_OFF = 2;
+export const H_POWER_ON = 3;
+export const H_RESUME = 4;
+
 /** A fake driver whose hooks answer as scripted (per hook index 0..4), allocation-free so the XS fixture can use it. */
 export class FakeDevice implements PmHooks, BoardDriver {
   readonly kind = new Uint8Array(5);
@@ -49,7 +56,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
     });
   }
   attach(_id: number): void {}
-  /** hook: 0 prepare, 1 suspend, 2 powerOffNoIrq, 3 powerOnNoIrq, 4 resume. */
+  /** hook: H_PREPARE .. H_RESUME. */
   script(hook: number, kind: number, status: number, delayUs: number): void {
     this.kind[hook] = kind;
     this.status[hook] = status;

@@ -7,9 +7,10 @@ import type { W25q } from "../../drivers/w25q/w25q";
 import { T_DP_US, T_RES1_US } from "../../drivers/w25q/flash";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
-import { F_FAIL } from "../../host-sim/board/faults";
+import { F_FAIL, HOOK_NAMES } from "../../host-sim/board/faults";
 import { BoardWorld, BOARD_DEVICES } from "../reliability/board-world";
 import { makeDevkitc } from "./cases";
+import { P_IDLE } from "../../runtime/pm";
 
 function stageEvents(b: ReturnType<typeof makeDevkitc>, device: string, stage: number): [number, number][] {
   const tr = b.sim.pm.trace;
@@ -110,7 +111,7 @@ describe("w25q driver", () => {
     const b = makeDevkitc();
     const f = b.sim.driver<W25q>("flash");
     const done: string[] = [];
-    f.setClient((t, s) => done.push(t + ":" + s + (b.sim.pm.phase === 0 ? ":active" : ":resuming")));
+    f.setClient((t, s) => done.push(t + ":" + s + (b.sim.pm.phase === P_IDLE ? ":active" : ":resuming")));
     b.sim.pm.suspend(T_STANDBY, TEST_PLATFORM);
     b.sim.advance(50_000);
     expect(f.program(7, 0x5000, new Uint8Array([0x12]))).toBe(OK);
@@ -175,7 +176,7 @@ describe("w25q: release after power-down respects tDP", () => {
   it("regression on the property's DevKitC (console wired in): an S3 failure after the flash's leaves it active, no violation", () => {
     for (const dev of ["vspi", "i2c0", "telemetry", "console"]) {
       const w = new BoardWorld({
-        seed: 1318840880, hookFaults: [{ device: BOARD_DEVICES.indexOf(dev as typeof BOARD_DEVICES[number]), hook: 2, mode: F_FAIL, lateUs: 0 }],
+        seed: 1318840880, hookFaults: [{ device: BOARD_DEVICES.indexOf(dev as typeof BOARD_DEVICES[number]), hook: HOOK_NAMES.indexOf("powerOffNoIrq"), mode: F_FAIL, lateUs: 0 }],
         chipFaults: [], wakes: [], requests: [], suspends: [{ at: 1000, test: TEST_NONE }], timerWakeUs: 5000,
       });
       w.run();

@@ -1,7 +1,7 @@
 // Request queue: parking from S2 to R1, FIFO replay, FULL at submit, balanced counters, block-pool serialisation, the DevKitC queues registered for parked accounting.
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, T_STANDBY, TEST_NONE, TEST_PLATFORM } from "../../runtime";
+import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, T_STANDBY, TEST_NONE, TEST_PLATFORM, P_IDLE, P_SUSPENDING } from "../../runtime";
 import { Env } from "./fakes";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
@@ -113,7 +113,7 @@ describe("requests across a suspend", () => {
     const { q, finish } = makeQueued(env, served, completed);
     q.submit(100);
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect(env.pm.phase).toBe(1); // S2 waits for request 100
+    expect(env.pm.phase).toBe(P_SUSPENDING); // S2 waits for request 100
     expect(q.submit(1)).toBe(OK);
     finish();
     expect(completed).toEqual(["100:0"]);
@@ -153,7 +153,7 @@ describe("registered request queues (DevKitC): parked requests reach pm.parkedNo
     // One attempt with nothing parked first: its record must say 0.
     expect(pm.suspend(T_STANDBY, TEST_PLATFORM)).toBe(OK);
     sim.advance(1_000_000);
-    expect(pm.phase).toBe(0);
+    expect(pm.phase).toBe(P_IDLE);
     expect(pm.flight.table[pm.flight.recent(0) + F_PARKED]).toBe(0);
 
     expect(pm.suspend(T_STANDBY, TEST_PLATFORM)).toBe(OK);
@@ -169,7 +169,7 @@ describe("registered request queues (DevKitC): parked requests reach pm.parkedNo
     ]).toEqual([OK, OK, OK, OK]);
     expect(pm.parkedNow()).toBe(4);
     sim.advance(1_000_000);
-    expect(pm.phase).toBe(0);
+    expect(pm.phase).toBe(P_IDLE);
     const base = pm.flight.recent(0);
     expect([pm.flight.total, pm.flight.table[base + F_OUTCOME], pm.flight.table[base + F_PARKED]]).toEqual([2, OK, 4]);
     expect(pm.parkedNow()).toBe(0);
