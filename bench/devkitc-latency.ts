@@ -1,7 +1,7 @@
 // Simulated suspend/resume latency of the ESP32-DevKitC board (SimBoard, chip-model timings) vs its critical path and sequential sum.
 import { SimBoard } from "../host-sim/board/sim-board";
 import { SLEEP_NONE } from "../host-sim/board/sim-platform";
-import { SIM_ESP32_DEVKITC } from "../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../host-sim/boards/esp32-devkitc";
 import {
   OK, STAGE_COUNT, STAGE_NAMES, T_STANDBY, TEST_NONE,
   S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME,

@@ -85,7 +85,7 @@ function markdown(r: BenchResults): string {
 }
 
 function devkitcSection(runs: DevkitcLatency[], lines: string[]): void {
-  lines.push("", "## Simulated latency, ESP32-DevKitC (host-sim/board SimBoard, boards/host-sim/esp32-devkitc.ts)", "");
+  lines.push("", "## Simulated latency, ESP32-DevKitC (host-sim/board SimBoard, host-sim/boards/esp32-devkitc.ts)", "");
   lines.push("Light sleep woken by the RTC timer, one warm-up cycle then the measured one. Suspend = `pm.suspend()` to the platform entering sleep; resume = the wake to the done callback. " +
     "Critical path: longest chain through `pm.graph` (dependents first in S1..S3, prerequisites first in R1..R2) of this cycle's `pm.stats.lastDuration`, summed over the stages; sequential: every hook one after another. " +
     "`console` prints a progress line per device per stage, which the console drains at 115200 baud in its S2 hook; `quiet` boots the console without its trace listener.", "");

@@ -3,9 +3,9 @@ import { PowerManager } from "../runtime/pm";
 import type { PmHooks } from "../runtime/driver";
 import { WAKE_NONE } from "../runtime/status";
 import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
-import type { ConsoleIo } from "../drivers/uart-console/console-io";
+import type { ConsoleIo } from "../drivers/common/console-io";
 import { ConsoleApp } from "../console/console-app";
-import { IMAGE_OK, IMAGE_RESULT_TEXT } from "../drivers/w25q/image";
+import { IMAGE_LOADED, type ImageStore } from "../drivers/common/image-store";
 import { DRIVERS, type DriverFactory } from "./drivers";
 import type { BoardDefinition, BoardDevice, BoardPlatform } from "./types";
 import { checkPools, validateBoard } from "./validate";
@@ -40,7 +40,10 @@ export interface BootedBoard {
   readonly drivers: { readonly [name: string]: BoardDriver };
   /** Device ids by name. */
   readonly ids: { readonly [name: string]: number };
-  /** IMAGE_* outcome of the hibernate image check, or -1 on a cold power-on. */
+  /**
+   * After a hibernate wake, the storage device's `loadImage` answer (IMAGE_LOADED or its own reason
+   * for a cold boot), NO_IMAGE_STORE if the board has none; -1 on a cold power-on.
+   */
   readonly image: number;
   /** True if this boot resumed from a hibernate image. */
   readonly resumed: boolean;
@@ -53,10 +56,8 @@ export interface BootedBoard {
   onDone(listener: (status: number) => void): void;
 }
 
-/** A driver that can hold the hibernate image (drivers/w25q). */
-interface ImageStore {
-  loadImage(): number;
-}
+/** BootedBoard.image when no device holds an image: not IMAGE_LOADED, so the board boots cold. */
+const NO_IMAGE_STORE = 1;
 
 /** A driver with cold-boot initialisation (skipped when R1 restores it from an image). */
 interface Startable {
@@ -145,9 +146,9 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   const cause = platform.hibernateWakeCause();
   if (cause !== WAKE_NONE) {
     const store = findStore(built);
-    image = store === null ? 1 : store.loadImage();
-    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : IMAGE_RESULT_TEXT[image]);
-    if (image === IMAGE_OK) {
+    image = store === null ? NO_IMAGE_STORE : store.loadImage();
+    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : store.describeImage(image));
+    if (image === IMAGE_LOADED) {
       resumed = true;
       pm.resumeFromImage(cause);
     }

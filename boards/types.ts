@@ -65,4 +65,4 @@ export interface BoardPlatform extends Platform {
 }
 
 /** Option keys whose values are GPIO numbers (checked for two devices on one pin). */
-export const PIN_OPTIONS: readonly string[] = ["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt"];
+export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt"]);

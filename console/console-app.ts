@@ -1,7 +1,7 @@
 // The command shell, an application of the runtime: on a UART console driver, it runs commands, prints progress and every outcome.
 import type { PowerManager } from "../runtime/pm";
 import { BUSY } from "../runtime/status";
-import type { ConsoleClient, ConsoleIo } from "../drivers/uart-console/console-io";
+import type { ConsoleClient, ConsoleIo } from "../drivers/common/console-io";
 import type { TxRing } from "../drivers/uart-console/tx-ring";
 import { Words } from "./words";
 import { Printer } from "./printer";

@@ -17,9 +17,9 @@ export const PROTOCOL = 10;
 export const INVALID = 11;
 export const STATUS_COUNT = 12;
 
-export const STATUS_NAMES: readonly string[] = [
+export const STATUS_NAMES: readonly string[] = Object.freeze([
   "OK", "PENDING", "BUSY", "FULL", "IO", "TIMEOUT", "WAKEUP", "NOT_SUPPORTED", "ALREADY", "THREW", "PROTOCOL", "INVALID",
-];
+]);
 
 // Stages in execution order. PLATFORM is the board's sleep, not a device hook.
 export const S_PREPARE = 0;
@@ -32,9 +32,9 @@ export const S_RESUME = 5;
 export const S_RELEASE = 6;
 export const STAGE_COUNT = 7;
 
-export const STAGE_NAMES: readonly string[] = [
+export const STAGE_NAMES: readonly string[] = Object.freeze([
   "prepare", "suspend", "powerOffNoIrq", "platform", "powerOnNoIrq", "resume", "release",
-];
+]);
 
 // Device states.
 export const D_ACTIVE = 0;
@@ -42,12 +42,12 @@ export const D_PREPARED = 1;
 export const D_SUSPENDED = 2;
 export const D_OFF = 3;
 export const D_FAILED = 4;
-export const STATE_NAMES: readonly string[] = ["active", "prepared", "suspended", "off", "failed"];
+export const STATE_NAMES: readonly string[] = Object.freeze(["active", "prepared", "suspended", "off", "failed"]);
 
 // Suspend targets.
 export const T_STANDBY = 1;
 export const T_HIBERNATE = 2;
-export const TARGET_NAMES: readonly string[] = ["none", "standby", "hibernate"];
+export const TARGET_NAMES: readonly string[] = Object.freeze(["none", "standby", "hibernate"]);
 
 // Test levels (Linux pm_test): DEVICES holds after S3 for a delay without platform sleep;
 // PLATFORM calls the platform with a hold instead of a real sleep.

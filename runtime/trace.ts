@@ -24,11 +24,11 @@ export const E_BUSY = 19;
 export const E_RELEASE = 20;
 export const EVENT_COUNT = 21;
 
-export const EVENT_NAMES: readonly string[] = [
+export const EVENT_NAMES: readonly string[] = Object.freeze([
   "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
   "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",
   "stage-end", "resume-fail", "busy", "release",
-];
+]);
 
 /**
  * Parallel typed arrays rather than record objects: writing a record is five stores. A listener

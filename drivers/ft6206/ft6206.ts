@@ -18,7 +18,7 @@ export const PMODE_MONITOR = 1;
 export const PMODE_HIBERNATE = 3;
 
 /** Registers saved in S2 and rewritten on resume, in this order (state-area bytes 0..4). */
-export const FT_SAVED: readonly number[] = [FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE];
+export const FT_SAVED: readonly number[] = Object.freeze([FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE]);
 const ST_VALID = 5;
 export const FT6206_STATE_BYTES = 6;
 

@@ -3,7 +3,7 @@ import type { DevicePort } from "../../runtime/port";
 import { OK, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDriver, DriverContext, SerialIo } from "../common/io";
 import { numberOption } from "../common/io";
-import type { ConsoleClient, ConsoleIo } from "./console-io";
+import type { ConsoleClient, ConsoleIo } from "../common/console-io";
 import { TxRing } from "./tx-ring";
 import { LineReader } from "./line-reader";
 import { LineInput } from "./line-input";

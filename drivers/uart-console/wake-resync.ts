@@ -1,6 +1,6 @@
 // After an ESP32 UART wake (the waking byte is lost) the broken input line is dropped whole and the application told what it held.
 import type { LineReader } from "./line-reader";
-import type { ConsoleClient } from "./console-io";
+import type { ConsoleClient } from "../common/console-io";
 
 /** Bytes of the dropped line kept to name it (the application quotes at most this many, as it quotes any input). */
 export const FRAGMENT_MAX = 40;

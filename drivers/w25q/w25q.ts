@@ -7,7 +7,8 @@ import { type BoardDriver, type DriverContext, numberOption, parentOf } from "..
 import { RequestTable } from "../common/request-table";
 import { isSpiBus, type SpiBus } from "../spi-bus/spi-bus";
 import { FlashPort, PAGE_BYTES, SECTOR_BYTES, STATUS_BUSY, PP_TYP_US, PP_MAX_US, SE_TYP_US, SE_MAX_US } from "./flash";
-import { IMAGE_HEADER_BYTES } from "./image";
+import type { ImageStore } from "../common/image-store";
+import { IMAGE_HEADER_BYTES, IMAGE_RESULT_TEXT } from "./image";
 import { BusyPoll, BY_QUEUE, BY_JOB } from "./busy-poll";
 import { ImageJob, JOB_NONE, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
 
@@ -24,7 +25,7 @@ const R_ERASE = 3;
  * flight before the flash goes to deep power-down (B9h) in S3; R1 releases it (ABh + tRES1).
  * Each job serves the one stage in flight (S1, S2 or R2), held in `stage`.
  */
-export class W25q implements BoardDriver {
+export class W25q implements BoardDriver, ImageStore {
   readonly name: string;
   private readonly board: string;
   readonly roles = ROLE_STORAGE;
@@ -135,12 +136,17 @@ export class W25q implements BoardDriver {
 
   /**
    * Boot after a hibernate wake: validates the image and copies its payload into the arena.
-   * Returns IMAGE_OK or why not (image.ts IMAGE_*); on failure the arena is zeroed (cold boot).
+   * Returns IMAGE_LOADED or why not (image.ts IMAGE_*); on failure the arena is zeroed (cold boot).
    * @boot
    */
   loadImage(): number {
     this.flash.release();
     return this.job.load(this.port.image, this.port.imageDevices);
+  }
+
+  /** @boot */
+  describeImage(result: number): string {
+    return IMAGE_RESULT_TEXT[result];
   }
 
   private submit(kind: number, token: number, address: number, buf: Uint8Array | null, length: number): number {

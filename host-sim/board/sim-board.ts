@@ -1,6 +1,6 @@
-// The simulated ESP32 board: virtual clock, simulated IO, chip models per boards/host-sim, energy, SimPlatform, boot and reboot.
+// The simulated ESP32 board: virtual clock, simulated IO, chip models per host-sim/boards, energy, SimPlatform, boot and reboot.
 import { bootBoard, type BootedBoard, type BootOptions } from "../../boards/boot";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import type { BoardDriver, IoProvider } from "../../drivers/common/io";
 import type { PowerManager } from "../../runtime/pm";
 import { WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../../runtime/status";

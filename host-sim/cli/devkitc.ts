@@ -1,5 +1,5 @@
 // Boots the simulated ESP32 DevKitC (host-sim/board SimBoard, its board definition as is: console on UART0) and adapts it to ShellBoard.
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { IO, WAKE_TIMER } from "../../runtime/status";
 import { SimBoard } from "../board/sim-board";

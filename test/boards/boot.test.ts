@@ -4,7 +4,7 @@ import { ROLE_STORAGE, ROLE_WAKE, OK, T_HIBERNATE, TEST_NONE } from "../../runti
 import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { ESP32_DEVKITC, DEVKITC_PINS } from "../../boards/esp32-devkitc/board";
 import type { BoardDefinition, BoardDevice } from "../../boards/types";
 import { validateBoard } from "../../boards/validate";

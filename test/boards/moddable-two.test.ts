@@ -4,7 +4,7 @@ import { OK, T_STANDBY, TEST_PLATFORM, D_ACTIVE, ROLE_WAKE } from "../../runtime
 import { DRIVERS } from "../../boards/drivers";
 import { validateBoard } from "../../boards/validate";
 import { MODDABLE_TWO, MODDABLE_TWO_DEVICES, MODDABLE_TWO_PINS } from "../../boards/moddable-two/board";
-import { bootSimModdableTwo, simModdableTwoDefinition } from "../../boards/moddable-two/sim";
+import { bootSimModdableTwo, simModdableTwoDefinition } from "../../host-sim/boards/moddable-two";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 
 const P = MODDABLE_TWO_PINS;

@@ -15,7 +15,7 @@ import type { ConsoleApp } from "../../console/console-app";
 import { DRIVERS } from "../../boards/drivers";
 import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
 import type { BoardDefinition } from "../../boards/types";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 
 /** UART0 of the ESP32 DevKitC (TX GPIO1, RX GPIO3); its IRQ line in host-sim is gpioCount + 0 = 40. */
 export const UART_LINE = 40;
@@ -27,6 +27,13 @@ export const K_OK = 0;
 export const K_FAIL = 1;
 export const K_PENDING = 2;
 export const K_HANG = 3;
+
+// Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook).
+export const H_PREPARE = 0;
+export const H_SUSPEND = 1;
+export const H_POWER_OFF = 2;
+export const H_POWER_ON = 3;
+export const H_RESUME = 4;
 
 /** A fake driver whose hooks answer as scripted (per hook index 0..4), allocation-free so the XS fixture can use it. */
 export class FakeDevice implements PmHooks, BoardDriver {
@@ -52,7 +59,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
   attach(port: DevicePort): void {
     this.port = port;
   }
-  /** hook: 0 prepare, 1 suspend, 2 powerOffNoIrq, 3 powerOnNoIrq, 4 resume. */
+  /** hook: H_PREPARE .. H_RESUME. */
   script(hook: number, kind: number, status: number, delayUs: number): void {
     this.kind[hook] = kind;
     this.status[hook] = status;

@@ -7,7 +7,7 @@ import type { Bme280 } from "../../drivers/bme280/bme280";
 import { measureMaxUs } from "../../drivers/bme280/bme280";
 import { compensate, parseTrim, TRIM_COUNT } from "../../drivers/bme280/compensate";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { makeDevkitc, bmeRegisters } from "./cases";
 
 describe("bme280 compensation (datasheet 4.2.3, 32-bit integer)", () => {

@@ -5,6 +5,7 @@ import {
   D_ACTIVE, D_FAILED, OK, WAKEUP, STATUS_NAMES, STAGE_NAMES, TraceEvents, WAKE_NONE,
 } from "../../runtime";
 import { FAULT_MODE_NAMES, HOOK_NAMES } from "../../host-sim/board/faults";
+import { P_IDLE } from "../../runtime/pm";
 
 const T_MAX = 400_000;
 
@@ -52,7 +53,7 @@ export function checkBoard(spec: BoardSpec, instrument?: (w: BoardWorld) => void
   const pm = sim.pm;
   const g = pm.graph;
   // The runtime and platform are back to normal operation.
-  if (pm.phase !== 0) fail("runtime not idle at the end: phase " + pm.phase);
+  if (pm.phase !== P_IDLE) fail("runtime not idle at the end: phase " + pm.phase);
   if (sim.platform.sleeping !== 0) fail("platform still asleep at the end");
   if (sim.platform.masked !== 0 || sim.platform.singleCpu !== 0) fail("platform left masked " + sim.platform.masked + " / single-cpu " + sim.platform.singleCpu);
   if (pm.irq.masked) fail("IRQ controller left masked");

@@ -11,8 +11,9 @@ import type { RequestQueue } from "../../runtime/queue";
 import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { ESP32_DEVKITC, DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { DRIVERS } from "../../boards/drivers";
+import { P_IDLE } from "../../runtime/pm";
 
 /** UART0's IRQ line (uartBase + port 0): RX *and* TX events, so it is not a wake line. */
 const CONSOLE_LINE = ESP32_DEVKITC.irq.uartBase + 0;
@@ -171,7 +172,7 @@ export class BoardWorld {
 
   private wake(w: Wake): void {
     const sim = this.sim;
-    if (sim.pm.phase !== 0) this.obs.wakesWhileBusy++;
+    if (sim.pm.phase !== P_IDLE) this.obs.wakesWhileBusy++;
     if (w.kind === "button") { this.obs.buttonPresses++; sim.press(); }
     // ESP32 UART wake from light sleep: the RX edges wake the chip and that byte is lost.
     else if (sim.platform.sleeping === SLEEP_LIGHT) { this.obs.uartWakes++; sim.platform.wakeNow(CONSOLE_WAKE_LINE); }

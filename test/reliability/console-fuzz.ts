@@ -245,7 +245,7 @@ function randomString(r: () => number, into: Uint8Array, at: number, limit: numb
 /**
  * Feeds `count` random strings into UART0's RX as a sender with flow control would: never more than
  * the 128-byte FIFO holds, nor more than the console's input backlog has room for (bytes beyond it
- * are discarded by design and reported, test/fixes/console-rx-busy.test.ts), interleaving "\r\nstatus\r\n" every `statusEvery`
+ * are discarded by design and reported, test/console/bad-input.test.ts "console RX while busy"), interleaving "\r\nstatus\r\n" every `statusEvery`
  * strings, then lets the board go quiet and returns what was counted.
  */
 export function fuzzConsole(count: number, seed: number, statusEvery = 1000): FuzzResult {

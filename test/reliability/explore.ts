@@ -1,7 +1,7 @@
 // fast-check arbitraries for random worlds and the invariants checked after each run.
 import fc from "fast-check";
 import { World, HOOKS, type WorldSpec, type Fault, TraceEvents, S_POWER_OFF, S_POWER_ON, BUSY } from "./world";
-import { D_ACTIVE, D_FAILED, OK, S_PREPARE, S_SUSPEND, S_RESUME } from "../../runtime";
+import { D_ACTIVE, D_FAILED, OK, P_IDLE, S_PREPARE, S_SUSPEND, S_RESUME } from "../../runtime";
 
 const faultArb: fc.Arbitrary<{ kind: Fault; delay: number }> = fc.record({
   kind: fc.oneof(
@@ -40,7 +40,7 @@ export function checkWorld(spec: WorldSpec): void {
   // Every accepted suspend ended exactly once; BUSY only while one ran.
   const accepted = o.suspendCalls.filter((s) => s === OK).length;
   if (o.outcomes.length !== accepted) fail("suspends accepted " + accepted + " but ended " + o.outcomes.length);
-  if (pm.phase !== 0) fail("runtime not idle at the end: phase " + pm.phase);
+  if (pm.phase !== P_IDLE) fail("runtime not idle at the end: phase " + pm.phase);
   if (o.contextErrors.length) fail("hook out of context: " + o.contextErrors.join(", "));
   if (w.p.masked !== 0 || w.p.single !== 0) fail("platform left masked/single-cpu");
   // Devices: active, or failed exactly where a resume-direction stage failed.

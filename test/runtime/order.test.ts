@@ -1,7 +1,7 @@
 // A full suspend/resume of the reference tree asserted as one trace: order, storage, masking, mirror.
 import { describe, expect, test } from "vitest";
 import { makeTree, TREE_NAMES, TREE_PREREQS } from "./tree";
-import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, D_ACTIVE, P_IDLE } from "../../runtime";
+import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, D_ACTIVE, P_IDLE, S_SUSPEND } from "../../runtime";
 
 const FULL_TRACE = [
   "led:prepare", "display:prepare", "touch:prepare", "bme280:prepare", "telemetry:prepare", "button:prepare",
@@ -61,7 +61,7 @@ describe("full cycle of the reference tree", () => {
       "flash:suspend", "spi0:suspend",
     ]);
     // S2 took as long as its critical path (3 ms), not the sum (6 ms).
-    expect(env.pm.stats.stageDuration[1]).toBe(3000);
+    expect(env.pm.stats.stageDuration[S_SUSPEND]).toBe(3000);
     expect(env.outcomes).toEqual([OK]);
   });
 

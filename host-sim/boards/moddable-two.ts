@@ -2,20 +2,20 @@
 import type { PmConfig } from "../../runtime/driver";
 import type { PowerManager } from "../../runtime/pm";
 import type { BoardDriver } from "../../drivers/common/io";
-import type { Clock, SpiTarget, ViolationSink } from "../../host-sim/core/contracts";
-import type { SimBoardIo } from "../../host-sim/core/board-io";
-import type { SimDevice } from "../../host-sim/core/provider";
-import type { EnergyMeter } from "../../host-sim/models/energy";
-import type { UartTerminal } from "../../host-sim/models/uart-terminal";
-import type { FaultKind } from "../../host-sim/models/common";
-import { Ili9341 as Ili9341Model } from "../../host-sim/models/ili9341";
-import { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
-import { SimBoard, type ViolationLog } from "../../host-sim/board/sim-board";
-import type { SimPlatform } from "../../host-sim/board/sim-platform";
-import type { SimTime } from "../../host-sim/board/sim-time";
-import type { BoardDefinition, BoardDevice } from "../types";
-import type { SimBoardWiring, SimModelContext } from "../host-sim/esp32-devkitc";
-import { MODDABLE_TWO, MODDABLE_TWO_PINS } from "./board";
+import type { Clock, SpiTarget, ViolationSink } from "../core/contracts";
+import type { SimBoardIo } from "../core/board-io";
+import type { SimDevice } from "../core/provider";
+import type { EnergyMeter } from "../models/energy";
+import type { UartTerminal } from "../models/uart-terminal";
+import type { FaultKind } from "../models/common";
+import { Ili9341 as Ili9341Model } from "../models/ili9341";
+import { Ft6206 as Ft6206Model } from "../models/ft6206";
+import { SimBoard, type ViolationLog } from "../board/sim-board";
+import type { SimPlatform } from "../board/sim-platform";
+import type { SimTime } from "../board/sim-time";
+import type { BoardDefinition, BoardDevice } from "../../boards/types";
+import type { SimBoardWiring, SimModelContext } from "./esp32-devkitc";
+import { MODDABLE_TWO, MODDABLE_TWO_PINS } from "../../boards/moddable-two/board";
 
 const P = MODDABLE_TWO_PINS;
 

@@ -1,6 +1,6 @@
 // Simulated ESP32-DevKitC: which chip models sit on which pins and buses of the board definition.
-import { DEVKITC_PINS, ESP32_DEVKITC } from "../esp32-devkitc/board";
-import type { BoardDefinition } from "../types";
+import { DEVKITC_PINS, ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
+import type { BoardDefinition } from "../../boards/types";
 
 /** Model kinds host-sim/board knows how to build and attach. */
 export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
@@ -29,7 +29,7 @@ export interface SimModelWiring {
   readonly attach?: (ctx: SimModelContext) => unknown;
 }
 
-/** What a custom model's `attach` receives (types kept structural so boards/ stays free of host-sim imports). */
+/** What a custom model's `attach` receives (typed `unknown`: host-sim/board/sim-board.ts builds it and imports this file). */
 export interface SimModelContext {
   /** host-sim/core SimBoardIo: attachI2c, attachSpi, attachUart, setLevelListener, driveInput. */
   readonly io: unknown;

@@ -1,6 +1,6 @@
 // The UART driver's face to the application on top of it: what the app writes to, reads from and is called back on.
-import type { TxRing } from "./tx-ring";
-import type { LineInput } from "./line-input";
+import type { TxRing } from "../uart-console/tx-ring";
+import type { LineInput } from "../uart-console/line-input";
 
 /**
  * What a console application (console/) implements. The driver calls it only from its own service
