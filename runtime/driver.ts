@@ -23,6 +23,12 @@ export interface PmHooks {
   powerOnNoIrq?(token: number): number;
   /** R2: reopen the queue, serve parked requests in order. */
   resume?(token: number): number;
+  /**
+   * Between attempts, only while the device is failed: re-initialise the chip from scratch (reset,
+   * identify, configure). OK makes the device active again and reopens its queues; an error keeps it
+   * failed and the runtime tries again later (capped backoff). May answer PENDING.
+   */
+  reprobe?(token: number): number;
 }
 
 /** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
@@ -65,4 +71,7 @@ export interface PmConfig {
   failureHistory: number;
   /** How many past suspend attempts the flight recorder keeps (default 8); it lives in the state arena. */
   flightRecords?: number;
+  /** First re-probe of a failed device after this long (default 1 s; the first one runs at the next idle moment), doubling up to `reprobeCapUs` (default 5 min). */
+  reprobeFirstUs?: number;
+  reprobeCapUs?: number;
 }

@@ -125,6 +125,11 @@ export class StageEngine {
     return this.advancedCount;
   }
 
+  /** The failed devices marked in `candidates` (a re-probe). */
+  selectFailed(candidates: Uint8Array): void {
+    for (let d = 0; d < this.g.count; d++) this.member[d] = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
+  }
+
   /** A wake interrupted between stages: nothing of the next stage advanced. */
   forgetAdvanced(): void {
     this.member.fill(0);
@@ -137,11 +142,6 @@ export class StageEngine {
       this.stateOf[d] = D_OFF;
       this.arena.adopt(d);
     }
-  }
-
-  /** A failed device was re-initialised by its driver: active again (only between attempts). */
-  recover(d: number): void {
-    if (this.stateOf[d] === D_FAILED) this.stateOf[d] = D_ACTIVE;
   }
 
   // ---- running a stage ----

@@ -1,6 +1,6 @@
 // Public surface of the quiesce runtime: the power manager, its primitives, status codes and contracts.
 export * from "./status";
-export { PowerManager, P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK } from "./pm";
+export { PowerManager, P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./pm";
 export { DeviceGraph } from "./graph";
 export { StageEngine } from "./engine";
 export { TOKEN_STRIDE } from "./in-flight";

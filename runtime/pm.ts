@@ -1,7 +1,8 @@
-// The power manager: sequences the protocol table's stages and the platform sleep, rolls back failures and wakeups.
+// The power manager: sequences the protocol table's stages and the platform sleep, rolls back failures, re-probes failed devices.
 import type { DeviceSpec, PmConfig } from "./driver";
 import type { Platform } from "./platform";
 import type { DevicePort } from "./port";
+import type { RequestQueue } from "./queue";
 import { DeviceGraph } from "./graph";
 import { StageEngine, type EngineOwner } from "./engine";
 import { IrqController } from "./irq";
@@ -13,15 +14,20 @@ import { Recorder } from "./recorder";
 import { MaskWindow } from "./mask";
 import { SleepStage } from "./sleep";
 import { RollbackWalk } from "./rollback";
-import { RuntimePort, type PortHost } from "./device-port";
-import type { RequestQueue } from "./queue";
-import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, isStage, isSuspendStage } from "./protocol";
+import { Recovery } from "./recovery";
+import { Attempt } from "./attempt";
+import { RuntimePort, type PortHost, type PortParts } from "./device-port";
+import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
 import {
-  OK, BUSY, WAKEUP, INVALID, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
-  WAKE_NONE, WAKE_RESET,
+  OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
+  D_FAILED, WAKE_NONE, WAKE_RESET,
 } from "./status";
-import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK } from "./phase";
-export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK };
+import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
+export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
+
+/** Re-probe backoff when the board sets none: the first try at the next idle moment, then 1 s doubling to 5 min. */
+const REPROBE_FIRST_US = 1_000_000;
+const REPROBE_CAP_US = 300_000_000;
 
 /**
  * The sequencer (Linux's dpm_suspend/dpm_resume loop; Zephyr's pm core): it asks the protocol table
@@ -41,20 +47,14 @@ export class PowerManager implements EngineOwner, PortHost {
   readonly platform: Platform;
   readonly flight: FlightRecorder;
   readonly recorder: Recorder;
+  readonly attempt = new Attempt();
+  readonly recovery: Recovery;
   private readonly engine: StageEngine;
   private readonly window: MaskWindow;
-  private readonly ports: RuntimePort[] = [];
-  private phaseNow = P_IDLE;
-  private targetNow = T_STANDBY;
-  private testNow = TEST_NONE;
-  private resumingFromImage = false;
-  /** Outcome of the attempt in progress (first failure), reported at the end. */
-  private outcome = OK;
-  /** A suspend stage failed (or a wake interrupted one) in this attempt. */
-  private failedOnTheWayDown = false;
   private readonly rollback: RollbackWalk;
-  private stageStart = 0;
   private readonly sleeper: SleepStage;
+  private readonly ports: RuntimePort[] = [];
+  private stageStart = 0;
   private onDone: ((status: number) => void) | null = null;
 
   constructor(config: PmConfig, platform: Platform) {
@@ -74,40 +74,19 @@ export class PowerManager implements EngineOwner, PortHost {
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);
     this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
+    this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs ?? REPROBE_FIRST_US,
+      config.reprobeCapUs ?? REPROBE_CAP_US, () => this.reprobeDue());
     this.irq.setWakeListener((line: number) => this.sleeper.wakeRaised(line));
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
 
-  /** What the attempt in progress is doing: P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING or P_ROLLBACK. */
-  get phase(): number {
-    return this.phaseNow;
-  }
-
-  /** Target of the attempt in progress (or the last one). */
-  get target(): number {
-    return this.targetNow;
-  }
-
-  /** Test level of the attempt in progress (or the last one). */
-  get test(): number {
-    return this.testNow;
-  }
-
-  /** True while resuming after a reboot from a hibernate image. */
-  get fromImage(): boolean {
-    return this.resumingFromImage;
-  }
-
-  /** The last wake cause (IRQ line or WAKE_*), as stats keep it. */
-  get lastWakeCause(): number {
-    return this.stats.lastWakeCause;
-  }
-
-  /** A device saw wake-worthy activity: a wake on its line while a suspend is armed (aborts it, or ends the sleep). */
-  wakeEvent(device: number): void {
-    const line = this.graph.wakeLine[device];
-    if (line >= 0 && (this.phaseNow === P_SUSPENDING || this.phaseNow === P_SLEEPING)) this.irq.raise(line);
-  }
+  /** P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK or P_REPROBING. */
+  get phase(): number { return this.attempt.phase; }
+  /** Target and test level of the attempt in progress (or the last one). */
+  get target(): number { return this.attempt.target; }
+  get test(): number { return this.attempt.test; }
+  /** True while resuming after a reboot from a hibernate image (until the done listener returned). */
+  get fromImage(): boolean { return this.attempt.fromImage; }
 
   /** Boot: adds a device; returns its id. */
   register(spec: DeviceSpec): number {
@@ -127,7 +106,8 @@ export class PowerManager implements EngineOwner, PortHost {
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
     for (let d = 0; d < g.count; d++) if (g.wakeLine[d] >= 0 && (g.roles[d] & ROLE_WAKE) !== 0) this.irq.markWake(g.wakeLine[d]);
     this.engine.bindHooks();
-    for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(this, d, g.names[d], this.arena, this.blocks, g.storage === d, g.count));
+    const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks, devices: g.count, storage: g.storage };
+    for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
   }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
@@ -140,40 +120,31 @@ export class PowerManager implements EngineOwner, PortHost {
     this.onDone = callback;
   }
 
-  deviceState(d: number): number {
-    return this.engine.state(d);
-  }
+  deviceState(d: number): number { return this.engine.state(d); }
+  /** A driver's PENDING hook finished (PortHost). */
+  complete(token: number, status: number): void { this.engine.complete(token, status); }
+  holds(token: number): boolean { return this.engine.holds(token); }
 
-  /** A driver's PENDING hook finished. */
-  complete(token: number, status: number): void {
-    this.engine.complete(token, status);
-  }
-
-  holds(token: number): boolean {
-    return this.engine.holds(token);
-  }
-
-  /** Marks a failed device usable again (after its driver re-initialised it); only between attempts. */
-  recover(d: number): void {
-    if (this.phaseNow === P_IDLE) this.engine.recover(d);
+  /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
+  recover(d: number): number {
+    if (d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED) return INVALID;
+    const now = this.platform.now();
+    this.recovery.request(d, now);
+    this.recovery.arm(now);
+    return OK;
   }
 
   /** Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad target or test level. */
   suspend(target: number, test: number): number {
     const now = this.platform.now();
-    if (this.phaseNow !== P_IDLE) {
+    if (this.attempt.phase !== P_IDLE) {
       this.recorder.busy(now);
       return BUSY;
     }
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
-    this.targetNow = target;
-    this.testNow = test;
-    this.resumingFromImage = false;
-    this.outcome = OK;
-    this.failedOnTheWayDown = false;
+    this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
-    this.phaseNow = P_SUSPENDING;
     this.irq.armWake();
     this.engine.selectAll();
     this.runStage(FIRST_STAGE);
@@ -185,16 +156,11 @@ export class PowerManager implements EngineOwner, PortHost {
    * off and goes through the resume stages, which restore it from its area.
    */
   resumeFromImage(cause: number): number {
-    if (this.phaseNow !== P_IDLE) return BUSY;
+    if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();
-    this.targetNow = T_HIBERNATE;
-    this.testNow = TEST_NONE;
-    this.resumingFromImage = true;
-    this.outcome = OK;
-    this.failedOnTheWayDown = false;
+    this.attempt.beginFromImage();
     // The attempt that hibernated was recorded up to S3 in the image: continue that record.
     this.recorder.attemptContinue(this.platform.now());
-    this.phaseNow = P_SLEEPING;
     this.sleeper.enterFromImage(SLEEP_STAGE);
     this.window.set(STAGES[IMAGE_RESUME_STAGE].masked);
     this.sleeper.end(cause === WAKE_NONE ? WAKE_RESET : cause);
@@ -205,8 +171,8 @@ export class PowerManager implements EngineOwner, PortHost {
     const row = STAGES[stage];
     this.window.set(row.masked);
     if (row.run === RUN_PLATFORM) {
-      this.phaseNow = P_SLEEPING;
-      this.sleeper.enter(stage, this.targetNow, this.testNow);
+      this.attempt.phase = P_SLEEPING;
+      this.sleeper.enter(stage, this.attempt.target, this.attempt.test);
       return;
     }
     if (row.run === RUN_HOOK) {
@@ -219,47 +185,43 @@ export class PowerManager implements EngineOwner, PortHost {
   /** EngineOwner: the engine finished `stage`. */
   stageEnded(stage: number, device: number, status: number): void {
     const row = STAGES[stage];
+    const a = this.attempt;
     if (row.run === RUN_HOOK) {
       const now = this.platform.now();
       this.recorder.stageEnd(now, stage, now - this.stageStart, status);
     }
-    if (this.phaseNow === P_ROLLBACK) {
-      if (status !== OK && this.outcome === OK) this.outcome = status;
-      this.rollbackNext();
-      return;
+    if (a.phase === P_REPROBING) return this.reprobed();
+    if (a.phase === P_ROLLBACK) {
+      a.note(status);
+      return this.rollbackNext();
     }
     if (row.dir === DIR_SUSPEND) {
-      if (device >= 0) {
-        this.abort(stage, device, status);
-        return;
-      }
+      if (device >= 0) return this.abort(stage, device, status);
       // The image is written during S2: its copy of the later suspend stages' durations reads "unknown"
       // (in RAM the real values overwrite these as those stages end).
-      if (this.targetNow === T_HIBERNATE) {
+      if (a.target === T_HIBERNATE) {
         for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
       }
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps.
-      if (this.irq.wakeLine >= 0) {
-        this.abortWake(row.next);
-        return;
-      }
-      this.runStage(row.next);
-      return;
+      if (this.irq.wakeLine >= 0) return this.abortWake(row.next);
+      return this.runStage(row.next);
     }
-    if (status !== OK && this.outcome === OK) this.outcome = status;
+    a.note(status);
     if (!isStage(row.next)) return this.finish();
     this.engine.selectAll();
     this.runStage(row.next);
   }
 
-  /** EngineOwner: the engine gave up on a device's stage or marked it failed: its driver is told. */
+  /** EngineOwner: the engine gave up on a device's stage or marked it failed: its queues and its driver are told. */
   gaveUp(device: number, stage: number, status: number): void {
-    this.ports[device].gaveUp(stage, status);
+    const port = this.ports[device];
+    if (this.engine.state(device) === D_FAILED) port.failQueues(FAILED);
+    port.gaveUp(stage, status);
   }
 
-  /** The sleep stage ended with `cause`: the resume stages follow. */
+  /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
-    this.phaseNow = P_RESUMING;
+    this.attempt.phase = P_RESUMING;
     this.engine.selectAll();
     this.runStage(STAGES[SLEEP_STAGE].next);
   }
@@ -275,9 +237,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** A suspend stage failed (or a wake arrived): undo exactly what advanced, in reverse, via the mirrors. */
   private abort(stage: number, device: number, status: number): void {
     this.recorder.failure(this.platform.now(), device, stage, status);
-    this.outcome = status;
-    this.failedOnTheWayDown = true;
-    this.phaseNow = P_ROLLBACK;
+    this.attempt.abort(status);
     this.rollback.begin(stage);
     this.rollbackNext();
   }
@@ -289,13 +249,45 @@ export class PowerManager implements EngineOwner, PortHost {
 
   private finish(): void {
     const now = this.platform.now();
+    const a = this.attempt;
     this.irq.disarmWake();
     this.window.unmask();
-    this.phaseNow = P_IDLE;
+    a.phase = P_IDLE;
     // Stats keep the whole attempt's length in the release slot (the last stage has no hook to time).
-    this.recorder.attemptEnd(now, this.outcome, this.resumingFromImage, this.failedOnTheWayDown, S_RELEASE, SLEEP_STAGE);
-    // The done listener may still ask whether this attempt resumed from an image.
-    if (this.onDone !== null) this.onDone(this.outcome);
-    this.resumingFromImage = false;
+    this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, SLEEP_STAGE);
+    this.settleFailed(now);
+    if (this.onDone !== null) this.onDone(a.outcome);
+    a.fromImage = false;
+  }
+
+  /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
+  private settleFailed(now: number): void {
+    for (let d = 0; d < this.graph.count; d++) {
+      if (this.engine.state(d) !== D_FAILED) continue;
+      this.ports[d].drainFailedQueues();
+      this.recovery.failed(d, now);
+    }
+    this.recovery.arm(now);
+  }
+
+  /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
+  private reprobeDue(): void {
+    const now = this.platform.now();
+    if (this.attempt.phase !== P_IDLE) return;
+    if (this.recovery.select(now) === 0) return this.recovery.arm(now);
+    this.attempt.phase = P_REPROBING;
+    this.engine.selectFailed(this.recovery.selected);
+    this.runStage(REPROBE_STAGE);
+  }
+
+  private reprobed(): void {
+    const now = this.platform.now();
+    this.attempt.phase = P_IDLE;
+    for (let d = 0; d < this.graph.count; d++) {
+      if (this.recovery.selected[d] === 0) continue;
+      if (this.engine.state(d) === D_FAILED) this.recovery.stillFailed(d, now);
+      else this.ports[d].revived(this.recovery);
+    }
+    this.recovery.arm(now);
   }
 }

@@ -1,6 +1,6 @@
 // The suspend/resume protocol as one frozen table: a row per stage; the sequencer and the engine only read it.
 import {
-  S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, S_RELEASE, STAGE_COUNT,
+  S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, S_RELEASE, S_REPROBE, STAGE_COUNT,
   D_PREPARED, D_SUSPENDED, D_OFF, D_ACTIVE,
 } from "./status";
 
@@ -17,6 +17,9 @@ import {
  *             S3 advanced ──► R1 powerOnNoIrq   (masked)
  *             S2 advanced ──► R2 resume         (IRQs on again; a device whose S2 timed out counts as advanced)
  *             S1 advanced ──► release           (the runtime frees S1's reservations; no hook)
+ *
+ *   between attempts, over failed devices only: reprobe (the driver re-initialises its chip from
+ *   scratch; OK makes the device active and reopens its queues), retried with a capped backoff.
  *
  * Suspend-direction stages run a device after every device that depends on it (children first);
  * resume-direction stages after everything it depends on (parents first). A suspend-direction
@@ -86,6 +89,9 @@ export const STAGES: readonly StageRow[] = Object.freeze([
     pools: POOLS_NONE, reaches: D_ACTIVE, mirror: -1, timeoutAdvances: false, next: S_RELEASE }),
   row({ id: S_RELEASE, short: "release", hook: "release", run: RUN_RUNTIME, dir: DIR_RESUME, masked: false, mayPend: false,
     pools: POOLS_RELEASE, reaches: D_ACTIVE, mirror: -1, timeoutAdvances: false, next: -1 }),
+  // Outside the cycle, IRQs on, over failed devices only: an OK answer makes the device active again.
+  row({ id: S_REPROBE, short: "reprobe", hook: "reprobe", run: RUN_HOOK, dir: DIR_RESUME, masked: false, mayPend: true,
+    pools: POOLS_NONE, reaches: D_ACTIVE, mirror: -1, timeoutAdvances: false, next: -1 }),
 ]);
 
 /** The stage a suspend starts with. */
@@ -94,6 +100,8 @@ export const FIRST_STAGE = S_PREPARE;
 export const IMAGE_RESUME_STAGE = S_POWER_ON;
 /** The sleep itself. */
 export const SLEEP_STAGE = S_PLATFORM;
+/** Between attempts, over failed devices: re-initialise from scratch. */
+export const REPROBE_STAGE = S_REPROBE;
 
 /** Stages whose hook a driver may implement, in table order (names of `PmHooks` methods). */
 export function hookStages(): number[] {
@@ -104,6 +112,12 @@ export function hookStages(): number[] {
 
 /** What `next`, `mirror` and walks answer when there is no stage. */
 export const NO_STAGE = -1;
+
+/** True if `stage` is reached by walking `next` from FIRST_STAGE (reprobe is not). */
+export function inCycle(stage: number): boolean {
+  for (let s = FIRST_STAGE; isStage(s); s = STAGES[s].next) if (s === stage) return true;
+  return false;
+}
 
 /** True for a stage id (false for NO_STAGE). */
 export function isStage(stage: number): boolean {

@@ -20,11 +20,11 @@ export interface Layer {
   readonly rule: string;
 }
 
-const DEVICE = ["runtime", "drivers", "boards"];
+const DEVICE = ["runtime", "drivers", "console", "boards"];
 const HOST = [...DEVICE, "host-sim", "test", "bench", "scripts"];
 
 /**
- * Lowest first: runtime < drivers < boards (and main.ts) < host-sim < test, bench, scripts. A folder
+ * Lowest first: runtime < drivers < console < boards (and main.ts) < host-sim < test, bench, scripts. A folder
  * imports only its own layer and those below. test, bench and scripts are tools over everything and
  * share harnesses (bench runs test/xs's XS harness, tests run bench's measurements and the build
  * script). Nothing imports main.ts: loading it boots the board.
@@ -33,6 +33,7 @@ export const LAYERS: readonly Layer[] = [
   { folder: "runtime", mayImport: ["runtime"], bare: DEVICE_BARE, rule: "runtime/ is the base layer: it imports nothing else of the project" },
   // Issue 11 narrows this to runtime/port, status, queue and platform types once the port exists.
   { folder: "drivers", mayImport: ["runtime", "drivers"], bare: DEVICE_BARE, rule: "drivers/ import runtime/ and drivers/ only" },
+  { folder: "console", mayImport: ["runtime", "drivers", "console"], bare: DEVICE_BARE, rule: "console/ (the firmware's command shell, an application) imports runtime/, drivers/ and console/ only" },
   { folder: "boards", mayImport: DEVICE, bare: DEVICE_BARE, rule: "boards/ import runtime/, drivers/ and boards/ only (simulated wiring belongs in host-sim/boards/)" },
   { folder: "main", mayImport: DEVICE, bare: DEVICE_BARE, rule: "main.ts (the firmware entry) imports runtime/, drivers/ and boards/ only" },
   { folder: "host-sim", mayImport: [...DEVICE, "host-sim"], bare: "any", rule: "host-sim/ imports the device layers and host-sim/, never test/, bench/ or scripts/" },

@@ -149,7 +149,9 @@ describe("a failure while resuming is recorded, the device marked failed, the re
         env.pm.suspend(T_STANDBY, TEST_NONE);
         expect(env.log.some((l) => l.startsWith(dev + ":"))).toBe(false);
         expect(env.outcomes).toEqual([IO, 0]);
-        env.pm.recover(env.devices[dev].id);
+        // Its re-probe was due at the first idle moment; the fake's reprobe answers OK.
+        env.platform.advance(0);
+        expect(env.log.at(-1)).toBe(dev + ":reprobe");
         expect(env.pm.deviceState(env.devices[dev].id)).toBe(D_ACTIVE);
       });
     }

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { makeTree, TREE_NAMES } from "./tree";
 import { Env } from "./fakes";
 import {
-  OK, TIMEOUT, WAKEUP, T_STANDBY, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED, S_SUSPEND, S_RESUME, S_PREPARE,
+  OK, IO, TIMEOUT, WAKEUP, T_STANDBY, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED, S_SUSPEND, S_RESUME, S_PREPARE,
   S_POWER_OFF, S_PLATFORM, WAKE_NONE, TraceEvents,
 } from "../../runtime";
 
@@ -51,6 +51,8 @@ describe("time budgets", () => {
   test("a resume hook that hangs times out: device failed, the rest resume, late completion ignored", () => {
     const env = makeTree();
     env.devices.display.behaviour.resume = { kind: "late", afterUs: 50_000 };
+    // Its re-probe (due at the first idle moment) fails too, so it stays failed.
+    env.devices.display.behaviour.reprobe = { kind: "fail", status: IO };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(10_000);
     expect(env.outcomes).toEqual([TIMEOUT]);
