@@ -360,6 +360,8 @@ export class SimBoard {
     return {
       io: {
         Digital: wrapClass(io.Digital as never),
+        DigitalBank: wrapClass(io.DigitalBank as never),
+        PWM: wrapClass(io.PWM as never),
         I2C: wrapClass(io.I2C as never),
         SPI: wrapClass(io.SPI as never),
         Serial: wrapClass(io.Serial as never),
