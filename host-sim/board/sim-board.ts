@@ -221,7 +221,7 @@ export class SimBoard {
    */
   uartRx(port: number, byte: number): void {
     const mode = this.platform.sleeping;
-    if (mode === SLEEP_NONE) {
+    if (this.platform.peripheralsAwake) {
       this.io.uartInject(port, byte);
       return;
     }
