@@ -2,7 +2,7 @@
 import type { SimBoardIo } from "./board-io";
 import {
   DIGITAL_INPUT, DIGITAL_INPUT_PULL_DOWN, DIGITAL_INPUT_PULL_UP, DIGITAL_INPUT_PULL_UP_DOWN, DIGITAL_OUTPUT, DIGITAL_OUTPUT_OPEN_DRAIN,
-  IO_NAME, IO_PIN, type SimDigitalBankClass,
+  type DigitalModes, IO_NAME, IO_PIN, type SimDigitalBankClass,
 } from "./io-digitalbank";
 import { toInteger } from "./io-common";
 
@@ -29,18 +29,7 @@ export interface SimDigital {
   target?: unknown;
 }
 
-export type SimDigitalClass = {
-  new (options: DigitalOptions): SimDigital;
-  readonly Input: number;
-  readonly InputPullUp: number;
-  readonly InputPullDown: number;
-  readonly InputPullUpDown: number;
-  readonly Output: number;
-  readonly OutputOpenDrain: number;
-  readonly ActiveLow: number;
-  readonly Rising: number;
-  readonly Falling: number;
-};
+export type SimDigitalClass = DigitalModes & { readonly Rising: number; readonly Falling: number } & (new (options: DigitalOptions) => SimDigital);
 
 /**
  * digital.js in JavaScript: reading `options.pin` of undefined is a plain TypeError (no xsArg check),

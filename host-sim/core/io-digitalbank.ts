@@ -38,8 +38,8 @@ export interface SimDigitalBank {
   target?: unknown;
 }
 
-export type SimDigitalBankClass = {
-  new (options: DigitalBankOptions): SimDigitalBank;
+/** The mode constants DigitalBank and Digital share. */
+export interface DigitalModes {
   readonly Input: number;
   readonly InputPullUp: number;
   readonly InputPullDown: number;
@@ -47,7 +47,9 @@ export type SimDigitalBankClass = {
   readonly Output: number;
   readonly OutputOpenDrain: number;
   readonly ActiveLow: number;
-};
+}
+
+export type SimDigitalBankClass = DigitalModes & (new (options: DigitalBankOptions) => SimDigitalBank);
 
 /**
  * Builds the DigitalBank class bound to `board`. Pins are a mask of bank `bank` (GPIO = 32 * bank +
