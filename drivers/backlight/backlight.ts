@@ -24,8 +24,8 @@ export const BACKLIGHT_STATE_BYTES = 2;
  * Moddable Two (rev. r9): the backlight is GPIO 18 and inverted: Moddable's setup-target.js and
  * moddable_two_io host/provider.js write `1 - brightness` to the PWM ("PWM is inverted"), and with
  * brightness "none" drive the pin 0 for a lit panel. (The moddable-two.md text shows 1 = on; the code
- * is what ships, so active-low it is.) The simulator has no PWM class, so the simulated board passes
- * `pwm: 0` and the driver uses a Digital: any brightness > 0 is on.
+ * is what ships, so active-low it is.) With `pwm: 0` (a board without a PWM) the driver uses a
+ * Digital: any brightness > 0 is on.
  */
 export class Backlight implements BoardDriver {
   readonly name: string;

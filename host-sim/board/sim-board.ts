@@ -221,7 +221,7 @@ export class SimBoard {
    */
   uartRx(port: number, byte: number): void {
     const mode = this.platform.sleeping;
-    if (mode === SLEEP_NONE) {
+    if (this.platform.peripheralsAwake) {
       this.io.uartInject(port, byte);
       return;
     }
@@ -360,6 +360,8 @@ export class SimBoard {
     return {
       io: {
         Digital: wrapClass(io.Digital as never),
+        DigitalBank: wrapClass(io.DigitalBank as never),
+        PWM: wrapClass(io.PWM as never),
         I2C: wrapClass(io.I2C as never),
         SPI: wrapClass(io.SPI as never),
         Serial: wrapClass(io.Serial as never),

@@ -75,12 +75,11 @@ export interface SimModdableTwo {
 }
 
 /**
- * The board definition as the simulator runs it: the simulated IO has no PWM class, so the backlight
- * runs as a GPIO; `touchOptions` patch the touch entry (a reset line), `config` the runtime sizes.
+ * The board definition as the simulator runs it (the backlight on the simulated PWM, as on the
+ * board); `touchOptions` patch the touch entry (a reset line), `config` the runtime sizes.
  */
 export function simModdableTwoDefinition(options: SimModdableTwoOptions = {}): BoardDefinition {
   const devices: BoardDevice[] = MODDABLE_TWO.devices.map((d) => {
-    if (d.name === "backlight") return { ...d, options: { ...d.options, pwm: 0 } };
     if (d.name === "touch" && options.touchOptions !== undefined) return { ...d, options: { ...d.options, ...options.touchOptions } };
     return d;
   });

@@ -37,6 +37,18 @@ describe("Moddable Two boot", () => {
     expect(sim.violations.list).toEqual([]);
     expect((sim.drivers.touch as Ft6206).readReg(0x80)).toBe(20);
   });
+
+  it("drives the backlight with a real PWM (10 bits, 1000 Hz, inverted): duty follows brightness", () => {
+    const sim = booted();
+    const bl = sim.drivers.backlight as Backlight;
+    expect(sim.board.pinOwner(18)).toBe("PWM");
+    expect(bl.maxDuty).toBe(1023);
+    expect(sim.board.ledc.dutyOf(18)).toBe(0); // brightness 1000, active low: duty 0 is full brightness
+    bl.brightness = 250;
+    expect(sim.board.ledc.dutyOf(18)).toBe(767 / 1024); // 1023 - round(0.25 * 1023)
+    bl.brightness = 0;
+    expect(sim.board.ledc.dutyOf(18)).toBe(1); // 1023 is written as "high all period" (_pwm.c)
+  });
 });
 
 describe("Moddable Two standby (stock board: touch to monitor mode)", () => {
