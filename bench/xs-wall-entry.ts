@@ -40,13 +40,19 @@ const next = (s: number): void => {
 };
 
 export const commands: Record<string, (k: number) => number> = {
-  /** Times WALL_CYCLES full cycles of implementation k (0 runtime, 1 + index in BASELINE_KINDS) plus the closing gc(). */
-  wall(k) {
+  /**
+   * code = cycles * 10 + k: times `cycles` (0: WALL_CYCLES) full cycles of implementation k
+   * (0 runtime, 1 + index in BASELINE_KINDS) plus the closing gc(). Returns the first non-OK
+   * runtime outcome; a baseline batch ends in later turns of this crank (read `wallUs`, `wallOutcome`).
+   */
+  wall(code) {
+    const k = code % 10;
+    const cycles = (code - k) / 10 || WALL_CYCLES;
     lastUs = -1;
     outcome = 0;
     started = performance.now();
     if (k === 0) {
-      for (let i = 0; i < WALL_CYCLES; i++) {
+      for (let i = 0; i < cycles; i++) {
         const s = runtime.cycle();
         if (s !== 0) outcome = s;
       }
@@ -54,7 +60,7 @@ export const commands: Record<string, (k: number) => number> = {
       return outcome;
     }
     current = boards[k - 1];
-    left = WALL_CYCLES;
+    left = cycles;
     current.cycle(next);
     return 0;
   },

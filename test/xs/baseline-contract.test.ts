@@ -5,6 +5,7 @@ import { BASELINE_KINDS, type BaselineKind } from "../../bench/baseline/async-bo
 import { criticalPath, sequentialSum } from "../../bench/critical-path";
 import { hookDuration, FIRST_LEAF, FLASH, BUDGET_US } from "../../bench/synthetic/synth-board";
 import { Scenario, LATE_US, HOOK_NAMES, type HookName } from "./baseline-scenario";
+import { EagerClock, type Timer } from "../../bench/baseline/eager-clock";
 
 // These run in Node: the contract is engine-neutral code over promise jobs and setImmediate turns,
 // which order the same way in XS; baseline-latency.test.ts repeats the latency check inside xsnap.
@@ -135,5 +136,31 @@ describe.each([["tuned"], ["sync"]] as [BaselineKind][])("%s baseline, like the 
     expect(await s.run()).toBe(THREW);
     const advanced = s.of("suspend").filter((c) => c.status === OK).map((c) => c.d);
     expect(sorted(s.devices("resume"))).toEqual(sorted(advanced));
+  });
+});
+
+describe("EagerClock (the tuned baselines' timer heap)", () => {
+  it("fires in deadline order (ties in scheduling order) and never fires a cleared timer, over 2,000 random schedules and clears", async () => {
+    const clock = new EagerClock();
+    const fired: number[] = [];
+    const expected: { at: number; id: number }[] = [];
+    const timers: Timer[] = [];
+    let seed = 12345;
+    const rand = (k: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % k);
+    for (let id = 0; id < 2000; id++) {
+      const at = rand(500);
+      timers.push(clock.after(at, () => fired.push(id)));
+      expected.push({ at, id });
+      if (rand(3) === 0) {
+        const victim = rand(timers.length);
+        clock.clear(timers[victim]);
+        clock.clear(timers[victim]); // a second clear is harmless
+        const i = expected.findIndex((e) => e.id === victim);
+        if (i >= 0) expected.splice(i, 1);
+      }
+    }
+    await new Promise<void>((resolve) => clock.drive(resolve));
+    expected.sort((a, b) => a.at - b.at || a.id - b.id);
+    expect(fired).toEqual(expected.map((e) => e.id));
   });
 });
