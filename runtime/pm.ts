@@ -273,6 +273,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
   private reprobeDue(): void {
     const now = this.platform.now();
+    this.recovery.fired();
     if (this.attempt.phase !== P_IDLE) return;
     if (this.recovery.select(now) === 0) return this.recovery.arm(now);
     this.attempt.phase = P_REPROBING;

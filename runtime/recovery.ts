@@ -19,6 +19,9 @@ export class Recovery {
   /** Devices the current re-probe covers (due at its start). */
   readonly selected: Uint8Array;
   private readonly timer: number;
+  private armed = false;
+  /** Devices with a re-probe pending: with none (the normal case) `arm` touches nothing. */
+  private pending = 0;
   /** Re-probes run, and how many brought their device back. */
   attempts = 0;
   recovered = 0;
@@ -38,6 +41,7 @@ export class Recovery {
   failed(d: number, now: number): void {
     if (this.due[d] >= 0) return;
     this.due[d] = now;
+    this.pending++;
   }
 
   /** The re-probe of d failed: try again after the backoff, which doubles each time up to the cap. */
@@ -49,6 +53,7 @@ export class Recovery {
 
   /** d is active again. */
   succeeded(d: number): void {
+    if (this.due[d] >= 0) this.pending--;
     this.due[d] = -1;
     this.backoff[d] = this.firstUs;
     this.recovered++;
@@ -56,6 +61,7 @@ export class Recovery {
 
   /** Re-probe d now (console `recover`), whatever its backoff. */
   request(d: number, now: number): void {
+    if (this.due[d] < 0) this.pending++;
     this.due[d] = now;
   }
 
@@ -73,10 +79,20 @@ export class Recovery {
 
   /** Arms the timer for the earliest pending re-probe, if any. */
   arm(now: number): void {
+    if (this.pending === 0) {
+      if (this.armed) this.platform.cancel(this.timer);
+      this.armed = false;
+      return;
+    }
     let next = -1;
     for (let d = 0; d < this.devices(); d++) if (this.due[d] >= 0 && (next < 0 || this.due[d] < next)) next = this.due[d];
-    if (next < 0) this.platform.cancel(this.timer);
-    else this.platform.schedule(this.timer, next > now ? next - now : 0);
+    this.armed = true;
+    this.platform.schedule(this.timer, next > now ? next - now : 0);
+  }
+
+  /** The timer fired (it is one-shot). */
+  fired(): void {
+    this.armed = false;
   }
 
   /** Microseconds until d's next re-probe, or -1 when none is pending. */
