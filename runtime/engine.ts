@@ -4,10 +4,11 @@ import type { Platform } from "./platform";
 import { InFlight, TOKEN_STRIDE } from "./in-flight";
 import { ReadyQueue } from "./ready";
 import { HookTable } from "./hook-table";
+import { Members } from "./members";
 import type { Recorder } from "./recorder";
 import type { StateArena, BlockPool } from "./pools";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE, RUN_HOOK, type StageRow } from "./protocol";
-import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, D_FAILED, D_OFF } from "./status";
+import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, D_FAILED } from "./status";
 
 /** What the engine tells its owner (the sequencer): one call per stage end, one per device given up on. */
 export interface EngineOwner {
@@ -27,12 +28,11 @@ export interface EngineOwner {
  * resume-direction stages once every member it depends on did. Hooks answering PENDING let
  * independent branches overlap. A suspend-direction failure stops dispatch and waits for hooks in
  * flight (their budgets bound the wait); a resume-direction failure marks the device failed and the
- * rest go on. `advanced` lists, in order, the members that completed the stage: rollback walks it.
+ * rest go on.
  */
 export class StageEngine {
-  private readonly stateOf: Uint8Array;
-  private readonly advanced: Int16Array;
-  private advancedCount = 0;
+  /** Device states and the run's members; only the engine changes states. */
+  readonly members: Members;
   private stageId = -1;
   private row: StageRow = STAGES[0];
   private failedFlag = false;
@@ -48,7 +48,6 @@ export class StageEngine {
   private readonly owner: EngineOwner;
   private readonly hooks: HookTable;
   private readonly ready: ReadyQueue;
-  private readonly member: Uint8Array;
   private readonly flight: InFlight;
   /** When each member's hook started, relative to the stage's epoch. */
   private readonly started: Int32Array;
@@ -65,9 +64,7 @@ export class StageEngine {
     this.arena = arena;
     this.blocks = blocks;
     this.owner = owner;
-    this.stateOf = new Uint8Array(n);
-    this.advanced = new Int16Array(n);
-    this.member = new Uint8Array(n);
+    this.members = new Members(n, () => g.count);
     this.started = new Int32Array(n);
     this.hooks = new HookTable(n);
     this.ready = new ReadyQueue(g);
@@ -77,6 +74,7 @@ export class StageEngine {
   /** Boot (seal): looks each device's hooks up once. @boot */
   bindHooks(): void {
     this.hooks.bind(this.g);
+    this.ready.bind();
   }
 
   // ---- read-only results ----
@@ -99,11 +97,7 @@ export class StageEngine {
   }
 
   state(d: number): number {
-    return this.stateOf[d];
-  }
-
-  isMember(d: number): boolean {
-    return this.member[d] === 1;
+    return this.members.state(d);
   }
 
   /** True while `token` is device d's stage in flight, also inside its own hook call. */
@@ -111,37 +105,9 @@ export class StageEngine {
     return this.flight.holds(token);
   }
 
-  // ---- what takes part in the next run ----
-
-  /** Every device but the failed ones. */
-  selectAll(): void {
-    for (let d = 0; d < this.g.count; d++) this.member[d] = this.stateOf[d] === D_FAILED ? 0 : 1;
-  }
-
-  /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */
-  selectAdvanced(): number {
-    this.member.fill(0);
-    for (let i = 0; i < this.advancedCount; i++) this.member[this.advanced[i]] = 1;
-    return this.advancedCount;
-  }
-
-  /** The failed devices marked in `candidates` (a re-probe). */
-  selectFailed(candidates: Uint8Array): void {
-    for (let d = 0; d < this.g.count; d++) this.member[d] = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
-  }
-
-  /** A wake interrupted between stages: nothing of the next stage advanced. */
-  forgetAdvanced(): void {
-    this.member.fill(0);
-    this.advancedCount = 0;
-  }
-
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(): void {
-    for (let d = 0; d < this.g.count; d++) {
-      this.stateOf[d] = D_OFF;
-      this.arena.adopt(d);
-    }
+    this.members.adoptImage(this.arena);
   }
 
   // ---- running a stage ----
@@ -156,14 +122,15 @@ export class StageEngine {
     this.failSt = OK;
     this.resumeDev = -1;
     this.resumeSt = OK;
-    this.advancedCount = 0;
+    this.members.beginRun();
     if (row.pools === POOLS_RELEASE) {
       this.releaseMembers();
       return;
     }
     this.settled = false;
     this.flight.begin(this.platform.now());
-    this.remaining = this.ready.seed(this.member, row.dir === DIR_SUSPEND);
+    this.remaining = this.members.size;
+    this.ready.begin(this.members.member, row.dir === DIR_SUSPEND);
     this.pump();
   }
 
@@ -181,20 +148,23 @@ export class StageEngine {
       return;
     }
     this.flight.done(d);
-    this.finish(d, status);
+    const now = this.platform.now();
+    this.finish(d, status, now, this.flight.since(now) - this.started[d]);
     this.pump();
   }
 
   /** The mirror of S1: frees the members' reservations; no hook, so it ends at once. */
   private releaseMembers(): void {
     const now = this.platform.now();
+    const m = this.members;
     for (let d = 0; d < this.g.count; d++) {
+      const st = m.state(d);
       // A device that failed keeps nothing reserved, member or not (it is left out of later stages).
-      if (this.member[d] === 0 && this.stateOf[d] !== D_FAILED) continue;
-      if (!this.arena.isReserved(d) && this.stateOf[d] === D_ACTIVE) continue;
+      if (!m.isMember(d) && st !== D_FAILED) continue;
+      if (!this.arena.isReserved(d) && st === D_ACTIVE) continue;
       this.arena.release(d);
       this.blocks.unreserve(d);
-      if (this.stateOf[d] !== D_FAILED) this.stateOf[d] = this.row.reaches;
+      if (st !== D_FAILED) m.set(d, this.row.reaches);
       this.rec.release(now, d, this.stageId);
     }
     this.owner.stageEnded(this.stageId, -1, OK);
@@ -203,24 +173,47 @@ export class StageEngine {
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    while (this.ready.length > 0 && !this.failedFlag) this.start(this.ready.take());
+    for (;;) {
+      try {
+        this.pass();
+        break;
+      } catch (e) {
+        // One try around the pass, not one per hook: a driver's exception is its stage failing (THREW);
+        // anything thrown outside a hook is the runtime's own and goes on up.
+        const d = this.flight.inHook;
+        if (d < 0) {
+          this.pumping = false;
+          throw e;
+        }
+        this.flight.inHook = -1;
+        const now = this.platform.now();
+        this.finish(d, THREW, now, this.flight.since(now) - this.started[d]);
+      }
+    }
     this.pumping = false;
     this.settle();
+  }
+
+  private pass(): void {
+    while (!this.failedFlag) {
+      const d = this.ready.next();
+      if (d < 0) return;
+      this.start(d);
+    }
   }
 
   private start(d: number): void {
     const stage = this.stageId;
     const row = this.row;
     const now = this.platform.now();
-    this.started[d] = this.flight.since(now);
     const token = this.flight.issue(d, stage);
-    this.rec.hookCall(now, d, stage);
     let status = OK;
     if (row.pools === POOLS_RESERVE) {
       this.arena.reserve(d);
       if (!this.blocks.reserve(d, this.g.requestBlocks[d])) status = FULL;
     }
     if (status === OK) {
+      this.started[d] = this.flight.since(now);
       this.flight.inHook = d;
       this.earlyStatus = -1;
       status = this.hooks.call(d, stage, token);
@@ -231,32 +224,33 @@ export class StageEngine {
       if (!row.mayPend) {
         status = PROTOCOL_ERROR;
       } else {
+        this.started[d] = this.flight.since(now);
         this.rec.hookPending(now, d, stage);
         this.flight.await(d, now, this.g.budgetUs[d * STAGE_COUNT + stage]);
+        this.ready.pending();
         return;
       }
     }
-    this.finish(d, status);
+    const end = this.platform.now();
+    this.finish(d, status, end, end - now);
   }
 
-  private finish(d: number, status: number): void {
-    const g = this.g;
+  /** Device d's hook answered `status` at `now` after `us` microseconds. */
+  private finish(d: number, status: number, now: number, us: number): void {
     const stage = this.stageId;
     const row = this.row;
     const suspendDir = row.dir === DIR_SUSPEND;
-    const now = this.platform.now();
     this.remaining--;
-    this.rec.hookEnd(now, d, stage, this.flight.since(now) - this.started[d], status, suspendDir);
+    this.rec.hookEnd(now, d, stage, us, status, suspendDir);
     if (status === OK) {
-      this.stateOf[d] = row.reaches;
-      this.advanced[this.advancedCount++] = d;
+      this.members.reach(d, row.reaches);
     } else if (suspendDir) {
       if (row.pools === POOLS_RESERVE) {
         this.arena.release(d);
         this.blocks.unreserve(d);
       } else if (status === TIMEOUT && row.timeoutAdvances) {
         // A hook that timed out may have half-acted (gated its queue): rollback gives it its mirror too.
-        this.advanced[this.advancedCount++] = d;
+        this.members.advancedAnyway(d);
       }
       if (!this.failedFlag) {
         this.failedFlag = true;
@@ -265,14 +259,14 @@ export class StageEngine {
       }
       return;
     } else {
-      this.stateOf[d] = D_FAILED;
+      this.members.fail(d);
       if (this.resumeSt === OK) {
         this.resumeSt = status;
         this.resumeDev = d;
       }
       this.owner.gaveUp(d, stage, status);
     }
-    this.ready.finished(d, this.member, suspendDir);
+    this.ready.finished(d);
   }
 
   private settle(): void {
@@ -293,7 +287,7 @@ export class StageEngine {
       this.rec.timeout(now, d, this.stageId);
       // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
       if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-      this.finish(d, TIMEOUT);
+      this.finish(d, TIMEOUT, now, this.flight.since(now) - this.started[d]);
     }
     this.pump();
   }

@@ -1,7 +1,7 @@
-// Every device's hooks, looked up once at seal by the protocol table's names; calling one never throws.
+// Every device's hooks, looked up once at seal by the protocol table's names.
 import type { DeviceGraph } from "./graph";
 import { STAGES, RUN_HOOK } from "./protocol";
-import { OK, THREW, STAGE_COUNT } from "./status";
+import { OK, STAGE_COUNT } from "./status";
 
 /** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
 type HookFn = (this: unknown, token: number) => number;
@@ -34,15 +34,10 @@ export class HookTable {
     }
   }
 
-  /** Device d's hook for `stage`: its answer, OK if it has none, THREW if it threw. */
+  /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller (the engine's one try). */
   call(d: number, stage: number, token: number): number {
     const f = this.fn[d * STAGE_COUNT + stage];
     if (f === null) return OK;
-    try {
-      return f.call(this.self[d], token);
-    } catch (e) {
-      // A driver's exception is that stage failing for that device; it never reaches the event loop.
-      return THREW;
-    }
+    return f.call(this.self[d], token);
   }
 }

@@ -4,6 +4,7 @@ import type { Platform } from "./platform";
 import type { DevicePort } from "./port";
 import type { RequestQueue } from "./queue";
 import { DeviceGraph } from "./graph";
+import { checkPmConfig } from "./config-check";
 import { StageEngine, type EngineOwner } from "./engine";
 import { IrqController } from "./irq";
 import { StateArena, BlockPool, checkPools } from "./pools";
@@ -58,6 +59,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private onDone: ((status: number) => void) | null = null;
 
   constructor(config: PmConfig, platform: Platform) {
+    checkPmConfig(config);
     this.config = config;
     this.platform = platform;
     this.graph = new DeviceGraph(config.board, config.maxDevices);
@@ -146,7 +148,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
-    this.engine.selectAll();
+    this.engine.members.selectAll();
     this.runStage(FIRST_STAGE);
     return OK;
   }
@@ -208,7 +210,7 @@ export class PowerManager implements EngineOwner, PortHost {
     }
     a.note(status);
     if (!isStage(row.next)) return this.finish();
-    this.engine.selectAll();
+    this.engine.members.selectAll();
     this.runStage(row.next);
   }
 
@@ -222,7 +224,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
     this.attempt.phase = P_RESUMING;
-    this.engine.selectAll();
+    this.engine.members.selectAll();
     this.runStage(STAGES[SLEEP_STAGE].next);
   }
 
@@ -230,7 +232,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private abortWake(stage: number): void {
     const line = this.irq.wakeLine;
     this.recorder.wakeAbort(this.platform.now(), line);
-    this.engine.forgetAdvanced();
+    this.engine.members.forgetAdvanced();
     this.abort(stage, this.graph.deviceOnLine(line), WAKEUP);
   }
 
@@ -277,7 +279,7 @@ export class PowerManager implements EngineOwner, PortHost {
     if (this.attempt.phase !== P_IDLE) return;
     if (this.recovery.select(now) === 0) return this.recovery.arm(now);
     this.attempt.phase = P_REPROBING;
-    this.engine.selectFailed(this.recovery.selected);
+    this.engine.members.selectFailed(this.recovery.selected);
     this.runStage(REPROBE_STAGE);
   }
 

@@ -4,7 +4,7 @@ import type { FlightRecorder } from "./flight";
 import type { RequestQueue } from "./queue";
 import {
   TraceRing, E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_STAGE_END, E_ROLLBACK, E_MASK, E_UNMASK, E_WAKE, E_SLEEP_ENTER,
-  E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_CALL, E_HOOK_DONE,
+  E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_DONE,
   E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT } from "./status";
@@ -83,10 +83,6 @@ export class Recorder {
     this.flight.setStage(this.flightBase, stage, -1);
   }
 
-  hookCall(now: number, device: number, stage: number): void {
-    this.trace.record(now, device, stage, E_HOOK_CALL, OK);
-  }
-
   hookPending(now: number, device: number, stage: number): void {
     this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
   }
@@ -95,12 +91,12 @@ export class Recorder {
   hookEnd(now: number, device: number, stage: number, us: number, status: number, rollsBack: boolean): void {
     this.stats.recordDuration(device, stage, us);
     if (status === OK) {
-      this.trace.record(now, device, stage, E_HOOK_DONE, OK);
+      this.trace.recordHook(now, device, stage, E_HOOK_DONE, OK, us);
     } else if (rollsBack) {
-      this.trace.record(now, device, stage, E_HOOK_FAIL, status);
+      this.trace.recordHook(now, device, stage, E_HOOK_FAIL, status, us);
     } else {
       // Resume failures cannot be undone: the device is marked failed, the rest resume.
-      this.trace.record(now, device, stage, E_RESUME_FAIL, status);
+      this.trace.recordHook(now, device, stage, E_RESUME_FAIL, status, us);
       this.stats.resumeFailures++;
       this.stats.recordFailure(now, device, stage, status);
     }

@@ -31,8 +31,8 @@ export class RollbackWalk {
       this.stage = previousStage(stage);
       this.partial = false;
       if (!isSuspendStage(stage)) continue;
-      if (!partial) this.engine.selectAll();
-      else if (this.engine.selectAdvanced() === 0) continue;
+      if (!partial) this.engine.members.selectAll();
+      else if (this.engine.members.selectAdvanced() === 0) continue;
       return STAGES[stage].mirror;
     }
     return NO_STAGE;
