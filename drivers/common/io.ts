@@ -116,17 +116,40 @@ export interface BoardDriver extends PmHooks {
   readonly roles?: number;
 }
 
-/** Reads a numeric board option, or throws naming the board, the device, the option and the fix. @boot */
-export function numberOption(ctx: DriverContext, key: string, fallback?: number): number {
+/** A numeric option's allowed values: integers min..max unless `integer` is false (then any finite number in range). */
+export interface OptionRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+  /** Shown after the range ("Hz", "µs"). */
+  readonly unit?: string;
+}
+
+/** Without a range an option must be an integer that fits an Int32 (every driver option today is one). */
+const INT32_OPTION: OptionRange = Object.freeze({ min: -2_147_483_647, max: 2_147_483_647 });
+
+/**
+ * Reads a numeric board option, or throws naming the board, the device, the option, the allowed range
+ * and the fix. NaN, Infinity, strings and (unless `range.integer` is false) fractions are refused; the
+ * fallback is the driver's own and is not checked. @boot
+ */
+export function numberOption(ctx: DriverContext, key: string, fallback?: number, range: OptionRange = INT32_OPTION): number {
   const v = ctx.options[key];
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
     throw new Error(ctx.board + ": device \"" + ctx.name + "\" needs option \"" + key + "\": add it to its board entry");
   }
-  if (typeof v !== "number" || !(v === v)) {
-    throw new Error(ctx.board + ": device \"" + ctx.name + "\" option \"" + key + "\" must be a number, got " + String(v));
-  }
-  return v;
+  let verb: string | null = null;
+  if (typeof v !== "number") verb = "write it as a number";
+  else if (!(v === v)) verb = "set a number";
+  else if (v > range.max) verb = "lower it";
+  else if (v < range.min) verb = "raise it";
+  else if (range.integer !== false && Math.floor(v) !== v) verb = "use a whole number";
+  if (verb === null) return v as number;
+  const shown = typeof v === "string" ? JSON.stringify(v.length > 24 ? v.slice(0, 24) + "..." : v) + " (a string)" : typeof v === "number" ? String(v) : "a " + (v === null ? "null" : typeof v);
+  throw new Error(ctx.board + ": device \"" + ctx.name + "\" option \"" + key + "\" is " + shown + ": must be " +
+    (range.integer !== false ? "an integer " : "a number ") + range.min + ".." + range.max + (range.unit ? " " + range.unit : "") +
+    ": " + verb + " in its board entry");
 }
 
 /** The parent driver as the class the child needs, or throws naming the fix. @boot */
