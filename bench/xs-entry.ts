@@ -113,7 +113,7 @@ export const commands: Record<string, (n: number) => number> = {
     const e = pick(isolated, n, "isolated");
     b.sink = e;
     const before = stageDone;
-    e.selectAll();
+    e.members.selectAll();
     e.run(stage);
     b.platform.runUntilIdle(1e9);
     b.sink = b.pm;

@@ -157,14 +157,16 @@ export class StageEngine {
   private releaseMembers(): void {
     const now = this.platform.now();
     const m = this.members;
+    const member = m.member;
+    const states = m.stateOf;
     for (let d = 0; d < this.g.count; d++) {
-      const st = m.state(d);
+      const st = states[d];
       // A device that failed keeps nothing reserved, member or not (it is left out of later stages).
-      if (!m.isMember(d) && st !== D_FAILED) continue;
+      if (member[d] === 0 && st !== D_FAILED) continue;
       if (!this.arena.isReserved(d) && st === D_ACTIVE) continue;
       this.arena.release(d);
       this.blocks.unreserve(d);
-      if (st !== D_FAILED) m.set(d, this.row.reaches);
+      if (st !== D_FAILED) states[d] = this.row.reaches;
       this.rec.release(now, d, this.stageId);
     }
     this.owner.stageEnded(this.stageId, -1, OK);
@@ -216,7 +218,9 @@ export class StageEngine {
       this.started[d] = this.flight.since(now);
       this.flight.inHook = d;
       this.earlyStatus = -1;
-      status = this.hooks.call(d, stage, token);
+      const hooks = this.hooks;
+      const f = hooks.fn[d * STAGE_COUNT + stage];
+      if (f !== null) status = f.call(hooks.self[d], token);
       this.flight.inHook = -1;
       if (status === PENDING && this.earlyStatus >= 0) status = this.earlyStatus;
     }
@@ -243,7 +247,9 @@ export class StageEngine {
     this.remaining--;
     this.rec.hookEnd(now, d, stage, us, status, suspendDir);
     if (status === OK) {
-      this.members.reach(d, row.reaches);
+      const m = this.members;
+      m.stateOf[d] = row.reaches;
+      m.advanced[m.advancedCount++] = d;
     } else if (suspendDir) {
       if (row.pools === POOLS_RESERVE) {
         this.arena.release(d);

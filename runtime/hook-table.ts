@@ -4,7 +4,7 @@ import { STAGES, RUN_HOOK } from "./protocol";
 import { OK, STAGE_COUNT } from "./status";
 
 /** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
-type HookFn = (this: unknown, token: number) => number;
+export type HookFn = (this: unknown, token: number) => number;
 
 /**
  * Looked up once, so a driver's hooks are locked configuration (Moddable's rule for IO objects) and
@@ -12,8 +12,9 @@ type HookFn = (this: unknown, token: number) => number;
  * as `this` allocates nothing on XS (no bound functions are made, not even at boot).
  */
 export class HookTable {
-  private readonly fn: (HookFn | null)[];
-  private readonly self: unknown[];
+  /** Per device per stage (index device * STAGE_COUNT + stage): the driver's method, or null. The engine calls `fn.call(self[d], token)`. */
+  readonly fn: (HookFn | null)[];
+  readonly self: unknown[];
 
   constructor(maxDevices: number) {
     this.fn = new Array(maxDevices * STAGE_COUNT);
@@ -34,7 +35,7 @@ export class HookTable {
     }
   }
 
-  /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller (the engine's one try). */
+  /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller. */
   call(d: number, stage: number, token: number): number {
     const f = this.fn[d * STAGE_COUNT + stage];
     if (f === null) return OK;

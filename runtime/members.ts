@@ -10,12 +10,13 @@ import { D_FAILED, D_OFF } from "./status";
  */
 export class Members {
   private readonly count: () => number;
-  private readonly stateOf: Uint8Array;
+  /** Read by everyone through `state(d)`; written by the engine only (its hot path writes the arrays directly). */
+  readonly stateOf: Uint8Array;
   readonly member: Uint8Array;
   /** Members of the next (or current) run. */
   size = 0;
-  private readonly advanced: Int16Array;
-  private advancedCount = 0;
+  readonly advanced: Int16Array;
+  advancedCount = 0;
 
   constructor(maxDevices: number, count: () => number) {
     this.count = count;

@@ -7,7 +7,7 @@ import {
   E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_DONE,
   E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
 } from "./trace";
-import { OK, BUSY, PENDING, TIMEOUT } from "./status";
+import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 
 /**
  * The sequencer and the engine say what happened (an attempt began, a hook ended, a device failed);
@@ -89,7 +89,10 @@ export class Recorder {
 
   /** A hook's answer (or completion). `rollsBack`: a failure here stops the stage (suspend direction). */
   hookEnd(now: number, device: number, stage: number, us: number, status: number, rollsBack: boolean): void {
-    this.stats.recordDuration(device, stage, us);
+    const st = this.stats;
+    const i = device * STAGE_COUNT + stage;
+    st.lastDuration[i] = us;
+    if (us > st.maxDuration[i]) st.maxDuration[i] = us;
     if (status === OK) {
       this.trace.recordHook(now, device, stage, E_HOOK_DONE, OK, us);
     } else if (rollsBack) {

@@ -65,7 +65,7 @@ describe("re-probe", () => {
     const mark = env.pm.trace.length;
     env.platform.advance(0);
     expect(trace(env, mark)).toEqual([
-      "- reprobe stage-begin 0", "sensor reprobe call 0", "sensor reprobe done 0", "- reprobe stage-end 0",
+      "- reprobe stage-begin 0", "sensor reprobe done 0", "- reprobe stage-end 0",
     ]);
     expect(env.pm.deviceState(dev.id)).toBe(D_ACTIVE);
     expect(q.submit(5)).toBe(OK);
