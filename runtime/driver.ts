@@ -73,5 +73,7 @@ export interface PmConfig {
   flightRecords?: number;
   /** First re-probe of a failed device after this long (default 1 s; the first one runs at the next idle moment), doubling up to `reprobeCapUs` (default 5 min). */
   reprobeFirstUs?: number;
+  /** What reaches the trace ring: 2 every hook (default, the timeline's lanes), 1 stages and failures only, 0 nothing. */
+  traceLevel?: number;
   reprobeCapUs?: number;
 }

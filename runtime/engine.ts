@@ -1,25 +1,16 @@
 // Stage engine: runs one protocol stage over a set of devices in dependency order, with PENDING, budgets and tokens.
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
-import { InFlight, TOKEN_STRIDE } from "./in-flight";
+import { InFlight, TOKEN_STRIDE, TOKEN_SHIFT, GEN_MASK } from "./in-flight";
 import { ReadyQueue } from "./ready";
 import { HookTable } from "./hook-table";
 import { Members } from "./members";
 import type { Recorder } from "./recorder";
+import type { EngineOwner } from "./engine-owner";
+export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
-import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE, RUN_HOOK, type StageRow } from "./protocol";
-import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, D_FAILED } from "./status";
-
-/** What the engine tells its owner (the sequencer): one call per stage end, one per device given up on. */
-export interface EngineOwner {
-  /**
-   * `stage` ended. Suspend direction: `device` and `status` name the first failure (-1, OK if none).
-   * Resume direction: the first device that failed and its status (the rest resumed).
-   */
-  stageEnded(stage: number, device: number, status: number): void;
-  /** The engine stopped waiting for `device` in `stage` (TIMEOUT) or marked it failed (its resume error). */
-  gaveUp(device: number, stage: number, status: number): void;
-}
+import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE, type StageRow } from "./protocol";
+import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT } from "./status";
 
 /**
  * The engine alone owns device state: it changes a device's state only after that device's hook
@@ -35,11 +26,11 @@ export class StageEngine {
   readonly members: Members;
   private stageId = -1;
   private row: StageRow = STAGES[0];
+  /** A suspend-direction failure stopped dispatch. */
   private failedFlag = false;
+  /** The run's first failure (device, status); in the resume direction the rest go on after it. */
   private failDev = -1;
   private failSt = OK;
-  private resumeDev = -1;
-  private resumeSt = OK;
   private readonly g: DeviceGraph;
   private readonly platform: Platform;
   private readonly rec: Recorder;
@@ -55,6 +46,8 @@ export class StageEngine {
   private pumping = false;
   private settled = true;
   private earlyStatus = -1;
+  /** When the hook being called started (a throw's duration). */
+  private callStart = 0;
 
   constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
     const n = g.maxDevices;
@@ -79,49 +72,27 @@ export class StageEngine {
 
   // ---- read-only results ----
 
-  /** The stage last run (or running). */
-  get stage(): number {
-    return this.stageId;
-  }
+  /** The stage last run (or running), and its suspend-direction result: failed, which device, what status. */
+  get stage(): number { return this.stageId; }
+  get failed(): boolean { return this.failedFlag; }
+  get failDevice(): number { return this.failDev; }
+  get failStatus(): number { return this.failSt; }
 
-  get failed(): boolean {
-    return this.failedFlag;
-  }
-
-  get failDevice(): number {
-    return this.failDev;
-  }
-
-  get failStatus(): number {
-    return this.failSt;
-  }
-
-  state(d: number): number {
-    return this.members.state(d);
-  }
-
+  state(d: number): number { return this.members.state(d); }
   /** True while `token` is device d's stage in flight, also inside its own hook call. */
-  holds(token: number): boolean {
-    return this.flight.holds(token);
-  }
-
+  holds(token: number): boolean { return this.flight.holds(token); }
   /** After a reboot from a hibernate image every device is off, its area already filled. */
-  adoptImage(): void {
-    this.members.adoptImage(this.arena);
-  }
+  adoptImage(): void { this.members.adoptImage(this.arena); }
 
   // ---- running a stage ----
 
   run(stage: number): void {
-    const g = this.g;
     const row = STAGES[stage];
     this.stageId = stage;
     this.row = row;
     this.failedFlag = false;
     this.failDev = -1;
     this.failSt = OK;
-    this.resumeDev = -1;
-    this.resumeSt = OK;
     this.members.beginRun();
     if (row.pools === POOLS_RELEASE) {
       this.releaseMembers();
@@ -155,20 +126,7 @@ export class StageEngine {
 
   /** The mirror of S1: frees the members' reservations; no hook, so it ends at once. */
   private releaseMembers(): void {
-    const now = this.platform.now();
-    const m = this.members;
-    const member = m.member;
-    const states = m.stateOf;
-    for (let d = 0; d < this.g.count; d++) {
-      const st = states[d];
-      // A device that failed keeps nothing reserved, member or not (it is left out of later stages).
-      if (member[d] === 0 && st !== D_FAILED) continue;
-      if (!this.arena.isReserved(d) && st === D_ACTIVE) continue;
-      this.arena.release(d);
-      this.blocks.unreserve(d);
-      if (st !== D_FAILED) states[d] = this.row.reaches;
-      this.rec.release(now, d, this.stageId);
-    }
+    this.members.release(this.arena, this.blocks, this.rec, this.platform.now(), this.stageId, this.row.reaches);
     this.owner.stageEnded(this.stageId, -1, OK);
   }
 
@@ -189,54 +147,94 @@ export class StageEngine {
         }
         this.flight.inHook = -1;
         const now = this.platform.now();
-        this.finish(d, THREW, now, this.flight.since(now) - this.started[d]);
+        this.finish(d, THREW, now, now - this.callStart);
       }
     }
     this.pumping = false;
     this.settle();
   }
 
+  /**
+   * The hot loop. A synchronous OK answer (the common case) is handled here with locals and the
+   * member arrays; anything else (S1's reservations, PENDING, an error) goes through `start`/`finish`.
+   */
   private pass(): void {
+    const ready = this.ready;
+    const stage = this.stageId;
+    const row = this.row;
+    const reserve = row.pools === POOLS_RESERVE;
+    const m = this.members, member = m.member, states = m.stateOf, advanced = m.advanced, reaches = row.reaches;
+    const fns = this.hooks.fn, selves = this.hooks.self;
+    const flight = this.flight, gens = flight.gen, hookStage = flight.hookStage;
+    const rec = this.rec, platform = this.platform;
+    const order = ready.order, n = order.length;
+    let prev = platform.now();
     while (!this.failedFlag) {
-      const d = this.ready.next();
-      if (d < 0) return;
-      this.start(d);
+      let d: number;
+      if (ready.cursor < n) {
+        // ready.next(), inline for the ordered pass: this loop runs once per device per stage.
+        d = order[ready.cursor++];
+        if (member[d] === 0) continue;
+        if (ready.counting && !ready.depsDone(d)) {
+          ready.skip(d);
+          continue;
+        }
+      } else {
+        d = ready.next();
+        if (d < 0) return;
+      }
+      if (reserve && !this.reserve(d)) {
+        this.answered(d, FULL, prev);
+        prev = platform.now();
+        continue;
+      }
+      // flight.issue(d, stage), inline.
+      const gen = (gens[d] + 1) & GEN_MASK;
+      gens[d] = gen;
+      hookStage[d] = stage;
+      const token = (gen << TOKEN_SHIFT) | d;
+      this.callStart = prev;
+      flight.inHook = d;
+      this.earlyStatus = -1;
+      const f = fns[d * STAGE_COUNT + stage];
+      let status = f === null ? OK : f.call(selves[d], token);
+      flight.inHook = -1;
+      if (status === PENDING && this.earlyStatus >= 0) status = this.earlyStatus;
+      if (status === OK) {
+        const now = platform.now();
+        this.remaining--;
+        states[d] = reaches;
+        advanced[m.advancedCount++] = d;
+        rec.hookDone(now, d, stage, now - prev);
+        ready.finishedIn[d] = ready.serial;
+        prev = now;
+      } else {
+        this.answered(d, status, prev);
+        prev = platform.now();
+      }
     }
   }
 
-  private start(d: number): void {
-    const stage = this.stageId;
-    const row = this.row;
-    const now = this.platform.now();
-    const token = this.flight.issue(d, stage);
-    let status = OK;
-    if (row.pools === POOLS_RESERVE) {
-      this.arena.reserve(d);
-      if (!this.blocks.reserve(d, this.g.requestBlocks[d])) status = FULL;
-    }
-    if (status === OK) {
-      this.started[d] = this.flight.since(now);
-      this.flight.inHook = d;
-      this.earlyStatus = -1;
-      const hooks = this.hooks;
-      const f = hooks.fn[d * STAGE_COUNT + stage];
-      if (f !== null) status = f.call(hooks.self[d], token);
-      this.flight.inHook = -1;
-      if (status === PENDING && this.earlyStatus >= 0) status = this.earlyStatus;
-    }
+  /** S1's reservations before the hook: the device's state area and its request blocks. */
+  private reserve(d: number): boolean {
+    this.arena.reserve(d);
+    return this.blocks.reserve(d, this.g.requestBlocks[d]);
+  }
+
+  /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */
+  private answered(d: number, status: number, at: number): void {
     if (status === PENDING) {
-      if (!row.mayPend) {
-        status = PROTOCOL_ERROR;
-      } else {
-        this.started[d] = this.flight.since(now);
-        this.rec.hookPending(now, d, stage);
-        this.flight.await(d, now, this.g.budgetUs[d * STAGE_COUNT + stage]);
-        this.ready.pending();
+      if (this.row.mayPend) {
+        this.started[d] = this.flight.since(at);
+        this.rec.hookPending(at, d, this.stageId);
+        this.flight.await(d, at, this.g.budgetUs[d * STAGE_COUNT + this.stageId]);
+        this.ready.counting = true;
         return;
       }
+      status = PROTOCOL_ERROR;
     }
     const end = this.platform.now();
-    this.finish(d, status, end, end - now);
+    this.finish(d, status, end, end - at);
   }
 
   /** Device d's hook answered `status` at `now` after `us` microseconds. */
@@ -266,9 +264,9 @@ export class StageEngine {
       return;
     } else {
       this.members.fail(d);
-      if (this.resumeSt === OK) {
-        this.resumeSt = status;
-        this.resumeDev = d;
+      if (this.failSt === OK) {
+        this.failSt = status;
+        this.failDev = d;
       }
       this.owner.gaveUp(d, stage, status);
     }
@@ -280,8 +278,7 @@ export class StageEngine {
     if (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0)) return;
     this.settled = true;
     this.flight.stop();
-    if (this.row.dir === DIR_SUSPEND) this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
-    else this.owner.stageEnded(this.stageId, this.resumeDev, this.resumeSt);
+    this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
   }
 
   /** The budget timer fired: every awaited hook past its deadline fails with TIMEOUT. */

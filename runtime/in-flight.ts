@@ -7,7 +7,7 @@ import type { Platform } from "./platform";
  */
 export const TOKEN_SHIFT = 12;
 export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
-const GEN_MASK = (1 << 18) - 1;
+export const GEN_MASK = (1 << 18) - 1;
 
 /**
  * One entry per device: its current token generation, whether it answered PENDING and is still
@@ -19,7 +19,8 @@ const GEN_MASK = (1 << 18) - 1;
 export class InFlight {
   private readonly platform: Platform;
   private readonly devices: () => number;
-  private readonly gen: Int32Array;
+  /** Current token generation per device (the engine's hot loop issues tokens inline, as `issue` does). */
+  readonly gen: Int32Array;
   private readonly running: Uint8Array;
   /** Stage of each device's last hook call: a late completion is recorded against the stage it answers. */
   readonly hookStage: Int8Array;

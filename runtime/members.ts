@@ -1,6 +1,7 @@
 // Device states and the member set of a stage run: who takes part, and who advanced (what rollback undoes).
-import type { StateArena } from "./pools";
-import { D_FAILED, D_OFF } from "./status";
+import type { StateArena, BlockPool } from "./pools";
+import type { Recorder } from "./recorder";
+import { D_ACTIVE, D_FAILED, D_OFF } from "./status";
 
 /**
  * Owned by the engine, which alone changes a device's state (`reach`, `fail`) and only after the
@@ -94,6 +95,24 @@ export class Members {
   /** Engine only: a resume-direction stage failed for d. */
   fail(d: number): void {
     this.stateOf[d] = D_FAILED;
+  }
+
+  /**
+   * Engine only, the release stage: frees the reservations of the members and of every failed device
+   * (a failed device keeps nothing reserved, member or not), and sets the others' state.
+   */
+  release(arena: StateArena, blocks: BlockPool, rec: Recorder, now: number, stage: number, reaches: number): void {
+    const member = this.member;
+    const states = this.stateOf;
+    for (let d = 0; d < this.count(); d++) {
+      const st = states[d];
+      if (member[d] === 0 && st !== D_FAILED) continue;
+      if (!arena.isReserved(d) && st === D_ACTIVE) continue;
+      arena.release(d);
+      blocks.unreserve(d);
+      if (st !== D_FAILED) states[d] = reaches;
+      rec.release(now, d, stage);
+    }
   }
 
   /** After a reboot from a hibernate image every device is off, its area already filled. */

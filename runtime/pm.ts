@@ -11,7 +11,7 @@ import { StateArena, BlockPool, checkPools } from "./pools";
 import { PmStats } from "./stats";
 import { FlightRecorder } from "./flight";
 import { TraceRing } from "./trace";
-import { Recorder } from "./recorder";
+import { Recorder, TRACE_HOOKS } from "./recorder";
 import { MaskWindow } from "./mask";
 import { SleepStage } from "./sleep";
 import { RollbackWalk } from "./rollback";
@@ -71,7 +71,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.blocks = new BlockPool(config.blockCount, config.blockSize, config.maxDevices);
     this.trace = new TraceRing(config.traceRecords);
     this.stats = new PmStats(config.maxDevices, config.failureHistory);
-    this.recorder = new Recorder(this.trace, this.stats, this.flight);
+    this.recorder = new Recorder(this.trace, this.stats, this.flight, config.traceLevel ?? TRACE_HOOKS);
     this.window = new MaskWindow(this.irq, platform, this.recorder);
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);

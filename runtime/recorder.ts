@@ -9,6 +9,11 @@ import {
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 
+/** Trace levels, chosen per build (PmConfig.traceLevel): the firmware ships TRACE_HOOKS (a timeline lane per device). */
+export const TRACE_OFF = 0;
+export const TRACE_STAGES = 1;
+export const TRACE_HOOKS = 2;
+
 /**
  * The sequencer and the engine say what happened (an attempt began, a hook ended, a device failed);
  * this class decides where it is written. So the trace format, the stats and the flight layout can
@@ -25,10 +30,20 @@ export class Recorder {
   private parkedAtStart = 0;
   private attemptStart = 0;
 
-  constructor(trace: TraceRing, stats: PmStats, flight: FlightRecorder) {
+  /** Trace level (TRACE_OFF, TRACE_STAGES, TRACE_HOOKS): what reaches the ring. Stats and the flight record are always kept. */
+  readonly level: number;
+  /** A record per hook that answered OK or PENDING, per release and per IRQ (TRACE_HOOKS: the timeline's lanes). */
+  private readonly hookRecords: boolean;
+  /** Attempts, stages, sleep, wakes, masking, failures (TRACE_STAGES and up). */
+  private readonly systemRecords: boolean;
+
+  constructor(trace: TraceRing, stats: PmStats, flight: FlightRecorder, level: number) {
     this.trace = trace;
     this.stats = stats;
     this.flight = flight;
+    this.level = level;
+    this.hookRecords = level >= TRACE_HOOKS;
+    this.systemRecords = level >= TRACE_STAGES;
   }
 
   /** Requests parked in every registered queue since boot. */
@@ -51,7 +66,7 @@ export class Recorder {
     this.attemptStart = now;
     this.flightBase = this.flight.begin(now, target);
     this.parkedAtStart = this.parkedTotal();
-    this.trace.record(now, -1, -1, E_SUSPEND_BEGIN, target);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_SUSPEND_BEGIN, target);
   }
 
   /** After a reboot from an image: the attempt that hibernated continues its own flight record. */
@@ -65,17 +80,17 @@ export class Recorder {
 
   busy(now: number): void {
     this.stats.busyRefusals++;
-    this.trace.record(now, -1, -1, E_BUSY, BUSY);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_BUSY, BUSY);
   }
 
   stageBegin(now: number, stage: number): void {
-    this.trace.record(now, -1, stage, E_STAGE_BEGIN, OK);
+    if (this.systemRecords) this.trace.record(now, -1, stage, E_STAGE_BEGIN, OK);
   }
 
   stageEnd(now: number, stage: number, us: number, status: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
-    this.trace.record(now, -1, stage, E_STAGE_END, status);
+    if (this.systemRecords) this.trace.record(now, -1, stage, E_STAGE_END, status);
   }
 
   /** A stage whose duration the hibernate image cannot know (it is written before the stage ends). */
@@ -84,7 +99,27 @@ export class Recorder {
   }
 
   hookPending(now: number, device: number, stage: number): void {
-    this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
+    if (this.hookRecords) this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
+  }
+
+  /** The common case, kept to one call: a hook answered OK after `us` microseconds. */
+  hookDone(now: number, device: number, stage: number, us: number): void {
+    const st = this.stats;
+    const i = device * STAGE_COUNT + stage;
+    st.lastDuration[i] = us;
+    if (us > st.maxDuration[i]) st.maxDuration[i] = us;
+    if (!this.hookRecords) return;
+    // trace.recordHook inline: one call per hook instead of two.
+    const tr = this.trace;
+    const slot = tr.total % tr.capacity;
+    tr.time[slot] = now;
+    tr.device[slot] = device;
+    tr.stage[slot] = stage;
+    tr.event[slot] = E_HOOK_DONE;
+    tr.status[slot] = OK;
+    tr.duration[slot] = us;
+    tr.total++;
+    if (tr.listener !== null) tr.listener(slot);
   }
 
   /** A hook's answer (or completion). `rollsBack`: a failure here stops the stage (suspend direction). */
@@ -94,12 +129,12 @@ export class Recorder {
     st.lastDuration[i] = us;
     if (us > st.maxDuration[i]) st.maxDuration[i] = us;
     if (status === OK) {
-      this.trace.recordHook(now, device, stage, E_HOOK_DONE, OK, us);
+      if (this.hookRecords) this.trace.recordHook(now, device, stage, E_HOOK_DONE, OK, us);
     } else if (rollsBack) {
-      this.trace.recordHook(now, device, stage, E_HOOK_FAIL, status, us);
+      if (this.systemRecords) this.trace.recordHook(now, device, stage, E_HOOK_FAIL, status, us);
     } else {
       // Resume failures cannot be undone: the device is marked failed, the rest resume.
-      this.trace.recordHook(now, device, stage, E_RESUME_FAIL, status, us);
+      if (this.systemRecords) this.trace.recordHook(now, device, stage, E_RESUME_FAIL, status, us);
       this.stats.resumeFailures++;
       this.stats.recordFailure(now, device, stage, status);
     }
@@ -107,16 +142,16 @@ export class Recorder {
 
   timeout(now: number, device: number, stage: number): void {
     this.stats.timeouts++;
-    this.trace.record(now, device, stage, E_TIMEOUT, TIMEOUT);
+    if (this.systemRecords) this.trace.record(now, device, stage, E_TIMEOUT, TIMEOUT);
   }
 
   late(now: number, device: number, stage: number, status: number): void {
     this.stats.lateCompletions++;
-    this.trace.record(now, device, stage, E_LATE, status);
+    if (this.systemRecords) this.trace.record(now, device, stage, E_LATE, status);
   }
 
   release(now: number, device: number, stage: number): void {
-    this.trace.record(now, device, stage, E_RELEASE, OK);
+    if (this.hookRecords) this.trace.record(now, device, stage, E_RELEASE, OK);
   }
 
   /** The attempt failed at `stage` on `device` (a hook's error, or WAKEUP): rollback starts. */
@@ -124,12 +159,12 @@ export class Recorder {
     this.stats.failures++;
     this.stats.recordFailure(now, device, stage, status);
     this.flight.setFailure(this.flightBase, device, stage);
-    this.trace.record(now, device, stage, E_ROLLBACK, status);
+    if (this.systemRecords) this.trace.record(now, device, stage, E_ROLLBACK, status);
   }
 
   /** A wake source fired while a suspend was armed (trace only: what it does depends on when). */
   wakeRaised(now: number, line: number): void {
-    this.trace.record(now, -1, -1, E_WAKE, line);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_WAKE, line);
   }
 
   /** The wake that aborted a suspend before the platform slept. */
@@ -139,27 +174,27 @@ export class Recorder {
   }
 
   sleepEnter(now: number, stage: number, target: number): void {
-    this.trace.record(now, -1, stage, E_SLEEP_ENTER, target);
+    if (this.systemRecords) this.trace.record(now, -1, stage, E_SLEEP_ENTER, target);
   }
 
   sleepExit(now: number, stage: number, us: number, cause: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
-    this.trace.record(now, -1, stage, E_SLEEP_EXIT, cause);
+    if (this.systemRecords) this.trace.record(now, -1, stage, E_SLEEP_EXIT, cause);
     this.wakeCause(now, cause);
   }
 
   mask(now: number): void {
-    this.trace.record(now, -1, -1, E_MASK, OK);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_MASK, OK);
   }
 
   unmask(now: number): void {
-    this.trace.record(now, -1, -1, E_UNMASK, OK);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_UNMASK, OK);
   }
 
   /** An interrupt line was latched while masked (`delivered` false) or delivered. */
   irq(now: number, line: number, delivered: boolean): void {
-    this.trace.record(now, -1, -1, delivered ? E_IRQ_DELIVER : E_IRQ_LATCH, line);
+    if (this.hookRecords) this.trace.record(now, -1, -1, delivered ? E_IRQ_DELIVER : E_IRQ_LATCH, line);
   }
 
   /**
@@ -179,7 +214,7 @@ export class Recorder {
       if (slot >= 0) this.flight.setFailure(base, st.failDevice[slot], st.failStage[slot]);
     }
     this.flight.finish(base, outcome, this.parkedTotal() - this.parkedAtStart, fromImage ? -1 : now - this.attemptStart);
-    this.trace.record(now, -1, -1, E_SUSPEND_END, outcome);
+    if (this.systemRecords) this.trace.record(now, -1, -1, E_SUSPEND_END, outcome);
   }
 
   private wakeCause(now: number, cause: number): void {

@@ -48,7 +48,8 @@ export class TraceRing {
   readonly duration: Int32Array;
   /** Records ever written; the newest is at slot (total - 1) % capacity. */
   total = 0;
-  private listener: ((slot: number) => void) | null = null;
+  /** Set once with `setListener` (the recorder's hot path reads it directly). */
+  listener: ((slot: number) => void) | null = null;
 
   constructor(capacity: number) {
     this.capacity = capacity;
