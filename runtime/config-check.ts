@@ -53,6 +53,8 @@ export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void
 /** Where `register` reads each numeric DeviceSpec field from. */
 const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
+/** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
+const SPEC_LIMITS = Object.freeze(SPEC_FIELDS.map((f) => LIMITS["device." + f]));
 
 /**
  * A DeviceSpec's numbers before `register` writes them into its typed arrays (Uint8 roles, Int16
@@ -62,35 +64,36 @@ const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resu
 export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs: number, lines = MAX_IRQ_LINES): void {
   const b = board === "" ? "(PmConfig without board)" : board;
   if (typeof spec !== "object" || spec === null) throw new Error(b + ": register: the spec is " + String(spec) + ": pass a DeviceSpec object");
-  const who = b + ": device \"" + String(spec.name) + "\" ";
+  // Built only when there is something to say: register runs once per device at boot (N up to 4096).
+  const who = (): string => b + ": device \"" + String(spec.name) + "\" ";
   if (typeof spec.name !== "string" || spec.name === "") throw new Error(b + ": register: a device has no name: give every DeviceSpec a unique name");
   const s = spec as unknown as { readonly [key: string]: unknown };
   for (let i = 0; i < SPEC_FIELDS.length; i++) {
     const key = SPEC_FIELDS[i];
     const v = s[key];
     if (v === undefined) continue;
-    const bad = outOfRange(v, LIMITS["device." + key], key === "wakeLine" ? lines - 1 : undefined);
-    if (bad !== null) throw new Error(who + key + " " + bad + " in its DeviceSpec");
+    const bad = outOfRange(v, SPEC_LIMITS[i], key === "wakeLine" ? lines - 1 : undefined);
+    if (bad !== null) throw new Error(who() + key + " " + bad + " in its DeviceSpec");
   }
   const per = s.stageBudgetUs;
   if (per !== undefined) {
-    if (typeof per !== "object" || per === null) throw new Error(who + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume? } of µs in its DeviceSpec");
+    if (typeof per !== "object" || per === null) throw new Error(who() + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume? } of µs in its DeviceSpec");
     const p = per as { readonly [key: string]: unknown };
     const keys = Object.keys(p);
     for (let i = 0; i < keys.length; i++) {
       if (STAGE_KEYS.indexOf(keys[i]) < 0 && p[keys[i]] !== undefined) {
-        throw new Error(who + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
+        throw new Error(who() + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
       }
     }
     for (let i = 0; i < STAGE_KEYS.length; i++) {
       const v = p[STAGE_KEYS[i]];
       if (v === undefined) continue;
       const bad = outOfRange(v, LIMITS["device.stageBudgetUs." + STAGE_KEYS[i]]);
-      if (bad !== null) throw new Error(who + "stageBudgetUs." + STAGE_KEYS[i] + " " + bad + " in its DeviceSpec");
+      if (bad !== null) throw new Error(who() + "stageBudgetUs." + STAGE_KEYS[i] + " " + bad + " in its DeviceSpec");
     }
   }
   if (spec.budgetUs === undefined) {
     const bad = outOfRange(defaultBudgetUs, LIMITS["pm.defaultBudgetUs"]);
-    if (bad !== null) throw new Error(who + "budgetUs falls back to defaultBudgetUs, which " + bad + " in the PmConfig");
+    if (bad !== null) throw new Error(who() + "budgetUs falls back to defaultBudgetUs, which " + bad + " in the PmConfig");
   }
 }

@@ -15,6 +15,8 @@ export class DeviceGraph {
   readonly maxDevices: number;
   count = 0;
   readonly names: string[] = [];
+  /** Name to id: boot resolves every parent and `needs` name, so a scan per lookup would make boot quadratic. */
+  private readonly ids = new Map<string, number>();
   readonly hooks: PmHooks[] = [];
   readonly roles: Uint8Array;
   readonly wakeLine: Int16Array;
@@ -60,6 +62,7 @@ export class DeviceGraph {
     const id = this.count++;
     this.specs.push(spec);
     this.names.push(spec.name);
+    this.ids.set(spec.name, id);
     this.hooks.push(spec.hooks);
     this.roles[id] = spec.roles ?? 0;
     this.wakeLine[id] = spec.wakeLine ?? -1;
@@ -84,7 +87,8 @@ export class DeviceGraph {
   }
 
   indexOf(name: string): number {
-    for (let i = 0; i < this.count; i++) if (this.names[i] === name) return i;
+    const id = this.ids.get(name);
+    if (id !== undefined) return id;
     return -1;
   }
 

@@ -34,7 +34,7 @@ const QUEUE = limit(1, 1024, "requests", "RequestQueue ring");
  * for a driver option a board sets (read by boards/validate.ts; drivers read them through numberOption).
  */
 export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
-  "pm.maxDevices": limit(1, 1024, "devices", "device ids in Int16Array (graph, trace, pools), maxDevices x 7 Int32Array budgets"),
+  "pm.maxDevices": limit(1, 4096, "devices", "completion tokens carry the device in 12 bits (runtime/in-flight.ts TOKEN_SHIFT), ids in Int16Array, maxDevices x STAGE_COUNT Int32Array budgets"),
   "pm.stateArenaBytes": limit(0, 16_777_216, "bytes", "one ArrayBuffer, Int32Array offsets"),
   "pm.blockCount": limit(0, 32_767, "blocks", "block ids in Int16Array (free stack, owner, quota)"),
   "pm.blockSize": limit(1, 65_536, "bytes", "one Uint8Array view per block"),

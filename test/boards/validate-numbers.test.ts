@@ -135,7 +135,7 @@ describe("boot validates every number of a board definition", () => {
     ["a pin map entry", (d) => { (d.pins as Mutable).led = 64; },
       "boards/esp32-devkitc: pins.led is 64: must be an integer 0..63: lower it in the board's pin map"],
     ["pm.maxDevices 0", (d) => { (d.pm as Mutable).maxDevices = 0; },
-      "boards/esp32-devkitc: pm.maxDevices is 0: must be an integer 1..1024 devices: raise it in the board's pm sizes"],
+      "boards/esp32-devkitc: pm.maxDevices is 0: must be an integer 1..4096 devices: raise it in the board's pm sizes"],
     ["pm.defaultBudgetUs 2^31", (d) => { (d.pm as Mutable).defaultBudgetUs = 2 ** 31; },
       "boards/esp32-devkitc: pm.defaultBudgetUs is 2147483648: must be an integer 1..2000000000 µs: lower it in the board's pm sizes"],
     ["pm.traceRecords missing", (d) => { delete (d.pm as Mutable).traceRecords; },
