@@ -22,6 +22,11 @@ export interface BootOptions {
    * its own trace and done listeners forwarding to console.traceListener and console.onSuspendDone).
    */
   console?: boolean;
+  /**
+   * Done listeners in place before a resume from a hibernate image starts: that resume may end inside
+   * `bootBoard` (every R2 synchronous), before `BootedBoard.onDone` could add them.
+   */
+  onDone?: readonly ((status: number) => void)[];
 }
 
 /** The board's console: the command shell (console/) on its console driver (drivers/uart-console), made after seal. */
@@ -140,6 +145,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     });
     con.boot(true);
   }
+  if (options.onDone !== undefined) for (let i = 0; i < options.onDone.length; i++) done.add(options.onDone[i]);
 
   let image = -1;
   let resumed = false;

@@ -80,6 +80,8 @@ class FaultingHooks implements PmHooks {
     this.inner = inner;
     this.pm = pm;
     this.platform = platform;
+    // A driver without a re-probe keeps none here too: the runtime then counts it as OK without a call.
+    if (inner.reprobe === undefined) this.reprobe = undefined;
     const self = this;
     this.timer = platform.createTimer(function faultLate(): void {
       const token = self.lateToken;
@@ -132,5 +134,10 @@ class FaultingHooks implements PmHooks {
 
   resume(token: number): number {
     return this.run(4, token);
+  }
+
+  /** Forwarded untouched (no fault slot): the driver's own re-probe runs against the chip models' faults. */
+  reprobe?(token: number): number {
+    return (this.inner.reprobe as (token: number) => number).call(this.inner, token);
   }
 }

@@ -161,8 +161,9 @@ export class SimBoard {
       drivers: this.driverTable,
       console: this.startConsole,
       wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform),
+      // In place before boot resumes from an image, which may end before bootBoard returns.
+      onDone: this.doneListeners,
     }, options));
-    for (let i = 0; i < this.doneListeners.length; i++) this.booted.onDone(this.doneListeners[i]);
     this.io.queue.setStats(this.booted.pm.stats);
     return this.booted;
   }
