@@ -7,6 +7,8 @@ import { type FlashPort, STATUS_BUSY } from "./flash";
 export const BY_NONE = 0;
 export const BY_QUEUE = 1;
 export const BY_JOB = 2;
+/** A re-probe waiting for an operation the chip was still busy with. */
+export const BY_PROBE = 3;
 
 /**
  * First poll at the typical time, then every typical/8, until status register-1 bit 0 clears (OK),
@@ -40,6 +42,12 @@ export class BusyPoll {
     this.deadline = this.platform.now() + maxUs;
     this.interval = typUs / 8;
     this.platform.schedule(this.timer, typUs);
+  }
+
+  /** Forgets the operation (its owner gave up on it); the chip's own BUSY is the next owner's to poll. */
+  cancel(): void {
+    this.platform.cancel(this.timer);
+    this.by = BY_NONE;
   }
 
   private poll(): void {

@@ -1,13 +1,22 @@
-// The hibernate state image on flash: a 16-byte header (magic, version, device count, length, CRC-32) + the state arena.
+// The hibernate state image on flash: a 20-byte header (magic, version, device count, length, attempt, CRC-32) + the state arena.
 import { IMAGE_LOADED } from "../common/image-store";
 
 /**
  * Layout (little-endian):
  *   0  u32 magic "QSCI"     4  u16 version     6  u16 device count
- *   8  u32 payload length  12  u32 CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of bytes 0..11 + payload
- *  16  payload: the runtime's state arena bytes [0, length)
+ *   8  u32 payload length  12  u32 attempt: the suspend attempt that wrote it (the flight recorder's sequence)
+ *  16  u32 CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of bytes 0..15 + payload
+ *  20  payload: the runtime's state arena bytes [0, length)
  * The device count and length tie the image to one board layout: a firmware whose devices or arena
- * sizes changed rejects an old image instead of restoring bytes into the wrong areas.
+ * sizes changed rejects an old image instead of restoring bytes into the wrong areas. The attempt ties
+ * it to the one flight record it continues: the arena starts with the recorder's count of finished
+ * attempts (runtime/flight.ts), so a valid image's attempt is that count + 1, the record begun and
+ * never ended because the board deep-slept.
+ *
+ * Never two lives (Linux swsusp_check resets the swap signature as soon as it reads a valid image):
+ * boot zeroes the magic of an image before the runtime resumes from it, S1 of every hibernate erases
+ * the header's sector before the new image is programmed, R2 after a rolled-back write and a re-probe
+ * of the flash zero a magic left behind. So no image older than the newest hibernate can be restored.
  *
  * Which state is in it: the storage device writes the image in its S2, which the runtime orders after
  * the S2 of every device that saves state (DeviceGraph storage edges). State saved in S3 would come
@@ -17,8 +26,9 @@ import { IMAGE_LOADED } from "../common/image-store";
  * The sector erase (tSE 45 ms typ, 400 ms max) cannot wait until then: it runs in S1 for hibernate.
  */
 export const IMAGE_MAGIC = 0x49435351; // "QSCI" as bytes Q S C I
-export const IMAGE_VERSION = 1;
-export const IMAGE_HEADER_BYTES = 16;
+/** 2: the attempt field (version 1 had a 16-byte header without it). */
+export const IMAGE_VERSION = 2;
+export const IMAGE_HEADER_BYTES = 20;
 
 // loadImage outcomes; IMAGE_OK is the storage role's "loaded" (drivers/common/image-store.ts), the others are why not.
 export const IMAGE_OK = IMAGE_LOADED;
@@ -26,12 +36,24 @@ export const IMAGE_NONE = 1;
 export const IMAGE_CORRUPT = 2;
 export const IMAGE_MISMATCH = 3;
 export const IMAGE_UNREADABLE = 4;
+/** Another header version: `describeImage` names both versions. */
+export const IMAGE_OTHER_VERSION = 5;
+/** The flash did not answer JEDEC ID at wake (or stayed BUSY past tBE max): nothing was read. */
+export const IMAGE_NO_FLASH = 6;
+/** The header's attempt is not the flight record its payload continues. */
+export const IMAGE_STALE = 7;
+/** Valid, but its magic could not be zeroed: restoring it could happen twice, so it is not used. */
+export const IMAGE_NOT_CONSUMED = 8;
 export const IMAGE_RESULT_TEXT: readonly string[] = Object.freeze([
   "resumed from hibernate",
   "cold boot: no hibernate image on flash",
   "cold boot: hibernate image corrupt (CRC-32 mismatch); ignored",
   "cold boot: hibernate image is from another board layout (device count or arena size differ); ignored",
   "cold boot: flash did not answer while reading the hibernate image",
+  "cold boot: hibernate image of another version; ignored",
+  "cold boot: the flash did not answer JEDEC ID 9Fh at wake; no hibernate image read",
+  "cold boot: hibernate image belongs to another attempt than the flight record it carries; ignored",
+  "cold boot: hibernate image could not be marked used (page program of its magic failed); ignored",
 ]);
 
 /** Table-driven CRC-32, table built once at construction; `update` allocates nothing. */
@@ -66,32 +88,43 @@ export function get32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 }
 
-/** Fills `header` (16 bytes) for `payload[0, length)`. */
-export function writeHeader(crc: Crc32, header: Uint8Array, devices: number, payload: Uint8Array, length: number): void {
+/** Fills `header` (IMAGE_HEADER_BYTES) for `payload[0, length)` written by suspend attempt `attempt`. */
+export function writeHeader(crc: Crc32, header: Uint8Array, devices: number, attempt: number, payload: Uint8Array, length: number): void {
   put32(header, 0, IMAGE_MAGIC);
   header[4] = IMAGE_VERSION & 0xff;
   header[5] = IMAGE_VERSION >> 8;
   header[6] = devices & 0xff;
   header[7] = devices >> 8;
   put32(header, 8, length);
-  let c = crc.update(0xffffffff, header, 0, 12);
+  put32(header, 12, attempt);
+  let c = crc.update(0xffffffff, header, 0, 16);
   c = crc.update(c, payload, 0, length);
-  put32(header, 12, ~c >>> 0);
+  put32(header, 16, ~c >>> 0);
+}
+
+/** The version field of a header read back (what another firmware wrote). */
+export function headerVersion(header: Uint8Array): number {
+  return header[4] | (header[5] << 8);
+}
+
+/** The attempt field of a header read back. */
+export function headerAttempt(header: Uint8Array): number {
+  return get32(header, 12);
 }
 
 /** Checks a header read back; IMAGE_OK means the payload must still pass `checkPayload`. */
 export function checkHeader(header: Uint8Array, devices: number, length: number): number {
   const magic = get32(header, 0);
   if (magic !== IMAGE_MAGIC) return IMAGE_NONE;
-  if ((header[4] | (header[5] << 8)) !== IMAGE_VERSION) return IMAGE_MISMATCH;
+  if (headerVersion(header) !== IMAGE_VERSION) return IMAGE_OTHER_VERSION;
   if ((header[6] | (header[7] << 8)) !== devices || get32(header, 8) !== length) return IMAGE_MISMATCH;
   return IMAGE_OK;
 }
 
 export function checkPayload(crc: Crc32, header: Uint8Array, payload: Uint8Array, length: number): number {
-  let c = crc.update(0xffffffff, header, 0, 12);
+  let c = crc.update(0xffffffff, header, 0, 16);
   c = crc.update(c, payload, 0, length);
-  return (~c >>> 0) === get32(header, 12) ? IMAGE_OK : IMAGE_CORRUPT;
+  return (~c >>> 0) === get32(header, 16) ? IMAGE_OK : IMAGE_CORRUPT;
 }
 
 /** Byte `i` of the image (header then payload): the page writer copies through this, no views made. */
@@ -117,8 +150,22 @@ export function readImage(flash: ImageSource, address: number, header: Uint8Arra
       const payload = new Uint8Array(arena.buffer, arena.byteOffset, length);
       if (length === 0 || flash.read(address + IMAGE_HEADER_BYTES, payload)) result = checkPayload(crc, header, arena, length);
       else result = IMAGE_UNREADABLE;
+      if (result === IMAGE_OK && headerAttempt(header) !== attemptOf(countView(arena))) result = IMAGE_STALE;
     }
   }
   if (result !== IMAGE_OK) arena.fill(0);
   return result;
+}
+
+/**
+ * The attempt an image belongs to: the flight recorder's finished-attempt count (a Float64 at the
+ * arena's offset 0, runtime/flight.ts) + 1, the record in progress; 0 when the arena cannot hold it.
+ */
+export function attemptOf(count: Float64Array | null): number {
+  return count === null ? 0 : (count[0] + 1) >>> 0;
+}
+
+/** A one-element view over the arena's first 8 bytes (the recorder's count), or null if it is shorter. @boot */
+export function countView(arena: Uint8Array): Float64Array | null {
+  return arena.length < 8 || arena.byteOffset % 8 !== 0 ? null : new Float64Array(arena.buffer, arena.byteOffset, 1);
 }

@@ -1,29 +1,24 @@
 // Winbond W25Q SPI NOR flash (ROLE_STORAGE): queued read/program/erase with BUSY polling; writes the hibernate image.
 import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
-import { RequestQueue } from "../../runtime/queue";
-import { OK, PENDING, BUSY, IO, INVALID, ROLE_STORAGE, T_HIBERNATE } from "../../runtime/status";
+import type { RequestQueue } from "../../runtime/queue";
+import { OK, PENDING, BUSY, IO, ROLE_STORAGE, T_HIBERNATE } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, numberOption, parentOf } from "../common/io";
-import { RequestTable } from "../common/request-table";
 import { isSpiBus, type SpiBus } from "../spi-bus/spi-bus";
-import { FlashPort, PAGE_BYTES, SECTOR_BYTES, STATUS_BUSY, PP_TYP_US, PP_MAX_US, SE_TYP_US, SE_MAX_US } from "./flash";
+import { FlashPort, SECTOR_BYTES, STATUS_BUSY, SE_TYP_US } from "./flash";
+import { FlashRequests } from "./flash-requests";
 import type { ImageStore } from "../common/image-store";
-import { IMAGE_HEADER_BYTES, IMAGE_RESULT_TEXT } from "./image";
-import { BusyPoll, BY_QUEUE, BY_JOB } from "./busy-poll";
-import { ImageJob, JOB_NONE, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
-
-// Request kinds.
-const R_READ = 1;
-const R_PROGRAM = 2;
-const R_ERASE = 3;
+import { IMAGE_HEADER_BYTES, IMAGE_NO_FLASH, IMAGE_OTHER_VERSION, IMAGE_RESULT_TEXT, IMAGE_VERSION } from "./image";
+import { BusyPoll, BY_QUEUE, BY_JOB, BY_PROBE } from "./busy-poll";
+import { ImageJob, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
+import { JobRunner } from "./job-runner";
+import { BE_MAX_US, CHIP_ABSENT, CHIP_READY, CHIP_STUCK, wakeChip } from "./chip-wake";
 
 /**
- * One queue serialises user requests; PM jobs (image erase/write/invalidate) take the chip between
- * requests: while a job runs, `serve` answers BUSY so the head waits, and `retry` follows the job.
- * Program and erase answer PENDING and finish when status polling (05h, BUSY bit) sees the chip
- * ready, or fail at the datasheet maximum (a stuck chip). S2 therefore finishes an operation in
- * flight before the flash goes to deep power-down (B9h) in S3; R1 releases it (ABh + tRES1).
- * Each job serves the one stage in flight (S1, S2 or R2), held in `stage`.
+ * One queue serialises user requests; PM jobs (image erase/write/invalidate, job-runner.ts) take the
+ * chip between requests. Program and erase answer PENDING and finish when status polling (05h, BUSY
+ * bit) sees the chip ready, or fail at the datasheet maximum (a stuck chip). S2 therefore finishes an
+ * operation in flight before the flash goes to deep power-down (B9h) in S3; R1 releases it (ABh + tRES1).
  */
 export class W25q implements BoardDriver, ImageStore {
   readonly name: string;
@@ -36,17 +31,16 @@ export class W25q implements BoardDriver, ImageStore {
   readonly flash: FlashPort;
   /** S2 waits for the queue's operation in flight before the image write. */
   private s2Draining = false;
-  /** S2 gated the queue and R2 has not reopened it yet. */
-  private suspended = false;
   private readonly platform: Platform;
   private readonly bus: SpiBus;
   private readonly job: ImageJob;
+  private readonly jobs: JobRunner;
   private readonly poller: BusyPoll;
-  private readonly reopenTimer: number;
-  private readonly req: RequestTable;
+  private readonly requests: FlashRequests;
+  /** Boot found no flash at wake (the image could not be read): `start` reports instead of throwing. */
+  private absentAtWake = false;
   private port!: DevicePort;
   private stage!: PendingStage;
-  private onDone: ((token: number, status: number) => void) | null = null;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
@@ -64,25 +58,21 @@ export class W25q implements BoardDriver, ImageStore {
     const io = this.bus.open(numberOption(ctx, "select"), numberOption(ctx, "hz", 20_000_000), 0);
     this.flash = new FlashPort(io, this.bus, ctx.platform);
     this.job = new ImageJob(this.flash, this.imageAddress, this.imageSectors);
-    const capacity = numberOption(ctx, "queueCapacity", 8);
-    this.req = new RequestTable(capacity);
     const self = this;
     this.poller = new BusyPoll(this.flash, ctx.platform, function w25qChipDone(by: number, status: number): void {
       self.chipDone(by, status);
     });
-    this.reopenTimer = ctx.platform.createTimer(function w25qReopen(): void {
-      self.queue.open();
-    });
-    this.queue = new RequestQueue(capacity,
-      function w25qServe(slot: number): number {
-        return self.serve(slot);
-      },
-      function w25qDone(slot: number, status: number): void {
-        self.requestDone(slot, status);
-      });
+    this.requests = new FlashRequests(numberOption(ctx, "queueCapacity", 8), this.flash, this.poller, this.sizeBytes,
+      this.imageAddress, this.imageAddress + this.imageSectors * SECTOR_BYTES);
+    this.queue = this.requests.queue;
     this.queue.setDrainListener(function w25qDrained(): void {
       self.drained();
     });
+    const jobs = new JobRunner(this.job, this.poller, this.queue);
+    this.jobs = jobs;
+    this.requests.held = function w25qJobHolds(): boolean {
+      return jobs.busy;
+    };
   }
 
   /** Boot, after seal: checks the image fits, keeps the port, registers the queue and the one give-up listener. @boot */
@@ -94,6 +84,7 @@ export class W25q implements BoardDriver, ImageStore {
     }
     this.port = port;
     this.stage = new PendingStage(port);
+    this.jobs.bind(port, this.stage);
     // Parked reads/programs count in the runtime's stats, the flight recorder and the console's stats.
     port.registerQueue(this.queue);
     const self = this;
@@ -104,21 +95,20 @@ export class W25q implements BoardDriver, ImageStore {
 
   /** Boot: who hears each request's completion (token, status). */
   setClient(onDone: (token: number, status: number) => void): void {
-    this.onDone = onDone;
+    this.requests.setClient(onDone);
   }
 
   read(token: number, address: number, into: Uint8Array): number {
-    return this.submit(R_READ, token, address, into, into.length);
+    return this.requests.read(token, address, into);
   }
 
   /** Programs `data` (1..256 bytes, not crossing a page) at `address`; bits only go 1 -> 0. */
   program(token: number, address: number, data: Uint8Array): number {
-    if (data.length === 0 || (address & 0xff) + data.length > PAGE_BYTES) return INVALID;
-    return this.submit(R_PROGRAM, token, address, data, data.length);
+    return this.requests.program(token, address, data);
   }
 
   eraseSector(token: number, address: number): number {
-    return this.submit(R_ERASE, token, address - (address % SECTOR_BYTES), null, SECTOR_BYTES);
+    return this.requests.eraseSector(token, address);
   }
 
   /** Status polls made (program, erase and job steps). */
@@ -126,150 +116,79 @@ export class W25q implements BoardDriver, ImageStore {
     return this.poller.polls;
   }
 
-  /** Cold boot: wake the chip (a previous hibernate left it in deep power-down) and identify it. @boot */
+  /**
+   * Cold boot: wake the chip (deep power-down after a standby or hibernate, or still erasing when the
+   * board was reset: chip-wake.ts) and identify it. No answer is a wiring fault, unless boot already
+   * found the flash dead at a hibernate wake and said so: then the board boots without it. @boot
+   */
   start(): void {
-    this.flash.release();
-    if (!this.flash.identify()) {
+    const chip = wakeChip(this.flash, this.platform);
+    if (chip === CHIP_STUCK) {
+      throw new Error(this.name + ": the flash stayed BUSY longer than tBE max (" + BE_MAX_US / 1000 + " ms): a stuck chip, not a wiring fault");
+    }
+    if (chip === CHIP_ABSENT && !this.absentAtWake) {
       throw new Error(this.name + ": no Winbond flash answered JEDEC ID 9Fh on its chip select: check the SPI wiring and CS pin");
     }
   }
 
   /**
-   * Boot after a hibernate wake: validates the image and copies its payload into the arena.
-   * Returns IMAGE_LOADED or why not (image.ts IMAGE_*); on failure the arena is zeroed (cold boot).
+   * Boot after a hibernate wake: validates the image, consumes it (image-job.ts `load`) and copies its
+   * payload into the arena. Returns IMAGE_LOADED or why not (image.ts IMAGE_*); on failure the arena
+   * is zeroed (cold boot). A dead flash is a cold boot too, never a thrown error.
    * @boot
    */
   loadImage(): number {
-    this.flash.release();
-    return this.job.load(this.port.image, this.port.imageDevices);
+    if (wakeChip(this.flash, this.platform) !== CHIP_READY) {
+      this.absentAtWake = true;
+      this.port.image.fill(0);
+      return IMAGE_NO_FLASH;
+    }
+    return this.job.load(this.port.image, this.port.imageDevices, this.platform);
   }
 
   /** @boot */
   describeImage(result: number): string {
+    if (result === IMAGE_OTHER_VERSION) {
+      return "hibernate image version " + this.job.lastVersion + ", this firmware reads " + IMAGE_VERSION + ": cold boot";
+    }
     return IMAGE_RESULT_TEXT[result];
-  }
-
-  private submit(kind: number, token: number, address: number, buf: Uint8Array | null, length: number): number {
-    if (address < 0 || address + length > this.sizeBytes) return INVALID;
-    const imageEnd = this.imageAddress + this.imageSectors * SECTOR_BYTES;
-    if (kind !== R_READ && address < imageEnd && address + length > this.imageAddress) return INVALID;
-    const slot = this.req.take(kind, token, address, buf, length);
-    // No slot means the queue is full too: let it refuse (and count) the request.
-    if (slot < 0) return this.queue.submit(-1);
-    const status = this.queue.submit(slot);
-    if (status !== OK) this.req.put(slot);
-    return status;
-  }
-
-  private serve(slot: number): number {
-    if (this.job.kind !== JOB_NONE) return BUSY;
-    const kind = this.req.kind[slot];
-    const buf = this.req.buffer[slot];
-    const address = this.req.address[slot];
-    if (kind === R_READ) return this.flash.read(address, buf as Uint8Array) ? OK : IO;
-    const started = kind === R_PROGRAM ? this.flash.program(address, buf as Uint8Array) : this.flash.eraseSector(address);
-    if (!started) return IO;
-    if (kind === R_PROGRAM) this.poller.start(BY_QUEUE, PP_TYP_US, PP_MAX_US);
-    else this.poller.start(BY_QUEUE, SE_TYP_US, SE_MAX_US);
-    return PENDING;
-  }
-
-  private requestDone(slot: number, status: number): void {
-    const token = this.req.put(slot);
-    if (this.onDone !== null) this.onDone(token, status);
   }
 
   /** The operation `by` started ended (BusyPoll). */
   private chipDone(by: number, status: number): void {
     if (by === BY_QUEUE) {
       this.queue.done(status);
-      this.startJobIfWaiting();
+      this.jobs.startIfWaiting();
     } else if (by === BY_JOB) {
-      this.jobStepDone(status);
+      this.jobs.stepDone(status);
+    } else if (by === BY_PROBE) {
+      const next = status === OK ? this.probeChip() : status;
+      if (next !== PENDING) this.stage.finish(next);
     }
   }
 
-  // ---- PM jobs: the image ----
-
-  /** A hook's answer from a job's: PENDING holds the stage's token until `finishJob`. */
-  private answer(token: number, status: number): number {
-    return status === PENDING ? this.stage.hold(token) : status;
-  }
-
-  private startJob(kind: number, steps: number): number {
-    this.job.begin(kind, steps);
-    // A queue operation in flight owns the chip until its BUSY clears; the job starts right after.
-    if (this.poller.by === BY_QUEUE) return PENDING;
-    const status = this.step();
-    // A job that could not even start must not hold the chip (serve would answer BUSY forever).
-    if (status !== PENDING) this.endJob(status);
-    return status;
-  }
-
-  private startJobIfWaiting(): void {
-    if (this.job.kind !== JOB_NONE && !this.job.started) {
-      const status = this.step();
-      if (status !== PENDING) this.finishJob(status);
-    }
-  }
-
-  /** Issues the job's next command; PENDING while the chip works, IO if it did not take it. */
-  private step(): number {
-    if (!this.job.issue(this.port.image)) return IO;
-    if (this.job.kind === JOB_ERASE) this.poller.start(BY_JOB, SE_TYP_US, SE_MAX_US);
-    else this.poller.start(BY_JOB, PP_TYP_US, PP_MAX_US);
-    return PENDING;
-  }
-
-  private jobStepDone(status: number): void {
-    if (status === OK && ++this.job.step < this.job.steps) {
-      const next = this.step();
-      if (next === PENDING) return;
-      status = next;
-    }
-    this.finishJob(status);
-  }
-
-  private finishJob(status: number): void {
-    this.endJob(status);
-    this.stage.finish(status);
-  }
-
-  /** The chip is free again: an invalidated image reopens the queue (R2's last act), otherwise the head retries. */
-  private endJob(status: number): void {
-    const job = this.job;
-    const kind = job.kind;
-    job.kind = JOB_NONE;
-    if (kind === JOB_WRITE && status === OK) job.written = true;
-    if (kind === JOB_INVALIDATE) {
-      job.written = false;
-      this.queue.open();
-    } else {
-      this.queue.retry();
-    }
-  }
+  // ---- hooks ----
 
   /** S1: for hibernate, erase the image sectors now (tSE is far too long for S2/S3). */
   prepare(token: number): number {
     if (this.port.target !== T_HIBERNATE) return OK;
-    return this.answer(token, this.startJob(JOB_ERASE, this.imageSectors));
+    return this.jobs.answer(token, this.jobs.start(JOB_ERASE, this.imageSectors));
   }
 
   /** S2: gate; finish a program/erase in flight; for hibernate, program header + arena page by page. */
   suspend(token: number): number {
     this.queue.gate();
-    this.suspended = true;
     this.job.written = false;
     if (!this.queue.idle) {
       this.s2Draining = true;
       return this.stage.hold(token);
     }
-    return this.answer(token, this.suspendBody());
+    return this.jobs.answer(token, this.suspendBody());
   }
 
   private suspendBody(): number {
     if (this.port.target !== T_HIBERNATE) return OK;
-    return this.startJob(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices));
+    return this.jobs.start(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices));
   }
 
   /** The operation S2 waited for is done: write the image, unless the runtime gave up on that S2 meanwhile. */
@@ -299,26 +218,57 @@ export class W25q implements BoardDriver, ImageStore {
     return this.flash.identify() ? OK : IO;
   }
 
-  /** R2: a written image is stale once we are running again: zero its magic, then reopen the queue. */
+  /** R2: an image written by an attempt that rolled back is stale: zero its magic, then reopen the queue. */
   resume(token: number): number {
-    this.suspended = false;
     this.s2Draining = false;
     this.stage.drop();
-    if (this.job.written || this.port.fromImage) return this.answer(token, this.startJob(JOB_INVALIDATE, 1));
+    if (this.job.written) return this.jobs.answer(token, this.jobs.start(JOB_INVALIDATE, 1));
     this.queue.open();
     return OK;
   }
 
   /**
-   * The runtime stopped waiting for this device. Work of our own still in flight (S2's drain, a job)
-   * ends by itself: a job reopens or retries the queue, and a timed-out S2 gets its R2 mirror. What is
-   * left is a failed resume stage with the queue still gated by S2 (R1 found no flash): the device
-   * gets no R2, so the queue reopens here and parked requests complete (IO if the chip is gone)
-   * instead of waiting forever. R1 runs with IRQs masked: the reopen waits for a timer.
+   * Between attempts, while failed: from scratch. Release deep power-down (ABh + tRES1, section 9.6;
+   * ignored harmlessly if the chip is still busy), wait out any program/erase it is still doing
+   * (BUSY polled on the timer up to tBE max, PENDING), check the JEDEC id, and zero the magic of an
+   * image still on flash: we are running, so any image there is stale (its R2 never came). The
+   * runtime revives the queue on OK; an error keeps the device failed and it tries again later.
+   */
+  reprobe(token: number): number {
+    // A user operation still in flight owns the chip until its poll ends; try again later.
+    if (this.poller.by === BY_QUEUE) return BUSY;
+    this.forget();
+    if (!this.flash.release() || !this.flash.readStatus()) return IO;
+    if ((this.flash.status & STATUS_BUSY) !== 0) {
+      if (this.flash.status === 0xff) return IO; // MISO floating high: nobody answered
+      this.poller.start(BY_PROBE, SE_TYP_US, BE_MAX_US);
+      return this.stage.hold(token);
+    }
+    return this.jobs.answer(token, this.probeChip());
+  }
+
+  /** The chip is idle: identify it, then invalidate a leftover image (PENDING while that programs). */
+  private probeChip(): number {
+    if (!this.flash.identify()) return IO;
+    const magic = this.job.magicOnFlash();
+    if (magic < 0) return IO;
+    return magic === 0 ? OK : this.jobs.start(JOB_INVALIDATE, 1);
+  }
+
+  /**
+   * The runtime stopped waiting for this device. A suspend-stage timeout (the queue is not failed):
+   * work of our own still in flight ends by itself (a job reopens or retries the queue) and the
+   * timed-out S2 gets its R2 mirror. A failed device: the runtime owns its failed queue; forget our
+   * stage, job and suspend bookkeeping so the re-probe starts from scratch.
    */
   private runtimeGaveUp(): void {
-    if (!this.suspended || this.s2Draining || this.job.kind !== JOB_NONE) return;
-    this.suspended = false;
-    this.platform.schedule(this.reopenTimer, 0);
+    if (this.queue.failed) this.forget();
+  }
+
+  private forget(): void {
+    this.s2Draining = false;
+    this.stage.drop();
+    this.jobs.forget();
+    if (this.poller.by === BY_PROBE) this.poller.cancel();
   }
 }

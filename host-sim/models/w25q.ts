@@ -205,6 +205,12 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
       else if (op !== 0xab) rule = R_POWERED_DOWN;
     } else if (now < this.s[READY_AT]) {
       rule = this.s[READY_RULE];
+    } else if (this.busy() && op === 0xab) {
+      // Section 8.2 "Release Power-down / Device ID (ABh)": issued while BUSY it "is ignored and will not
+      // have any effects on the current cycle". Documented and harmless, so no violation: a driver that
+      // cannot know the chip's state after a board reset sends it first (it ends a power-down otherwise).
+      this.s[RESET_ENABLED] = 0;
+      return false;
     } else if (this.busy() && op !== 0x05 && op !== 0x35 && op !== 0x66 && op !== 0x99) {
       // Section 7.1.1: during program/erase only Read Status Register (and the reset pair) are accepted.
       rule = R_BUSY;
