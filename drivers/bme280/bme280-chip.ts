@@ -82,6 +82,11 @@ export class Bme280Chip {
     return true;
   }
 
+  /** Section 5.4.3: ctrl_hum takes effect only with the ctrl_meas write that follows; config is written in sleep mode (5.4.6). */
+  writeConfig(ctrlHum: number, ctrlMeas: number, config: number): boolean {
+    return this.writeReg(REG_CTRL_HUM, ctrlHum) && this.writeReg(REG_CONFIG, config) && this.writeReg(REG_CTRL_MEAS, ctrlMeas);
+  }
+
   writeReg(reg: number, value: number): boolean {
     if (!this.bus.ready()) return false;
     this.pair[0] = reg;

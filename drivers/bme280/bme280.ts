@@ -21,7 +21,7 @@ const STATE_MARKER = 0xb5;
 const IDLE = 0;
 const INIT = 1; // soft reset issued, waiting t_startup
 const MEASURING = 2;
-const REOPEN = 3; // a resume stage failed: reopen the queue once out of the runtime's call
+const PROBE = 3; // reprobe: soft reset issued, waiting t_startup before identify and configure
 
 /**
  * Cold boot: `start` checks the chip id, soft-resets, waits t_startup on a timer (queue gated meanwhile),
@@ -55,6 +55,7 @@ export class Bme280 implements BoardDriver {
   private readonly timer: number;
   private port!: DevicePort;
   private s2!: PendingStage;
+  private probe!: PendingStage;
   private out: Int32Array | null = null;
   private outFloat: Float64Array | null = null;
   private onSample: ((token: number, status: number) => void) | null = null;
@@ -94,6 +95,7 @@ export class Bme280 implements BoardDriver {
   attach(port: DevicePort): void {
     this.port = port;
     this.s2 = new PendingStage(port);
+    this.probe = new PendingStage(port);
     // Parked samples count in the runtime's stats, the flight recorder and the console's stats.
     port.registerQueue(this.queue);
     const self = this;
@@ -143,9 +145,9 @@ export class Bme280 implements BoardDriver {
       this.readSample();
       return;
     }
-    if (phase === REOPEN) {
+    if (phase === PROBE) {
       this.phase = IDLE;
-      this.queue.open();
+      this.probe.finish(this.configure());
     }
   }
 
@@ -243,39 +245,64 @@ export class Bme280 implements BoardDriver {
     if (hum < 0 || meas < 0 || config < 0) return IO;
     if (hum === st[1] && (meas & 0xfc) === st[2] && config === st[3]) return OK;
     this.reinits++;
-    // Section 5.4.3: ctrl_hum takes effect only with the following ctrl_meas write; config in sleep mode (5.4.6).
-    if (!chip.writeReg(REG_CTRL_HUM, st[1])) return IO;
-    if (!chip.writeReg(REG_CONFIG, st[3])) return IO;
-    return chip.writeReg(REG_CTRL_MEAS, st[2]) ? OK : IO;
+    return chip.writeConfig(st[1], st[2], st[3]) ? OK : IO;
   }
 
   /** R2: reopen; parked samples replay in order (after the work in flight, if any: `workEnded`). */
   resume(_token: number): number {
-    this.suspended = false;
-    this.s2Pending = false;
-    this.s2.drop();
+    this.clearSuspend();
     if (this.phase === IDLE) this.queue.open();
     return OK;
   }
 
   /**
-   * The runtime stopped waiting for this device. A timed-out S2 counts as advanced, so its R2 mirror
-   * follows and reopens the queue: nothing to do. Otherwise a resume stage failed (R1 found no chip):
-   * the device is marked failed and gets no R2, so the queue reopens here and parked samples complete
-   * (with IO if the chip is still gone) instead of waiting forever. R1 runs with IRQs masked, so the
-   * reopen waits for the timer rather than serving requests inside the runtime's call.
+   * Between attempts, while the device is failed: re-initialise the chip from scratch as `start` does
+   * (Table 1 and 5.4.2: soft reset 0xB6 to 0xE0, t_startup 2 ms on the timer, PENDING meanwhile), then
+   * identify, re-read the trimming and write the configuration. A NAK answers IO and the runtime tries
+   * again later. The queue is the runtime's while failed (it revives it on OK); a measurement still in
+   * flight ends with IO here, since the reset aborts it.
+   */
+  reprobe(token: number): number {
+    if (this.phase === MEASURING) {
+      this.phase = IDLE;
+      this.queue.done(IO);
+    }
+    this.clearSuspend();
+    if (!this.chip.writeReg(REG_RESET, RESET_WORD)) return IO;
+    this.phase = PROBE;
+    this.platform.schedule(this.timer, BME280_STARTUP_US);
+    return this.probe.hold(token);
+  }
+
+  /** After t_startup: chip id (5.4.1), trimming NVM (4.2.2: read again, it may be another chip), configuration. */
+  private configure(): number {
+    const chip = this.chip;
+    return chip.readReg(REG_ID) === CHIP_ID && chip.readTrim() && this.writeConfig() ? OK : IO;
+  }
+
+  /**
+   * The runtime stopped waiting for this device. A suspend-stage timeout (the queue is not failed)
+   * gets its R2 mirror, which reopens the queue: nothing to do. Otherwise the device is failed and the
+   * runtime owns the failed queue: only forget our suspend bookkeeping and any reprobe in flight, so
+   * the next reprobe starts from scratch. A measurement in flight still ends its own request.
    */
   private runtimeGaveUp(): void {
-    if (this.s2Pending || !this.suspended) return;
+    if (!this.queue.failed) return;
+    this.clearSuspend();
+    if (this.phase === PROBE) {
+      this.platform.cancel(this.timer);
+      this.phase = IDLE;
+    }
+    this.probe.drop();
+  }
+
+  private clearSuspend(): void {
     this.suspended = false;
-    if (this.phase !== IDLE) return;
-    this.phase = REOPEN;
-    this.platform.schedule(this.timer, 0);
+    this.s2Pending = false;
+    this.s2.drop();
   }
 
   private writeConfig(): boolean {
-    const chip = this.chip;
-    return chip.writeReg(REG_CTRL_HUM, this.ctrlHum) && chip.writeReg(REG_CONFIG, this.config) &&
-      chip.writeReg(REG_CTRL_MEAS, this.ctrlMeas);
+    return this.chip.writeConfig(this.ctrlHum, this.ctrlMeas, this.config);
   }
 }

@@ -44,4 +44,13 @@ export class BusPower implements BoardDriver {
     this.powered = true;
     return OK;
   }
+
+  /**
+   * A failed bus (its R1 did not run or answered an error) is re-enabled from scratch like R1 does;
+   * the runtime re-probes a parent before its chips, so theirs find the bus powered.
+   */
+  reprobe(_token: number): number {
+    this.powered = true;
+    return OK;
+  }
 }

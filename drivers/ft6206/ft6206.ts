@@ -5,32 +5,12 @@ import { OK, PENDING, BUSY, IO } from "../../runtime/status";
 import { type BoardDriver, type DigitalIo, type DriverContext, type I2cIo, numberOption, parentOf } from "../common/io";
 import { type I2cBus, isI2cBus } from "../i2c-bus/i2c-bus";
 
-// Registers (FocalTech FT6x06 datasheet register table / application note AN-FT6x06).
-export const FT_TD_STATUS = 0x02;
-export const FT_TH_GROUP = 0x80;
-export const FT_CTRL = 0x86;
-export const FT_TIME_ENTER_MONITOR = 0x87;
-export const FT_PERIOD_ACTIVE = 0x88;
-export const FT_G_MODE = 0xa4;
-export const FT_PMODE = 0xa5;
-export const PMODE_ACTIVE = 0;
-export const PMODE_MONITOR = 1;
-export const PMODE_HIBERNATE = 3;
+import {
+  FT_TD_STATUS, FT_PMODE, PMODE_ACTIVE, PMODE_MONITOR, PMODE_HIBERNATE, FT_CHIP_ID, FT6206_CHIP_ID, FT_SAVED, FT6206_STATE_BYTES,
+  ST_VALID, WAKE_PULSE_US, STARTUP_US, WAKE_NONE_AVAILABLE, WAKE_BY_RESET, WAKE_BY_PIN, FT_TH_GROUP,
+} from "./ft6206-spec";
 
-/** Registers saved in S2 and rewritten on resume, in this order (state-area bytes 0..4). */
-export const FT_SAVED: readonly number[] = Object.freeze([FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE]);
-const ST_VALID = 5;
-export const FT6206_STATE_BYTES = 6;
-
-/** FocalTech power-mode note: hibernate is left by holding RSTN or WAKE low for more than 5 ms. */
-export const WAKE_PULSE_US = 5000;
-/** After RSTN the firmware needs 150 ms before I2C (Moddable's ft6206.js waits 150 ms, Linux FT_STARTUP_DLY). */
-export const STARTUP_US = 150_000;
-
-// How S3's low-power state is left.
-export const WAKE_NONE_AVAILABLE = 0;
-export const WAKE_BY_RESET = 1;
-export const WAKE_BY_PIN = 2;
+export * from "./ft6206-spec";
 
 // R2's steps after a hibernate (`step`).
 const STEP_PULSE = 0; // wake line low: release it after WAKE_PULSE_US
@@ -76,10 +56,13 @@ export class Ft6206 implements BoardDriver {
   private step = STEP_PULSE;
   /** R2 is in progress (its timer steps it). */
   private r2Waiting = false;
+  /** A re-probe is stepping the same wake sequence (its stage is `probe`, not `r2`). */
+  private probing = false;
   private pulseAt = 0;
   private port: DevicePort | null = null;
   private state!: Uint8Array;
   private r2!: PendingStage;
+  private probe!: PendingStage;
   private readonly reg1 = new Uint8Array(1);
   private readonly reg2 = new Uint8Array(2);
   private readonly sampleBuf = new Uint8Array(5);
@@ -121,6 +104,7 @@ export class Ft6206 implements BoardDriver {
     this.port = port;
     this.state = port.state;
     this.r2 = new PendingStage(port);
+    this.probe = new PendingStage(port);
     const self = this;
     port.onGiveUp(function ft6206GaveUp(): void { self.runtimeGaveUp(); });
   }
@@ -220,7 +204,37 @@ export class Ft6206 implements BoardDriver {
   private r2Timer(): void {
     if (!this.r2Waiting) return;
     const status = this.r2Step();
-    if (status !== PENDING) this.r2.finish(status);
+    if (status === PENDING) return;
+    if (this.probing) this.probeDone(status);
+    else this.r2.finish(status);
+  }
+
+  /**
+   * Between attempts, while failed: from scratch. With a reset or wake line the chip gets the same
+   * > 5 ms pulse (and, after RSTN, the 150 ms firmware start-up) as a wake from hibernate, stepped by
+   * R2's timer; without one it is asked straight away. Then ID_G_CIPHER must read 0x06, G_PMODE goes
+   * to active and the saved configuration is rewritten. A NAK or another id answers IO.
+   */
+  reprobe(token: number): number {
+    this.forget();
+    this.isSuspended = true; // no sample touches the chip while it is reset
+    this.probing = true;
+    this.r2Waiting = true;
+    this.hibernated = this.wakeMethod !== WAKE_NONE_AVAILABLE;
+    this.pulsing = false;
+    if (!this.bus.ready()) return this.probeDone(IO);
+    const status = this.r2Step();
+    return status === PENDING ? this.probe.hold(token) : this.probeDone(status);
+  }
+
+  private probeDone(status: number): number {
+    this.probing = false;
+    this.r2Waiting = false;
+    if (status === OK) status = this.readReg(FT_CHIP_ID) === FT6206_CHIP_ID ? this.writeReg(FT_PMODE, PMODE_ACTIVE) : IO;
+    if (status === OK) status = this.restore();
+    this.isSuspended = false;
+    this.probe.finish(status);
+    return status;
   }
 
   private startPulse(now: number): void {
@@ -263,14 +277,22 @@ export class Ft6206 implements BoardDriver {
   }
 
   /**
-   * The runtime stopped waiting for this device (only R1 and R2 can fail here). An R2 that timed out
-   * keeps stepping on its timer and ends the wake itself. An R1 that failed (monitor mode: the bus or
-   * the chip did not answer) leaves the device failed with no R2 to come: stop treating it as
-   * suspended, so samples and INT try the chip again (and count IO if it is still gone). No I/O here:
-   * R1 runs with IRQs masked.
+   * The runtime stopped waiting for this device: only R1, R2 or a re-probe can fail here (S2 never
+   * pends). Drop R2 or a re-probe in progress so the next re-probe starts from scratch, and stop
+   * treating the chip as suspended: samples and INT try it again (IO if it is still gone). No I/O
+   * here: R1 runs with IRQs masked.
    */
   private runtimeGaveUp(): void {
-    if (!this.r2Waiting) this.isSuspended = false;
+    this.forget();
+    this.isSuspended = false;
+  }
+
+  private forget(): void {
+    this.platform.cancel(this.timer);
+    this.r2Waiting = false;
+    this.probing = false;
+    this.r2.drop();
+    this.probe.drop();
   }
 
   private r2Wait(us: number): number {

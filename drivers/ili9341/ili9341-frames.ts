@@ -1,6 +1,6 @@
 // ILI9341 frame writes: fixed request slots behind a RequestQueue, each a solid rectangle sent as RAMWR in timed DMA chunks.
 import { RequestQueue } from "../../runtime/queue";
-import { OK, PENDING, FULL, INVALID, IO } from "../../runtime/status";
+import { OK, PENDING, BUSY, FULL, INVALID, IO } from "../../runtime/status";
 import type { SpiIo } from "../common/io";
 import type { SpiBus } from "../spi-bus/spi-bus";
 import { CASET, PASET, RAMWR, CHUNK_BYTES } from "./ili9341-spec";
@@ -111,6 +111,8 @@ export class Ili9341Frames {
 
   private serve(slot: number): number {
     if (!this.bus.ready()) return IO;
+    // A re-probe's init still running (SLPOUT/DISPON pending): the head waits, the init's end reopens.
+    if (!this.panel.ready) return BUSY;
     const panel = this.panel;
     const b = slot * R_STRIDE;
     const x = this.req[b + R_X];

@@ -69,6 +69,17 @@ export class Ili9341Panel {
     return -1;
   }
 
+  /** The init wrote the registers (its second step): what a re-probe waits for. */
+  get configured(): boolean {
+    return this.initStepIndex >= 2;
+  }
+
+  /** A re-probe runs the boot init again from SWRESET (the panel may have lost power: start over). */
+  restart(): void {
+    this.initStepIndex = 0;
+    this.ready = false;
+  }
+
   /** S3: DISPOFF then SLPIN, flushed; the registers must be rewritten before the panel shows again. */
   sleepIn(): void {
     this.command(DISPOFF);

@@ -2,7 +2,7 @@
 import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import type { RequestQueue } from "../../runtime/queue";
-import { OK, PENDING, IO } from "../../runtime/status";
+import { OK, PENDING, BUSY, IO } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, numberOption, parentOf } from "../common/io";
 import { type SpiBus, isSpiBus } from "../spi-bus/spi-bus";
 import { SETTLE_US, SLEEP_GAP_US, COLMOD_RGB565, ILI9341_STATE_BYTES } from "./ili9341-spec";
@@ -15,7 +15,7 @@ const W_INIT = 1;
 const W_CHUNK = 2;
 const W_S2 = 3;
 const W_R2 = 4;
-const W_REOPEN = 5; // a resume stage failed: wake the panel and reopen without the runtime
+const W_PROBE = 5; // reprobe: the init sequence from SWRESET, one step per wait
 
 /**
  * Stages (DESIGN.md protocol; datasheet V1.11 8.2.11/8.2.12):
@@ -58,6 +58,7 @@ export class Ili9341 implements BoardDriver {
   private port!: DevicePort;
   private s2!: PendingStage;
   private r2!: PendingStage;
+  private probe!: PendingStage;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
@@ -94,6 +95,7 @@ export class Ili9341 implements BoardDriver {
     this.port = port;
     this.s2 = new PendingStage(port);
     this.r2 = new PendingStage(port);
+    this.probe = new PendingStage(port);
     // Parked frame writes count in the runtime's stats, the flight recorder and the console's stats.
     port.registerQueue(this.queue);
     const self = this;
@@ -183,15 +185,44 @@ export class Ili9341 implements BoardDriver {
   }
 
   /**
-   * The runtime stopped waiting for this device. A timed-out S2 gets its R2 mirror; a timed-out R2
-   * keeps stepping on the timer and ends with DISPON and the queue open. What is left is a failed R1
-   * (the bus was not ready): the device is marked failed and gets no R2, so the driver runs R2's
-   * steps itself, from the timer (R1 runs with IRQs masked and SLPOUT's waits need timers anyway).
-   * Boot init, if still running, opens the queue when it ends.
+   * Between attempts, while failed: the panel from scratch, as at boot (8.2.2 SWRESET, 5 ms, MADCTL/
+   * COLMOD/INVON), PENDING until the registers are written; SLPOUT (+120 ms) and DISPON (+120 ms)
+   * then go on the boot init's timer while frames wait at the queue head (serve answers BUSY until the
+   * panel is ready), since the whole 245 ms is far beyond a stage budget. The panel cannot be read
+   * back on this wiring: a bus that is not up is the only failure it can see (IO).
+   */
+  reprobe(token: number): number {
+    this.forget();
+    if (!this.bus.ready()) return IO;
+    if (!this.queue.idle) return BUSY;
+    const panel = this.panel;
+    panel.restart();
+    // Any command waits 5 ms after the last SLPIN or SLPOUT (8.2.11, 8.2.12); SWRESET is one.
+    const wait = (panel.asleep ? panel.sleepInAt : panel.sleepOutAt) + SETTLE_US - this.platform.now();
+    this.wait(W_PROBE, wait > 0 ? wait : 0);
+    return this.probe.hold(token);
+  }
+
+  /**
+   * The runtime stopped waiting for this device. A suspend-stage timeout (the queue is not failed)
+   * gets its R2 mirror. A failed device: the runtime owns the failed queue; drop every stage and wait
+   * of ours so the re-probe starts from scratch.
    */
   private runtimeGaveUp(): void {
-    if (this.s2Waiting || this.r2Waiting || !this.queue.gated || !this.panel.ready) return;
-    this.wait(W_REOPEN, 0);
+    if (this.queue.failed) this.forget();
+  }
+
+  private forget(): void {
+    this.s2Waiting = false;
+    this.r2Waiting = false;
+    this.s2.drop();
+    this.r2.drop();
+    this.probe.drop();
+    const kind = this.waitingFor;
+    if (kind === W_S2 || kind === W_R2 || kind === W_PROBE) {
+      this.platform.cancel(this.timer);
+      this.waitingFor = W_NONE;
+    }
   }
 
   // ---- stages' continuations ----
@@ -274,7 +305,7 @@ export class Ili9341 implements BoardDriver {
     else if (kind === W_CHUNK) this.frameWriter.nextChunk();
     else if (kind === W_S2) this.s2Continue();
     else if (kind === W_R2 && this.r2Waiting) this.r2Continue();
-    else if (kind === W_REOPEN) this.reopen();
+    else if (kind === W_PROBE) this.probeStep();
   }
 
   private r2Continue(): void {
@@ -282,13 +313,16 @@ export class Ili9341 implements BoardDriver {
     if (status !== PENDING) this.r2.finish(status);
   }
 
-  /** Stand-in for the R2 a failed R1 forfeited: wake the panel if the bus is back, else just let frames fail with IO. */
-  private reopen(): void {
-    if (!this.bus.ready()) {
-      this.queue.open();
-      return;
+  /** SWRESET, then (5 ms later) the registers: the re-probe answers OK and the boot init's timer takes the rest. */
+  private probeStep(): void {
+    const us = this.panel.initStep();
+    if (!this.probe.waiting) {
+      this.wait(W_INIT, us);
+    } else if (this.panel.configured) {
+      this.wait(W_INIT, us);
+      this.probe.finish(OK);
+    } else {
+      this.wait(W_PROBE, us);
     }
-    this.r2Waiting = true;
-    this.r2Continue();
   }
 }

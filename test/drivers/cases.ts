@@ -19,6 +19,8 @@ import type { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
 export interface CaseBoard {
   sim: SimBoard;
   outcomes: number[];
+  /** Final statuses of the requests `DriverCase.submit` issued, in completion order. */
+  completed: number[];
 }
 
 export interface DriverCase {
@@ -32,6 +34,10 @@ export interface DriverCase {
   snapshot(b: CaseBoard): number[];
   /** Chip power-cycle while the board is suspended (models' reset), if the device has a chip model. */
   chipReset?: boolean;
+  /** Submits one request on the device's queue (its completion lands in `completed`); absent for devices without one. */
+  submit?(b: CaseBoard): number;
+  /** A "nak" chip fault on the device's model makes its re-probe fail (the driver can see the chip is gone). */
+  brokenChip?: boolean;
 }
 
 export function makeDevkitc(seed = 1): CaseBoard {
@@ -39,7 +45,7 @@ export function makeDevkitc(seed = 1): CaseBoard {
   const outcomes: number[] = [];
   sim.onDone((s) => outcomes.push(s));
   sim.advance(10_000);
-  return { sim, outcomes };
+  return { sim, outcomes, completed: [] };
 }
 
 /** Model registers F2..F5 (ctrl_hum, status, ctrl_meas, config) read straight from the chip model. */
@@ -54,6 +60,7 @@ export function bmeRegisters(sim: SimBoard): number[] {
 
 const sampleOut = new Int32Array(3);
 const flashData = new Uint8Array([1, 2, 3, 4]);
+const flashRead = new Uint8Array(4);
 const record = new Uint8Array([0x51, 0x55, 0x49, 0x45, 0x53, 0x43, 0x45]);
 
 export const DEVKITC_CASES: DriverCase[] = [
@@ -68,19 +75,23 @@ export const DEVKITC_CASES: DriverCase[] = [
   {
     device: "bme280", make: () => {
       const b = makeDevkitc();
-      b.sim.driver<Bme280>("bme280").setClient(sampleOut, null, () => {});
+      b.sim.driver<Bme280>("bme280").setClient(sampleOut, null, (_t, s) => { b.completed.push(s); });
       return b;
     },
     exercise: (b) => { b.sim.driver<Bme280>("bme280").sample(1); },
     snapshot: (b) => bmeRegisters(b.sim),
     chipReset: true,
+    submit: (b) => b.sim.driver<Bme280>("bme280").sample(2),
+    brokenChip: true,
   },
   {
     device: "flash", make: () => {
       const b = makeDevkitc();
-      b.sim.driver<W25q>("flash").setClient(() => {});
+      b.sim.driver<W25q>("flash").setClient((_t, s) => { b.completed.push(s); });
       return b;
     },
+    submit: (b) => b.sim.driver<W25q>("flash").read(2, 0x1000, flashRead),
+    brokenChip: true,
     exercise: (b) => { b.sim.driver<W25q>("flash").program(1, 0x1000, flashData); },
     snapshot: (b) => {
       const m = b.sim.flashes["flash"];
@@ -104,9 +115,10 @@ export const DEVKITC_CASES: DriverCase[] = [
   {
     device: "telemetry", make: () => {
       const b = makeDevkitc();
-      b.sim.driver<Telemetry>("telemetry").setClient(() => {});
+      b.sim.driver<Telemetry>("telemetry").setClient((_t, s) => { b.completed.push(s); });
       return b;
     },
+    submit: (b) => b.sim.driver<Telemetry>("telemetry").send(2, record, record.length),
     exercise: (b) => { b.sim.driver<Telemetry>("telemetry").send(1, record, record.length); },
     snapshot: (b) => [b.sim.driver<Telemetry>("telemetry").pipelineLength, b.sim.driver<Telemetry>("telemetry").queue.parkedNow],
   },
@@ -137,14 +149,19 @@ function consoleSnapshot(b: CaseBoard): number[] {
 export function makeModdableTwo(seed = 1): CaseBoard {
   const m2 = bootSimModdableTwo({ seed });
   m2.sim.advance(300_000);
-  return { sim: m2.sim, outcomes: m2.outcomes };
+  return { sim: m2.sim, outcomes: m2.outcomes, completed: [] };
 }
 
 const panel = (b: CaseBoard): CommandRecorder => b.sim.models["display"] as CommandRecorder;
 
 export const MODDABLE_TWO_CASES: DriverCase[] = [
   {
-    device: "display", make: () => makeModdableTwo(),
+    device: "display", make: () => {
+      const b = makeModdableTwo();
+      b.sim.driver<Ili9341>("display").setFrameListener((_slot, s) => { b.completed.push(s); });
+      return b;
+    },
+    submit: (b) => b.sim.driver<Ili9341>("display").fill(0, 40, 240, 40, 0x07e0),
     // A frame in flight at suspend: S2 waits for it.
     exercise: (b) => { b.sim.driver<Ili9341>("display").fill(0, 0, 240, 40, 0xf800); },
     // Panel on and awake with the board's MADCTL/COLMOD/INVON; the driver agrees. (Pixels are not
@@ -158,6 +175,7 @@ export const MODDABLE_TWO_CASES: DriverCase[] = [
   },
   {
     device: "touch", make: () => makeModdableTwo(),
+    brokenChip: true,
     snapshot: (b) => {
       const t = b.sim.driver<Ft6206>("touch");
       return [(b.sim.models["touch"] as Ft6206Model).mode(), t.readReg(0x80), t.suspended ? 1 : 0];
