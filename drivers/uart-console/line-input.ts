@@ -110,7 +110,8 @@ export class LineInput {
     const ev = this.reader.push(b);
     if (ev === R_NONE) return;
     if (ev === R_ECHO) {
-      if (this.echo) this.ring.byte(b);
+      // A TAB is a space in the line: echo the space, so one "\b \b" erases it.
+      if (this.echo) this.ring.byte(b === 0x09 ? 0x20 : b);
     } else if (ev === R_ERASE) {
       if (this.echo) this.ring.bytes(this.erase);
     } else {

@@ -27,6 +27,11 @@ const SPACE = 0x20;
  * or carried a control byte is discarded at its end and the reply says why; the next line starts
  * clean. CR, LF and CR LF all end a line (the LF of a CR LF pair is swallowed, so it is one line,
  * not a line and an empty one). TAB counts as a space.
+ *
+ * Editing follows the screen: every typed byte takes its place in the buffer, printable ones are
+ * echoed, control bytes are not. Backspace removes the last byte typed and answers R_ERASE ("\b \b")
+ * only if that byte was echoed, so erasing a refused control byte erases nothing on screen and clears
+ * the refusal, and no echoed character disappears from the screen but not from the line (or back).
  */
 export class LineReader {
   readonly limit: number;
@@ -35,13 +40,9 @@ export class LineReader {
   /** Length of the line just ended (valid after R_LINE until the next push). */
   lineLength = 0;
   private overflow = false;
-  /** First non-printable byte of the current line and its 1-based column, or -1. */
-  private badByte = -1;
-  private badColumn = 0;
   /** The bad byte and column of the line just refused (valid after R_REFUSED). */
   refusedByte = -1;
   refusedColumn = 0;
-  private column = 0;
   private afterCr = false;
 
   constructor(limit: number) {
@@ -49,7 +50,7 @@ export class LineReader {
     this.buf = new Uint8Array(limit);
   }
 
-  /** Bytes of the line being typed (for the UART wake fragment). */
+  /** Bytes of the line being typed, control bytes included (for the UART wake fragment). */
   get pendingLength(): number {
     return this.len;
   }
@@ -64,24 +65,15 @@ export class LineReader {
     if (b === BS || b === DEL) {
       if (this.overflow || this.len === 0) return R_NONE;
       this.len--;
-      if (this.column > 0) this.column--;
-      return R_ERASE;
+      return printable(this.buf[this.len]) ? R_ERASE : R_NONE;
     }
-    this.column++;
     if (b === TAB) b = SPACE;
-    if (b < SPACE || b > 0x7e) {
-      if (this.badByte < 0) {
-        this.badByte = b;
-        this.badColumn = this.column;
-      }
-      return R_NONE;
-    }
     if (this.len === this.limit) {
       this.overflow = true;
       return R_NONE;
     }
     this.buf[this.len++] = b;
-    return this.overflow ? R_NONE : R_ECHO;
+    return this.overflow || !printable(b) ? R_NONE : R_ECHO;
   }
 
   /** A CR ended something outside the reader (the UART wake fragment): swallow its LF. */
@@ -93,25 +85,32 @@ export class LineReader {
   reset(): void {
     this.len = 0;
     this.overflow = false;
-    this.badByte = -1;
-    this.badColumn = 0;
-    this.column = 0;
     this.afterCr = false;
   }
 
   private end(): number {
     let result = R_LINE;
+    this.refusedByte = -1;
+    this.refusedColumn = 0;
     if (this.overflow) result = R_TOO_LONG;
-    else if (this.badByte >= 0) result = R_REFUSED;
     else if (this.len === 0) result = R_EMPTY;
+    else {
+      for (let i = 0; i < this.len; i++) {
+        if (printable(this.buf[i])) continue;
+        this.refusedByte = this.buf[i];
+        this.refusedColumn = i + 1;
+        result = R_REFUSED;
+        break;
+      }
+    }
     this.lineLength = this.len;
-    this.refusedByte = this.badByte;
-    this.refusedColumn = this.badColumn;
     this.len = 0;
     this.overflow = false;
-    this.column = 0;
-    this.badByte = -1;
-    this.badColumn = 0;
     return result;
   }
+}
+
+/** Console text: ASCII 0x20..0x7e (TAB was turned into a space on the way in). */
+function printable(b: number): boolean {
+  return b >= SPACE && b <= 0x7e;
 }

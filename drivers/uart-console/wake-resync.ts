@@ -34,9 +34,10 @@ export class WakeResync {
     this.count++;
     this.active = true;
     const pending = this.reader.pendingLength;
-    this.length = pending < FRAGMENT_MAX ? pending : FRAGMENT_MAX;
-    for (let i = 0; i < this.length; i++) this.fragment[i] = this.reader.buf[i];
-    this.cut = pending > FRAGMENT_MAX;
+    this.length = 0;
+    this.cut = false;
+    // Only what was echoed is quoted back (the reader keeps typed control bytes too).
+    for (let i = 0; i < pending; i++) this.keep(this.reader.buf[i]);
     this.reader.reset();
   }
 
@@ -46,9 +47,13 @@ export class WakeResync {
       this.finish(b === 0x0d);
       return true;
     }
+    this.keep(b);
+    return false;
+  }
+
+  private keep(b: number): void {
     if (b >= 0x20 && b <= 0x7e && this.length < FRAGMENT_MAX) this.fragment[this.length++] = b;
     else this.cut = true;
-    return false;
   }
 
   /** Ends resync (at CR/LF, or after the quiet time) and tells the client what was dropped. */

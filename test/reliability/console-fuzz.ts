@@ -4,7 +4,7 @@ import type { UartPeer } from "../../host-sim/core/contracts";
 
 // What the oracle expects for one terminated line (mirrors the LineReader contract: whole-line verdicts).
 const L_BLANK = 0; // empty or only spaces/tabs: a prompt and nothing else
-const L_TOO_LONG = 1; // more than `limit` printable bytes: exactly the too-long line
+const L_TOO_LONG = 1; // more than `limit` bytes: exactly the too-long line
 const L_REFUSED = 2; // a non-printable byte: exactly the refused line naming the first one
 const L_COMMAND = 3; // printable words: at least one reply line (error or report)
 const L_STATUS = 4; // the interleaved `status`: exactly the reference reply
@@ -127,17 +127,16 @@ class ReplyChecker implements UartPeer {
 
 /**
  * The oracle: an independent reading of the console's documented line rules (line-reader.ts header):
- * CR, LF and CR LF end one line; backspace/DEL erase (not once overflowed); TAB is a space; a byte
- * outside 0x20-0x7e refuses the line (first one named, 1-based column); more than `limit` bytes is too long.
+ * CR, LF and CR LF end one line; every other byte takes its place in the line (TAB as a space, control
+ * bytes too, unechoed); backspace/DEL remove the last byte typed (not once overflowed); more than
+ * `limit` bytes is too long; else a byte outside 0x20-0x7e left in the line refuses it (the first one
+ * named, with its 1-based column in the line as edited).
  */
 class LineOracle {
   private len = 0;
   private nonBlank = 0;
   private readonly buf: Uint8Array;
   private overflow = false;
-  private bad = -1;
-  private badColumn = 0;
-  private column = 0;
   private afterCr = false;
   status = false;
   lines = 0;
@@ -153,15 +152,9 @@ class LineOracle {
     if (b === 0x08 || b === 0x7f) {
       if (this.overflow || this.len === 0) return;
       this.len--;
-      if (this.column > 0) this.column--;
       return;
     }
-    this.column++;
     if (b === 0x09) b = 0x20;
-    if (b < 0x20 || b > 0x7e) {
-      if (this.bad < 0) { this.bad = b; this.badColumn = this.column; }
-      return;
-    }
     if (this.len === this.limit) { this.overflow = true; return; }
     this.buf[this.len++] = b;
   }
@@ -169,17 +162,16 @@ class LineOracle {
   private end(): void {
     this.lines++;
     let blank = true;
+    let bad = -1;
     for (let i = 0; i < this.len; i++) if (this.buf[i] !== 0x20) { blank = false; break; }
+    for (let i = 0; i < this.len && bad < 0; i++) if (this.buf[i] < 0x20 || this.buf[i] > 0x7e) bad = i;
     if (this.overflow) this.out.expect(L_TOO_LONG, 0, 0);
-    else if (this.bad >= 0) this.out.expect(L_REFUSED, this.bad, this.badColumn);
+    else if (bad >= 0) this.out.expect(L_REFUSED, this.buf[bad], bad + 1);
     else if (this.status) this.out.expect(L_STATUS, 0, 0);
     else this.out.expect(blank ? L_BLANK : L_COMMAND, 0, 0);
     this.status = false;
     this.len = 0;
     this.overflow = false;
-    this.bad = -1;
-    this.badColumn = 0;
-    this.column = 0;
   }
 }
 
