@@ -16,9 +16,9 @@ export interface TreeEntry {
   wakeLine: number;
 }
 
-/** Console lines without CR and without the prompts a capture carries ("> "). */
+/** Console lines without their line ends (CR LF, LF, CR), prompts ("> ") and trailing spaces a terminal may add. */
 function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.replace(/^(> )+/, ""));
+  return text.split(/\r\n|\r|\n/).map((l) => l.replace(/^(> )+/, "").replace(/\s+$/, ""));
 }
 
 /** Device names in id order from a `status` reply ("phase idle, 7 devices, ..." then "  name  state"), or null. */
@@ -31,7 +31,8 @@ export function parseStatusNames(text: string): string[] | null {
     const n = Number(m[1]);
     const names: string[] = [];
     for (let k = 1; k <= n && i + k < ls.length; k++) {
-      const d = /^  (\S+)\s+\S+$/.exec(ls[i + k]);
+      // "  led     failed, next re-probe in 1000000 us": the name, then its state and any note.
+      const d = /^  (\S+)\s+\S/.exec(ls[i + k]);
       if (d === null) break;
       names.push(d[1]);
     }
@@ -97,11 +98,25 @@ export function devicesFromCapture(text: string, names?: readonly string[] | nul
   return devices;
 }
 
-/** Trace records of the capture's last complete `trace dump` (the console's own decoder reads the bytes). */
+/**
+ * Trace records of the capture's last complete `trace dump` (ended, or cut short by a suspend); an
+ * unfinished last dump (the capture stopped) falls back to an earlier complete one. The console's own
+ * decoder reads the bytes.
+ */
 export function decodeDump(text: string): DumpRecord[] {
-  const begin = text.lastIndexOf("trace dump begin:");
+  let begin = text.lastIndexOf("trace dump begin:");
   if (begin < 0) throw new Error("no 'trace dump begin' line: run `trace dump` on the console and save everything it prints");
-  return decodeTraceDump(text.slice(text.lastIndexOf("\n", begin) + 1));
+  let first: unknown = null;
+  while (begin >= 0) {
+    const from = Math.max(text.lastIndexOf("\n", begin), text.lastIndexOf("\r", begin)) + 1;
+    try {
+      return decodeTraceDump(text.slice(from));
+    } catch (e) {
+      if (first === null) first = e;
+    }
+    begin = begin > 0 ? text.lastIndexOf("trace dump begin:", begin - 1) : -1;
+  }
+  throw first;
 }
 
 /** A timeline from a capture: records from its dump, device ids and tree from `names` or its status/devices replies. */

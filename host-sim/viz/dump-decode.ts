@@ -13,23 +13,30 @@ export interface DumpRecord {
 export const DUMP_RECORD_BYTES = 14;
 
 /**
- * Decodes every "T <28 hex digits>" line between "trace dump begin" and "trace dump end" in `text`
- * (other lines, prompts and progress output around it are ignored). Throws naming the line when a
- * record line is malformed or the count in the header does not match.
+ * Decodes the "T <28 hex digits>" lines between "trace dump begin" and its end in `text`. Other
+ * lines, prompts and progress output around it are ignored, and so is whatever a terminal program
+ * adds: CR-only or CR CR LF line ends, trailing spaces, several prompts in front of a line. The
+ * console ends a dump with "trace dump end: N records", or with "trace dump cut: K of N records"
+ * when a suspend began part way (the K records written are valid); a record overwritten while the
+ * dump waited for TX room is a "(record overwritten ...)" line, counted and skipped. Throws naming
+ * the line when a record line is malformed or the count does not match.
  */
 export function decodeTraceDump(text: string): DumpRecord[] {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split(/\r\n|\r|\n/);
   const out: DumpRecord[] = [];
   const bytes = new Uint8Array(DUMP_RECORD_BYTES);
   const view = new DataView(bytes.buffer);
   let expected = -1;
   let inside = false;
+  let skipped = 0;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^> /, "");
+    const line = lines[i].replace(/^(> )+/, "").replace(/\s+$/, "");
     const begin = /^trace dump begin: (\d+) records of \d+ written/.exec(line);
     if (begin !== null) {
       expected = Number(begin[1]);
       inside = true;
+      out.length = 0;
+      skipped = 0;
       continue;
     }
     if (!inside) continue;
@@ -37,9 +44,19 @@ export function decodeTraceDump(text: string): DumpRecord[] {
       inside = false;
       break;
     }
+    const cut = /^trace dump cut: (\d+) of \d+ records/.exec(line);
+    if (cut !== null) {
+      expected = Number(cut[1]);
+      inside = false;
+      break;
+    }
+    if (line.startsWith("(record overwritten")) {
+      skipped++;
+      continue;
+    }
     if (!line.startsWith("T ")) continue;
     const hex = line.slice(2);
-    if (!/^[0-9a-f]+$/.test(hex) || hex.length !== 2 * DUMP_RECORD_BYTES) {
+    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== 2 * DUMP_RECORD_BYTES) {
       throw dumpError("trace dump line " + (i + 1) + " is not a record (" + 2 * DUMP_RECORD_BYTES + " hex digits after 'T '): " + line);
     }
     for (let k = 0; k < DUMP_RECORD_BYTES; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
@@ -53,7 +70,7 @@ export function decodeTraceDump(text: string): DumpRecord[] {
   }
   if (expected < 0) throw dumpError("no 'trace dump begin' line: capture the console output of 'trace dump'");
   if (inside) throw dumpError("trace dump has no 'trace dump end' line: the capture was cut; dump again");
-  if (out.length !== expected) throw dumpError("trace dump announced " + expected + " records but holds " + out.length);
+  if (out.length + skipped !== expected) throw dumpError("trace dump announced " + expected + " records but holds " + (out.length + skipped));
   return out;
 }
 
