@@ -1,5 +1,5 @@
 // Console command parser and dispatcher: tokens are byte ranges of the line buffer compared against preencoded names.
-import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../runtime/status";
+import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, OK } from "../runtime/status";
 import type { Printer } from "./printer";
 import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_DUMP } from "./reports";
 
@@ -15,9 +15,20 @@ const MAX_TOKENS = 4;
 /** Default `trace` record count. */
 export const TRACE_DEFAULT = 16;
 
+/** What the console is busy with, for commands that must not overlap it. */
+export const BUSY_NONE = 0;
+/** A suspend is starting (the settle delay) or running: its outcome line and prompt follow. */
+export const BUSY_SUSPEND = 1;
+/** Failed devices are being re-probed (or a `recover` waits for its re-probe): a prompt follows. */
+export const BUSY_REPROBE = 2;
+
 /** The console side a command can ask for (the suspend is started by the console, after the line's CR LF). */
 export interface CommandHost {
   requestSuspend(target: number, test: number): void;
+  /** `recover` asked the runtime to re-probe device d: the console reports the outcome when the re-probe ends. */
+  recovering(d: number): void;
+  /** BUSY_NONE, BUSY_SUSPEND or BUSY_REPROBE. */
+  busy(): number;
 }
 
 /**
@@ -56,6 +67,7 @@ export class Commands {
     if (this.is(0, w.cmdStats)) return this.noArgs(w.cmdStats, J_STATS);
     if (this.is(0, w.cmdTrace)) return this.trace();
     if (this.is(0, w.cmdSuspend)) return this.suspend();
+    if (this.is(0, w.cmdRecover)) return this.recover();
     this.errors++;
     const r = this.p.ring;
     r.bytes(w.unknownCommand);
@@ -79,11 +91,14 @@ export class Commands {
       return X_REPORT;
     }
     if (this.is(1, w.argDump)) {
+      // A suspend's progress would land between the record lines, and its records overwrite the ring.
+      if (this.host.busy() === BUSY_SUSPEND) return this.refuse(w.dumpBusy);
       this.reports.start(J_DUMP, 0);
       return X_REPORT;
     }
+    // Exactly the range the hint announces: 1..capacity.
     const n = this.number(1);
-    if (n < 1) return this.badArgument(1, w.cmdTrace, w.traceArgsHint);
+    if (n < 1 || n > this.p.pm.trace.capacity) return this.badArgument(1, w.cmdTrace, w.traceArgsHint);
     this.reports.start(J_TRACE, n);
     return X_REPORT;
   }
@@ -106,6 +121,10 @@ export class Commands {
     }
     if (target < 0) target = T_STANDBY;
     if (test < 0) test = TEST_NONE;
+    // One at a time: a second line never replaces the target or test level of one already starting.
+    const busy = this.host.busy();
+    if (busy === BUSY_SUSPEND) return this.refuse(w.suspendBusyStarting);
+    if (busy === BUSY_REPROBE) return this.refuse(w.suspendBusyReprobe);
     const r = this.p.ring;
     r.bytes(w.suspending);
     this.p.target(target);
@@ -115,6 +134,60 @@ export class Commands {
     }
     r.newline();
     this.host.requestSuspend(target, test);
+    return X_WAIT;
+  }
+
+  /** `recover DEVICE`: re-probe a failed device now; the outcome line follows when its re-probe ends. */
+  private recover(): number {
+    const p = this.p;
+    const w = p.words;
+    const r = p.ring;
+    if (this.count > 2) return this.badArgument(2, w.cmdRecover, w.recoverArgsHint);
+    if (this.count < 2) {
+      this.errors++;
+      r.bytes(w.recoverNeedsName);
+      r.newline();
+      return X_PROMPT;
+    }
+    let d = -1;
+    for (let k = 0; k < p.names.length && d < 0; k++) if (this.is(1, p.names[k])) d = k;
+    if (d < 0) {
+      this.errors++;
+      r.bytes(w.unknownDevice);
+      p.quote(this.line, this.start[1], this.end[1]);
+      r.bytes(w.forWord);
+      r.bytes(w.cmdRecover);
+      r.bytes(w.deviceNamesHint);
+      r.newline();
+      return X_PROMPT;
+    }
+    // A re-probe starting in a suspend's settle delay would make that suspend answer BUSY.
+    const busy = this.host.busy();
+    if (busy === BUSY_SUSPEND) return this.refuse(w.recoverBusy);
+    // The re-probe running now would reschedule the device after it, losing this request.
+    if (busy === BUSY_REPROBE) return this.refuse(w.recoverBusyReprobe);
+    r.bytes(w.cmdRecover);
+    r.byte(0x20);
+    p.device(d, 0);
+    if (p.pm.recover(d) !== OK) {
+      this.errors++;
+      r.bytes(w.recoverNotFailed1);
+      r.bytes(w.state[p.pm.deviceState(d)]);
+      r.bytes(w.recoverNotFailed2);
+      r.newline();
+      return X_PROMPT;
+    }
+    r.bytes(w.recovering);
+    r.newline();
+    this.host.recovering(d);
+    return X_WAIT;
+  }
+
+  /** A refusal while the console is busy: one line; the prompt follows what it is busy with. */
+  private refuse(message: Uint8Array): number {
+    this.errors++;
+    this.p.ring.bytes(message);
+    this.p.ring.newline();
     return X_WAIT;
   }
 

@@ -1,6 +1,6 @@
 // Shared output pieces of the console: device names, statuses, stages, wake causes, times, quoted input bytes.
 import type { PowerManager } from "../runtime/pm";
-import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../runtime/status";
+import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET, D_FAILED } from "../runtime/status";
 import { TxRing } from "../drivers/uart-console/tx-ring";
 import { Words, makeBytes } from "./words";
 
@@ -17,6 +17,8 @@ export class Printer {
   readonly pm: PowerManager;
   names: Uint8Array[] = [];
   nameWidth = 8;
+  /** Devices the attempt in progress left out because they were failed at its start (progress marks, outcome names). */
+  skipped: Uint8Array = new Uint8Array(0);
   private readonly unknownName = makeBytes("?");
 
   constructor(ring: TxRing, words: Words, pm: PowerManager) {
@@ -36,6 +38,23 @@ export class Printer {
     }
     this.names = names;
     this.nameWidth = width;
+    this.skipped = new Uint8Array(g.count);
+  }
+
+  /** After "failed": when the runtime re-probes it next (", next re-probe in N us", ", re-probe due now"). */
+  reprobeDue(d: number): void {
+    const pm = this.pm;
+    const r = this.ring;
+    if (pm.deviceState(d) !== D_FAILED) return;
+    const us = pm.recovery.dueIn(d, pm.platform.now());
+    if (us < 0) return;
+    if (us === 0) {
+      r.bytes(this.words.reprobeNow);
+      return;
+    }
+    r.bytes(this.words.reprobeIn);
+    r.dec(us);
+    r.bytes(this.words.us);
   }
 
   get namesReady(): boolean {
@@ -161,6 +180,21 @@ export class Printer {
       if (slot >= 0) this.failure(slot);
       else this.status(status);
     }
+    this.skippedSummary();
     r.newline();
+  }
+
+  /** "; skipped (failed): a, b" for the devices the attempt left out; clears the marks. */
+  private skippedSummary(): void {
+    const r = this.ring;
+    const sk = this.skipped;
+    let n = 0;
+    for (let d = 0; d < sk.length; d++) {
+      if (sk[d] === 0) continue;
+      r.bytes(n === 0 ? this.words.skippedSummary : this.words.comma);
+      this.device(d, 0);
+      sk[d] = 0;
+      n++;
+    }
   }
 }

@@ -1,5 +1,5 @@
 // Suspend/resume progress lines: a trace listener that prints one line per stage and per device as it happens.
-import { OK, TEST_NONE, STAGE_COUNT, S_PLATFORM } from "../runtime/status";
+import { OK, TEST_NONE, STAGE_COUNT, S_PLATFORM, S_REPROBE, D_FAILED } from "../runtime/status";
 import {
   E_SUSPEND_BEGIN, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
   E_STAGE_END, E_ROLLBACK, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE,
@@ -51,6 +51,10 @@ export class Progress {
       r.bytes(w.suspendBegin);
       p.target(status);
       this.testLevel();
+      r.newline();
+      this.lines++;
+      this.skippedLines(tr.time[slot]);
+      return true;
     } else if (ev === E_SLEEP_ENTER) {
       if (p.pm.test !== TEST_NONE) {
         r.bytes(w.sleepHold);
@@ -62,9 +66,14 @@ export class Progress {
     } else if (ev === E_SLEEP_EXIT) {
       r.bytes(w.sleepExit);
       p.cause(status);
-      r.bytes(w.after);
-      r.dec(st.stageDuration[S_PLATFORM]);
-      r.bytes(w.us);
+      if (p.pm.fromImage) {
+        // The sleep began before a reboot whose clock restarted: no length to print (flight record "?").
+        r.bytes(w.sleepUnknown);
+      } else {
+        r.bytes(w.after);
+        r.dec(st.stageDuration[S_PLATFORM]);
+        r.bytes(w.us);
+      }
     } else if (ev === E_WAKE) {
       r.bytes(w.wakeSource);
       p.cause(status);
@@ -107,10 +116,46 @@ export class Progress {
     this.droppedLines = 0;
   }
 
+  /**
+   * After "suspend begins": one line per failed device, which sits the attempt out (the runtime leaves
+   * it out of every stage; its re-probe comes between attempts). Marked for the outcome line.
+   */
+  private skippedLines(time: number): void {
+    const p = this.p;
+    const r = p.ring;
+    const pm = p.pm;
+    p.skipped.fill(0);
+    for (let d = 0; d < pm.graph.count; d++) {
+      if (pm.deviceState(d) !== D_FAILED) continue;
+      p.skipped[d] = 1;
+      if (r.free < PROGRESS_LINE_MAX) {
+        this.droppedLines++;
+        continue;
+      }
+      p.time(time);
+      p.stageColumn(-1);
+      p.device(d, p.nameWidth);
+      r.bytes(p.words.skippedFailed);
+      r.newline();
+      this.lines++;
+    }
+  }
+
   private deviceOutcome(ev: number, d: number, stage: number, status: number): void {
     const p = this.p;
     const r = p.ring;
     const w = p.words;
+    if (stage === S_REPROBE && (ev === E_HOOK_DONE || ev === E_RESUME_FAIL)) {
+      // Between attempts: the answer is whether the device is back.
+      if (ev === E_HOOK_DONE) {
+        r.bytes(w.reprobeOk);
+      } else {
+        r.bytes(w.failed);
+        p.status(status);
+        r.bytes(w.reprobeFailed);
+      }
+      return;
+    }
     if (ev === E_HOOK_DONE) {
       r.bytes(w.ok);
       if (d >= 0 && stage >= 0 && stage < STAGE_COUNT) {

@@ -1,5 +1,5 @@
 // Multi-line replies (help, status, devices, stats, trace, trace dump) written one line per step as TX room allows.
-import { ROLE_STORAGE, ROLE_WAKE } from "../runtime/status";
+import { ROLE_STORAGE, ROLE_WAKE, D_FAILED } from "../runtime/status";
 import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IRQ_DELIVER, EVENT_COUNT } from "../runtime/trace";
 import type { Printer } from "./printer";
 import { StatsReport } from "./stats-report";
@@ -68,6 +68,28 @@ export class Reports {
     return this.kind !== J_NONE;
   }
 
+  /**
+   * A suspend began while a dump was being written: its progress must not land between record lines,
+   * and its records would overwrite the ones still to print. The dump ends here, saying how many
+   * records it wrote (the host decoder accepts a cut dump as those records). False: no room to say so.
+   */
+  cutDump(): boolean {
+    if (this.kind !== J_DUMP) return true;
+    const r = this.p.ring;
+    const w = this.p.words;
+    const written = this.next > 1 ? this.next - 1 : 0;
+    this.kind = J_NONE;
+    if (r.free < REPORT_LINE_MAX / 2) return false;
+    if (r.lastByte !== 0x0a) r.newline();
+    r.bytes(w.dumpCut1);
+    r.dec(written > this.count ? this.count : written);
+    r.bytes(w.traceHeader2);
+    r.dec(this.count);
+    r.bytes(w.dumpCut2);
+    r.newline();
+    return true;
+  }
+
   /** Starts a report. For J_TRACE `count` is how many records; others ignore it. */
   start(kind: number, count: number): void {
     const p = this.p;
@@ -124,6 +146,7 @@ export class Reports {
     r.bytes(w.indent);
     p.device(i - 1, p.nameWidth);
     r.bytes(w.state[pm.deviceState(i - 1)]);
+    p.reprobeDue(i - 1);
   }
 
   private deviceLine(i: number): void {
@@ -139,6 +162,12 @@ export class Reports {
     const d = this.treeOrder[i - 1];
     r.spaces(2 + 2 * this.treeDepth[i - 1]);
     p.device(d, 0);
+    if (p.pm.deviceState(d) === D_FAILED) {
+      // Before the needs: the host's tree parser reads everything after " needs " as names.
+      r.bytes(w.failedTag);
+      p.reprobeDue(d);
+      r.bytes(w.close);
+    }
     if ((g.roles[d] & ROLE_STORAGE) !== 0) r.bytes(w.roleStorage);
     if ((g.roles[d] & ROLE_WAKE) !== 0) {
       r.bytes(w.roleWake);

@@ -1,5 +1,6 @@
 // Every fixed word the console prints, encoded once at boot into byte arrays (no string work after boot).
 import { STATUS_NAMES, STAGE_NAMES, STATE_NAMES, TARGET_NAMES } from "../runtime/status";
+import { STAGES } from "../runtime/protocol";
 import { EVENT_NAMES } from "../runtime/trace";
 
 /** ASCII text to bytes. Boot only: it allocates, and a non-ASCII character is a programming error. */
@@ -20,8 +21,12 @@ export function makeTable(texts: readonly string[]): Uint8Array[] {
   return out;
 }
 
-/** Two-letter stage tags for progress lines: S1..S3 suspend, R1..R2 resume. */
-const STAGE_TAGS = ["S1", "S2", "S3", "--", "R1", "R2", "--"];
+/** Two-letter stage tags for progress lines: S1..S3 suspend, R1..R2 resume, "--" for the rest (sleep, release, reprobe). */
+function stageTags(): string[] {
+  const out: string[] = [];
+  for (let s = 0; s < STAGES.length; s++) out.push(STAGES[s].short.length === 2 ? STAGES[s].short : "--");
+  return out;
+}
 
 /**
  * Why one object of preencoded arrays: the reply and progress writers only copy bytes, so the text
@@ -32,7 +37,7 @@ const STAGE_TAGS = ["S1", "S2", "S3", "--", "R1", "R2", "--"];
 export class Words {
   readonly status = makeTable(STATUS_NAMES);
   readonly stage = makeTable(STAGE_NAMES);
-  readonly stageTag = makeTable(STAGE_TAGS);
+  readonly stageTag = makeTable(stageTags());
   readonly state = makeTable(STATE_NAMES);
   readonly target = makeTable(TARGET_NAMES);
   readonly event = makeTable(EVENT_NAMES);
@@ -44,6 +49,7 @@ export class Words {
   readonly cmdSuspend = makeBytes("suspend");
   readonly cmdStats = makeBytes("stats");
   readonly cmdTrace = makeBytes("trace");
+  readonly cmdRecover = makeBytes("recover");
   readonly argStandby = makeBytes("standby");
   readonly argHibernate = makeBytes("hibernate");
   readonly argTestDevices = makeBytes("test=devices");
@@ -71,6 +77,10 @@ export class Words {
   readonly traceArgsHint2 = makeBytes(" or dump (type help)");
   readonly noArgsHint = makeBytes(": it takes no arguments (type help)");
   readonly conflicts = makeBytes(": give one target and at most one test level (type help)");
+  readonly recoverArgsHint = makeBytes(": give one device name (type help)");
+  readonly recoverNeedsName = makeBytes("recover needs a device name: recover DEVICE re-probes a failed device (type status for the names)");
+  readonly unknownDevice = makeBytes("unknown device");
+  readonly deviceNamesHint = makeBytes(": type status for the device names");
   readonly tooLong1 = makeBytes("line too long: limit is ");
   readonly tooLong2 = makeBytes(" bytes, line discarded");
   readonly refused1 = makeBytes("line refused: byte 0x");
@@ -87,11 +97,36 @@ export class Words {
   readonly testEq = makeBytes(" test=");
   readonly testNames = makeTable(["none", "devices", "platform"]);
   readonly suspendBusy = makeBytes("suspend refused: BUSY, one is already in progress");
+  readonly suspendBusyStarting = makeBytes("suspend refused: BUSY, one is already starting or running; its outcome follows");
+  readonly suspendBusyReprobe = makeBytes("suspend refused: BUSY, failed devices are being re-probed; type suspend again after it");
+  readonly suspendRefused = makeBytes("suspend refused: ");
+  readonly suspendInvalid = makeBytes(", the runtime does not take that target or test level (type help)");
+  readonly suspendFailedDevice = makeBytes(", a device it needs is failed: recover it first (type status)");
+  readonly skippedFailed = makeBytes("skipped (failed)");
+  readonly skippedSummary = makeBytes("; skipped (failed): ");
   readonly suspendOk = makeBytes("suspend ok");
   readonly suspendFailed = makeBytes("suspend failed: ");
   readonly resumedHibernate = makeBytes("resumed from hibernate");
   readonly wokeBy = makeBytes(", woke by ");
   readonly withFailure = makeBytes(", with a failure: ");
+
+  // recover, re-probes and failed devices.
+  readonly recovering = makeBytes(": re-probing");
+  readonly recoverActive = makeBytes(": ok, active again");
+  readonly recoverStill = makeBytes(": still failed ");
+  readonly recoverBusy = makeBytes("recover refused: BUSY, a suspend is starting or running; recover after its outcome");
+  readonly recoverBusyReprobe = makeBytes("recover refused: BUSY, a re-probe is running; its lines follow, then recover again if still failed");
+  readonly recoverNotFailed1 = makeBytes(" refused: INVALID, it is ");
+  readonly recoverNotFailed2 = makeBytes(", not failed; recover re-probes failed devices only (type status)");
+  readonly reprobeIn = makeBytes(", next re-probe in ");
+  readonly reprobeNow = makeBytes(", re-probe due now");
+  readonly reprobeOk = makeBytes("ok, active again");
+  readonly reprobeFailed = makeBytes(", still failed");
+  readonly failedTag = makeBytes(" [failed");
+  readonly reprobes1 = makeBytes("re-probes: ");
+  readonly reprobes2 = makeBytes(" run, ");
+  readonly reprobes3 = makeBytes(" devices recovered, ");
+  readonly reprobes4 = makeBytes(" failed");
 
   // UART wake (ESP32 loses the byte that wakes it; see drivers/uart-console/wake-resync.ts).
   readonly uartWake1 = makeBytes("woke on UART input: the waking byte is lost; discarded");
@@ -120,13 +155,14 @@ export class Words {
   readonly sleepEnter = makeBytes("-- platform sleep: ");
   readonly sleepHold = makeBytes("-- platform test hold: ");
   readonly sleepExit = makeBytes("-- platform woke: ");
+  readonly sleepUnknown = makeBytes(", sleep length unknown (hibernate: the clock restarted at the reboot)");
   readonly wakeSource = makeBytes("wake source: ");
   readonly rollback = makeBytes("rollback from ");
   readonly space = makeBytes(" ");
 
   // status / devices.
   readonly phase = makeBytes("phase ");
-  readonly phaseNames = makeTable(["idle", "suspending", "sleeping", "resuming", "rollback"]);
+  readonly phaseNames = makeTable(["idle", "suspending", "sleeping", "resuming", "rollback", "re-probing"]);
   readonly devicesCount = makeBytes(" devices, last outcome ");
   readonly treeHeader = makeBytes(" devices (tree by parent; needs = other prerequisites):");
   readonly needs = makeBytes(" needs ");
@@ -176,6 +212,9 @@ export class Words {
   readonly dumpBegin3 = makeBytes(" written, 14 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)");
   readonly dumpRecord = makeBytes("T ");
   readonly dumpEnd = makeBytes("trace dump end: ");
+  readonly dumpCut1 = makeBytes("trace dump cut: ");
+  readonly dumpCut2 = makeBytes(" records, a suspend started; run trace dump again after it");
+  readonly dumpBusy = makeBytes("trace dump refused: BUSY, a suspend is starting or running; run it after the outcome");
   readonly records = makeBytes(" records");
 
   readonly help = makeTable([
@@ -188,5 +227,6 @@ export class Words {
     "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
     "  trace [n]                last n trace records decoded (default 16)",
     "  trace dump               the trace ring as hex records, for the host to decode",
+    "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
   ]);
 }

@@ -18,14 +18,16 @@ describe("uart-console on XS", () => {
       { command: "suspends", arg: 20 },
       { command: "uartWakes", arg: 10 },
       { command: "stats", arg: 10 },
+      { command: "recovers", arg: 1 },
+      { command: "recovers", arg: 5 },
       { command: "faults", arg: 0 },
     ], { timeoutMs: 120_000 });
   }, 120_000);
 
-  it("20 rounds of every command and bad-input line (280 lines, trace dump included): 0 slots", () => {
+  it("20 rounds of every command and bad-input line (360 lines, trace dump and recover included): 0 slots", () => {
     expect([r[3].slots, r[3].retained]).toEqual([0, 0]);
-    // 14 lines a round; the too-long, refused and empty ones never reach the parser.
-    expect(r[3].result).toBe(20 * 11);
+    // 18 lines a round; the too-long, refused and empty ones never reach the parser.
+    expect(r[3].result).toBe(20 * 15);
   });
 
   it("20 console-started suspends with progress lines (test holds, standby and hibernate): all OK, 0 slots", () => {
@@ -40,8 +42,12 @@ describe("uart-console on XS", () => {
     expect([r[6].result, r[6].slots, r[6].retained]).toEqual([2 + 1 + 20 + 10, 0, 0]);
   });
 
+  it("5 rounds of a failed device (skipped by a suspend, re-probed, BUSY bursts, status, recover): all back, 0 slots", () => {
+    expect([r[8].result, r[8].slots, r[8].retained]).toEqual([5, 0, 0]);
+  });
+
   it("nothing was dropped or caught on the way", () => {
-    expect(r[7].result).toBe(0);
+    expect(r[9].result).toBe(0);
   });
 
   it("the allocation lint passes on drivers/uart-console and console/", () => {

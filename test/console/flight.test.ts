@@ -149,3 +149,25 @@ describe("stats: flight recorder", () => {
     expect(flightLines(rig)[0]).toBe("flight recorder, last 8 of 9 attempts, newest first:");
   });
 });
+
+describe("stats after a wake from hibernate", () => {
+  it("stage durations equal the flight record, unknown ones print as ?, and progress never says how long the sleep was", () => {
+    const rig = new Rig();
+    // An attempt before the reboot leaves durations in the RAM stats (S2: the console's drain).
+    rig.send("suspend test=platform\r");
+    expect(rig.pm.stats.stageDuration[S_SUSPEND]).toBeGreaterThan(0);
+    expect(rig.pm.resumeFromImage(WAKE_RESET)).toBe(OK);
+    rig.settle();
+    const progress = rig.take();
+    expect(progress).toMatch(/\] -- platform woke: reset, sleep length unknown \(hibernate: the clock restarted at the reboot\)\r\n/);
+    expect(progress).not.toMatch(/woke: reset after/);
+    const t = times(rig, 2);
+    expect([t.stages[S_PLATFORM], t.total]).toEqual([-1, -1]);
+    const n = (v: number): string => (v < 0 ? "?" : String(v));
+    const lines = rig.send("stats\r").split("\r\n");
+    expect(lines[3]).toBe("stage durations, last attempt: prepare " + n(t.stages[S_PREPARE]) + " suspend " + n(t.stages[S_SUSPEND]) +
+      " powerOffNoIrq " + n(t.stages[S_POWER_OFF]) + " platform ? powerOnNoIrq " + n(t.stages[S_POWER_ON]) +
+      " resume " + n(t.stages[S_RESUME]) + " total ? us");
+    expect(lines).toContain(line(2, t, "hibernate OK      wake reset, parked 0"));
+  });
+});

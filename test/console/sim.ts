@@ -28,19 +28,21 @@ export const K_FAIL = 1;
 export const K_PENDING = 2;
 export const K_HANG = 3;
 
-// Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook).
+// Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook), then the re-probe.
 export const H_PREPARE = 0;
 export const H_SUSPEND = 1;
 export const H_POWER_OFF = 2;
 export const H_POWER_ON = 3;
 export const H_RESUME = 4;
+/** Between attempts, for a failed device only: OK (the default) brings it back. */
+export const H_REPROBE = 5;
 
-/** A fake driver whose hooks answer as scripted (per hook index 0..4), allocation-free so the XS fixture can use it. */
+/** A fake driver whose hooks answer as scripted (per hook index 0..5), allocation-free so the XS fixture can use it. */
 export class FakeDevice implements PmHooks, BoardDriver {
-  readonly kind = new Uint8Array(5);
-  readonly status = new Int16Array(5);
-  readonly delayUs = new Float64Array(5);
-  readonly calls = new Uint32Array(5);
+  readonly kind = new Uint8Array(6);
+  readonly status = new Int16Array(6);
+  readonly delayUs = new Float64Array(6);
+  readonly calls = new Uint32Array(6);
   private token = -1;
   private doneStatus = OK;
   private readonly timer: number;
@@ -59,7 +61,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
   attach(port: DevicePort): void {
     this.port = port;
   }
-  /** hook: H_PREPARE .. H_RESUME. */
+  /** hook: H_PREPARE .. H_REPROBE. */
   script(hook: number, kind: number, status: number, delayUs: number): void {
     this.kind[hook] = kind;
     this.status[hook] = status;
@@ -83,6 +85,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
   powerOffNoIrq(t: number): number { return this.act(2, t); }
   powerOnNoIrq(t: number): number { return this.act(3, t); }
   resume(t: number): number { return this.act(4, t); }
+  reprobe(t: number): number { return this.act(5, t); }
 }
 
 export const CONFIG: Omit<PmConfig, "board"> = {
@@ -196,6 +199,16 @@ export class Rig {
   /** Runs the virtual clock until nothing is armed (bounded). */
   settle(maxUs = 20_000_000): void {
     if (!this.clock.runUntilIdle(maxUs)) throw new Error("rig did not go idle within " + maxUs + " us");
+  }
+
+  /**
+   * Types text and runs the clock `us` further (for a rig with a failed device: its re-probe timer
+   * stays armed, so it never idles); returns everything the terminal received meanwhile.
+   */
+  sendFor(text: string | Uint8Array, us: number): string {
+    this.terminal.type(text);
+    this.clock.runUntil(this.clock.now() + us);
+    return this.terminal.takeAll();
   }
 
   /** Types text and runs until idle; returns everything the terminal received meanwhile. */
