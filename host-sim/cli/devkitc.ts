@@ -3,7 +3,7 @@ import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { IO, WAKE_TIMER } from "../../runtime/status";
 import { SimBoard } from "../board/sim-board";
-import { F_FAIL, F_HANG, F_LATE, F_NONE } from "../board/faults";
+import { F_FAIL, F_HANG, F_LATE, F_NONE, F_THROW } from "../board/faults";
 import { SLEEP_NONE } from "../board/sim-platform";
 import type { FaultMode, FaultStage, WakeSource } from "./scenario";
 import type { ShellBoard } from "./shell-board";
@@ -11,7 +11,7 @@ import type { ShellBoard } from "./shell-board";
 /** How late a `late` fault reports: past every stage budget on this board (flash 500 ms), so it times out first. */
 const LATE_US = 600_000;
 
-const FAULT_CODES: { [m: string]: number } = { none: F_NONE, fail: F_FAIL, hang: F_HANG, late: F_LATE };
+const FAULT_CODES: { [m: string]: number } = { none: F_NONE, fail: F_FAIL, hang: F_HANG, late: F_LATE, throw: F_THROW };
 
 export interface DevkitcOptions {
   seed: number;

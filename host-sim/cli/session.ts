@@ -2,7 +2,10 @@
 import { Subject } from "rxjs";
 import { STATE_NAMES } from "../../runtime/status";
 import type { TraceRecord } from "./progress";
-import { FAULT_MODES, FAULT_STAGES, WAKE_SOURCES, type FaultMode, type FaultStage, type WakeSource } from "./scenario";
+import {
+  FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
+  type FaultMode, type FaultStage, type WakeSource,
+} from "./scenario";
 import type { ShellBoard } from "./shell-board";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
 
@@ -20,8 +23,8 @@ export interface VerbResult {
 export const SHELL_HELP = [
   "press                         press and release the BOOT button (bounce included)",
   "wake button|uart|timer        raise a wake source",
-  "fault DEVICE STAGE MODE       inject a hook fault; STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume,",
-  "                              MODE fail|hang|late (none clears)",
+  "fault DEVICE STAGE MODE       inject a hook fault; STAGE a hook or its label (prepare|S1, suspend|S2,",
+  "                              powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2), MODE fail|hang|late|throw (none clears)",
   "time                          virtual time and board phase",
   "quit                          leave (Ctrl-D / Ctrl-C too)",
 ];
@@ -236,17 +239,28 @@ export class Session {
   }
 
   private faultVerb(args: string[]): VerbResult {
-    const use = "usage: fault DEVICE STAGE MODE, STAGE " + FAULT_STAGES.join("|") + ", MODE " + FAULT_MODES.join("|");
+    const use = "usage: fault DEVICE STAGE MODE, STAGE " + faultStageHelp() + ", MODE " + FAULT_MODES.join("|");
     if (args.length !== 3) return usage(use);
-    if ((FAULT_STAGES as readonly string[]).indexOf(args[1]) < 0) return usage("stage `" + args[1] + "` is unknown; " + use);
+    const stage = faultStage(args[1]);
+    if (stage === null) return usage("stage `" + args[1] + "` is unknown; " + use);
     if ((FAULT_MODES as readonly string[]).indexOf(args[2]) < 0) return usage("mode `" + args[2] + "` is unknown; " + use);
-    const err = this.fault(args[0], args[1] as FaultStage, args[2] as FaultMode);
+    const mode = args[2] as FaultMode;
+    if (mode === "late" && SYNC_STAGES.indexOf(stage) >= 0) return usage(lateCannotApply(stage));
+    const err = this.fault(args[0], stage, mode);
     if (err !== null) return usage(err);
-    return { text: args[2] === "none" ? "fault cleared: " + args[0] + " " + args[1] : "fault armed: " + args[0] + " " + args[1] + " will " + args[2], error: false };
+    return { text: mode === "none" ? "fault cleared: " + args[0] + " " + stage : "fault armed: " + args[0] + " " + stage + " " + FAULT_EFFECT[mode], error: false };
   }
 }
 
 const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
+
+/** What an armed fault will do, as the confirmation says it. */
+const FAULT_EFFECT: { [mode: string]: string } = {
+  fail: "will fail with IO (the driver is not called)",
+  hang: "will hang (answers PENDING, never completes: the stage budget expires)",
+  late: "will answer late (after the stage budget expires); a hook that answers PENDING anyway is unchanged",
+  throw: "will throw (the runtime catches it as THREW)",
+};
 
 function usage(text: string): VerbResult {
   return { text, error: true };

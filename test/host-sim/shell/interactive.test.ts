@@ -54,14 +54,14 @@ describe("interactive shell, line mode (piped stdin)", () => {
     const o = r.out();
     expect(notices(o).map((l) => l.replace(/time [0-9.]+ s/, "time T s"))).toEqual([
       "virtual time T s, phase idle",
-      "fault armed: bme280 suspend will fail",
+      "fault armed: bme280 suspend will fail with IO (the driver is not called)",
       "fault cleared: bme280 suspend",
       "button pressed (released in 100 ms virtual)",
       "virtual time T s, phase sleeping",
       "wake timer raised",
-      "usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "usage: fault DEVICE STAGE MODE, STAGE prepare|S1, suspend|S2, powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, MODE fail|hang|late|throw|none",
       "usage: wake button|uart|timer (not `gpio`)",
-      "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|S1, suspend|S2, powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, MODE fail|hang|late|throw|none",
       "no device `bmp180` on ESP32-DevKitC V4 (simulated); devices are i2c0, vspi, bme280, flash, led, button, telemetry, console",
       "press takes no arguments (it presses the one BOOT button)",
       "quit (quit) at virtual time T s",
