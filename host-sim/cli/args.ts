@@ -1,4 +1,5 @@
 // Command-line options of the simulator shell, with an error naming the bad option and the fix.
+import { KEY_PRESS, parseButtonKey } from "./keys";
 import { parseDuration } from "./scenario";
 
 export interface CliOptions {
@@ -18,6 +19,8 @@ export interface CliOptions {
   /** Write the timeline of the run as one self-contained HTML page / Chrome trace JSON (Perfetto). */
   html: string | null;
   perfetto: string | null;
+  /** Byte of the key that presses the BOOT button while interactive. */
+  buttonKey: number;
   help: boolean;
 }
 
@@ -32,6 +35,7 @@ export const USAGE = [
   "  --color / --no-color   force colours on or off (default: on when stdout is a TTY)",
   "  --quiet             scenarios: only steps and results, no serial output",
   "  --timer-wake T      arm the RTC timer wake before every sleep (e.g. 10s): a duty cycle for battery estimates",
+  "  --button-key KEY    key that presses the BOOT button (default ctrl-b, tmux's prefix; e.g. ctrl-g)",
   "  --seed N            seed of the simulation's random source (button bounce); default 1",
   "  --html FILE         write the run's timeline as one self-contained HTML page (last scenario if several)",
   "  --perfetto FILE     write the run's trace as Chrome trace JSON for ui.perfetto.dev",
@@ -41,7 +45,7 @@ export const USAGE = [
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, help: false };
+  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, buttonKey: KEY_PRESS, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (what: string): string => {
@@ -76,7 +80,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       o.timerWakeUs = us;
     } else if (a === "--html") o.html = value("an output file, e.g. out.html");
     else if (a === "--perfetto") o.perfetto = value("an output file, e.g. trace.json");
-    else if (a === "--help" || a === "-h") o.help = true;
+    else if (a === "--button-key") {
+      try {
+        o.buttonKey = parseButtonKey(value("a control key, e.g. ctrl-g"));
+      } catch (e) {
+        throw new UsageError("--button-key: " + (e as Error).message);
+      }
+    } else if (a === "--help" || a === "-h") o.help = true;
     else if (!a.startsWith("-") && /\.ya?ml$/.test(a)) o.scenarios.push(a);
     else throw new UsageError("unknown option `" + a + "`; see --help");
   }

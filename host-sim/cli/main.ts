@@ -96,10 +96,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return code;
   }
   const raw = process.stdin.isTTY === true;
-  const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace });
+  const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace, buttonKey: o.buttonKey });
   writeViz(o, write);
   return end.code;
 }
+
+// `npm start ... | head`: the reader left; that ends the run quietly, as it does for any Unix tool.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -106,6 +106,17 @@ export class Screen {
     this.midLine = false;
   }
 
+  /** Ctrl-L: clears the terminal, then puts back a held prompt and the line being typed. */
+  clear(): void {
+    this.write("\x1b[2J\x1b[H");
+    this.midLine = false;
+    const editing = this.editing;
+    this.editing = "";
+    this.write("> " + editing);
+    this.editing = editing;
+    this.midLine = true;
+  }
+
   /** Raw-mode local echo: the line being typed, redrawn around output. */
   setEditing(text: string): void {
     const was = this.editing;

@@ -137,4 +137,19 @@ describe("interactive shell, raw mode (TTY)", () => {
     // The firmware echoes only printable bytes: the refused line shows as "st".
     expect(o).toContain("> st\nline refused");
   });
+
+  it("Tab lists device names, Ctrl-L clears the screen and keeps the line being typed", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    r.input.next("fault \t");
+    r.runUntil((o) => o.includes("[sim] i2c0"));
+    r.input.next("b\t\x0c");
+    r.input.next(Uint8Array.of(0x04));
+    await r.done;
+    const o = r.out();
+    expect(notices(o)[0]).toBe("i2c0  vspi  bme280  flash  led  button  telemetry  console");
+    // The list is printed around the typed line, which comes back; after Ctrl-L the prompt and the completed line stay.
+    expect(o).toContain("\x1b[2J\x1b[H> fault b");
+    expect(o.slice(o.indexOf("\x1b[2J"))).toMatch(/^\x1b\[2J\x1b\[H> fault b(utton )?/);
+  });
 });

@@ -117,9 +117,10 @@ describe("failing and broken scenarios", () => {
 
 describe("the real CLI", () => {
   // host-sim/cli/main.ts bundled by esbuild (~0.1 s) rather than run by ts-node (3-7 s per start): same code, same argv handling.
+  const outfile = join(mkdtempSync(join(tmpdir(), "quiesce-cli-")), "main.js");
+  buildSync({ entryPoints: [join(ROOT, "host-sim/cli/main.ts")], bundle: true, platform: "node", target: "node20", outfile, logLevel: "error" });
+
   it("exits 0 on a passing scenario and 1 on a failing one", () => {
-    const outfile = join(mkdtempSync(join(tmpdir(), "quiesce-cli-")), "main.js");
-    buildSync({ entryPoints: [join(ROOT, "host-sim/cli/main.ts")], bundle: true, platform: "node", target: "node20", outfile, logLevel: "error" });
     const cli = (file: string) => spawnSync(process.execPath, [outfile, "--quiet", "--scenario", file], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
     const pass = cli("host-sim/scenarios/fault-rollback.yaml");
     expect(pass.stderr).toBe("");
@@ -128,5 +129,12 @@ describe("the real CLI", () => {
     const fail = cli("test/host-sim/shell/fixtures/failing.yaml");
     expect(fail.status).toBe(1);
     expect(fail.stdout).toContain("FAIL test/host-sim/shell/fixtures/failing.yaml:7: step 3 `wait-serial \"phase asleep\" (timeout 0.3 s)`");
+  }, 60_000);
+
+  it("piped into head, it stops quietly when the reader leaves (no EPIPE stack trace)", () => {
+    const r = spawnSync("sh", ["-c", "\"$0\" \"$1\" --scenario host-sim/scenarios/suspend-console.yaml | head -1", process.execPath, outfile],
+      { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    expect(r.stdout).toBe("scenario: Suspend from the console (host-sim/scenarios/suspend-console.yaml, 12 steps)\n");
+    expect(r.stderr).toBe("");
   }, 60_000);
 });
