@@ -50,11 +50,15 @@ export function banner(session: Session, buttonKey = KEY_PRESS): string[] {
  * refused), so the shell never loses or rewrites what was typed.
  */
 export function runInteractive(session: Session, io: InteractiveIo): Promise<InteractiveEnd> {
-  const screen = new Screen(io.write, { paint: io.paint, trace: io.trace, summaries: true });
+  const screen = new Screen(io.write, { paint: io.paint, trace: io.trace, summaries: true, redraw: io.raw });
   screen.attach(session);
   const buttonKey = io.buttonKey ?? KEY_PRESS;
   for (const l of banner(session, buttonKey)) screen.line(io.paint.dim(l));
   const subs = new Subscription();
+  subs.add(session.asleep$.subscribe((target) => {
+    const w = session.board.wakers();
+    screen.notice("asleep (" + target + "): " + (w.indexOf("button") >= 0 ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`", false);
+  }));
   return new Promise<InteractiveEnd>((resolve) => {
     let done = false;
     let helpAt = -1;
@@ -104,6 +108,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
         case "line":
           lastLineAt = session.now();
           if (Session.isVerb(e.text)) {
+            if (io.raw) screen.commit(e.text);
             const r = session.verb(e.text);
             if (r.text !== null) screen.notice(r.text, r.error);
             if (r.quit === true) finish("quit", 0);

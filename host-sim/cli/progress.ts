@@ -20,12 +20,14 @@ export interface Paint {
   bad(s: string): string;
   warn(s: string): string;
   bold(s: string): string;
+  /** The simulator's own marks ([sim], [trace]): a colour firmware output never gets. */
+  sim(s: string): string;
 }
 
 const id = (s: string): string => s;
-export const PLAIN: Paint = { dim: id, ok: id, bad: id, warn: id, bold: id };
+export const PLAIN: Paint = { dim: id, ok: id, bad: id, warn: id, bold: id, sim: id };
 const sgr = (code: string) => (s: string): string => "\x1b[" + code + "m" + s + "\x1b[0m";
-export const COLOUR: Paint = { dim: sgr("2"), ok: sgr("32"), bad: sgr("31;1"), warn: sgr("33"), bold: sgr("1") };
+export const COLOUR: Paint = { dim: sgr("2"), ok: sgr("32"), bad: sgr("31;1"), warn: sgr("33"), bold: sgr("1"), sim: sgr("36") };
 
 /** Virtual time as seconds with microsecond digits: `   2.001350s`. */
 export function formatTime(us: number): string {

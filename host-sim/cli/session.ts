@@ -1,6 +1,7 @@
 // One simulation session: advances virtual time, drains serial output and trace records into rxjs streams, runs shell verbs.
 import { Subject } from "rxjs";
-import { STATE_NAMES } from "../../runtime/status";
+import { STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
+import { E_SLEEP_ENTER } from "../../runtime/trace";
 import type { TraceRecord } from "./progress";
 import {
   FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
@@ -46,6 +47,10 @@ export class Session {
   readonly trace$ = new Subject<TraceRecord>();
   /** One summary after each suspend attempt ends. */
   readonly summary$ = new Subject<SuspendSummary>();
+  /** After every drain (virtual time moved): the screen prints host lines that waited for quiet. */
+  readonly drained$ = new Subject<void>();
+  /** The board went to sleep: the target's name (standby, hibernate). */
+  readonly asleep$ = new Subject<string>();
   /** Shell messages (verb answers, warnings), one line each. */
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
   readonly board: ShellBoard;
@@ -128,6 +133,7 @@ export class Session {
         stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot],
       };
       this.trace$.next(r);
+      if (r.event === E_SLEEP_ENTER) this.asleep$.next(TARGET_NAMES[r.status] ?? "?");
       const s = this.builder.push(r, this.board.energy, this.batteryMah);
       if (s !== null) this.held.push({ summary: s, at: r.time });
     }
@@ -136,6 +142,7 @@ export class Session {
     while (this.held.length > 0 && now - this.held[0].at >= SUMMARY_QUIET_US && now - this.lastSerialAt >= SUMMARY_QUIET_US) {
       this.emitSummary();
     }
+    this.drained$.next();
   }
 
   /** Emits held summaries now (end of a scenario, quit). */
@@ -224,7 +231,19 @@ export class Session {
     }
   }
 
+  /**
+   * Raises a wake source, or says why it would not wake the board: the present sleep does not listen
+   * to it (the UART in hibernate), or the board is awake (a button press would start a suspend).
+   */
   wake(source: WakeSource): string | null {
+    const sleep = this.board.asleep();
+    if (sleep !== null && this.board.wakers().indexOf(source) < 0) {
+      return source + " cannot wake " + sleep + " on " + this.board.name + " (not a " + sleep + " wake source); use " +
+        this.board.wakers().map((w) => "`wake " + w + "`").join(" or ");
+    }
+    if (sleep === null && source === "button" && this.board.pm.phase === 0) {
+      return "the board is awake (phase idle): a button press now starts a suspend; use `press` for that, `wake` ends a sleep";
+    }
     if (source === "button") {
       this.press();
       return null;

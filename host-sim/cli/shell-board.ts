@@ -39,6 +39,10 @@ export interface ShellBoard {
   pressButton(): void;
   releaseButton(): void;
   wake(source: WakeSource): string | null;
+  /** The sleep the board is in ("standby", "hibernate"), or null while awake. */
+  asleep(): string | null;
+  /** The wake sources that can end the present sleep (the board definition's, hibernate-capable ones in deep sleep). */
+  wakers(): WakeSource[];
   fault(device: string, stage: FaultStage, mode: FaultMode): string | null;
   /** Name of a wake cause (IRQ line or WAKE_* code) as `expect-wake` spells it: button, uart, timer, or another word. */
   wakeName(cause: number): string;
