@@ -2,6 +2,7 @@
 import { EVENT_NAMES } from "../../runtime/trace";
 import * as E from "../../runtime/trace";
 import { STAGE_NAMES, STATUS_NAMES, TARGET_NAMES } from "../../runtime/status";
+import { formatDuration } from "../units";
 
 /** One trace record, copied out of the ring (the shell may allocate; the runtime never does). */
 export interface TraceRecord {
@@ -34,12 +35,7 @@ export function formatTime(us: number): string {
   return (us / 1e6).toFixed(6).padStart(11) + "s";
 }
 
-/** A duration in the most readable unit. */
-export function formatDuration(us: number): string {
-  if (us < 1000) return us.toFixed(0) + " us";
-  if (us < 1e6) return (us / 1000).toFixed(3) + " ms";
-  return (us / 1e6).toFixed(3) + " s";
-}
+export { formatDuration };
 
 export function stageName(stage: number): string {
   return stage >= 0 && stage < STAGE_NAMES.length ? STAGE_NAMES[stage] : "-";

@@ -134,7 +134,7 @@ export class Session {
       };
       this.trace$.next(r);
       if (r.event === E_SLEEP_ENTER) this.asleep$.next(TARGET_NAMES[r.status] ?? "?");
-      const s = this.builder.push(r, this.board.energy, this.batteryMah);
+      const s = this.builder.push(r, this.board.energy, this.batteryMah, this.now());
       if (s !== null) this.held.push({ summary: s, at: r.time });
     }
     this.seen = tr.total;

@@ -12,6 +12,8 @@ export interface ShellClock {
 }
 
 export interface ShellEnergy {
+  /** Charge drawn since boot, microcoulombs. */
+  chargeUc(): number;
   averageUa(): number;
   presentUa(): number;
   batteryLifeHours(capacityMah: number): number;

@@ -4,6 +4,7 @@ import { join } from "path";
 import { STAGE_NAMES } from "../../runtime/status";
 import type { TimelineModel } from "./model";
 import { roleText } from "./model";
+import { formatCurrent, formatDuration } from "../units";
 import { esc, banner, attemptsTable, slowestTable, energyTable, deviceTree, flightTable, fmtUs } from "./html-tables";
 
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
@@ -23,6 +24,11 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 }
 
+/** The unit the lane's scale label is drawn in: a current lane reaching 1 mA is labelled in mA, as formatCurrent prints it. */
+function drawnUnit(c: { unit: string; values: number[] }): string {
+  return c.unit === "uA" && c.values.some((v) => v >= 1000) ? "mA" : c.unit;
+}
+
 function laneLabels(m: TimelineModel): string {
   let h = "<div class=\"lane-label system\" data-lane=\"system\" style=\"height:" + LAYOUT.lane + "px\">system</div>";
   for (let i = 0; i < m.lanes.length; i++) {
@@ -36,7 +42,7 @@ function laneLabels(m: TimelineModel): string {
   }
   for (const c of m.counters) {
     h += "<div class=\"lane-label counter\" data-lane=\"counter\" data-counter=\"" + esc(c.name) + "\" style=\"height:" + LAYOUT.counter + "px\">" +
-      esc(c.name) + (c.unit !== "" ? " <span class=\"unit\">" + esc(c.unit) + "</span>" : "") + "</div>";
+      esc(c.name) + (c.unit !== "" ? " <span class=\"unit\">" + esc(drawnUnit(c)) + "</span>" : "") + "</div>";
   }
   return h;
 }
@@ -97,6 +103,8 @@ ${m.energy !== null ? "<div><h2>Energy</h2>" + energyTable(m) + "</div>" : ""}
 ${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2>" + flightTable(m) + "</section>" : ""}
 <script type="application/json" id="quiesce-data">${scriptJson(data)}</script>
 <script>
+${formatDuration.toString()}
+${formatCurrent.toString()}
 ${asset("timeline.js")}
 </script>
 </body></html>

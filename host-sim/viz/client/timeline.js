@@ -20,13 +20,8 @@
   function name(d) { return d < 0 ? "system" : m.devices[d] ? m.devices[d].name : "device " + d; }
   function stage(s) { return s === 3 ? "platform sleep" : (m.stageNames[s] || "stage " + s); }
   function status(s) { return m.statusNames[s] || "status " + s; }
-  function fmt(us) {
-    var a = Math.abs(us);
-    if (a < 10) return (Math.round(us * 100) / 100) + " us";
-    if (a < 1000) return Math.round(us) + " us";
-    if (a < 1e6) return (us / 1000).toFixed(a < 1e4 ? 2 : 1) + " ms";
-    return (us / 1e6).toFixed(3) + " s";
-  }
+  // formatDuration / formatCurrent: host-sim/units.ts, inlined by html.ts (one format with the shell).
+  function fmt(us) { return formatDuration(us); }
   function X(t) { return (t - view.t0) / (view.t1 - view.t0) * W; }
   function laneY(lane) { return L.axis + lane * L.lane; }
   function counterY(i) { return L.axis + nLanes * L.lane + i * L.counter; }
@@ -173,7 +168,7 @@
       el("path", { d: d, fill: "rgba(77,157,224,0.16)" });
       el("path", { d: line, fill: "none", stroke: "#2b6cb0", "stroke-width": 1.3 });
       el("text", { x: W - 6, y: top + 12, "text-anchor": "end", fill: "#6b7280" }, undefined,
-        "max " + (c.unit === "uA" && max >= 1000 ? (max / 1000).toFixed(2) + " mA" : (Math.round(max * 10) / 10) + (c.unit ? " " + c.unit : "")));
+        "max " + (c.unit === "uA" ? formatCurrent(max) : (Math.round(max * 10) / 10) + (c.unit ? " " + c.unit : "")));
     });
   }
 

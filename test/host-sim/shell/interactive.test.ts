@@ -79,7 +79,8 @@ describe("interactive shell, line mode (piped stdin)", () => {
     expect(o).toContain("suspend standby: FAILED IO (bme280 suspend IO; rolled back, devices active)");
     // The summary follows the firmware's closing line, marked as the simulator's, and the prompt comes after it.
     expect(o).toMatch(/\nsuspend ok, woke by timer\n\[sim\] suspend standby: OK, woke by timer\n\[sim\] {3}stage {12}duration {6}slowest device\n(\[sim\] .*\n)+> /);
-    expect(o).toMatch(/energy: average [0-9.]+ mA over [0-9.]+ m?s virtual, now [0-9.]+ mA; a 2000 mAh battery lasts [0-9.]+ h/);
+    expect(o).toMatch(/\[sim\] {3}energy: asleep [0-9.]+ ms at [0-9.]+ [um]A, transitions [0-9.]+ ms at [0-9.]+ mA; [0-9.]+ mC per cycle\n/);
+    expect(o).toMatch(/\[sim\] {3}battery: this cycle \([0-9.]+ ms\) repeated, a 2000 mAh battery lasts [0-9.]+ h( \([0-9.]+ days\))? \(--timer-wake sets the sleep length\)\n/);
     // The line after quit never reached the firmware.
     expect(o).not.toContain("phase idle, 8 devices");
   });
