@@ -78,6 +78,14 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
       sim.faults.set(device, stage, FAULT_CODES[mode], IO, LATE_US);
       return null;
     },
+    pinLevel(pin: string): number | string {
+      const withPin = sim.wiring.definition.devices.filter((d) => typeof d.options?.pin === "number");
+      const known = "a GPIO number 0..39 or a device with a pin (" + withPin.map((d) => d.name).join(", ") + ")";
+      const dev = withPin.find((d) => d.name === pin);
+      const n = dev !== undefined ? (dev.options as { pin: number }).pin : /^\d+$/.test(pin) ? Number(pin) : -1;
+      if (n < 0 || n > 39) return "no pin `" + pin + "` on " + sim.wiring.definition.name + "; give " + known;
+      return sim.io.level(n);
+    },
     wakeName: (cause: number) => {
       const n = sim.wakeName(cause);
       return n === "console" ? "uart" : n;

@@ -90,8 +90,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const write = (s: string): void => {
     process.stdout.write(s);
   };
-  if (o.scenarios.length > 0) {
-    const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace });
+  const guard = { expectText: o.expectText, failText: o.failText, timeoutUs: o.timeoutUs };
+  if (o.scenarios.length > 0 || o.expectText !== null || o.failText !== null) {
+    const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace, guard });
     writeViz(o, write);
     return code;
   }

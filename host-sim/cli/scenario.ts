@@ -25,7 +25,9 @@ export type Step =
   | { kind: "expect-state"; device: string; state: string; line: number }
   | { kind: "expect-wake"; source: WakeSource; line: number }
   | { kind: "wake"; source: WakeSource; line: number }
-  | { kind: "fault"; device: string; stage: FaultStage; mode: FaultMode; line: number };
+  | { kind: "fault"; device: string; stage: FaultStage; mode: FaultMode; line: number }
+  /** Wokwi's expect-pin: `part-id` is a device with a pin (led, button) or `pin` a GPIO number. */
+  | { kind: "expect-pin"; pin: string; value: number; line: number };
 
 export interface Scenario {
   file: string;
@@ -39,7 +41,7 @@ export const DEFAULT_WAIT_US = 5_000_000;
 
 const STEP_KINDS = [
   "write-serial", "wait-serial", "delay", "press-button", "release-button", "set-control",
-  "expect-state", "expect-wake", "wake", "fault",
+  "expect-state", "expect-wake", "wake", "fault", "expect-pin",
 ];
 const TOP_KEYS = ["name", "version", "author", "description", "timeout", "steps"];
 
@@ -67,6 +69,7 @@ export const STEP_HELP = [
   "- expect-state: { device: bme280, state: active }",
   "- expect-wake: button                    cause of the last wake (button|uart|timer)",
   "- wake: uart                             raise a wake source (button|uart|timer)",
+  "- expect-pin: { part-id: led, value: 1 }   level of a device's pin, or { pin: 2, value: 0 } a GPIO",
   "- fault: { device: bme280, stage: suspend, mode: fail }   stage a hook or S1..S3/R1/R2, mode fail|hang|late|throw|none",
 ];
 
@@ -163,6 +166,16 @@ function parseStep(file: string, node: YNode, defaultTimeout: number): Step {
       return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
     case "wake":
       return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
+    case "expect-pin": {
+      const f = fields(file, kind, arg, ["value"], ["part-id", "pin"]);
+      const which = f["part-id"] ?? f.pin;
+      if (which === undefined || (f["part-id"] !== undefined && f.pin !== undefined)) {
+        throw new ScenarioError(file, line, "`expect-pin` needs one of `part-id:` (a device, e.g. led) or `pin:` (a GPIO number)");
+      }
+      const value = scalar(file, f.value, "value");
+      if (value !== "0" && value !== "1") throw new ScenarioError(file, f.value.line, "expect-pin value `" + value + "` must be 0 or 1");
+      return { kind, pin: scalar(file, which, "pin"), value: Number(value), line };
+    }
     default: {
       const f = fields(file, kind, arg, ["device", "stage", "mode"], []);
       const stageText = scalar(file, f.stage, "stage");

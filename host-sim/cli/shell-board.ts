@@ -46,6 +46,11 @@ export interface ShellBoard {
   /** The wake sources that can end the present sleep (the board definition's, hibernate-capable ones in deep sleep). */
   wakers(): WakeSource[];
   fault(device: string, stage: FaultStage, mode: FaultMode): string | null;
+  /**
+   * Level of a GPIO given by number or by a device's name (its `pin` option, e.g. `led`): 0 or 1,
+   * or a message naming the pins and devices there are.
+   */
+  pinLevel(pin: string): number | string;
   /** Name of a wake cause (IRQ line or WAKE_* code) as `expect-wake` spells it: button, uart, timer, or another word. */
   wakeName(cause: number): string;
 }
