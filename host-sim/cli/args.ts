@@ -24,6 +24,10 @@ export interface CliOptions {
   failText: string | null;
   /** Virtual time limit per run, us (Infinity: none). */
   timeoutUs: number;
+  /** Raw UART0 output of the run (closed with status, devices and a trace dump for viz:convert). */
+  serialLog: string | null;
+  /** Board: null for the DevKitC, else "moddable-two" or a board definition module's path. */
+  board: string | null;
   /** Byte of the key that presses the BOOT button while interactive. */
   buttonKey: number;
   help: boolean;
@@ -45,6 +49,8 @@ export const USAGE = [
   "  --timer-wake T      arm the RTC timer wake before every sleep (e.g. 10s): a duty cycle for battery estimates",
   "  --button-key KEY    key that presses the BOOT button (default ctrl-b, tmux's prefix; e.g. ctrl-g)",
   "  --seed N            seed of the simulation's random source (button bounce); default 1",
+  "  --board B          moddable-two, esp32-devkitc (default), or a module exporting a SimBoardWiring (see README)",
+  "  --serial-log FILE   write UART0's output to FILE, closed with status/devices/trace dump for npm run viz:convert",
   "  --html FILE         write the run's timeline as one self-contained HTML page (last scenario if several)",
   "  --perfetto FILE     write the run's trace as Chrome trace JSON for ui.perfetto.dev",
   "  --help",
@@ -53,7 +59,7 @@ export const USAGE = [
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, buttonKey: KEY_PRESS, expectText: null, failText: null, timeoutUs: Infinity, help: false };
+  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, buttonKey: KEY_PRESS, expectText: null, failText: null, timeoutUs: Infinity, serialLog: null, board: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     // wokwi-cli spells values with `=` too: --expect-text="ready".
     const eq = /^(--[a-z-]+)=(.*)$/s.exec(argv[i]);
@@ -86,6 +92,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === "--no-color" || a === "--no-colour") o.colour = "never";
     else if (a === "--quiet" || a === "-q") o.quiet = true;
     else if (a === "--seed") o.seed = number("an integer seed", 0);
+    else if (a === "--serial-log") o.serialLog = value("an output file, e.g. uart0.log");
+    else if (a === "--board") o.board = value("moddable-two, esp32-devkitc or a board definition module, e.g. host-sim/boards/my-board.ts");
     else if (a === "--expect-text") o.expectText = value("the text to wait for, e.g. \"suspend ok\"");
     else if (a === "--fail-text") o.failText = value("the text that fails the run, e.g. FAILED");
     else if (a === "--timeout") {
