@@ -49,6 +49,7 @@ export class Words {
   readonly argTestDevices = makeBytes("test=devices");
   readonly argTestPlatform = makeBytes("test=platform");
   readonly argDump = makeBytes("dump");
+  readonly argAll = makeBytes("all");
 
   readonly banner = makeBytes("quiesce console: type help for the list of commands");
   readonly prompt = makeBytes("> ");
@@ -68,7 +69,7 @@ export class Words {
   readonly forWord = makeBytes(" for ");
   readonly suspendArgsHint = makeBytes(": use standby, hibernate, test=devices or test=platform (type help)");
   readonly traceArgsHint = makeBytes(": use a record count 1..");
-  readonly traceArgsHint2 = makeBytes(" or dump (type help)");
+  readonly traceArgsHint2 = makeBytes(", all [n] or dump (type help)");
   readonly noArgsHint = makeBytes(": it takes no arguments (type help)");
   readonly conflicts = makeBytes(": give one target and at most one test level (type help)");
   readonly tooLong1 = makeBytes("line too long: limit is ");
@@ -169,6 +170,8 @@ export class Words {
   readonly traceHeader1 = makeBytes("trace: last ");
   readonly traceHeader2 = makeBytes(" of ");
   readonly traceHeader3 = makeBytes(" records (time, device, stage, event, detail)");
+  readonly tracePmHeader2 = makeBytes(" power-management records of ");
+  readonly tracePmHeader3 = makeBytes(" written (IRQ records hidden: trace all shows every record)");
   readonly dash = makeBytes("-");
   readonly overwritten = makeBytes("(record overwritten while the report waited)");
   readonly dumpBegin = makeBytes("trace dump begin: ");
@@ -186,7 +189,8 @@ export class Words {
     "  suspend [standby|hibernate] [test=devices|test=platform]",
     "                           start a suspend (default standby); progress lines follow",
     "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
-    "  trace [n]                last n trace records decoded (default 16)",
+    "  trace [n]                last n power-management trace records (default 16; IRQ records hidden)",
+    "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
     "  trace dump               the trace ring as hex records, for the host to decode",
   ]);
 }

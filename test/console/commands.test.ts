@@ -22,7 +22,8 @@ describe("console commands", () => {
       "  suspend [standby|hibernate] [test=devices|test=platform]",
       "                           start a suspend (default standby); progress lines follow",
       "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
-      "  trace [n]                last n trace records decoded (default 16)",
+      "  trace [n]                last n power-management trace records (default 16; IRQ records hidden)",
+      "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
       "  trace dump               the trace ring as hex records, for the host to decode",
       "> ",
     ].join("\r\n"));
@@ -138,7 +139,7 @@ describe("console commands", () => {
     expect(s2).toBeGreaterThanOrEqual(3000);
   });
 
-  it("trace [n] decodes the last n records, default 16, capped at what the ring holds", () => {
+  it("trace all [n] decodes the last n records of every kind, default 16, capped at what the ring holds", () => {
     const rig = new Rig();
     rig.send("suspend test=platform\r");
     const tr = rig.pm.trace;
@@ -151,7 +152,7 @@ describe("console commands", () => {
         : ev === "sleep-exit" ? "test hold" : ev === "suspend-begin" || ev === "sleep-enter" ? "standby" : STATUS_NAMES[tr.status[s]];
       return "[" + String(tr.time[s]).padStart(10) + " us] " + dev.padEnd(8) + stage.padEnd(15) + ev.padEnd(14) + detail;
     };
-    const three = rig.send("trace 3\r").split("\r\n");
+    const three = rig.send("trace all 3\r").split("\r\n");
     // The header names the total at the moment the command ran (its own UART IRQs add records).
     const total = Number(/of (\d+) records/.exec(three[0])![1]);
     expect(total).toBeGreaterThan(100);
@@ -159,16 +160,41 @@ describe("console commands", () => {
       "trace: last 3 of " + total + " records (time, device, stage, event, detail)",
       expectLine(total - 3), expectLine(total - 2), expectLine(total - 1), "> ",
     ]);
-    const def = rig.send("trace\r").split("\r\n");
+    const def = rig.send("trace all\r").split("\r\n");
     expect(def.length).toBe(16 + 2);
     const t16 = Number(/of (\d+) records/.exec(def[0])![1]);
     expect(def[0]).toBe("trace: last 16 of " + t16 + " records (time, device, stage, event, detail)");
     expect(def.slice(1, 17)).toEqual(Array.from({ length: 16 }, (_, k) => expectLine(t16 - 16 + k)));
-    const all = rig.send("trace 999999\r").split("\r\n");
+    const all = rig.send("trace all 999999\r").split("\r\n");
     const tAll = Number(/of (\d+) records/.exec(all[0])![1]);
     expect(all[0]).toBe("trace: last " + tAll + " of " + tAll + " records (time, device, stage, event, detail)");
     expect(all.length).toBe(tAll + 2);
     expect(all[tAll]).toBe(expectLine(tAll - 1));
+  });
+
+  it("trace [n] shows power-management records only, by device name; the console's own IRQ records are left out", () => {
+    const rig = new Rig();
+    rig.send("suspend test=platform\r");
+    const tr = rig.pm.trace;
+    const def = rig.send("trace\r").split("\r\n");
+    const total = Number(/records of (\d+) written/.exec(def[0])![1]);
+    expect(def[0]).toBe("trace: last 16 power-management records of " + total + " written (IRQ records hidden: trace all shows every record)");
+    expect(def.length).toBe(16 + 2);
+    // The same records trace all would show, minus irq-latch/irq-deliver: the suspend's closing stages, device by device.
+    const pm: number[] = [];
+    for (let abs = total - 1; abs >= total - tr.length && pm.length < 16; abs--) {
+      const ev = EVENT_NAMES[tr.event[abs % tr.capacity]];
+      if (ev !== "irq-latch" && ev !== "irq-deliver") pm.unshift(abs);
+    }
+    const fields = (l: string) => l.slice(15).trim().split(/\s+/).slice(0, 3).join(" ");
+    expect(def.slice(1, 17).map(fields)).toEqual(pm.map((abs) => {
+      const s = abs % tr.capacity;
+      return [tr.device[s] < 0 ? "-" : rig.pm.graph.names[tr.device[s]], tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]], EVENT_NAMES[tr.event[s]]].join(" ");
+    }));
+    expect(def.join("\n")).not.toContain("irq-");
+    expect(def.slice(1, 17).filter((l) => / (resume|powerOnNoIrq) /.test(l)).length).toBeGreaterThanOrEqual(8);
+    expect(rig.send("trace 2\r").split("\r\n").length).toBe(2 + 2);
+    expect(rig.send("trace all 2 3\r")).toBe("unknown argument '3' for trace: use a record count 1.." + tr.capacity + ", all [n] or dump (type help)\r\n> ");
   });
 
   it("trace dump writes the whole ring as hex records that the host decoder reads back exactly", () => {
