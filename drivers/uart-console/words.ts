@@ -119,7 +119,13 @@ export class Words {
   readonly after = makeBytes(" after ");
   readonly suspendBegin = makeBytes("suspend begins: ");
   readonly sleepEnter = makeBytes("-- platform sleep: ");
-  readonly sleepHold = makeBytes("-- platform test hold: ");
+  /** Per test level (runtime/status TEST_*): what the hold does instead of a sleep, as Linux pm_test levels are described. */
+  readonly testHold = makeTable([
+    "",
+    "-- test=devices hold: platform not called, IRQs on, devices stay suspended",
+    "-- test=platform hold: platform called, a timed light sleep stands in for ",
+  ]);
+  readonly testOutcome = makeTable(["", " (test=devices: devices only, nothing slept)", " (test=platform: held in the platform, target not entered)"]);
   readonly sleepExit = makeBytes("-- platform woke: ");
   readonly wakeSource = makeBytes("wake source: ");
   readonly rollback = makeBytes("rollback from ");
