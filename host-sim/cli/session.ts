@@ -1,7 +1,7 @@
 // One simulation session: advances virtual time, drains serial output and trace records into rxjs streams, runs shell verbs.
 import { Subject } from "rxjs";
 import { STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
-import { E_SLEEP_ENTER } from "../../runtime/trace";
+import { E_SLEEP_ENTER, E_SUSPEND_BEGIN } from "../../runtime/trace";
 import type { TraceRecord } from "./progress";
 import {
   FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
@@ -49,7 +49,7 @@ export class Session {
   readonly summary$ = new Subject<SuspendSummary>();
   /** After every drain (virtual time moved): the screen prints host lines that waited for quiet. */
   readonly drained$ = new Subject<void>();
-  /** The board went to sleep: the target's name (standby, hibernate). */
+  /** The board went to sleep: the target's name (standby, hibernate), or the test hold standing in for it. */
   readonly asleep$ = new Subject<string>();
   /** Shell messages (verb answers, warnings), one line each. */
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
@@ -133,7 +133,8 @@ export class Session {
         stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot],
       };
       this.trace$.next(r);
-      if (r.event === E_SLEEP_ENTER) this.asleep$.next(TARGET_NAMES[r.status] ?? "?");
+      if (r.event === E_SLEEP_ENTER) this.asleep$.next(pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?");
+      if (r.event === E_SUSPEND_BEGIN) this.builder.test = pm.test;
       const s = this.builder.push(r, this.board.energy, this.batteryMah, this.now());
       if (s !== null) this.held.push({ summary: s, at: r.time });
     }
@@ -272,6 +273,7 @@ export class Session {
 }
 
 const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
+const TEST_NAMES = ["none", "devices", "platform"];
 
 /** What an armed fault will do, as the confirmation says it. */
 const FAULT_EFFECT: { [mode: string]: string } = {

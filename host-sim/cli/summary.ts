@@ -14,6 +14,8 @@ export interface StageLine {
 
 export interface SuspendSummary {
   target: string;
+  /** Test level: "" for a real suspend, "devices" or "platform" (nothing slept: a hold stood in for the sleep). */
+  test: string;
   outcome: string;
   ok: boolean;
   /** "device stage status" of the failure that caused a rollback, or "". */
@@ -64,6 +66,9 @@ export class SummaryBuilder {
   private tWake = -1;
   /** Virtual time of the drain that delivered the record being pushed. */
   private now = 0;
+
+  /** The attempt's test level (0 none, 1 devices, 2 platform): the caller reads it off the runtime at suspend begin. */
+  test = 0;
 
   constructor(private readonly wakeName: (cause: number) => string) {}
 
@@ -123,7 +128,7 @@ export class SummaryBuilder {
           stages.push({ stage: stageName(s), us: this.stageUs[s], slowest: this.slowest[s] ?? "", slowestUs: this.slowestUs[s] });
         }
         const summary: SuspendSummary = {
-          target: this.target, outcome: statusName(r.status), ok: r.status === OK, failure: this.failure,
+          target: this.target, test: TEST_LEVELS[this.test] ?? "", outcome: statusName(r.status), ok: r.status === OK, failure: this.failure,
           wake: this.wake, stages, totalUs: r.time - this.begin,
           energy: this.attemptEnergy(chargeAt(energy, r.time, this.now), r.time, batteryMah),
         };
@@ -178,24 +183,33 @@ function chargeAt(energy: ShellEnergy | null, time: number, now: number): number
   return energy.chargeUc() - energy.presentUa() * Math.max(0, now - time) / 1e6;
 }
 
+const TEST_LEVELS = ["", "devices", "platform"];
+/** What stood in for the sleep at each test level (shown under the head line). */
+const TEST_NOTES: { [level: string]: string } = {
+  devices: "test=devices: S1-S3 ran, the platform was not called (IRQs on); nothing slept",
+  platform: "test=platform: S1-S3 and the platform ran; a timed hold stood in for the target; nothing slept",
+};
+
 export function formatSummary(s: SuspendSummary, p: Paint): string {
   const out: string[] = [];
-  const head = "suspend " + s.target + ": " + (s.ok ? "OK" : "FAILED " + s.outcome) +
+  const hold = s.test !== "";
+  const head = "suspend " + s.target + (hold ? " test=" + s.test : "") + ": " + (s.ok ? "OK" : "FAILED " + s.outcome) +
     (s.failure !== "" ? " (" + s.failure + (s.ok ? ")" : "; rolled back, devices active)") : "") +
     (s.wake !== "" ? ", woke by " + s.wake : "");
   out.push(s.ok ? p.ok(p.bold(head)) : p.bad(head));
+  if (hold) out.push(p.warn("  " + TEST_NOTES[s.test]));
   out.push(p.dim("  stage            duration      slowest device"));
   for (const l of s.stages) {
-    out.push("  " + l.stage.padEnd(15) + formatDuration(l.us).padStart(12) +
+    out.push("  " + (hold && l.stage === "platform" ? "test hold" : l.stage).padEnd(15) + formatDuration(l.us).padStart(12) +
       (l.slowest !== "" && l.slowestUs > 0 ? "      " + l.slowest + " " + formatDuration(l.slowestUs) : ""));
   }
   out.push("  " + "total".padEnd(15) + formatDuration(s.totalUs).padStart(12));
   if (s.energy !== null) {
     const e = s.energy;
-    out.push("  energy: " + (e.sleepUs > 0 ? "asleep " + formatDuration(e.sleepUs) + " at " + formatCurrent(e.sleepUa) + ", " : "") +
+    out.push("  energy: " + (e.sleepUs > 0 ? (hold ? "held " : "asleep ") + formatDuration(e.sleepUs) + " at " + formatCurrent(e.sleepUa) + ", " : "") +
       "transitions " + formatDuration(e.activeUs) + " at " + formatCurrent(e.activeUa) + "; " + formatCharge(e.chargeUc) + " per cycle");
     out.push("  battery: this cycle (" + formatDuration(e.cycleUs) + ") repeated, a " + e.batteryMah + " mAh battery lasts " + formatHours(e.batteryHours) +
-      (e.sleepUs > 0 ? " (--timer-wake sets the sleep length)" : ""));
+      (hold ? " (a test hold, not a sleep: run without test= for a real figure)" : e.sleepUs > 0 ? " (--timer-wake sets the sleep length)" : ""));
   }
   return out.join("\n");
 }

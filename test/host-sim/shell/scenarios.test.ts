@@ -7,6 +7,7 @@ import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { PLAIN } from "../../../host-sim/cli/progress";
+import { formatSummary } from "../../../host-sim/cli/summary";
 import { EXIT_BAD_FILE, EXIT_FAIL, EXIT_PASS, loadScenario, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
 import { runScenario } from "../../../host-sim/cli/scenario-run";
 import { Session } from "../../../host-sim/cli/session";
@@ -81,6 +82,22 @@ describe("shipped scenarios", () => {
     expect(late.activeUs).toBeLessThan(2 * soon.activeUs);
     expect(late.cycleUs).toBeLessThan(1_000_000);
     expect(late.batteryHours).toBeGreaterThan(60);
+  });
+
+  it("a test-level suspend says so in the summary: which level, what stood in for the sleep", () => {
+    const session = boot();
+    session.sendLine("suspend test=devices");
+    session.advance(8_000_000);
+    session.flushSummaries();
+    const s = session.summaries[0];
+    expect([s.target, s.test, s.ok, s.wake]).toEqual(["standby", "devices", true, "test-hold"]);
+    const text = formatSummary(s, PLAIN).split("\n");
+    expect(text.slice(0, 2)).toEqual([
+      "suspend standby test=devices: OK, woke by test-hold",
+      "  test=devices: S1-S3 ran, the platform was not called (IRQs on); nothing slept",
+    ]);
+    expect(text.some((l) => l.startsWith("  test hold  "))).toBe(true);
+    expect(text[text.length - 1]).toMatch(/\(a test hold, not a sleep: run without test= for a real figure\)$/);
   });
 
   it("the rollback summary names the failing device and stage", () => {
