@@ -107,6 +107,13 @@ export class TimelineBuilder {
         }
         this.openHook.delete(device);
         this.close(s, time, status, event !== E_HOOK_DONE);
+        // A resume-stage failure has no rollback record, yet it is the attempt's failure all the same (the flight recorder says so).
+        const a = event === E_RESUME_FAIL && this.attempt >= 0 ? this.attempts[this.attempt] : null;
+        if (a !== null && a.failDevice < 0 && a.failStage < 0) {
+          a.failDevice = device;
+          a.failStage = stage;
+          a.failStatus = status;
+        }
         return;
       }
       case E_TIMEOUT:

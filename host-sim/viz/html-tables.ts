@@ -32,7 +32,8 @@ export function banner(m: TimelineModel): string {
     out.push("<div class=\"failure\" data-attempt=\"" + (a.index + 1) + "\" data-device=\"" + esc(deviceName(m.devices, a.failDevice)) +
       "\" data-stage=\"" + esc(stageName(a.failStage)) + "\">&#x2716; attempt " + (a.index + 1) + ": <b>" + esc(deviceName(m.devices, a.failDevice)) +
       "</b> failed in <b>" + esc(stageName(a.failStage)) + "</b> with " + esc(statusName(a.failStatus)) +
-      (a.outcome >= 0 ? " &mdash; rolled back, system active again (" + esc(statusName(a.outcome)) + ")" : "") + "</div>");
+      (a.outcome < 0 ? "" : a.failStage >= S_POWER_ON ? " &mdash; marked failed, the other devices resumed (" + esc(statusName(a.outcome)) + ")"
+        : " &mdash; rolled back, system active again (" + esc(statusName(a.outcome)) + ")") + "</div>");
   }
   const wakes = m.attempts.filter((a) => a.wake !== -1).map((a) => "<span class=\"chip wake\">attempt " + (a.index + 1) + " woke by " + esc(a.wakeLabel) + "</span>");
   if (wakes.length > 0) out.push("<div class=\"wakes\">" + wakes.join(" ") + "</div>");
