@@ -88,7 +88,7 @@ export function energyTable(m: TimelineModel): string {
   const e = m.energy;
   if (e === null) return "";
   return "<table class=\"energy\"><tbody><tr><th>average current</th><td class=\"num\">" + fmtUa(e.averageUa) + "</td></tr>" +
-    "<tr><th>charge</th><td class=\"num\">" + e.chargeUc.toFixed(1) + " uC</td></tr>" +
+    "<tr><th>charge</th><td class=\"num\">" + formatCharge(e.chargeUc) + "</td></tr>" +
     "<tr><th>over</th><td class=\"num\">" + fmtUs(e.elapsedUs) + "</td></tr></tbody></table>";
 }
 

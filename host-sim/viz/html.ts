@@ -5,6 +5,7 @@ import { STAGE_NAMES } from "../../runtime/status";
 import type { TimelineModel } from "./model";
 import { roleText } from "./model";
 import { formatCurrent, formatDuration } from "../units";
+import { multiTables } from "./html-multi";
 import { esc, banner, attemptsTable, slowestTable, energyTable, deviceTree, flightTable, fmtUs } from "./html-tables";
 
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
@@ -68,6 +69,7 @@ export function toHtml(m: TimelineModel): string {
     m.records + " trace records", "span " + fmtUs(m.end - m.start)].filter((s) => s !== "").join(" &middot; ");
   const failed = m.slices.some((s) => s.failed) || m.attempts.some((a) => a.failStage >= 0);
   const data = { model: m, colors: STAGE_COLORS, layout: LAYOUT };
+  const multi = multiTables(m);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(m.title)}</title>
@@ -91,16 +93,18 @@ ${failed ? "<button id=\"zoom-failure\" class=\"bad\" title=\"zoom to the first 
 <div class="labels" style="width:${LAYOUT.label}px"><div class="axis-pad" style="height:${LAYOUT.axis}px"></div>${laneLabels(m)}</div>
 <div class="plot" id="plot"><svg id="tl-svg" xmlns="http://www.w3.org/2000/svg"></svg></div>
 </div>
-<div class="hint">Wheel or +/&minus; to zoom around the pointer, drag to pan, 0 to fit; hover a slice for details.</div>
+<div class="hint">Wheel or +/&minus; to zoom around the pointer, drag to pan, 0 to fit; hover a slice for details, click to pin them; n / p: next / previous failed slice; Esc unpins.</div>
+<div id="detail" class="detail" hidden></div>
 <div id="tip" class="tip" hidden></div>
 </section>
 <section class="grid">
 <div class="wide"><h2>Attempts</h2>${attemptsTable(m)}</div>
+${multi !== "" ? "<div class=\"wide multi\"><h2>Over " + m.attempts.filter((a) => a.end >= 0).length + " attempts: min / median / max (like sleepgraph -multi)</h2><div class=\"scroll multi-tables\">" + multi + "</div></div>" : ""}
 <div><h2>Slowest devices</h2>${slowestTable(m)}</div>
 ${m.energy !== null ? "<div><h2>Energy</h2>" + energyTable(m) + "</div>" : ""}
 <div><h2>Device tree</h2>${deviceTree(m)}</div>
 </section>
-${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2>" + flightTable(m) + "</section>" : ""}
+${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2><div class=\"scroll\">" + flightTable(m) + "</div></section>" : ""}
 <script type="application/json" id="quiesce-data">${scriptJson(data)}</script>
 <script>
 ${formatDuration.toString()}
