@@ -8,6 +8,7 @@ import {
   type FaultMode, type FaultStage, type WakeSource,
 } from "./scenario";
 import type { ShellBoard } from "./shell-board";
+import type { PowerManager } from "../../runtime/pm";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
 
 /** How long `press` holds the button: past the driver's 20 ms debounce, well short of its 1 s long press. */
@@ -64,6 +65,8 @@ export class Session {
   /** Virtual time of the last serial output (the shell waits for quiet before summaries and piped lines). */
   lastSerialAt = 0;
   private seen = 0;
+  /** The PowerManager whose ring `seen` counts in: a hibernate wake reboots the firmware with a new one. */
+  private tracePm: PowerManager;
   /** Summaries wait until the firmware's own final line is out (the UART is slower than the trace). */
   private readonly held: { summary: SuspendSummary; at: number }[] = [];
   private readonly builder: SummaryBuilder;
@@ -74,6 +77,7 @@ export class Session {
     this.batteryMah = batteryMah;
     this.builder = new SummaryBuilder((c) => board.wakeName(c));
     this.seen = board.pm.trace.total;
+    this.tracePm = board.pm;
   }
 
   now(): number {
@@ -119,6 +123,11 @@ export class Session {
       this.serial$.next(text);
     }
     const pm = this.board.pm;
+    if (pm !== this.tracePm) {
+      // Rebooted (hibernate wake): the new firmware's ring starts at its boot; read it from there.
+      this.tracePm = pm;
+      this.seen = 0;
+    }
     const tr = pm.trace;
     let from = this.seen;
     if (tr.total - from > tr.capacity) {
