@@ -1,14 +1,15 @@
-// Simulated suspend/resume latency (virtual clock) of the runtime and the baseline vs the graph's critical path and sequential sum.
+// Simulated suspend/resume latency (virtual clock) of the runtime and the three baselines vs the graph's critical path and sequential sum.
 import { SynthBoard, M_PENDING, HOOKS } from "./synthetic/synth-board";
 import { PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
-import { AsyncSynthBoard } from "./baseline/async-board";
+import { BaselineBoard, BASELINE_KINDS, type BaselineKind } from "./baseline/async-board";
 import { criticalPath, sequentialSum, type DurationOf } from "./critical-path";
 
 export interface LatencyResult {
   n: number;
   /** Virtual microseconds from suspend() to platform sleep, and from wake to the system active again. */
   runtime: { suspendUs: number; resumeUs: number };
-  baseline: { suspendUs: number; resumeUs: number };
+  /** naive, tuned, sync, in BASELINE_KINDS order. */
+  baselines: { kind: BaselineKind; suspendUs: number; resumeUs: number }[];
   /** Longest dependency chain of PENDING hook durations (stages are barriers, so they add up). */
   criticalPath: { suspendUs: number; resumeUs: number };
   /** Every PENDING hook one after another. */
@@ -37,19 +38,20 @@ function runtimeLatency(n: number): { board: SynthBoard; suspendUs: number; resu
   return { board: b, suspendUs: enter - start, resumeUs: b.doneAt - exit };
 }
 
-function baselineLatency(n: number): Promise<{ suspendUs: number; resumeUs: number }> {
-  const b = new AsyncSynthBoard(n, { pendingEvery: 4, durations: "varied" });
+function baselineLatency(kind: BaselineKind, n: number): Promise<{ kind: BaselineKind; suspendUs: number; resumeUs: number }> {
+  const b = new BaselineBoard(kind, n, { pendingEvery: 4, durations: "varied" });
   return new Promise((resolve, reject) => {
     b.cycle((outcome) => {
-      if (outcome !== 0) reject(new Error(`latency: baseline cycle on ${n} devices ended with ${outcome}`));
-      else resolve({ suspendUs: b.sleepAt - b.startAt, resumeUs: b.doneAt - b.wakeAt });
+      if (outcome !== 0) reject(new Error(`latency: ${kind} baseline cycle on ${n} devices ended with ${outcome}`));
+      else resolve({ kind, suspendUs: b.sleepAt - b.startAt, resumeUs: b.doneAt - b.wakeAt });
     });
   });
 }
 
 export async function runLatency(n: number): Promise<LatencyResult> {
   const rt = runtimeLatency(n);
-  const bl = await baselineLatency(n);
+  const baselines = [];
+  for (const kind of BASELINE_KINDS) baselines.push(await baselineLatency(kind, n));
   const b = rt.board;
   // S1 and the NoIrq stages take no simulated time; S2 (hook 1) and R2 (hook 4) carry the durations.
   const g = b.pm.graph;
@@ -59,7 +61,7 @@ export async function runLatency(n: number): Promise<LatencyResult> {
   return {
     n,
     runtime: { suspendUs: rt.suspendUs, resumeUs: rt.resumeUs },
-    baseline: bl,
+    baselines,
     criticalPath: cp,
     sequential: seq,
     runtimeError: {

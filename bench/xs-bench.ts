@@ -1,38 +1,55 @@
-// Runs the XS benchmark (runtime vs async baseline, one worker, alternating) and derives the reported metrics.
+// Runs the XS benchmark (runtime vs the three async baselines, one worker, alternating; wall time in a second worker) and derives the reported metrics.
 import * as path from "path";
 import { runInXsDetailed, type XsMeasurement, type XsRequest } from "../test/xs/harness";
+import { BASELINE_KINDS, type BaselineKind } from "./baseline/async-board";
 
 export const ENTRY = path.join(__dirname, "xs-entry.ts");
-export const SIZES = [8, 64, 256];
+export const WALL_ENTRY = path.join(__dirname, "xs-wall-entry.ts");
+// Mirrors of xs-entry.ts / xs-wall-entry.ts constants (importing those would run their XS boot in Node).
+export const SIZES = [8, 64, 256, 1024];
+const BASELINE_CODE = 10_000;
+const STAGE_CODE = 10_000;
+const WALL_N = 64;
+const WALL_CYCLES = 40;
 export const WARMUPS = 2;
+/** Timed wall rounds after one warm-up round; each round runs every implementation once, in rotated order. */
+export const WALL_ROUNDS = 7;
 const STAGES: [string, number][] = [["prepare", 0], ["suspend", 1], ["powerOffNoIrq", 2], ["powerOnNoIrq", 4], ["resume", 5]];
 const CALIBRATION_TURNS = 100;
+export const WALL_NAMES = ["runtime", ...BASELINE_KINDS] as const;
 
-/** The request list: per size, WARMUPS + 2 alternating runtime/baseline cycles (the last two are measured twice). */
+/** The request list: per size, WARMUPS + 2 rounds of runtime, naive, tuned, sync-or-Promise cycles (the last two are measured twice). */
 export function requests(): XsRequest[] {
   const r: XsRequest[] = [{ command: "immediates", arg: 1 }, { command: "immediates", arg: CALIBRATION_TURNS + 1 }, { command: "probeOverhead" }];
   for (const n of SIZES) {
     for (let i = 0; i < WARMUPS + 2; i++) {
-      r.push({ command: "runtime", arg: n }, { command: "baseline", arg: n });
-      r.push({ command: "baselineOutcome", arg: n }, { command: "baselineTicks", arg: n });
+      r.push({ command: "runtime", arg: n });
+      for (let k = 0; k < BASELINE_KINDS.length; k++) r.push({ command: "baseline", arg: k * BASELINE_CODE + n });
     }
-    for (const [, s] of STAGES) r.push({ command: "stage", arg: s * 1000 + n });
+    for (let k = 0; k < BASELINE_KINDS.length; k++) {
+      r.push({ command: "baselineOutcome", arg: k * BASELINE_CODE + n }, { command: "baselineTicks", arg: k * BASELINE_CODE + n });
+    }
+    for (const [, s] of STAGES) r.push({ command: "stage", arg: s * STAGE_CODE + n });
     for (let i = 0; i < WARMUPS + 1; i++) r.push({ command: "masked", arg: n });
     r.push({ command: "hooks", arg: n });
   }
   return r;
 }
 
+export interface BaselineResult {
+  kind: BaselineKind;
+  compute: number; slots: number; retained: number; ticks: number;
+  /** Net of the setImmediate turns that drive its clock (calibrated). */
+  computeNet: number; slotsNet: number; computePerDevice: number; slotsPerDevice: number; outcome: number;
+  /** computeNet / runtime compute. */
+  ratio: number;
+}
+
 export interface SizeResult {
   n: number;
   runtime: { compute: number; slots: number; retained: number; computePerDevice: number; outcome: number };
-  baseline: {
-    compute: number; slots: number; retained: number; ticks: number;
-    /** Net of the setImmediate turns that drive its clock (calibrated). */
-    computeNet: number; slotsNet: number; computePerDevice: number; slotsPerDevice: number; outcome: number;
-  };
-  /** baseline computeNet / runtime compute. */
-  ratio: number;
+  /** naive, tuned, sync, in BASELINE_KINDS order. */
+  baselines: BaselineResult[];
   /** Stage-isolated runtime compute per device (bare StageEngine, one stage per crank). */
   stagePerDevice: Record<string, number>;
   stageSlots: number;
@@ -46,17 +63,33 @@ export interface SizeResult {
   hookFloor: number;
 }
 
+export interface WallResult {
+  n: number;
+  cyclesPerBatch: number;
+  rounds: number;
+  /** Median over the rounds of batch time / (cycles * n), microseconds, in WALL_NAMES order. */
+  perDeviceCycleUs: number[];
+  /** Every timed round's per-device-cycle figure, in WALL_NAMES order. */
+  samples: number[][];
+  /** The batch's closing gc() alone (median, microseconds per batch), included in every figure above. */
+  gcOnlyUs: number;
+  /** First non-OK outcome of any batch (0: all OK). */
+  outcome: number;
+}
+
 export interface XsBenchResult {
   xsVersion: string;
   xsnapVersion: string;
   calibration: { immediateCompute: number; immediateSlots: number; probeOverhead: number };
   sizes: SizeResult[];
-  /** Runtime compute per device at N=256 relative to N=8 (1 = perfectly linear). */
+  /** Runtime compute per device at the largest N relative to N=8 (1 = perfectly linear). */
   scaling: number;
-  /** Marginal cost per added device, (C(256) - C(8)) / 248, and the fixed cost per cycle it implies. */
+  /** Marginal cost per added device between the smallest and largest N, and the fixed cost per cycle it implies. */
   marginalPerDevice: number;
   fixedPerCycle: number;
   maskedMarginalPerDevice: number;
+  /** Absent when the run was asked for compute only. */
+  wall?: WallResult;
 }
 
 function take(results: XsMeasurement[], command: string, arg: number): XsMeasurement[] {
@@ -83,7 +116,13 @@ function steady(results: XsMeasurement[], command: string, arg: number): XsMeasu
 
 const round = (x: number): number => Math.round(x * 100) / 100;
 
-export async function runXsBench(): Promise<XsBenchResult> {
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export async function runXsBench(options: { wall?: boolean } = {}): Promise<XsBenchResult> {
   const run = await runInXsDetailed(ENTRY, requests(), { timeoutMs: 300_000 });
   const res = run.results;
   const i1 = last(res, "immediates", 1);
@@ -94,15 +133,23 @@ export async function runXsBench(): Promise<XsBenchResult> {
   const sizes: SizeResult[] = [];
   for (const n of SIZES) {
     const rt = steady(res, "runtime", n);
-    const bl = steady(res, "baseline", n);
-    const ticks = last(res, "baselineTicks", n).result;
-    const computeNet = bl.compute - ticks * immediateCompute;
-    const slotsNet = bl.slots - ticks * immediateSlots;
+    const baselines = BASELINE_KINDS.map((kind, k): BaselineResult => {
+      const code = k * BASELINE_CODE + n;
+      const bl = steady(res, "baseline", code);
+      const ticks = last(res, "baselineTicks", code).result;
+      const computeNet = bl.compute - ticks * immediateCompute;
+      const slotsNet = bl.slots - ticks * immediateSlots;
+      return {
+        kind, compute: bl.compute, slots: bl.slots, retained: bl.retained, ticks, computeNet, slotsNet,
+        computePerDevice: round(computeNet / n), slotsPerDevice: round(slotsNet / n),
+        outcome: last(res, "baselineOutcome", code).result, ratio: round(computeNet / rt.compute),
+      };
+    });
     const stagePerDevice: Record<string, number> = {};
     let stageTotal = 0;
     let stageSlots = 0;
     for (const [name, s] of STAGES) {
-      const m = last(res, "stage", s * 1000 + n);
+      const m = last(res, "stage", s * STAGE_CODE + n);
       stagePerDevice[name] = round(m.compute / n);
       stageTotal += m.compute;
       stageSlots += m.slots;
@@ -111,32 +158,69 @@ export async function runXsBench(): Promise<XsBenchResult> {
     sizes.push({
       n,
       runtime: { compute: rt.compute, slots: rt.slots, retained: rt.retained, computePerDevice: round(rt.compute / n), outcome: rt.result },
-      baseline: {
-        compute: bl.compute, slots: bl.slots, retained: bl.retained, ticks, computeNet, slotsNet,
-        computePerDevice: round(computeNet / n), slotsPerDevice: round(slotsNet / n), outcome: last(res, "baselineOutcome", n).result,
-      },
-      ratio: round(computeNet / rt.compute),
+      baselines,
       stagePerDevice,
       stageSlots,
       pmOverheadPerDevice: round((rt.compute - stageTotal) / n),
       maskedPerDevice: round(masked.result / n),
-      noIrqPerDevice: round((last(res, "stage", 2000 + n).compute + last(res, "stage", 4000 + n).compute) / n),
+      noIrqPerDevice: round((last(res, "stage", 2 * STAGE_CODE + n).compute + last(res, "stage", 4 * STAGE_CODE + n).compute) / n),
       hookFloor: round(last(res, "hooks", n).compute / (2 * n)),
     });
   }
-  const s8 = sizes[0];
-  const s256 = sizes[sizes.length - 1];
-  const marginal = (s256.runtime.compute - s8.runtime.compute) / (s256.n - s8.n);
-  const mask8 = s8.maskedPerDevice * s8.n;
-  const mask256 = s256.maskedPerDevice * s256.n;
+  const s0 = sizes[0];
+  const sN = sizes[sizes.length - 1];
+  const marginal = (sN.runtime.compute - s0.runtime.compute) / (sN.n - s0.n);
   return {
     xsVersion: run.xsVersion,
     xsnapVersion: run.xsnapVersion,
     calibration: { immediateCompute, immediateSlots, probeOverhead },
     sizes,
-    scaling: Number(((s256.runtime.compute / s256.n) / (s8.runtime.compute / s8.n)).toFixed(4)),
+    scaling: Number(((sN.runtime.compute / sN.n) / (s0.runtime.compute / s0.n)).toFixed(4)),
     marginalPerDevice: round(marginal),
-    fixedPerCycle: round(s8.runtime.compute - marginal * s8.n),
-    maskedMarginalPerDevice: round((mask256 - mask8) / (s256.n - s8.n)),
+    fixedPerCycle: round(s0.runtime.compute - marginal * s0.n),
+    maskedMarginalPerDevice: round((sN.maskedPerDevice * sN.n - s0.maskedPerDevice * s0.n) / (sN.n - s0.n)),
+    wall: options.wall === false ? undefined : await runWallBench(),
+  };
+}
+
+/**
+ * Wall time per device-cycle at N = 64, GC included, in one xsnap worker: a warm-up round, then
+ * WALL_ROUNDS rounds; each round times one batch of WALL_CYCLES cycles of every implementation,
+ * the order rotating by one each round (so no implementation always follows the same one), and the
+ * report takes each implementation's median over the rounds.
+ */
+export async function runWallBench(options: { rounds?: number; cycles?: number } = {}): Promise<WallResult> {
+  const rounds = options.rounds ?? WALL_ROUNDS;
+  const cycles = options.cycles ?? WALL_CYCLES;
+  const k = WALL_NAMES.length;
+  const r: XsRequest[] = [];
+  for (let rr = 0; rr <= rounds; rr++) {
+    for (let i = 0; i < k; i++) {
+      r.push({ command: "wall", arg: cycles * 10 + ((rr + i) % k) }, { command: "wallUs" }, { command: "wallOutcome" });
+    }
+    r.push({ command: "gcOnly" });
+  }
+  const run = await runInXsDetailed(WALL_ENTRY, r, { timeoutMs: 300_000, allowCollection: true });
+  const samples: number[][] = WALL_NAMES.map(() => []);
+  const gcs: number[] = [];
+  let outcome = 0;
+  let at = 0;
+  const res = run.results;
+  for (let rr = 0; rr <= rounds; rr++) {
+    for (let i = 0; i < k; i++) {
+      const which = res[at].arg % 10;
+      const us = res[at + 1].result;
+      const o = res[at].result !== 0 ? res[at].result : res[at + 2].result;
+      if (us < 0) throw new Error(`xs-bench wall: batch of ${WALL_NAMES[which]} did not finish inside its crank`);
+      if (o !== 0 && outcome === 0) outcome = o;
+      if (rr > 0) samples[which].push(round(us / (cycles * WALL_N)));
+      at += 3;
+    }
+    if (rr > 0) gcs.push(res[at].result);
+    at += 1;
+  }
+  return {
+    n: WALL_N, cyclesPerBatch: cycles, rounds,
+    perDeviceCycleUs: samples.map((s) => round(median(s))), samples, gcOnlyUs: round(median(gcs)), outcome,
   };
 }

@@ -1,28 +1,32 @@
-// XS benchmark entry: runtime and async baseline over the same synthetic graphs in one worker, plus stage-isolated and probed runs.
-import { StageEngine, D_FAILED, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME } from "../runtime";
+// XS benchmark entry: runtime and the three async baselines over the same synthetic graphs in one worker, plus stage-isolated and probed runs.
+import { StageEngine, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME } from "../runtime";
 import { SynthBoard, type SynthOptions } from "./synthetic/synth-board";
 import { PROBE_MASK, PROBE_UNMASK, PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
-import { AsyncSynthBoard } from "./baseline/async-board";
+import { BaselineBoard, BASELINE_KINDS } from "./baseline/async-board";
 
 // xsnap host functions: the meter (compute) of the running crank, read and restored.
 declare function resetMeter(limit: number, index: number): number;
 declare function currentMeterLimit(): number;
 declare function setImmediate(callback: () => void): unknown;
 
-export const SIZES = [8, 64, 256];
+export const SIZES = [8, 64, 256, 1024];
 const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform" };
 
-// Grow the slot heap once at boot so a baseline cycle at N=256 (hundreds of thousands of slots of
+// Grow the slot heap once at boot so a naive baseline cycle at N=1024 (about 2.1 million slots of
 // Promise garbage) fits in the free heap without a collection mid-measurement (the harness refuses those).
 {
   let keep: { i: number }[] | null = [];
-  for (let i = 0; i < 600_000; i++) keep.push({ i });
+  for (let i = 0; i < 1_250_000; i++) keep.push({ i });
   keep = null;
 }
 
 const runtime = new Map<number, SynthBoard>();
 const probed = new Map<number, SynthBoard>();
-const baseline = new Map<number, AsyncSynthBoard>();
+/** Baseline boards by code = kind index (0 naive, 1 tuned, 2 sync-or-Promise) * BASELINE_CODE + n. */
+const baseline = new Map<number, BaselineBoard>();
+export const BASELINE_CODE = 10_000;
+/** Stage commands: code = stage * STAGE_CODE + n. */
+export const STAGE_CODE = 10_000;
 const isolated = new Map<number, StageEngine>();
 let stageDone = 0;
 
@@ -49,10 +53,15 @@ for (const n of SIZES) {
     else if (event === PROBE_UNMASK) marks[3] = m;
   });
   probed.set(n, pb);
-  baseline.set(n, new AsyncSynthBoard(n, OPTIONS));
+  for (let k = 0; k < BASELINE_KINDS.length; k++) baseline.set(k * BASELINE_CODE + n, new BaselineBoard(BASELINE_KINDS[k], n, OPTIONS));
   // A bare stage engine over the same graph, pools and hooks: one stage per command, nothing else.
   const p = rt.pm;
-  isolated.set(n, new StageEngine(p.graph, rt.platform, p.trace, p.stats, p.arena, p.blocks, () => { stageDone++; }));
+  const e = new StageEngine(p.graph, rt.platform, p.recorder, p.arena, p.blocks, {
+    stageEnded(): void { stageDone++; },
+    gaveUp(): void {},
+  });
+  e.bindHooks();
+  isolated.set(n, e);
 }
 
 function pick<T>(m: Map<number, T>, n: number, what: string): T {
@@ -68,17 +77,20 @@ export const commands: Record<string, (n: number) => number> = {
   runtime(n) {
     return pick(runtime, n, "runtime").cycle();
   },
-  /** Starts one baseline cycle; it runs to the end inside this crank (promise jobs and setImmediate turns). */
-  baseline(n) {
-    pick(baseline, n, "baseline").cycle();
+  /**
+   * Starts one cycle of baseline code = kind * BASELINE_CODE + n; it runs to the end inside this
+   * crank (promise jobs and setImmediate turns).
+   */
+  baseline(code) {
+    pick(baseline, code, "baseline").cycle();
     return 0;
   },
-  baselineOutcome(n) {
-    return pick(baseline, n, "baseline").outcome;
+  baselineOutcome(code) {
+    return pick(baseline, code, "baseline").outcome;
   },
   /** setImmediate turns the last baseline cycle took (its driving cost is calibrated by `immediates`). */
-  baselineTicks(n) {
-    return pick(baseline, n, "baseline").clock.ticks;
+  baselineTicks(code) {
+    return pick(baseline, code, "baseline").clock.ticks;
   },
   /** Calibration: a chain of k setImmediate turns doing nothing else. */
   immediates(k) {
@@ -90,18 +102,18 @@ export const commands: Record<string, (n: number) => number> = {
     return k;
   },
   /**
-   * Stage-isolated: code = stage * 1000 + n runs that one stage over every device of board n with a
+   * Stage-isolated: code = stage * STAGE_CODE + n runs that one stage over every device of board n with a
    * bare StageEngine (PENDING completions routed to it). Stages must be run in order 0,1,2,4,5.
    */
   stage(code) {
-    const n = code % 1000;
-    const stage = (code - n) / 1000;
+    const n = code % STAGE_CODE;
+    const stage = (code - n) / STAGE_CODE;
     if (STAGES.indexOf(stage) < 0) throw new RangeError("bench/xs-entry stage: " + stage + " is not a device stage (0,1,2,4,5)");
     const b = pick(runtime, n, "runtime");
     const e = pick(isolated, n, "isolated");
     b.sink = e;
     const before = stageDone;
-    e.selectAll(D_FAILED);
+    e.members.selectAll();
     e.run(stage);
     b.platform.runUntilIdle(1e9);
     b.sink = b.pm;
@@ -130,7 +142,7 @@ export const commands: Record<string, (n: number) => number> = {
   hooks(n) {
     const g = pick(runtime, n, "runtime").pm.graph;
     let s = 0;
-    for (let d = 0; d < n; d++) s += g.hooks[d].powerOffNoIrq(0) + g.hooks[d].powerOnNoIrq(0);
+    for (let d = 0; d < n; d++) s += (g.hooks[d].powerOffNoIrq as (t: number) => number)(0) + (g.hooks[d].powerOnNoIrq as (t: number) => number)(0);
     return s;
   },
 };

@@ -3,7 +3,9 @@ import { PowerManager } from "../runtime/pm";
 import type { PmHooks } from "../runtime/driver";
 import { WAKE_NONE } from "../runtime/status";
 import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
-import { IMAGE_OK, IMAGE_RESULT_TEXT } from "../drivers/w25q/image";
+import type { ConsoleIo } from "../drivers/common/console-io";
+import { ConsoleApp } from "../console/console-app";
+import { IMAGE_LOADED, type ImageStore } from "../drivers/common/image-store";
 import { DRIVERS, type DriverFactory } from "./drivers";
 import type { BoardDefinition, BoardDevice, BoardPlatform } from "./types";
 import { checkPools, validateBoard } from "./validate";
@@ -16,13 +18,17 @@ export interface BootOptions {
   wrap?: (name: string, driver: BoardDriver, pm: PowerManager) => PmHooks;
   /**
    * Start the board's console after seal (default true): it takes the trace listener and the first
-   * done listener. false: the caller wires it (console.boot(false) and its own listeners).
+   * done listener. false: the console is still made, and the caller wires it (console.boot(false),
+   * its own trace and done listeners forwarding to console.traceListener and console.onSuspendDone).
    */
   console?: boolean;
 }
 
-/** A console driver (drivers/uart-console): booted after seal, told every outcome. */
+/** The board's console: the command shell (console/) on its console driver (drivers/uart-console), made after seal. */
 export interface BoardConsole {
+  /** The driver it runs on. */
+  readonly uart: ConsoleIo;
+  readonly traceListener: (slot: number) => void;
   boot(takeTraceListener: boolean): void;
   onSuspendDone(status: number): void;
 }
@@ -34,11 +40,14 @@ export interface BootedBoard {
   readonly drivers: { readonly [name: string]: BoardDriver };
   /** Device ids by name. */
   readonly ids: { readonly [name: string]: number };
-  /** IMAGE_* outcome of the hibernate image check, or -1 on a cold power-on. */
+  /**
+   * After a hibernate wake, the storage device's `loadImage` answer (IMAGE_LOADED or its own reason
+   * for a cold boot), NO_IMAGE_STORE if the board has none; -1 on a cold power-on.
+   */
   readonly image: number;
   /** True if this boot resumed from a hibernate image. */
   readonly resumed: boolean;
-  /** The board's console device (a driver with boot + onSuspendDone), or null. */
+  /** The board's console (the shell on its console driver), or null when no device is a console driver. */
   readonly console: BoardConsole | null;
   /**
    * Adds a listener to the runtime's one done callback (set at boot to a fan-out; the console's
@@ -47,10 +56,8 @@ export interface BootedBoard {
   onDone(listener: (status: number) => void): void;
 }
 
-/** A driver that can hold the hibernate image (drivers/w25q). */
-interface ImageStore {
-  loadImage(): number;
-}
+/** BootedBoard.image when no device holds an image: not IMAGE_LOADED, so the board boots cold. */
+const NO_IMAGE_STORE = 1;
 
 /** A driver with cold-boot initialisation (skipped when R1 restores it from an image). */
 interface Startable {
@@ -70,6 +77,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   validateBoard(def, table);
   const pm = new PowerManager(Object.assign({ board: def.file }, def.pm), platform);
   const n = def.devices.length;
+  const limits = { stateArenaBytes: def.pm.stateArenaBytes, blockCount: def.pm.blockCount, blockSize: def.pm.blockSize };
   const built: (BoardDriver | null)[] = new Array(n).fill(null);
   const byName: { [name: string]: BoardDriver } = {};
   let remaining = n;
@@ -81,7 +89,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       const parent = d.parent === undefined ? null : byName[d.parent] ?? null;
       if (d.parent !== undefined && parent === null) continue;
       const ctx: DriverContext = {
-        name: d.name, board: def.file, pm, platform, device, options: d.options ?? {}, parent, irqLine: irqLineOf(def, d),
+        name: d.name, board: def.file, limits, platform, device, options: d.options ?? {}, parent, irqLine: irqLineOf(def, d),
       };
       let driver: BoardDriver;
       try {
@@ -116,15 +124,16 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: stageBudgets(d, drv),
       stateBytes: stateBytes[i], requestBlocks: blocks[i],
     });
-    drv.attach(id);
     ids[d.name] = id;
   }
   bindIrq(def, pm, platform);
   pm.seal();
+  for (let i = 0; i < n; i++) (built[i] as BoardDriver).attach(pm.port(ids[def.devices[i].name]));
 
   const done = new DoneFanout();
   pm.setDoneCallback(done.call);
-  const con = findConsole(built);
+  const io = findConsole(built);
+  const con: BoardConsole | null = io === null ? null : new ConsoleApp(pm, io);
   if (con !== null && options.console !== false) {
     done.add(function consoleDone(status: number): void {
       con.onSuspendDone(status);
@@ -137,9 +146,9 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   const cause = platform.hibernateWakeCause();
   if (cause !== WAKE_NONE) {
     const store = findStore(built);
-    image = store === null ? 1 : store.loadImage();
-    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : IMAGE_RESULT_TEXT[image]);
-    if (image === IMAGE_OK) {
+    image = store === null ? NO_IMAGE_STORE : store.loadImage();
+    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : store.describeImage(image));
+    if (image === IMAGE_LOADED) {
       resumed = true;
       pm.resumeFromImage(cause);
     }
@@ -168,10 +177,11 @@ function stageBudgets(d: BoardDevice, drv: BoardDriver): BoardDevice["stageBudge
   return Object.assign({}, d.stageBudgetUs, { suspend: own });
 }
 
-function findConsole(built: (BoardDriver | null)[]): BoardConsole | null {
+/** The first driver that offers a console (`ConsoleIo`: a TX ring, line input, `bind`), or null. */
+function findConsole(built: (BoardDriver | null)[]): ConsoleIo | null {
   for (let i = 0; i < built.length; i++) {
-    const d = built[i] as unknown as Partial<BoardConsole> | null;
-    if (d !== null && typeof d.boot === "function" && typeof d.onSuspendDone === "function") return d as BoardConsole;
+    const d = built[i] as unknown as Partial<ConsoleIo> | null;
+    if (d !== null && typeof d.bind === "function" && d.ring !== undefined && d.input !== undefined) return d as ConsoleIo;
   }
   return null;
 }

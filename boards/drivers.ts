@@ -15,7 +15,7 @@ import { Backlight } from "../drivers/backlight/backlight";
 export type DriverFactory = (ctx: DriverContext) => BoardDriver;
 
 /** A plain object: a new driver is one line. */
-export const DRIVERS: { [name: string]: DriverFactory } = {
+export const DRIVERS: { readonly [name: string]: DriverFactory } = Object.freeze({
   "button": (ctx) => new Button(ctx),
   "led": (ctx) => new Led(ctx),
   "i2c-bus": (ctx) => new I2cBus(ctx),
@@ -27,4 +27,4 @@ export const DRIVERS: { [name: string]: DriverFactory } = {
   "ili9341": (ctx) => new Ili9341(ctx),
   "ft6206": (ctx) => new Ft6206(ctx),
   "backlight": (ctx) => new Backlight(ctx),
-};
+});

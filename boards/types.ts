@@ -16,6 +16,7 @@ export interface BoardDevice {
   readonly roles?: number;
   /** IRQ line its interrupts arrive on (the wake line for ROLE_WAKE). */
   readonly irq?: number;
+  /** Every number here is checked at boot against runtime/limits.ts (`device.<field>`): budgets 1..2e9 µs. */
   readonly budgetUs?: number;
   readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number };
   /** Defaults: what the driver declares. */
@@ -64,5 +65,8 @@ export interface BoardPlatform extends Platform {
   log(message: string): void;
 }
 
-/** Option keys whose values are GPIO numbers (checked for two devices on one pin). */
-export const PIN_OPTIONS: readonly string[] = ["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt"];
+/**
+ * Option keys whose values are GPIO numbers (checked for two devices on one pin, and against the
+ * `option.<key>` rows of runtime/limits.ts: integers 0..63; leave a pin out rather than set -1).
+ */
+export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt", "wake"]);

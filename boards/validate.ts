@@ -1,5 +1,7 @@
-// Boot-time checks of a board definition: unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
+// Boot-time checks of a board definition: every number in range, unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
 import { ROLE_WAKE } from "../runtime/status";
+import { checkPmConfig } from "../runtime/config-check";
+import { ANY_INTEGER, LIMITS, outOfRange } from "../runtime/limits";
 import type { BoardDefinition, BoardDevice } from "./types";
 import { PIN_OPTIONS } from "./types";
 
@@ -8,6 +10,7 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
   const f = def.file;
   const devices = def.devices;
   const index: { [name: string]: number } = {};
+  checkNumbers(def);
   if (devices.length > def.pm.maxDevices) {
     throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
   }
@@ -35,6 +38,76 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
   checkCycle(def, index);
   checkPins(def);
   checkIrq(def, index);
+}
+
+/** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
+const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq"]);
+const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
+
+/**
+ * Every number of the definition, before any lands in a typed array: pm sizes, the pin map, IRQ
+ * numbering, each device's budgets, sizes, roles, irq and numeric options, wake source lines.
+ * Throws "<board>: device "<name>" <field> is <v>: must be an integer <min>..<max> <unit>: <fix> in the board entry".
+ */
+function checkNumbers(def: BoardDefinition): void {
+  const f = def.file;
+  checkPmConfig(Object.assign({ board: f }, def.pm), "in the board's pm sizes");
+  const lineMax = def.pm.irqLines - 1;
+  const pins = def.pins ?? {};
+  const pinNames = Object.keys(pins);
+  for (let i = 0; i < pinNames.length; i++) {
+    const bad = outOfRange(pins[pinNames[i]], LIMITS["board.pins"]);
+    if (bad !== null) throw new Error(f + ": pins." + pinNames[i] + " " + bad + " in the board's pin map");
+  }
+  const irq = (def.irq ?? {}) as unknown as { readonly [key: string]: unknown };
+  for (const key of ["gpioBase", "uartBase"]) {
+    const bad = outOfRange(irq[key], LIMITS["board.irq." + key], lineMax);
+    if (bad !== null) throw new Error(f + ": irq." + key + " " + bad + " in the board's irq numbering");
+  }
+  for (let i = 0; i < def.devices.length; i++) checkDeviceNumbers(def, def.devices[i], lineMax);
+  for (let i = 0; i < def.wakeSources.length; i++) {
+    const w = def.wakeSources[i];
+    const bad = outOfRange(w.line, LIMITS["board.wakeSources.line"], lineMax);
+    if (bad !== null) throw new Error(f + ": wakeSources[" + i + "] (device \"" + String(w.device) + "\") line " + bad + " in the board's wakeSources");
+  }
+}
+
+function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number): void {
+  const who = def.file + ": device \"" + String(d.name) + "\" ";
+  const fields = d as unknown as { readonly [key: string]: unknown };
+  for (let k = 0; k < DEVICE_FIELDS.length; k++) {
+    const key = DEVICE_FIELDS[k];
+    if (fields[key] === undefined) continue;
+    const bad = outOfRange(fields[key], LIMITS["device." + key], key === "irq" ? lineMax : undefined);
+    if (bad !== null) throw new Error(who + key + " " + bad + " in the board entry");
+  }
+  const per = fields.stageBudgetUs;
+  if (per !== undefined) {
+    if (typeof per !== "object" || per === null) throw new Error(who + "stageBudgetUs is " + String(per) + ": must be { prepare?, suspend?, resume? } in µs: fix it in the board entry");
+    const p = per as { readonly [key: string]: unknown };
+    const keys = Object.keys(p);
+    for (let k = 0; k < keys.length; k++) {
+      if (STAGE_KEYS.indexOf(keys[k]) < 0 && p[keys[k]] !== undefined) {
+        throw new Error(who + "stageBudgetUs." + keys[k] + " is not a PENDING stage: use prepare, suspend or resume in the board entry");
+      }
+      const bad = outOfRange(p[keys[k]], LIMITS["device.stageBudgetUs." + keys[k]]);
+      if (p[keys[k]] !== undefined && bad !== null) throw new Error(who + "stageBudgetUs." + keys[k] + " " + bad + " in the board entry");
+    }
+  }
+  const o = d.options ?? {};
+  const keys = Object.keys(o);
+  for (let k = 0; k < keys.length; k++) {
+    const row = LIMITS["option." + keys[k]];
+    if (row === undefined && typeof o[keys[k]] !== "number") continue;
+    const bad = outOfRange(o[keys[k]], row ?? ANY_INTEGER, row !== undefined && row.line ? lineMax : undefined);
+    if (bad !== null) throw new Error(who + "option \"" + keys[k] + "\" " + bad + " in the board entry");
+  }
+  // Boot registers a pin-only device on line gpioBase + pin: that line must exist too.
+  const pin = o["pin"];
+  if (d.irq === undefined && typeof pin === "number" && def.irq.gpioBase + pin > lineMax) {
+    throw new Error(who + "option \"pin\" " + pin + " is IRQ line " + (def.irq.gpioBase + pin) + " (irq.gpioBase " + def.irq.gpioBase +
+      " + pin): must be an integer 0.." + lineMax + " (below pm.irqLines " + (lineMax + 1) + "): raise pm.irqLines or set the device's irq in the board entry");
+  }
 }
 
 function prerequisites(d: BoardDevice): string[] {

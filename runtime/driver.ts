@@ -1,25 +1,34 @@
 // The driver contract: five hooks that act and answer a status; the runtime owns the state machine.
 
 /**
- * A device's power-management hooks. Each receives a completion token; a hook that answers PENDING
- * (only prepare, suspend and resume may) must later call `pm.complete(token, status)` exactly once.
- * Tokens carry a generation, so a completion that arrives after a timeout is ignored safely.
+ * A device's power-management hooks, named by the protocol table (runtime/protocol.ts). Each receives
+ * a completion token; a hook that answers PENDING (only where the table allows: prepare, suspend,
+ * resume) must later call `port.complete(token, status)` exactly once. Tokens carry a generation, so
+ * a completion that arrives after a timeout is ignored safely. A hook a driver leaves out answers OK
+ * and costs no call.
  *
- * Contract (Zephyr subsys/pm, Linux dpm): a hook that answers an error leaves its device as it was;
- * the runtime rolls back only devices that advanced. NoIrq hooks run with IRQs masked on one CPU and
- * must be synchronous. Nothing here may allocate after boot.
+ * Contract (Zephyr subsys/pm, Linux dpm): a hook only acts and answers; the runtime changes the
+ * device's state, and only after OK. A hook that answers an error leaves its device as it was; the
+ * runtime rolls back only devices that advanced. NoIrq hooks run with IRQs masked on one CPU and must
+ * be synchronous. Nothing here may allocate after boot.
  */
 export interface PmHooks {
   /** S1: reserve what suspend needs (the runtime reserves the declared state area and blocks first). */
-  prepare(token: number): number;
-  /** S2: gate the request queue, finish in-flight I/O; may save state. */
-  suspend(token: number): number;
-  /** S3, IRQs masked: lowest power state; may save state. Synchronous. */
-  powerOffNoIrq(token: number): number;
+  prepare?(token: number): number;
+  /** S2: gate the request queue, finish in-flight I/O; may save state (a hibernate image is written in S2). */
+  suspend?(token: number): number;
+  /** S3, IRQs masked: lowest power state. Synchronous. */
+  powerOffNoIrq?(token: number): number;
   /** R1, IRQs masked: power up, restore configuration, clear stale interrupt status. Synchronous. */
-  powerOnNoIrq(token: number): number;
+  powerOnNoIrq?(token: number): number;
   /** R2: reopen the queue, serve parked requests in order. */
-  resume(token: number): number;
+  resume?(token: number): number;
+  /**
+   * Between attempts, only while the device is failed: re-initialise the chip from scratch (reset,
+   * identify, configure). OK makes the device active again and reopens its queues; an error keeps it
+   * failed and the runtime tries again later (capped backoff). May answer PENDING.
+   */
+  reprobe?(token: number): number;
 }
 
 /** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
@@ -62,4 +71,9 @@ export interface PmConfig {
   failureHistory: number;
   /** How many past suspend attempts the flight recorder keeps (default 8); it lives in the state arena. */
   flightRecords?: number;
+  /** First re-probe of a failed device after this long (default 1 s; the first one runs at the next idle moment), doubling up to `reprobeCapUs` (default 5 min). */
+  reprobeFirstUs?: number;
+  /** What reaches the trace ring: 2 every hook (default, the timeline's lanes), 1 stages and failures only, 0 nothing. */
+  traceLevel?: number;
+  reprobeCapUs?: number;
 }

@@ -55,8 +55,24 @@ export class FlightRecorder {
     return this.begin(0, 2);
   }
 
-  /** Closes the current record. */
-  end(base: number): void {
+  setStage(base: number, stage: number, us: number): void {
+    this.table[base + F_STAGES + stage] = us;
+  }
+
+  setFailure(base: number, device: number, stage: number): void {
+    this.table[base + F_FAIL_DEVICE] = device;
+    this.table[base + F_FAIL_STAGE] = stage;
+  }
+
+  setWake(base: number, cause: number): void {
+    this.table[base + F_WAKE] = cause;
+  }
+
+  /** Closes the record begun at `base`; `totalUs` -1 when unknown (resumed from an image). */
+  finish(base: number, outcome: number, parked: number, totalUs: number): void {
+    this.table[base + F_OUTCOME] = outcome;
+    this.table[base + F_PARKED] = parked;
+    this.table[base + F_TOTAL_US] = totalUs;
     this.total++;
     this.table[0] = this.total;
   }

@@ -1,6 +1,8 @@
 // Device registry: names, hooks, roles, sizes; sealed at boot into fixed dependency tables (CSR) and checked.
 import type { DeviceSpec, PmHooks } from "./driver";
 import { ROLE_STORAGE, ROLE_WAKE, STAGE_COUNT, S_PREPARE, S_SUSPEND, S_RESUME } from "./status";
+import { checkDeviceSpec } from "./config-check";
+import { MAX_IRQ_LINES } from "./limits";
 
 /**
  * Edges point from a device to its prerequisites: its parent, what it `needs`, and (implicitly) the
@@ -13,6 +15,8 @@ export class DeviceGraph {
   readonly maxDevices: number;
   count = 0;
   readonly names: string[] = [];
+  /** Name to id: boot resolves every parent and `needs` name, so a scan per lookup would make boot quadratic. */
+  private readonly ids = new Map<string, number>();
   readonly hooks: PmHooks[] = [];
   readonly roles: Uint8Array;
   readonly wakeLine: Int16Array;
@@ -31,11 +35,14 @@ export class DeviceGraph {
   order: Int16Array = new Int16Array(0);
   storage = -1;
   sealed = false;
+  /** Wake lines must be below this (the configuration's irqLines when the owner passes it). */
+  readonly irqLines: number;
   private readonly specs: DeviceSpec[] = [];
 
-  constructor(board: string, maxDevices: number) {
+  constructor(board: string, maxDevices: number, irqLines = MAX_IRQ_LINES) {
     this.board = board;
     this.maxDevices = maxDevices;
+    this.irqLines = irqLines;
     this.roles = new Uint8Array(maxDevices);
     this.wakeLine = new Int16Array(maxDevices).fill(-1);
     this.budgetUs = new Int32Array(maxDevices * STAGE_COUNT);
@@ -44,7 +51,9 @@ export class DeviceGraph {
     this.parent = new Int16Array(maxDevices).fill(-1);
   }
 
+  /** Boot: checks every number of `spec` against runtime/limits.ts before it lands in a typed array, then adds it. */
   register(spec: DeviceSpec, defaultBudgetUs: number): number {
+    checkDeviceSpec(this.board, spec, defaultBudgetUs, this.irqLines);
     if (this.sealed) throw new Error(this.board + ": device \"" + spec.name + "\" registered after seal: register every device before boot ends");
     if (this.count === this.maxDevices) {
       throw new Error("device pool full at \"" + spec.name + "\": raise maxDevices (" + this.maxDevices + ") in " + this.board);
@@ -53,6 +62,7 @@ export class DeviceGraph {
     const id = this.count++;
     this.specs.push(spec);
     this.names.push(spec.name);
+    this.ids.set(spec.name, id);
     this.hooks.push(spec.hooks);
     this.roles[id] = spec.roles ?? 0;
     this.wakeLine[id] = spec.wakeLine ?? -1;
@@ -70,8 +80,15 @@ export class DeviceGraph {
     return id;
   }
 
+  /** The device whose wake line is `line`, or -1. */
+  deviceOnLine(line: number): number {
+    for (let d = 0; d < this.count; d++) if (this.wakeLine[d] === line) return d;
+    return -1;
+  }
+
   indexOf(name: string): number {
-    for (let i = 0; i < this.count; i++) if (this.names[i] === name) return i;
+    const id = this.ids.get(name);
+    if (id !== undefined) return id;
     return -1;
   }
 

@@ -1,8 +1,15 @@
 // Public surface of the quiesce runtime: the power manager, its primitives, status codes and contracts.
 export * from "./status";
-export { PowerManager, P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK } from "./pm";
+export { PowerManager, P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./pm";
 export { DeviceGraph } from "./graph";
-export { StageEngine, TOKEN_STRIDE } from "./engine";
+export { StageEngine } from "./engine";
+export { TOKEN_STRIDE } from "./in-flight";
+export type { EngineOwner } from "./engine";
+export * from "./protocol";
+export { Recorder } from "./recorder";
+export { MaskWindow } from "./mask";
+export { PendingStage } from "./port";
+export type { DevicePort } from "./port";
 export { IrqController } from "./irq";
 export type { IrqHandler } from "./irq";
 export { RequestQueue, Q_OPEN, Q_GATED } from "./queue";

@@ -1,4 +1,24 @@
 // Static pools reserved in S1: the state-save arena (fixed per-device areas) and the per-request block pool.
+import type { DeviceGraph } from "./graph";
+import type { PmConfig } from "./driver";
+
+/** Boot (seal): the devices' declared needs fit the board's pools, or an error naming the fix. @boot */
+export function checkPools(config: PmConfig, g: DeviceGraph): void {
+  let blocks = 0;
+  let bytes = 0;
+  for (let d = 0; d < g.count; d++) {
+    blocks += g.requestBlocks[d];
+    bytes += g.stateBytes[d];
+  }
+  if (bytes > config.stateArenaBytes) {
+    throw new Error("state arena too small: devices declare " + bytes + " bytes of state, the arena has " +
+      config.stateArenaBytes + ": raise stateArenaBytes in " + config.board);
+  }
+  if (blocks > config.blockCount) {
+    throw new Error("request block pool too small: devices reserve " + blocks + " blocks, the pool has " +
+      config.blockCount + ": raise blockCount in " + config.board);
+  }
+}
 
 /**
  * One ArrayBuffer holds every device's state-save area. Offsets are fixed when the registry is sealed

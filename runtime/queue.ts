@@ -8,12 +8,17 @@ export type CompleteFn = (token: number, status: number) => void;
 
 export const Q_OPEN = 0;
 export const Q_GATED = 1;
+/** Its device failed: nothing is served, submissions are refused with the failure status until `revive`. */
+export const Q_FAILED = 2;
 
 /**
  * The "no request lost" rule lives here: `submit` either accepts (then `complete` runs exactly once
  * for that token) or answers FULL and keeps nothing. While gated (S2..R2) requests are parked in the
  * same ring and replayed in order when reopened. One request is in flight at a time: the peripherals
  * behind it (one I2C chip, one UART) serialise anyway, and it keeps the ring the only state.
+ * When its device fails the runtime marks it failed (`fail`): it serves nothing and refuses new
+ * requests with the failure status; `drainFailed` completes the requests that were waiting with it
+ * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
  * Invariant: submitted === refused + completed + length.
  */
 export class RequestQueue {
@@ -38,6 +43,11 @@ export class RequestQueue {
   waited = 0;
   /** Requests accepted while gated and not yet replayed. */
   parkedNow = 0;
+  /** Requests refused at submit because the device had failed (also counted in `refused`). */
+  refusedFailed = 0;
+  /** Waiting requests completed with the failure status when the device failed (also in `completed`). */
+  completedFailed = 0;
+  private failStatus = OK;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
     this.capacity = capacity;
@@ -62,6 +72,11 @@ export class RequestQueue {
 
   submit(token: number): number {
     this.submitted++;
+    if (this.state === Q_FAILED) {
+      this.refused++;
+      this.refusedFailed++;
+      return this.failStatus;
+    }
     if (this.length === this.capacity) {
       this.refused++;
       return FULL;
@@ -79,13 +94,50 @@ export class RequestQueue {
     return OK;
   }
 
-  /** Stops dispatch; in-flight work continues. */
-  gate(): void {
-    this.state = Q_GATED;
+  get failed(): boolean {
+    return this.state === Q_FAILED;
   }
 
-  /** Reopens and replays parked requests in FIFO order. */
+  /** Stops dispatch; in-flight work continues. A failed queue stays failed. */
+  gate(): void {
+    if (this.state !== Q_FAILED) this.state = Q_GATED;
+  }
+
+  /** Reopens and replays parked requests in FIFO order. A failed queue stays failed: only `revive` reopens it. */
   open(): void {
+    if (this.state === Q_FAILED) return;
+    this.state = Q_OPEN;
+    this.pump();
+  }
+
+  /** The device failed: serve nothing more, refuse new requests with `status`. */
+  fail(status: number): void {
+    this.state = Q_FAILED;
+    this.failStatus = status;
+  }
+
+  /** Completes every waiting request (not the one in flight, which its driver still finishes) with the failure status, in FIFO order. */
+  drainFailed(): void {
+    if (this.state !== Q_FAILED) return;
+    const keep = this.inFlight ? 1 : 0;
+    const waiting = this.length - keep;
+    // A failed queue refuses submissions, so completions cannot add to the ring while it is walked.
+    for (let i = 0; i < waiting; i++) {
+      const slot = (this.head + keep + i) % this.capacity;
+      if (this.parkedSlot[slot] !== 0) {
+        this.parkedSlot[slot] = 0;
+        this.parkedNow--;
+      }
+      this.completed++;
+      this.completedFailed++;
+      this.length--;
+      this.complete(this.ring[slot], this.failStatus);
+    }
+  }
+
+  /** The device recovered: reopen and serve what comes. */
+  revive(): void {
+    if (this.state !== Q_FAILED) return;
     this.state = Q_OPEN;
     this.pump();
   }

@@ -15,11 +15,17 @@ export const THREW = 9;
 /** A hook broke the protocol (PENDING from a NoIrq stage, a completion during its own hook call). */
 export const PROTOCOL = 10;
 export const INVALID = 11;
-export const STATUS_COUNT = 12;
+/**
+ * The device failed (a resume stage answered an error, or its re-probe did not bring it back): its
+ * parked requests complete with FAILED and new ones are refused with it until it recovers.
+ */
+export const FAILED = 12;
+export const STATUS_COUNT = 13;
 
-export const STATUS_NAMES: readonly string[] = [
+export const STATUS_NAMES: readonly string[] = Object.freeze([
   "OK", "PENDING", "BUSY", "FULL", "IO", "TIMEOUT", "WAKEUP", "NOT_SUPPORTED", "ALREADY", "THREW", "PROTOCOL", "INVALID",
-];
+  "FAILED",
+]);
 
 // Stages in execution order. PLATFORM is the board's sleep, not a device hook.
 export const S_PREPARE = 0;
@@ -30,11 +36,13 @@ export const S_POWER_ON = 4;
 export const S_RESUME = 5;
 /** Mirror of prepare during rollback and after R2: the runtime releases S1's reservations. */
 export const S_RELEASE = 6;
-export const STAGE_COUNT = 7;
+/** Not part of a cycle: a failed device's driver re-initialises its chip from scratch (between attempts). */
+export const S_REPROBE = 7;
+export const STAGE_COUNT = 8;
 
-export const STAGE_NAMES: readonly string[] = [
-  "prepare", "suspend", "powerOffNoIrq", "platform", "powerOnNoIrq", "resume", "release",
-];
+export const STAGE_NAMES: readonly string[] = Object.freeze([
+  "prepare", "suspend", "powerOffNoIrq", "platform", "powerOnNoIrq", "resume", "release", "reprobe",
+]);
 
 // Device states.
 export const D_ACTIVE = 0;
@@ -42,12 +50,12 @@ export const D_PREPARED = 1;
 export const D_SUSPENDED = 2;
 export const D_OFF = 3;
 export const D_FAILED = 4;
-export const STATE_NAMES: readonly string[] = ["active", "prepared", "suspended", "off", "failed"];
+export const STATE_NAMES: readonly string[] = Object.freeze(["active", "prepared", "suspended", "off", "failed"]);
 
 // Suspend targets.
 export const T_STANDBY = 1;
 export const T_HIBERNATE = 2;
-export const TARGET_NAMES: readonly string[] = ["none", "standby", "hibernate"];
+export const TARGET_NAMES: readonly string[] = Object.freeze(["none", "standby", "hibernate"]);
 
 // Test levels (Linux pm_test): DEVICES holds after S3 for a delay without platform sleep;
 // PLATFORM calls the platform with a hold instead of a real sleep.

@@ -24,11 +24,11 @@ export const E_BUSY = 19;
 export const E_RELEASE = 20;
 export const EVENT_COUNT = 21;
 
-export const EVENT_NAMES: readonly string[] = [
+export const EVENT_NAMES: readonly string[] = Object.freeze([
   "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
   "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",
   "stage-end", "resume-fail", "busy", "release",
-];
+]);
 
 /**
  * Parallel typed arrays rather than record objects: writing a record is five stores. A listener
@@ -41,9 +41,15 @@ export class TraceRing {
   readonly stage: Int8Array;
   readonly event: Uint8Array;
   readonly status: Int16Array;
+  /**
+   * Microseconds the hook took, on a hook's end record (done, fail, resume-fail, and timeout): its
+   * start is `time - duration`. No call record is written: one record per synchronous hook.
+   */
+  readonly duration: Int32Array;
   /** Records ever written; the newest is at slot (total - 1) % capacity. */
   total = 0;
-  private listener: ((slot: number) => void) | null = null;
+  /** Set once with `setListener` (the recorder's hot path reads it directly). */
+  listener: ((slot: number) => void) | null = null;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -52,6 +58,7 @@ export class TraceRing {
     this.stage = new Int8Array(capacity);
     this.event = new Uint8Array(capacity);
     this.status = new Int16Array(capacity);
+    this.duration = new Int32Array(capacity);
   }
 
   /** The listener now set (a host-side collector chains after it). */
@@ -70,6 +77,20 @@ export class TraceRing {
     this.stage[slot] = stage;
     this.event[slot] = event;
     this.status[slot] = status;
+    this.duration[slot] = 0;
+    this.total++;
+    if (this.listener !== null) this.listener(slot);
+  }
+
+  /** A hook's end: as `record`, plus how long it took (its start is `time - durationUs`). */
+  recordHook(time: number, device: number, stage: number, event: number, status: number, durationUs: number): void {
+    const slot = this.total % this.capacity;
+    this.time[slot] = time;
+    this.device[slot] = device;
+    this.stage[slot] = stage;
+    this.event[slot] = event;
+    this.status[slot] = status;
+    this.duration[slot] = durationUs;
     this.total++;
     if (this.listener !== null) this.listener(slot);
   }

@@ -1,4 +1,4 @@
-// `npm run build`: compiles runtime/, drivers/, boards/ and main.ts to one ES module each under build/xs/, plus the module manifest mcconfig includes.
+// `npm run build`: compiles runtime/, drivers/, console/, boards/ and main.ts to one ES module each under build/xs/, plus the module manifest mcconfig includes.
 /*
  * Why not mcconfig's own TypeScript step: it compiles each .ts with a generated tsconfig targeting
  * es2025, which needs TypeScript 6+, and @moddable/typings 5.6 (npm) predates the SDK's typings. So

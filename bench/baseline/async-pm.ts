@@ -101,6 +101,8 @@ export class AsyncPowerManager {
             result.done.push(d);
             return true;
           }
+          // A suspend that timed out may have half-acted (gated its queue): its resume runs in rollback, as in the runtime.
+          if (stage === "suspend" && status === TIMEOUT) result.done.push(d);
           if (result.status === OK) result.status = status;
           return !suspendDir;
         })();

@@ -34,6 +34,8 @@ export interface SynthOptions {
    * "varied": a per-device duration (the latency runs, whose critical path depends on it).
    */
   durations: "uniform" | "varied";
+  /** PmConfig.traceLevel (default: hooks, as the firmware ships). */
+  traceLevel?: number;
 }
 
 /** Duration (us) of device d's PENDING hook h, deterministic. */
@@ -132,6 +134,7 @@ export class SynthBoard {
     const pm = new PowerManager({
       board: "bench/synthetic/synth-board", maxDevices: n, stateArenaBytes: 8 * n + 64, blockCount: 8,
       blockSize: 32, irqLines: 4, traceRecords: 256, defaultBudgetUs: BUDGET_US, testHoldUs: 1000, failureHistory: 4,
+      traceLevel: options.traceLevel,
     }, this.platform);
     this.pm = pm;
     this.sink = pm;

@@ -2,6 +2,7 @@
 import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDefinition, BoardDevice } from "../types";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
+import { deepFreeze } from "../freeze";
 
 /*
  * Source: Espressif, "ESP32-DevKitC V4 Getting Started Guide" (ESP-IDF docs, hw-reference/esp32/
@@ -19,7 +20,7 @@ import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-consol
  *   pins SCK 18 / MISO 19 / MOSI 23 / CS 5 (ESP32 datasheet, "IO_MUX" table).
  * External parts (BME280 breakout at 0x76 with SDO to GND, W25Q64JV 8 MB) are wired by the user.
  */
-export const DEVKITC_PINS = {
+export const DEVKITC_PINS = deepFreeze({
   button: 0,
   led: 2,
   consoleTx: 1,
@@ -32,12 +33,12 @@ export const DEVKITC_PINS = {
   flashSelect: 5,
   telemetryTx: 17,
   telemetryRx: 16,
-} as const;
+} as const);
 
 const P = DEVKITC_PINS;
 const UART_BASE = UART_LINE_BASE;
 export const DEVKITC_CONSOLE_WAKE_LINE = CONSOLE_WAKE_LINE;
-export const DEVKITC_CONSOLE: BoardDevice = uart0Console(P.consoleTx, P.consoleRx);
+export const DEVKITC_CONSOLE: BoardDevice = deepFreeze(uart0Console(P.consoleTx, P.consoleRx));
 
 const DEVICES: readonly BoardDevice[] = [
   { name: "i2c0", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
@@ -66,7 +67,7 @@ const DEVICES: readonly BoardDevice[] = [
   DEVKITC_CONSOLE,
 ];
 
-export const ESP32_DEVKITC: BoardDefinition = {
+export const ESP32_DEVKITC: BoardDefinition = deepFreeze({
   name: "ESP32-DevKitC V4",
   file: "boards/esp32-devkitc",
   pm: {
@@ -90,4 +91,4 @@ export const ESP32_DEVKITC: BoardDefinition = {
     { device: "console", line: DEVKITC_CONSOLE_WAKE_LINE, hibernate: false },
   ],
   irq: { gpioBase: 0, uartBase: UART_BASE },
-};
+});

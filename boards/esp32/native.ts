@@ -26,12 +26,21 @@ export const STAT_LAST_ERROR = 4;
 export const STAT_LAST_RAW_CAUSE = 5;
 export const STAT_SLEEP_REJECTS = 6;
 export const STAT_STALL_DEPTH = 7;
+/** stat(index) answers -1 from here on. */
+export const STAT_COUNT = 8;
 
 /** imageLoad/imageVerify/imageSave results below zero. */
 export const IMAGE_NONE = -1;
 export const IMAGE_BAD_CHECKSUM = -2;
 export const IMAGE_TOO_LARGE = -3;
 export const IMAGE_IN_FLASH = -4;
+
+/** imageInfo(field) fields. */
+export const IMAGE_INFO_VALID = 0;
+export const IMAGE_INFO_LENGTH = 1;
+export const IMAGE_INFO_CHECKSUM = 2;
+export const IMAGE_INFO_FLASH_ADDRESS = 3;
+export const IMAGE_INFO_SEQUENCE = 4;
 
 export function nowUs(this: unknown): number {
   return native("xs_quiesce_now_us").call(this);
@@ -88,7 +97,7 @@ export function debugBuild(this: unknown): number {
  * The face as one object for Esp32Platform (tests pass a recording fake of the same shape). Built at
  * module load from function references only: no native call, nothing mutable.
  */
-export const esp32Native: QuiesceNative = {
+export const esp32Native: QuiesceNative = Object.freeze({
   nowUs, enterCritical, leaveCritical, stallOther, releaseOther, lightSleep, deepSleep, resetReason, bootWakeCause,
   imageSave, imageLoad, imageVerify, imageClear, imageInfo, stat, debugBuild,
-};
+});

@@ -1,5 +1,7 @@
 // The runtime Platform on ESP32: microsecond clock, Moddable timers re-armed without allocating, critical section, light and deep sleep.
 import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } from "../../runtime/status";
+// Only a constant: the face itself arrives through the options, so tests pass a recording fake.
+import { RESET_DEEP_SLEEP } from "./native";
 import type { BoardPlatform, IrqSource } from "../types";
 
 /** The native module as Esp32Platform calls it (boards/esp32/native.ts; a recording fake in tests). */
@@ -58,9 +60,6 @@ export interface Esp32PlatformOptions {
   /** Where Digital/Serial events enter the runtime (boards/esp32/irq-source.ts). */
   irqSource?: IrqSource;
 }
-
-/** esp_reset_reason() mapped by the native module: the one boot kind hibernate cares about. */
-const RESET_DEEP_SLEEP = 1;
 
 // A Moddable timer whose repeat interval is 0 is freed after its callback; ours keep a repeat and are
 // unscheduled in the callback instead, so one Timer.set at boot serves forever (Timer.schedule does not allocate).

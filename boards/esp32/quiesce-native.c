@@ -22,6 +22,7 @@
 #include "driver/gpio.h"
 #include "driver/uart.h"
 
+// Wake causes as runtime/status.ts names them (WAKE_*); test/esp32/native-codes.test.ts compares every code here with its TypeScript twin.
 #define WAKE_TIMER (-2)
 #define WAKE_RESET (-4)
 
@@ -49,6 +50,13 @@
 #define IMAGE_BAD_CHECKSUM (-2)
 #define IMAGE_TOO_LARGE (-3)
 #define IMAGE_IN_FLASH (-4)
+
+// Fields read by xs_quiesce_image_info (native.ts IMAGE_INFO_*).
+#define IMAGE_INFO_VALID 0
+#define IMAGE_INFO_LENGTH 1
+#define IMAGE_INFO_CHECKSUM 2
+#define IMAGE_INFO_FLASH_ADDRESS 3
+#define IMAGE_INFO_SEQUENCE 4
 
 #ifndef MODDEF_QUIESCE_RTCIMAGEBYTES
 	// ESP32 RTC slow memory is 8 KB (TRM 1.3.2.2), shared with ESP-IDF's own RTC data: 2 KB leaves room.
@@ -398,16 +406,16 @@ void xs_quiesce_image_clear(xsMachine *the)
 	gHeader.magic = 0;
 }
 
-// imageInfo(field): 0 valid (1/0), 1 length, 2 checksum, 3 flash address (-1 inline), 4 sequence.
+// imageInfo(field): valid (1/0), length, checksum, flash address (-1 inline), sequence; -1 for an unknown field.
 void xs_quiesce_image_info(xsMachine *the)
 {
 	double value;
 	switch (xsmcToInteger(xsArg(0))) {
-		case 0: value = (QUIESCE_IMAGE_MAGIC == gHeader.magic) ? 1 : 0; break;
-		case 1: value = gHeader.length; break;
-		case 2: value = gHeader.checksum; break;
-		case 3: value = gHeader.flashAddress; break;
-		case 4: value = gHeader.sequence; break;
+		case IMAGE_INFO_VALID: value = (QUIESCE_IMAGE_MAGIC == gHeader.magic) ? 1 : 0; break;
+		case IMAGE_INFO_LENGTH: value = gHeader.length; break;
+		case IMAGE_INFO_CHECKSUM: value = gHeader.checksum; break;
+		case IMAGE_INFO_FLASH_ADDRESS: value = gHeader.flashAddress; break;
+		case IMAGE_INFO_SEQUENCE: value = gHeader.sequence; break;
 		default: value = -1; break;
 	}
 	xsmcSetNumber(xsResult, value);

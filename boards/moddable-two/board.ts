@@ -2,6 +2,7 @@
 import type { PmConfig } from "../../runtime/driver";
 import type { BoardDefinition, BoardDevice } from "../types";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
+import { deepFreeze } from "../freeze";
 
 /*
  * Sources (Moddable SDK, read through the reference store):
@@ -18,7 +19,7 @@ import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-consol
  * is no touch reset line and no output-capable pad on INT, so the FT6206 cannot be woken from
  * hibernate; its driver uses monitor mode in S3 on this board (drivers/ft6206/ft6206.ts).
  */
-export const MODDABLE_TWO_PINS = {
+export const MODDABLE_TWO_PINS = deepFreeze({
   spiClock: 14,
   spiMiso: 12,
   spiMosi: 13,
@@ -31,7 +32,7 @@ export const MODDABLE_TWO_PINS = {
   button: 0,
   consoleTx: 1,
   consoleRx: 3,
-} as const;
+} as const);
 
 /** One device entry (boards/types.ts BoardDevice). */
 export type ModdableTwoDevice = BoardDevice;
@@ -40,9 +41,9 @@ const P = MODDABLE_TWO_PINS;
 const UART_BASE = UART_LINE_BASE;
 export const MODDABLE_TWO_CONSOLE_WAKE_LINE = CONSOLE_WAKE_LINE;
 /** The console on UART0 (the USB-serial bridge, TX 1 / RX 3): see boards/esp32-console.ts. */
-export const MODDABLE_TWO_CONSOLE: BoardDevice = uart0Console(P.consoleTx, P.consoleRx);
+export const MODDABLE_TWO_CONSOLE: BoardDevice = deepFreeze(uart0Console(P.consoleTx, P.consoleRx));
 
-export const MODDABLE_TWO_DEVICES: readonly BoardDevice[] = [
+export const MODDABLE_TWO_DEVICES: readonly BoardDevice[] = deepFreeze([
   // SPI2_HOST (HSPI) = 1 in spi_host_device_t.
   { name: "spi", driver: "spi-bus", options: { clock: P.spiClock, miso: P.spiMiso, mosi: P.spiMosi, port: 1 } },
   { name: "i2c", driver: "i2c-bus", options: { data: P.i2cData, clock: P.i2cClock, hz: 400_000, port: 0 } },
@@ -65,9 +66,9 @@ export const MODDABLE_TWO_DEVICES: readonly BoardDevice[] = [
   },
   { name: "button", driver: "button", options: { pin: P.button } },
   MODDABLE_TWO_CONSOLE,
-];
+]);
 
-export const MODDABLE_TWO_CONFIG: PmConfig = {
+export const MODDABLE_TWO_CONFIG: PmConfig = deepFreeze({
   board: "boards/moddable-two",
   maxDevices: 8,
   // display 4 + touch 6 + backlight 2 + led/button slack.
@@ -80,9 +81,9 @@ export const MODDABLE_TWO_CONFIG: PmConfig = {
   defaultBudgetUs: 50_000,
   testHoldUs: 200_000,
   failureHistory: 8,
-};
+});
 
-export const MODDABLE_TWO: BoardDefinition = {
+export const MODDABLE_TWO: BoardDefinition = deepFreeze({
   name: "Moddable Two",
   file: MODDABLE_TWO_CONFIG.board,
   pm: MODDABLE_TWO_CONFIG,
@@ -95,4 +96,4 @@ export const MODDABLE_TWO: BoardDefinition = {
     { device: "console", line: MODDABLE_TWO_CONSOLE_WAKE_LINE, hibernate: false },
   ],
   irq: { gpioBase: 0, uartBase: UART_BASE },
-};
+});

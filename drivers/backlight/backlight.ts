@@ -1,5 +1,5 @@
 // Display backlight on PWM (or a plain GPIO): saves its duty, goes dark in S2 before the panel sleeps, relights in R2 after DISPON.
-import type { PowerManager } from "../../runtime/pm";
+import type { DevicePort } from "../../runtime/port";
 import { OK } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, numberOption } from "../common/io";
 
@@ -24,8 +24,8 @@ export const BACKLIGHT_STATE_BYTES = 2;
  * Moddable Two (rev. r9): the backlight is GPIO 18 and inverted: Moddable's setup-target.js and
  * moddable_two_io host/provider.js write `1 - brightness` to the PWM ("PWM is inverted"), and with
  * brightness "none" drive the pin 0 for a lit panel. (The moddable-two.md text shows 1 = on; the code
- * is what ships, so active-low it is.) The simulator has no PWM class, so the simulated board passes
- * `pwm: 0` and the driver uses a Digital: any brightness > 0 is on.
+ * is what ships, so active-low it is.) With `pwm: 0` (a board without a PWM) the driver uses a
+ * Digital: any brightness > 0 is on.
  */
 export class Backlight implements BoardDriver {
   readonly name: string;
@@ -34,17 +34,18 @@ export class Backlight implements BoardDriver {
   readonly activeLow: number;
   /** Largest duty value of the output (1 for a Digital, 2^resolution - 1 for a PWM). */
   readonly maxDuty: number;
-  id = -1;
-  private readonly pm: PowerManager;
+  private port: DevicePort | null = null;
   private readonly io: LevelIo;
-  /** [brightness per mille, suspended, lit (as last written)] */
-  private readonly s = new Int32Array(3);
+  /** Per mille, as the application set it (kept while suspended, applied in R2). */
+  private level = 1000;
+  private suspended = false;
+  /** As last written to the pin. */
+  lit = false;
   /** Writes in order (tests read it to prove ordering against the display): +1 lit, -1 dark. */
   transitions = 0;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.pin = numberOption(ctx, "pin");
     this.activeLow = numberOption(ctx, "activeLow", 0) ? 1 : 0;
     const usePwm = numberOption(ctx, "pwm", 1) !== 0;
@@ -63,67 +64,51 @@ export class Backlight implements BoardDriver {
       this.io = new Digital({ pin: this.pin, mode: Digital.Output, initialValue: this.activeLow });
       this.maxDuty = 1;
     }
-    this.s[0] = numberOption(ctx, "brightness", 1000);
-    this.apply(this.s[0]);
+    this.level = numberOption(ctx, "brightness", 1000);
+    this.apply(this.level);
   }
 
-  attach(id: number): void {
-    this.id = id;
+  attach(port: DevicePort): void {
+    this.port = port;
   }
 
   get brightness(): number {
-    return this.s[0];
-  }
-
-  get lit(): boolean {
-    return this.s[2] === 1;
+    return this.level;
   }
 
   /** 0..1000. While suspended the value is kept and applied in R2 (the panel is asleep). */
   set brightness(value: number) {
     const v = value < 0 ? 0 : value > 1000 ? 1000 : value | 0;
-    this.s[0] = v;
-    if (this.s[1] === 1) {
+    this.level = v;
+    if (this.suspended) {
       this.save();
       return;
     }
     this.apply(v);
   }
 
-  prepare(_token: number): number {
-    return OK;
-  }
-
   suspend(_token: number): number {
     this.save();
-    this.s[1] = 1;
+    this.suspended = true;
     this.apply(0);
     return OK;
   }
 
-  powerOffNoIrq(_token: number): number {
-    return OK;
-  }
-
-  powerOnNoIrq(_token: number): number {
-    // Stays dark: the display is not on yet (its DISPON comes in its R2, which runs before ours).
-    return OK;
-  }
+  // No R1: it stays dark, the display is not on yet (its DISPON comes in its R2, which runs before ours).
 
   resume(_token: number): number {
-    const a = this.pm.arena;
-    const o = a.offset[this.id];
-    this.s[0] = a.bytes[o] | (a.bytes[o + 1] << 8);
-    this.s[1] = 0;
-    this.apply(this.s[0]);
+    const st = (this.port as DevicePort).state;
+    this.level = st[0] | (st[1] << 8);
+    this.suspended = false;
+    this.apply(this.level);
     return OK;
   }
 
   private save(): void {
-    const a = this.pm.arena;
-    const o = a.offset[this.id];
-    a.bytes[o] = this.s[0] & 0xff;
-    a.bytes[o + 1] = this.s[0] >> 8;
+    if (this.port === null) return;
+    const st = this.port.state;
+    st[0] = this.level & 0xff;
+    st[1] = this.level >> 8;
   }
 
   /** Per mille to duty, inverted for an active-low input (Moddable Two: 0 duty is full brightness). */
@@ -132,8 +117,8 @@ export class Backlight implements BoardDriver {
     let duty = max === 1 ? (permille > 0 ? 1 : 0) : Math.round((permille * max) / 1000);
     if (this.activeLow === 1) duty = max - duty;
     this.io.write(duty);
-    const lit = permille > 0 ? 1 : 0;
-    if (lit !== this.s[2]) this.transitions++;
-    this.s[2] = lit;
+    const lit = permille > 0;
+    if (lit !== this.lit) this.transitions++;
+    this.lit = lit;
   }
 }

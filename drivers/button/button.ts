@@ -1,19 +1,8 @@
 // BOOT button (GPIO0, active low, pull-up): debounced edge interrupt; a short press suspends, a press while asleep wakes.
-import type { PowerManager } from "../../runtime/pm";
-import { P_IDLE } from "../../runtime/pm";
+import type { DevicePort } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import { OK, ROLE_WAKE, T_STANDBY, TEST_NONE } from "../../runtime/status";
 import { type BoardDriver, type DigitalIo, type DriverContext, numberOption } from "../common/io";
-
-// State slots (Float64Array).
-const STABLE = 0; // debounced level: 1 released, 0 pressed
-const IGNORE = 1; // 1: the press in progress is a wake event, not a command
-const PRESSED_AT = 2;
-const PRESSES = 3;
-const STARTED = 4; // suspends this button started
-const REFUSED = 5; // suspends the runtime answered BUSY to
-const EDGES = 6; // onReadable deliveries (bounce included)
-const WAKE_PRESSES = 7;
 
 /**
  * Debounce in time: every edge (bounce included) re-arms one timer; when it fires the contact has been
@@ -24,7 +13,7 @@ const WAKE_PRESSES = 7;
  *
  * A press that begins while the runtime is not idle is a wake event: the runtime sees it on the wake
  * line (abort with WAKEUP before sleep, or the wake source while asleep). Its release must not start
- * a new suspend, so it is marked IGNORE until released.
+ * a new suspend, so it is ignored until released.
  */
 export class Button implements BoardDriver {
   readonly name: string;
@@ -33,16 +22,25 @@ export class Button implements BoardDriver {
   readonly debounceUs: number;
   readonly longPressUs: number;
   readonly target: number;
-  id = -1;
-  readonly s = new Float64Array(8);
-  private readonly pm: PowerManager;
+  /** Debounced level: 1 released, 0 pressed. */
+  stable = 1;
+  /** The press in progress is a wake event, not a command. */
+  ignore = false;
+  private pressedAt = 0;
+  presses = 0;
+  /** Suspends this button started, and those the runtime refused (BUSY). */
+  suspendsStarted = 0;
+  suspendsRefused = 0;
+  /** onReadable deliveries (bounce included). */
+  edges = 0;
+  wakePresses = 0;
+  private port: DevicePort | null = null;
   private readonly platform: Platform;
   private readonly io: DigitalIo;
   private readonly timer: number;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.platform = ctx.platform;
     this.pin = numberOption(ctx, "pin");
     this.debounceUs = numberOption(ctx, "debounceUs", 20_000);
@@ -62,65 +60,50 @@ export class Button implements BoardDriver {
       },
     });
     // Booted with the button held (the press that woke the chip from hibernate): not a command.
-    this.s[STABLE] = this.io.read();
-    this.s[IGNORE] = this.s[STABLE] === 0 ? 1 : 0;
+    this.stable = this.io.read();
+    this.ignore = this.stable === 0;
   }
 
-  attach(id: number): void {
-    this.id = id;
+  attach(port: DevicePort): void {
+    this.port = port;
   }
 
-  get presses(): number {
-    return this.s[PRESSES];
-  }
-
-  get suspendsStarted(): number {
-    return this.s[STARTED];
-  }
-
-  get edges(): number {
-    return this.s[EDGES];
+  /** No suspend or resume in progress (before attach: boot, nothing running). */
+  private get systemIdle(): boolean {
+    return this.port === null || this.port.systemIdle;
   }
 
   private edge(): void {
-    this.s[EDGES]++;
-    if (this.pm.phase !== P_IDLE && this.s[IGNORE] === 0) {
-      this.s[IGNORE] = 1;
-      this.s[WAKE_PRESSES]++;
+    this.edges++;
+    if (!this.systemIdle && !this.ignore) {
+      this.ignore = true;
+      this.wakePresses++;
     }
     this.platform.schedule(this.timer, this.debounceUs);
   }
 
   private settled(): void {
     const level = this.io.read();
-    if (level === this.s[STABLE]) {
+    if (level === this.stable) {
       // A press and release that both happened while asleep: nothing to ignore any more.
-      if (level === 1 && this.pm.phase === P_IDLE) this.s[IGNORE] = 0;
+      if (level === 1 && this.systemIdle) this.ignore = false;
       return;
     }
-    this.s[STABLE] = level;
+    this.stable = level;
     const now = this.platform.now();
     if (level === 0) {
-      this.s[PRESSES]++;
-      this.s[PRESSED_AT] = now;
-      if (this.pm.phase !== P_IDLE) this.s[IGNORE] = 1;
+      this.presses++;
+      this.pressedAt = now;
+      if (!this.systemIdle) this.ignore = true;
       return;
     }
-    if (this.s[IGNORE] === 1) {
-      this.s[IGNORE] = 0;
+    if (this.ignore) {
+      this.ignore = false;
       return;
     }
-    if (now - this.s[PRESSED_AT] > this.longPressUs) return;
-    if (this.pm.suspend(this.target, TEST_NONE) === OK) this.s[STARTED]++;
-    else this.s[REFUSED]++;
-  }
-
-  prepare(_token: number): number {
-    return OK;
-  }
-
-  suspend(_token: number): number {
-    return OK;
+    if (now - this.pressedAt > this.longPressUs || this.port === null) return;
+    if (this.port.requestSuspend(this.target, TEST_NONE) === OK) this.suspendsStarted++;
+    else this.suspendsRefused++;
   }
 
   powerOffNoIrq(_token: number): number {
@@ -130,15 +113,11 @@ export class Button implements BoardDriver {
   }
 
   powerOnNoIrq(_token: number): number {
-    // Edges latched while asleep are delivered at unmask and marked IGNORE there; re-read the level
-    // so a release that happened during sleep is not mistaken for a short press later.
+    // Edges latched while asleep are delivered at unmask and marked as wake presses there; re-read the
+    // level so a release that happened during sleep is not mistaken for a short press later.
     const level = this.io.read();
-    if (level === 0 && this.s[STABLE] === 1) this.s[IGNORE] = 1;
-    this.s[STABLE] = level;
-    return OK;
-  }
-
-  resume(_token: number): number {
+    if (level === 0 && this.stable === 1) this.ignore = true;
+    this.stable = level;
     return OK;
   }
 }

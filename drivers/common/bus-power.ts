@@ -1,5 +1,6 @@
 // Power state shared by the bus devices (I2C, SPI): the parent every chip on the bus is ordered under.
 import { OK } from "../../runtime/status";
+import type { DevicePort } from "../../runtime/port";
 import type { BoardDriver } from "./io";
 
 /**
@@ -12,8 +13,8 @@ import type { BoardDriver } from "./io";
 export class BusPower implements BoardDriver {
   readonly name: string;
   id = -1;
-  /** 1 while the controller is powered (active, S1, S2, after R1). */
-  powered = 1;
+  /** The controller is powered (active, S1, S2, after R1). */
+  powered = true;
   /** Transfers chips attempted while the bus was off. */
   misuse = 0;
   /** Chips opened on this bus (boot). */
@@ -23,36 +24,24 @@ export class BusPower implements BoardDriver {
     this.name = name;
   }
 
-  attach(id: number): void {
-    this.id = id;
+  attach(port: DevicePort): void {
+    this.id = port.id;
   }
 
   /** A chip calls this before each transfer: false (and counted) if the bus is powered off. */
   ready(): boolean {
-    if (this.powered === 1) return true;
+    if (this.powered) return true;
     this.misuse++;
     return false;
   }
 
-  prepare(_token: number): number {
-    return OK;
-  }
-
-  suspend(_token: number): number {
-    return OK;
-  }
-
   powerOffNoIrq(_token: number): number {
-    this.powered = 0;
+    this.powered = false;
     return OK;
   }
 
   powerOnNoIrq(_token: number): number {
-    this.powered = 1;
-    return OK;
-  }
-
-  resume(_token: number): number {
+    this.powered = true;
     return OK;
   }
 }

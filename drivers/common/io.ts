@@ -1,6 +1,7 @@
 // The ECMA-419 IO shapes drivers use (structural, so the same driver takes Moddable's or the simulator's classes).
-import type { PowerManager } from "../../runtime/pm";
 import type { Platform } from "../../runtime/platform";
+import type { DevicePort } from "../../runtime/port";
+import type { PmHooks } from "../../runtime/driver";
 
 /** embedded:io/digital instance. */
 export interface DigitalIo {
@@ -78,16 +79,24 @@ export interface IoProvider {
   };
 }
 
+/** The board's pool sizes a driver may size its own tables from (read at construction). */
+export interface PoolLimits {
+  readonly stateArenaBytes: number;
+  readonly blockCount: number;
+  readonly blockSize: number;
+}
+
 /**
- * What boot hands every driver constructor: the runtime, the platform, the provider, its board entry's
- * options, its parent driver (a bus), its IRQ line. Drivers read what they need once, at construction.
+ * What boot hands every driver constructor: the platform, the provider, its board entry's options,
+ * its parent driver (a bus), its IRQ line, the pool sizes. Drivers read what they need once, at
+ * construction; the runtime itself reaches them only through the port given to `attach`.
  */
 export interface DriverContext {
   /** Device name from the board (names its errors). */
   name: string;
   /** The board file, e.g. "boards/esp32-devkitc" (named in configuration errors). */
   board: string;
-  pm: PowerManager;
+  limits: PoolLimits;
   platform: Platform;
   device: IoProvider;
   options: { readonly [key: string]: unknown };
@@ -97,32 +106,50 @@ export interface DriverContext {
   irqLine: number;
 }
 
-/** A driver as boot sees it: the PM hooks plus `attach`, told its device id once registered. */
-export interface BoardDriver {
-  prepare(token: number): number;
-  suspend(token: number): number;
-  powerOffNoIrq(token: number): number;
-  powerOnNoIrq(token: number): number;
-  resume(token: number): number;
-  /** Boot, after `pm.register`: the id that indexes the state arena, blocks and completions. */
-  attach(id: number): void;
+/** A driver as boot sees it: the hooks it needs (any it leaves out answer OK) plus `attach`. */
+export interface BoardDriver extends PmHooks {
+  /** Boot, after the runtime sealed its registry: the driver's only handle on the runtime. */
+  attach(port: DevicePort): void;
   /** What the driver needs from S1 unless its board entry overrides it. */
   readonly stateBytes?: number;
   readonly requestBlocks?: number;
   readonly roles?: number;
 }
 
-/** Reads a numeric board option, or throws naming the board, the device, the option and the fix. @boot */
-export function numberOption(ctx: DriverContext, key: string, fallback?: number): number {
+/** A numeric option's allowed values: integers min..max unless `integer` is false (then any finite number in range). */
+export interface OptionRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+  /** Shown after the range ("Hz", "µs"). */
+  readonly unit?: string;
+}
+
+/** Without a range an option must be an integer that fits an Int32 (every driver option today is one). */
+const INT32_OPTION: OptionRange = Object.freeze({ min: -2_147_483_647, max: 2_147_483_647 });
+
+/**
+ * Reads a numeric board option, or throws naming the board, the device, the option, the allowed range
+ * and the fix. NaN, Infinity, strings and (unless `range.integer` is false) fractions are refused; the
+ * fallback is the driver's own and is not checked. @boot
+ */
+export function numberOption(ctx: DriverContext, key: string, fallback?: number, range: OptionRange = INT32_OPTION): number {
   const v = ctx.options[key];
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
     throw new Error(ctx.board + ": device \"" + ctx.name + "\" needs option \"" + key + "\": add it to its board entry");
   }
-  if (typeof v !== "number" || !(v === v)) {
-    throw new Error(ctx.board + ": device \"" + ctx.name + "\" option \"" + key + "\" must be a number, got " + String(v));
-  }
-  return v;
+  let verb: string | null = null;
+  if (typeof v !== "number") verb = "write it as a number";
+  else if (!(v === v)) verb = "set a number";
+  else if (v > range.max) verb = "lower it";
+  else if (v < range.min) verb = "raise it";
+  else if (range.integer !== false && Math.floor(v) !== v) verb = "use a whole number";
+  if (verb === null) return v as number;
+  const shown = typeof v === "string" ? JSON.stringify(v.length > 24 ? v.slice(0, 24) + "..." : v) + " (a string)" : typeof v === "number" ? String(v) : "a " + (v === null ? "null" : typeof v);
+  throw new Error(ctx.board + ": device \"" + ctx.name + "\" option \"" + key + "\" is " + shown + ": must be " +
+    (range.integer !== false ? "an integer " : "a number ") + range.min + ".." + range.max + (range.unit ? " " + range.unit : "") +
+    ": " + verb + " in its board entry");
 }
 
 /** The parent driver as the class the child needs, or throws naming the fix. @boot */

@@ -1,6 +1,5 @@
 // FT6206 capacitive touch (I2C 0x38): INT-driven samples, S3 hibernate or monitor, wake by RSTN/WAKE pulse, config restore.
-import type { PowerManager } from "../../runtime/pm";
-import { P_IDLE } from "../../runtime/pm";
+import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import { OK, PENDING, BUSY, IO } from "../../runtime/status";
 import { type BoardDriver, type DigitalIo, type DriverContext, type I2cIo, numberOption, parentOf } from "../common/io";
@@ -19,7 +18,7 @@ export const PMODE_MONITOR = 1;
 export const PMODE_HIBERNATE = 3;
 
 /** Registers saved in S2 and rewritten on resume, in this order (state-area bytes 0..4). */
-export const FT_SAVED: readonly number[] = [FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE];
+export const FT_SAVED: readonly number[] = Object.freeze([FT_TH_GROUP, FT_CTRL, FT_TIME_ENTER_MONITOR, FT_PERIOD_ACTIVE, FT_G_MODE]);
 const ST_VALID = 5;
 export const FT6206_STATE_BYTES = 6;
 
@@ -33,12 +32,9 @@ export const WAKE_NONE_AVAILABLE = 0;
 export const WAKE_BY_RESET = 1;
 export const WAKE_BY_PIN = 2;
 
-// Flags.
-const F_SUSPENDED = 0;
-const F_PULSING = 1; // wake line held low since R1
-const F_R2_WAITING = 2;
-const F_STEP = 3; // R2: 0 release pulse, 1 start-up wait, 2 restore
-const F_HIBERNATED = 4;
+// R2's steps after a hibernate (`step`).
+const STEP_PULSE = 0; // wake line low: release it after WAKE_PULSE_US
+const STEP_STARTUP = 1; // released: wait the firmware start-up (reset line only), then restore
 
 /**
  * Wake method (board option): the FT6206 leaves hibernate (G_PMODE 0xA5 = 3) only by a > 5 ms low
@@ -59,23 +55,31 @@ export class Ft6206 implements BoardDriver {
   readonly stateBytes = FT6206_STATE_BYTES;
   readonly wakeMethod: number;
   readonly lowPowerMode: number;
-  id = -1;
   /** Samples read, touches dropped while suspended, I2C failures. */
   samples = 0;
   dropped = 0;
   ioErrors = 0;
   /** Last sample: touches (0..2), x, y. */
   readonly point = new Int16Array(3);
-  private readonly pm: PowerManager;
   private readonly platform: Platform;
   private readonly bus: I2cBus;
   private readonly i2c: I2cIo;
   private readonly int: DigitalIo | null;
   private readonly wakeLine: DigitalIo | null;
   private readonly timer: number;
-  private readonly f = new Uint8Array(5);
+  /** S2 saved the configuration; R2 (or a failed resume) ends it: no I2C meanwhile. */
+  private isSuspended = false;
+  /** S3 put the chip in hibernate (only a wake pulse brings it back). */
+  private hibernated = false;
+  /** The wake line is held low since R1 (or R2 in a rollback that skipped R1). */
+  private pulsing = false;
+  private step = STEP_PULSE;
+  /** R2 is in progress (its timer steps it). */
+  private r2Waiting = false;
   private pulseAt = 0;
-  private r2Token = 0;
+  private port: DevicePort | null = null;
+  private state!: Uint8Array;
+  private r2!: PendingStage;
   private readonly reg1 = new Uint8Array(1);
   private readonly reg2 = new Uint8Array(2);
   private readonly sampleBuf = new Uint8Array(5);
@@ -84,7 +88,6 @@ export class Ft6206 implements BoardDriver {
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.platform = ctx.platform;
     this.bus = parentOf<I2cBus>(ctx, "I2C bus", isI2cBus);
     this.i2c = this.bus.open(numberOption(ctx, "address", 0x38));
@@ -108,13 +111,18 @@ export class Ft6206 implements BoardDriver {
       edge: Digital.Falling,
       onReadable: function ft6206Interrupt(): void { self.interrupt(); },
     });
-    this.timer = ctx.platform.createTimer(function ft6206Timer(): void { self.r2Step(true); });
+    this.timer = ctx.platform.createTimer(function ft6206Timer(): void { self.r2Timer(); });
     const threshold = numberOption(ctx, "threshold", -1);
     if (threshold >= 0) this.writeReg(FT_TH_GROUP, threshold);
   }
 
-  attach(id: number): void {
-    this.id = id;
+  /** Boot, after seal: keeps the port and its state view, registers the one give-up listener. @boot */
+  attach(port: DevicePort): void {
+    this.port = port;
+    this.state = port.state;
+    this.r2 = new PendingStage(port);
+    const self = this;
+    port.onGiveUp(function ft6206GaveUp(): void { self.runtimeGaveUp(); });
   }
 
   /** Registered once: called with each sample read on INT. */
@@ -123,12 +131,12 @@ export class Ft6206 implements BoardDriver {
   }
 
   get suspended(): boolean {
-    return this.f[F_SUSPENDED] === 1;
+    return this.isSuspended;
   }
 
   /** Reads TD_STATUS and point 1. BUSY while suspended (no I2C on a gated bus), IO on a NAK. */
   sample(): number {
-    if (this.f[F_SUSPENDED] === 1 || !this.bus.ready()) return BUSY;
+    if (this.isSuspended || !this.bus.ready()) return BUSY;
     this.reg1[0] = FT_TD_STATUS;
     try {
       this.i2c.write(this.reg1, false);
@@ -171,88 +179,98 @@ export class Ft6206 implements BoardDriver {
     return OK;
   }
 
-  prepare(_token: number): number {
-    return OK;
-  }
-
   /** Saves the configuration registers (S2, so a hibernate image holds them). */
   suspend(_token: number): number {
-    const a = this.pm.arena;
-    const o = a.offset[this.id];
+    const st = this.state;
     for (let i = 0; i < this.saved.length; i++) {
       const v = this.readReg(this.saved[i]);
       if (v < 0) return IO;
-      a.bytes[o + i] = v;
+      st[i] = v;
     }
-    a.bytes[o + ST_VALID] = 1;
-    this.f[F_SUSPENDED] = 1;
+    st[ST_VALID] = 1;
+    this.isSuspended = true;
     return OK;
   }
 
   powerOffNoIrq(_token: number): number {
     if (!this.bus.ready()) return IO;
     if (this.writeReg(FT_PMODE, this.lowPowerMode) !== OK) return IO;
-    this.f[F_HIBERNATED] = this.lowPowerMode === PMODE_HIBERNATE ? 1 : 0;
+    this.hibernated = this.lowPowerMode === PMODE_HIBERNATE;
     return OK;
   }
 
   powerOnNoIrq(_token: number): number {
-    if (this.f[F_HIBERNATED] === 0) {
+    if (!this.hibernated) {
       // Monitor mode answers I2C: back to active and the saved configuration right here.
       if (!this.bus.ready()) return IO;
       if (this.writeReg(FT_PMODE, PMODE_ACTIVE) !== OK) return IO;
       return this.restore();
     }
     // Start the > 5 ms wake pulse; R2 ends it (a masked 5 ms busy-wait would stall every interrupt).
-    (this.wakeLine as DigitalIo).write(0);
-    this.pulseAt = this.platform.now();
-    this.f[F_PULSING] = 1;
-    this.f[F_STEP] = 0;
+    this.startPulse(this.platform.now());
     return OK;
   }
 
   resume(token: number): number {
-    this.r2Token = token;
-    this.f[F_R2_WAITING] = 1;
-    return this.r2Step(false);
+    this.r2Waiting = true;
+    const status = this.r2Step();
+    return status === PENDING ? this.r2.hold(token) : status;
   }
 
-  private r2Step(async: boolean): number {
-    if (this.f[F_R2_WAITING] === 0) return OK;
+  private r2Timer(): void {
+    if (!this.r2Waiting) return;
+    const status = this.r2Step();
+    if (status !== PENDING) this.r2.finish(status);
+  }
+
+  private startPulse(now: number): void {
+    (this.wakeLine as DigitalIo).write(0);
+    this.pulseAt = now;
+    this.pulsing = true;
+    this.step = STEP_PULSE;
+  }
+
+  /** Advances R2; PENDING while a datasheet wait runs on the timer, else R2's outcome. */
+  private r2Step(): number {
     const now = this.platform.now();
-    if (this.f[F_HIBERNATED] === 1) {
-      if (this.f[F_PULSING] === 0) {
-        // Rollback before R1 (S3 ran, R1 did not): start the pulse here.
-        (this.wakeLine as DigitalIo).write(0);
-        this.pulseAt = now;
-        this.f[F_PULSING] = 1;
-        this.f[F_STEP] = 0;
-      }
-      if (this.f[F_STEP] === 0) {
+    if (this.hibernated) {
+      // Rollback before R1 (S3 ran, R1 did not): start the pulse here.
+      if (!this.pulsing) this.startPulse(now);
+      if (this.step === STEP_PULSE) {
         const at = this.pulseAt + WAKE_PULSE_US + 1;
         if (now < at) return this.r2Wait(at - now);
         (this.wakeLine as DigitalIo).write(1);
         this.pulseAt = now;
-        this.f[F_STEP] = 1;
+        this.step = STEP_STARTUP;
       }
-      if (this.f[F_STEP] === 1 && this.wakeMethod === WAKE_BY_RESET) {
+      if (this.step === STEP_STARTUP && this.wakeMethod === WAKE_BY_RESET) {
         const at = this.pulseAt + STARTUP_US;
         if (now < at) return this.r2Wait(at - now);
       }
-      this.f[F_PULSING] = 0;
-      this.f[F_HIBERNATED] = 0;
+      this.pulsing = false;
+      this.hibernated = false;
       let status = this.writeReg(FT_PMODE, PMODE_ACTIVE);
       if (status === OK) status = this.restore();
-      return this.r2Done(async, status);
+      return this.r2Done(status);
     }
-    return this.r2Done(async, OK);
+    return this.r2Done(OK);
   }
 
-  private r2Done(async: boolean, status: number): number {
-    this.f[F_R2_WAITING] = 0;
-    this.f[F_SUSPENDED] = 0;
-    if (async) this.pm.complete(this.r2Token, status);
+  private r2Done(status: number): number {
+    this.r2Waiting = false;
+    this.isSuspended = false;
     return status;
+  }
+
+  /**
+   * The runtime stopped waiting for this device (only R1 and R2 can fail here). An R2 that timed out
+   * keeps stepping on its timer and ends the wake itself. An R1 that failed (monitor mode: the bus or
+   * the chip did not answer) leaves the device failed with no R2 to come: stop treating it as
+   * suspended, so samples and INT try the chip again (and count IO if it is still gone). No I/O here:
+   * R1 runs with IRQs masked.
+   */
+  private runtimeGaveUp(): void {
+    if (!this.r2Waiting) this.isSuspended = false;
   }
 
   private r2Wait(us: number): number {
@@ -261,17 +279,18 @@ export class Ft6206 implements BoardDriver {
   }
 
   private restore(): number {
-    const a = this.pm.arena;
-    const o = a.offset[this.id];
-    if (a.bytes[o + ST_VALID] !== 1) return OK;
+    const st = this.state;
+    if (st[ST_VALID] !== 1) return OK;
     for (let i = 0; i < this.saved.length; i++) {
-      if (this.writeReg(this.saved[i], a.bytes[o + i]) !== OK) return IO;
+      if (this.writeReg(this.saved[i], st[i]) !== OK) return IO;
     }
     return OK;
   }
 
   private interrupt(): void {
-    if (this.f[F_SUSPENDED] === 1 || this.pm.phase !== P_IDLE) {
+    // A suspend or resume in progress owns the bus; an edge before attach has no runtime to ask.
+    const port = this.port;
+    if (this.isSuspended || port === null || !port.systemIdle) {
       this.dropped++;
       return;
     }

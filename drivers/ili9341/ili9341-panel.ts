@@ -6,17 +6,6 @@ import {
   ST_MADCTL, ST_COLMOD, ST_INVERT, ST_VALID,
 } from "./ili9341-spec";
 
-// Flags (Uint8Array indices).
-const F_READY = 0; // boot init finished
-const F_ASLEEP = 1; // SLPIN sent, no SLPOUT since
-const F_DISPLAY_ON = 2;
-const F_RESTORED = 3; // MADCTL/COLMOD rewritten since the last SLPIN
-const F_INIT_STEP = 4;
-
-// Times (Float64Array indices), platform microseconds.
-const T_SLPIN = 0;
-const T_SLPOUT = 1;
-
 /**
  * Sends commands and records when SLPIN/SLPOUT went out; it never waits. The driver decides when a
  * command may go (5 ms after SWRESET/SLPIN, 120 ms between SLPIN and SLPOUT, datasheet 8.2.2/8.2.11/8.2.12)
@@ -26,8 +15,17 @@ export class Ili9341Panel {
   private readonly platform: Platform;
   private readonly spi: SpiIo;
   private readonly dc: DigitalIo;
-  private readonly f = new Uint8Array(5);
-  private readonly t = new Float64Array(2);
+  /** Boot init finished. */
+  ready = false;
+  /** SLPIN sent, no SLPOUT since. */
+  asleep = false;
+  displayOn = false;
+  /** When the last SLPIN / SLPOUT went out (platform microseconds). */
+  sleepInAt = 0;
+  sleepOutAt = 0;
+  /** MADCTL/COLMOD rewritten since the last SLPIN. */
+  private restored = false;
+  private initStepIndex = 0;
   /** Current register values (what the panel holds while awake), indexed by ST_MADCTL/ST_COLMOD/ST_INVERT. */
   readonly regs = new Uint8Array(3);
   private readonly one = new Uint8Array(1);
@@ -42,39 +40,18 @@ export class Ili9341Panel {
     this.regs[ST_INVERT] = invert ? 1 : 0;
   }
 
-  get ready(): boolean {
-    return this.f[F_READY] === 1;
-  }
-
-  get asleep(): boolean {
-    return this.f[F_ASLEEP] === 1;
-  }
-
-  get displayOn(): boolean {
-    return this.f[F_DISPLAY_ON] === 1;
-  }
-
-  /** When the last SLPIN / SLPOUT went out (platform microseconds). */
-  get sleepInAt(): number {
-    return this.t[T_SLPIN];
-  }
-
-  get sleepOutAt(): number {
-    return this.t[T_SLPOUT];
-  }
-
   /**
    * Boot init, one step per call: SWRESET, 5 ms, registers, SLPOUT at +120 ms, DISPON 120 ms later.
    * Answers the wait before the next step, or -1 once DISPON went out and the panel is ready.
    */
   initStep(): number {
-    const step = this.f[F_INIT_STEP]++;
+    const step = this.initStepIndex++;
     if (step === 0) {
       // SWRESET; 5 ms before the next command, and 120 ms before SLPOUT if it was awake (8.2.2).
       this.command(SWRESET);
       this.spi.flush(true);
-      this.f[F_ASLEEP] = 1;
-      this.f[F_DISPLAY_ON] = 0;
+      this.asleep = true;
+      this.displayOn = false;
       return SETTLE_US;
     }
     if (step === 1) {
@@ -88,7 +65,7 @@ export class Ili9341Panel {
       return SLEEP_GAP_US;
     }
     this.displayOnNow();
-    this.f[F_READY] = 1;
+    this.ready = true;
     return -1;
   }
 
@@ -97,44 +74,44 @@ export class Ili9341Panel {
     this.command(DISPOFF);
     this.command(SLPIN);
     this.spi.flush(true);
-    this.t[T_SLPIN] = this.platform.now();
-    this.f[F_ASLEEP] = 1;
-    this.f[F_DISPLAY_ON] = 0;
-    this.f[F_RESTORED] = 0;
+    this.sleepInAt = this.platform.now();
+    this.asleep = true;
+    this.displayOn = false;
+    this.restored = false;
   }
 
   /** SLPOUT (not flushed: the caller flushes with what follows). */
   sleepOut(): void {
     this.command(SLPOUT);
-    this.t[T_SLPOUT] = this.platform.now();
-    this.f[F_ASLEEP] = 0;
+    this.sleepOutAt = this.platform.now();
+    this.asleep = false;
   }
 
   /** DISPON, flushed. */
   displayOnNow(): void {
     this.command(DISPON);
     this.spi.flush(true);
-    this.f[F_DISPLAY_ON] = 1;
+    this.displayOn = true;
   }
 
   /** Copies the registers into the device's state area (S2, so a hibernate image holds them). */
-  save(state: Uint8Array, o: number): void {
-    state[o + ST_MADCTL] = this.regs[ST_MADCTL];
-    state[o + ST_COLMOD] = this.regs[ST_COLMOD];
-    state[o + ST_INVERT] = this.regs[ST_INVERT];
-    state[o + ST_VALID] = 1;
+  save(state: Uint8Array): void {
+    state[ST_MADCTL] = this.regs[ST_MADCTL];
+    state[ST_COLMOD] = this.regs[ST_COLMOD];
+    state[ST_INVERT] = this.regs[ST_INVERT];
+    state[ST_VALID] = 1;
   }
 
   /** Rewrites the saved registers (accepted in sleep-in; needed when the panel lost them, e.g. a power cut in hibernate). */
-  restore(state: Uint8Array, o: number): void {
-    if (this.f[F_RESTORED] === 1) return;
-    if (state[o + ST_VALID] === 1) {
-      this.regs[ST_MADCTL] = state[o + ST_MADCTL];
-      this.regs[ST_COLMOD] = state[o + ST_COLMOD];
-      this.regs[ST_INVERT] = state[o + ST_INVERT];
+  restore(state: Uint8Array): void {
+    if (this.restored) return;
+    if (state[ST_VALID] === 1) {
+      this.regs[ST_MADCTL] = state[ST_MADCTL];
+      this.regs[ST_COLMOD] = state[ST_COLMOD];
+      this.regs[ST_INVERT] = state[ST_INVERT];
     }
     this.writeRegisters();
-    this.f[F_RESTORED] = 1;
+    this.restored = true;
   }
 
   /** Ends the transaction: Moddable keeps /CS asserted across writes until flush(true). */

@@ -1,5 +1,5 @@
 // ILI9341 SPI display driver: frame-write queue, staged sleep-in/sleep-out honouring the datasheet's 5 ms and 120 ms waits.
-import type { PowerManager } from "../../runtime/pm";
+import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import type { RequestQueue } from "../../runtime/queue";
 import { OK, PENDING, IO } from "../../runtime/status";
@@ -15,11 +15,7 @@ const W_INIT = 1;
 const W_CHUNK = 2;
 const W_S2 = 3;
 const W_R2 = 4;
-
-// Flags (Uint8Array indices).
-const F_WAIT = 0;
-const F_S2_WAITING = 1;
-const F_R2_WAITING = 2;
+const W_REOPEN = 5; // a resume stage failed: wake the panel and reopen without the runtime
 
 /**
  * Stages (DESIGN.md protocol; datasheet V1.11 8.2.11/8.2.12):
@@ -39,7 +35,7 @@ const F_R2_WAITING = 2;
  *   the display), so nobody sees the panel before DISPON.
  *
  * One platform timer serves boot init (ili9341-panel.ts), frame chunks (ili9341-frames.ts) and the S2/R2
- * waits; F_WAIT says which of them it was armed for.
+ * waits; `waitingFor` says which of them it was armed for.
  */
 export class Ili9341 implements BoardDriver {
   readonly name: string;
@@ -47,21 +43,24 @@ export class Ili9341 implements BoardDriver {
   readonly select: number;
   readonly dcPin: number;
   readonly hz: number;
-  id = -1;
   readonly queue: RequestQueue;
-  private readonly pm: PowerManager;
   private readonly platform: Platform;
   private readonly bus: SpiBus;
   private readonly panel: Ili9341Panel;
   private readonly frameWriter: Ili9341Frames;
   private readonly timer: number;
-  private readonly f = new Uint8Array(3);
-  private s2Token = 0;
-  private r2Token = 0;
+  /** What the one timer is armed for (W_*). */
+  private waitingFor = W_NONE;
+  /** S2 answered PENDING and has not saved the state yet. */
+  private s2Waiting = false;
+  /** R2 (or its stand-in after a failed R1) is stepping on the timer. */
+  private r2Waiting = false;
+  private port!: DevicePort;
+  private s2!: PendingStage;
+  private r2!: PendingStage;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.platform = ctx.platform;
     this.bus = parentOf<SpiBus>(ctx, "SPI bus", isSpiBus);
     this.select = numberOption(ctx, "select");
@@ -83,16 +82,22 @@ export class Ili9341 implements BoardDriver {
       function frameChunkWait(us: number): void { self.wait(W_CHUNK, us); });
     this.queue = this.frameWriter.queue;
     this.queue.setDrainListener(function frameDrained(): void { self.s2Continue(); });
-    ctx.pm.registerQueue(this.queue);
     this.queue.gate();
     this.timer = ctx.platform.createTimer(function ili9341Timer(): void { self.fire(); });
     // Boot init runs on the timer: SWRESET, 5 ms, registers, SLPOUT at +120 ms, DISPON 120 ms later.
-    this.f[F_WAIT] = W_INIT;
+    this.waitingFor = W_INIT;
     this.platform.schedule(this.timer, 0);
   }
 
-  attach(id: number): void {
-    this.id = id;
+  /** Boot, after seal: keeps the port, registers the queue and the one give-up listener. @boot */
+  attach(port: DevicePort): void {
+    this.port = port;
+    this.s2 = new PendingStage(port);
+    this.r2 = new PendingStage(port);
+    // Parked frame writes count in the runtime's stats, the flight recorder and the console's stats.
+    port.registerQueue(this.queue);
+    const self = this;
+    port.onGiveUp(function ili9341GaveUp(): void { self.runtimeGaveUp(); });
   }
 
   /** Registered once: told `(slot, status)` when a frame request completes. */
@@ -141,16 +146,11 @@ export class Ili9341 implements BoardDriver {
     return this.frameWriter.fill(x, y, w, h, color);
   }
 
-  prepare(_token: number): number {
-    return OK;
-  }
-
   suspend(token: number): number {
     this.queue.gate();
     if (this.s2Blocked()) {
-      this.s2Token = token;
-      this.f[F_S2_WAITING] = 1;
-      return PENDING;
+      this.s2Waiting = true;
+      return this.s2.hold(token);
     }
     this.saveState();
     return OK;
@@ -174,9 +174,24 @@ export class Ili9341 implements BoardDriver {
   }
 
   resume(token: number): number {
-    this.r2Token = token;
-    this.f[F_R2_WAITING] = 1;
-    return this.r2Step(false);
+    // R2 ends S2 whatever became of it (the mirror of a timed-out S2 comes here too).
+    this.s2Waiting = false;
+    this.s2.drop();
+    this.r2Waiting = true;
+    const status = this.r2Step();
+    return status === PENDING ? this.r2.hold(token) : status;
+  }
+
+  /**
+   * The runtime stopped waiting for this device. A timed-out S2 gets its R2 mirror; a timed-out R2
+   * keeps stepping on the timer and ends with DISPON and the queue open. What is left is a failed R1
+   * (the bus was not ready): the device is marked failed and gets no R2, so the driver runs R2's
+   * steps itself, from the timer (R1 runs with IRQs masked and SLPOUT's waits need timers anyway).
+   * Boot init, if still running, opens the queue when it ends.
+   */
+  private runtimeGaveUp(): void {
+    if (this.s2Waiting || this.r2Waiting || !this.queue.gated || !this.panel.ready) return;
+    this.wait(W_REOPEN, 0);
   }
 
   // ---- stages' continuations ----
@@ -194,14 +209,14 @@ export class Ili9341 implements BoardDriver {
   }
 
   private s2Continue(): void {
-    if (this.f[F_S2_WAITING] === 0 || this.s2Blocked()) return;
-    this.f[F_S2_WAITING] = 0;
+    if (!this.s2Waiting || this.s2Blocked()) return;
+    this.s2Waiting = false;
     this.saveState();
-    this.pm.complete(this.s2Token, OK);
+    this.s2.finish(OK);
   }
 
-  /** Advances R2; answers PENDING while waiting, OK when done (completing asynchronously if `async`). */
-  private r2Step(async: boolean): number {
+  /** Advances R2; answers PENDING while waiting, OK when done. */
+  private r2Step(): number {
     const panel = this.panel;
     const now = this.platform.now();
     if (panel.asleep) {
@@ -216,9 +231,8 @@ export class Ili9341 implements BoardDriver {
       if (now < at) return this.r2Wait(at - now);
       panel.displayOnNow();
     }
-    this.f[F_R2_WAITING] = 0;
+    this.r2Waiting = false;
     this.queue.open();
-    if (async) this.pm.complete(this.r2Token, OK);
     return OK;
   }
 
@@ -228,13 +242,11 @@ export class Ili9341 implements BoardDriver {
   }
 
   private saveState(): void {
-    const a = this.pm.arena;
-    this.panel.save(a.bytes, a.offset[this.id]);
+    this.panel.save(this.port.state);
   }
 
   private restore(): void {
-    const a = this.pm.arena;
-    this.panel.restore(a.bytes, a.offset[this.id]);
+    this.panel.restore(this.port.state);
   }
 
   // ---- the one timer ----
@@ -243,7 +255,7 @@ export class Ili9341 implements BoardDriver {
     const us = this.panel.initStep();
     if (us >= 0) {
       this.wait(W_INIT, us);
-    } else if (this.f[F_S2_WAITING] === 1) {
+    } else if (this.s2Waiting) {
       this.s2Continue();
     } else {
       this.queue.open();
@@ -251,16 +263,32 @@ export class Ili9341 implements BoardDriver {
   }
 
   private wait(kind: number, us: number): void {
-    this.f[F_WAIT] = kind;
+    this.waitingFor = kind;
     this.platform.schedule(this.timer, us);
   }
 
   private fire(): void {
-    const kind = this.f[F_WAIT];
-    this.f[F_WAIT] = W_NONE;
+    const kind = this.waitingFor;
+    this.waitingFor = W_NONE;
     if (kind === W_INIT) this.initStep();
     else if (kind === W_CHUNK) this.frameWriter.nextChunk();
     else if (kind === W_S2) this.s2Continue();
-    else if (kind === W_R2 && this.f[F_R2_WAITING] === 1) this.r2Step(true);
+    else if (kind === W_R2 && this.r2Waiting) this.r2Continue();
+    else if (kind === W_REOPEN) this.reopen();
+  }
+
+  private r2Continue(): void {
+    const status = this.r2Step();
+    if (status !== PENDING) this.r2.finish(status);
+  }
+
+  /** Stand-in for the R2 a failed R1 forfeited: wake the panel if the bus is back, else just let frames fail with IO. */
+  private reopen(): void {
+    if (!this.bus.ready()) {
+      this.queue.open();
+      return;
+    }
+    this.r2Waiting = true;
+    this.r2Continue();
   }
 }

@@ -1,5 +1,5 @@
 // LED on a GPIO output: saves its level in its state area in S2, goes dark in S3, comes back in R1.
-import type { PowerManager } from "../../runtime/pm";
+import type { DevicePort } from "../../runtime/port";
 import { OK } from "../../runtime/status";
 import { type BoardDriver, type DigitalIo, type DriverContext, numberOption } from "../common/io";
 
@@ -15,47 +15,38 @@ export class Led implements BoardDriver {
   readonly name: string;
   readonly pin: number;
   readonly stateBytes = LED_STATE_BYTES;
-  id = -1;
-  private readonly pm: PowerManager;
+  /** The level the application asked for (1 lit). */
+  level = 0;
+  /** S2 done: `set` writes the saved level, not the pin. */
+  private suspended = false;
+  private port: DevicePort | null = null;
   private readonly io: DigitalIo;
-  /** [level, suspended] */
-  private readonly s = new Uint8Array(2);
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.pin = numberOption(ctx, "pin");
     const Digital = ctx.device.io.Digital;
     this.io = new Digital({ pin: this.pin, mode: Digital.Output });
     this.io.write(0);
   }
 
-  attach(id: number): void {
-    this.id = id;
-  }
-
-  /** The level the application asked for (1 lit). */
-  get level(): number {
-    return this.s[0];
+  attach(port: DevicePort): void {
+    this.port = port;
   }
 
   set(level: number): void {
     const l = level ? 1 : 0;
-    this.s[0] = l;
-    if (this.s[1] === 1) {
-      this.pm.arena.bytes[this.pm.arena.offset[this.id]] = l;
+    this.level = l;
+    if (this.suspended && this.port !== null) {
+      this.port.state[0] = l;
       return;
     }
     this.io.write(l);
   }
 
-  prepare(_token: number): number {
-    return OK;
-  }
-
   suspend(_token: number): number {
-    this.pm.arena.bytes[this.pm.arena.offset[this.id]] = this.s[0];
-    this.s[1] = 1;
+    (this.port as DevicePort).state[0] = this.level;
+    this.suspended = true;
     return OK;
   }
 
@@ -65,19 +56,21 @@ export class Led implements BoardDriver {
   }
 
   powerOnNoIrq(_token: number): number {
-    // After a hibernate reboot the arena holds the image: the same read restores the pre-sleep level.
-    const l = this.pm.arena.bytes[this.pm.arena.offset[this.id]];
-    this.s[0] = l;
-    this.io.write(l);
+    // After a hibernate reboot the area holds the image: the same read restores the pre-sleep level.
+    this.restore();
     return OK;
   }
 
   resume(_token: number): number {
     // Rollback from S2 skips R1: apply whatever `set` parked meanwhile.
-    this.s[1] = 0;
-    const l = this.pm.arena.bytes[this.pm.arena.offset[this.id]];
-    this.s[0] = l;
-    this.io.write(l);
+    this.suspended = false;
+    this.restore();
     return OK;
+  }
+
+  private restore(): void {
+    const l = (this.port as DevicePort).state[0];
+    this.level = l;
+    this.io.write(l);
   }
 }

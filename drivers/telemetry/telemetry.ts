@@ -1,22 +1,10 @@
 // Telemetry over UART2: per-request frames in runtime BlockPool blocks, fed to the TX FIFO; S2 drains TX to the wire.
-import { type PowerManager, P_IDLE } from "../../runtime/pm";
+import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import { RequestQueue } from "../../runtime/queue";
-import { OK, PENDING, FULL, INVALID } from "../../runtime/status";
+import { OK, FULL, INVALID } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, type SerialIo, numberOption } from "../common/io";
 import { RequestTable } from "../common/request-table";
-
-// Float64Array slots.
-const WRITABLE = 0; // TX FIFO free space as last reported, minus bytes written since
-const IN_FIFO = 1; // bytes estimated still in the TX FIFO
-const S2_TOKEN = 2; // token + 1 while S2 waits for the drain, 0 otherwise
-const FRAMES = 3;
-const BYTES = 4;
-const WAITS = 5; // serve found no block (request waited at the queue head)
-const PIPE_HEAD = 6;
-const PIPE_LEN = 7;
-const POS = 8; // bytes of the head frame already in the FIFO
-const MAX_BLOCKS = 9; // most blocks this driver held at once
 
 /**
  * A record is framed as [length, payload..., XOR of payload] (a block holds blockSize - 2 payload
@@ -32,13 +20,28 @@ const MAX_BLOCKS = 9; // most blocks this driver held at once
  */
 export class Telemetry implements BoardDriver {
   readonly name: string;
-  id = -1;
   readonly requestBlocks: number;
   readonly queue: RequestQueue;
-  readonly s = new Float64Array(10);
   readonly fifoBytes: number;
   readonly byteUs: number;
-  private readonly pm: PowerManager;
+  /** Frames fully in the TX FIFO, and their bytes, since boot. */
+  frames = 0;
+  bytes = 0;
+  /** Times `serve` found no block free (the request waited at the queue head). */
+  waits = 0;
+  /** Most blocks this driver held at once. */
+  maxBlocksHeld = 0;
+  /** Frames in the ring (blocks not yet fully in the FIFO). */
+  pipelineLength = 0;
+  /** TX FIFO free space as last reported, minus bytes written since. */
+  private writable = 0;
+  /** Bytes estimated still in the TX FIFO. */
+  private inFifo = 0;
+  private pipeHead = 0;
+  /** Bytes of the head frame already in the FIFO. */
+  private pos = 0;
+  private port!: DevicePort;
+  private s2!: PendingStage;
   private readonly platform: Platform;
   private readonly io: SerialIo;
   private readonly pipe: Int16Array;
@@ -51,7 +54,6 @@ export class Telemetry implements BoardDriver {
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     this.platform = ctx.platform;
     this.requestBlocks = numberOption(ctx, "requestBlocks", 2);
     // ESP32 UART FIFOs are 128 bytes (TRM, UART chapter); 8N1 is 10 bit times per byte.
@@ -59,7 +61,7 @@ export class Telemetry implements BoardDriver {
     const baud = numberOption(ctx, "baud", 115200);
     this.byteUs = 10_000_000 / baud;
     const capacity = numberOption(ctx, "queueCapacity", 16);
-    const blocks = ctx.pm.config.blockCount;
+    const blocks = ctx.limits.blockCount;
     this.pipe = new Int16Array(blocks);
     this.pipeLength = new Int16Array(blocks);
     this.req = new RequestTable(capacity);
@@ -78,8 +80,6 @@ export class Telemetry implements BoardDriver {
         const token = self.req.put(slot);
         if (self.onSent !== null) self.onSent(token, status);
       });
-    // Parked records count in pm.stats, the flight recorder and the console's stats.
-    ctx.pm.registerQueue(this.queue);
     this.io = new ctx.device.io.Serial({
       port: numberOption(ctx, "port", 2),
       transmit: numberOption(ctx, "transmit"),
@@ -87,13 +87,18 @@ export class Telemetry implements BoardDriver {
       baud,
       format: "number",
       onWritable: function telemetryWritable(count: number): void {
-        self.writable(count);
+        self.fifoWritable(count);
       },
     });
   }
 
-  attach(id: number): void {
-    this.id = id;
+  /** Boot, after seal: keeps the port (blocks, S2's token) and registers the queue. @boot */
+  attach(port: DevicePort): void {
+    this.port = port;
+    this.s2 = new PendingStage(port);
+    // Parked records count in the runtime's stats, the flight recorder and the console's stats.
+    port.registerQueue(this.queue);
+    // No give-up listener: a timed-out S2 gets its R2 mirror, which reopens and pumps; R2 cannot fail.
   }
 
   /** Boot: who hears each record's completion (it is in a block and on its way). */
@@ -103,7 +108,7 @@ export class Telemetry implements BoardDriver {
 
   /** Queues `record[0, length)`. The buffer is read when the request is served: keep it until onSent. */
   send(token: number, record: Uint8Array, length: number): number {
-    if (length <= 0 || length > this.pm.blocks.blockSize - 2 || length > 255) return INVALID;
+    if (length <= 0 || length > this.port.blockSize - 2 || length > 255) return INVALID;
     const slot = this.req.take(0, token, 0, record, length);
     if (slot < 0) return this.queue.submit(-1); // the queue is full too: FULL, counted there
     const status = this.queue.submit(slot);
@@ -111,30 +116,14 @@ export class Telemetry implements BoardDriver {
     return status;
   }
 
-  get frames(): number {
-    return this.s[FRAMES];
-  }
-
-  get waits(): number {
-    return this.s[WAITS];
-  }
-
-  get maxBlocksHeld(): number {
-    return this.s[MAX_BLOCKS];
-  }
-
-  get pipelineLength(): number {
-    return this.s[PIPE_LEN];
-  }
-
   private serve(slot: number): number {
-    const block = this.pm.blocks.acquire(this.id);
+    const block = this.port.acquireBlock();
     if (block < 0) {
-      this.s[WAITS]++;
-      this.platform.schedule(this.retryTimer, this.pm.blocks.blockSize * this.byteUs);
+      this.waits++;
+      this.platform.schedule(this.retryTimer, this.port.blockSize * this.byteUs);
       return FULL;
     }
-    const view = this.pm.blocks.views[block];
+    const view = this.port.block(block);
     const record = this.req.buffer[slot] as Uint8Array;
     const length = this.req.length[slot];
     let x = 0;
@@ -144,85 +133,76 @@ export class Telemetry implements BoardDriver {
       x ^= record[i];
     }
     view[1 + length] = x;
-    const at = (this.s[PIPE_HEAD] + this.s[PIPE_LEN]) % this.pipe.length;
+    const at = (this.pipeHead + this.pipelineLength) % this.pipe.length;
     this.pipe[at] = block;
     this.pipeLength[at] = length + 2;
-    this.s[PIPE_LEN]++;
-    if (++this.held > this.s[MAX_BLOCKS]) this.s[MAX_BLOCKS] = this.held;
+    this.pipelineLength++;
+    if (++this.held > this.maxBlocksHeld) this.maxBlocksHeld = this.held;
     this.pump();
     return OK;
   }
 
   /** Moves frame bytes into the TX FIFO while it has room; frees each block once fully in. */
   private pump(): void {
-    while (this.s[PIPE_LEN] > 0 && this.s[WRITABLE] > 0) {
-      const head = this.s[PIPE_HEAD];
-      const view = this.pm.blocks.views[this.pipe[head]];
-      const pos = this.s[POS];
+    while (this.pipelineLength > 0 && this.writable > 0) {
+      const head = this.pipeHead;
+      const view = this.port.block(this.pipe[head]);
+      const pos = this.pos;
       this.io.write(view[pos]);
-      this.s[WRITABLE]--;
-      this.s[IN_FIFO]++;
-      this.s[BYTES]++;
+      this.writable--;
+      this.inFifo++;
+      this.bytes++;
       if (pos + 1 < this.pipeLength[head]) {
-        this.s[POS] = pos + 1;
+        this.pos = pos + 1;
         continue;
       }
-      this.s[POS] = 0;
-      this.pm.blocks.release(this.pipe[head]);
+      this.pos = 0;
+      this.port.releaseBlock(this.pipe[head]);
       this.held--;
-      this.s[FRAMES]++;
-      this.s[PIPE_HEAD] = (head + 1) % this.pipe.length;
-      this.s[PIPE_LEN]--;
+      this.frames++;
+      this.pipeHead = (head + 1) % this.pipe.length;
+      this.pipelineLength--;
       this.queue.retry();
     }
     this.checkDrain();
   }
 
-  private writable(count: number): void {
-    this.s[WRITABLE] = count;
-    this.s[IN_FIFO] = this.fifoBytes - count;
+  private fifoWritable(count: number): void {
+    this.writable = count;
+    this.inFifo = this.fifoBytes - count;
     this.pump();
   }
 
   /** When the ring is empty, the bytes still in the FIFO leave at the baud rate: time that, then S2 is done. */
   private checkDrain(): void {
-    if (this.s[S2_TOKEN] === 0 || this.s[PIPE_LEN] > 0) return;
-    this.platform.schedule(this.drainTimer, (this.s[IN_FIFO] + 1) * this.byteUs);
+    // Gated only between S2 and R2, hence after attach (the FIFO reports room from construction on).
+    if (!this.queue.gated || this.pipelineLength > 0 || !this.s2.waiting) return;
+    this.platform.schedule(this.drainTimer, (this.inFifo + 1) * this.byteUs);
   }
 
+  /**
+   * The last byte left the wire: S2 is done. If the runtime gave up on that S2 meanwhile, its R2
+   * mirror (a timed-out S2 counts as advanced) reopens the queue, after which this timer is stale.
+   */
   private drained(): void {
-    const waiting = this.s[S2_TOKEN];
-    if (waiting === 0) return;
-    this.s[S2_TOKEN] = 0;
-    this.s[IN_FIFO] = 0;
-    this.pm.complete(waiting - 1, OK);
-    if (this.pm.phase === P_IDLE) this.queue.open();
-  }
-
-  prepare(_token: number): number {
-    return OK;
+    if (!this.queue.gated) return;
+    this.inFifo = 0;
+    this.s2.finish(OK);
   }
 
   /** S2: gate (new records park; one waiting for a block stays at the head), drain every frame to the wire. */
   suspend(token: number): number {
     this.queue.gate();
     this.platform.cancel(this.retryTimer);
-    if (this.s[PIPE_LEN] === 0 && this.s[IN_FIFO] === 0) return OK;
-    this.s[S2_TOKEN] = token + 1;
+    if (this.pipelineLength === 0 && this.inFifo === 0) return OK;
+    const status = this.s2.hold(token);
     this.checkDrain();
-    return PENDING;
+    return status;
   }
 
-  powerOffNoIrq(_token: number): number {
-    return OK;
-  }
-
-  powerOnNoIrq(_token: number): number {
-    return OK;
-  }
-
+  /** R2: reopen; parked records replay in order and the ring goes on filling the FIFO. */
   resume(_token: number): number {
-    this.s[S2_TOKEN] = 0;
+    this.s2.drop();
     this.queue.open();
     this.pump();
     return OK;

@@ -1,5 +1,4 @@
 // The console's TX side: hands the TX ring to the UART in slices no larger than the free FIFO space it last reported.
-import type { PowerManager } from "../../runtime/pm";
 import type { SerialIo } from "../common/io";
 import type { TxRing } from "./tx-ring";
 import type { ConsoleTimers } from "./timers";
@@ -14,21 +13,25 @@ const TX_CHUNK = 128;
 export class TxDrain {
   private readonly ring: TxRing;
   private readonly serial: SerialIo;
-  private readonly pm: PowerManager;
   private readonly timers: ConsoleTimers;
   private readonly chunk = new Uint8Array(TX_CHUNK);
   private readonly views: Uint8Array[] = [];
   /** Free TX FIFO space the UART last reported (onWritable), less what was written since. */
   writable = 0;
-  /** False from S3 until R1: the UART is off and the ring keeps the bytes. */
+  /**
+   * False from this driver's S3 to its R1: the UART is off and the ring keeps the bytes. This is the
+   * driver's own fact; it no longer asks whether IRQs are masked (that is the runtime's state, not on
+   * the port). The difference: progress lines made inside the masked S3 stage before our own S3, or in
+   * R1 after our own R1, are handed to the FIFO at once instead of after unmask; a FIFO write is a
+   * synchronous register copy of at most 128 bytes, legal with interrupts off, and the UART is on then.
+   */
   on = true;
   /** Failed serial writes. */
   errors = 0;
 
-  constructor(ring: TxRing, serial: SerialIo, pm: PowerManager, timers: ConsoleTimers) {
+  constructor(ring: TxRing, serial: SerialIo, timers: ConsoleTimers) {
     this.ring = ring;
     this.serial = serial;
-    this.pm = pm;
     this.timers = timers;
     for (let k = 0; k <= TX_CHUNK; k++) this.views.push(this.chunk.subarray(0, k));
   }
@@ -36,8 +39,8 @@ export class TxDrain {
   /** Hands waiting bytes to the UART, never more than the free FIFO space it reported. */
   drain(): void {
     const r = this.ring;
-    // IRQs masked (S3..R1) or UART off: no I/O; the ring keeps the bytes.
-    if (!this.on || this.pm.irq.masked) return;
+    // UART off (our S3 to our R1): no I/O; the ring keeps the bytes.
+    if (!this.on) return;
     while (r.count > 0 && this.writable > 0) {
       const k = r.peek(this.chunk, this.writable);
       try {

@@ -1,53 +1,59 @@
-// Firmware console on embedded:io/serial: a PM device (TX drained in S2, RX a wake source) and an allocation-free line reader.
-import type { PowerManager } from "../../runtime/pm";
-import { P_SUSPENDING, P_SLEEPING } from "../../runtime/pm";
-import type { DeviceSpec } from "../../runtime/driver";
-import { OK, BUSY, ROLE_WAKE } from "../../runtime/status";
+// The UART console driver on embedded:io/serial: RX backlog and line input, TX ring and drain, wake resync, its power hooks.
+import type { DevicePort } from "../../runtime/port";
+import { OK, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDriver, DriverContext, SerialIo } from "../common/io";
 import { numberOption } from "../common/io";
+import type { ConsoleClient, ConsoleIo } from "../common/console-io";
 import { TxRing } from "./tx-ring";
 import { LineReader } from "./line-reader";
-import { Words } from "./words";
-import { Printer } from "./printer";
-import { Progress } from "./progress";
-import { Reports } from "./reports";
-import { Commands } from "./commands";
+import { LineInput } from "./line-input";
 import { ConsoleTimers } from "./timers";
 import { WakeResync } from "./wake-resync";
 import { RxBacklog } from "./rx-backlog";
 import { TxDrain } from "./tx-drain";
-import { ConsoleLines } from "./console-lines";
 import { ConsolePower } from "./console-power";
 
 /** Bytes taken from the UART per read(buffer) call; the ESP32 RX FIFO is 128 bytes. */
 const RX_CHUNK = 64;
 
+/** The client until the application binds (boot does it before the event loop runs): reads nothing. */
+class NoClient implements ConsoleClient {
+  step(): boolean {
+    return false;
+  }
+
+  settled(): void {}
+
+  wakeDiscarded(): void {}
+
+  recover(): void {}
+}
+
 /**
- * The console. RX: every onReadable empties the UART FIFO with `read(buffer)` in 64-byte chunks into
- * a backlog ring (`rxBacklogBytes`, default 256; rx-backlog.ts says why it must never leave bytes in
- * the FIFO), whose bytes go one by one to the line reader's fixed buffer (board option `lineBytes`,
- * default 128) whenever the console may run a line (console-lines.ts). TX: every reply and progress
- * line goes into a fixed ring (`txRingBytes`, default 4096) drained on onWritable in slices no larger
- * than the free FIFO space it reported (tx-drain.ts).
+ * RX: every onReadable empties the UART FIFO with `read(buffer)` in 64-byte chunks into a backlog ring
+ * (`rxBacklogBytes`, default 256; rx-backlog.ts says why it must never leave bytes in the FIFO); the
+ * line input turns its bytes into lines in a fixed buffer (`lineBytes`, default 128) whenever the
+ * application asks. TX: the application writes into a fixed ring (`txRingBytes`, default 4096) drained
+ * on onWritable in slices no larger than the free FIFO space it reported (tx-drain.ts).
  *
- * Power management (console-power.ts): S2 gates the console and answers PENDING until the ring is
- * empty; S3 stops TX; RX is a wake source (ROLE_WAKE, `wakeLine`): input from S1 on aborts the
- * suspend, and while asleep it wakes the chip.
+ * Power (console-power.ts): S2 closes the console and answers PENDING until the ring is empty; S3
+ * stops TX; RX is a wake source (ROLE_WAKE): input reported through `port.wakeEvent()` aborts a
+ * suspend from S1 on, and while asleep the platform wakes the chip on it.
  *
  * ESP32 UART wake (ESP-IDF `uart_set_wakeup_threshold`, light sleep only) loses the byte that wakes
- * the chip: after a resume caused by our line the broken line is discarded and a prompt printed, so
- * the next full line is read intact (wake-resync.ts). Deep sleep cannot be woken by UART on ESP32.
+ * the chip: after a resume caused by our line the broken line is dropped and the application told,
+ * so the next full line is read intact (wake-resync.ts). Deep sleep cannot be woken by UART on ESP32.
  *
- * Nothing after boot allocates: callbacks are bound in the constructor, output is preencoded bytes and
- * numbers, input is parsed in place. This class is the boundary: every entry point (PM hook, UART
- * callback, timer) catches everything, so bad input never reaches the event loop.
+ * Nothing after boot allocates: callbacks are bound in the constructor. This class is the boundary:
+ * every entry point (UART callback, timer) catches what the application throws, so bad input never
+ * reaches the event loop.
  */
-export class UartConsole implements BoardDriver {
+export class UartConsole implements BoardDriver, ConsoleIo {
   readonly name: string;
   readonly roles = ROLE_WAKE;
   readonly stateBytes = 0;
   readonly requestBlocks = 0;
-  /** IRQ line whose raise means "RX activity" (wake source). */
+  /** IRQ line meaning "RX activity" (the device's wake line in the board). */
   readonly wakeLine: number;
   /** The UART's own interrupt line (RX and TX events); a board may also name it as the wake cause. */
   readonly uartLine: number;
@@ -55,36 +61,32 @@ export class UartConsole implements BoardDriver {
   readonly suspendBudgetUs: number;
   readonly echo: boolean;
   readonly resyncQuietUs: number;
+  /** How long after a line the application's `settled` runs (its CR LF's LF is read first). */
   readonly settleUs: number;
+  /** The device id (from the port at attach; -1 before). */
   id = -1;
   readonly ring: TxRing;
   readonly reader: LineReader;
-  readonly words: Words;
-  readonly printer: Printer;
-  readonly progress: Progress;
-  readonly reports: Reports;
-  readonly commands: Commands;
-  /** Bound once: hand it to pm.trace.setListener, or call it from a listener that fans out. */
-  readonly traceListener: (slot: number) => void;
-  private readonly pm: PowerManager;
-  private readonly serial: SerialIo;
-  private readonly raiseWake: boolean;
-  private readonly rxChunk = new Uint8Array(RX_CHUNK);
+  readonly input: LineInput;
   /** Input read from the UART, not yet given to the line reader. */
   readonly rx: RxBacklog;
   readonly resync: WakeResync;
+  /** Exceptions caught at the driver's boundary. */
+  faults = 0;
+  private client: ConsoleClient;
+  private port: DevicePort | null = null;
+  private readonly serial: SerialIo;
+  private readonly raiseWake: boolean;
+  private readonly rxChunk = new Uint8Array(RX_CHUNK);
   private readonly tx: TxDrain;
-  private readonly lines: ConsoleLines;
   private readonly power: ConsolePower;
+  private readonly timers: ConsoleTimers;
+  private readonly gaveUp: () => void;
   private servicing = false;
   private again = false;
-  private readonly timers: ConsoleTimers;
-  /** Exceptions caught at the console boundary. */
-  faults = 0;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
     const o = ctx.options;
     const serialOptions = (typeof o.serial === "object" && o.serial !== null ? o.serial : o) as { readonly [key: string]: unknown };
     const baud = typeof serialOptions.baud === "number" ? serialOptions.baud : 115200;
@@ -105,22 +107,11 @@ export class UartConsole implements BoardDriver {
     this.ring = new TxRing(ringBytes);
     this.reader = new LineReader(lineBytes);
     this.rx = new RxBacklog(backlogBytes);
-    this.words = new Words();
-    this.printer = new Printer(this.ring, this.words, this.pm);
-    this.progress = new Progress(this.printer);
-    this.reports = new Reports(this.printer);
-    this.commands = new Commands(this.printer, this.reports, this, this.reader.buf);
-    this.resync = new WakeResync(this.ring, this.words, this.reader);
-    const self = this;
-    this.traceListener = function consoleTrace(slot: number): void {
-      self.onTrace(slot);
-    };
+    this.client = new NoClient();
+    this.resync = new WakeResync(this.reader, this.client);
     this.timers = new ConsoleTimers(ctx.platform, this);
-    this.lines = new ConsoleLines(this.ring, this.words, this.reader, this.reports, this.commands, this.resync, this.rx, this.timers,
-      this.echo, this.resyncQuietUs);
-    if (this.raiseWake) {
-      this.pm.irq.register(this.wakeLine, function consoleWakeLine(): void {}, true);
-    }
+    this.input = new LineInput(this.reader, this.ring, this.rx, this.resync, this.timers, this.echo, this.resyncQuietUs);
+    const self = this;
     this.serial = new ctx.device.io.Serial(Object.assign({}, {
       port: serialOptions.port as number,
       transmit: serialOptions.transmit as number | undefined,
@@ -135,8 +126,12 @@ export class UartConsole implements BoardDriver {
         self.onWritable(bytes);
       },
     }));
-    this.tx = new TxDrain(this.ring, this.serial, this.pm, this.timers);
-    this.power = new ConsolePower(this.pm, this.ring, this.tx, this.lines, this.timers, this.wakeLine, this.uartLine);
+    this.tx = new TxDrain(this.ring, this.serial, this.timers);
+    this.power = new ConsolePower(this.ring, this.tx, this.input, this.timers, this.wakeLine, this.uartLine);
+    const power = this.power;
+    this.gaveUp = function consoleGaveUp(): void {
+      power.gaveUp();
+    };
   }
 
   /** Failed serial writes (output full), each retried. */
@@ -153,34 +148,25 @@ export class UartConsole implements BoardDriver {
     this.tx.writable = bytes;
   }
 
-  attach(id: number): void {
-    this.id = id;
+  get resyncing(): boolean {
+    return this.resync.active;
   }
 
-  /** The registry entry for this console (boot code may use it or build its own from the fields). */
-  buildSpec(): DeviceSpec {
-    return {
-      name: this.name, hooks: this, roles: this.roles, wakeLine: this.wakeLine,
-      stageBudgetUs: { suspend: this.suspendBudgetUs },
-    };
+  /** Boot, after seal: the port, and the one give-up listener (our S2 timed out: reopen, see console-power.ts). */
+  attach(port: DevicePort): void {
+    this.id = port.id;
+    this.port = port;
+    this.power.attach(port);
+    port.onGiveUp(this.gaveUp);
   }
 
-  /** Boot, after pm.seal(): encodes device names, builds the tree, takes the trace listener, prints a prompt. */
-  boot(takeTraceListener: boolean): void {
-    this.printer.bootNames();
-    this.reports.bootTree();
-    if (takeTraceListener) this.pm.trace.setListener(this.traceListener);
-    this.ring.bytes(this.words.banner);
-    this.ring.newline();
-    this.lines.prompt();
-    this.service();
+  /** Boot: the application on top (console/console-app.ts), once. */
+  bind(client: ConsoleClient): void {
+    this.client = client;
+    this.resync.client = client;
   }
 
-  // ---- PM hooks (console-power.ts) ----
-
-  prepare(token: number): number {
-    return OK;
-  }
+  // ---- PM hooks (console-power.ts); S1 needs nothing, so there is no prepare ----
 
   suspend(token: number): number {
     return this.power.suspend(token);
@@ -201,36 +187,28 @@ export class UartConsole implements BoardDriver {
     return OK;
   }
 
-  /**
-   * The board's boot code registers pm.setDoneCallback once and calls this with the outcome:
-   * "suspend ok, woke by ...", "suspend failed: <device> <stage> <status>" or "resumed from hibernate".
-   */
-  onSuspendDone(status: number): void {
-    const power = this.power;
-    try {
-      // S2 timed out or failed: the runtime never calls our resume, so reopen here.
-      if (power.gated) power.reopen();
-      this.progress.reportDropped();
-      this.printer.outcome(status, power.fromImage);
-      power.fromImage = false;
-      if (!this.resync.active) this.lines.prompt();
-    } catch (e) {
-      this.faults++;
-    }
+  // ---- what the application calls (console-io.ts) ----
+
+  kick(): void {
     this.timers.kick();
   }
 
-  /** CommandHost: the suspend starts `settleUs` after its line, so the LF of its CR LF is read first and cannot abort it as a wake. */
-  requestSuspend(target: number, test: number): void {
-    this.power.request(target, test, this.settleUs);
+  flush(): void {
+    this.tx.drain();
+    // Never complete our S2 from here (a trace listener runs inside the runtime's bookkeeping): a timer does it.
+    if (this.power.drained()) this.timers.kick();
+  }
+
+  settle(): void {
+    this.timers.settle(this.settleUs);
   }
 
   // ---- callbacks (bound once) ----
 
   onReadable(): void {
-    // Input matters as a wake only while a suspend can still be aborted or a (test) sleep ended.
-    const phase = this.pm.phase;
-    if (this.raiseWake && (phase === P_SUSPENDING || phase === P_SLEEPING)) this.pm.irq.raise(this.wakeLine);
+    // The runtime takes it as a wake only while a suspend can still be aborted or a (test) sleep ended.
+    const port = this.port;
+    if (this.raiseWake && port !== null) port.wakeEvent();
     this.service();
   }
 
@@ -239,28 +217,9 @@ export class UartConsole implements BoardDriver {
     this.service();
   }
 
-  onTrace(slot: number): void {
-    try {
-      this.progress.record(slot);
-      // Never complete our S2 from here: the runtime is inside its own bookkeeping. A timer does it.
-      this.tx.drain();
-      if (this.power.drained()) this.timers.kick();
-    } catch (e) {
-      this.faults++;
-    }
-  }
-
-  /** Timer: the settle delay after a `suspend` line ended. */
+  /** Timer: the settle delay after the application asked for it. */
   settled(): void {
-    try {
-      if (this.power.start() === BUSY) {
-        this.ring.bytes(this.words.suspendBusy);
-        this.ring.newline();
-        this.lines.prompt();
-      }
-    } catch (e) {
-      this.faults++;
-    }
+    this.client.settled();
     this.service();
   }
 
@@ -276,7 +235,7 @@ export class UartConsole implements BoardDriver {
     this.service();
   }
 
-  /** Timer: deferred service (after a hook or the done callback returned). */
+  /** Timer or application: move input in and output out, complete our S2 when drained, let the application work. */
   service(): void {
     if (this.servicing) {
       this.again = true;
@@ -289,9 +248,10 @@ export class UartConsole implements BoardDriver {
         this.serviceOnce();
       } while (this.again);
     } catch (e) {
-      // Something threw inside the console: drop the line in progress, say so, carry on.
+      // Something threw inside the console: drop the line in progress, let the application say so, carry on.
       this.faults++;
-      this.lines.recover();
+      this.input.recover();
+      this.client.recover();
       try {
         this.tx.drain();
       } catch (e2) {
@@ -308,8 +268,7 @@ export class UartConsole implements BoardDriver {
       this.tx.drain();
       this.power.completeIfDrained();
       if (this.power.gated) return;
-      this.progress.reportDropped();
-      if (!this.lines.step()) return;
+      if (!this.client.step()) return;
     }
   }
 }

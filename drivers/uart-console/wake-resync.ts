@@ -1,31 +1,32 @@
-// After an ESP32 UART wake (the waking byte is lost) the broken input line is discarded whole and a prompt printed.
+// After an ESP32 UART wake (the waking byte is lost) the broken input line is dropped whole and the application told what it held.
 import type { LineReader } from "./line-reader";
-import type { TxRing } from "./tx-ring";
-import type { Words } from "./words";
-import { QUOTE_MAX } from "./printer";
+import type { ConsoleClient } from "../common/console-io";
+
+/** Bytes of the dropped line kept to name it (the application quotes at most this many, as it quotes any input). */
+export const FRAGMENT_MAX = 40;
 
 /**
  * ESP-IDF `uart_set_wakeup_threshold`: in light sleep the UART counts RX edges and wakes the chip at
  * the threshold; the character carrying them is never received. The line being typed therefore lacks
  * its first byte ("tatus"), and may also carry what was typed before the sleep. Resync mode drops
  * every byte up to the next CR/LF, or until `quietUs` pass without input (the waking key was alone,
- * say Enter), then names what it dropped and prints a prompt: the next full line is read intact.
+ * say Enter), then hands what it dropped to the client, which names it and prompts: the next full line
+ * is read intact.
  */
 export class WakeResync {
   active = false;
   /** Resyncs done (UART wakes handled). */
   count = 0;
-  private readonly fragment = new Uint8Array(QUOTE_MAX);
+  private readonly fragment = new Uint8Array(FRAGMENT_MAX);
   private length = 0;
   private cut = false;
-  private readonly ring: TxRing;
-  private readonly words: Words;
   private readonly reader: LineReader;
+  /** The application (set once at boot by `UartConsole.bind`). */
+  client: ConsoleClient;
 
-  constructor(ring: TxRing, words: Words, reader: LineReader) {
-    this.ring = ring;
-    this.words = words;
+  constructor(reader: LineReader, client: ConsoleClient) {
     this.reader = reader;
+    this.client = client;
   }
 
   /** Starts discarding; the partial line typed before the sleep is part of the broken line. */
@@ -33,9 +34,9 @@ export class WakeResync {
     this.count++;
     this.active = true;
     const pending = this.reader.pendingLength;
-    this.length = pending < QUOTE_MAX ? pending : QUOTE_MAX;
+    this.length = pending < FRAGMENT_MAX ? pending : FRAGMENT_MAX;
     for (let i = 0; i < this.length; i++) this.fragment[i] = this.reader.buf[i];
-    this.cut = pending > QUOTE_MAX;
+    this.cut = pending > FRAGMENT_MAX;
     this.reader.reset();
   }
 
@@ -45,28 +46,15 @@ export class WakeResync {
       this.finish(b === 0x0d);
       return true;
     }
-    if (b >= 0x20 && b <= 0x7e && this.length < QUOTE_MAX) this.fragment[this.length++] = b;
+    if (b >= 0x20 && b <= 0x7e && this.length < FRAGMENT_MAX) this.fragment[this.length++] = b;
     else this.cut = true;
     return false;
   }
 
-  /** Ends resync (at CR/LF, or after the quiet time) and prints what was discarded and a prompt. */
+  /** Ends resync (at CR/LF, or after the quiet time) and tells the client what was dropped. */
   finish(cr: boolean): void {
-    const r = this.ring;
-    const w = this.words;
     this.active = false;
     if (cr) this.reader.swallowLf();
-    if (this.length > 0 || this.cut) {
-      r.bytes(w.uartWake1);
-      r.bytes(w.quoteOpen);
-      r.range(this.fragment, 0, this.length);
-      if (this.cut) r.bytes(w.ellipsis);
-      r.bytes(w.quoteClose);
-      r.bytes(w.uartWake2);
-    } else {
-      r.bytes(w.uartWakeQuiet);
-    }
-    r.newline();
-    r.bytes(w.prompt);
+    this.client.wakeDiscarded(this.fragment, this.length, this.cut);
   }
 }

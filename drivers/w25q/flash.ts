@@ -17,6 +17,11 @@ export const STATUS_BUSY = 0x01;
 export const MANUFACTURER_WINBOND = 0xef;
 export const PAGE_BYTES = 256;
 export const SECTOR_BYTES = 4096;
+/** Section 9.6 (W25Q64JV): typical and maximum tPP / tSE, us. Drivers poll first at typical, then every typ/8. */
+export const PP_TYP_US = 400;
+export const PP_MAX_US = 3000;
+export const SE_TYP_US = 45_000;
+export const SE_MAX_US = 400_000;
 /** Section 9.6 tRES1: /CS high after ABh to standby (no ID read). */
 export const T_RES1_US = 3;
 /** Section 9.6 tDP: /CS high after B9h to power-down; the chip ignores every instruction (ABh too) meanwhile. */
@@ -43,8 +48,8 @@ export class FlashPort {
   /** Releases that had to wait out tDP first (a rollback R1 right after our S3), and the last wait in us. */
   tdpWaits = 0;
   lastTdpWaitUs = 0;
-  /** [0]: platform time /CS rose on our B9h, or -1 once released (a typed slot: no boxed double per write). */
-  private readonly powerDownAt = new Float64Array(1);
+  /** Platform time /CS rose on our B9h, or -1 once released (XS keeps the number in the property's slot: no allocation). */
+  private powerDownAt = -1;
 
   constructor(io: SpiIo, bus: SpiBus, platform: Platform) {
     this.io = io;
@@ -55,7 +60,6 @@ export class FlashPort {
     this.head = new Uint8Array(buffer, 1, 4);
     this.pair = new Uint8Array(buffer, 5, 2);
     this.jedec = new Uint8Array(buffer, 8, 4);
-    this.powerDownAt[0] = -1;
   }
 
   /** A one-byte instruction (WREN, power-down, release). */
@@ -74,7 +78,7 @@ export class FlashPort {
   /** B9h: deep power-down, effective tDP after /CS rises; remembers when, for `release`. */
   powerDown(): boolean {
     if (!this.command(CMD_POWER_DOWN)) return false;
-    this.powerDownAt[0] = this.platform.now();
+    this.powerDownAt = this.platform.now();
     return true;
   }
 
@@ -162,7 +166,7 @@ export class FlashPort {
    * so the chip would stay down and the identify that follows fail. The same bounded spin, <= 3 us.
    */
   release(): boolean {
-    const downAt = this.powerDownAt[0];
+    const downAt = this.powerDownAt;
     if (downAt >= 0) {
       let t = this.platform.now();
       if (t - downAt < T_DP_US) {
@@ -173,7 +177,7 @@ export class FlashPort {
       }
     }
     if (!this.command(CMD_RELEASE_POWER_DOWN)) return false;
-    this.powerDownAt[0] = -1;
+    this.powerDownAt = -1;
     const start = this.platform.now();
     let now = start;
     for (let guard = 0; now - start < T_RES1_US && guard < 100_000; guard++) now = this.platform.now();

@@ -1,4 +1,5 @@
 // The hibernate state image on flash: a 16-byte header (magic, version, device count, length, CRC-32) + the state arena.
+import { IMAGE_LOADED } from "../common/image-store";
 
 /**
  * Layout (little-endian):
@@ -19,19 +20,19 @@ export const IMAGE_MAGIC = 0x49435351; // "QSCI" as bytes Q S C I
 export const IMAGE_VERSION = 1;
 export const IMAGE_HEADER_BYTES = 16;
 
-// loadImage outcomes.
-export const IMAGE_OK = 0;
+// loadImage outcomes; IMAGE_OK is the storage role's "loaded" (drivers/common/image-store.ts), the others are why not.
+export const IMAGE_OK = IMAGE_LOADED;
 export const IMAGE_NONE = 1;
 export const IMAGE_CORRUPT = 2;
 export const IMAGE_MISMATCH = 3;
 export const IMAGE_UNREADABLE = 4;
-export const IMAGE_RESULT_TEXT: readonly string[] = [
+export const IMAGE_RESULT_TEXT: readonly string[] = Object.freeze([
   "resumed from hibernate",
   "cold boot: no hibernate image on flash",
   "cold boot: hibernate image corrupt (CRC-32 mismatch); ignored",
   "cold boot: hibernate image is from another board layout (device count or arena size differ); ignored",
   "cold boot: flash did not answer while reading the hibernate image",
-];
+]);
 
 /** Table-driven CRC-32, table built once at construction; `update` allocates nothing. */
 export class Crc32 {

@@ -1,47 +1,21 @@
 // Winbond W25Q SPI NOR flash (ROLE_STORAGE): queued read/program/erase with BUSY polling; writes the hibernate image.
-import { type PowerManager, P_IDLE } from "../../runtime/pm";
+import { type DevicePort, PendingStage } from "../../runtime/port";
 import type { Platform } from "../../runtime/platform";
 import { RequestQueue } from "../../runtime/queue";
-import { OK, PENDING, BUSY, IO, INVALID, TIMEOUT, ROLE_STORAGE, T_HIBERNATE } from "../../runtime/status";
+import { OK, PENDING, BUSY, IO, INVALID, ROLE_STORAGE, T_HIBERNATE } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, numberOption, parentOf } from "../common/io";
 import { RequestTable } from "../common/request-table";
 import { isSpiBus, type SpiBus } from "../spi-bus/spi-bus";
-import { FlashPort, PAGE_BYTES, SECTOR_BYTES, STATUS_BUSY } from "./flash";
-import { Crc32, IMAGE_HEADER_BYTES, imageByte, readImage, writeHeader } from "./image";
+import { FlashPort, PAGE_BYTES, SECTOR_BYTES, STATUS_BUSY, PP_TYP_US, PP_MAX_US, SE_TYP_US, SE_MAX_US } from "./flash";
+import type { ImageStore } from "../common/image-store";
+import { IMAGE_HEADER_BYTES, IMAGE_RESULT_TEXT } from "./image";
+import { BusyPoll, BY_QUEUE, BY_JOB } from "./busy-poll";
+import { ImageJob, JOB_NONE, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
 
 // Request kinds.
 const R_READ = 1;
 const R_PROGRAM = 2;
 const R_ERASE = 3;
-// Who owns the BUSY poll.
-const BY_NONE = 0;
-const BY_QUEUE = 1;
-const BY_JOB = 2;
-// PM jobs.
-const JOB_NONE = 0;
-const JOB_ERASE = 1; // S1 (hibernate): erase the image sectors
-const JOB_WRITE = 2; // S2 (hibernate): program the image pages
-const JOB_INVALIDATE = 3; // R2 after the image was used or a rollback: zero the magic
-
-// Datasheet section 9.6 (W25Q64JV): typical and maximum tPP / tSE, us. First poll at typical, then every typ/8.
-const PP_TYP = 400;
-const PP_MAX = 3000;
-const SE_TYP = 45_000;
-const SE_MAX = 400_000;
-
-// Float64Array slots.
-const POLL_BY = 0;
-const DEADLINE = 1;
-const INTERVAL = 2;
-const JOB = 3;
-const JOB_STEP = 4;
-const JOB_STEPS = 5;
-const JOB_TOKEN = 6;
-const JOB_STARTED = 7;
-const S2_TOKEN = 8; // S2 waiting for the queue's in-flight op before the image write
-const IMAGE_WRITTEN = 9;
-const IMAGE_LENGTH = 10;
-const POLLS = 11;
 
 /**
  * One queue serialises user requests; PM jobs (image erase/write/invalidate) take the chip between
@@ -49,35 +23,38 @@ const POLLS = 11;
  * Program and erase answer PENDING and finish when status polling (05h, BUSY bit) sees the chip
  * ready, or fail at the datasheet maximum (a stuck chip). S2 therefore finishes an operation in
  * flight before the flash goes to deep power-down (B9h) in S3; R1 releases it (ABh + tRES1).
+ * Each job serves the one stage in flight (S1, S2 or R2), held in `stage`.
  */
-export class W25q implements BoardDriver {
+export class W25q implements BoardDriver, ImageStore {
   readonly name: string;
+  private readonly board: string;
   readonly roles = ROLE_STORAGE;
-  id = -1;
   readonly sizeBytes: number;
   readonly imageAddress: number;
   readonly imageSectors: number;
   readonly queue: RequestQueue;
   readonly flash: FlashPort;
-  readonly s = new Float64Array(12);
-  private readonly pm: PowerManager;
+  /** S2 waits for the queue's operation in flight before the image write. */
+  private s2Draining = false;
+  /** S2 gated the queue and R2 has not reopened it yet. */
+  private suspended = false;
   private readonly platform: Platform;
   private readonly bus: SpiBus;
-  private readonly crc = new Crc32();
-  private readonly header = new Uint8Array(IMAGE_HEADER_BYTES);
-  private readonly page = new Uint8Array(PAGE_BYTES);
-  private readonly zero4 = new Uint8Array(4);
-  private readonly pollTimer: number;
+  private readonly job: ImageJob;
+  private readonly poller: BusyPoll;
+  private readonly reopenTimer: number;
   private readonly req: RequestTable;
+  private port!: DevicePort;
+  private stage!: PendingStage;
   private onDone: ((token: number, status: number) => void) | null = null;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
-    this.pm = ctx.pm;
+    this.board = ctx.board;
     this.platform = ctx.platform;
     this.bus = parentOf<SpiBus>(ctx, "SPI bus", isSpiBus);
     this.sizeBytes = numberOption(ctx, "sizeBytes", 8 * 1024 * 1024);
-    const imageBytes = IMAGE_HEADER_BYTES + ctx.pm.config.stateArenaBytes;
+    const imageBytes = IMAGE_HEADER_BYTES + ctx.limits.stateArenaBytes;
     this.imageSectors = Math.ceil(imageBytes / SECTOR_BYTES);
     this.imageAddress = numberOption(ctx, "imageAddress", this.sizeBytes - 65536);
     if (this.imageAddress % SECTOR_BYTES !== 0 || this.imageAddress + this.imageSectors * SECTOR_BYTES > this.sizeBytes) {
@@ -86,11 +63,15 @@ export class W25q implements BoardDriver {
     }
     const io = this.bus.open(numberOption(ctx, "select"), numberOption(ctx, "hz", 20_000_000), 0);
     this.flash = new FlashPort(io, this.bus, ctx.platform);
+    this.job = new ImageJob(this.flash, this.imageAddress, this.imageSectors);
     const capacity = numberOption(ctx, "queueCapacity", 8);
     this.req = new RequestTable(capacity);
     const self = this;
-    this.pollTimer = ctx.platform.createTimer(function w25qPoll(): void {
-      self.poll();
+    this.poller = new BusyPoll(this.flash, ctx.platform, function w25qChipDone(by: number, status: number): void {
+      self.chipDone(by, status);
+    });
+    this.reopenTimer = ctx.platform.createTimer(function w25qReopen(): void {
+      self.queue.open();
     });
     this.queue = new RequestQueue(capacity,
       function w25qServe(slot: number): number {
@@ -102,12 +83,23 @@ export class W25q implements BoardDriver {
     this.queue.setDrainListener(function w25qDrained(): void {
       self.drained();
     });
-    // Parked reads/programs count in pm.stats, the flight recorder and the console's stats.
-    ctx.pm.registerQueue(this.queue);
   }
 
-  attach(id: number): void {
-    this.id = id;
+  /** Boot, after seal: checks the image fits, keeps the port, registers the queue and the one give-up listener. @boot */
+  attach(port: DevicePort): void {
+    // The image is the whole arena, the runtime's own record at its front included: check it fits the erased sectors.
+    if (IMAGE_HEADER_BYTES + port.image.length > this.imageSectors * SECTOR_BYTES) {
+      throw new Error(this.board + ": device \"" + this.name + "\": the hibernate image is " + (IMAGE_HEADER_BYTES + port.image.length) +
+        " bytes, more than its " + this.imageSectors + " sector(s): lower stateArenaBytes or flightRecords");
+    }
+    this.port = port;
+    this.stage = new PendingStage(port);
+    // Parked reads/programs count in the runtime's stats, the flight recorder and the console's stats.
+    port.registerQueue(this.queue);
+    const self = this;
+    port.onGiveUp(function w25qGaveUp(): void {
+      self.runtimeGaveUp();
+    });
   }
 
   /** Boot: who hears each request's completion (token, status). */
@@ -129,8 +121,9 @@ export class W25q implements BoardDriver {
     return this.submit(R_ERASE, token, address - (address % SECTOR_BYTES), null, SECTOR_BYTES);
   }
 
+  /** Status polls made (program, erase and job steps). */
   get polls(): number {
-    return this.s[POLLS];
+    return this.poller.polls;
   }
 
   /** Cold boot: wake the chip (a previous hibernate left it in deep power-down) and identify it. @boot */
@@ -143,12 +136,17 @@ export class W25q implements BoardDriver {
 
   /**
    * Boot after a hibernate wake: validates the image and copies its payload into the arena.
-   * Returns IMAGE_OK or why not (image.ts IMAGE_*); on failure the arena is zeroed (cold boot).
+   * Returns IMAGE_LOADED or why not (image.ts IMAGE_*); on failure the arena is zeroed (cold boot).
    * @boot
    */
   loadImage(): number {
     this.flash.release();
-    return readImage(this.flash, this.imageAddress, this.header, this.crc, this.pm.arena.bytes, this.pm.arena.used, this.pm.graph.count);
+    return this.job.load(this.port.image, this.port.imageDevices);
+  }
+
+  /** @boot */
+  describeImage(result: number): string {
+    return IMAGE_RESULT_TEXT[result];
   }
 
   private submit(kind: number, token: number, address: number, buf: Uint8Array | null, length: number): number {
@@ -164,15 +162,15 @@ export class W25q implements BoardDriver {
   }
 
   private serve(slot: number): number {
-    if (this.s[JOB] !== JOB_NONE) return BUSY;
+    if (this.job.kind !== JOB_NONE) return BUSY;
     const kind = this.req.kind[slot];
     const buf = this.req.buffer[slot];
     const address = this.req.address[slot];
     if (kind === R_READ) return this.flash.read(address, buf as Uint8Array) ? OK : IO;
     const started = kind === R_PROGRAM ? this.flash.program(address, buf as Uint8Array) : this.flash.eraseSector(address);
     if (!started) return IO;
-    if (kind === R_PROGRAM) this.startPoll(BY_QUEUE, PP_TYP, PP_MAX);
-    else this.startPoll(BY_QUEUE, SE_TYP, SE_MAX);
+    if (kind === R_PROGRAM) this.poller.start(BY_QUEUE, PP_TYP_US, PP_MAX_US);
+    else this.poller.start(BY_QUEUE, SE_TYP_US, SE_MAX_US);
     return PENDING;
   }
 
@@ -181,26 +179,8 @@ export class W25q implements BoardDriver {
     if (this.onDone !== null) this.onDone(token, status);
   }
 
-  private startPoll(by: number, typUs: number, maxUs: number): void {
-    this.s[POLL_BY] = by;
-    this.s[DEADLINE] = this.platform.now() + maxUs;
-    this.s[INTERVAL] = typUs / 8;
-    this.platform.schedule(this.pollTimer, typUs);
-  }
-
-  private poll(): void {
-    this.s[POLLS]++;
-    let status = OK;
-    if (!this.flash.readStatus()) status = IO;
-    else if ((this.flash.status & STATUS_BUSY) !== 0) {
-      if (this.platform.now() < this.s[DEADLINE]) {
-        this.platform.schedule(this.pollTimer, this.s[INTERVAL]);
-        return;
-      }
-      status = TIMEOUT;
-    }
-    const by = this.s[POLL_BY];
-    this.s[POLL_BY] = BY_NONE;
+  /** The operation `by` started ended (BusyPoll). */
+  private chipDone(by: number, status: number): void {
     if (by === BY_QUEUE) {
       this.queue.done(status);
       this.startJobIfWaiting();
@@ -211,52 +191,39 @@ export class W25q implements BoardDriver {
 
   // ---- PM jobs: the image ----
 
-  private startJob(job: number, token: number, steps: number): number {
-    this.s[JOB] = job;
-    this.s[JOB_TOKEN] = token;
-    this.s[JOB_STEP] = 0;
-    this.s[JOB_STEPS] = steps;
-    this.s[JOB_STARTED] = 0;
+  /** A hook's answer from a job's: PENDING holds the stage's token until `finishJob`. */
+  private answer(token: number, status: number): number {
+    return status === PENDING ? this.stage.hold(token) : status;
+  }
+
+  private startJob(kind: number, steps: number): number {
+    this.job.begin(kind, steps);
     // A queue operation in flight owns the chip until its BUSY clears; the job starts right after.
-    if (this.s[POLL_BY] === BY_QUEUE) return PENDING;
-    return this.jobStep();
+    if (this.poller.by === BY_QUEUE) return PENDING;
+    const status = this.step();
+    // A job that could not even start must not hold the chip (serve would answer BUSY forever).
+    if (status !== PENDING) this.endJob(status);
+    return status;
   }
 
   private startJobIfWaiting(): void {
-    if (this.s[JOB] !== JOB_NONE && this.s[JOB_STARTED] === 0) {
-      const status = this.jobStep();
+    if (this.job.kind !== JOB_NONE && !this.job.started) {
+      const status = this.step();
       if (status !== PENDING) this.finishJob(status);
     }
   }
 
-  /** Issues the next step of the job; PENDING while the chip works, else the job's outcome. */
-  private jobStep(): number {
-    this.s[JOB_STARTED] = 1;
-    const job = this.s[JOB];
-    const step = this.s[JOB_STEP];
-    let ok: boolean;
-    if (job === JOB_ERASE) {
-      ok = this.flash.eraseSector(this.imageAddress + step * SECTOR_BYTES);
-      if (ok) this.startPoll(BY_JOB, SE_TYP, SE_MAX);
-    } else if (job === JOB_WRITE) {
-      const base = step * PAGE_BYTES;
-      const length = this.s[IMAGE_LENGTH];
-      const payload = this.pm.arena.bytes;
-      for (let i = 0; i < PAGE_BYTES; i++) {
-        this.page[i] = base + i < length ? imageByte(this.header, payload, base + i) : 0xff;
-      }
-      ok = this.flash.program(this.imageAddress + base, this.page);
-      if (ok) this.startPoll(BY_JOB, PP_TYP, PP_MAX);
-    } else {
-      ok = this.flash.program(this.imageAddress, this.zero4);
-      if (ok) this.startPoll(BY_JOB, PP_TYP, PP_MAX);
-    }
-    return ok ? PENDING : IO;
+  /** Issues the job's next command; PENDING while the chip works, IO if it did not take it. */
+  private step(): number {
+    if (!this.job.issue(this.port.image)) return IO;
+    if (this.job.kind === JOB_ERASE) this.poller.start(BY_JOB, SE_TYP_US, SE_MAX_US);
+    else this.poller.start(BY_JOB, PP_TYP_US, PP_MAX_US);
+    return PENDING;
   }
 
   private jobStepDone(status: number): void {
-    if (status === OK && ++this.s[JOB_STEP] < this.s[JOB_STEPS]) {
-      const next = this.jobStep();
+    if (status === OK && ++this.job.step < this.job.steps) {
+      const next = this.step();
       if (next === PENDING) return;
       status = next;
     }
@@ -264,52 +231,55 @@ export class W25q implements BoardDriver {
   }
 
   private finishJob(status: number): void {
-    const job = this.s[JOB];
-    const token = this.s[JOB_TOKEN];
-    this.s[JOB] = JOB_NONE;
-    if (job === JOB_WRITE && status === OK) this.s[IMAGE_WRITTEN] = 1;
-    if (job === JOB_INVALIDATE) {
-      this.s[IMAGE_WRITTEN] = 0;
+    this.endJob(status);
+    this.stage.finish(status);
+  }
+
+  /** The chip is free again: an invalidated image reopens the queue (R2's last act), otherwise the head retries. */
+  private endJob(status: number): void {
+    const job = this.job;
+    const kind = job.kind;
+    job.kind = JOB_NONE;
+    if (kind === JOB_WRITE && status === OK) job.written = true;
+    if (kind === JOB_INVALIDATE) {
+      job.written = false;
       this.queue.open();
     } else {
       this.queue.retry();
     }
-    this.pm.complete(token, status);
   }
 
   /** S1: for hibernate, erase the image sectors now (tSE is far too long for S2/S3). */
   prepare(token: number): number {
-    if (this.pm.target !== T_HIBERNATE) return OK;
-    return this.startJob(JOB_ERASE, token, this.imageSectors);
+    if (this.port.target !== T_HIBERNATE) return OK;
+    return this.answer(token, this.startJob(JOB_ERASE, this.imageSectors));
   }
 
   /** S2: gate; finish a program/erase in flight; for hibernate, program header + arena page by page. */
   suspend(token: number): number {
     this.queue.gate();
-    this.s[IMAGE_WRITTEN] = 0;
+    this.suspended = true;
+    this.job.written = false;
     if (!this.queue.idle) {
-      this.s[S2_TOKEN] = token + 1;
-      return PENDING;
+      this.s2Draining = true;
+      return this.stage.hold(token);
     }
-    return this.suspendBody(token);
+    return this.answer(token, this.suspendBody());
   }
 
-  private suspendBody(token: number): number {
-    if (this.pm.target !== T_HIBERNATE) return OK;
-    const used = this.pm.arena.used;
-    writeHeader(this.crc, this.header, this.pm.graph.count, this.pm.arena.bytes, used);
-    this.s[IMAGE_LENGTH] = IMAGE_HEADER_BYTES + used;
-    return this.startJob(JOB_WRITE, token, Math.ceil((IMAGE_HEADER_BYTES + used) / PAGE_BYTES));
+  private suspendBody(): number {
+    if (this.port.target !== T_HIBERNATE) return OK;
+    return this.startJob(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices));
   }
 
+  /** The operation S2 waited for is done: write the image, unless the runtime gave up on that S2 meanwhile. */
   private drained(): void {
-    const waiting = this.s[S2_TOKEN];
-    if (waiting === 0) return;
-    this.s[S2_TOKEN] = 0;
-    const token = waiting - 1;
-    const status = this.suspendBody(token);
-    if (status !== PENDING) this.pm.complete(token, status);
-    if (this.pm.phase === P_IDLE) this.queue.open();
+    if (!this.s2Draining) return;
+    this.s2Draining = false;
+    // An abandoned S2 writes no image; its R2 mirror (a timed-out S2 counts as advanced) reopens the queue.
+    if (!this.stage.waiting) return;
+    const status = this.suspendBody();
+    if (status !== PENDING) this.stage.finish(status);
   }
 
   /**
@@ -331,9 +301,24 @@ export class W25q implements BoardDriver {
 
   /** R2: a written image is stale once we are running again: zero its magic, then reopen the queue. */
   resume(token: number): number {
-    this.s[S2_TOKEN] = 0;
-    if (this.s[IMAGE_WRITTEN] === 1 || this.pm.fromImage) return this.startJob(JOB_INVALIDATE, token, 1);
+    this.suspended = false;
+    this.s2Draining = false;
+    this.stage.drop();
+    if (this.job.written || this.port.fromImage) return this.answer(token, this.startJob(JOB_INVALIDATE, 1));
     this.queue.open();
     return OK;
+  }
+
+  /**
+   * The runtime stopped waiting for this device. Work of our own still in flight (S2's drain, a job)
+   * ends by itself: a job reopens or retries the queue, and a timed-out S2 gets its R2 mirror. What is
+   * left is a failed resume stage with the queue still gated by S2 (R1 found no flash): the device
+   * gets no R2, so the queue reopens here and parked requests complete (IO if the chip is gone)
+   * instead of waiting forever. R1 runs with IRQs masked: the reopen waits for a timer.
+   */
+  private runtimeGaveUp(): void {
+    if (!this.suspended || this.s2Draining || this.job.kind !== JOB_NONE) return;
+    this.suspended = false;
+    this.platform.schedule(this.reopenTimer, 0);
   }
 }

@@ -105,12 +105,13 @@ class FaultingHooks implements PmHooks {
   }
 
   private call(h: number, token: number): number {
+    // A hook the driver leaves out answers OK (the runtime's rule), so a wrapped driver behaves the same.
     const d = this.inner;
-    if (h === 0) return d.prepare(token);
-    if (h === 1) return d.suspend(token);
-    if (h === 2) return d.powerOffNoIrq(token);
-    if (h === 3) return d.powerOnNoIrq(token);
-    return d.resume(token);
+    if (h === 0) return d.prepare !== undefined ? d.prepare(token) : OK;
+    if (h === 1) return d.suspend !== undefined ? d.suspend(token) : OK;
+    if (h === 2) return d.powerOffNoIrq !== undefined ? d.powerOffNoIrq(token) : OK;
+    if (h === 3) return d.powerOnNoIrq !== undefined ? d.powerOnNoIrq(token) : OK;
+    return d.resume !== undefined ? d.resume(token) : OK;
   }
 
   prepare(token: number): number {

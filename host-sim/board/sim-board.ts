@@ -1,6 +1,6 @@
-// The simulated ESP32 board: virtual clock, simulated IO, chip models per boards/host-sim, energy, SimPlatform, boot and reboot.
+// The simulated ESP32 board: virtual clock, simulated IO, chip models per host-sim/boards, energy, SimPlatform, boot and reboot.
 import { bootBoard, type BootedBoard, type BootOptions } from "../../boards/boot";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import type { BoardDriver, IoProvider } from "../../drivers/common/io";
 import type { PowerManager } from "../../runtime/pm";
 import { WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../../runtime/status";
@@ -221,7 +221,7 @@ export class SimBoard {
    */
   uartRx(port: number, byte: number): void {
     const mode = this.platform.sleeping;
-    if (mode === SLEEP_NONE) {
+    if (this.platform.peripheralsAwake) {
       this.io.uartInject(port, byte);
       return;
     }
@@ -360,6 +360,8 @@ export class SimBoard {
     return {
       io: {
         Digital: wrapClass(io.Digital as never),
+        DigitalBank: wrapClass(io.DigitalBank as never),
+        PWM: wrapClass(io.PWM as never),
         I2C: wrapClass(io.I2C as never),
         SPI: wrapClass(io.SPI as never),
         Serial: wrapClass(io.Serial as never),

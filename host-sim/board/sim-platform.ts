@@ -10,6 +10,27 @@ export const SLEEP_HOLD = 3;
 
 function noop(): void {}
 
+/*
+ * Wake latency: time from the wake event to the firmware running again. ESP-IDF charges these for
+ * the ESP32 (components/esp_hw_support/sleep_modes.c and Kconfig):
+ * - light sleep: DEFAULT_HARDWARE_OUT_OVERHEAD_US 60 us, plus DEFAULT_SLEEP_OUT_OVERHEAD_US, the
+ *   software sleep-out path: 212 us with CONFIG_PM_SLP_IRAM_OPT (code in IRAM), else 476 us. The
+ *   option defaults to n, so 60 + 476 = 536 us unless a board says otherwise.
+ * - deep sleep: DEEP_SLEEP_TIME_OVERHEAD_US 250 + 100 * 240 / f_CPU(MHz) us until the wake stub
+ *   (350 us at 240 MHz), plus CONFIG_ESP_SLEEP_WAIT_FLASH_READY_EXTRA_DELAY 2000 us (ESP32 default)
+ *   before flash is read: 2350 us, then the reboot.
+ * The SoC draws active current from the wake event on (it is running the exit path).
+ */
+export const LIGHT_SLEEP_HW_OUT_US = 60;
+export const LIGHT_SLEEP_SW_OUT_US = 476;
+export const LIGHT_SLEEP_SW_OUT_IRAM_US = 212;
+export const DEEP_SLEEP_FLASH_READY_US = 2000;
+
+/** Deep-sleep wake to flash-ready at `cpuMhz`: 250 + 100 * 240 / f_CPU + 2000 us. */
+export function deepSleepWakeUs(cpuMhz: number): number {
+  return 250 + (100 * 240) / cpuMhz + DEEP_SLEEP_FLASH_READY_US;
+}
+
 /**
  * Timers the runtime and drivers create come from a pool of clock slots made once here, so a reboot
  * (deep-sleep wake) can hand the same slots to the new boot: `reset` cancels them and forgets the old
@@ -18,8 +39,10 @@ function noop(): void {}
  * Sleep: standby ends when a wake-capable line is raised (the IRQ sink passes through here first) or
  * the armed timer wake fires; a wake line already latched makes it return at once (ESP32 light sleep
  * returns immediately if a wake source is pending). Hibernate ends the same way but on hibernate-
- * capable lines only, and the wake is a reboot, done by the board through `onDeepWake`. TEST_PLATFORM
- * holds `holdUs` (a wake line ends the hold early).
+ * capable lines only, and the wake is a reboot, done by the board through `onDeepWake`. Either ends
+ * after its wake latency (above): `sleeping` stays set until the firmware runs, so bytes arriving
+ * meanwhile are lost as on the chip. TEST_PLATFORM holds `holdUs` (a wake line ends the hold early;
+ * nothing slept, so no latency).
  */
 export class SimPlatform implements BoardPlatform {
   readonly time: SimTime;
@@ -32,6 +55,12 @@ export class SimPlatform implements BoardPlatform {
   private readonly wakeTimer: number;
   private wakeCallback: ((cause: number) => void) | null = null;
   private pendingCause = WAKE_NONE;
+  /** 1 between the wake event and the end of the wake latency. */
+  private exiting = 0;
+  private exitStartedAt = 0;
+  /** Light-sleep and deep-sleep wake latency (us); see the constants above. */
+  lightWakeUs = LIGHT_SLEEP_HW_OUT_US + LIGHT_SLEEP_SW_OUT_US;
+  deepWakeUs = deepSleepWakeUs(240);
   /** SLEEP_* state, masks depth, counters. */
   sleeping = SLEEP_NONE;
   masked = 0;
@@ -67,7 +96,8 @@ export class SimPlatform implements BoardPlatform {
       });
     }
     this.wakeTimer = time.createTimer(function platformWake(): void {
-      self.wakeNow(self.pendingCause);
+      if (self.exiting === 1) self.finishWake(self.pendingCause);
+      else self.wakeNow(self.pendingCause);
     });
     this.wakeLines = new Uint8Array(lines);
     this.deepWakeLines = new Uint8Array(lines);
@@ -158,19 +188,45 @@ export class SimPlatform implements BoardPlatform {
     this.created = 0;
     this.time.cancel(this.wakeTimer);
     this.sleeping = SLEEP_NONE;
+    this.exiting = 0;
     this.masked = 0;
     this.singleCpu = 0;
     this.wakeCallback = null;
     this.sink = null;
   }
 
-  /** Ends the present sleep now with `cause` (the wake timer path, also used for an injected timer wake). */
+  /**
+   * The wake event of the present sleep, now, with `cause` (the wake timer path, also used for an
+   * injected timer wake): the SoC is running again, the firmware resumes after the wake latency.
+   */
   wakeNow(cause: number): void {
     const mode = this.sleeping;
-    if (mode === SLEEP_NONE) return;
+    if (mode === SLEEP_NONE || this.exiting === 1) return;
     this.time.cancel(this.wakeTimer);
-    this.sleeping = SLEEP_NONE;
     if (this.onSleepChange !== null) this.onSleepChange(SLEEP_NONE);
+    if (mode === SLEEP_HOLD) {
+      this.finishWake(cause);
+      return;
+    }
+    this.exiting = 1;
+    this.exitStartedAt = this.time.now();
+    this.pendingCause = cause;
+    this.time.schedule(this.wakeTimer, mode === SLEEP_DEEP ? this.deepWakeUs : this.lightWakeUs);
+  }
+
+  /**
+   * True while the peripherals run: awake, or past the light-sleep hardware wake (the UART fills its
+   * FIFO while the CPU is still on the software sleep-out path). A deep-sleep exit is a boot: false.
+   */
+  get peripheralsAwake(): boolean {
+    if (this.sleeping === SLEEP_NONE) return true;
+    return this.exiting === 1 && this.sleeping === SLEEP_LIGHT && this.time.now() - this.exitStartedAt >= LIGHT_SLEEP_HW_OUT_US;
+  }
+
+  private finishWake(cause: number): void {
+    const mode = this.sleeping;
+    this.exiting = 0;
+    this.sleeping = SLEEP_NONE;
     if (mode === SLEEP_DEEP) {
       if (this.onDeepWake !== null) this.onDeepWake(cause);
       return;
@@ -188,10 +244,10 @@ export class SimPlatform implements BoardPlatform {
     this.time.schedule(this.wakeTimer, delayUs);
   }
 
-  /** A line reached the runtime: if it is a wake source for the present sleep, end the sleep (after 0 us). */
+  /** A line reached the runtime: if it is a wake source for the present sleep, that is the wake event. */
   private lineRaised(line: number): void {
     const mode = this.sleeping;
-    if (mode === SLEEP_NONE) return;
+    if (mode === SLEEP_NONE || this.exiting === 1) return;
     const wakes = mode === SLEEP_DEEP ? this.deepWakeLines[line] : this.wakeLines[line];
     if (wakes !== 1) return;
     this.arm(line, 0);

@@ -1,5 +1,5 @@
 // Boots a simulated board (the ESP32 DevKitC unless told otherwise; host-sim/board SimBoard, console on UART0) and adapts it to ShellBoard.
-import { SIM_ESP32_DEVKITC, type SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC, type SimBoardWiring } from "../boards/esp32-devkitc";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { IO, WAKE_TIMER } from "../../runtime/status";
 import { SimBoard } from "../board/sim-board";

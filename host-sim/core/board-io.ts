@@ -1,6 +1,7 @@
 // One simulated board's IO hardware: pin levels and owners, I2C/SPI buses, UARTs, the event queue and IRQ lines.
 import type { Clock, I2cTarget, SpiTarget, UartPeer } from "./contracts";
 import { EventQueue, type IrqSink } from "./event-queue";
+import { SimLedc } from "./ledc";
 import { ESP32, type SocData } from "./soc";
 import { SimUart } from "./uart";
 
@@ -9,7 +10,8 @@ export const OWNER_DIGITAL = 1;
 export const OWNER_I2C = 2;
 export const OWNER_SPI = 3;
 export const OWNER_SERIAL = 4;
-const OWNER_NAMES: readonly string[] = ["nothing", "Digital", "I2C", "SPI", "Serial"];
+export const OWNER_PWM = 5;
+const OWNER_NAMES: readonly string[] = ["nothing", "Digital", "I2C", "SPI", "Serial", "PWM"];
 
 /** Pin drive of an IO instance: none (input), push-pull, open-drain. */
 export const DRIVE_NONE = 0;
@@ -57,6 +59,8 @@ export class SimBoardIo {
   /** Bound once: register it with the IRQ controller for every line (`irq.register(line, board.deliver, wake)`). */
   readonly deliver: (line: number) => void;
   readonly uarts: SimUart[];
+  /** The LED PWM controller behind PWM: per-pin duty for models (a backlight) to read. */
+  readonly ledc: SimLedc;
   /** Staging for SMBus writeBuffer (register byte + payload) so it allocates nothing. */
   readonly smbusScratch: Uint8Array;
   /** [i2cTransfers, i2cNaks, i2cStallUs, spiTransfers, spiBytes, staleDeliveries]; Uint32 so V8 reads them as small integers without boxing. */
@@ -118,6 +122,7 @@ export class SimBoardIo {
     this.spiTargets = new Array(n).fill(null);
     this.smbusScratch = new Uint8Array(1 + (options.maxSmbusBlock ?? 256));
     this.counters = new Uint32Array(6);
+    this.ledc = new SimLedc(n);
     this.uarts = new Array(soc.uartPorts);
     for (let p = 0; p < soc.uartPorts; p++) this.uarts[p] = new SimUart(this, p, n + p);
     const self = this;

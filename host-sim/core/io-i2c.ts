@@ -1,7 +1,9 @@
 // Simulated ECMA-419 I2C (embedded:io/i2c): transfers routed by address to the I2cTarget models on its SDA/SCL pair.
 import type { I2cTarget } from "./contracts";
 import { OWNER_I2C, type SimBoardIo } from "./board-io";
-import { type ByteBuffer, bytesOf, closedError, copyTarget, getFormat, getPin, isBufferArg, optionsObject, toInteger } from "./io-common";
+import {
+  type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,
+} from "./io-common";
 
 export interface I2cOptions {
   data: number;
@@ -48,7 +50,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     #address = 0;
 
     constructor(options: I2cOptions) {
-      const o = optionsObject("I2C", options);
+      const o = optionsObject("I2C", arguments.length, options);
       if (!("data" in o)) throw new RangeError("data required: I2C needs option 'data' (the SDA pin), e.g. device.I2C.default");
       if (!("clock" in o)) throw new RangeError("clock required: I2C needs option 'clock' (the SCL pin), e.g. device.I2C.default");
       if (!("address" in o)) throw new RangeError("address required: I2C needs option 'address' (7-bit, 0..127)");
@@ -63,11 +65,11 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
       if (!board.isValidPin(data) || !board.isValidPin(clock) || board.isInputOnly(data) || board.isInputOnly(clock)) {
         throw new RangeError("unusable pins: I2C SDA " + String(data) + "/SCL " + String(clock) + " need output-capable GPIOs");
       }
-      const hz = toInteger(o.hz);
+      const hz = toInteger(o.hz, "I2C option 'hz'");
       if (hz <= 0 || hz > 20_000_000) throw new RangeError("invalid hz: I2C hz " + String(o.hz) + "; use 1..20000000 (100000 or 400000 typical)");
-      if ("timeout" in o && toInteger(o.timeout) < -1) throw new RangeError("invalid timeout: I2C timeout is ms, -1 waits forever");
+      if ("timeout" in o && toInteger(o.timeout, "I2C option 'timeout'") < -1) throw new RangeError("invalid timeout: I2C timeout is ms, -1 waits forever");
       if ("port" in o) {
-        const port = toInteger(o.port);
+        const port = toInteger(o.port, "I2C option 'port'");
         if (port < 0 || port >= board.soc.i2cPorts) throw new RangeError("invalid port: I2C port " + String(o.port) + "; use 0.." + String(board.soc.i2cPorts - 1));
       }
       copyTarget(this, o);
@@ -84,21 +86,22 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     }
 
     read(countOrBuffer: number | ByteBuffer, stop?: boolean): ArrayBuffer | number {
-      if (this.#slot < 0) throw closedError("I2C");
+      hostCheck("I2C", "read", I2C.#state(this));
+      required(countOrBuffer, "I2C.read", 0, "a byte count or a buffer to fill");
       if (isBufferArg(countOrBuffer)) {
         const bytes = bytesOf("I2C.read", countOrBuffer);
         if (!this.#read(bytes, bytes.length, stop !== false)) throw this.#fail("read failed");
         return bytes.length;
       }
-      const n = toInteger(countOrBuffer);
+      const n = toInteger(countOrBuffer, "I2C.read count");
       const result = new ArrayBuffer(n < 0 ? 0 : n);
       if (!this.#read(new Uint8Array(result), result.byteLength, stop !== false)) throw this.#fail("read failed");
       return result;
     }
 
     write(buffer: ByteBuffer, stop?: boolean): number | undefined {
-      if (this.#slot < 0) throw closedError("I2C");
-      const bytes = bytesOf("I2C.write", buffer);
+      hostCheck("I2C", "write", I2C.#state(this));
+      const bytes = bytesOf("I2C.write", required(buffer, "I2C.write", 0, "the buffer to send"));
       const ok = this[I2C_WRITE_LENGTH](bytes, bytes.length, stop !== false);
       if (bytes.length === 0) return ok ? undefined : 1;
       if (!ok) throw this.#fail("write failed");
@@ -106,15 +109,16 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     }
 
     writeRead(buffer: ByteBuffer, countOrBuffer: number | ByteBuffer, stop?: boolean): ArrayBuffer | number {
-      if (this.#slot < 0) throw closedError("I2C");
-      const out = bytesOf("I2C.writeRead", buffer);
+      hostCheck("I2C", "writeRead", I2C.#state(this));
+      required(countOrBuffer, "I2C.writeRead", 1, "a byte count or a buffer to fill");
+      const out = bytesOf("I2C.writeRead", required(buffer, "I2C.writeRead", 0, "the buffer to send"));
       let into: Uint8Array;
       let result: ArrayBuffer | number;
       if (isBufferArg(countOrBuffer)) {
         into = bytesOf("I2C.writeRead", countOrBuffer);
         result = into.length;
       } else {
-        const n = toInteger(countOrBuffer);
+        const n = toInteger(countOrBuffer, "I2C.writeRead count");
         result = new ArrayBuffer(n < 0 ? 0 : n);
         into = new Uint8Array(result);
       }
@@ -125,7 +129,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     }
 
     [I2C_WRITE_LENGTH](bytes: Uint8Array, length: number, stop: boolean): boolean {
-      if (this.#slot < 0) throw closedError("I2C");
+      hostCheck("I2C", "write", I2C.#state(this));
       const target: I2cTarget | null = board.i2cTarget(this.#data, this.#clock, this.#address);
       const ok = target !== null && target.i2cWrite(bytes, length, stop);
       board.i2cCount(target, ok);
@@ -134,7 +138,9 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
 
     /** Frees the instance; the pins go back when no other instance uses this SDA/SCL pair. Idempotent. */
     close(): void {
-      if (this.#slot < 0) return;
+      const state = I2C.#state(this);
+      if (state === HOST_CLOSED) return;
+      hostCheck("I2C", "close", state);
       board.i2cCloseSlot(this.#slot);
       this.#slot = -1;
     }
@@ -145,6 +151,11 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
 
     set format(value: string) {
       if (value !== "buffer") throw new RangeError('I2C: format "' + String(value) + '" unsupported; only "buffer"');
+    }
+
+    static #state(self: unknown): number {
+      if (!isObjectLike(self) || !(#slot in self)) return HOST_NOT_INSTANCE;
+      return (self as I2C).#slot < 0 ? HOST_CLOSED : HOST_OK;
     }
 
     #read(into: Uint8Array, length: number, stop: boolean): boolean {

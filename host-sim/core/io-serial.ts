@@ -1,6 +1,9 @@
 // Simulated ECMA-419 Serial (embedded:io/serial) over a SimUart, following Moddable's ESP32 serial.c.
 import { OWNER_SERIAL, type SimBoardIo } from "./board-io";
-import { type ByteBuffer, bytesOf, closedError, copyTarget, getCallback, getFormat, getPin, getSigned, isBufferArg, optionsObject, toInteger } from "./io-common";
+import {
+  type ByteBuffer, bytesOf, copyTarget, getCallback, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required,
+  toInteger,
+} from "./io-common";
 import type { SimUart, UartOwner } from "./uart";
 
 export interface SerialOptions {
@@ -45,7 +48,7 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
     #onWritable: ((this: SimSerial, count: number) => void) | null = null;
 
     constructor(options: SerialOptions) {
-      const o = optionsObject("Serial", options);
+      const o = optionsObject("Serial", arguments.length, options);
       let transmit = NO_PIN;
       let receive = NO_PIN;
       if ("transmit" in o) {
@@ -63,7 +66,7 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
         port = getSigned("Serial", o, "port");
         if (port < 0 || port >= board.uarts.length) throw new RangeError("invalid port: Serial port " + String(o.port) + "; use 0.." + String(board.uarts.length - 1));
       }
-      const baud = toInteger(o.baud);
+      const baud = toInteger(o.baud, "Serial option 'baud'");
       if (baud <= 0 || baud > 20_000_000) throw new RangeError("invalid baud: Serial baud " + String(o.baud) + "; use 1..20000000 (115200 typical)");
       const onReadable = getCallback<(this: SimSerial, count: number) => void>("Serial", o, "onReadable");
       const onWritable = getCallback<(this: SimSerial, count: number) => void>("Serial", o, "onWritable");
@@ -96,8 +99,8 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
     }
 
     read(countOrBuffer?: number | ByteBuffer): number | ArrayBuffer | undefined {
-      const uart = this.#uart;
-      if (uart === null) throw closedError("Serial");
+      hostCheck("Serial", "read", Serial.#state(this));
+      const uart = this.#uart as SimUart;
       const available = uart.rxCount;
       if (available === 0) return undefined;
       let result: number | ArrayBuffer;
@@ -112,7 +115,7 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
         if (into.length === 0) throw new Error("invalid: Serial.read into an empty buffer; pass a buffer of at least 1 byte");
         result = uart.readInto(into, into.length);
       } else {
-        let n = toInteger(countOrBuffer);
+        let n = toInteger(countOrBuffer, "Serial.read count");
         if (n <= 0) throw new Error("invalid: Serial.read(" + String(countOrBuffer) + "); ask for at least 1 byte");
         if (n > available) n = available;
         const ab = new ArrayBuffer(n);
@@ -124,11 +127,12 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
     }
 
     write(value: number | ByteBuffer): void {
-      const uart = this.#uart;
-      if (uart === null) throw closedError("Serial");
+      hostCheck("Serial", "write", Serial.#state(this));
+      const uart = this.#uart as SimUart;
+      required(value, "Serial.write", 0, this.#number ? "a byte" : "the buffer to send");
       if (this.#number) {
         if (uart.txFree === 0) throw new Error("output full: Serial TX FIFO is full; wait for onWritable");
-        uart.writeByte(toInteger(value));
+        uart.writeByte(toInteger(value, "Serial.write byte"));
         return;
       }
       const bytes = bytesOf("Serial.write", value);
@@ -140,8 +144,10 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
 
     /** Masks the UART's interrupts and frees the pins; bytes already in the TX FIFO still go out. Idempotent. */
     close(): void {
-      const uart = this.#uart;
-      if (uart === null) return;
+      const state = Serial.#state(this);
+      if (state === HOST_CLOSED) return;
+      hostCheck("Serial", "close", state);
+      const uart = this.#uart as SimUart;
       this.#uart = null;
       uart.close();
       if (this.#transmit !== NO_PIN) board.releasePin(this.#transmit);
@@ -151,15 +157,20 @@ export function makeSerialClass(board: SimBoardIo): SimSerialClass {
     }
 
     get format(): string {
-      if (this.#uart === null) throw closedError("Serial");
+      hostCheck("Serial", "format", Serial.#state(this));
       return this.#number ? "number" : "buffer";
     }
 
     set format(value: string) {
-      if (this.#uart === null) throw closedError("Serial");
+      hostCheck("Serial", "format", Serial.#state(this));
       if (value === "number") this.#number = true;
       else if (value === "buffer") this.#number = false;
       else throw new RangeError('unimplemented: Serial format "' + String(value) + '"; use "buffer" or "number"');
+    }
+
+    static #state(self: unknown): number {
+      if (!isObjectLike(self) || !(#uart in self)) return HOST_NOT_INSTANCE;
+      return (self as Serial).#uart === null ? HOST_CLOSED : HOST_OK;
     }
   }
   return Serial;

@@ -1,7 +1,9 @@
 // Simulated ECMA-419 SPI (embedded:io/spi): the SpiTarget on its chip-select pin, with Moddable's CS timing.
 import type { SpiTarget } from "./contracts";
 import { DRIVE_PUSH_PULL, OWNER_SPI, type SimBoardIo, type SpiSelection } from "./board-io";
-import { type ByteBuffer, bytesOf, closedError, copyTarget, getFormat, getPin, getSigned, isBufferArg, optionsObject, toInteger } from "./io-common";
+import {
+  type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,
+} from "./io-common";
 
 export interface SpiOptions {
   clock: number;
@@ -52,10 +54,10 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
     #selection: SpiSelection;
 
     constructor(options: SpiOptions) {
-      const o = optionsObject("SPI", options);
+      const o = optionsObject("SPI", arguments.length, options);
       const clock = getPin("SPI", o, "clock");
       if (!board.isPinFree(clock)) throw new Error("in use: SPI clock " + board.describePin(clock));
-      const hz = toInteger(o.hz);
+      const hz = toInteger(o.hz, "SPI option 'hz'");
       if (hz < 1 || hz > 40_000_000) throw new RangeError("invalid hz: SPI hz " + String(o.hz) + "; use 1..40000000");
       let mosi = NO_PIN;
       let miso = NO_PIN;
@@ -73,11 +75,11 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
         select = getPin("SPI", o, "select");
         if (!board.isPinFree(select)) throw new Error("in use: SPI select " + board.describePin(select));
         if ("active" in o) {
-          active = toInteger(o.active);
+          active = toInteger(o.active, "SPI option 'active'");
           if (active !== 0 && active !== 1) throw new RangeError("invalid active: SPI active " + String(o.active) + "; use 0 (CS low while selected) or 1");
         }
       }
-      if ("mode" in o && toInteger(o.mode) & ~3) throw new RangeError("invalid mode: SPI mode " + String(o.mode) + "; use 0..3 (CPOL/CPHA)");
+      if ("mode" in o && toInteger(o.mode, "SPI option 'mode'") & ~3) throw new RangeError("invalid mode: SPI mode " + String(o.mode) + "; use 0..3 (CPOL/CPHA)");
       if (mosi === NO_PIN && miso === NO_PIN) throw new Error("in or out required: SPI needs option 'in' (MISO), 'out' (MOSI) or both");
       const host = getSigned("SPI", o, "port");
       if (board.soc.spiHosts.indexOf(host) < 0) throw new RangeError("invalid port: SPI port " + String(o.port) + "; use an spi_host_device_t of " + board.soc.name + " (" + board.soc.spiHosts.join(", ") + ")");
@@ -116,14 +118,14 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
 
     /** Into a caller buffer (returns undefined, no allocation) or a new ArrayBuffer of `count` bytes. */
     read(countOrBuffer: number | ByteBuffer): ArrayBuffer | undefined {
-      if (!this.#open) throw closedError("SPI");
-      if (isBufferArg(countOrBuffer)) {
+      hostCheck("SPI", "read", SPI.#state(this));
+      if (isBufferArg(required(countOrBuffer, "SPI.read", 0, "a byte count or a buffer to fill"))) {
         const rx = bytesOf("SPI.read", countOrBuffer);
         if (rx.length > 65535) throw new RangeError("unsupported byteLength: SPI.read of " + String(rx.length) + " bytes; split it (max 65535)");
         this.#run(null, rx, rx.length);
         return undefined;
       }
-      const n = toInteger(countOrBuffer);
+      const n = toInteger(countOrBuffer, "SPI.read count");
       if (n <= 0 || n > 65535) throw new RangeError("unsupported byteLength: SPI.read(" + String(countOrBuffer) + "); use 1..65535");
       const result = new ArrayBuffer(n);
       this.#run(null, new Uint8Array(result), n);
@@ -131,29 +133,31 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
     }
 
     write(buffer: ByteBuffer): void {
-      if (!this.#open) throw closedError("SPI");
-      const tx = bytesOf("SPI.write", buffer);
+      hostCheck("SPI", "write", SPI.#state(this));
+      const tx = bytesOf("SPI.write", required(buffer, "SPI.write", 0, "the buffer to send"));
       if (tx.length > 65535) throw new RangeError("unsupported byteLength: SPI.write of " + String(tx.length) + " bytes; split it (max 65535)");
       this.#run(tx, null, tx.length);
     }
 
     /** Full duplex in place: the buffer is sent and overwritten with what came back. */
     transfer(buffer: ByteBuffer): void {
-      if (!this.#open) throw closedError("SPI");
-      const b = bytesOf("SPI.transfer", buffer);
+      hostCheck("SPI", "transfer", SPI.#state(this));
+      const b = bytesOf("SPI.transfer", required(buffer, "SPI.transfer", 0, "the buffer to send and fill"));
       if (b.length > 65535) throw new RangeError("unsupported byteLength: SPI.transfer of " + String(b.length) + " bytes; split it (max 65535)");
       this.#run(b, b, b.length);
     }
 
     /** Waits for queued transfers (none: they are synchronous); flush(true) also releases CS. */
     flush(deselect?: boolean): void {
-      if (!this.#open) throw closedError("SPI");
+      hostCheck("SPI", "flush", SPI.#state(this));
       if (deselect) board.spiActivate(null);
     }
 
     /** Releases CS if held, then the pins. Idempotent. */
     close(): void {
-      if (!this.#open) return;
+      const state = SPI.#state(this);
+      if (state === HOST_CLOSED) return;
+      hostCheck("SPI", "close", state);
       this.#open = false;
       if (board.isSpiActive(this.#selection)) board.spiActivate(null);
       board.releasePin(this.#clock);
@@ -168,6 +172,11 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
 
     set format(value: string) {
       if (value !== "buffer") throw new RangeError('SPI: format "' + String(value) + '" unsupported; only "buffer"');
+    }
+
+    static #state(self: unknown): number {
+      if (!isObjectLike(self) || !(#open in self)) return HOST_NOT_INSTANCE;
+      return (self as SPI).#open ? HOST_OK : HOST_CLOSED;
     }
 
     #run(tx: Uint8Array | null, rx: Uint8Array | null, length: number): void {

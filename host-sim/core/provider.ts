@@ -1,6 +1,8 @@
 // Builds an `embedded:provider/builtin`-shaped device object for a SimBoardIo from plain board pin data.
 import type { SimBoardIo } from "./board-io";
 import { makeDigitalClass, type SimDigitalClass } from "./io-digital";
+import { makeDigitalBankClass, type SimDigitalBankClass } from "./io-digitalbank";
+import { makePwmClass, type SimPwmClass } from "./io-pwm";
 import { type I2cOptions, makeI2cClass, type SimI2cClass } from "./io-i2c";
 import { type SerialOptions, makeSerialClass, type SimSerialClass } from "./io-serial";
 import { makeSmbusClass, type SimSmbusClass } from "./io-smbus";
@@ -18,6 +20,8 @@ export interface BoardPinData {
 
 export interface SimIoClasses {
   readonly Digital: SimDigitalClass;
+  readonly DigitalBank: SimDigitalBankClass;
+  readonly PWM: SimPwmClass;
   readonly I2C: SimI2cClass;
   readonly SMBus: SimSmbusClass;
   readonly SPI: SimSpiClass;
@@ -40,8 +44,11 @@ export interface SimDevice {
 /** The IO classes bound to one simulated board (made once, at boot). */
 export function makeIoClasses(board: SimBoardIo): SimIoClasses {
   const I2C = makeI2cClass(board);
+  const DigitalBank = makeDigitalBankClass(board);
   return {
-    Digital: makeDigitalClass(board),
+    Digital: makeDigitalClass(DigitalBank),
+    DigitalBank,
+    PWM: makePwmClass(board),
     I2C,
     SMBus: makeSmbusClass(board, I2C),
     SPI: makeSpiClass(board),

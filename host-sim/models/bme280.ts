@@ -21,6 +21,11 @@ export const BME280_STANDBY_UA = 0.2;
 export const BME280_TEMP_UA = 350;
 export const BME280_PRESS_UA = 714;
 export const BME280_HUM_UA = 340;
+/**
+ * Section 9.5: charge per measurement = 205 uA*ms (fixed) + I_DDT*2T + I_DDP*(2P + 0.5) +
+ * I_DDH*(2H + 0.5), 3.540 uC at x1/x1/x1. The fixed part is not I_DDT over the 1 ms start-up.
+ */
+export const BME280_FIXED_UA_MS = 205;
 /** Table 1, t_startup: time to first communication after power-on (and after the 0xB6 soft reset). */
 export const BME280_STARTUP_US = 2000;
 
@@ -77,6 +82,11 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
   private readonly s = new Float64Array(8);
   /** Phase durations (us) of the cycle in progress, indexed by phase. */
   private readonly phaseUs = new Float64Array(5);
+  /**
+   * Current (uA) per phase of that cycle: the phase's section 9.5 charge spread over its duration, so
+   * a reading costs the datasheet's charge whichever timing (typ or max) sets the durations.
+   */
+  private readonly phaseUa = new Float64Array(5);
   private readonly scratch = new Float64Array(5);
   /** Raw ADC words of the simulated environment: adc_T, adc_P, adc_H. */
   private readonly raw = new Int32Array(3);
@@ -131,9 +141,7 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
 
   currentUa(): number {
     const phase = this.s[PHASE];
-    if (phase === PH_T) return BME280_TEMP_UA;
-    if (phase === PH_P) return BME280_PRESS_UA;
-    if (phase === PH_H) return BME280_HUM_UA;
+    if (phase === PH_T || phase === PH_P || phase === PH_H) return this.phaseUa[phase];
     if (phase === PH_STANDBY) return BME280_STANDBY_UA;
     return BME280_SLEEP_UA;
   }
@@ -248,8 +256,22 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
     out[PH_STANDBY] = STANDBY_US[(this.regs[BME280_CONFIG] >> 5) & 7];
   }
 
+  /** The section 9.5 charge of each phase of the planned cycle, in uA*ms, over its duration in ms. */
+  private planCharge(): void {
+    const meas = this.regs[BME280_CTRL_MEAS];
+    const t = OVERSAMPLING[(meas >> 5) & 7];
+    const p = OVERSAMPLING[(meas >> 2) & 7];
+    const h = OVERSAMPLING[this.s[OSRS_H]];
+    const us = this.phaseUs;
+    const ua = this.phaseUa;
+    ua[PH_T] = ((BME280_FIXED_UA_MS + BME280_TEMP_UA * 2 * t) * 1000) / us[PH_T];
+    ua[PH_P] = p === 0 ? 0 : (BME280_PRESS_UA * (2 * p + 0.5) * 1000) / us[PH_P];
+    ua[PH_H] = h === 0 ? 0 : (BME280_HUM_UA * (2 * h + 0.5) * 1000) / us[PH_H];
+  }
+
   private startCycle(): void {
     this.planCycle(this.phaseUs);
+    this.planCharge();
     this.enter(PH_T);
   }
 

@@ -10,19 +10,19 @@ export const SOC_HIBERNATION = 3;
 export const SOC_OFF = 4;
 
 /**
- * ESP32 datasheet (v3.x) section 5 "Power consumption by power modes":
+ * ESP32 Series Datasheet v4.2 §3.7 Table 8 (v4.5 §3.3.1 Table 3-2) "Power consumption by power modes":
  * - active with RF off (modem-sleep), CPU at 240 MHz: 30 ~ 68 mA. Default: 68 mA, the top of the range
  *   (both cores busy), so battery estimates err on the short side. Override with `activeUa`.
  * - light sleep: 0.8 mA.
  * - deep sleep, RTC timer + RTC memory: 10 uA.
  * - hibernation, RTC timer only: 5 uA.
- * - power off (CHIP_PU low): 0.1 uA.
+ * - power off (CHIP_PU low): 1 uA (both revisions; earlier notes here said 0.1, ten times too low).
  */
 export const ESP32_ACTIVE_240MHZ_UA = 68_000;
 export const ESP32_LIGHT_SLEEP_UA = 800;
 export const ESP32_DEEP_SLEEP_UA = 10;
 export const ESP32_HIBERNATION_UA = 5;
-export const ESP32_OFF_UA = 0.1;
+export const ESP32_OFF_UA = 1;
 
 export interface EnergyMeterOptions {
   clock: Clock;

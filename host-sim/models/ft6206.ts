@@ -20,16 +20,20 @@ export const FT_MONITOR = 1;
 export const FT_HIBERNATE = 3;
 
 /**
- * Supply current per mode. The FT6x06 datasheet's DC table is not in the reference store; these are
- * FocalTech's power-mode note figures for its FT5x06 family (active 4 mA, monitor 3 mA, hibernate under
- * 100 uA), used as the upper bound for the FT6206.
+ * Supply current per mode. UNVERIFIED: no primary source confirms these for the FT6206 (the FT6x06
+ * datasheet's DC table could not be read). They are FocalTech's power-mode note for its FT5206
+ * ("measured": active 4 mA, monitor 3 mA, hibernate under 100 uA), a secondary source, used as an
+ * upper bound. The wake pulse, start-up delay and INT pulse below are unverified likewise.
  */
 export const FT6206_ACTIVE_UA = 4000;
 export const FT6206_MONITOR_UA = 3000;
 export const FT6206_HIBERNATE_UA = 100;
-/** FocalTech power-mode note: hibernate is left only by holding WAKE (INT) or RSTN low for more than 5 ms. */
+/** FocalTech FT5206 power-mode note (secondary, unverified for FT6206): hibernate is left only by holding WAKE (INT) or RSTN low for more than 5 ms. */
 export const FT6206_WAKE_PULSE_US = 5000;
-/** Linux ft5x06_ts (FocalTech/CAF): FT_STARTUP_DLY 150 ms after reset before the first I2C access. */
+/**
+ * Unverified: a vendor fork of Linux ft5x06_ts uses FT_STARTUP_DLY 150 ms after reset before the
+ * first I2C access; most copies of that driver say 250 ms, and Moddable's modFt6206.c waits none.
+ */
 export const FT6206_STARTUP_US = 150_000;
 /** Assumed INT low pulse per report in trigger mode (G_MODE=1). */
 export const FT6206_INT_PULSE_US = 1000;

@@ -8,7 +8,7 @@ export const ILI9341_HEIGHT = 320;
 
 /** Datasheet V1.11 8.2.2 / 8.2.11 / 8.2.12 and 15.x reset timing: 5 ms before the next command. */
 export const ILI9341_SETTLE_US = 5000;
-/** 8.2.11 / 8.2.12: 120 ms between SLPOUT and SLPIN (either order); also SWRESET/reset in sleep-out before SLPOUT. */
+/** 8.2.11 / 8.2.12: 120 ms between SLPOUT and SLPIN (either order); also before SLPOUT after RESX (15.4 note 7) or SWRESET in sleep-out (8.2.2). */
 export const ILI9341_SLEEP_GAP_US = 120_000;
 /** 15.x reset timing: RESX low pulse tRW >= 10 us. */
 export const ILI9341_RESET_PULSE_US = 10;
@@ -175,7 +175,7 @@ export class Ili9341 implements SpiTarget, NotifyingPowerModel {
       }
       this.settle(1);
     } else if (op === 0x11) {
-      if (now < this.s[SLPOUT_OK_AT]) return this.reject(op, "SLPOUT 0x11 within 120 ms after SLPIN 0x10 or a reset in sleep-out (8.2.12, 8.2.2); ignored");
+      if (now < this.s[SLPOUT_OK_AT]) return this.reject(op, "SLPOUT 0x11 within 120 ms after SLPIN 0x10, a hardware reset, or SWRESET in sleep-out (8.2.12, 15.4 note 7, 8.2.2); ignored");
       if (this.s[SLEEP_OUT] === 0) {
         this.s[SLEEP_OUT] = 1;
         this.s[SLPIN_OK_AT] = now + ILI9341_SLEEP_GAP_US;
@@ -270,11 +270,15 @@ export class Ili9341 implements SpiTarget, NotifyingPowerModel {
     if (wasOut === 1) this.notify();
   }
 
+  /**
+   * 15.4 note 7: after RESX, "Sleep Out command cannot be sent for 120msec", whatever the sleep state
+   * (notes 5/6 only change tRT, the 5 ms/120 ms before any command). SWRESET keeps 8.2.2's condition.
+   */
   private hardwareReset(timed: boolean): void {
-    const wasOut = this.s[SLEEP_OUT] === 1;
     this.defaults();
     this.s[LAST_REJECTED] = -1;
-    this.s[SLPOUT_OK_AT] = wasOut ? this.clock.now() + ILI9341_SLEEP_GAP_US : 0;
+    // Untimed: a model built already powered and settled (no reset in its past).
+    this.s[SLPOUT_OK_AT] = timed ? this.clock.now() + ILI9341_SLEEP_GAP_US : 0;
     if (timed) this.settle(3);
   }
 

@@ -49,12 +49,12 @@ export const W25Q_TVSL_US = 20;
 
 /**
  * Section 9.4 DC characteristics (typical, VCC 3.0 V): ICC1 standby 10 uA, ICC2 power-down 1 uA,
- * ICC3 read at 50 MHz ~7 mA (the model charges it while /CS is low on a read), ICC4-7 write status /
- * program / erase 20 mA.
+ * ICC3 read at 50 MHz 8 mA typ / 15 mA max (80 MHz 10/18, 104 MHz 12/20; the model charges the
+ * 50 MHz figure while /CS is low on a read), ICC4-7 write status / program / erase 20 mA.
  */
 export const W25Q_STANDBY_UA = 10;
 export const W25Q_POWER_DOWN_UA = 1;
-export const W25Q_READ_UA = 7000;
+export const W25Q_READ_UA = 8000;
 export const W25Q_WRITE_UA = 20000;
 
 // Rules a command can break; index into the message table.

@@ -95,7 +95,7 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
 
   const sample = (time: number): void => {
     if (sampleCounters) {
-      builder.counter(COUNTER_PARKED, "requests", time, current.parkedNow());
+      builder.counter(COUNTER_PARKED, "requests", time, current.recorder.parkedNow());
       builder.counter(COUNTER_ARENA, "bytes", time, current.arena.reservedBytes);
     }
     if (energy === null) return;

@@ -1,5 +1,5 @@
 // Reads a saved console capture (`status`, `devices`, `trace dump` output) back into trace records, devices and a timeline.
-import { decodeTraceDump, type DumpRecord } from "../../drivers/uart-console/dump-decode";
+import { decodeTraceDump, type DumpRecord } from "./dump-decode";
 import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import { TimelineBuilder, type BuilderOptions } from "./build";
 import { devicesFromNames, type TimelineModel, type VizDevice } from "./model";

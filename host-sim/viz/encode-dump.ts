@@ -1,11 +1,11 @@
-// Host-side writer of the console's `trace dump` text for a ring (same format as drivers/uart-console, for saved simulator runs).
+// Host-side writer of the console's `trace dump` text for a ring (same format as the console shell (console/), for saved simulator runs).
 import type { TraceRing } from "../../runtime/trace";
-import { DUMP_RECORD_BYTES } from "../../drivers/uart-console/dump-decode";
+import { DUMP_RECORD_BYTES } from "./dump-decode";
 
 const HEADER_TAIL = " written, " + DUMP_RECORD_BYTES + " bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)";
 
 /**
- * The record bytes are what drivers/uart-console/reports.ts prints (tx-ring hexF64/hexI16: little
+ * The record bytes are what console/reports.ts prints (tx-ring hexF64/hexI16: little
  * endian), one "T " line per record, oldest first, CR LF line ends like the UART. Allocates: host only.
  */
 export function encodeTraceDump(trace: TraceRing): string {

@@ -1,10 +1,10 @@
 // bootBoard: bad board definitions are rejected naming the board file and the fix; a good one boots in order.
 import { describe, expect, it } from "vitest";
-import { ROLE_STORAGE, ROLE_WAKE, OK, T_HIBERNATE, TEST_NONE } from "../../runtime/status";
+import { ROLE_STORAGE, ROLE_WAKE, OK, T_HIBERNATE, TEST_NONE, STAGE_COUNT, S_SUSPEND } from "../../runtime/status";
 import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { ESP32_DEVKITC, DEVKITC_PINS } from "../../boards/esp32-devkitc/board";
 import type { BoardDefinition, BoardDevice } from "../../boards/types";
 import { validateBoard } from "../../boards/validate";
@@ -50,8 +50,8 @@ describe("board definitions", () => {
     expect([sim.pm.irq.isWakeCapable(43), sim.pm.irq.isWakeCapable(40)]).toEqual([true, false]);
     // S2 drains a full 4096-byte ring at 115200 baud (10 bits per byte) plus 20 ms: the driver's figure.
     expect(con.suspendBudgetUs).toBe(375_556);
-    expect(g.budgetUs[id * 7 + 1]).toBe(con.suspendBudgetUs);
-    expect(sim.booted?.console).toBe(con);
+    expect(g.budgetUs[id * STAGE_COUNT + S_SUSPEND]).toBe(con.suspendBudgetUs);
+    expect(sim.booted?.console?.uart).toBe(con);
     expect([sim.io.pinOwner(DEVKITC_PINS.consoleTx), sim.io.pinOwner(DEVKITC_PINS.consoleRx)]).toEqual(["Serial", "Serial"]);
     sim.settle();
     expect(sim.terminal().takeAll()).toBe("quiesce console: type help for the list of commands\r\n> ");
@@ -122,7 +122,7 @@ describe("board definitions", () => {
     expect(() => withDevices(patch("telemetry", { irq: 0 }))).toThrow(
       "boards/esp32-devkitc: irq: button and telemetry both use line 0: give each device its own line");
     expect(() => withDevices(patch("button", { irq: 99 }))).toThrow(
-      "boards/esp32-devkitc: irq: \"button\" uses line 99, outside 0..43: raise pm.irqLines or fix the line");
+      "boards/esp32-devkitc: device \"button\" irq is 99: must be an integer 0..43 (below pm.irqLines 44): lower it in the board entry");
     expect(() => withDevices(patch("button", { irq: undefined }))).toThrow(
       "boards/esp32-devkitc: irq: \"button\" is wake-capable but has no irq line: set its irq");
   });

@@ -1,10 +1,10 @@
 // bootBoard and SimBoard carry the Moddable Two: its board definition, its drivers in the one table, its chips as custom models, its console.
 import { describe, expect, it } from "vitest";
-import { OK, T_STANDBY, TEST_PLATFORM, D_ACTIVE, ROLE_WAKE } from "../../runtime/status";
+import { OK, T_STANDBY, TEST_PLATFORM, D_ACTIVE, ROLE_WAKE, STAGE_COUNT, S_SUSPEND } from "../../runtime/status";
 import { DRIVERS } from "../../boards/drivers";
 import { validateBoard } from "../../boards/validate";
 import { MODDABLE_TWO, MODDABLE_TWO_DEVICES, MODDABLE_TWO_PINS } from "../../boards/moddable-two/board";
-import { bootSimModdableTwo, simModdableTwoDefinition } from "../../boards/moddable-two/sim";
+import { bootSimModdableTwo, simModdableTwoDefinition } from "../../host-sim/boards/moddable-two";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 
 const P = MODDABLE_TWO_PINS;
@@ -26,7 +26,7 @@ describe("Moddable Two through boards/boot.ts", () => {
     expect(g.names.slice(0, g.count)).toEqual(MODDABLE_TWO_DEVICES.map((d) => d.name));
     expect(g.wakeLine[g.indexOf("button")]).toBe(P.button);
     expect([g.roles[g.indexOf("console")], g.wakeLine[g.indexOf("console")]]).toEqual([ROLE_WAKE, 43]);
-    expect(g.budgetUs[g.indexOf("console") * 7 + 1]).toBe(sim.driver<UartConsole>("console").suspendBudgetUs);
+    expect(g.budgetUs[g.indexOf("console") * STAGE_COUNT + S_SUSPEND]).toBe(sim.driver<UartConsole>("console").suspendBudgetUs);
     expect(m2.terminal.takeAll()).toBe("quiesce console: type help for the list of commands\r\n> ");
     expect(sim.pm.suspend(T_STANDBY, TEST_PLATFORM)).toBe(OK);
     sim.advance(2_000_000);

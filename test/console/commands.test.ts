@@ -1,8 +1,10 @@
 // Every console command's full reply on the simulated DevKitC-like rig (real host-sim Serial, UART and terminal).
 import { describe, expect, it } from "vitest";
-import { Rig, K_FAIL, K_PENDING } from "./sim";
-import { decodeTraceDump } from "../../drivers/uart-console/dump-decode";
-import { IO, T_STANDBY, TEST_PLATFORM, STAGE_NAMES, STATUS_NAMES, S_SUSPEND } from "../../runtime/status";
+import { Rig, K_FAIL, K_PENDING, H_PREPARE, H_SUSPEND, H_RESUME } from "./sim";
+import { decodeTraceDump } from "../../host-sim/viz/dump-decode";
+import {
+  IO, T_STANDBY, TEST_PLATFORM, STAGE_NAMES, STATUS_NAMES, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, S_RELEASE,
+} from "../../runtime/status";
 import { F_START, F_STAGES } from "../../runtime/flight";
 import { EVENT_NAMES } from "../../runtime/trace";
 
@@ -46,7 +48,7 @@ describe("console commands", () => {
 
   it("status shows a device that failed to resume", () => {
     const rig = new Rig();
-    rig.devices.led.script(4, K_FAIL, IO, 0);
+    rig.devices.led.script(H_RESUME, K_FAIL, IO, 0);
     rig.send("suspend test=platform\r");
     const out = rig.send("status\r");
     expect(out.split("\r\n").slice(0, 8)).toEqual([
@@ -100,15 +102,16 @@ describe("console commands", () => {
 
   it("stats after a success and a failure: counts, failure with device/stage/status names, wake cause, durations", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_PENDING, 0, 3_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, 0, 3_000);
     rig.send("suspend test=platform\r");
-    rig.devices.bme280.script(1, K_FAIL, IO, 0);
+    rig.devices.bme280.script(H_SUSPEND, K_FAIL, IO, 0);
     rig.send("suspend test=platform\r");
     const st = rig.pm.stats;
     const lines = rig.send("stats\r").split("\r\n");
     const failAt = st.failTime[st.failureSlot(0)];
+    // The runtime keeps the whole attempt's time in the release slot, printed as "total".
     const d = st.stageDuration;
-    const c = rig.console.id * 7;
+    const c = rig.uart.id * 7;
     // The flight recorder, newest first (flight.test.ts checks its lines in depth).
     const fr = rig.pm.flight;
     const s2 = fr.table[fr.recent(1) + F_STAGES + S_SUSPEND];
@@ -116,8 +119,8 @@ describe("console commands", () => {
       "attempts 2, ok 1, failed 1, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
       "last outcome IO, last wake cause test hold at " + st.lastWakeTime + " us",
       "failures per stage: prepare 0 suspend 1 powerOffNoIrq 0 powerOnNoIrq 0 resume 0",
-      "stage durations, last attempt: prepare " + d[0] + " suspend " + d[1] + " powerOffNoIrq " + d[2] + " platform " + d[3] +
-        " powerOnNoIrq " + d[4] + " resume " + d[5] + " total " + d[6] + " us",
+      "stage durations, last attempt: prepare " + d[S_PREPARE] + " suspend " + d[S_SUSPEND] + " powerOffNoIrq " + d[S_POWER_OFF] +
+        " platform " + d[S_PLATFORM] + " powerOnNoIrq " + d[S_POWER_ON] + " resume " + d[S_RESUME] + " total " + d[S_RELEASE] + " us",
       "last failures, newest first:",
       "  [" + String(failAt).padStart(10) + " us] bme280 suspend IO",
       "flight recorder, last 2 of 2 attempts, newest first:",
@@ -245,18 +248,18 @@ describe("console commands", () => {
 
   it("suspend failed names the device, the stage and the status", () => {
     const rig = new Rig();
-    rig.devices.flash.script(1, K_FAIL, IO, 0);
+    rig.devices.flash.script(H_SUSPEND, K_FAIL, IO, 0);
     const out = rig.send("suspend test=platform\r");
     expect(out).toContain("S2 suspend       flash   failed IO\r\n");
     expect(out).toContain("rollback from suspend flash IO\r\n");
     expect(out.endsWith("suspend failed: flash suspend IO\r\n> ")).toBe(true);
-    expect(rig.pm.deviceState(rig.console.id)).toBe(0);
+    expect(rig.pm.deviceState(rig.uart.id)).toBe(0);
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome IO");
   });
 
   it("answers BUSY when a suspend started elsewhere is in progress when its settle delay ends", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(0, K_PENDING, 0, 20_000);
+    rig.devices.bme280.script(H_PREPARE, K_PENDING, 0, 20_000);
     rig.terminal.type("suspend test=platform\r");
     // Run until the line ran (its reply is out) but not the 2 ms settle delay.
     while (rig.console.commands.ran === 0) rig.clock.advance(50);
@@ -277,4 +280,20 @@ describe("console commands", () => {
       "  button  active", "  led     active", "  console active", "> ",
     ].join("\r\n"));
   });
+});
+
+describe("console stats: irq queue line", () => {
+  it("prints the overflow count and the deepest the event queue has been, as the last line before the prompt", () => {
+    const rig = new Rig();
+    const st = rig.pm.stats;
+    st.irqQueueOverflows = 3;
+    st.irqQueueMaxDepth = 10;
+    const lines = rig.send("stats\r").split("\r\n");
+    expect(lines.slice(-3)).toEqual(["  console S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0", "irq queue: overflowed 3, max depth 10", "> "]);
+    st.irqQueueOverflows = 0;
+    st.irqQueueMaxDepth = 12345;
+    expect(rig.send("stats\r").split("\r\n").slice(-2)).toEqual(["irq queue: overflowed 0, max depth 12345", "> "]);
+  });
+
+  // Allocation: test/console/alloc.test.ts runs `stats` (this line included) 20 times inside XS and counts 0 slots.
 });

@@ -1,10 +1,11 @@
 // The flight-recorder section of `stats`: one line per recent attempt (outcome, failing device and stage, wake cause, stage times).
 import { describe, expect, it } from "vitest";
-import { Rig, K_FAIL, K_PENDING, BUTTON_LINE } from "./sim";
+import { Rig, K_OK, K_FAIL, K_PENDING, BUTTON_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
 import { IO, OK, WAKEUP, WAKE_RESET, T_STANDBY, TEST_NONE, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime/status";
 import { F_SEQ, F_START, F_STAGES, F_TOTAL_US } from "../../runtime/flight";
 import { P_IDLE } from "../../runtime/pm";
 
+// Every stage but release, in id order: an array mapped from SHOWN is indexed by stage id.
 const SHOWN = [S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME];
 
 /** The flight-recorder section of a `stats` reply: after the last failures, before the per-device durations. */
@@ -40,16 +41,16 @@ function line(seq: number, t: { start: number; stages: number[]; total: number }
 describe("stats: flight recorder", () => {
   it("a success woken by the button: target, OK, wake cause, parked count, every stage time and a total that adds up", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_PENDING, OK, 2_000);
-    rig.devices.flash.script(4, K_PENDING, OK, 1_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 2_000);
+    rig.devices.flash.script(H_RESUME, K_PENDING, OK, 1_000);
     rig.send("suspend\r");
     rig.clock.advance(1_000_000);
     rig.platform.wakeNow(BUTTON_LINE);
     rig.settle();
     rig.take();
     const t = times(rig, 1);
-    expect(t.stages[3]).toBeGreaterThan(1_000_000);
-    expect(t.stages[5]).toBe(1_000); // flash's pending R2
+    expect(t.stages[S_PLATFORM]).toBeGreaterThan(1_000_000);
+    expect(t.stages[S_RESUME]).toBe(1_000); // flash's pending R2
     expect(t.stages.reduce((a, b) => a + b, 0)).toBe(t.total); // stages run back to back on the virtual clock
     expect(flightLines(rig)).toEqual([
       "flight recorder, last 1 of 1 attempts, newest first:",
@@ -59,15 +60,15 @@ describe("stats: flight recorder", () => {
 
   it("a failure names the device and the stage; times are those of the attempt, rollback included", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_PENDING, IO, 3_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, IO, 3_000);
     rig.send("suspend\r");
-    rig.devices.flash.script(2, K_FAIL, IO, 0);
-    rig.devices.bme280.script(1, K_PENDING, OK, 0);
+    rig.devices.flash.script(H_POWER_OFF, K_FAIL, IO, 0);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 0);
     rig.send("suspend\r");
     expect(rig.outcomes).toEqual([IO, IO]);
     const t1 = times(rig, 1);
-    expect(t1.stages).toEqual([0, t1.stages[1], 0, 0, 0, 0]);
-    expect(t1.stages[1]).toBeGreaterThanOrEqual(3_000);
+    expect(t1.stages).toEqual([0, t1.stages[S_SUSPEND], 0, 0, 0, 0]);
+    expect(t1.stages[S_SUSPEND]).toBeGreaterThanOrEqual(3_000);
     expect(flightLines(rig)).toEqual([
       "flight recorder, last 2 of 2 attempts, newest first:",
       line(2, times(rig, 2), "standby   IO      flash powerOffNoIrq, parked 0"),
@@ -79,7 +80,7 @@ describe("stats: flight recorder", () => {
     const rig = new Rig();
     rig.send("suspend\r");
     rig.send("\r"); // the waking byte is lost
-    rig.devices.bme280.script(1, K_PENDING, OK, 30_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 30_000);
     rig.terminal.type("suspend\r");
     while (rig.pm.phase === P_IDLE) rig.clock.advance(100);
     rig.terminal.type("\r");
@@ -99,7 +100,7 @@ describe("stats: flight recorder", () => {
     rig.settle();
     rig.take();
     const t = times(rig, 1);
-    expect([t.stages[3], t.total]).toEqual([-1, -1]);
+    expect([t.stages[S_PLATFORM], t.total]).toEqual([-1, -1]);
     const out = flightLines(rig);
     expect(out).toEqual([
       "flight recorder, last 1 of 1 attempts, newest first:",
@@ -113,7 +114,7 @@ describe("stats: flight recorder", () => {
     const rig = new Rig({ config: { flightRecords: 3 } });
     const heads: string[] = [];
     for (let k = 0; k < 5; k++) {
-      rig.devices.led.script(0, (k & 1) === 1 ? K_FAIL : 0, IO, 0);
+      rig.devices.led.script(H_PREPARE, (k & 1) === 1 ? K_FAIL : K_OK, IO, 0);
       rig.send("suspend test=platform\r");
       heads.push((k & 1) === 1 ? "standby   IO      led prepare, parked 0" : "standby   OK      wake test hold, parked 0");
     }

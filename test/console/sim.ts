@@ -6,14 +6,16 @@ import type { SimBoardIo } from "../../host-sim/core/board-io";
 import type { UartTerminal } from "../../host-sim/models/uart-terminal";
 import type { PowerManager } from "../../runtime/pm";
 import type { Platform } from "../../runtime/platform";
+import type { DevicePort } from "../../runtime/port";
 import type { PmConfig, PmHooks } from "../../runtime/driver";
 import { OK, PENDING, ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDriver, DriverContext } from "../../drivers/common/io";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
+import type { ConsoleApp } from "../../console/console-app";
 import { DRIVERS } from "../../boards/drivers";
 import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
 import type { BoardDefinition } from "../../boards/types";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 
 /** UART0 of the ESP32 DevKitC (TX GPIO1, RX GPIO3); its IRQ line in host-sim is gpioCount + 0 = 40. */
 export const UART_LINE = 40;
@@ -26,6 +28,13 @@ export const K_FAIL = 1;
 export const K_PENDING = 2;
 export const K_HANG = 3;
 
+// Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook).
+export const H_PREPARE = 0;
+export const H_SUSPEND = 1;
+export const H_POWER_OFF = 2;
+export const H_POWER_ON = 3;
+export const H_RESUME = 4;
+
 /** A fake driver whose hooks answer as scripted (per hook index 0..4), allocation-free so the XS fixture can use it. */
 export class FakeDevice implements PmHooks, BoardDriver {
   readonly kind = new Uint8Array(5);
@@ -35,21 +44,22 @@ export class FakeDevice implements PmHooks, BoardDriver {
   private token = -1;
   private doneStatus = OK;
   private readonly timer: number;
-  private readonly pm: PowerManager;
+  private port: DevicePort | null = null;
   private readonly platform: Platform;
 
-  constructor(pm: PowerManager, platform: Platform) {
-    this.pm = pm;
+  constructor(platform: Platform) {
     this.platform = platform;
     const self = this;
     this.timer = platform.createTimer(function fakeDone(): void {
       const t = self.token;
       self.token = -1;
-      self.pm.complete(t, self.doneStatus);
+      (self.port as DevicePort).complete(t, self.doneStatus);
     });
   }
-  attach(_id: number): void {}
-  /** hook: 0 prepare, 1 suspend, 2 powerOffNoIrq, 3 powerOnNoIrq, 4 resume. */
+  attach(port: DevicePort): void {
+    this.port = port;
+  }
+  /** hook: H_PREPARE .. H_RESUME. */
   script(hook: number, kind: number, status: number, delayUs: number): void {
     this.kind[hook] = kind;
     this.status[hook] = status;
@@ -123,7 +133,7 @@ export function rigDefinition(options: RigOptions = {}): BoardDefinition {
 
 const RIG_DRIVERS = {
   ...DRIVERS,
-  fake: (ctx: DriverContext): BoardDriver => new FakeDevice(ctx.pm, ctx.platform),
+  fake: (ctx: DriverContext): BoardDriver => new FakeDevice(ctx.platform),
 };
 
 /**
@@ -138,7 +148,10 @@ export class Rig {
   readonly platform: SimPlatform;
   readonly pm: PowerManager;
   readonly terminal: UartTerminal;
-  readonly console: UartConsole;
+  /** The command shell (console/) the board booted on the console driver. */
+  readonly console: ConsoleApp;
+  /** The console driver underneath (drivers/uart-console). */
+  readonly uart: UartConsole;
   readonly devices: Record<string, FakeDevice> = {};
   readonly outcomes: number[] = [];
 
@@ -156,7 +169,8 @@ export class Rig {
     this.platform = this.sim.platform;
     this.pm = this.sim.pm;
     this.terminal = this.sim.terminal("console");
-    this.console = this.sim.driver<UartConsole>("console");
+    this.uart = this.sim.driver<UartConsole>("console");
+    this.console = this.sim.booted?.console as ConsoleApp;
     for (let i = 0; i < DEVICE_NAMES.length; i++) this.devices[DEVICE_NAMES[i]] = this.sim.driver<FakeDevice>(DEVICE_NAMES[i]);
     const outcomes = this.outcomes;
     this.sim.onDone(function rigDone(s: number): void {

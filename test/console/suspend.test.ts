@@ -1,7 +1,7 @@
 // Console during suspend/resume: progress lines, TX buffering while the UART is off, UART wake byte loss, aborts, outcomes.
 import { describe, expect, it } from "vitest";
-import { Rig, K_PENDING, K_FAIL, BUTTON_LINE, CONSOLE_WAKE_LINE } from "./sim";
-import { IO, OK, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE } from "../../runtime/status";
+import { Rig, K_PENDING, K_FAIL, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
+import { IO, OK, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE, S_PLATFORM } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/pm";
 
 /** Replaces "[   1234 us]" stamps with "[T]" and checks they never go backwards. */
@@ -51,8 +51,8 @@ const S3_TO_R1 = (cause: string): string[] => [
 describe("console during suspend and resume", () => {
   it("prints a progress line per device and per stage as it happens; lines made while the UART is off are flushed in R2", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_PENDING, OK, 2_000);
-    rig.devices.flash.script(4, K_PENDING, OK, 1_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 2_000);
+    rig.devices.flash.script(H_RESUME, K_PENDING, OK, 1_000);
     const before = rig.send("suspend\r");
     expect(rig.asleep).toBe(true);
     // Asleep: everything up to S2 went out; S3 and the sleep line wait in the ring (UART off, IRQs masked).
@@ -63,9 +63,9 @@ describe("console during suspend and resume", () => {
     rig.platform.wakeNow(BUTTON_LINE);
     rig.settle();
     const after = rig.take();
-    const wokeAfter = rig.pm.stats.stageDuration[3];
+    const wokeAfter = rig.pm.stats.stageDuration[S_PLATFORM];
     expect(wokeAfter).toBeGreaterThan(1_000_000);
-    const s2Console = rig.pm.stats.lastDuration[rig.console.id * 7 + 1];
+    const s2Console = rig.pm.stats.lastDuration[rig.uart.id * 7 + 1];
     expect(untimed(before + after)).toEqual([
       "suspending: standby",
       "[T] suspend begins: standby",
@@ -112,14 +112,14 @@ describe("console during suspend and resume", () => {
     expect(rig.console.reports.active).toBe(true);
     const queued = rig.console.ring.count;
     expect(rig.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    const s2 = rig.console.id;
+    const s2 = rig.uart.id;
     expect(rig.pm.deviceState(s2)).toBe(D_ACTIVE + 1); // prepared: its S2 is pending on the drain
     rig.settle();
     expect(rig.asleep).toBe(true);
     // Draining `queued` bytes at 115200 baud takes about queued * 86.8 us.
     const st = rig.pm.stats.lastDuration[s2 * 7 + 1];
     expect(st).toBeGreaterThan(queued * 80);
-    expect(st).toBeLessThan(rig.console.suspendBudgetUs);
+    expect(st).toBeLessThan(rig.uart.suspendBudgetUs);
     rig.platform.wakeNow(BUTTON_LINE);
     rig.settle();
     const out = rig.take();
@@ -136,9 +136,9 @@ describe("console during suspend and resume", () => {
     // The user types "status": 's' wakes the chip and is never received.
     const out = rig.send("status\r");
     expect(rig.lostBytes).toBe(1);
-    expect(rig.console.resync.count).toBe(1);
+    expect(rig.uart.resync.count).toBe(1);
     const lines = untimed(out);
-    expect(lines).toContain("[T] -- platform woke: line 43 (console) after " + rig.pm.stats.stageDuration[3] + " us");
+    expect(lines).toContain("[T] -- platform woke: line 43 (console) after " + rig.pm.stats.stageDuration[S_PLATFORM] + " us");
     expect(lines).toContain("woke on UART input: the waking byte is lost; discarded 'tatus', type the command again");
     // Resume finished before the rest of the broken line arrived: the outcome, then the discard notice and one prompt.
     expect(lines.slice(-3)).toEqual([
@@ -179,12 +179,12 @@ describe("console during suspend and resume", () => {
     rig.settle();
     rig.take();
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome OK");
-    expect(rig.console.resync.count).toBe(0);
+    expect(rig.uart.resync.count).toBe(0);
   });
 
   it("input typed during S1/S2 aborts the suspend as a wakeup, and that input is then read, not lost", () => {
     const rig = new Rig();
-    rig.devices.bme280.script(1, K_PENDING, OK, 30_000);
+    rig.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 30_000);
     rig.terminal.type("suspend\r");
     // Let the suspend start (settle delay), then type while bme280's S2 is pending.
     while (rig.pm.phase === P_IDLE) rig.clock.advance(100);
@@ -201,7 +201,7 @@ describe("console during suspend and resume", () => {
 
   it("a failing device: rollback lines, then 'suspend failed: <device> <stage> <status>'", () => {
     const rig = new Rig();
-    rig.devices.flash.script(2, K_FAIL, IO, 0);
+    rig.devices.flash.script(H_POWER_OFF, K_FAIL, IO, 0);
     const lines = untimed(rig.send("suspend\r"));
     expect(lines).toContain("[T] S3 powerOffNoIrq flash   failed IO");
     expect(lines).toContain("[T] S3 powerOffNoIrq         stage ended with IO after 0 us");
@@ -213,7 +213,7 @@ describe("console during suspend and resume", () => {
 
   it("a device that times out is named with its budget", () => {
     const rig = new Rig();
-    rig.devices.led.script(0, K_PENDING, OK, 80_000);
+    rig.devices.led.script(H_PREPARE, K_PENDING, OK, 80_000);
     const lines = untimed(rig.send("suspend\r"));
     expect(lines).toContain("[T] S1 prepare       led     TIMEOUT, budget 50000 us");
     expect(lines).toContain("[T] S1 prepare       led     failed TIMEOUT");
@@ -223,7 +223,7 @@ describe("console during suspend and resume", () => {
 
   it("if the console's own S2 times out (TX stuck), the done report reopens it and it keeps working", () => {
     const rig = new Rig();
-    const serial = (rig.console as unknown as { serial: { write(b: Uint8Array): void } }).serial;
+    const serial = (rig.uart as unknown as { serial: { write(b: Uint8Array): void } }).serial;
     const realWrite = serial.write;
     serial.write = () => { throw new Error("output full: stuck"); };
     rig.terminal.type("suspend\r");
@@ -233,7 +233,7 @@ describe("console during suspend and resume", () => {
     serial.write = realWrite;
     rig.settle();
     const out = rig.take();
-    expect(out).toContain("console TIMEOUT, budget " + rig.console.suspendBudgetUs + " us");
+    expect(out).toContain("console TIMEOUT, budget " + rig.uart.suspendBudgetUs + " us");
     expect(out).toContain("suspend failed: console suspend TIMEOUT\r\n> ");
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome TIMEOUT");
   });
@@ -244,7 +244,7 @@ describe("console during suspend and resume", () => {
     rig.settle();
     const lines = untimed(rig.take());
     expect(lines[0]).toBe("");
-    expect(lines[1]).toBe("[T] -- platform woke: reset after " + rig.pm.stats.stageDuration[3] + " us");
+    expect(lines[1]).toBe("[T] -- platform woke: reset after " + rig.pm.stats.stageDuration[S_PLATFORM] + " us");
     expect(lines).toContain("[T] R2 resume        console ok");
     expect(lines.slice(-2)).toEqual(["resumed from hibernate", "> "]);
   });
@@ -260,7 +260,7 @@ describe("console during suspend and resume", () => {
 
   it("the default 4096-byte ring holds a whole DevKitC transition with echo on; a 1024-byte ring drops and says so", () => {
     const big = new Rig({ echo: true });
-    big.devices.bme280.script(1, K_PENDING, OK, 2_000);
+    big.devices.bme280.script(H_SUSPEND, K_PENDING, OK, 2_000);
     big.send("suspend\r");
     big.platform.wakeNow(BUTTON_LINE);
     big.settle();

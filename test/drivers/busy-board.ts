@@ -1,6 +1,6 @@
 // The busy DevKitC workload both allocation checks run (Node heap probe and XS fixture): every driver busy each cycle.
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { IO, OK, T_STANDBY, TEST_PLATFORM } from "../../runtime/status";
 import { F_FAIL, F_NONE } from "../../host-sim/board/faults";
 import type { Bme280 } from "../../drivers/bme280/bme280";

@@ -1,6 +1,6 @@
 // The driver conformance table: one case per driver (board, device, state snapshot, stimulus), DevKitC and Moddable Two.
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { W25q } from "../../drivers/w25q/w25q";
 import type { Led } from "../../drivers/led/led";
@@ -12,7 +12,7 @@ import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import type { Ili9341 } from "../../drivers/ili9341/ili9341";
 import type { Ft6206 } from "../../drivers/ft6206/ft6206";
 import type { Backlight } from "../../drivers/backlight/backlight";
-import { bootSimModdableTwo, type CommandRecorder } from "../../boards/moddable-two/sim";
+import { bootSimModdableTwo, type CommandRecorder } from "../../host-sim/boards/moddable-two";
 import type { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
 
 /** A board the suite can drive: the simulated board plus where it keeps its suspend outcomes. */
@@ -59,11 +59,11 @@ const record = new Uint8Array([0x51, 0x55, 0x49, 0x45, 0x53, 0x43, 0x45]);
 export const DEVKITC_CASES: DriverCase[] = [
   {
     device: "i2c0", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.driver<I2cBus>("i2c0").powered, b.sim.driver<I2cBus>("i2c0").misuse],
+    snapshot: (b) => [b.sim.driver<I2cBus>("i2c0").powered ? 1 : 0, b.sim.driver<I2cBus>("i2c0").misuse],
   },
   {
     device: "vspi", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.driver<SpiBus>("vspi").powered, b.sim.driver<SpiBus>("vspi").misuse],
+    snapshot: (b) => [b.sim.driver<SpiBus>("vspi").powered ? 1 : 0, b.sim.driver<SpiBus>("vspi").misuse],
   },
   {
     device: "bme280", make: () => {
@@ -99,7 +99,7 @@ export const DEVKITC_CASES: DriverCase[] = [
   },
   {
     device: "button", make: () => makeDevkitc(),
-    snapshot: (b) => [b.sim.io.level(0), b.sim.driver<Button>("button").s[0], b.sim.driver<Button>("button").s[1]],
+    snapshot: (b) => [b.sim.io.level(0), b.sim.driver<Button>("button").stable, b.sim.driver<Button>("button").ignore ? 1 : 0],
   },
   {
     device: "telemetry", make: () => {

@@ -1,11 +1,16 @@
-// W25Q driver: queued read/program/erase with BUSY polling, an erase in flight finished in S2, deep power-down, tRES1.
+// W25Q driver: queued read/program/erase with BUSY polling, an erase in flight finished in S2, deep power-down, tRES1, tDP before a release.
 import { describe, expect, it } from "vitest";
-import { OK, BUSY, INVALID, TIMEOUT, T_STANDBY, TEST_PLATFORM, S_SUSPEND, S_POWER_OFF, S_POWER_ON } from "../../runtime/status";
+import { OK, BUSY, INVALID, IO, TIMEOUT, T_STANDBY, TEST_NONE, TEST_PLATFORM, D_ACTIVE, S_SUSPEND, S_POWER_OFF, S_POWER_ON } from "../../runtime/status";
 import { E_HOOK_DONE, E_HOOK_PENDING } from "../../runtime/trace";
 import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
 import type { W25q } from "../../drivers/w25q/w25q";
-import { T_RES1_US } from "../../drivers/w25q/flash";
+import { T_DP_US, T_RES1_US } from "../../drivers/w25q/flash";
+import { SimBoard } from "../../host-sim/board/sim-board";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
+import { F_FAIL, HOOK_NAMES } from "../../host-sim/board/faults";
+import { BoardWorld, BOARD_DEVICES } from "../reliability/board-world";
 import { makeDevkitc } from "./cases";
+import { P_IDLE } from "../../runtime/pm";
 
 function stageEvents(b: ReturnType<typeof makeDevkitc>, device: string, stage: number): [number, number][] {
   const tr = b.sim.pm.trace;
@@ -106,7 +111,7 @@ describe("w25q driver", () => {
     const b = makeDevkitc();
     const f = b.sim.driver<W25q>("flash");
     const done: string[] = [];
-    f.setClient((t, s) => done.push(t + ":" + s + (b.sim.pm.phase === 0 ? ":active" : ":resuming")));
+    f.setClient((t, s) => done.push(t + ":" + s + (b.sim.pm.phase === P_IDLE ? ":active" : ":resuming")));
     b.sim.pm.suspend(T_STANDBY, TEST_PLATFORM);
     b.sim.advance(50_000);
     expect(f.program(7, 0x5000, new Uint8Array([0x12]))).toBe(OK);
@@ -116,5 +121,68 @@ describe("w25q driver", () => {
     expect(done[0].startsWith("7:0")).toBe(true);
     expect(b.sim.flashes["flash"].memory[0x5000]).toBe(0x12);
     expect(f.queue.replayed).toBe(1);
+  });
+});
+
+describe("w25q: release after power-down respects tDP", () => {
+  it("powerOnNoIrq at the instant of powerOffNoIrq waits tDP, releases and identifies", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 7 });
+    sim.advance(10_000);
+    const f = sim.driver<W25q>("flash");
+    const model = sim.flashes["flash"];
+    sim.pm.irq.mask();
+    const off = f.powerOffNoIrq(0);
+    const downAt = sim.now();
+    const on = f.powerOnNoIrq(0);
+    sim.pm.irq.unmask();
+    expect([off, on]).toEqual([OK, OK]);
+    expect(model.poweredDown()).toBe(false);
+    expect(sim.violations.list).toEqual([]);
+    // The wait covered what was left of tDP (platform.now() costs 0.25 us in the simulator), never more than tDP.
+    expect(f.flash.tdpWaits).toBe(1);
+    expect(f.flash.lastTdpWaitUs).toBeGreaterThan(0);
+    expect(f.flash.lastTdpWaitUs).toBeLessThanOrEqual(T_DP_US);
+    expect(sim.now() - downAt).toBeGreaterThanOrEqual(T_DP_US);
+  });
+
+  it("a release long after the power-down does not wait", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 7 });
+    sim.advance(10_000);
+    const f = sim.driver<W25q>("flash");
+    sim.pm.irq.mask();
+    expect(f.powerOffNoIrq(0)).toBe(OK);
+    sim.advance(100);
+    expect(f.powerOnNoIrq(0)).toBe(OK);
+    sim.pm.irq.unmask();
+    expect(f.flash.tdpWaits).toBe(0);
+    expect(sim.violations.list).toEqual([]);
+  });
+
+  it("board rollback on a fast CPU (now() 0.05 us): vspi fails S3 right after the flash's B9h; flash ends active, no violation", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 1318840880, nowCostUs: 0.05 });
+    sim.advance(10_000);
+    const outcomes: number[] = [];
+    sim.onDone((s) => outcomes.push(s));
+    sim.faults.set("vspi", "powerOffNoIrq", F_FAIL, IO);
+    expect(sim.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    sim.advance(1_000_000);
+    const pm = sim.pm;
+    expect(outcomes).toEqual([IO]);
+    expect(pm.deviceState(pm.graph.indexOf("flash"))).toBe(D_ACTIVE);
+    expect(sim.violations.list).toEqual([]);
+    expect(sim.driver<W25q>("flash").flash.tdpWaits).toBe(1);
+  });
+
+  it("regression on the property's DevKitC (console wired in): an S3 failure after the flash's leaves it active, no violation", () => {
+    for (const dev of ["vspi", "i2c0", "telemetry", "console"]) {
+      const w = new BoardWorld({
+        seed: 1318840880, hookFaults: [{ device: BOARD_DEVICES.indexOf(dev as typeof BOARD_DEVICES[number]), hook: HOOK_NAMES.indexOf("powerOffNoIrq"), mode: F_FAIL, lateUs: 0 }],
+        chipFaults: [], wakes: [], requests: [], suspends: [{ at: 1000, test: TEST_NONE }], timerWakeUs: 5000,
+      });
+      w.run();
+      expect([dev, w.obs.outcomes]).toEqual([dev, [IO]]);
+      expect(w.sim.pm.deviceState(w.sim.pm.graph.indexOf("flash"))).toBe(D_ACTIVE);
+      expect(w.sim.violations.list).toEqual([]);
+    }
   });
 });

@@ -78,3 +78,27 @@ export function checkPreload(file: string, text: string): PreloadViolation[] {
   }
   return out;
 }
+
+/**
+ * Objects reachable from a module's exports that are not frozen, as "module: EXPORT.path" lines.
+ * xsl puts a preloaded module's objects in flash; one left unfrozen is aliased into RAM the first time
+ * code writes it, and xsl warns "not frozen" for each. Functions and classes are skipped (xsl seals
+ * them itself); typed arrays, ArrayBuffers and DataViews too: Object.freeze throws on a non-empty
+ * typed array, preload already makes their contents read-only, and `checkPreload` forbids creating
+ * them at load anyway (rule frozen-builtin), so one can only be reached here through a function.
+ */
+export function unfrozenExports(module: string, exports: { readonly [name: string]: unknown }): string[] {
+  const out: string[] = [];
+  const seen = new Set<object>();
+  const walk = (value: unknown, where: string): void => {
+    if (value === null || typeof value !== "object" || seen.has(value)) return;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return;
+    seen.add(value);
+    if (!Object.isFrozen(value)) out.push(module + ": " + where + " is not frozen");
+    for (const key of Object.keys(value)) {
+      walk((value as { [k: string]: unknown })[key], where + (Array.isArray(value) ? "[" + key + "]" : "." + key));
+    }
+  };
+  for (const name of Object.keys(exports).sort()) walk(exports[name], name);
+  return out;
+}

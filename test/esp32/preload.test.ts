@@ -1,9 +1,9 @@
-// Every module the manifest preloads obeys XS preload rules (no frozen mutable state, no class statics, no native call at load).
+// Every module the manifest preloads obeys XS preload rules (no frozen mutable state, no class statics, no native call at load, exported data frozen).
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { collectModules, moduleManifest, NOT_PRELOADED } from "../../scripts/build-firmware";
-import { checkPreload } from "./preload-check";
+import { checkPreload, unfrozenExports } from "./preload-check";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -28,6 +28,35 @@ describe("XS preload rules", () => {
       violations.push(...checkPreload(m.source, fs.readFileSync(path.join(ROOT, m.source), "utf8")));
     }
     expect(violations.map((v) => v.file + ":" + v.line + " " + v.rule + ": " + v.text)).toEqual([]);
+  });
+
+  it("every object a preloaded module exports is frozen, deeply (xsl would warn \"not frozen\" and alias it into RAM)", async () => {
+    const unfrozen: string[] = [];
+    let exported = 0;
+    for (const m of modules) {
+      if (!manifest.preload.includes(m.name)) continue;
+      const ns = (await import(path.join(ROOT, m.source))) as { [name: string]: unknown };
+      exported += Object.keys(ns).length;
+      unfrozen.push(...unfrozenExports(m.name, ns));
+    }
+    expect(exported).toBeGreaterThan(100);
+    expect(unfrozen.map((u) => u + ": wrap it in Object.freeze (boards: deepFreeze from boards/freeze.ts)")).toEqual([]);
+  });
+
+  it("finds unfrozen exported objects at any depth, skips functions and typed arrays (checker self-test)", () => {
+    const shared = { a: 1 };
+    const ns = {
+      NAMES: Object.freeze(["x"]),
+      TABLE: ["y"],
+      BOARD: Object.freeze({ pins: Object.freeze({ led: 2 }), devices: Object.freeze([Object.freeze({ options: { pin: 2 } })]) }),
+      TWICE: Object.freeze([shared, shared]),
+      make: (): number => 1,
+      VIEW: new Uint8Array(2),
+      COUNT: 3,
+    };
+    expect(unfrozenExports("m", ns)).toEqual([
+      "m: BOARD.devices[0].options is not frozen", "m: TABLE is not frozen", "m: TWICE[0] is not frozen",
+    ]);
   });
 
   it("catches each rule (checker self-test)", () => {

@@ -1,6 +1,6 @@
 // Full suspend/resume of the simulated Moddable Two: display command trace and timing, touch low-power mode, backlight order.
 import { describe, expect, it } from "vitest";
-import { bootSimModdableTwo, type SimModdableTwo } from "../../boards/moddable-two/sim";
+import { bootSimModdableTwo, type SimModdableTwo } from "../../host-sim/boards/moddable-two";
 import { SLEEP_NONE } from "../../host-sim/board/sim-platform";
 import type { Ili9341 } from "../../drivers/ili9341/ili9341";
 import type { Ft6206 } from "../../drivers/ft6206/ft6206";
@@ -36,6 +36,18 @@ describe("Moddable Two boot", () => {
     expect(sim.display.displayOn()).toBe(true);
     expect(sim.violations.list).toEqual([]);
     expect((sim.drivers.touch as Ft6206).readReg(0x80)).toBe(20);
+  });
+
+  it("drives the backlight with a real PWM (10 bits, 1000 Hz, inverted): duty follows brightness", () => {
+    const sim = booted();
+    const bl = sim.drivers.backlight as Backlight;
+    expect(sim.board.pinOwner(18)).toBe("PWM");
+    expect(bl.maxDuty).toBe(1023);
+    expect(sim.board.ledc.dutyOf(18)).toBe(0); // brightness 1000, active low: duty 0 is full brightness
+    bl.brightness = 250;
+    expect(sim.board.ledc.dutyOf(18)).toBe(767 / 1024); // 1023 - round(0.25 * 1023)
+    bl.brightness = 0;
+    expect(sim.board.ledc.dutyOf(18)).toBe(1); // 1023 is written as "high all period" (_pwm.c)
   });
 });
 

@@ -6,13 +6,14 @@ import type { BoardDriver, DriverContext } from "../../drivers/common/io";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { Telemetry } from "../../drivers/telemetry/telemetry";
 import type { W25q } from "../../drivers/w25q/w25q";
-import type { UartConsole } from "../../drivers/uart-console/uart-console";
+import type { BoardConsole } from "../../boards/boot";
 import type { RequestQueue } from "../../runtime/queue";
 import { OK, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { ESP32_DEVKITC, DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { DRIVERS } from "../../boards/drivers";
+import { P_IDLE } from "../../runtime/pm";
 
 /** UART0's IRQ line (uartBase + port 0): RX *and* TX events, so it is not a wake line. */
 const CONSOLE_LINE = ESP32_DEVKITC.irq.uartBase + 0;
@@ -76,7 +77,7 @@ export class BoardWorld {
   readonly sim: SimBoard;
   readonly obs: BoardObserved;
   readonly spec: BoardSpec;
-  readonly console: UartConsole;
+  readonly console: BoardConsole;
   private token = 1;
 
   constructor(spec: BoardSpec) {
@@ -89,12 +90,12 @@ export class BoardWorld {
     const checked: { [name: string]: (ctx: DriverContext) => BoardDriver } = {};
     for (const name of Object.keys(DRIVERS)) {
       const make = DRIVERS[name];
-      checked[name] = (ctx) => contextChecked(make(ctx), ctx, obs.contextErrors);
+      checked[name] = (ctx) => contextChecked(make(ctx), ctx.name, () => this.sim.pm.irq.masked, obs.contextErrors);
     }
     this.sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: spec.seed, drivers: checked, timerSlots: 64, console: false });
     const sim = this.sim;
     const pm = sim.pm;
-    this.console = sim.driver<UartConsole>("console");
+    this.console = sim.booted?.console as BoardConsole;
     const con = this.console;
     pm.trace.setListener((slot) => {
       const tr = pm.trace;
@@ -171,7 +172,7 @@ export class BoardWorld {
 
   private wake(w: Wake): void {
     const sim = this.sim;
-    if (sim.pm.phase !== 0) this.obs.wakesWhileBusy++;
+    if (sim.pm.phase !== P_IDLE) this.obs.wakesWhileBusy++;
     if (w.kind === "button") { this.obs.buttonPresses++; sim.press(); }
     // ESP32 UART wake from light sleep: the RX edges wake the chip and that byte is lost.
     else if (sim.platform.sleeping === SLEEP_LIGHT) { this.obs.uartWakes++; sim.platform.wakeNow(CONSOLE_WAKE_LINE); }
@@ -181,15 +182,18 @@ export class BoardWorld {
 }
 
 /** Wraps a driver's hooks in place: each call checks the IRQ context its stage requires. */
-function contextChecked(driver: BoardDriver, ctx: DriverContext, errors: string[]): BoardDriver {
-  const d = driver as unknown as { [hook: string]: (token: number) => number };
+function contextChecked(driver: BoardDriver, device: string, masked: () => boolean, errors: string[]): BoardDriver {
+  const d = driver as unknown as { [hook: string]: ((token: number) => number) | undefined };
   for (let h = 0; h < 5; h++) {
     const name = HOOK_NAMES[h];
-    const inner = d[name].bind(driver);
+    const hook = d[name];
+    // A hook the driver leaves out is never called: nothing runs in a wrong context.
+    if (hook === undefined) continue;
+    const inner = hook.bind(driver);
     const noIrq = HOOK_IS_NOIRQ[h];
     d[name] = (token: number) => {
-      const masked = ctx.pm.irq.masked;
-      if (masked !== noIrq) errors.push(ctx.name + "." + name + (masked ? " ran masked" : " ran unmasked"));
+      const m = masked();
+      if (m !== noIrq) errors.push(device + "." + name + (m ? " ran masked" : " ran unmasked"));
       return inner(token);
     };
   }

@@ -245,13 +245,13 @@ function randomString(r: () => number, into: Uint8Array, at: number, limit: numb
 /**
  * Feeds `count` random strings into UART0's RX as a sender with flow control would: never more than
  * the 128-byte FIFO holds, nor more than the console's input backlog has room for (bytes beyond it
- * are discarded by design and reported, test/fixes/console-rx-busy.test.ts), interleaving "\r\nstatus\r\n" every `statusEvery`
+ * are discarded by design and reported, test/console/bad-input.test.ts "console RX while busy"), interleaving "\r\nstatus\r\n" every `statusEvery`
  * strings, then lets the board go quiet and returns what was counted.
  */
 export function fuzzConsole(count: number, seed: number, statusEvery = 1000): FuzzResult {
   const started = Date.now();
   const rig = new Rig({ terminalBytes: 1 << 16 });
-  const limit = rig.console.reader.limit;
+  const limit = rig.uart.reader.limit;
   const checker = new ReplyChecker(limit);
   rig.board.attachUart(0, checker);
   checker.statusReference = null;
@@ -263,7 +263,7 @@ export function fuzzConsole(count: number, seed: number, statusEvery = 1000): Fu
   let bytes = 0;
   let maxPending = 0;
   let maxFifo = 0;
-  const backlog = rig.console.rx;
+  const backlog = rig.uart.rx;
   const feed = (data: Uint8Array, length: number, status: boolean): void => {
     let i = 0;
     while (i < length) {
@@ -273,7 +273,7 @@ export function fuzzConsole(count: number, seed: number, statusEvery = 1000): Fu
       const room = fifoRoom < backlogRoom ? fifoRoom : backlogRoom;
       if (room <= 0) {
         rig.clock.runUntil(rig.clock.now() + 2_000);
-        const p = rig.console.reader.pendingLength;
+        const p = rig.uart.reader.pendingLength;
         if (p > maxPending) maxPending = p;
         continue;
       }

@@ -1,6 +1,6 @@
 // A randomised world for the protocol: a device graph, fault plan, wakes, IRQs and requests, run on a virtual clock.
 import {
-  PowerManager, RequestQueue, OK, PENDING, IO, BUSY, FULL, ROLE_STORAGE, ROLE_WAKE, T_STANDBY, TEST_NONE,
+  PowerManager, RequestQueue, OK, PENDING, IO, BUSY, FULL, FAILED, D_FAILED, ROLE_STORAGE, ROLE_WAKE, T_STANDBY, TEST_NONE,
   WAKE_NONE, WAKE_TIMER, S_POWER_OFF, S_POWER_ON, TraceEvents, type Platform, type PmHooks,
 } from "../../runtime";
 
@@ -130,6 +130,8 @@ export class World {
       });
     }
     this.pm.seal();
+    // Queues go through the device's port, as a driver registers them: the runtime fails and revives them with it.
+    for (let d = 0; d < spec.n; d++) { const q = this.queues[d]; if (q) this.pm.port(d).registerQueue(q); }
     for (let l = 0; l < lines; l++) this.pm.irq.register(l, (line) => { obs.deliveries[line]++; }, l < spec.wakeDevices.length);
     this.pm.irq.setObserver((line, ev) => { if (ev === 0) obs.latchEpisodes[line]++; });
     this.pm.trace.setListener((slot) => {
@@ -195,7 +197,10 @@ export class World {
         if (!q) return;
         obs.submitted++;
         const st = q.submit(tk);
-        if (st === FULL) obs.refusedAtSubmit++;
+        // Refused at submit: FULL, or FAILED while its device is failed (it is re-probed later); nothing else.
+        if (st === FAILED && this.pm.deviceState(r.device) !== D_FAILED) throw new Error("d" + r.device + " refused with FAILED while not failed");
+        if (st === FULL || st === FAILED) obs.refusedAtSubmit++;
+        else if (st !== OK) throw new Error("d" + r.device + " submit answered " + st);
         else { const l = obs.acceptedOrder.get(r.device) ?? []; l.push(tk); obs.acceptedOrder.set(r.device, l); }
       });
     }

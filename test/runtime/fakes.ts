@@ -58,15 +58,17 @@ export type Behaviour =
   | { kind: "pending"; afterUs: number; status?: number }
   | { kind: "hang" }
   | { kind: "throw" }
-  | { kind: "late"; afterUs: number };
+  | { kind: "late"; afterUs: number }
+  /** Runs `fn` as the hook's body (hooks are looked up once at seal, so a test scripts them here). */
+  | { kind: "call"; fn: (token: number) => number };
 
-const HOOKS = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
+const HOOKS = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume", "reprobe"] as const;
 export type HookName = (typeof HOOKS)[number];
 
 /** A fake driver: each hook logs `name:hook` (and `name:hook:done` for async ones) and behaves as scripted. */
 export class FakeDevice implements PmHooks {
   behaviour: Partial<Record<HookName, Behaviour>> = {};
-  calls: Record<HookName, number> = { prepare: 0, suspend: 0, powerOffNoIrq: 0, powerOnNoIrq: 0, resume: 0 };
+  calls: Record<HookName, number> = { prepare: 0, suspend: 0, powerOffNoIrq: 0, powerOnNoIrq: 0, resume: 0, reprobe: 0 };
   id = -1;
   constructor(readonly name: string, readonly env: Env) {}
   private act(hook: HookName, token: number): number {
@@ -82,6 +84,7 @@ export class FakeDevice implements PmHooks {
       case "pending":
         env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":done"); env.pm.complete(token, b.status ?? OK); });
         return PENDING;
+      case "call": return b.fn(token);
       case "late":
         env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":late"); env.pm.complete(token, OK); });
         return PENDING;
@@ -92,6 +95,7 @@ export class FakeDevice implements PmHooks {
   powerOffNoIrq(t: number): number { return this.act("powerOffNoIrq", t); }
   powerOnNoIrq(t: number): number { return this.act("powerOnNoIrq", t); }
   resume(t: number): number { return this.act("resume", t); }
+  reprobe(t: number): number { return this.act("reprobe", t); }
 }
 
 export const BASE_CONFIG: PmConfig = {

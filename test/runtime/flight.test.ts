@@ -1,7 +1,7 @@
 // Flight recorder: the last K attempts with outcome, failing device and stage, wake cause, durations, parked counts.
 import { expect, test } from "vitest";
 import { makeTree } from "./tree";
-import { Flight, OK, IO, WAKEUP, T_STANDBY, TEST_NONE, S_SUSPEND, S_POWER_OFF, RequestQueue, PENDING } from "../../runtime";
+import { Flight, OK, IO, WAKEUP, T_STANDBY, TEST_NONE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, RequestQueue, PENDING } from "../../runtime";
 
 const F = Flight;
 
@@ -32,7 +32,7 @@ test("records each attempt in a fixed table, newest first, wrapping at K", () =>
     [1, OK, -1, -1, 1],
   ]);
   const first = fr.recent(2);
-  expect(t[first + F.F_STAGES + 3]).toBe(2_000); // platform sleep lasted 2 ms of virtual time
+  expect(t[first + F.F_STAGES + S_PLATFORM]).toBe(2_000); // platform sleep lasted 2 ms of virtual time
   expect(t[first + F.F_TOTAL_US]).toBe(2_000);
   env.pm.suspend(T_STANDBY, TEST_NONE);
   env.platform.advance(100);
@@ -47,12 +47,12 @@ test("counts requests parked during the attempt; the table lives in the state ar
   const q = new RequestQueue(4, () => PENDING, () => undefined);
   env.pm.registerQueue(q);
   env.platform.sleepMode = "async";
-  env.devices.led.suspend = () => { q.gate(); return OK; };
-  env.devices.led.resume = () => { q.open(); return OK; };
+  env.devices.led.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+  env.devices.led.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
   env.pm.suspend(T_STANDBY, TEST_NONE);
   q.submit(1);
   q.submit(2);
-  expect(env.pm.parkedNow()).toBe(2);
+  expect(env.pm.recorder.parkedNow()).toBe(2);
   env.platform.wakeNow(0);
   const b = env.pm.flight.recent(0);
   expect(env.pm.flight.table[b + F.F_PARKED]).toBe(2);
@@ -84,5 +84,5 @@ test("a hibernate that reboots continues the attempt's record from the image; sl
   const b = fr.recent(0);
   expect([fr.table[b + F.F_SEQ], fr.table[b + F.F_TARGET], fr.table[b + F.F_WAKE]]).toEqual([1, 2, 0]);
   expect(fr.table[b + F.F_STAGES + S_SUSPEND]).toBe(700); // measured before the deep sleep
-  expect([fr.table[b + F.F_STAGES + 3], fr.table[b + F.F_TOTAL_US]]).toEqual([-1, -1]);
+  expect([fr.table[b + F.F_STAGES + S_PLATFORM], fr.table[b + F.F_TOTAL_US]]).toEqual([-1, -1]);
 });

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { makeTree, TREE_NAMES } from "./tree";
 import { Env } from "./fakes";
 import {
-  OK, TIMEOUT, WAKEUP, T_STANDBY, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED, S_SUSPEND, S_RESUME, S_PREPARE,
+  OK, IO, TIMEOUT, WAKEUP, T_STANDBY, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED, S_SUSPEND, S_RESUME, S_PREPARE,
   S_POWER_OFF, S_PLATFORM, WAKE_NONE, TraceEvents,
 } from "../../runtime";
 
@@ -51,6 +51,8 @@ describe("time budgets", () => {
   test("a resume hook that hangs times out: device failed, the rest resume, late completion ignored", () => {
     const env = makeTree();
     env.devices.display.behaviour.resume = { kind: "late", afterUs: 50_000 };
+    // Its re-probe (due at the first idle moment) fails too, so it stays failed.
+    env.devices.display.behaviour.reprobe = { kind: "fail", status: IO };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(10_000);
     expect(env.outcomes).toEqual([TIMEOUT]);
@@ -79,10 +81,11 @@ describe("time budgets", () => {
 });
 
 describe("wakeups", () => {
+  // [label, hook, the stage that reports the wake: the next boundary after the hook's own stage]
   const boundaries: [string, string, number][] = [
-    ["during S1", "prepare", S_PREPARE], ["during S2", "suspend", S_SUSPEND],
+    ["during S1", "prepare", S_SUSPEND], ["during S2", "suspend", S_POWER_OFF],
   ];
-  for (const [label, hook, stage] of boundaries) {
+  for (const [label, hook, reportedAt] of boundaries) {
     test("a wake " + label + " aborts at the next boundary with WAKEUP and rolls back", () => {
       const env = makeTree();
       const dev = env.devices.display;
@@ -97,7 +100,7 @@ describe("wakeups", () => {
       expect(st.wakeAborts).toBe(1);
       expect(st.lastWakeCause).toBe(0);
       expect(st.failDevice[st.failureSlot(0)]).toBe(env.devices.button.id);
-      expect(st.failStage[st.failureSlot(0)]).toBe(stage + 1);
+      expect(st.failStage[st.failureSlot(0)]).toBe(reportedAt);
     });
   }
 
@@ -105,9 +108,7 @@ describe("wakeups", () => {
     const env = makeTree();
     const delivered: number[] = [];
     env.pm.irq.register(0, (l) => delivered.push(l), true);
-    env.devices.led.behaviour.powerOffNoIrq = { kind: "ok" };
-    const orig = env.devices.led.powerOffNoIrq.bind(env.devices.led);
-    env.devices.led.powerOffNoIrq = (t: number) => { env.pm.irq.raise(0); return orig(t); };
+    env.devices.led.behaviour.powerOffNoIrq = { kind: "call", fn: () => { env.pm.irq.raise(0); return OK; } };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     expect(env.outcomes).toEqual([WAKEUP]);
     expect(env.log).not.toContain("platform:sleep");

@@ -1,8 +1,9 @@
 // Soak child (node --expose-gc): N suspend/resume cycles of the DevKitC SimBoard with random wakes; prints one JSON line.
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SIM_ESP32_DEVKITC } from "../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { OK, T_STANDBY, TEST_NONE, D_ACTIVE, WAKE_TIMER } from "../../runtime/status";
+import { P_IDLE } from "../../runtime/pm";
 
 declare const gc: () => void;
 
@@ -31,10 +32,10 @@ try {
     const kind = x % 3;
     sim.setTimerWake(kind === 0 ? 200 + (x % 2000) : 0);
     if (pm.suspend(T_STANDBY, TEST_NONE) !== OK) refused++;
-    for (let i = 0; i < 5_000 && sim.platform.sleeping !== SLEEP_LIGHT && pm.phase !== 0; i++) sim.advance(200);
+    for (let i = 0; i < 5_000 && sim.platform.sleeping !== SLEEP_LIGHT && pm.phase !== P_IDLE; i++) sim.advance(200);
     if (kind === 1) sim.press();
     else if (kind === 2) sim.platform.wakeNow(UART0);
-    for (let i = 0; i < 5_000 && pm.phase !== 0; i++) sim.advance(200);
+    for (let i = 0; i < 5_000 && pm.phase !== P_IDLE; i++) sim.advance(200);
     // The wake press is released after resume; debounce (20 ms) and bounce settle before the next cycle.
     if (kind === 1) { sim.release(); sim.advance(40_000); }
     wakes[kind]++;
@@ -55,14 +56,14 @@ try {
   for (let d = 0; d < pm.graph.count; d++) states.push(pm.deviceState(d));
   let parked = 0;
   let balance = true;
-  for (const q of pm.queues) { parked += q.length; if (q.submitted !== q.refused + q.completed + q.length) balance = false; }
+  for (const q of pm.recorder.queues) { parked += q.length; if (q.submitted !== q.refused + q.completed + q.length) balance = false; }
   console.log(JSON.stringify({
     cycles, seconds, cyclesPerSecond: Math.round(cycles / seconds), heapFirst: heap[0], heapLast: heap[heap.length - 1],
     heapMin: Math.min(...ys), heapMax: Math.max(...ys), slopeBytesPer1000: (num / den) * 1000, heap,
     attempts: st.attempts, successes: st.successes, failures: st.failures, busy: st.busyRefusals, wakeAborts: st.wakeAborts,
     timeouts: st.timeouts, resumeFailures: st.resumeFailures, refused, outcomes: Array.from(outcomes), flightTotal: pm.flight.total,
     lastWake: st.lastWakeCause, wakes: Array.from(wakes), allActive: states.every((s) => s === D_ACTIVE), phase: pm.phase,
-    queues: pm.queues.length, parked, balance, violations: sim.violations.list.length, sleeps: sim.platform.sleeps,
+    queues: pm.recorder.queues.length, parked, balance, violations: sim.violations.list.length, sleeps: sim.platform.sleeps,
     timerWake: WAKE_TIMER, virtualSeconds: sim.now() / 1e6, eventQueue: { posted: sim.io.queue.posted, overflows: sim.io.queue.overflows },
   }));
 } catch (e) {

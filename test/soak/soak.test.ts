@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { expect, test } from "vitest";
 import { fuzzConsole } from "../reliability/console-fuzz";
+import { P_IDLE } from "../../runtime/pm";
 
 const CYCLES = Number(process.env.QUIESCE_SOAK_CYCLES ?? 100_000);
 
@@ -31,7 +32,7 @@ function runChild(): SoakResult {
 test("soak: " + CYCLES + " suspend/resume cycles, no heap growth, stats consistent", () => {
   const r = runChild();
   console.log("soak: " + JSON.stringify({ ...r, heap: undefined }));
-  expect(r.phase).toBe(0);
+  expect(r.phase).toBe(P_IDLE);
   expect(r.allActive).toBe(true);
   expect(r.attempts).toBe(CYCLES - r.refused);
   expect(r.refused).toBe(0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { makeTree } from "../runtime/tree";
 import { Env } from "../runtime/fakes";
 import { attachViz } from "../../host-sim/viz/collect";
-import { OK, T_HIBERNATE, TEST_NONE, WAKE_TIMER } from "../../runtime";
+import { OK, T_HIBERNATE, TEST_NONE, WAKE_TIMER, S_PLATFORM } from "../../runtime";
 import { EVENT_NAMES } from "../../runtime/trace";
 
 describe("collector", () => {
@@ -43,7 +43,7 @@ describe("collector", () => {
     expect(next.outcomes).toEqual([OK]);
     expect(m.attempts.length).toBe(1);
     expect(m.attempts[0]).toMatchObject({ target: T_HIBERNATE, outcome: OK, wakeLabel: "timer", start: 100, end: env.platform.t + 5_000 });
-    expect(m.attempts[0].stageUs[3]).toBe(5_000);
+    expect(m.attempts[0].stageUs[S_PLATFORM]).toBe(5_000);
     expect(m.slices.filter((s) => s.device === 4).map((s) => m.stageNames[s.stage])).toEqual(["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"]);
   });
 

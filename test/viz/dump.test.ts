@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { TraceRing } from "../../runtime/trace";
-import { IO, ROLE_STORAGE } from "../../runtime/status";
+import { IO, ROLE_STORAGE, S_SUSPEND } from "../../runtime/status";
 import { encodeTraceDump } from "../../host-sim/viz/encode-dump";
 import { decodeDump, modelFromDump, parseStatusNames, parseDeviceTree } from "../../host-sim/viz/decode-dump";
 import { attachViz } from "../../host-sim/viz/collect";
 import { convert, parseConvertArgs } from "../../host-sim/viz/convert";
-import { Rig, K_FAIL, DEVICE_NAMES } from "../console/sim";
+import { Rig, K_FAIL, DEVICE_NAMES, H_SUSPEND } from "../console/sim";
 
 function ringRecords(tr: TraceRing): { time: number; device: number; stage: number; event: number; status: number }[] {
   const out = [];
@@ -37,7 +37,7 @@ describe("trace dump", () => {
     const progress = rig.send("suspend test=platform\r");
     // The console still owns its listener: progress lines are printed as before.
     expect(progress).toContain("suspending: standby test=platform");
-    rig.devices.bme280.script(1, K_FAIL, IO, 0);
+    rig.devices.bme280.script(H_SUSPEND, K_FAIL, IO, 0);
     rig.send("suspend test=platform\r");
     const live = viz.finish();
     const capture = rig.send("status\r") + rig.send("devices\r");
@@ -65,7 +65,7 @@ describe("trace dump", () => {
     // The dump and the live collector see the same suspend: same slices, attempts and failure.
     expect(model.slices).toEqual(live.slices);
     expect(model.attempts.map((a) => ({ ...a, chargeUc: -1 }))).toEqual(live.attempts);
-    expect(model.attempts[1]).toMatchObject({ outcome: IO, failDevice: 1, failStage: 1, failStatus: IO });
+    expect(model.attempts[1]).toMatchObject({ outcome: IO, failDevice: 1, failStage: S_SUSPEND, failStatus: IO });
     expect(model.devices.map((d) => d.needs)).toEqual(live.devices.map((d) => d.needs));
     expect(model.source).toBe("dump");
   });
@@ -84,7 +84,7 @@ describe("trace dump", () => {
 
   it("convert CLI writes the HTML page and the Perfetto JSON from a saved capture", () => {
     const rig = new Rig();
-    rig.devices.flash.script(1, K_FAIL, IO, 0);
+    rig.devices.flash.script(H_SUSPEND, K_FAIL, IO, 0);
     rig.send("suspend test=platform\r");
     const dir = mkdtempSync(join(tmpdir(), "quiesce-viz-"));
     const file = join(dir, "capture.txt");

@@ -70,8 +70,8 @@ export function runScenario(): Scenario {
   env.pm.irq.register(1, () => undefined, true);
   const queue = new RequestQueue(4, () => OK, () => undefined);
   env.pm.registerQueue(queue);
-  d.led.suspend = () => { queue.gate(); return OK; };
-  d.led.resume = () => { queue.open(); return OK; };
+  d.led.behaviour.suspend = { kind: "call", fn: () => { queue.gate(); return OK; } };
+  d.led.behaviour.resume = { kind: "call", fn: () => { queue.open(); return OK; } };
   d.i2c0.behaviour = { suspend: { kind: "pending", afterUs: T.busUs }, resume: { kind: "pending", afterUs: T.busUs } };
   d.spi0.behaviour = { suspend: { kind: "pending", afterUs: T.busUs }, resume: { kind: "pending", afterUs: T.busUs } };
   d.flash.behaviour = { suspend: { kind: "pending", afterUs: T.flashSuspend }, resume: { kind: "pending", afterUs: T.flashResume } };

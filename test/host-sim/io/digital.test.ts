@@ -61,7 +61,9 @@ describe("Digital", () => {
     expect(board.level(4)).toBe(0);
     od.write(0);
     expect(board.level(4)).toBe(0);
-    const low = new Digital({ pin: 13, mode: Digital.Output | Digital.ActiveLow });
+    // digitalbank.c checks mode strictly: active low is the option, never a mode flag.
+    expect(thrown(() => new Digital({ pin: 13, mode: Digital.Output | Digital.ActiveLow })).type).toBe("RangeError");
+    const low = new Digital({ pin: 13, mode: Digital.Output, activeLow: true });
     expect(board.level(13)).toBe(1);
     low.write(1);
     expect(board.level(13)).toBe(0);

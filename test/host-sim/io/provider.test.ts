@@ -8,7 +8,7 @@ import { DEVKITC, FakeRegisterChip, FakeSpiChip, RecordingPeer, rig, thrown } fr
 describe("createProvider", () => {
   it("builds device.io / pin / I2C / SPI / Serial like a Moddable host/provider.js", () => {
     const { device } = rig();
-    expect(Object.keys(device.io).sort()).toEqual(["Digital", "I2C", "SMBus", "SPI", "Serial"]);
+    expect(Object.keys(device.io).sort()).toEqual(["Digital", "DigitalBank", "I2C", "PWM", "SMBus", "SPI", "Serial"]);
     expect(device.pin).toEqual({ button: 0, led: 2 });
     expect({ ...device.I2C.default, io: undefined }).toEqual({ data: 21, clock: 22, hz: 400_000, io: undefined });
     expect(device.I2C.default.io).toBe(device.io.I2C);

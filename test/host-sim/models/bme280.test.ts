@@ -98,7 +98,13 @@ describe("bme280", () => {
     clock.advance(1);
     expect(read(bme, 0xf3, 1)).toEqual([0x00]);
     expect(read(bme, 0xf4, 1)).toEqual([0x24]); // mode bits back to 00
-    expect(trace).toEqual([[0, 350], [3550, 714], [6425, 340], [9300, 0.1]]);
+    // Phases at max timing (T 3.55 ms, P 2.875 ms, H 2.875 ms), each carrying its section 9.5 charge:
+    // T 205 + 350*2, P 714*2.5, H 340*2.5 uA*ms, 3540 uA*ms in all (3.540 uC per reading).
+    expect(trace.map(([t]) => t)).toEqual([0, 3550, 6425, 9300]);
+    expect(trace[3][1]).toBe(0.1);
+    const phaseCharge = [0, 1, 2].map((i) => (trace[i][1] * (trace[i + 1][0] - trace[i][0])) / 1000);
+    [905, 1785, 850].forEach((q, i) => expect(phaseCharge[i]).toBeCloseTo(q, 9));
+    expect(phaseCharge[0] + phaseCharge[1] + phaseCharge[2]).toBeCloseTo(3540, 9);
     const env = readEnvironment(bme);
     expect(env.t).toBeCloseTo(22, 0);
     expect(Math.abs(env.p - 101325)).toBeLessThan(5);

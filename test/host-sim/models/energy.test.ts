@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Bme280 } from "../../../host-sim/models/bme280";
 import {
-  ESP32_ACTIVE_240MHZ_UA, EnergyMeter, SOC_DEEP_SLEEP, SOC_LIGHT_SLEEP,
+  ESP32_ACTIVE_240MHZ_UA, EnergyMeter, SOC_DEEP_SLEEP, SOC_LIGHT_SLEEP, SOC_OFF,
 } from "../../../host-sim/models/energy";
 import { Led } from "../../../host-sim/models/led";
 import { W25q } from "../../../host-sim/models/w25q";
@@ -24,9 +24,11 @@ describe("energy meter", () => {
     expect(meter.averageUa()).toBeCloseTo(10, 9);
     meter.setSocMode(SOC_LIGHT_SLEEP);
     expect(meter.presentUa()).toBe(800);
+    meter.setSocMode(SOC_OFF);
+    expect(meter.presentUa()).toBe(1); // CHIP_PU low: 1 uA (ESP32 datasheet v4.2 Table 8 / v4.5 Table 3-2), not 0.1
   });
 
-  it("a BME280 in normal mode averages what datasheet 9.5 predicts: sum(I_phase * t_phase) + I_SB * t_sb over the cycle", () => {
+  it("a BME280 in normal mode averages what datasheet 9.5 predicts: the charge per reading + I_SB * t_sb over the cycle", () => {
     const clock = new FakeClock();
     const v = new Violations();
     const bme = new Bme280({ clock, violations: v });
@@ -38,7 +40,11 @@ describe("energy meter", () => {
     w(0xf4, 0x27); // x1/x1/x1 normal
     const cycleUs = 9300 + 1_000_000;
     clock.advance(10 * cycleUs);
-    const perCycleUc = (350 * 3550 + 714 * 2875 + 340 * 2875 + 0.2 * 1_000_000) / 1e6;
+    // Section 9.5 at x1/x1/x1: 205 + 350*2 + 714*2.5 + 340*2.5 = 3540 uA*ms per reading, whatever the
+    // (max, here) timing; plus I_DDSB 0.2 uA over the 1 s standby.
+    const perReadingUc = (205 + 350 * 2 + 714 * 2.5 + 340 * 2.5) / 1000;
+    expect(perReadingUc).toBeCloseTo(3.54, 12);
+    const perCycleUc = perReadingUc + (0.2 * 1_000_000) / 1e6;
     expect(meter.chargeUcOf(bme)).toBeCloseTo(10 * perCycleUc, 9);
     expect(meter.averageUa()).toBeCloseTo((perCycleUc * 1e6) / cycleUs, 9); // ~ 5.2 uA
     expect(v.list).toEqual([]);

@@ -66,7 +66,7 @@ describe("ili9341", () => {
     expect(t.v.take()).toEqual([
       "ili9341: command within 5 ms after SWRESET 0x01 (8.2.2); ignored",
       "ili9341: SLPIN 0x10 within 120 ms after SLPOUT 0x11 (8.2.11); ignored",
-      "ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10 or a reset in sleep-out (8.2.12, 8.2.2); ignored",
+      "ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10, a hardware reset, or SWRESET in sleep-out (8.2.12, 15.4 note 7, 8.2.2); ignored",
     ]);
   });
 
@@ -82,7 +82,7 @@ describe("ili9341", () => {
     command(t, 0x11);
     expect(t.lcd.sleeping()).toBe(false);
     expect(t.v.take()).toEqual([
-      "ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10 or a reset in sleep-out (8.2.12, 8.2.2); ignored",
+      "ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10, a hardware reset, or SWRESET in sleep-out (8.2.12, 15.4 note 7, 8.2.2); ignored",
     ]);
   });
 
@@ -106,6 +106,24 @@ describe("ili9341", () => {
     ]);
   });
 
+  it("RESX in sleep-in still holds SLPOUT off for 120 ms (15.4 note 7), though other commands pass after 5 ms", () => {
+    const t = setup();
+    expect(t.lcd.sleeping()).toBe(true);
+    t.lcd.setResetLevel(0);
+    t.clock.advance(10);
+    t.lcd.setResetLevel(1);
+    t.clock.advance(5_000);
+    command(t, 0x3a, [0x55]); // accepted: tRT in sleep-in is 5 ms (note 5)
+    command(t, 0x11);
+    expect(t.lcd.sleeping()).toBe(true);
+    t.clock.advance(115_000); // 120 ms after the reset
+    command(t, 0x11);
+    expect(t.lcd.sleeping()).toBe(false);
+    expect(t.v.take()).toEqual([
+      "ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10, a hardware reset, or SWRESET in sleep-out (8.2.12, 15.4 note 7, 8.2.2); ignored",
+    ]);
+  });
+
   it("writes RGB565 and 18-bit pixels into the CASET/PASET window, wrapping rows", () => {
     const t = setup();
     command(t, 0x3a, [0x55]);
@@ -118,11 +136,14 @@ describe("ili9341", () => {
     expect(t.lcd.pixel(10, 20)).toBe(0xf800);
   });
 
-  it("cold start: 5 ms before the first command; faults make it deaf", () => {
+  it("cold start: 5 ms before the first command, 120 ms before SLPOUT (a reset: 15.4 note 7); faults make it deaf", () => {
     const t = setup(true);
     command(t, 0x11);
     expect(t.v.take().length).toBe(1);
     t.clock.advance(5000);
+    command(t, 0x11);
+    expect(t.v.take()).toEqual(["ili9341: SLPOUT 0x11 within 120 ms after SLPIN 0x10, a hardware reset, or SWRESET in sleep-out (8.2.12, 15.4 note 7, 8.2.2); ignored"]);
+    t.clock.advance(115_000);
     t.lcd.setFault("nak");
     command(t, 0x11);
     expect(t.lcd.sleeping()).toBe(true);

@@ -5,6 +5,7 @@ import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { type InteractiveEnd, runInteractive } from "../../../host-sim/cli/interactive";
 import { PLAIN } from "../../../host-sim/cli/progress";
 import { Session } from "../../../host-sim/cli/session";
+import { P_SLEEPING } from "../../../runtime/pm";
 
 interface Rig {
   input: Subject<string | Uint8Array>;
@@ -45,7 +46,7 @@ describe("interactive shell, line mode (piped stdin)", () => {
     // Everything typed at once, as a pipe delivers it: the shell paces lines itself.
     r.input.next("time\nfault bme280 suspend fail\nsuspend standby\nfault bme280 suspend none\npress\n");
     r.runUntil((o) => o.includes("suspend begins: standby") && o.split("suspend begins").length === 3);
-    r.runUntil(() => r.session.board.pm.phase === 2);
+    r.runUntil(() => r.session.board.pm.phase === P_SLEEPING);
     r.input.next("time\nwake timer\nbogus\nfault bme280\nwake gpio\nfault bme280 sleep fail\nfault bmp180 suspend fail\npress now\nquit\nstatus\n");
     r.runUntil((o) => o.includes("[sim] quit"));
     const end = await r.done;
@@ -105,7 +106,7 @@ describe("interactive shell, raw mode (TTY)", () => {
     r.input.next("me\x1b[A\r");
     r.runUntil((o) => o.includes("phase idle"));
     r.input.next(Uint8Array.of(0x02));
-    r.runUntil(() => r.session.board.pm.phase === 2);
+    r.runUntil(() => r.session.board.pm.phase === P_SLEEPING);
     r.input.next("wake uart\r");
     r.runUntil((o) => o.includes("woke on UART input"));
     r.input.next(Uint8Array.of(0x03));

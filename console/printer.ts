@@ -1,0 +1,167 @@
+// Shared output pieces of the console: device names, statuses, stages, wake causes, times, quoted input bytes.
+import type { PowerManager } from "../runtime/pm";
+import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET } from "../runtime/status";
+import { TxRing } from "../drivers/uart-console/tx-ring";
+import { Words, makeBytes } from "./words";
+
+/** Longest piece of user input quoted back in a reply; longer input is cut with "...". */
+export const QUOTE_MAX = 40;
+
+/**
+ * Device names become byte arrays once the registry is sealed (names are only final then); until
+ * `bootNames` ran, a device prints as its number. Everything else writes table bytes and numbers.
+ */
+export class Printer {
+  readonly ring: TxRing;
+  readonly words: Words;
+  readonly pm: PowerManager;
+  names: Uint8Array[] = [];
+  nameWidth = 8;
+  private readonly unknownName = makeBytes("?");
+
+  constructor(ring: TxRing, words: Words, pm: PowerManager) {
+    this.ring = ring;
+    this.words = words;
+    this.pm = pm;
+  }
+
+  /** Boot, after pm.seal(): encodes every device name and sizes the name column. */
+  bootNames(): void {
+    const g = this.pm.graph;
+    const names: Uint8Array[] = [];
+    let width = 8;
+    for (let d = 0; d < g.count; d++) {
+      names.push(makeBytes(g.names[d]));
+      if (g.names[d].length + 1 > width) width = g.names[d].length + 1;
+    }
+    this.names = names;
+    this.nameWidth = width;
+  }
+
+  get namesReady(): boolean {
+    return this.names.length === this.pm.graph.count && this.pm.graph.count > 0;
+  }
+
+  /** Device name (or "system" for -1), padded to `width` when width > 0. */
+  device(d: number, width: number): void {
+    const r = this.ring;
+    let src = this.unknownName;
+    if (d < 0) src = this.words.system;
+    else if (d < this.names.length) src = this.names[d];
+    if (src === this.unknownName && d >= 0) {
+      // Names not encoded yet: the id is still unambiguous.
+      r.byte(0x23);
+      r.dec(d);
+      if (width > 0) r.spaces(width > 4 ? width - 4 : 1);
+      return;
+    }
+    if (width > 0) r.padded(src, width);
+    else r.bytes(src);
+  }
+
+  status(s: number): void {
+    if (s >= 0 && s < STATUS_COUNT) this.ring.bytes(this.words.status[s]);
+    else this.ring.dec(s);
+  }
+
+  stageName(s: number): void {
+    if (s >= 0 && s < STAGE_COUNT) this.ring.bytes(this.words.stage[s]);
+    else this.ring.bytes(this.words.dash);
+  }
+
+  /** "S2 suspend       " : tag, name, padded for the progress columns. */
+  stageColumn(s: number): void {
+    const r = this.ring;
+    if (s >= 0 && s < STAGE_COUNT) {
+      r.bytes(this.words.stageTag[s]);
+      r.byte(0x20);
+      r.padded(this.words.stage[s], 14);
+    } else {
+      r.spaces(18);
+    }
+  }
+
+  target(t: number): void {
+    if (t >= 0 && t < this.words.target.length) this.ring.bytes(this.words.target[t]);
+    else this.ring.dec(t);
+  }
+
+  /** A wake cause: "line 41 (console)", "timer", "test hold", "reset" or "none". */
+  cause(c: number): void {
+    const r = this.ring;
+    const w = this.words;
+    if (c >= 0) {
+      r.bytes(w.line);
+      r.dec(c);
+      const g = this.pm.graph;
+      for (let d = 0; d < g.count; d++) {
+        if (g.wakeLine[d] !== c) continue;
+        r.byte(0x20);
+        r.byte(0x28);
+        this.device(d, 0);
+        r.byte(0x29);
+        break;
+      }
+    } else if (c === WAKE_TIMER) r.bytes(w.causeTimer);
+    else if (c === WAKE_TEST_HOLD) r.bytes(w.causeHold);
+    else if (c === WAKE_RESET) r.bytes(w.causeReset);
+    else if (c === WAKE_NONE) r.bytes(w.none);
+    else r.dec(c);
+  }
+
+  /** "[      1234 us] " */
+  time(t: number): void {
+    this.ring.bytes(this.words.open);
+    this.ring.decRight(t, 10);
+    this.ring.bytes(this.words.usClose);
+  }
+
+  /** " 'bytes'" copied from the input line, cut at QUOTE_MAX. */
+  quote(src: Uint8Array, start: number, end: number): void {
+    const r = this.ring;
+    r.bytes(this.words.quoteOpen);
+    if (end - start > QUOTE_MAX) {
+      r.range(src, start, start + QUOTE_MAX);
+      r.bytes(this.words.ellipsis);
+    } else {
+      r.range(src, start, end);
+    }
+    r.bytes(this.words.quoteClose);
+  }
+
+  /** "<device> <stage> <status>" of the failure in history slot `slot`. */
+  failure(slot: number): void {
+    const st = this.pm.stats;
+    this.device(st.failDevice[slot], 0);
+    this.ring.byte(0x20);
+    this.stageName(st.failStage[slot]);
+    this.ring.byte(0x20);
+    this.status(st.failStatus[slot]);
+  }
+
+  /** The suspend report line: "suspend ok, woke by ...", "suspend failed: <device> <stage> <status>", "resumed from hibernate". */
+  outcome(status: number, fromImage: boolean): void {
+    const r = this.ring;
+    const w = this.words;
+    const st = this.pm.stats;
+    const slot = st.failureSlot(0);
+    if (r.lastByte !== 0x0a) r.newline();
+    if (fromImage) {
+      r.bytes(w.resumedHibernate);
+      if (status !== OK && slot >= 0) {
+        r.bytes(w.withFailure);
+        this.failure(slot);
+      }
+    } else if (status === OK) {
+      r.bytes(w.suspendOk);
+      r.bytes(w.testOutcome[this.pm.test]);
+      r.bytes(w.wokeBy);
+      this.cause(st.lastWakeCause);
+    } else {
+      r.bytes(w.suspendFailed);
+      if (slot >= 0) this.failure(slot);
+      else this.status(status);
+    }
+    r.newline();
+  }
+}

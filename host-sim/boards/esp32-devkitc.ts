@@ -1,0 +1,67 @@
+// Simulated ESP32-DevKitC: which chip models sit on which pins and buses of the board definition.
+import { DEVKITC_PINS, ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
+import type { BoardDefinition } from "../../boards/types";
+
+/** Model kinds host-sim/board knows how to build and attach. */
+export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
+
+export interface SimModelWiring {
+  readonly kind: SimModelKind;
+  /** The board device this model stands behind (faults and registers are looked up by it). */
+  readonly device: string;
+  /** button/led: the GPIO. */
+  readonly pin?: number;
+  /** bme280: SDA/SCL and address. */
+  readonly data?: number;
+  readonly clock?: number;
+  readonly address?: number;
+  /** w25q: chip select. */
+  readonly select?: number;
+  /** uart-peer, terminal: the UART port whose TX it receives (a terminal also types into its RX). */
+  readonly port?: number;
+  /** terminal: the baud its typed bytes are paced at (one 10-bit frame each) and its receive ring. */
+  readonly baud?: number;
+  readonly rxBytes?: number;
+  /**
+   * custom (another board's chips, e.g. the Moddable Two display and touch): builds and attaches the
+   * model; the board keeps what it returns in `models[device]`.
+   */
+  readonly attach?: (ctx: SimModelContext) => unknown;
+}
+
+/** What a custom model's `attach` receives (typed `unknown`: host-sim/board/sim-board.ts builds it and imports this file). */
+export interface SimModelContext {
+  /** host-sim/core SimBoardIo: attachI2c, attachSpi, attachUart, setLevelListener, driveInput. */
+  readonly io: unknown;
+  /** host-sim/board SimTime (a host-sim/core Clock). */
+  readonly clock: unknown;
+  /** ViolationSink for datasheet rule checks. */
+  readonly violations: unknown;
+  /** EnergyMeter: `add(model)`. */
+  readonly energy: unknown;
+  readonly seed: number;
+}
+
+export interface SimBoardWiring {
+  readonly definition: BoardDefinition;
+  readonly models: readonly SimModelWiring[];
+  /** Pins with a pull-up resistor on the PCB (the DevKitC pulls GPIO0 up with 10 kOhm, R9 on the schematic). */
+  readonly externalPullUps: readonly number[];
+}
+
+const P = DEVKITC_PINS;
+
+export const SIM_ESP32_DEVKITC: SimBoardWiring = {
+  definition: ESP32_DEVKITC,
+  models: [
+    { kind: "button", device: "button", pin: P.button },
+    { kind: "led", device: "led", pin: P.led },
+    { kind: "bme280", device: "bme280", data: P.i2cData, clock: P.i2cClock, address: 0x76 },
+    { kind: "w25q", device: "flash", select: P.flashSelect },
+    { kind: "uart-peer", device: "telemetry", port: 2 },
+    // The USB-UART bridge and a terminal program behind it. The console is a light-sleep wake source,
+    // so a byte typed while asleep wakes the chip and is lost (host-sim/board/sim-board.ts uartRx).
+    { kind: "terminal", device: "console", port: 0, baud: 115200 },
+  ],
+  externalPullUps: [P.button],
+};

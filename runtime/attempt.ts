@@ -1,0 +1,47 @@
+// What the attempt in progress is: its phase, target, test level, whether it resumes from an image, its outcome.
+import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_ROLLBACK } from "./phase";
+import { OK, TEST_NONE, T_STANDBY, T_HIBERNATE } from "./status";
+
+/**
+ * Plain fields the sequencer writes and the ports read (a driver sees them as `port.target`,
+ * `port.fromImage`, ...). The outcome is the first failure of the attempt: a later one (a mirror that
+ * fails during rollback) does not replace it.
+ */
+export class Attempt {
+  phase = P_IDLE;
+  target = T_STANDBY;
+  test = TEST_NONE;
+  /** R1/R2 restore from a hibernate image (until the done listener returned). */
+  fromImage = false;
+  outcome = OK;
+  /** A suspend stage failed, or a wake interrupted the way down. */
+  failedOnTheWayDown = false;
+
+  begin(target: number, test: number): void {
+    this.target = target;
+    this.test = test;
+    this.fromImage = false;
+    this.outcome = OK;
+    this.failedOnTheWayDown = false;
+    this.phase = P_SUSPENDING;
+  }
+
+  /** After a reboot from a hibernate image: the attempt that hibernated is asleep, about to resume. */
+  beginFromImage(): void {
+    this.begin(T_HIBERNATE, TEST_NONE);
+    this.fromImage = true;
+    this.phase = P_SLEEPING;
+  }
+
+  /** A stage's status: the first failure becomes the outcome. */
+  note(status: number): void {
+    if (status !== OK && this.outcome === OK) this.outcome = status;
+  }
+
+  /** A suspend stage failed (or a wake arrived): rollback starts with `status` as the outcome. */
+  abort(status: number): void {
+    this.outcome = status;
+    this.failedOnTheWayDown = true;
+    this.phase = P_ROLLBACK;
+  }
+}

@@ -1,0 +1,99 @@
+// Boot-time checks of the numbers a caller hands the runtime directly (PmConfig, DeviceSpec) against runtime/limits.ts; may allocate.
+import type { DeviceSpec, PmConfig } from "./driver";
+import { LIMITS, MAX_IRQ_LINES, outOfRange } from "./limits";
+
+/** PmConfig sizes every table is made from: required ones, then the optional ones. */
+const REQUIRED: readonly string[] = Object.freeze([
+  "maxDevices", "stateArenaBytes", "blockCount", "blockSize", "irqLines", "traceRecords", "defaultBudgetUs", "testHoldUs", "failureHistory",
+]);
+const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs"]);
+/** Defaults pm.ts uses when the optional fields are absent (kept equal to its constants). */
+const REPROBE_FIRST_US = 1_000_000;
+const REPROBE_CAP_US = 300_000_000;
+/** One ArrayBuffer backs every request block. */
+const MAX_BLOCK_POOL_BYTES = 16_777_216;
+
+function boardOf(config: { readonly board?: unknown }): string {
+  return typeof config.board === "string" && config.board !== "" ? config.board : "(PmConfig without board)";
+}
+
+/**
+ * The sizes of a board's runtime: each an integer in its LIMITS row; reprobeCapUs >= reprobeFirstUs;
+ * the block pool within one 16 MiB buffer. `where` is how the fix is placed ("in the PmConfig",
+ * "in the board's pm sizes"). Throws "<board>: pm.<field> is <v>: must be <range>: <fix> <where>". @boot
+ */
+export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void {
+  const b = boardOf(config);
+  const c = config as unknown as { readonly [key: string]: unknown };
+  for (let i = 0; i < REQUIRED.length + OPTIONAL.length; i++) {
+    const key = i < REQUIRED.length ? REQUIRED[i] : OPTIONAL[i - REQUIRED.length];
+    const v = c[key];
+    if (v === undefined) {
+      if (i < REQUIRED.length) {
+        const l = LIMITS["pm." + key];
+        throw new Error(b + ": pm." + key + " is missing: set it " + where + " (an integer " + l.min + ".." + l.max + ")");
+      }
+      continue;
+    }
+    const bad = outOfRange(v, LIMITS["pm." + key]);
+    if (bad !== null) throw new Error(b + ": pm." + key + " " + bad + " " + where);
+  }
+  const first = config.reprobeFirstUs ?? REPROBE_FIRST_US;
+  const cap = config.reprobeCapUs ?? REPROBE_CAP_US;
+  if (cap < first) {
+    throw new Error(b + ": pm.reprobeCapUs is " + cap + (config.reprobeCapUs === undefined ? " (the default)" : "") + ", below pm.reprobeFirstUs " +
+      first + ": must be an integer " + first + ".." + LIMITS["pm.reprobeCapUs"].max + " µs: raise reprobeCapUs or lower reprobeFirstUs " + where);
+  }
+  if (config.blockCount * config.blockSize > MAX_BLOCK_POOL_BYTES) {
+    throw new Error(b + ": pm.blockCount x pm.blockSize is " + config.blockCount * config.blockSize + " bytes: must be at most " +
+      MAX_BLOCK_POOL_BYTES + " bytes: lower blockCount or blockSize " + where);
+  }
+}
+
+/** Where `register` reads each numeric DeviceSpec field from. */
+const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks"]);
+const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
+/** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
+const SPEC_LIMITS = Object.freeze(SPEC_FIELDS.map((f) => LIMITS["device." + f]));
+
+/**
+ * A DeviceSpec's numbers before `register` writes them into its typed arrays (Uint8 roles, Int16
+ * wakeLine and requestBlocks, Int32 budgets and stateBytes), and the default budget it falls back to.
+ * `lines` is the configuration's irqLines when known. Throws naming board, device, field, range. @boot
+ */
+export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs: number, lines = MAX_IRQ_LINES): void {
+  const b = board === "" ? "(PmConfig without board)" : board;
+  if (typeof spec !== "object" || spec === null) throw new Error(b + ": register: the spec is " + String(spec) + ": pass a DeviceSpec object");
+  // Built only when there is something to say: register runs once per device at boot (N up to 4096).
+  const who = (): string => b + ": device \"" + String(spec.name) + "\" ";
+  if (typeof spec.name !== "string" || spec.name === "") throw new Error(b + ": register: a device has no name: give every DeviceSpec a unique name");
+  const s = spec as unknown as { readonly [key: string]: unknown };
+  for (let i = 0; i < SPEC_FIELDS.length; i++) {
+    const key = SPEC_FIELDS[i];
+    const v = s[key];
+    if (v === undefined) continue;
+    const bad = outOfRange(v, SPEC_LIMITS[i], key === "wakeLine" ? lines - 1 : undefined);
+    if (bad !== null) throw new Error(who() + key + " " + bad + " in its DeviceSpec");
+  }
+  const per = s.stageBudgetUs;
+  if (per !== undefined) {
+    if (typeof per !== "object" || per === null) throw new Error(who() + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume? } of µs in its DeviceSpec");
+    const p = per as { readonly [key: string]: unknown };
+    const keys = Object.keys(p);
+    for (let i = 0; i < keys.length; i++) {
+      if (STAGE_KEYS.indexOf(keys[i]) < 0 && p[keys[i]] !== undefined) {
+        throw new Error(who() + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
+      }
+    }
+    for (let i = 0; i < STAGE_KEYS.length; i++) {
+      const v = p[STAGE_KEYS[i]];
+      if (v === undefined) continue;
+      const bad = outOfRange(v, LIMITS["device.stageBudgetUs." + STAGE_KEYS[i]]);
+      if (bad !== null) throw new Error(who() + "stageBudgetUs." + STAGE_KEYS[i] + " " + bad + " in its DeviceSpec");
+    }
+  }
+  if (spec.budgetUs === undefined) {
+    const bad = outOfRange(defaultBudgetUs, LIMITS["pm.defaultBudgetUs"]);
+    if (bad !== null) throw new Error(who() + "budgetUs falls back to defaultBudgetUs, which " + bad + " in the PmConfig");
+  }
+}

@@ -1,0 +1,155 @@
+// The runtime's side of a DevicePort: one per device, made at seal, forwarding to the power manager's narrow host interface.
+import type { DevicePort } from "./port";
+import type { RequestQueue } from "./queue";
+import type { StateArena, BlockPool } from "./pools";
+import type { Attempt } from "./attempt";
+import type { PmStats } from "./stats";
+import type { IrqController } from "./irq";
+import type { Recovery } from "./recovery";
+import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
+import { WAKE_NONE } from "./status";
+
+/** What a port needs from the power manager, and no more. */
+export interface PortHost {
+  complete(token: number, status: number): void;
+  holds(token: number): boolean;
+  suspend(target: number, test: number): number;
+  registerQueue(queue: RequestQueue): void;
+}
+
+/** The runtime parts every port reads, made once at seal. */
+export interface PortParts {
+  readonly host: PortHost;
+  readonly attempt: Attempt;
+  readonly stats: PmStats;
+  readonly irq: IrqController;
+  readonly arena: StateArena;
+  readonly blocks: BlockPool;
+  /** Devices registered (the image's layout count) and the storage device's id. */
+  readonly devices: number;
+  readonly storage: number;
+}
+
+/**
+ * The state view is made once here (a view over the arena, so a hibernate image restored into the
+ * arena is what the driver reads back); the storage device's port also sees the whole arena. The
+ * give-up listener is one function registered at boot, called with numbers only.
+ */
+export class RuntimePort implements DevicePort {
+  readonly id: number;
+  readonly name: string;
+  readonly state: Uint8Array;
+  readonly image: Uint8Array;
+  readonly imageDevices: number;
+  readonly blockSize: number;
+  private readonly host: PortHost;
+  private readonly attempt: Attempt;
+  private readonly stats: PmStats;
+  private readonly irq: IrqController;
+  private readonly wakeLine: number;
+  private readonly blocks: BlockPool;
+  private listener: ((stage: number, status: number) => void) | null = null;
+  /** The queues this device registered: failed with it, revived with it. */
+  private readonly queues: RequestQueue[] = [];
+
+  constructor(parts: PortParts, id: number, name: string, wakeLine: number) {
+    const arena = parts.arena;
+    const storage = parts.storage === id;
+    this.host = parts.host;
+    this.attempt = parts.attempt;
+    this.stats = parts.stats;
+    this.irq = parts.irq;
+    this.wakeLine = wakeLine;
+    this.id = id;
+    this.name = name;
+    this.state = new Uint8Array(arena.buffer, arena.offset[id], arena.size[id]);
+    // Every other device sees an empty view (made here, at seal: a module-level one would be frozen by preload).
+    this.image = new Uint8Array(arena.buffer, 0, storage ? arena.used : 0);
+    this.imageDevices = storage ? parts.devices : 0;
+    this.blocks = parts.blocks;
+    this.blockSize = parts.blocks.blockSize;
+  }
+
+  get target(): number {
+    return this.attempt.target;
+  }
+
+  get fromImage(): boolean {
+    return this.attempt.fromImage;
+  }
+
+  get systemIdle(): boolean {
+    return this.attempt.phase === P_IDLE;
+  }
+
+  get testLevel(): number {
+    return this.attempt.test;
+  }
+
+  /** Only while resuming: R1 also runs as S3's rollback mirror, where no wake ended a sleep. */
+  get wakeCause(): number {
+    return this.attempt.phase === P_RESUMING ? this.stats.lastWakeCause : WAKE_NONE;
+  }
+
+  /** A wake on the device's line only while a suspend can still be aborted or a sleep ended. */
+  wakeEvent(): void {
+    const phase = this.attempt.phase;
+    if (this.wakeLine >= 0 && (phase === P_SUSPENDING || phase === P_SLEEPING)) this.irq.raise(this.wakeLine);
+  }
+
+  complete(token: number, status: number): void {
+    this.host.complete(token, status);
+  }
+
+  holds(token: number): boolean {
+    return this.host.holds(token);
+  }
+
+  /** @boot */
+  onGiveUp(listener: (stage: number, status: number) => void): void {
+    if (this.listener !== null) throw new Error("device \"" + this.name + "\": onGiveUp registered twice: register one listener at attach");
+    this.listener = listener;
+  }
+
+  /** The power manager gave up on a stage of this device or marked it failed. */
+  gaveUp(stage: number, status: number): void {
+    if (this.listener !== null) this.listener(stage, status);
+  }
+
+  registerQueue(queue: RequestQueue): void {
+    this.queues.push(queue);
+    this.host.registerQueue(queue);
+  }
+
+  /** The device failed: its queues serve nothing more and refuse new requests with `status`. */
+  failQueues(status: number): void {
+    for (let i = 0; i < this.queues.length; i++) this.queues[i].fail(status);
+  }
+
+  /** IRQs on again: the requests that waited on the failed device complete with the failure status. */
+  drainFailedQueues(): void {
+    for (let i = 0; i < this.queues.length; i++) this.queues[i].drainFailed();
+  }
+
+  /** The device's re-probe brought it back: its backoff resets, its queues reopen. */
+  revived(recovery: Recovery): void {
+    recovery.succeeded(this.id);
+    for (let i = 0; i < this.queues.length; i++) this.queues[i].revive();
+  }
+
+  requestSuspend(target: number, test: number): number {
+    return this.host.suspend(target, test);
+  }
+
+  acquireBlock(): number {
+    return this.blocks.acquire(this.id);
+  }
+
+  releaseBlock(block: number): void {
+    this.blocks.release(block);
+  }
+
+  block(block: number): Uint8Array {
+    return this.blocks.views[block];
+  }
+}

@@ -1,0 +1,44 @@
+// Every device's hooks, looked up once at seal by the protocol table's names.
+import type { DeviceGraph } from "./graph";
+import { STAGES, RUN_HOOK } from "./protocol";
+import { OK, STAGE_COUNT } from "./status";
+
+/** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
+export type HookFn = (this: unknown, token: number) => number;
+
+/**
+ * Looked up once, so a driver's hooks are locked configuration (Moddable's rule for IO objects) and
+ * a hook a driver leaves out costs no call: it answers OK. `Function.prototype.call` with the driver
+ * as `this` allocates nothing on XS (no bound functions are made, not even at boot).
+ */
+export class HookTable {
+  /** Per device per stage (index device * STAGE_COUNT + stage): the driver's method, or null. The engine calls `fn.call(self[d], token)`. */
+  readonly fn: (HookFn | null)[];
+  readonly self: unknown[];
+
+  constructor(maxDevices: number) {
+    this.fn = new Array(maxDevices * STAGE_COUNT);
+    this.self = new Array(maxDevices);
+    for (let i = 0; i < maxDevices * STAGE_COUNT; i++) this.fn[i] = null;
+  }
+
+  /** Boot (seal). @boot */
+  bind(g: DeviceGraph): void {
+    for (let d = 0; d < g.count; d++) {
+      const hooks = g.hooks[d] as unknown as { [name: string]: unknown };
+      this.self[d] = hooks;
+      for (let s = 0; s < STAGE_COUNT; s++) {
+        if (STAGES[s].run !== RUN_HOOK) continue;
+        const f = hooks[STAGES[s].hook];
+        this.fn[d * STAGE_COUNT + s] = typeof f === "function" ? f as HookFn : null;
+      }
+    }
+  }
+
+  /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller. */
+  call(d: number, stage: number, token: number): number {
+    const f = this.fn[d * STAGE_COUNT + stage];
+    if (f === null) return OK;
+    return f.call(this.self[d], token);
+  }
+}

@@ -1,0 +1,50 @@
+// The runtime's IRQ mask window: IRQs masked and the other CPU held while masked stages and the sleep run.
+import type { IrqController } from "./irq";
+import type { Platform } from "./platform";
+import type { Recorder } from "./recorder";
+
+/**
+ * Exactly one level of the IRQ controller's nesting belongs to the power manager, opened before the
+ * first masked stage (S3, or R1 after a reboot from an image) and closed before the first stage with
+ * IRQs on. Order matters: the other CPU is released before the latched lines are delivered (a handler
+ * may run on either core), and on the way in it is held only after the runtime's latch is up, so no
+ * edge falls between the two (ESP32 choice: docs/design.md, "ESP32 masking").
+ */
+export class MaskWindow {
+  private readonly irq: IrqController;
+  private readonly platform: Platform;
+  private readonly rec: Recorder;
+  private open = false;
+
+  constructor(irq: IrqController, platform: Platform, rec: Recorder) {
+    this.irq = irq;
+    this.platform = platform;
+    this.rec = rec;
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  /** Makes the window match a stage's context: masked (true) or IRQs on (false). */
+  set(masked: boolean): void {
+    if (masked) this.mask();
+    else this.unmask();
+  }
+
+  mask(): void {
+    if (this.open) return;
+    this.open = true;
+    this.irq.mask();
+    this.platform.enterSingleCpu();
+    this.rec.mask(this.platform.now());
+  }
+
+  unmask(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.platform.leaveSingleCpu();
+    this.rec.unmask(this.platform.now());
+    this.irq.unmask();
+  }
+}

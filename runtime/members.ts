@@ -1,0 +1,125 @@
+// Device states and the member set of a stage run: who takes part, and who advanced (what rollback undoes).
+import type { StateArena, BlockPool } from "./pools";
+import type { Recorder } from "./recorder";
+import { D_ACTIVE, D_FAILED, D_OFF } from "./status";
+
+/**
+ * Owned by the engine, which alone changes a device's state (`reach`, `fail`) and only after the
+ * device's hook answered; the sequencer only chooses members (`selectAll`, `selectAdvanced`,
+ * `selectFailed`, `forgetAdvanced`). `advanced` lists, in order, the members that completed the
+ * last run: rollback of a partly done stage walks exactly that.
+ */
+export class Members {
+  private readonly count: () => number;
+  /** Read by everyone through `state(d)`; written by the engine only (its hot path writes the arrays directly). */
+  readonly stateOf: Uint8Array;
+  readonly member: Uint8Array;
+  /** Members of the next (or current) run. */
+  size = 0;
+  readonly advanced: Int16Array;
+  advancedCount = 0;
+
+  constructor(maxDevices: number, count: () => number) {
+    this.count = count;
+    this.stateOf = new Uint8Array(maxDevices);
+    this.member = new Uint8Array(maxDevices);
+    this.advanced = new Int16Array(maxDevices);
+  }
+
+  state(d: number): number {
+    return this.stateOf[d];
+  }
+
+  isMember(d: number): boolean {
+    return this.member[d] === 1;
+  }
+
+  /** Every device but the failed ones. */
+  selectAll(): void {
+    let n = 0;
+    for (let d = 0; d < this.count(); d++) {
+      const m = this.stateOf[d] === D_FAILED ? 0 : 1;
+      this.member[d] = m;
+      n += m;
+    }
+    this.size = n;
+  }
+
+  /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */
+  selectAdvanced(): number {
+    this.member.fill(0);
+    for (let i = 0; i < this.advancedCount; i++) this.member[this.advanced[i]] = 1;
+    this.size = this.advancedCount;
+    return this.advancedCount;
+  }
+
+  /** The failed devices marked in `candidates` (a re-probe). */
+  selectFailed(candidates: Uint8Array): void {
+    let n = 0;
+    for (let d = 0; d < this.count(); d++) {
+      const m = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
+      this.member[d] = m;
+      n += m;
+    }
+    this.size = n;
+  }
+
+  /** A wake interrupted between stages: nothing of the next stage advanced. */
+  forgetAdvanced(): void {
+    this.member.fill(0);
+    this.size = 0;
+    this.advancedCount = 0;
+  }
+
+  /** A run starts: nothing advanced in it yet. */
+  beginRun(): void {
+    this.advancedCount = 0;
+  }
+
+  /** Engine only: d's hook answered OK and it reached `state`; it counts as advanced. */
+  reach(d: number, state: number): void {
+    this.stateOf[d] = state;
+    this.advanced[this.advancedCount++] = d;
+  }
+
+  /** Engine only: d advanced without reaching the stage's state (its S2 timed out: it gets its mirror). */
+  advancedAnyway(d: number): void {
+    this.advanced[this.advancedCount++] = d;
+  }
+
+  /** Engine only: a release sets the state without counting an advance. */
+  set(d: number, state: number): void {
+    this.stateOf[d] = state;
+  }
+
+  /** Engine only: a resume-direction stage failed for d. */
+  fail(d: number): void {
+    this.stateOf[d] = D_FAILED;
+  }
+
+  /**
+   * Engine only, the release stage: frees the reservations of the members and of every failed device
+   * (a failed device keeps nothing reserved, member or not), and sets the others' state.
+   */
+  release(arena: StateArena, blocks: BlockPool, rec: Recorder, now: number, stage: number, reaches: number): void {
+    const member = this.member;
+    const states = this.stateOf;
+    for (let d = 0; d < this.count(); d++) {
+      const st = states[d];
+      if (member[d] === 0 && st !== D_FAILED) continue;
+      if (!arena.isReserved(d) && st === D_ACTIVE) continue;
+      arena.release(d);
+      blocks.unreserve(d);
+      if (st !== D_FAILED) states[d] = reaches;
+      rec.release(now, d, stage);
+    }
+  }
+
+  /** After a reboot from a hibernate image every device is off, its area already filled. */
+  adoptImage(arena: StateArena): void {
+    for (let d = 0; d < this.count(); d++) {
+      this.stateOf[d] = D_OFF;
+      arena.adopt(d);
+    }
+  }
+}

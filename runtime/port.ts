@@ -1,0 +1,103 @@
+// What a driver sees of the runtime: one DevicePort per device, handed over at attach; nothing else.
+import type { RequestQueue } from "./queue";
+import { PENDING } from "./status";
+
+/**
+ * The driver contract's runtime half (the other half is `PmHooks`, runtime/driver.ts). A driver keeps
+ * the port it is given in `attach` and never sees the power manager: it cannot change device state,
+ * read another device's area or guess the runtime's phase. Every member is a field read or a call on
+ * an object made at boot: nothing allocates.
+ */
+export interface DevicePort {
+  /** The device's id: its row in stats and traces. */
+  readonly id: number;
+  /** The device's name in the board (for messages made at boot). */
+  readonly name: string;
+  /**
+   * This device's state-save area: a view made once at seal over the runtime's state arena. S1 zeroes
+   * it; after a reboot from a hibernate image it holds what the device saved in S2 (the image is the arena).
+   */
+  readonly state: Uint8Array;
+  /** T_STANDBY or T_HIBERNATE: the target of the attempt in progress (S2 decides whether to save for an image). */
+  readonly target: number;
+  /** True while R1/R2 restore this device after a reboot from a hibernate image. */
+  readonly fromImage: boolean;
+  /** True when no suspend or resume is in progress. */
+  readonly systemIdle: boolean;
+  /** TEST_NONE, or the pm_test level of the attempt in progress (a TEST_DEVICES hold never stops a clock or a UART). */
+  readonly testLevel: number;
+  /** While resuming, what ended the sleep: an IRQ line (>= 0) or a WAKE_* code; WAKE_NONE otherwise (R1 as a rollback mirror). */
+  readonly wakeCause: number;
+  /**
+   * Activity on this device's wake line (Linux's pm_wakeup_event): while a suspend can still be
+   * aborted or a sleep ended, the runtime takes it as a wake on the device's `wakeLine`; otherwise nothing.
+   */
+  wakeEvent(): void;
+  /** A hook answered PENDING with `token`: report its status once. A token the runtime gave up on is ignored. */
+  complete(token: number, status: number): void;
+  /** True while `token` is this device's stage in flight (answered PENDING, not completed, not given up on). */
+  holds(token: number): boolean;
+  /**
+   * Registered once at boot: called when the runtime gives up on one of this device's stages (its
+   * budget expired: TIMEOUT) or marks the device failed (a resume stage answered an error). The
+   * driver stops waiting for its own work there; a late `complete` would be ignored anyway. It may
+   * run inside a masked stage (R1): defer I/O to a timer.
+   */
+  onGiveUp(listener: (stage: number, status: number) => void): void;
+  /** Boot: the driver's request queue, counted in stats and the flight record (parked requests). */
+  registerQueue(queue: RequestQueue): void;
+  /** A wake-capable input (a button) asks for a system suspend: OK, BUSY or INVALID as `PowerManager.suspend`. */
+  requestSuspend(target: number, test: number): number;
+  /** Request blocks (reserved for this device in S1): size in bytes, then acquire/release by index. */
+  readonly blockSize: number;
+  /** A free block's index, or -1 when none is free (the request waits; it is never refused). */
+  acquireBlock(): number;
+  releaseBlock(block: number): void;
+  /** The block's bytes: a view made once at boot. */
+  block(block: number): Uint8Array;
+  /**
+   * The storage role only (ROLE_STORAGE): the whole state arena, the bytes a hibernate image holds
+   * (empty for every other device), and how many devices it was laid out for.
+   */
+  readonly image: Uint8Array;
+  readonly imageDevices: number;
+}
+
+/**
+ * "A stage of mine is waiting" in one place: the hook stores its token with `hold` (answering
+ * PENDING), the work that ends it calls `finish`. `waiting` turns false by itself when the runtime
+ * gives up on the stage (the token's generation moved on), so a driver never completes a stage the
+ * runtime has already rolled back.
+ */
+export class PendingStage {
+  private readonly port: DevicePort;
+  private token = -1;
+
+  constructor(port: DevicePort) {
+    this.port = port;
+  }
+
+  /** Remembers `token`; returns PENDING for the hook to answer. */
+  hold(token: number): number {
+    this.token = token;
+    return PENDING;
+  }
+
+  get waiting(): boolean {
+    return this.token >= 0 && this.port.holds(this.token);
+  }
+
+  /** Completes the held stage with `status`; false if none was held or the runtime gave up on it. */
+  finish(status: number): boolean {
+    const token = this.token;
+    this.token = -1;
+    if (token < 0 || !this.port.holds(token)) return false;
+    this.port.complete(token, status);
+    return true;
+  }
+
+  /** Forgets the held token (the stage was completed another way). */
+  drop(): void {
+    this.token = -1;
+  }
+}

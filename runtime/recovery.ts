@@ -1,0 +1,102 @@
+// When failed devices are re-probed: at the next idle moment after they fail, then with a capped backoff, or on request.
+import type { Platform } from "./platform";
+
+/**
+ * Linux leaves a device whose resume failed for userspace to unbind and rebind; a battery device with
+ * nobody at the console needs the runtime to try again itself. Each failed device has a due time and
+ * a backoff: the first re-probe is due at once (the next idle moment), each failure doubles the wait
+ * up to `capUs`, a success resets it. One platform timer is armed for the earliest due time; the power
+ * manager runs the re-probe stage only while idle, and re-arms this after every attempt.
+ */
+export class Recovery {
+  readonly firstUs: number;
+  readonly capUs: number;
+  private readonly platform: Platform;
+  private readonly devices: () => number;
+  /** Absolute due time per device (platform microseconds), -1 when no re-probe is pending. */
+  private readonly due: Float64Array;
+  private readonly backoff: Int32Array;
+  /** Devices the current re-probe covers (due at its start). */
+  readonly selected: Uint8Array;
+  private readonly timer: number;
+  private armed = false;
+  /** Devices with a re-probe pending: with none (the normal case) `arm` touches nothing. */
+  private pending = 0;
+  /** Re-probes run, and how many brought their device back. */
+  attempts = 0;
+  recovered = 0;
+
+  constructor(platform: Platform, maxDevices: number, devices: () => number, firstUs: number, capUs: number, fire: () => void) {
+    this.platform = platform;
+    this.devices = devices;
+    this.firstUs = firstUs;
+    this.capUs = capUs;
+    this.due = new Float64Array(maxDevices).fill(-1);
+    this.backoff = new Int32Array(maxDevices).fill(firstUs);
+    this.selected = new Uint8Array(maxDevices);
+    this.timer = platform.createTimer(fire);
+  }
+
+  /** Device d just failed: its first re-probe is due at once (a no-op if one is already pending). */
+  failed(d: number, now: number): void {
+    if (this.due[d] >= 0) return;
+    this.due[d] = now;
+    this.pending++;
+  }
+
+  /** The re-probe of d failed: try again after the backoff, which doubles each time up to the cap. */
+  stillFailed(d: number, now: number): void {
+    this.due[d] = now + this.backoff[d];
+    const next = this.backoff[d] * 2;
+    this.backoff[d] = next > this.capUs || next <= 0 ? this.capUs : next;
+  }
+
+  /** d is active again. */
+  succeeded(d: number): void {
+    if (this.due[d] >= 0) this.pending--;
+    this.due[d] = -1;
+    this.backoff[d] = this.firstUs;
+    this.recovered++;
+  }
+
+  /** Re-probe d now (console `recover`), whatever its backoff. */
+  request(d: number, now: number): void {
+    if (this.due[d] < 0) this.pending++;
+    this.due[d] = now;
+  }
+
+  /** Marks the devices due at `now` in `selected`; returns how many. */
+  select(now: number): number {
+    let n = 0;
+    for (let d = 0; d < this.devices(); d++) {
+      const due = this.due[d] >= 0 && this.due[d] <= now;
+      this.selected[d] = due ? 1 : 0;
+      if (due) n++;
+    }
+    if (n > 0) this.attempts++;
+    return n;
+  }
+
+  /** Arms the timer for the earliest pending re-probe, if any. */
+  arm(now: number): void {
+    if (this.pending === 0) {
+      if (this.armed) this.platform.cancel(this.timer);
+      this.armed = false;
+      return;
+    }
+    let next = -1;
+    for (let d = 0; d < this.devices(); d++) if (this.due[d] >= 0 && (next < 0 || this.due[d] < next)) next = this.due[d];
+    this.armed = true;
+    this.platform.schedule(this.timer, next > now ? next - now : 0);
+  }
+
+  /** The timer fired (it is one-shot). */
+  fired(): void {
+    this.armed = false;
+  }
+
+  /** Microseconds until d's next re-probe, or -1 when none is pending. */
+  dueIn(d: number, now: number): number {
+    return this.due[d] < 0 ? -1 : this.due[d] > now ? this.due[d] - now : 0;
+  }
+}

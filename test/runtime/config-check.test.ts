@@ -1,0 +1,150 @@
+// The runtime's own entry points (PowerManager constructor, register) refuse bad numbers naming board, device, field and range.
+import { describe, expect, test } from "vitest";
+import fc from "fast-check";
+import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
+
+const BAD: readonly unknown[] = [Number.NaN, -1, 1.5, 2 ** 31, Number.POSITIVE_INFINITY, "100"];
+const PM_FIELDS = Object.keys(LIMITS).filter((k) => k.startsWith("pm.")).map((k) => k.slice(3));
+const SPEC_FIELDS = ["budgetUs", "stateBytes", "requestBlocks", "roles", "wakeLine"];
+const STAGES = ["prepare", "suspend", "resume"];
+
+function pmError(config: Record<string, unknown>): string {
+  try {
+    new PowerManager({ ...BASE_CONFIG, ...config } as PmConfig, new FakePlatform([]));
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    return (e as Error).message;
+  }
+  return "";
+}
+
+function registerError(spec: Record<string, unknown>, config: Partial<PmConfig> = {}): string {
+  const env = new Env(config);
+  try {
+    env.add({ name: "dev", ...spec });
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    return (e as Error).message;
+  }
+  return "";
+}
+
+/** A value outside `l` (max `max`), including the non-numbers. */
+function bad(l: Limit, max: number): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    fc.constantFrom<unknown>(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** 31, -(2 ** 31), "7", null, true),
+    fc.integer({ min: -1_000_000_000, max: l.min - 1 }),
+    fc.integer({ min: max + 1, max: max + 1_000_000_000 }),
+    fc.double({ min: l.min, max, noNaN: true }).filter((x) => !Number.isInteger(x)),
+  );
+}
+
+describe("PowerManager constructor: PmConfig numbers", () => {
+  test("every PmConfig size refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {
+    for (const f of PM_FIELDS) {
+      for (const v of BAD) {
+        const l = LIMITS["pm." + f];
+        if (typeof v === "number" && v >= l.min && v <= l.max && Number.isInteger(v)) continue;
+        const msg = pmError({ [f]: v });
+        expect(msg.startsWith("boards/test-board: pm." + f + " is ")).toBe(true);
+        expect(msg).toContain(rangeText(l));
+        expect(msg.endsWith(" in the PmConfig")).toBe(true);
+      }
+    }
+  });
+
+  test("exact messages: over-range budget, missing size, cap below first re-probe", () => {
+    expect(pmError({ defaultBudgetUs: 2 ** 31 })).toBe(
+      "boards/test-board: pm.defaultBudgetUs is 2147483648: must be an integer 1..2000000000 µs: lower it in the PmConfig");
+    expect(pmError({ irqLines: undefined })).toBe(
+      "boards/test-board: pm.irqLines is missing: set it in the PmConfig (an integer 1..1024)");
+    expect(pmError({ reprobeFirstUs: 400_000_000 })).toBe(
+      "boards/test-board: pm.reprobeCapUs is 300000000 (the default), below pm.reprobeFirstUs 400000000: must be an integer 400000000..2000000000 µs: raise reprobeCapUs or lower reprobeFirstUs in the PmConfig");
+    expect(pmError({ failureHistory: 0 })).toBe(
+      "boards/test-board: pm.failureHistory is 0: must be an integer 1..1024 records: raise it in the PmConfig");
+    expect(pmError({ board: "" , maxDevices: 1.5 })).toMatch(/^\(PmConfig without board\): pm.maxDevices is 1.5/);
+  });
+
+  test("the edges of every range are accepted", () => {
+    expect(pmError({ defaultBudgetUs: MAX_BUDGET_US, testHoldUs: 0, stateArenaBytes: 0, blockCount: 0, reprobeFirstUs: 1, reprobeCapUs: MAX_BUDGET_US })).toBe("");
+  });
+});
+
+describe("register: DeviceSpec numbers", () => {
+  test("a budget of 2^31 µs is refused instead of wrapping negative in the Int32Array (the runtime stayed BUSY for good)", () => {
+    expect(registerError({ budgetUs: 2 ** 31 })).toBe(
+      "boards/test-board: device \"dev\" budgetUs is 2147483648: must be an integer 1..2000000000 µs: lower it in its DeviceSpec");
+  });
+
+  test("the largest budget still times out a hung hook and the runtime comes back idle", () => {
+    const env = new Env();
+    const d = env.add({ name: "slow", budgetUs: MAX_BUDGET_US });
+    env.pm.seal();
+    d.behaviour.suspend = { kind: "hang" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(MAX_BUDGET_US - 1);
+    expect(env.outcomes).toEqual([]);
+    env.platform.advance(1);
+    expect(env.outcomes).toEqual([TIMEOUT]);
+    d.behaviour.suspend = { kind: "ok" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(env.outcomes).toEqual([TIMEOUT, OK]);
+  });
+
+  test("every DeviceSpec number refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {
+    for (const f of SPEC_FIELDS) {
+      for (const v of BAD) {
+        const msg = registerError({ [f]: v });
+        expect(msg.startsWith("boards/test-board: device \"dev\" " + f + " is ")).toBe(true);
+        expect(msg).toContain(rangeText(LIMITS["device." + f], f === "wakeLine" ? 1023 : undefined));
+      }
+    }
+    for (const s of STAGES) {
+      for (const v of BAD) {
+        expect(registerError({ stageBudgetUs: { [s]: v } })).toMatch(
+          new RegExp("^boards/test-board: device \"dev\" stageBudgetUs\\." + s + " is .*: must be an integer 1\\.\\.2000000000 µs: "));
+      }
+    }
+  });
+
+  test("Int16 and Uint8 fields: requestBlocks 40000, roles 256, wakeLine 1.5; unknown stage keys; nothing lands in the tables", () => {
+    expect(registerError({ requestBlocks: 40_000 })).toBe(
+      "boards/test-board: device \"dev\" requestBlocks is 40000: must be an integer 0..32767 blocks: lower it in its DeviceSpec");
+    expect(registerError({ roles: 256 })).toMatch(/roles is 256: must be an integer 0\.\.3 \(ROLE_STORAGE 1 \| ROLE_WAKE 2\): lower it/);
+    expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.1023: use a whole number in its DeviceSpec$/);
+    expect(registerError({ stageBudgetUs: { powerOff: 10 } })).toBe(
+      "boards/test-board: device \"dev\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
+    const env = new Env();
+    expect(() => env.add({ name: "dev", stateBytes: -4 })).toThrow(/stateBytes is -4/);
+    expect(env.pm.graph.count).toBe(0);
+  });
+
+  test("a DeviceGraph given irqLines refuses a wake line beyond it; the default budget it falls back to is checked", () => {
+    const g = new DeviceGraph("boards/g", 4, 8);
+    expect(() => g.register({ name: "b", hooks: {}, roles: 2, wakeLine: 8 }, 10_000)).toThrow(
+      "boards/g: device \"b\" wakeLine is 8: must be an integer 0..7 (below pm.irqLines 8): lower it in its DeviceSpec");
+    expect(() => g.register({ name: "c", hooks: {} }, 2 ** 31)).toThrow(
+      "boards/g: device \"c\" budgetUs falls back to defaultBudgetUs, which is 2147483648: must be an integer 1..2000000000 µs: lower it in the PmConfig");
+    expect(g.register({ name: "d", hooks: {}, budgetUs: 5 }, 2 ** 31)).toBe(0);
+  });
+
+  test("property: a random bad number in a random PmConfig or DeviceSpec field is refused naming board, device, field and range", () => {
+    const targets = [
+      ...PM_FIELDS.map((f) => ({ kind: "pm", f, l: LIMITS["pm." + f] })),
+      ...SPEC_FIELDS.map((f) => ({ kind: "spec", f, l: LIMITS["device." + f] })),
+      ...STAGES.map((s) => ({ kind: "stage", f: "stageBudgetUs." + s, l: LIMITS["device.stageBudgetUs." + s] })),
+    ];
+    fc.assert(fc.property(fc.constantFrom(...targets).chain((t) => fc.tuple(fc.constant(t), bad(t.l, t.l.max))), ([t, v]) => {
+      const name = "dev";
+      const msg = t.kind === "pm" ? pmError({ [t.f]: v })
+        : t.kind === "spec" ? registerError({ [t.f]: v })
+        : registerError({ stageBudgetUs: { [t.f.slice(14)]: v } });
+      expect(msg.startsWith("boards/test-board: ")).toBe(true);
+      if (t.kind !== "pm") expect(msg).toContain("device \"" + name + "\" ");
+      expect(msg).toContain((t.kind === "pm" ? "pm." : "") + t.f + " is ");
+      expect(msg).toContain(rangeText(t.l));
+    }), { numRuns: 1000 });
+  });
+});
