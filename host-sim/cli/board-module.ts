@@ -1,7 +1,7 @@
 // --board: the shipped simulated boards by name, or a board module by path (its SimBoardWiring, or a bare BoardDefinition).
 import { resolve } from "path";
-import { SIM_ESP32_DEVKITC, type SimBoardWiring, type SimModelWiring } from "../../boards/host-sim/esp32-devkitc";
-import { simModdableTwoWiring } from "../../boards/moddable-two/sim";
+import { SIM_ESP32_DEVKITC, type SimBoardWiring, type SimModelWiring } from "../boards/esp32-devkitc";
+import { simModdableTwoWiring } from "../boards/moddable-two";
 import type { BoardDefinition } from "../../boards/types";
 
 /** The board could not be loaded or booted: printed as its message alone (it names the fix), exit 2. */

@@ -70,8 +70,9 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       session.advance(0);
       session.flushSummaries();
       screen.setEditing("");
-      screen.end();
+      // Queued before `end`, which prints everything still waiting: a notice queued after it could wait forever for a quiet console.
       screen.notice("quit (" + why + ") at virtual time " + (session.now() / 1e6).toFixed(6) + " s", false);
+      screen.end();
       subs.unsubscribe();
       screen.detach();
       resolve({ code, why, virtualUs: session.now() });

@@ -7,7 +7,7 @@ import { COLOUR, PLAIN } from "./progress";
 import { EXIT_BAD_FILE, runScenarioFiles } from "./scenario-cli";
 import { Session } from "./session";
 import { BoardError, loadBoard } from "./board-module";
-import type { SimBoardWiring } from "../../boards/host-sim/esp32-devkitc";
+import type { SimBoardWiring } from "../boards/esp32-devkitc";
 import { SerialLog } from "./serial-log";
 import { attachVizToBoard, type VizHandle } from "../viz/collect";
 import { writeHtml } from "../viz/html";

@@ -13,6 +13,8 @@ export interface TraceRecord {
   stage: number;
   event: number;
   status: number;
+  /** On a hook's end record: how long the hook took (µs); 0 otherwise. */
+  duration: number;
 }
 
 export interface Paint {
@@ -68,13 +70,14 @@ export class ProgressFormatter {
         this.hookStart.set(key, r.time);
         return this.all ? t + "   " + stage + r.name.padEnd(10) + p.dim("call") : null;
       case E.E_HOOK_PENDING:
+        this.hookStart.set(key, r.time);
         return t + "   " + stage + r.name.padEnd(10) + p.warn("pending");
       case E.E_HOOK_DONE:
-        return t + "   " + stage + r.name.padEnd(10) + p.ok("ok") + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.ok("ok") + this.took(key, r.time, r.duration);
       case E.E_HOOK_FAIL:
-        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status)) + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status)) + this.took(key, r.time, r.duration);
       case E.E_RESUME_FAIL:
-        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status) + " (marked failed, others resume)") + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status) + " (marked failed, others resume)") + this.took(key, r.time, r.duration);
       case E.E_TIMEOUT:
         return t + "   " + stage + r.name.padEnd(10) + p.bad("TIMEOUT (budget expired)") + this.took(key, r.time);
       case E.E_LATE:
@@ -96,9 +99,12 @@ export class ProgressFormatter {
     }
   }
 
-  private took(key: number, now: number): string {
+  /** The hook's time: its end record's duration, else since its pending (or old-format call) record. */
+  private took(key: number, now: number, duration = 0): string {
     const start = this.hookStart.get(key);
-    return start === undefined ? "" : this.paint.dim("  " + formatDuration(now - start));
+    this.hookStart.delete(key);
+    const us = duration > 0 || start === undefined ? duration : now - start;
+    return this.paint.dim("  " + formatDuration(us));
   }
 }
 

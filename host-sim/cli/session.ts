@@ -139,7 +139,7 @@ export class Session {
       const d = tr.device[slot];
       const r: TraceRecord = {
         time: tr.time[slot], device: d, name: d >= 0 && d < pm.graph.count ? pm.graph.names[d] : "",
-        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot],
+        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot],
       };
       this.trace$.next(r);
       if (r.event === E_SLEEP_ENTER) this.asleep$.next(pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?");

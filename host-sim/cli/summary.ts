@@ -99,15 +99,18 @@ export class SummaryBuilder {
         this.wake = this.wakeName(r.status);
         return null;
       case E.E_HOOK_CALL:
+      case E.E_HOOK_PENDING:
         this.hookStart.set(r.device * 16 + r.stage, r.time);
         return null;
       case E.E_HOOK_DONE:
       case E.E_HOOK_FAIL:
       case E.E_RESUME_FAIL:
       case E.E_TIMEOUT: {
+        // A hook's end record carries its duration; a timeout record is timed from its pending record.
         const start = this.hookStart.get(r.device * 16 + r.stage);
-        if (start !== undefined && r.stage >= 0 && r.time - start >= this.slowestUs[r.stage]) {
-          this.slowestUs[r.stage] = r.time - start;
+        const us = r.duration > 0 || start === undefined ? r.duration : r.time - start;
+        if (r.stage >= 0 && us >= this.slowestUs[r.stage]) {
+          this.slowestUs[r.stage] = us;
           this.slowest[r.stage] = r.name;
         }
         if (r.event === E.E_RESUME_FAIL && this.failure === "") this.failure = r.name + " " + stageName(r.stage) + " " + statusName(r.status);

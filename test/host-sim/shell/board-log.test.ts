@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { SIM_ESP32_DEVKITC } from "../../../boards/host-sim/esp32-devkitc";
+import { SIM_ESP32_DEVKITC } from "../../../host-sim/boards/esp32-devkitc";
 import { BoardError, loadBoard } from "../../../host-sim/cli/board-module";
 import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { parseScenario } from "../../../host-sim/cli/scenario";
@@ -34,8 +34,8 @@ describe("--board", () => {
 
   it("a module path gives its SimBoardWiring (a value or a wiring function); bad names and paths say what to give", () => {
     // Loaded through ts-node, so a separate module instance: the same data, not the same object.
-    expect(loadBoard(join(ROOT, "boards/host-sim/esp32-devkitc.ts"))).toStrictEqual(SIM_ESP32_DEVKITC);
-    expect(loadBoard(join(ROOT, "boards/moddable-two/sim.ts")).definition.name).toBe("Moddable Two");
+    expect(loadBoard(join(ROOT, "host-sim/boards/esp32-devkitc.ts"))).toStrictEqual(SIM_ESP32_DEVKITC);
+    expect(loadBoard(join(ROOT, "host-sim/boards/moddable-two.ts")).definition.name).toBe("Moddable Two");
     expect(() => loadBoard("moddable-three")).toThrow(new BoardError("--board moddable-three is not a board; use esp32-devkitc or moddable-two, or a path to a board module"));
     expect(() => loadBoard("./no/such/board.ts")).toThrow(/^--board \.\/no\/such\/board\.ts: cannot load it \(Cannot find module .*\); give the path of a \.ts board module$/);
   });
