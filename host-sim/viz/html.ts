@@ -9,14 +9,18 @@ import { multiTables } from "./html-multi";
 import { esc, banner, attemptsTable, slowestTable, energyTable, deviceTree, flightTable, fmtUs } from "./html-tables";
 
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
-export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8"];
+export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8", "#9b5de5"];
 
 /** Lane geometry shared with the client script (it reads these from the data block). */
 export const LAYOUT = { axis: 28, lane: 24, counter: 44, label: 190 };
 
 const CLIENT_DIR = join(__dirname, "client");
 
+/** The client files, embedded by the `npm start` bundle (scripts/start.js); undefined when run from source. */
+declare const QUIESCE_CLIENT: { readonly [name: string]: string } | undefined;
+
 function asset(name: string): string {
+  if (typeof QUIESCE_CLIENT !== "undefined") return QUIESCE_CLIENT[name];
   return readFileSync(join(CLIENT_DIR, name), "utf8");
 }
 
