@@ -1,7 +1,7 @@
 // Console command parser and dispatcher: tokens are byte ranges of the line buffer compared against preencoded names.
 import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, OK } from "../runtime/status";
 import type { Printer } from "./printer";
-import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_DUMP } from "./reports";
+import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_TRACE_ALL, J_DUMP } from "./reports";
 
 /** What the console does after a line ran. */
 export const X_PROMPT = 0;
@@ -83,23 +83,25 @@ export class Commands {
     return X_REPORT;
   }
 
+  /** `trace [n]` power-management records, `trace all [n]` every record, `trace dump` the ring in hex. */
   private trace(): number {
     const w = this.p.words;
-    if (this.count > 2) return this.badArgument(2, w.cmdTrace, w.traceArgsHint);
-    if (this.count === 1) {
-      this.reports.start(J_TRACE, TRACE_DEFAULT);
-      return X_REPORT;
-    }
-    if (this.is(1, w.argDump)) {
+    if (this.count === 2 && this.is(1, w.argDump)) {
       // A suspend's progress would land between the record lines, and its records overwrite the ring.
       if (this.host.busy() === BUSY_SUSPEND) return this.refuse(w.dumpBusy);
       this.reports.start(J_DUMP, 0);
       return X_REPORT;
     }
-    // Exactly the range the hint announces: 1..capacity.
-    const n = this.number(1);
-    if (n < 1 || n > this.p.pm.trace.capacity) return this.badArgument(1, w.cmdTrace, w.traceArgsHint);
-    this.reports.start(J_TRACE, n);
+    const all = this.count > 1 && this.is(1, w.argAll);
+    const at = all ? 2 : 1;
+    if (this.count > at + 1) return this.badArgument(at + 1, w.cmdTrace, w.traceArgsHint);
+    let n = TRACE_DEFAULT;
+    if (this.count > at) {
+      // Exactly the range the hint announces: 1..capacity.
+      n = this.number(at);
+      if (n < 1 || n > this.p.pm.trace.capacity) return this.badArgument(at, w.cmdTrace, w.traceArgsHint);
+    }
+    this.reports.start(all ? J_TRACE_ALL : J_TRACE, n);
     return X_REPORT;
   }
 

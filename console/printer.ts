@@ -173,6 +173,7 @@ export class Printer {
       }
     } else if (status === OK) {
       r.bytes(w.suspendOk);
+      r.bytes(w.testOutcome[this.pm.test]);
       r.bytes(w.wokeBy);
       this.cause(st.lastWakeCause);
     } else {

@@ -1,5 +1,5 @@
 // Suspend/resume progress lines: a trace listener that prints one line per stage and per device as it happens.
-import { OK, TEST_NONE, STAGE_COUNT, S_PLATFORM, S_REPROBE, D_FAILED } from "../runtime/status";
+import { OK, TEST_NONE, TEST_PLATFORM, STAGE_COUNT, S_PLATFORM, S_REPROBE, D_FAILED } from "../runtime/status";
 import {
   E_SUSPEND_BEGIN, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
   E_STAGE_END, E_ROLLBACK, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE,
@@ -57,8 +57,8 @@ export class Progress {
       return true;
     } else if (ev === E_SLEEP_ENTER) {
       if (p.pm.test !== TEST_NONE) {
-        r.bytes(w.sleepHold);
-        r.bytes(w.testNames[p.pm.test]);
+        r.bytes(w.testHold[p.pm.test]);
+        if (p.pm.test === TEST_PLATFORM) p.target(status);
       } else {
         r.bytes(w.sleepEnter);
         p.target(status);

@@ -11,6 +11,13 @@ export const J_DEVICES = 3;
 export const J_STATS = 4;
 export const J_TRACE = 5;
 export const J_DUMP = 6;
+/** `trace all`: every record; J_TRACE leaves out IRQ latch/deliver records (a console session is mostly its own UART IRQs). */
+export const J_TRACE_ALL = 7;
+
+/** Records the power-management view shows: all but IRQ bookkeeping. */
+function pmRecord(event: number): boolean {
+  return event !== E_IRQ_LATCH && event !== E_IRQ_DELIVER;
+}
 
 /** Room one report line may need in the TX ring (the widest is a flight-recorder line, about 130 bytes with board-sized numbers). */
 export const REPORT_LINE_MAX = 256;
@@ -31,6 +38,8 @@ export class Reports {
   /** Trace reports: records shown and the absolute number of the oldest. */
   private count = 0;
   private first = 0;
+  /** Power-management view: absolute number of the next record to consider. */
+  private cursor = 0;
   /** Devices in tree order (depth-first by parent) and their depth, computed at boot. */
   private treeOrder: Int16Array = new Int16Array(0);
   private treeDepth: Uint8Array = new Uint8Array(0);
@@ -100,12 +109,28 @@ export class Reports {
     if (kind === J_HELP) this.end = p.words.help.length;
     else if (kind === J_STATUS || kind === J_DEVICES) this.end = 1 + g.count;
     else if (kind === J_STATS) this.end = this.stats.start();
-    else if (kind === J_TRACE || kind === J_DUMP) {
+    else if (kind === J_TRACE_ALL || kind === J_DUMP) {
       const held = tr.length;
       const n = kind === J_DUMP || count > held ? held : count;
       this.count = n;
       this.first = tr.total - n;
       this.end = 1 + n + (kind === J_DUMP ? 1 : 0);
+    } else if (kind === J_TRACE) {
+      // Newest first until `count` power-management records are found; printed oldest first.
+      let n = 0;
+      let abs = tr.total - 1;
+      const oldest = tr.total - tr.length;
+      this.first = tr.total;
+      while (abs >= oldest && n < count) {
+        if (pmRecord(tr.event[abs % tr.capacity])) {
+          n++;
+          this.first = abs;
+        }
+        abs--;
+      }
+      this.count = n;
+      this.cursor = this.first;
+      this.end = 1 + n;
     } else this.kind = J_NONE;
   }
 
@@ -121,7 +146,7 @@ export class Reports {
       this.deviceLine(i);
     } else if (k === J_STATS) {
       this.stats.line(i);
-    } else if (k === J_TRACE || k === J_DUMP) {
+    } else if (k === J_TRACE || k === J_TRACE_ALL || k === J_DUMP) {
       this.traceLine(i);
     }
     this.p.ring.newline();
@@ -204,6 +229,12 @@ export class Reports {
         r.bytes(w.dumpBegin2);
         r.dec(this.first + n);
         r.bytes(w.dumpBegin3);
+      } else if (this.kind === J_TRACE) {
+        r.bytes(w.traceHeader1);
+        r.dec(n);
+        r.bytes(w.tracePmHeader2);
+        r.dec(tr.total);
+        r.bytes(w.tracePmHeader3);
       } else {
         r.bytes(w.traceHeader1);
         r.dec(n);
@@ -219,7 +250,13 @@ export class Reports {
       r.bytes(w.records);
       return;
     }
-    const abs = this.first + i - 1;
+    let abs = this.first + i - 1;
+    if (this.kind === J_TRACE) {
+      // Skips the IRQ records between two shown ones (an overwritten record ends the skip: it is reported below).
+      abs = this.cursor;
+      while (abs < tr.total && tr.total - abs <= tr.capacity && !pmRecord(tr.event[abs % tr.capacity])) abs++;
+      this.cursor = abs + 1;
+    }
     if (tr.total - abs > tr.capacity) {
       // Overwritten while the report waited for TX room (a suspend ran meanwhile): say so, never print a newer record.
       r.bytes(w.overwritten);

@@ -55,6 +55,7 @@ export class Words {
   readonly argTestDevices = makeBytes("test=devices");
   readonly argTestPlatform = makeBytes("test=platform");
   readonly argDump = makeBytes("dump");
+  readonly argAll = makeBytes("all");
 
   readonly banner = makeBytes("quiesce console: type help for the list of commands");
   readonly prompt = makeBytes("> ");
@@ -74,7 +75,7 @@ export class Words {
   readonly forWord = makeBytes(" for ");
   readonly suspendArgsHint = makeBytes(": use standby, hibernate, test=devices or test=platform (type help)");
   readonly traceArgsHint = makeBytes(": use a record count 1..");
-  readonly traceArgsHint2 = makeBytes(" or dump (type help)");
+  readonly traceArgsHint2 = makeBytes(", all [n] or dump (type help)");
   readonly noArgsHint = makeBytes(": it takes no arguments (type help)");
   readonly conflicts = makeBytes(": give one target and at most one test level (type help)");
   readonly recoverArgsHint = makeBytes(": give one device name (type help)");
@@ -153,7 +154,13 @@ export class Words {
   readonly after = makeBytes(" after ");
   readonly suspendBegin = makeBytes("suspend begins: ");
   readonly sleepEnter = makeBytes("-- platform sleep: ");
-  readonly sleepHold = makeBytes("-- platform test hold: ");
+  /** Per test level (runtime/status TEST_*): what the hold does instead of a sleep, as Linux pm_test levels are described. */
+  readonly testHold = makeTable([
+    "",
+    "-- test=devices hold: platform not called, IRQs on, devices stay suspended",
+    "-- test=platform hold: platform called, a timed light sleep stands in for ",
+  ]);
+  readonly testOutcome = makeTable(["", " (test=devices: devices only, nothing slept)", " (test=platform: held in the platform, target not entered)"]);
   readonly sleepExit = makeBytes("-- platform woke: ");
   readonly sleepUnknown = makeBytes(", sleep length unknown (hibernate: the clock restarted at the reboot)");
   readonly wakeSource = makeBytes("wake source: ");
@@ -205,6 +212,8 @@ export class Words {
   readonly traceHeader1 = makeBytes("trace: last ");
   readonly traceHeader2 = makeBytes(" of ");
   readonly traceHeader3 = makeBytes(" records (time, device, stage, event, detail)");
+  readonly tracePmHeader2 = makeBytes(" power-management records of ");
+  readonly tracePmHeader3 = makeBytes(" written (IRQ records hidden: trace all shows every record)");
   readonly dash = makeBytes("-");
   readonly overwritten = makeBytes("(record overwritten while the report waited)");
   readonly dumpBegin = makeBytes("trace dump begin: ");
@@ -225,7 +234,8 @@ export class Words {
     "  suspend [standby|hibernate] [test=devices|test=platform]",
     "                           start a suspend (default standby); progress lines follow",
     "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
-    "  trace [n]                last n trace records decoded (default 16)",
+    "  trace [n]                last n power-management trace records (default 16; IRQ records hidden)",
+    "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
     "  trace dump               the trace ring as hex records, for the host to decode",
     "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
   ]);

@@ -210,10 +210,9 @@ export class Ft6206 implements BoardDriver {
   }
 
   /**
-   * Between attempts, while failed: from scratch. With a reset or wake line the chip gets the same
-   * > 5 ms pulse (and, after RSTN, the 150 ms firmware start-up) as a wake from hibernate, stepped by
-   * R2's timer; without one it is asked straight away. Then ID_G_CIPHER must read 0x06, G_PMODE goes
-   * to active and the saved configuration is rewritten. A NAK or another id answers IO.
+   * Between attempts, while failed: with a reset or wake line, the same > 5 ms pulse (and 150 ms
+   * start-up after RSTN) as a wake from hibernate, on R2's timer; then ID_G_CIPHER must read 0x06,
+   * G_PMODE goes active and the saved configuration is rewritten. A NAK or another id answers IO.
    */
   reprobe(token: number): number {
     this.forget();
@@ -277,10 +276,8 @@ export class Ft6206 implements BoardDriver {
   }
 
   /**
-   * The runtime stopped waiting for this device: only R1, R2 or a re-probe can fail here (S2 never
-   * pends). Drop R2 or a re-probe in progress so the next re-probe starts from scratch, and stop
-   * treating the chip as suspended: samples and INT try it again (IO if it is still gone). No I/O
-   * here: R1 runs with IRQs masked.
+   * The device failed (only R1, R2 or a re-probe can: S2 never pends): drop R2 or a re-probe in
+   * progress, and let samples and INT try the chip again (IO if it is gone). No I/O here: R1 is masked.
    */
   private runtimeGaveUp(): void {
     this.forget();

@@ -69,6 +69,12 @@ export class Ili9341Panel {
     return -1;
   }
 
+  /** Microseconds until any command may go: 5 ms after the last SLPIN or SLPOUT (8.2.11, 8.2.12). */
+  quietUs(now: number): number {
+    const us = (this.asleep ? this.sleepInAt : this.sleepOutAt) + SETTLE_US - now;
+    return us > 0 ? us : 0;
+  }
+
   /** The init wrote the registers (its second step): what a re-probe waits for. */
   get configured(): boolean {
     return this.initStepIndex >= 2;

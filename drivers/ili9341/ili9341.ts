@@ -107,32 +107,16 @@ export class Ili9341 implements BoardDriver {
     this.frameWriter.setListener(listener);
   }
 
-  get ready(): boolean {
-    return this.panel.ready;
-  }
-
-  get asleep(): boolean {
-    return this.panel.asleep;
-  }
-
-  get displayOn(): boolean {
-    return this.panel.displayOn;
-  }
+  get ready(): boolean { return this.panel.ready; }
+  get asleep(): boolean { return this.panel.asleep; }
+  get displayOn(): boolean { return this.panel.displayOn; }
 
   /** Slot of the last accepted request (the application's handle for its completion). */
-  get lastSlot(): number {
-    return this.frameWriter.lastSlot;
-  }
-
+  get lastSlot(): number { return this.frameWriter.lastSlot; }
   /** Frames completed since boot. */
-  get frames(): number {
-    return this.frameWriter.completed;
-  }
-
+  get frames(): number { return this.frameWriter.completed; }
   /** Frame requests refused or failed (IO) since boot. */
-  get failures(): number {
-    return this.frameWriter.failures;
-  }
+  get failures(): number { return this.frameWriter.failures; }
 
   /** MADCTL/COLMOD/invert as the driver last wrote them. */
   register(index: number): number {
@@ -185,33 +169,26 @@ export class Ili9341 implements BoardDriver {
   }
 
   /**
-   * Between attempts, while failed: the panel from scratch, as at boot (8.2.2 SWRESET, 5 ms, MADCTL/
-   * COLMOD/INVON), PENDING until the registers are written; SLPOUT (+120 ms) and DISPON (+120 ms)
-   * then go on the boot init's timer while frames wait at the queue head (serve answers BUSY until the
-   * panel is ready), since the whole 245 ms is far beyond a stage budget. The panel cannot be read
-   * back on this wiring: a bus that is not up is the only failure it can see (IO).
+   * Between attempts, while failed: the panel from scratch as at boot (8.2.2 SWRESET, 5 ms, registers),
+   * PENDING until the registers are written; SLPOUT and DISPON (+120 ms each) follow on the boot init's
+   * timer while frames wait at the queue head (serve: BUSY until ready): 245 ms is beyond a stage
+   * budget. The panel cannot be read back here: a bus that is not up is all it can see (IO).
    */
   reprobe(token: number): number {
     this.forget();
     if (!this.bus.ready()) return IO;
     if (!this.queue.idle) return BUSY;
-    const panel = this.panel;
-    panel.restart();
-    // Any command waits 5 ms after the last SLPIN or SLPOUT (8.2.11, 8.2.12); SWRESET is one.
-    const wait = (panel.asleep ? panel.sleepInAt : panel.sleepOutAt) + SETTLE_US - this.platform.now();
-    this.wait(W_PROBE, wait > 0 ? wait : 0);
+    this.panel.restart();
+    this.wait(W_PROBE, this.panel.quietUs(this.platform.now()));
     return this.probe.hold(token);
   }
 
-  /**
-   * The runtime stopped waiting for this device. A suspend-stage timeout (the queue is not failed)
-   * gets its R2 mirror. A failed device: the runtime owns the failed queue; drop every stage and wait
-   * of ours so the re-probe starts from scratch.
-   */
+  /** The runtime gave up on a stage: a suspend-stage timeout gets its R2 mirror; a failed device forgets its stages. */
   private runtimeGaveUp(): void {
     if (this.queue.failed) this.forget();
   }
 
+  /** Drops every stage and wait of ours, so a re-probe starts from scratch. */
   private forget(): void {
     this.s2Waiting = false;
     this.r2Waiting = false;

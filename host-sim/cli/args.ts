@@ -1,4 +1,5 @@
 // Command-line options of the simulator shell, with an error naming the bad option and the fix.
+import { KEY_PRESS, parseButtonKey } from "./keys";
 import { parseDuration } from "./scenario";
 
 export interface CliOptions {
@@ -18,6 +19,17 @@ export interface CliOptions {
   /** Write the timeline of the run as one self-contained HTML page / Chrome trace JSON (Perfetto). */
   html: string | null;
   perfetto: string | null;
+  /** wokwi-cli's run checks, applied to every scenario (or to a plain boot when no scenario is given). */
+  expectText: string | null;
+  failText: string | null;
+  /** Virtual time limit per run, us (Infinity: none). */
+  timeoutUs: number;
+  /** Raw UART0 output of the run (closed with status, devices and a trace dump for viz:convert). */
+  serialLog: string | null;
+  /** Board: null for the DevKitC, else "moddable-two" or a board definition module's path. */
+  board: string | null;
+  /** Byte of the key that presses the BOOT button while interactive. */
+  buttonKey: number;
   help: boolean;
 }
 
@@ -26,13 +38,19 @@ export const USAGE = [
   "       npm start -- --scenario FILE [--scenario FILE ...]   run scenarios, exit 0 pass / 1 fail / 2 bad file",
   "options:",
   "  --scenario FILE     run a scenario (YAML subset, see host-sim/scenarios/README.md); repeatable",
+  "  --expect-text TEXT  pass once the serial output contains TEXT (after the steps, if any); without --scenario: boot and wait",
+  "  --fail-text TEXT    fail as soon as the serial output contains TEXT",
+  "  --timeout T         fail a run that takes longer than T virtual (e.g. 30s, 500ms)",
   "  --battery-mah N     battery capacity for the life estimate (default 2000)",
   "  --trace [all]       also print the host-side trace view (all: every record)",
   "  --speed X           virtual seconds per real second while interactive (default 1)",
   "  --color / --no-color   force colours on or off (default: on when stdout is a TTY)",
   "  --quiet             scenarios: only steps and results, no serial output",
   "  --timer-wake T      arm the RTC timer wake before every sleep (e.g. 10s): a duty cycle for battery estimates",
+  "  --button-key KEY    key that presses the BOOT button (default ctrl-b, tmux's prefix; e.g. ctrl-g)",
   "  --seed N            seed of the simulation's random source (button bounce); default 1",
+  "  --board B          moddable-two, esp32-devkitc (default), or a module exporting a SimBoardWiring (see README)",
+  "  --serial-log FILE   write UART0's output to FILE, closed with status/devices/trace dump for npm run viz:convert",
   "  --html FILE         write the run's timeline as one self-contained HTML page (last scenario if several)",
   "  --perfetto FILE     write the run's trace as Chrome trace JSON for ui.perfetto.dev",
   "  --help",
@@ -41,8 +59,13 @@ export const USAGE = [
 export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, help: false };
+  const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, buttonKey: KEY_PRESS, expectText: null, failText: null, timeoutUs: Infinity, serialLog: null, board: null, help: false };
   for (let i = 0; i < argv.length; i++) {
+    // wokwi-cli spells values with `=` too: --expect-text="ready".
+    const eq = /^(--[a-z-]+)=(.*)$/s.exec(argv[i]);
+    if (eq !== null && eq[1] !== "--scenario") {
+      argv = argv.slice(0, i).concat([eq[1], eq[2]], argv.slice(i + 1));
+    }
     const a = argv[i];
     const value = (what: string): string => {
       const v = argv[++i];
@@ -69,16 +92,34 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === "--no-color" || a === "--no-colour") o.colour = "never";
     else if (a === "--quiet" || a === "-q") o.quiet = true;
     else if (a === "--seed") o.seed = number("an integer seed", 0);
-    else if (a === "--timer-wake") {
+    else if (a === "--serial-log") o.serialLog = value("an output file, e.g. uart0.log");
+    else if (a === "--board") o.board = value("moddable-two, esp32-devkitc or a board definition module, e.g. host-sim/boards/my-board.ts");
+    else if (a === "--expect-text") o.expectText = value("the text to wait for, e.g. \"suspend ok\"");
+    else if (a === "--fail-text") o.failText = value("the text that fails the run, e.g. FAILED");
+    else if (a === "--timeout") {
+      const v = value("a duration, e.g. 30s");
+      const us = parseDuration(v);
+      if (us === null || us <= 0) throw new UsageError("--timeout " + v + " is not a duration; write e.g. 30s or 500ms (virtual time)");
+      o.timeoutUs = us;
+    } else if (a === "--timer-wake") {
       const v = value("a duration, e.g. 10s");
       const us = parseDuration(v);
       if (us === null || us <= 0) throw new UsageError("--timer-wake " + v + " is not a duration; write e.g. 500ms or 10s");
       o.timerWakeUs = us;
     } else if (a === "--html") o.html = value("an output file, e.g. out.html");
     else if (a === "--perfetto") o.perfetto = value("an output file, e.g. trace.json");
-    else if (a === "--help" || a === "-h") o.help = true;
+    else if (a === "--button-key") {
+      try {
+        o.buttonKey = parseButtonKey(value("a control key, e.g. ctrl-g"));
+      } catch (e) {
+        throw new UsageError("--button-key: " + (e as Error).message);
+      }
+    } else if (a === "--help" || a === "-h") o.help = true;
     else if (!a.startsWith("-") && /\.ya?ml$/.test(a)) o.scenarios.push(a);
     else throw new UsageError("unknown option `" + a + "`; see --help");
+  }
+  if (o.scenarios.length === 0 && o.failText !== null && o.expectText === null && o.timeoutUs === Infinity) {
+    throw new UsageError("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
   }
   return o;
 }

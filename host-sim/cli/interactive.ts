@@ -1,6 +1,7 @@
 // Interactive shell: keyboard events to the firmware console or shell verbs, ticks to virtual time, session streams to the screen.
 import { type Observable, Subscription } from "rxjs";
-import { KEY_HELP, type KeyEvent, keyEvents } from "./keys";
+import { completions } from "./complete";
+import { KEY_PRESS, type KeyEvent, keyEvents, keyHelp, keyName } from "./keys";
 import type { Paint } from "./progress";
 import { Screen } from "./screen";
 import { SHELL_HELP, Session } from "./session";
@@ -16,6 +17,8 @@ export interface InteractiveIo {
   write(s: string): void;
   paint: Paint;
   trace: "off" | "on" | "all";
+  /** Byte of the button key (default Ctrl-B, tmux's prefix: --button-key changes it). */
+  buttonKey?: number;
 }
 
 /** The firmware's help (about 700 bytes) takes ~60 ms at 115200 baud. */
@@ -29,13 +32,13 @@ export interface InteractiveEnd {
   virtualUs: number;
 }
 
-export function banner(session: Session): string[] {
+export function banner(session: Session, buttonKey = KEY_PRESS): string[] {
   const b = session.board;
   return [
     "quiesce simulator: " + b.name + ", " + session.deviceNames().length + " devices (" + session.deviceNames().join(", ") + ")",
     "Type firmware console commands (help, status, devices, suspend, stats, trace). Shell commands:",
     ...SHELL_HELP.map((l) => "  " + l),
-    ...KEY_HELP.map((l) => "  " + l),
+    ...keyHelp(buttonKey).map((l) => "  " + l),
     "Virtual time runs with real time; battery estimates assume " + session.batteryMah + " mAh.",
   ];
 }
@@ -47,10 +50,15 @@ export function banner(session: Session): string[] {
  * refused), so the shell never loses or rewrites what was typed.
  */
 export function runInteractive(session: Session, io: InteractiveIo): Promise<InteractiveEnd> {
-  const screen = new Screen(io.write, { paint: io.paint, trace: io.trace, summaries: true });
+  const screen = new Screen(io.write, { paint: io.paint, trace: io.trace, summaries: true, redraw: io.raw });
   screen.attach(session);
-  for (const l of banner(session)) screen.line(io.paint.dim(l));
+  const buttonKey = io.buttonKey ?? KEY_PRESS;
+  for (const l of banner(session, buttonKey)) screen.line(io.paint.dim(l));
   const subs = new Subscription();
+  subs.add(session.asleep$.subscribe((target) => {
+    const w = session.board.wakers();
+    screen.notice("asleep (" + target + "): " + (w.indexOf("button") >= 0 ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`", false);
+  }));
   return new Promise<InteractiveEnd>((resolve) => {
     let done = false;
     let helpAt = -1;
@@ -62,8 +70,9 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       session.advance(0);
       session.flushSummaries();
       screen.setEditing("");
-      screen.end();
+      // Queued before `end`, which prints everything still waiting: a notice queued after it could wait forever for a quiet console.
       screen.notice("quit (" + why + ") at virtual time " + (session.now() / 1e6).toFixed(6) + " s", false);
+      screen.end();
       subs.unsubscribe();
       screen.detach();
       resolve({ code, why, virtualUs: session.now() });
@@ -86,7 +95,13 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
           return;
         case "press":
           session.press();
-          screen.notice("button pressed (Ctrl-B)", false);
+          screen.notice("button pressed (" + keyName(buttonKey) + ")", false);
+          return;
+        case "clear":
+          screen.clear();
+          return;
+        case "candidates":
+          screen.notice(e.words.join("  "), false);
           return;
         case "quit":
           finish(e.why, 0);
@@ -94,6 +109,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
         case "line":
           lastLineAt = session.now();
           if (Session.isVerb(e.text)) {
+            if (io.raw) screen.commit(e.text);
             const r = session.verb(e.text);
             if (r.text !== null) screen.notice(r.text, r.error);
             if (r.quit === true) finish("quit", 0);
@@ -117,11 +133,11 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       session.advance(us);
       if (helpAt >= 0 && session.now() >= helpAt) {
         helpAt = -1;
-        for (const l of SHELL_HELP.concat(KEY_HELP)) screen.notice("shell: " + l, false);
+        for (const l of SHELL_HELP.concat(keyHelp(buttonKey))) screen.notice("shell: " + l, false);
       }
       pump();
     }));
-    subs.add(io.input$.pipe(keyEvents(io.raw)).subscribe({
+    subs.add(io.input$.pipe(keyEvents(io.raw, { buttonKey, complete: (l) => completions(l, session.deviceNames()) })).subscribe({
       next: (e) => {
         if (done) return;
         queue.push(e);

@@ -6,6 +6,9 @@ import { runInteractive } from "./interactive";
 import { COLOUR, PLAIN } from "./progress";
 import { EXIT_BAD_FILE, runScenarioFiles } from "./scenario-cli";
 import { Session } from "./session";
+import { BoardError, loadBoard } from "./board-module";
+import type { SimBoardWiring } from "../boards/esp32-devkitc";
+import { SerialLog } from "./serial-log";
 import { attachVizToBoard, type VizHandle } from "../viz/collect";
 import { writeHtml } from "../viz/html";
 import { writePerfetto } from "../viz/perfetto";
@@ -16,12 +19,30 @@ const TICK_MS = 20;
 /** The timeline of the latest session, when --html or --perfetto asked for one. */
 let viz: VizHandle | null = null;
 
+/** --serial-log: one file for the run (every scenario's session in turn). */
+let serialLog: SerialLog | null = null;
+let lastSession: Session | null = null;
+/** --board, loaded once before anything runs. */
+let wiring: SimBoardWiring | undefined;
+
 function session(o: CliOptions): Session {
-  const board = bootShellBoard({ seed: o.seed, timerWakeUs: o.timerWakeUs });
+  let board: ReturnType<typeof bootShellBoard>;
+  try {
+    board = bootShellBoard({ seed: o.seed, timerWakeUs: o.timerWakeUs, wiring });
+  } catch (e) {
+    throw new BoardError("the board did not boot: " + (e instanceof Error ? e.message : String(e)));
+  }
   if (o.html !== null || o.perfetto !== null) {
     viz = attachVizToBoard(board.sim, { energy: board.sim.energy, wakeName: (c) => board.wakeName(c), title: board.name });
   }
-  return new Session(board, o.batteryMah);
+  const s = new Session(board, o.batteryMah);
+  if (serialLog !== null) serialLog.attach(s);
+  lastSession = s;
+  return s;
+}
+
+function closeSerialLog(write: (s: string) => void): void {
+  if (serialLog !== null && lastSession !== null) write("[sim] " + serialLog.closeWithCapture(lastSession) + "\n");
 }
 
 /** Writes the requested timeline files; a write error names the file and does not change the exit code's meaning. */
@@ -85,21 +106,37 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE.join("\n") + "\n");
     return 0;
   }
+  try {
+    if (o.board !== null) wiring = loadBoard(o.board);
+    if (o.serialLog !== null) serialLog = new SerialLog(o.serialLog);
+  } catch (e) {
+    process.stderr.write("quiesce: " + (e instanceof Error ? e.message : String(e)) + "\n");
+    return EXIT_BAD_FILE;
+  }
   const colour = o.colour === "always" || (o.colour === "auto" && process.stdout.isTTY === true);
   const paint = colour ? COLOUR : PLAIN;
   const write = (s: string): void => {
     process.stdout.write(s);
   };
-  if (o.scenarios.length > 0) {
-    const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace });
+  const guard = { expectText: o.expectText, failText: o.failText, timeoutUs: o.timeoutUs };
+  if (o.scenarios.length > 0 || o.expectText !== null || o.failText !== null) {
+    const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace, guard });
+    closeSerialLog(write);
     writeViz(o, write);
     return code;
   }
   const raw = process.stdin.isTTY === true;
-  const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace });
+  const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace, buttonKey: o.buttonKey });
+  closeSerialLog(write);
   writeViz(o, write);
   return end.code;
 }
+
+// `npm start ... | head`: the reader left; that ends the run quietly, as it does for any Unix tool.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -108,6 +145,10 @@ main(process.argv.slice(2)).then(
     setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
+    if (err instanceof BoardError) {
+      process.stderr.write("quiesce: " + err.message + "\n");
+      process.exit(EXIT_BAD_FILE);
+    }
     process.stderr.write("quiesce: " + (err instanceof Error ? err.stack ?? err.message : String(err)) + "\n");
     process.exit(1);
   },

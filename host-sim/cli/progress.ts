@@ -2,6 +2,7 @@
 import { EVENT_NAMES } from "../../runtime/trace";
 import * as E from "../../runtime/trace";
 import { STAGE_NAMES, STATUS_NAMES, TARGET_NAMES } from "../../runtime/status";
+import { formatDuration } from "../units";
 
 /** One trace record, copied out of the ring (the shell may allocate; the runtime never does). */
 export interface TraceRecord {
@@ -12,6 +13,8 @@ export interface TraceRecord {
   stage: number;
   event: number;
   status: number;
+  /** On a hook's end record: how long the hook took (µs); 0 otherwise. */
+  duration: number;
 }
 
 export interface Paint {
@@ -20,24 +23,21 @@ export interface Paint {
   bad(s: string): string;
   warn(s: string): string;
   bold(s: string): string;
+  /** The simulator's own marks ([sim], [trace]): a colour firmware output never gets. */
+  sim(s: string): string;
 }
 
 const id = (s: string): string => s;
-export const PLAIN: Paint = { dim: id, ok: id, bad: id, warn: id, bold: id };
+export const PLAIN: Paint = { dim: id, ok: id, bad: id, warn: id, bold: id, sim: id };
 const sgr = (code: string) => (s: string): string => "\x1b[" + code + "m" + s + "\x1b[0m";
-export const COLOUR: Paint = { dim: sgr("2"), ok: sgr("32"), bad: sgr("31;1"), warn: sgr("33"), bold: sgr("1") };
+export const COLOUR: Paint = { dim: sgr("2"), ok: sgr("32"), bad: sgr("31;1"), warn: sgr("33"), bold: sgr("1"), sim: sgr("36") };
 
 /** Virtual time as seconds with microsecond digits: `   2.001350s`. */
 export function formatTime(us: number): string {
   return (us / 1e6).toFixed(6).padStart(11) + "s";
 }
 
-/** A duration in the most readable unit. */
-export function formatDuration(us: number): string {
-  if (us < 1000) return us.toFixed(0) + " us";
-  if (us < 1e6) return (us / 1000).toFixed(3) + " ms";
-  return (us / 1e6).toFixed(3) + " s";
-}
+export { formatDuration };
 
 export function stageName(stage: number): string {
   return stage >= 0 && stage < STAGE_NAMES.length ? STAGE_NAMES[stage] : "-";
@@ -70,13 +70,14 @@ export class ProgressFormatter {
         this.hookStart.set(key, r.time);
         return this.all ? t + "   " + stage + r.name.padEnd(10) + p.dim("call") : null;
       case E.E_HOOK_PENDING:
+        this.hookStart.set(key, r.time);
         return t + "   " + stage + r.name.padEnd(10) + p.warn("pending");
       case E.E_HOOK_DONE:
-        return t + "   " + stage + r.name.padEnd(10) + p.ok("ok") + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.ok("ok") + this.took(key, r.time, r.duration);
       case E.E_HOOK_FAIL:
-        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status)) + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status)) + this.took(key, r.time, r.duration);
       case E.E_RESUME_FAIL:
-        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status) + " (marked failed, others resume)") + this.took(key, r.time);
+        return t + "   " + stage + r.name.padEnd(10) + p.bad("FAILED " + statusName(r.status) + " (marked failed, others resume)") + this.took(key, r.time, r.duration);
       case E.E_TIMEOUT:
         return t + "   " + stage + r.name.padEnd(10) + p.bad("TIMEOUT (budget expired)") + this.took(key, r.time);
       case E.E_LATE:
@@ -98,9 +99,12 @@ export class ProgressFormatter {
     }
   }
 
-  private took(key: number, now: number): string {
+  /** The hook's time: its end record's duration, else since its pending (or old-format call) record. */
+  private took(key: number, now: number, duration = 0): string {
     const start = this.hookStart.get(key);
-    return start === undefined ? "" : this.paint.dim("  " + formatDuration(now - start));
+    this.hookStart.delete(key);
+    const us = duration > 0 || start === undefined ? duration : now - start;
+    return this.paint.dim("  " + formatDuration(us));
   }
 }
 

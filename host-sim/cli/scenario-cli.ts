@@ -2,7 +2,7 @@
 import { readFileSync } from "fs";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
-import { type ScenarioResult, describeStep, formatFailure, runScenario } from "./scenario-run";
+import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario } from "./scenario-run";
 import { Screen } from "./screen";
 import type { Session } from "./session";
 
@@ -14,6 +14,19 @@ export interface ScenarioCliOptions {
   paint: Paint;
   quiet: boolean;
   trace: "off" | "on" | "all";
+  /** --expect-text, --fail-text, --timeout. */
+  guard?: RunGuard;
+}
+
+/**
+ * wokwi-cli without a scenario: boot, then pass on --expect-text, fail on --fail-text; with only
+ * --fail-text, watch for the whole --timeout.
+ */
+export function watchScenario(g: RunGuard): Scenario {
+  return {
+    file: "(command line)", name: "boot and watch the serial output", timeoutUs: g.timeoutUs,
+    steps: g.expectText === null ? [{ kind: "delay", us: g.timeoutUs, line: 0 }] : [],
+  };
 }
 
 /** Reads and parses a scenario file; a missing file is a ScenarioError too (line 0). */
@@ -33,7 +46,10 @@ export function loadScenario(file: string): Scenario {
  * four simulations. Returns the process exit code.
  */
 export function runScenarioFiles(files: readonly string[], boot: () => Session, write: (s: string) => void, o: ScenarioCliOptions): number {
-  const scenarios: Scenario[] = [];
+  let guard = o.guard ?? NO_GUARD;
+  const scenarios: Scenario[] = files.length === 0 ? [watchScenario(guard)] : [];
+  // Watching for --fail-text alone: the timeout is the watch's length, not a limit it can fail.
+  if (files.length === 0 && guard.expectText === null) guard = { ...guard, timeoutUs: Infinity };
   let bad = 0;
   for (const f of files) {
     try {
@@ -52,12 +68,15 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
   for (const sc of scenarios) {
     const session = boot();
     const screen = new Screen(write, { paint: o.paint, trace: o.quiet ? "off" : o.trace, summaries: !o.quiet });
-    if (!o.quiet) screen.attach(session);
+    if (!o.quiet) {
+      screen.attach(session);
+      session.asleep$.subscribe((target) => screen.notice("asleep (" + target + "): woken by " + session.board.wakers().join(", "), false));
+    }
     screen.line(o.paint.bold("scenario: " + sc.name) + o.paint.dim(" (" + sc.file + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {
       screen.flush();
       screen.line(o.paint.dim("step " + (i + 1) + " " + sc.file + ":" + step.line + "  ") + describeStep(step));
-    });
+    }, guard);
     session.advance(0);
     session.flushSummaries();
     screen.end();

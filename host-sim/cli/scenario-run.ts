@@ -33,6 +33,69 @@ export function describeStep(s: Step): string {
     case "expect-wake": return "expect-wake " + s.source;
     case "wake": return "wake " + s.source;
     case "fault": return "fault " + s.device + " " + s.stage + " " + s.mode;
+    case "expect-pin": return "expect-pin " + s.pin + " " + s.value;
+  }
+}
+
+/**
+ * wokwi-cli's run-wide checks: `--fail-text` fails the run the moment the serial output contains it,
+ * `--expect-text` must appear before the run ends (the run goes on after the last step until it does
+ * or the timeout passes), `--timeout` bounds the whole run in virtual time.
+ */
+export interface RunGuard {
+  expectText: string | null;
+  failText: string | null;
+  /** Virtual microseconds the whole scenario may take; Infinity: no limit. */
+  timeoutUs: number;
+}
+
+export const NO_GUARD: RunGuard = { expectText: null, failText: null, timeoutUs: Infinity };
+
+/** Scans serial output once for the guard's texts (from where the last scan ended, overlapping by the text's length). */
+class GuardWatch {
+  private failFrom = 0;
+  private expectFrom = 0;
+  failedAt = -1;
+  expected = false;
+  readonly deadline: number;
+
+  constructor(readonly g: RunGuard, private readonly session: Session) {
+    this.deadline = session.now() + g.timeoutUs;
+    this.expected = g.expectText === null;
+  }
+
+  /** True when the run must stop: fail text seen. Also notes the expect text. */
+  check(): boolean {
+    const log = this.session.serialLog;
+    const g = this.g;
+    if (g.failText !== null && this.failedAt < 0) {
+      const at = log.indexOf(g.failText, this.failFrom);
+      this.failFrom = Math.max(0, log.length - g.failText.length + 1);
+      if (at >= 0) this.failedAt = at;
+    }
+    if (g.expectText !== null && !this.expected) {
+      this.expected = log.indexOf(g.expectText, this.expectFrom) >= 0;
+      this.expectFrom = Math.max(0, log.length - g.expectText.length + 1);
+    }
+    return this.failedAt >= 0;
+  }
+
+  timedOut(): boolean {
+    return this.session.now() >= this.deadline;
+  }
+
+  /** The failure the guard found, or null. */
+  failure(): { expected: string; seen: string } | null {
+    if (this.failedAt >= 0) {
+      const log = this.session.serialLog;
+      const start = log.lastIndexOf("\n", this.failedAt) + 1;
+      const end = log.indexOf("\n", this.failedAt);
+      return { expected: "no serial output containing " + JSON.stringify(this.g.failText) + " (--fail-text)", seen: "| " + log.slice(start, end < 0 ? log.length : end).replace(/\r$/, "") };
+    }
+    if (this.timedOut()) {
+      return { expected: "the scenario to finish within --timeout " + this.g.timeoutUs / 1e6 + " s (virtual)", seen: "still running at " + (this.session.now() / 1e6).toFixed(3) + " s" };
+    }
+    return null;
   }
 }
 
@@ -40,23 +103,46 @@ export function describeStep(s: Step): string {
  * The CLI's `--scenario` and the tests both call this, so a passing test means the CLI passes. Steps
  * run in order; `onStep` sees each before it runs (the CLI prints them). No real time passes.
  */
-export function runScenario(scenario: Scenario, session: Session, onStep?: (index: number, step: Step) => void): ScenarioResult {
+export function runScenario(scenario: Scenario, session: Session, onStep?: (index: number, step: Step) => void, guard: RunGuard = NO_GUARD): ScenarioResult {
   const start = session.now();
+  const watch = new GuardWatch(guard, session);
+  const advance = (us: number, until?: () => boolean): boolean => {
+    const hit = session.advanceTo(Math.min(session.now() + us, watch.deadline), () => watch.check() || (until !== undefined && until()));
+    return hit && watch.failedAt < 0;
+  };
+  const fail = (index: number, where: string, step: string, f: { expected: string; seen: string }): ScenarioResult => ({
+    name: scenario.name, file: scenario.file, passed: false, stepsRun: index, virtualUs: session.now() - start,
+    failure: { where, index, step, expected: f.expected, seen: f.seen },
+  });
   for (let i = 0; i < scenario.steps.length; i++) {
     const step = scenario.steps[i];
     if (onStep !== undefined) onStep(i, step);
-    const failure = runStep(step, session);
-    if (failure !== null) {
-      return {
-        name: scenario.name, file: scenario.file, passed: false, stepsRun: i + 1, virtualUs: session.now() - start,
-        failure: { where: scenario.file + ":" + step.line, index: i + 1, step: describeStep(step), expected: failure.expected, seen: failure.seen },
-      };
+    const failure = watch.check() ? null : runStep(step, session, advance);
+    const guarded = watch.failure();
+    if (guarded !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), guarded);
+    if (failure !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), failure);
+  }
+  if (!watch.expected) {
+    // As wokwi-cli does, the simulation goes on until the expected text shows or the timeout passes.
+    const limit = Number.isFinite(watch.deadline) ? watch.deadline - session.now() : DEFAULT_EXPECT_US;
+    advance(limit, () => watch.expected);
+    const guarded = watch.failure();
+    if (!watch.expected || guarded !== null) {
+      return fail(scenario.steps.length, scenario.file, "end of scenario", guarded ?? {
+        expected: "serial output containing " + JSON.stringify(guard.expectText) + " (--expect-text) within " + limit / 1e6 + " s (virtual) after the last step",
+        seen: tail(session, 0),
+      });
     }
   }
   return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: session.now() - start };
 }
 
-function runStep(step: Step, session: Session): { expected: string; seen: string } | null {
+/** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */
+const DEFAULT_EXPECT_US = 30_000_000;
+
+type Advance = (us: number, until?: () => boolean) => boolean;
+
+function runStep(step: Step, session: Session, advance: Advance): { expected: string; seen: string } | null {
   const board = session.board;
   switch (step.kind) {
     case "write-serial":
@@ -65,11 +151,11 @@ function runStep(step: Step, session: Session): { expected: string; seen: string
       return null;
     case "wait-serial": {
       const text = step.text;
-      if (session.advance(step.timeoutUs, () => session.consumeSerial(text))) return null;
+      if (advance(step.timeoutUs, () => session.consumeSerial(text))) return null;
       return { expected: "serial output containing " + JSON.stringify(text) + " within " + step.timeoutUs / 1e6 + " s (virtual)", seen: tail(session) };
     }
     case "delay":
-      session.advance(step.us);
+      advance(step.us);
       return null;
     case "press-button":
       board.pressButton();
@@ -102,12 +188,18 @@ function runStep(step: Step, session: Session): { expected: string; seen: string
       if (err !== null) return { expected: "fault " + step.device + " " + step.stage + " " + step.mode + " to be armed", seen: err };
       return null;
     }
+    case "expect-pin": {
+      const level = board.pinLevel(step.pin);
+      if (typeof level === "string") return { expected: "pin " + step.pin + " at " + step.value, seen: level };
+      if (level !== step.value) return { expected: "pin " + step.pin + " at " + step.value, seen: "pin " + step.pin + " at " + level };
+      return null;
+    }
   }
 }
 
-/** The last lines of serial output after the wait's start, for the failure message. */
-function tail(session: Session): string {
-  const rest = session.serialLog.slice(session.serialCursor);
+/** The last lines of serial output after the wait's start (or after `from`), for the failure message. */
+function tail(session: Session, from = session.serialCursor): string {
+  const rest = session.serialLog.slice(from);
   const lines = rest.split(/\r?\n/).filter((l) => l.trim() !== "");
   if (lines.length === 0) return "no serial output since the last match";
   const last = lines.slice(-6);

@@ -7,8 +7,12 @@ export const WAKE_SOURCES = ["button", "uart", "timer"] as const;
 export type WakeSource = (typeof WAKE_SOURCES)[number];
 export const FAULT_STAGES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
 export type FaultStage = (typeof FAULT_STAGES)[number];
+/** The stage labels the firmware's progress lines print (S1..S3, R1, R2), in FAULT_STAGES order. */
+export const FAULT_STAGE_LABELS = ["S1", "S2", "S3", "R1", "R2"] as const;
+/** Hooks that run with interrupts off and must answer at once: a `late` answer cannot apply there. */
+export const SYNC_STAGES: readonly FaultStage[] = ["powerOffNoIrq", "powerOnNoIrq"];
 /** `none` clears a fault injected earlier. */
-export const FAULT_MODES = ["fail", "hang", "late", "none"] as const;
+export const FAULT_MODES = ["fail", "hang", "late", "throw", "none"] as const;
 export type FaultMode = (typeof FAULT_MODES)[number];
 export const DEVICE_STATES = ["active", "prepared", "suspended", "off", "failed"] as const;
 
@@ -21,7 +25,9 @@ export type Step =
   | { kind: "expect-state"; device: string; state: string; line: number }
   | { kind: "expect-wake"; source: WakeSource; line: number }
   | { kind: "wake"; source: WakeSource; line: number }
-  | { kind: "fault"; device: string; stage: FaultStage; mode: FaultMode; line: number };
+  | { kind: "fault"; device: string; stage: FaultStage; mode: FaultMode; line: number }
+  /** Wokwi's expect-pin: `part-id` is a device with a pin (led, button) or `pin` a GPIO number. */
+  | { kind: "expect-pin"; pin: string; value: number; line: number };
 
 export interface Scenario {
   file: string;
@@ -35,9 +41,22 @@ export const DEFAULT_WAIT_US = 5_000_000;
 
 const STEP_KINDS = [
   "write-serial", "wait-serial", "delay", "press-button", "release-button", "set-control",
-  "expect-state", "expect-wake", "wake", "fault",
+  "expect-state", "expect-wake", "wake", "fault", "expect-pin",
 ];
 const TOP_KEYS = ["name", "version", "author", "description", "timeout", "steps"];
+
+/** A hook name or its progress label (`S2`, `r1`: case does not matter), or null. */
+export function faultStage(name: string): FaultStage | null {
+  const i = (FAULT_STAGES as readonly string[]).indexOf(name);
+  if (i >= 0) return FAULT_STAGES[i];
+  const j = (FAULT_STAGE_LABELS as readonly string[]).indexOf(name.toUpperCase());
+  return j >= 0 ? FAULT_STAGES[j] : null;
+}
+
+/** "prepare|S1, suspend|S2, ..." for usage lines. */
+export function faultStageHelp(): string {
+  return FAULT_STAGES.map((s, i) => s + "|" + FAULT_STAGE_LABELS[i]).join(", ");
+}
 
 /** One line per step kind: printed when a step is unknown, and by `--help`. */
 export const STEP_HELP = [
@@ -50,7 +69,8 @@ export const STEP_HELP = [
   "- expect-state: { device: bme280, state: active }",
   "- expect-wake: button                    cause of the last wake (button|uart|timer)",
   "- wake: uart                             raise a wake source (button|uart|timer)",
-  "- fault: { device: bme280, stage: suspend, mode: fail }   mode fail|hang|late|none",
+  "- expect-pin: { part-id: led, value: 1 }   level of a device's pin, or { pin: 2, value: 0 } a GPIO",
+  "- fault: { device: bme280, stage: suspend, mode: fail }   stage a hook or S1..S3/R1/R2, mode fail|hang|late|throw|none",
 ];
 
 /** Parses a scenario's text; `file` is only used in messages. Throws ScenarioError. */
@@ -146,14 +166,31 @@ function parseStep(file: string, node: YNode, defaultTimeout: number): Step {
       return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
     case "wake":
       return { kind, source: oneOf(file, arg, "wake source", WAKE_SOURCES), line };
+    case "expect-pin": {
+      const f = fields(file, kind, arg, ["value"], ["part-id", "pin"]);
+      const which = f["part-id"] ?? f.pin;
+      if (which === undefined || (f["part-id"] !== undefined && f.pin !== undefined)) {
+        throw new ScenarioError(file, line, "`expect-pin` needs one of `part-id:` (a device, e.g. led) or `pin:` (a GPIO number)");
+      }
+      const value = scalar(file, f.value, "value");
+      if (value !== "0" && value !== "1") throw new ScenarioError(file, f.value.line, "expect-pin value `" + value + "` must be 0 or 1");
+      return { kind, pin: scalar(file, which, "pin"), value: Number(value), line };
+    }
     default: {
       const f = fields(file, kind, arg, ["device", "stage", "mode"], []);
-      return {
-        kind: "fault", device: scalar(file, f.device, "device"), stage: oneOf(file, f.stage, "stage", FAULT_STAGES),
-        mode: oneOf(file, f.mode, "mode", FAULT_MODES), line,
-      };
+      const stageText = scalar(file, f.stage, "stage");
+      const stage = faultStage(stageText);
+      if (stage === null) throw new ScenarioError(file, f.stage.line, "stage `" + stageText + "` is unknown; use one of " + faultStageHelp());
+      const mode = oneOf(file, f.mode, "mode", FAULT_MODES);
+      if (mode === "late" && SYNC_STAGES.indexOf(stage) >= 0) throw new ScenarioError(file, f.mode.line, lateCannotApply(stage));
+      return { kind: "fault", device: scalar(file, f.device, "device"), stage, mode, line };
     }
   }
+}
+
+/** Why `late` is refused on a noIrq hook, and what to use instead. */
+export function lateCannotApply(stage: FaultStage): string {
+  return "mode `late` cannot apply to " + stage + ": noIrq hooks run with interrupts off and answer synchronously; use fail, hang or throw";
 }
 
 /** Parses `500ms`, `2s`, `250us` (also `1.5s`). A bare number is refused: the unit is the whole point. */

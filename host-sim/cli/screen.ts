@@ -2,10 +2,13 @@
 import { Subscription } from "rxjs";
 import { type Paint, ProgressFormatter } from "./progress";
 import type { Session } from "./session";
+import { P_SLEEPING } from "../../runtime/pm";
 import { formatSummary } from "./summary";
 
 /** A partial serial line unchanged this long (virtual) is printed without waiting for its newline. */
 const PARTIAL_STABLE_US = 200_000;
+/** Console quiet time before host lines are printed: longer than the gap between two lines of a report. */
+const HOST_QUIET_US = 10_000;
 
 export interface ScreenOptions {
   paint: Paint;
@@ -13,6 +16,8 @@ export interface ScreenOptions {
   trace: "off" | "on" | "all";
   /** Print a summary after each suspend attempt. */
   summaries: boolean;
+  /** A terminal: a prompt is erased and redrawn below host lines rather than repeated. */
+  redraw?: boolean;
 }
 
 /** Colours a firmware progress/reply line by what it says (the bytes are the firmware's; only SGR is added). */
@@ -27,32 +32,48 @@ export function colourLine(line: string, p: Paint): string {
 /**
  * Output goes through `write` only. Serial text is held until its line ends so a whole line can be
  * coloured; `flush` prints a held partial line (the prompt, echoed keys) at the end of each batch of
- * virtual time. The line the user is typing (raw mode) is taken off the screen before anything else
- * is printed and put back after, so output never lands in the middle of it.
+ * virtual time. Host lines (notices, trace view, summaries, scenario steps) never split firmware
+ * output: while the firmware is mid-line or still printing (a report, a dump), they wait until the
+ * console has been quiet for HOST_QUIET_US; a prompt is redrawn after them so it stays last. The line
+ * the user is typing (raw mode) is taken off the screen before anything else is printed and put back after.
  */
 export class Screen {
   private held = "";
   /** Virtual time the held partial line last grew; a partial that stops growing is shown anyway. */
   private heldSince = 0;
   private now: () => number = () => 0;
-  /** The screen's current line holds raw partial serial text (no newline printed yet). */
-  private midLine = false;
+  /** Partial serial text on the screen's current line (no newline printed yet), "" if none. */
+  private shown = "";
+  /** The shown prompt was left for a new line (a shell verb was entered after it): redraw it, do not erase it. */
+  private promptLeft = false;
   private editing = "";
+  /** Host lines waiting for the firmware to finish its line or report. */
+  private readonly waiting: string[] = [];
+  private lastSerialAt = -Infinity;
+  private asleep: () => boolean = () => false;
+  private promptReady: () => boolean = () => true;
   private readonly subs = new Subscription();
 
   constructor(private readonly write: (s: string) => void, private readonly options: ScreenOptions) {}
 
   attach(session: Session): void {
     this.now = () => session.now();
+    this.asleep = () => session.board.pm.phase === P_SLEEPING;
+    // The prompt waits for a pending summary, so the summary is never printed after it.
+    this.promptReady = () => session.quietFor(0);
     const fmt = new ProgressFormatter(this.options.paint, (c) => session.board.wakeName(c), this.options.trace === "all");
     this.subs.add(session.serial$.subscribe((t) => this.serial(t)));
+    this.subs.add(session.drained$.subscribe(() => this.release()));
     if (this.options.trace !== "off") {
       this.subs.add(session.trace$.subscribe((r) => {
         const line = fmt.format(r);
-        if (line !== null) this.line(this.options.paint.dim("[trace] ") + line);
+        if (line !== null) this.line(this.options.paint.sim("[trace] ") + line);
       }));
     }
-    if (this.options.summaries) this.subs.add(session.summary$.subscribe((s) => this.line(formatSummary(s, this.options.paint))));
+    if (this.options.summaries) this.subs.add(session.summary$.subscribe((s) => {
+        const p = this.options.paint;
+        this.line(formatSummary(s, p).split("\n").map((l) => p.sim("[sim] ") + l).join("\n"));
+      }));
     this.subs.add(session.notice$.subscribe((n) => this.notice(n.text, n.error)));
   }
 
@@ -63,47 +84,68 @@ export class Screen {
   serial(text: string): void {
     this.held += text;
     this.heldSince = this.now();
+    this.lastSerialAt = this.now();
     let nl = this.held.indexOf("\n");
     while (nl >= 0) {
       const raw = this.held.slice(0, nl + 1);
       this.held = this.held.slice(nl + 1);
       const body = raw.replace(/\r?\n$/, "");
-      this.out(this.midLine ? body + "\n" : colourLine(body, this.options.paint) + "\n");
-      this.midLine = false;
+      this.out(this.shown === "" ? colourLine(body, this.options.paint) + "\n" : (this.promptLeft ? this.shown : "") + body + "\n");
+      this.shown = "";
+      this.promptLeft = false;
       nl = this.held.indexOf("\n");
     }
   }
 
   /**
-   * Prints held partial serial text as it is when it is a prompt with echoed input, or when it stopped
-   * growing (the console's TX is off while the board sleeps, cutting a progress line mid-way).
+   * Prints held partial serial text when it is a prompt with echoed input (once no summary is due),
+   * or when it stopped growing while the board is awake. While the board sleeps the console's TX is
+   * off mid-line: the partial stays held and is printed whole once the board wakes and finishes it.
    * `force` prints it whatever it is (end of run).
    */
   flush(force = false): void {
-    if (this.held === "") return;
-    if (!force && !this.held.startsWith("> ") && this.now() - this.heldSince < PARTIAL_STABLE_US) return;
-    this.out(this.held);
-    this.midLine = true;
-    this.held = "";
+    if (this.held !== "" && (force || this.partialDue())) {
+      this.out(this.held);
+      this.shown += this.held;
+      this.held = "";
+    }
+    this.release();
   }
 
-  /** End of output: whatever is held is printed and the cursor left at the start of a line. */
+  /** End of output: whatever is held or waiting is printed and the cursor left at the start of a line. */
   end(): void {
     this.flush(true);
-    if (this.midLine) this.out("\n");
-    this.midLine = false;
+    if (this.shown !== "" && !this.promptLeft) this.out("\n");
+    this.promptLeft = false;
+    this.shown = "";
+    this.release(true);
   }
 
-  /** A shell message on its own line. */
+  /** A shell message on its own line, marked `[sim]` (coloured on a TTY) so it never reads as firmware output. */
   notice(text: string, error: boolean): void {
     const p = this.options.paint;
-    this.line((error ? p.bad("[sim] ") : p.dim("[sim] ")) + (error ? p.warn(text) : text));
+    this.line((error ? p.bad("[sim] ") : p.sim("[sim] ")) + (error ? p.warn(text) : text));
   }
 
-  /** A whole line of the host's own (trace, summary, notice). */
+  /** A whole line (or lines) of the host's own: trace view, summary, notice, scenario step. */
   line(text: string): void {
-    this.out((this.midLine ? "\n" : "") + text + "\n");
-    this.midLine = false;
+    this.waiting.push(text);
+    this.release();
+  }
+
+  /**
+   * Raw mode: a shell verb was entered at the prompt. The firmware never sees it, so never echoes it:
+   * the typed line stays on screen as typed, and the prompt comes back below the verb's answer.
+   */
+  commit(text: string): void {
+    if (this.shown === "" || this.promptLeft) return;
+    this.out(text + "\n");
+    this.promptLeft = true;
+  }
+
+  /** Ctrl-L: clears the terminal, then puts back what was on the current line and the line being typed. */
+  clear(): void {
+    this.write("\x1b[2J\x1b[H" + this.shown + this.editing);
   }
 
   /** Raw-mode local echo: the line being typed, redrawn around output. */
@@ -112,6 +154,33 @@ export class Screen {
     if (text.startsWith(was)) this.write(text.slice(was.length));
     else this.write("\b \b".repeat(was.length) + text);
     this.editing = text;
+  }
+
+  private partialDue(): boolean {
+    if (this.held.startsWith("> ")) return this.promptReady();
+    return !this.asleep() && this.now() - this.heldSince >= PARTIAL_STABLE_US;
+  }
+
+  /**
+   * Prints waiting host lines unless the firmware is mid-line or still printing. A prompt on the
+   * current line is not firmware output in progress: the lines go above it and it is drawn again.
+   */
+  private release(all = false): void {
+    if (this.waiting.length === 0) return;
+    const prompt = this.shown.startsWith("> ");
+    if (!all && ((this.shown !== "" && !prompt) || this.now() - this.lastSerialAt < HOST_QUIET_US)) return;
+    const text = this.waiting.join("\n") + "\n";
+    this.waiting.length = 0;
+    if (this.shown === "") {
+      this.out(text);
+      return;
+    }
+    // The partial goes below the host lines: erased on a terminal, repeated on a new line otherwise.
+    const redraw = this.options.redraw === true;
+    const typing = this.editing;
+    const before = this.promptLeft ? "" : redraw ? "\b \b".repeat(typing.length) + "\r\x1b[K" : "\n";
+    this.write(before + text + this.shown + typing);
+    this.promptLeft = false;
   }
 
   private out(s: string): void {

@@ -1,9 +1,14 @@
 // One simulation session: advances virtual time, drains serial output and trace records into rxjs streams, runs shell verbs.
 import { Subject } from "rxjs";
-import { STATE_NAMES } from "../../runtime/status";
+import { STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
+import { E_SLEEP_ENTER, E_SUSPEND_BEGIN } from "../../runtime/trace";
 import type { TraceRecord } from "./progress";
-import { FAULT_MODES, FAULT_STAGES, WAKE_SOURCES, type FaultMode, type FaultStage, type WakeSource } from "./scenario";
+import {
+  FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
+  type FaultMode, type FaultStage, type WakeSource,
+} from "./scenario";
 import type { ShellBoard } from "./shell-board";
+import type { PowerManager } from "../../runtime/pm";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
 
 /** How long `press` holds the button: past the driver's 20 ms debounce, well short of its 1 s long press. */
@@ -20,8 +25,8 @@ export interface VerbResult {
 export const SHELL_HELP = [
   "press                         press and release the BOOT button (bounce included)",
   "wake button|uart|timer        raise a wake source",
-  "fault DEVICE STAGE MODE       inject a hook fault; STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume,",
-  "                              MODE fail|hang|late (none clears)",
+  "fault DEVICE STAGE MODE       inject a hook fault; STAGE a hook or its label (prepare|S1, suspend|S2,",
+  "                              powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2), MODE fail|hang|late|throw (none clears)",
   "time                          virtual time and board phase",
   "quit                          leave (Ctrl-D / Ctrl-C too)",
 ];
@@ -43,6 +48,10 @@ export class Session {
   readonly trace$ = new Subject<TraceRecord>();
   /** One summary after each suspend attempt ends. */
   readonly summary$ = new Subject<SuspendSummary>();
+  /** After every drain (virtual time moved): the screen prints host lines that waited for quiet. */
+  readonly drained$ = new Subject<void>();
+  /** The board went to sleep: the target's name (standby, hibernate), or the test hold standing in for it. */
+  readonly asleep$ = new Subject<string>();
   /** Shell messages (verb answers, warnings), one line each. */
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
   readonly board: ShellBoard;
@@ -56,6 +65,8 @@ export class Session {
   /** Virtual time of the last serial output (the shell waits for quiet before summaries and piped lines). */
   lastSerialAt = 0;
   private seen = 0;
+  /** The PowerManager whose ring `seen` counts in: a hibernate wake reboots the firmware with a new one. */
+  private tracePm: PowerManager;
   /** Summaries wait until the firmware's own final line is out (the UART is slower than the trace). */
   private readonly held: { summary: SuspendSummary; at: number }[] = [];
   private readonly builder: SummaryBuilder;
@@ -66,6 +77,7 @@ export class Session {
     this.batteryMah = batteryMah;
     this.builder = new SummaryBuilder((c) => board.wakeName(c));
     this.seen = board.pm.trace.total;
+    this.tracePm = board.pm;
   }
 
   now(): number {
@@ -111,6 +123,11 @@ export class Session {
       this.serial$.next(text);
     }
     const pm = this.board.pm;
+    if (pm !== this.tracePm) {
+      // Rebooted (hibernate wake): the new firmware's ring starts at its boot; read it from there.
+      this.tracePm = pm;
+      this.seen = 0;
+    }
     const tr = pm.trace;
     let from = this.seen;
     if (tr.total - from > tr.capacity) {
@@ -122,10 +139,12 @@ export class Session {
       const d = tr.device[slot];
       const r: TraceRecord = {
         time: tr.time[slot], device: d, name: d >= 0 && d < pm.graph.count ? pm.graph.names[d] : "",
-        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot],
+        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot],
       };
       this.trace$.next(r);
-      const s = this.builder.push(r, this.board.energy, this.batteryMah);
+      if (r.event === E_SLEEP_ENTER) this.asleep$.next(pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?");
+      if (r.event === E_SUSPEND_BEGIN) this.builder.test = pm.test;
+      const s = this.builder.push(r, this.board.energy, this.batteryMah, this.now());
       if (s !== null) this.held.push({ summary: s, at: r.time });
     }
     this.seen = tr.total;
@@ -133,6 +152,7 @@ export class Session {
     while (this.held.length > 0 && now - this.held[0].at >= SUMMARY_QUIET_US && now - this.lastSerialAt >= SUMMARY_QUIET_US) {
       this.emitSummary();
     }
+    this.drained$.next();
   }
 
   /** Emits held summaries now (end of a scenario, quit). */
@@ -221,7 +241,19 @@ export class Session {
     }
   }
 
+  /**
+   * Raises a wake source, or says why it would not wake the board: the present sleep does not listen
+   * to it (the UART in hibernate), or the board is awake (a button press would start a suspend).
+   */
   wake(source: WakeSource): string | null {
+    const sleep = this.board.asleep();
+    if (sleep !== null && this.board.wakers().indexOf(source) < 0) {
+      return source + " cannot wake " + sleep + " on " + this.board.name + " (not a " + sleep + " wake source); use " +
+        this.board.wakers().map((w) => "`wake " + w + "`").join(" or ");
+    }
+    if (sleep === null && source === "button" && this.board.pm.phase === 0) {
+      return "the board is awake (phase idle): a button press now starts a suspend; use `press` for that, `wake` ends a sleep";
+    }
     if (source === "button") {
       this.press();
       return null;
@@ -236,17 +268,29 @@ export class Session {
   }
 
   private faultVerb(args: string[]): VerbResult {
-    const use = "usage: fault DEVICE STAGE MODE, STAGE " + FAULT_STAGES.join("|") + ", MODE " + FAULT_MODES.join("|");
+    const use = "usage: fault DEVICE STAGE MODE, STAGE " + faultStageHelp() + ", MODE " + FAULT_MODES.join("|");
     if (args.length !== 3) return usage(use);
-    if ((FAULT_STAGES as readonly string[]).indexOf(args[1]) < 0) return usage("stage `" + args[1] + "` is unknown; " + use);
+    const stage = faultStage(args[1]);
+    if (stage === null) return usage("stage `" + args[1] + "` is unknown; " + use);
     if ((FAULT_MODES as readonly string[]).indexOf(args[2]) < 0) return usage("mode `" + args[2] + "` is unknown; " + use);
-    const err = this.fault(args[0], args[1] as FaultStage, args[2] as FaultMode);
+    const mode = args[2] as FaultMode;
+    if (mode === "late" && SYNC_STAGES.indexOf(stage) >= 0) return usage(lateCannotApply(stage));
+    const err = this.fault(args[0], stage, mode);
     if (err !== null) return usage(err);
-    return { text: args[2] === "none" ? "fault cleared: " + args[0] + " " + args[1] : "fault armed: " + args[0] + " " + args[1] + " will " + args[2], error: false };
+    return { text: mode === "none" ? "fault cleared: " + args[0] + " " + stage : "fault armed: " + args[0] + " " + stage + " " + FAULT_EFFECT[mode], error: false };
   }
 }
 
 const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
+const TEST_NAMES = ["none", "devices", "platform"];
+
+/** What an armed fault will do, as the confirmation says it. */
+const FAULT_EFFECT: { [mode: string]: string } = {
+  fail: "will fail with IO (the driver is not called)",
+  hang: "will hang (answers PENDING, never completes: the stage budget expires)",
+  late: "will answer late (after the stage budget expires); a hook that answers PENDING anyway is unchanged",
+  throw: "will throw (the runtime catches it as THREW)",
+};
 
 function usage(text: string): VerbResult {
   return { text, error: true };

@@ -12,6 +12,8 @@ export interface ShellClock {
 }
 
 export interface ShellEnergy {
+  /** Charge drawn since boot, microcoulombs. */
+  chargeUc(): number;
   averageUa(): number;
   presentUa(): number;
   batteryLifeHours(capacityMah: number): number;
@@ -39,7 +41,16 @@ export interface ShellBoard {
   pressButton(): void;
   releaseButton(): void;
   wake(source: WakeSource): string | null;
+  /** The sleep the board is in ("standby", "hibernate"), or null while awake. */
+  asleep(): string | null;
+  /** The wake sources that can end the present sleep (the board definition's, hibernate-capable ones in deep sleep). */
+  wakers(): WakeSource[];
   fault(device: string, stage: FaultStage, mode: FaultMode): string | null;
+  /**
+   * Level of a GPIO given by number or by a device's name (its `pin` option, e.g. `led`): 0 or 1,
+   * or a message naming the pins and devices there are.
+   */
+  pinLevel(pin: string): number | string;
   /** Name of a wake cause (IRQ line or WAKE_* code) as `expect-wake` spells it: button, uart, timer, or another word. */
   wakeName(cause: number): string;
 }

@@ -3,6 +3,7 @@ import * as E from "../../runtime/trace";
 import { OK, STAGE_COUNT, S_PLATFORM, S_RELEASE, TARGET_NAMES } from "../../runtime/status";
 import { type Paint, type TraceRecord, formatDuration, stageName, statusName } from "./progress";
 import type { ShellEnergy } from "./shell-board";
+import { formatCharge, formatCurrent, formatHours } from "../units";
 
 export interface StageLine {
   stage: string;
@@ -13,6 +14,8 @@ export interface StageLine {
 
 export interface SuspendSummary {
   target: string;
+  /** Test level: "" for a real suspend, "devices" or "platform" (nothing slept: a hold stood in for the sleep). */
+  test: string;
   outcome: string;
   ok: boolean;
   /** "device stage status" of the failure that caused a rollback, or "". */
@@ -20,7 +23,24 @@ export interface SuspendSummary {
   wake: string;
   stages: StageLine[];
   totalUs: number;
-  energy: { averageUa: number; presentUa: number; elapsedUs: number; batteryMah: number; batteryHours: number } | null;
+  energy: AttemptEnergy | null;
+}
+
+/**
+ * Charge of this attempt alone (not of however long the shell sat idle before it): the sleep, the
+ * transitions around it, and a battery estimate for the stated duty cycle, which is this attempt
+ * repeated back to back (--timer-wake sets the sleep length of such a cycle).
+ */
+export interface AttemptEnergy {
+  sleepUs: number;
+  sleepUa: number;
+  /** Suspend and resume transitions (everything of the attempt but the sleep). */
+  activeUs: number;
+  activeUa: number;
+  chargeUc: number;
+  cycleUs: number;
+  batteryMah: number;
+  batteryHours: number;
 }
 
 /**
@@ -38,14 +58,27 @@ export class SummaryBuilder {
   private hookStart = new Map<number, number>();
   private failure = "";
   private wake = "";
+  /** Charge (uC) at the attempt's begin, sleep entry and sleep exit; -1 when not seen. */
+  private q0 = -1;
+  private qSleep = -1;
+  private qWake = -1;
+  private tSleep = -1;
+  private tWake = -1;
+  /** Virtual time of the drain that delivered the record being pushed. */
+  private now = 0;
+
+  /** The attempt's test level (0 none, 1 devices, 2 platform): the caller reads it off the runtime at suspend begin. */
+  test = 0;
 
   constructor(private readonly wakeName: (cause: number) => string) {}
 
   /** Feeds one record; answers the summary when the record ends an attempt. */
-  push(r: TraceRecord, energy: ShellEnergy | null, batteryMah: number): SuspendSummary | null {
+  push(r: TraceRecord, energy: ShellEnergy | null, batteryMah: number, now = r.time): SuspendSummary | null {
+    this.now = now;
     switch (r.event) {
       case E.E_SUSPEND_BEGIN:
         this.reset(r.time, TARGET_NAMES[r.status] ?? "?");
+        this.q0 = chargeAt(energy, r.time, this.now);
         return null;
       case E.E_STAGE_BEGIN:
         if (r.stage >= 0) this.stageStart[r.stage] = r.time;
@@ -56,21 +89,28 @@ export class SummaryBuilder {
       case E.E_SLEEP_ENTER:
         this.stageStart[S_PLATFORM] = r.time;
         if (this.begin < 0) this.reset(r.time, TARGET_NAMES[r.status] ?? "?");
+        this.qSleep = chargeAt(energy, r.time, this.now);
+        this.tSleep = r.time;
         return null;
       case E.E_SLEEP_EXIT:
+        this.qWake = chargeAt(energy, r.time, this.now);
+        this.tWake = r.time;
         this.stageUs[S_PLATFORM] += r.time - this.stageStart[S_PLATFORM];
         this.wake = this.wakeName(r.status);
         return null;
       case E.E_HOOK_CALL:
+      case E.E_HOOK_PENDING:
         this.hookStart.set(r.device * 16 + r.stage, r.time);
         return null;
       case E.E_HOOK_DONE:
       case E.E_HOOK_FAIL:
       case E.E_RESUME_FAIL:
       case E.E_TIMEOUT: {
+        // A hook's end record carries its duration; a timeout record is timed from its pending record.
         const start = this.hookStart.get(r.device * 16 + r.stage);
-        if (start !== undefined && r.stage >= 0 && r.time - start >= this.slowestUs[r.stage]) {
-          this.slowestUs[r.stage] = r.time - start;
+        const us = r.duration > 0 || start === undefined ? r.duration : r.time - start;
+        if (r.stage >= 0 && us >= this.slowestUs[r.stage]) {
+          this.slowestUs[r.stage] = us;
           this.slowest[r.stage] = r.name;
         }
         if (r.event === E.E_RESUME_FAIL && this.failure === "") this.failure = r.name + " " + stageName(r.stage) + " " + statusName(r.status);
@@ -91,12 +131,9 @@ export class SummaryBuilder {
           stages.push({ stage: stageName(s), us: this.stageUs[s], slowest: this.slowest[s] ?? "", slowestUs: this.slowestUs[s] });
         }
         const summary: SuspendSummary = {
-          target: this.target, outcome: statusName(r.status), ok: r.status === OK, failure: this.failure,
+          target: this.target, test: TEST_LEVELS[this.test] ?? "", outcome: statusName(r.status), ok: r.status === OK, failure: this.failure,
           wake: this.wake, stages, totalUs: r.time - this.begin,
-          energy: energy === null ? null : {
-            averageUa: energy.averageUa(), presentUa: energy.presentUa(), elapsedUs: energy.elapsedUs(),
-            batteryMah, batteryHours: energy.batteryLifeHours(batteryMah),
-          },
+          energy: this.attemptEnergy(chargeAt(energy, r.time, this.now), r.time, batteryMah),
         };
         this.begin = -1;
         return summary;
@@ -106,7 +143,28 @@ export class SummaryBuilder {
     }
   }
 
+  private attemptEnergy(q3: number, t3: number, batteryMah: number): AttemptEnergy | null {
+    if (q3 < 0 || this.q0 < 0) return null;
+    const slept = this.tSleep >= 0 && this.tWake >= this.tSleep;
+    const sleepUs = slept ? this.tWake - this.tSleep : 0;
+    const sleepUc = slept ? this.qWake - this.qSleep : 0;
+    const cycleUs = t3 - this.begin;
+    const chargeUc = q3 - this.q0;
+    const activeUs = cycleUs - sleepUs;
+    const averageUa = cycleUs > 0 ? chargeUc / cycleUs * 1e6 : 0;
+    return {
+      sleepUs, sleepUa: sleepUs > 0 ? sleepUc / sleepUs * 1e6 : 0,
+      activeUs, activeUa: activeUs > 0 ? (chargeUc - sleepUc) / activeUs * 1e6 : 0,
+      chargeUc, cycleUs, batteryMah, batteryHours: averageUa > 0 ? batteryMah * 1000 / averageUa : Infinity,
+    };
+  }
+
   private reset(time: number, target: string): void {
+    this.q0 = -1;
+    this.qSleep = -1;
+    this.qWake = -1;
+    this.tSleep = -1;
+    this.tWake = -1;
     this.begin = time;
     this.target = target;
     this.stageStart.fill(0);
@@ -119,28 +177,42 @@ export class SummaryBuilder {
   }
 }
 
-function current(ua: number): string {
-  return ua >= 1000 ? (ua / 1000).toFixed(3) + " mA" : ua.toFixed(1) + " uA";
+/**
+ * The meter's charge at a record's time: records are drained just after they happen, and the draw
+ * since the meter's last sample is its present current, so the few microseconds between are taken back.
+ */
+function chargeAt(energy: ShellEnergy | null, time: number, now: number): number {
+  if (energy === null) return -1;
+  return energy.chargeUc() - energy.presentUa() * Math.max(0, now - time) / 1e6;
 }
+
+const TEST_LEVELS = ["", "devices", "platform"];
+/** What stood in for the sleep at each test level (shown under the head line). */
+const TEST_NOTES: { [level: string]: string } = {
+  devices: "test=devices: S1-S3 ran, the platform was not called (IRQs on); nothing slept",
+  platform: "test=platform: S1-S3 and the platform ran; a timed hold stood in for the target; nothing slept",
+};
 
 export function formatSummary(s: SuspendSummary, p: Paint): string {
   const out: string[] = [];
-  const head = "suspend " + s.target + ": " + (s.ok ? "OK" : "FAILED " + s.outcome) +
+  const hold = s.test !== "";
+  const head = "suspend " + s.target + (hold ? " test=" + s.test : "") + ": " + (s.ok ? "OK" : "FAILED " + s.outcome) +
     (s.failure !== "" ? " (" + s.failure + (s.ok ? ")" : "; rolled back, devices active)") : "") +
     (s.wake !== "" ? ", woke by " + s.wake : "");
   out.push(s.ok ? p.ok(p.bold(head)) : p.bad(head));
+  if (hold) out.push(p.warn("  " + TEST_NOTES[s.test]));
   out.push(p.dim("  stage            duration      slowest device"));
   for (const l of s.stages) {
-    out.push("  " + l.stage.padEnd(15) + formatDuration(l.us).padStart(12) +
+    out.push("  " + (hold && l.stage === "platform" ? "test hold" : l.stage).padEnd(15) + formatDuration(l.us).padStart(12) +
       (l.slowest !== "" && l.slowestUs > 0 ? "      " + l.slowest + " " + formatDuration(l.slowestUs) : ""));
   }
   out.push("  " + "total".padEnd(15) + formatDuration(s.totalUs).padStart(12));
   if (s.energy !== null) {
     const e = s.energy;
-    const hours = e.batteryHours;
-    const life = hours === Infinity ? "forever" : hours >= 48 ? hours.toFixed(0) + " h (" + (hours / 24).toFixed(1) + " days)" : hours.toFixed(1) + " h";
-    out.push("  energy: average " + current(e.averageUa) + " over " + formatDuration(e.elapsedUs) + " virtual, now " +
-      current(e.presentUa) + "; a " + e.batteryMah + " mAh battery lasts " + life + " at that average");
+    out.push("  energy: " + (e.sleepUs > 0 ? (hold ? "held " : "asleep ") + formatDuration(e.sleepUs) + " at " + formatCurrent(e.sleepUa) + ", " : "") +
+      "transitions " + formatDuration(e.activeUs) + " at " + formatCurrent(e.activeUa) + "; " + formatCharge(e.chargeUc) + " per cycle");
+    out.push("  battery: this cycle (" + formatDuration(e.cycleUs) + ") repeated, a " + e.batteryMah + " mAh battery lasts " + formatHours(e.batteryHours) +
+      (hold ? " (a test hold, not a sleep: run without test= for a real figure)" : e.sleepUs > 0 ? " (--timer-wake sets the sleep length)" : ""));
   }
   return out.join("\n");
 }

@@ -4,6 +4,7 @@ import {
   E_ROLLBACK, E_MASK, E_UNMASK, E_IRQ_LATCH, E_IRQ_DELIVER, E_WAKE, E_SLEEP_ENTER, E_SLEEP_EXIT, E_SUSPEND_END,
   E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, EVENT_NAMES,
 } from "../../runtime/trace";
+import { inCycle } from "../../runtime/protocol";
 import { OK, STAGE_COUNT, STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, S_PLATFORM, T_HIBERNATE, WAKE_NONE } from "../../runtime/status";
 import {
   type TimelineModel, type VizDevice, type VizSlice, type VizInstant, type VizCounter, type VizAttempt,
@@ -53,8 +54,12 @@ export class TimelineBuilder {
     return this.options.wakeName !== undefined ? this.options.wakeName(cause) : wakeLabel(this.devices, cause);
   }
 
-  /** One trace record, fields as runtime/trace.ts writes them. Records must arrive in time order. */
-  record(time: number, device: number, stage: number, event: number, status: number): void {
+  /**
+   * One trace record, fields as runtime/trace.ts writes them. Records must arrive in time order. A
+   * hook's end record carries its duration: a hook that answered at once has no other record, so its
+   * slice starts at `time - duration`; one that answered PENDING opened its slice with that record.
+   */
+  record(time: number, device: number, stage: number, event: number, status: number, duration = 0): void {
     this.records++;
     if (time < this.first) this.first = time;
     if (time > this.last) this.last = time;
@@ -77,7 +82,8 @@ export class TimelineBuilder {
         return;
       }
       case E_STAGE_BEGIN:
-        if (this.attempt < 0) this.beginAttempt(time, -1);
+        // A re-probe of failed devices runs between attempts: its slices belong to no attempt.
+        if (this.attempt < 0 && inCycle(stage)) this.beginAttempt(time, -1);
         this.openStage = this.open(time, -1, stage);
         return;
       case E_STAGE_END:
@@ -89,24 +95,37 @@ export class TimelineBuilder {
         this.openStage = -1;
         return;
       case E_HOOK_CALL:
+        // Dumps from firmware before the one-record-per-hook format still carry call records.
         if (this.attempt < 0) this.beginAttempt(time, -1);
         this.openHook.set(device, this.open(time, device, stage));
         return;
       case E_HOOK_PENDING: {
-        const s = this.openHook.get(device);
-        if (s !== undefined) this.slices[s].pending = true;
+        if (this.attempt < 0 && inCycle(stage)) this.beginAttempt(time, -1);
+        let s = this.openHook.get(device);
+        if (s === undefined) {
+          s = this.open(time, device, stage);
+          this.openHook.set(device, s);
+        }
+        this.slices[s].pending = true;
         return;
       }
       case E_HOOK_DONE:
       case E_HOOK_FAIL:
       case E_RESUME_FAIL: {
-        const s = this.openHook.get(device);
+        let s = this.openHook.get(device);
         if (s === undefined) {
-          this.unmatched++;
-          return;
+          if (this.attempt < 0 && inCycle(stage)) this.beginAttempt(time - duration, -1);
+          s = this.open(time - duration, device, stage);
         }
         this.openHook.delete(device);
         this.close(s, time, status, event !== E_HOOK_DONE);
+        // A resume-stage failure has no rollback record, yet it is the attempt's failure all the same (the flight recorder says so).
+        const a = event === E_RESUME_FAIL && this.attempt >= 0 ? this.attempts[this.attempt] : null;
+        if (a !== null && a.failDevice < 0 && a.failStage < 0) {
+          a.failDevice = device;
+          a.failStage = stage;
+          a.failStatus = status;
+        }
         return;
       }
       case E_TIMEOUT:

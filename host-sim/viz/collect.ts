@@ -34,7 +34,7 @@ export interface VizHandle {
   /** Follows another PowerManager of the same board (the firmware after a deep-sleep reboot). */
   attach(pm: PowerManager): void;
   /** Feeds a record by hand (when the caller owns the listener, or replays a ring). */
-  push(time: number, device: number, stage: number, event: number, status: number): void;
+  push(time: number, device: number, stage: number, event: number, status: number, duration?: number): void;
   /** Restores the listener that was there before. */
   detach(): void;
 }
@@ -113,8 +113,8 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
     }
   };
 
-  const push = (time: number, device: number, stage: number, event: number, status: number): void => {
-    builder.record(time, device, stage, event, status);
+  const push = (time: number, device: number, stage: number, event: number, status: number, duration = 0): void => {
+    builder.record(time, device, stage, event, status, duration);
     lastTime = time;
     sample(time);
   };
@@ -122,7 +122,7 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
   const listener = (slot: number): void => {
     if (previous !== null) previous(slot);
     const tr = current.trace;
-    push(tr.time[slot], tr.device[slot], tr.stage[slot], tr.event[slot], tr.status[slot]);
+    push(tr.time[slot], tr.device[slot], tr.stage[slot], tr.event[slot], tr.status[slot], tr.duration[slot]);
   };
 
   const attach = (next: PowerManager): void => {
@@ -141,7 +141,7 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
       const tr = next.trace;
       for (let i = 0; i < tr.length; i++) {
         const s = tr.slot(i);
-        push(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s]);
+        push(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s], tr.duration[s]);
       }
     }
     next.trace.setListener(listener);
@@ -191,7 +191,7 @@ export function modelFromRing(pm: PowerManager, options: BuilderOptions = {}): T
   const tr = pm.trace;
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    builder.record(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s]);
+    builder.record(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s], tr.duration[s]);
   }
   return builder.finish(undefined, { flight: flightRows(pm) });
 }

@@ -3,20 +3,14 @@ import { S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, ST
 import {
   type TimelineModel, type VizDevice, deviceName, stageName, statusName, targetName, wakeLabel, roleText,
 } from "./model";
+import { formatCharge, formatCurrent, formatDuration } from "../units";
 
 export function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** 0.25 us, 812 us, 3.40 ms, 1.250 s. */
-export function fmtUs(us: number): string {
-  if (!Number.isFinite(us)) return "-";
-  const a = Math.abs(us);
-  if (a < 10) return (Math.round(us * 100) / 100) + " us";
-  if (a < 1000) return Math.round(us) + " us";
-  if (a < 1e6) return (us / 1000).toFixed(a < 1e4 ? 2 : 1) + " ms";
-  return (us / 1e6).toFixed(3) + " s";
-}
+/** The shell's duration format (host-sim/units.ts), so a hook reads the same on the page and in the terminal. */
+export const fmtUs = formatDuration;
 
 const FORWARD = [S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME];
 
@@ -38,7 +32,8 @@ export function banner(m: TimelineModel): string {
     out.push("<div class=\"failure\" data-attempt=\"" + (a.index + 1) + "\" data-device=\"" + esc(deviceName(m.devices, a.failDevice)) +
       "\" data-stage=\"" + esc(stageName(a.failStage)) + "\">&#x2716; attempt " + (a.index + 1) + ": <b>" + esc(deviceName(m.devices, a.failDevice)) +
       "</b> failed in <b>" + esc(stageName(a.failStage)) + "</b> with " + esc(statusName(a.failStatus)) +
-      (a.outcome >= 0 ? " &mdash; rolled back, system active again (" + esc(statusName(a.outcome)) + ")" : "") + "</div>");
+      (a.outcome < 0 ? "" : a.failStage >= S_POWER_ON ? " &mdash; marked failed, the other devices resumed (" + esc(statusName(a.outcome)) + ")"
+        : " &mdash; rolled back, system active again (" + esc(statusName(a.outcome)) + ")") + "</div>");
   }
   const wakes = m.attempts.filter((a) => a.wake !== -1).map((a) => "<span class=\"chip wake\">attempt " + (a.index + 1) + " woke by " + esc(a.wakeLabel) + "</span>");
   if (wakes.length > 0) out.push("<div class=\"wakes\">" + wakes.join(" ") + "</div>");
@@ -58,7 +53,7 @@ export function attemptsTable(m: TimelineModel): string {
     for (const s of FORWARD) h += "<td class=\"num\">" + (a.stageUs[s] > 0 ? fmtUs(a.stageUs[s]) : "-") + "</td>";
     h += "<td class=\"num\">" + (a.rollbackUs > 0 ? fmtUs(a.rollbackUs) : "-") + "</td>";
     h += "<td class=\"num\">" + (a.end >= 0 ? fmtUs(a.end - a.start) : "-") + "</td>";
-    if (energy) h += "<td class=\"num\">" + (a.chargeUc >= 0 ? a.chargeUc.toFixed(1) + " uC" : "-") + "</td>";
+    if (energy) h += "<td class=\"num\">" + (a.chargeUc >= 0 ? formatCharge(a.chargeUc) : "-") + "</td>";
     h += "</tr>";
   }
   return h + "</tbody></table>";
@@ -93,13 +88,11 @@ export function energyTable(m: TimelineModel): string {
   const e = m.energy;
   if (e === null) return "";
   return "<table class=\"energy\"><tbody><tr><th>average current</th><td class=\"num\">" + fmtUa(e.averageUa) + "</td></tr>" +
-    "<tr><th>charge</th><td class=\"num\">" + e.chargeUc.toFixed(1) + " uC</td></tr>" +
+    "<tr><th>charge</th><td class=\"num\">" + formatCharge(e.chargeUc) + "</td></tr>" +
     "<tr><th>over</th><td class=\"num\">" + fmtUs(e.elapsedUs) + "</td></tr></tbody></table>";
 }
 
-export function fmtUa(ua: number): string {
-  return ua >= 1000 ? (ua / 1000).toFixed(2) + " mA" : ua.toFixed(1) + " uA";
-}
+export const fmtUa = formatCurrent;
 
 /** The device tree by parent; other prerequisites listed after "needs". */
 export function deviceTree(m: TimelineModel): string {

@@ -4,23 +4,34 @@ import { join } from "path";
 import { STAGE_NAMES } from "../../runtime/status";
 import type { TimelineModel } from "./model";
 import { roleText } from "./model";
+import { formatCurrent, formatDuration } from "../units";
+import { multiTables } from "./html-multi";
 import { esc, banner, attemptsTable, slowestTable, energyTable, deviceTree, flightTable, fmtUs } from "./html-tables";
 
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
-export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8"];
+export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8", "#9b5de5"];
 
 /** Lane geometry shared with the client script (it reads these from the data block). */
 export const LAYOUT = { axis: 28, lane: 24, counter: 44, label: 190 };
 
 const CLIENT_DIR = join(__dirname, "client");
 
+/** The client files, embedded by the `npm start` bundle (scripts/start.js); undefined when run from source. */
+declare const QUIESCE_CLIENT: { readonly [name: string]: string } | undefined;
+
 function asset(name: string): string {
+  if (typeof QUIESCE_CLIENT !== "undefined") return QUIESCE_CLIENT[name];
   return readFileSync(join(CLIENT_DIR, name), "utf8");
 }
 
 /** JSON safe inside a <script> element: no "</script>", no line separators JS would choke on. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** The unit the lane's scale label is drawn in: a current lane reaching 1 mA is labelled in mA, as formatCurrent prints it. */
+function drawnUnit(c: { unit: string; values: number[] }): string {
+  return c.unit === "uA" && c.values.some((v) => v >= 1000) ? "mA" : c.unit;
 }
 
 function laneLabels(m: TimelineModel): string {
@@ -36,7 +47,7 @@ function laneLabels(m: TimelineModel): string {
   }
   for (const c of m.counters) {
     h += "<div class=\"lane-label counter\" data-lane=\"counter\" data-counter=\"" + esc(c.name) + "\" style=\"height:" + LAYOUT.counter + "px\">" +
-      esc(c.name) + (c.unit !== "" ? " <span class=\"unit\">" + esc(c.unit) + "</span>" : "") + "</div>";
+      esc(c.name) + (c.unit !== "" ? " <span class=\"unit\">" + esc(drawnUnit(c)) + "</span>" : "") + "</div>";
   }
   return h;
 }
@@ -62,6 +73,7 @@ export function toHtml(m: TimelineModel): string {
     m.records + " trace records", "span " + fmtUs(m.end - m.start)].filter((s) => s !== "").join(" &middot; ");
   const failed = m.slices.some((s) => s.failed) || m.attempts.some((a) => a.failStage >= 0);
   const data = { model: m, colors: STAGE_COLORS, layout: LAYOUT };
+  const multi = multiTables(m);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(m.title)}</title>
@@ -85,18 +97,22 @@ ${failed ? "<button id=\"zoom-failure\" class=\"bad\" title=\"zoom to the first 
 <div class="labels" style="width:${LAYOUT.label}px"><div class="axis-pad" style="height:${LAYOUT.axis}px"></div>${laneLabels(m)}</div>
 <div class="plot" id="plot"><svg id="tl-svg" xmlns="http://www.w3.org/2000/svg"></svg></div>
 </div>
-<div class="hint">Wheel or +/&minus; to zoom around the pointer, drag to pan, 0 to fit; hover a slice for details.</div>
+<div class="hint">Wheel or +/&minus; to zoom around the pointer, drag to pan, 0 to fit; hover a slice for details, click to pin them; n / p: next / previous failed slice; Esc unpins.</div>
+<div id="detail" class="detail" hidden></div>
 <div id="tip" class="tip" hidden></div>
 </section>
 <section class="grid">
 <div class="wide"><h2>Attempts</h2>${attemptsTable(m)}</div>
+${multi !== "" ? "<div class=\"wide multi\"><h2>Over " + m.attempts.filter((a) => a.end >= 0).length + " attempts: min / median / max (like sleepgraph -multi)</h2><div class=\"scroll multi-tables\">" + multi + "</div></div>" : ""}
 <div><h2>Slowest devices</h2>${slowestTable(m)}</div>
 ${m.energy !== null ? "<div><h2>Energy</h2>" + energyTable(m) + "</div>" : ""}
 <div><h2>Device tree</h2>${deviceTree(m)}</div>
 </section>
-${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2>" + flightTable(m) + "</section>" : ""}
+${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2><div class=\"scroll\">" + flightTable(m) + "</div></section>" : ""}
 <script type="application/json" id="quiesce-data">${scriptJson(data)}</script>
 <script>
+${formatDuration.toString()}
+${formatCurrent.toString()}
 ${asset("timeline.js")}
 </script>
 </body></html>

@@ -1,6 +1,6 @@
 // The timeline model shared by the collector, the dump decoder and both renderers: plain JSON-friendly data.
 import {
-  STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, ROLE_STORAGE, ROLE_WAKE,
+  STAGE_COUNT, STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, ROLE_STORAGE, ROLE_WAKE,
   WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET,
 } from "../../runtime/status";
 import type { DeviceGraph } from "../../runtime/graph";
@@ -15,6 +15,8 @@ export interface VizDevice {
   roles: number;
   wakeLine: number;
   stateBytes: number;
+  /** Hook budget per stage (index = stage id), us; absent when the source does not know it (a dump). */
+  budgetUs?: number[];
 }
 
 /** One hook run of one device in one stage (device -1: a whole system stage, or the platform sleep). */
@@ -162,6 +164,7 @@ export function devicesFromGraph(g: DeviceGraph, stateBytes?: ArrayLike<number>)
     out.push({
       id: d, name: g.names[d], parent: g.parent[d], needs, roles: g.roles[d], wakeLine: g.wakeLine[d],
       stateBytes: stateBytes !== undefined ? stateBytes[d] : g.stateBytes[d],
+      budgetUs: Array.from(g.budgetUs.subarray(d * STAGE_COUNT, (d + 1) * STAGE_COUNT)),
     });
   }
   return out;

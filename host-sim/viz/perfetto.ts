@@ -62,7 +62,7 @@ export function toPerfetto(model: TimelineModel): PerfettoTrace {
 
   for (const a of model.attempts) {
     const end = a.end < 0 ? model.end : a.end;
-    const failed = a.outcome > 0;
+    const failed = a.outcome > 0 || a.failStage >= 0;
     let name = "attempt " + (a.index + 1) + ": " + targetName(a.target) + " -> " + (a.outcome < 0 ? "unfinished" : statusName(a.outcome));
     if (a.failDevice >= 0 || a.failStage >= 0) name += " (" + deviceName(devices, a.failDevice) + " " + stageName(a.failStage) + ")";
     events.push({

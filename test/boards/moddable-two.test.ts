@@ -32,7 +32,7 @@ describe("Moddable Two through boards/boot.ts", () => {
     sim.advance(2_000_000);
     expect(m2.outcomes).toEqual([OK]);
     for (let d = 0; d < sim.pm.graph.count; d++) expect(sim.pm.deviceState(d)).toBe(D_ACTIVE);
-    expect(m2.terminal.takeAll()).toMatch(/\r\nsuspend ok, woke by test hold\r\n> $/);
+    expect(m2.terminal.takeAll()).toMatch(/\r\nsuspend ok \(test=platform: held in the platform, target not entered\), woke by test hold\r\n> $/);
     expect(sim.violations.list).toEqual([]);
   });
 });

@@ -34,11 +34,11 @@ describe("console bad input", () => {
     expectReply(rig, "suspend standby test=core\r", "unknown argument 'test=core' for suspend: use standby, hibernate, test=devices or test=platform (type help)");
     expectReply(rig, "suspend standby hibernate\r", "unknown argument 'hibernate' for suspend: give one target and at most one test level (type help)");
     expectReply(rig, "suspend test=devices test=platform\r", "unknown argument 'test=platform' for suspend: give one target and at most one test level (type help)");
-    expectReply(rig, "trace many\r", "unknown argument 'many' for trace: use a record count 1..256 or dump (type help)");
-    expectReply(rig, "trace 0\r", "unknown argument '0' for trace: use a record count 1..256 or dump (type help)");
-    expectReply(rig, "trace -3\r", "unknown argument '-3' for trace: use a record count 1..256 or dump (type help)");
-    expectReply(rig, "trace 123456789\r", "unknown argument '123456789' for trace: use a record count 1..256 or dump (type help)");
-    expectReply(rig, "trace 5 6\r", "unknown argument '6' for trace: use a record count 1..256 or dump (type help)");
+    expectReply(rig, "trace many\r", "unknown argument 'many' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace 0\r", "unknown argument '0' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace -3\r", "unknown argument '-3' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace 123456789\r", "unknown argument '123456789' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace 5 6\r", "unknown argument '6' for trace: use a record count 1..256, all [n] or dump (type help)");
     expectReply(rig, "status all\r", "unknown argument 'all' for status: it takes no arguments (type help)");
     expectReply(rig, "help me\r", "unknown argument 'me' for help: it takes no arguments (type help)");
     expectReply(rig, "devices x\r", "unknown argument 'x' for devices: it takes no arguments (type help)");
@@ -80,7 +80,7 @@ describe("console bad input", () => {
     expect(rig.send("\tstatus  \t\r")).toBe(STATUS_REPLY);
     expect(rig.send("stax\btus\b\bus\r")).toBe(STATUS_REPLY);
     expect(rig.send("\b\b\bstatus\r")).toBe(STATUS_REPLY);
-    expect(rig.send("trace\t2\r").split("\r\n").length).toBe(4);
+    expect(rig.send("trace\tall\t2\r").split("\r\n").length).toBe(4);
     // Two lines in one burst both run, in order.
     expect(rig.send("help me\rstatus\r")).toBe("unknown argument 'me' for help: it takes no arguments (type help)\r\n> " + STATUS_REPLY);
   });

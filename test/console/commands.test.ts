@@ -24,7 +24,8 @@ describe("console commands", () => {
       "  suspend [standby|hibernate] [test=devices|test=platform]",
       "                           start a suspend (default standby); progress lines follow",
       "  stats                    counts, last failures, wake cause, stage durations, flight recorder",
-      "  trace [n]                last n trace records decoded (default 16)",
+      "  trace [n]                last n power-management trace records (default 16; IRQ records hidden)",
+      "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
       "  trace dump               the trace ring as hex records, for the host to decode",
       "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
       "> ",
@@ -153,7 +154,7 @@ describe("console commands", () => {
     expect(s2).toBeGreaterThanOrEqual(3000);
   });
 
-  it("trace [n] decodes the last n records, default 16, at most what the ring holds", () => {
+  it("trace all [n] decodes the last n records of every kind, default 16, at most what the ring holds", () => {
     const rig = new Rig();
     rig.send("suspend test=platform\r");
     const tr = rig.pm.trace;
@@ -166,7 +167,7 @@ describe("console commands", () => {
         : ev === "sleep-exit" ? "test hold" : ev === "suspend-begin" || ev === "sleep-enter" ? "standby" : STATUS_NAMES[tr.status[s]];
       return "[" + String(tr.time[s]).padStart(10) + " us] " + dev.padEnd(8) + stage.padEnd(15) + ev.padEnd(14) + detail;
     };
-    const three = rig.send("trace 3\r").split("\r\n");
+    const three = rig.send("trace all 3\r").split("\r\n");
     // The header names the total at the moment the command ran (its own UART IRQs add records).
     const total = Number(/of (\d+) records/.exec(three[0])![1]);
     expect(total).toBeGreaterThan(50);
@@ -174,17 +175,42 @@ describe("console commands", () => {
       "trace: last 3 of " + total + " records (time, device, stage, event, detail)",
       expectLine(total - 3), expectLine(total - 2), expectLine(total - 1), "> ",
     ]);
-    const def = rig.send("trace\r").split("\r\n");
+    const def = rig.send("trace all\r").split("\r\n");
     expect(def.length).toBe(16 + 2);
     const t16 = Number(/of (\d+) records/.exec(def[0])![1]);
     expect(def[0]).toBe("trace: last 16 of " + t16 + " records (time, device, stage, event, detail)");
     expect(def.slice(1, 17)).toEqual(Array.from({ length: 16 }, (_, k) => expectLine(t16 - 16 + k)));
     // The most the hint allows (1..capacity): everything the ring holds.
-    const all = rig.send("trace 256\r").split("\r\n");
+    const all = rig.send("trace all 256\r").split("\r\n");
     const tAll = Number(/of (\d+) records/.exec(all[0])![1]);
     expect(all[0]).toBe("trace: last " + tAll + " of " + tAll + " records (time, device, stage, event, detail)");
     expect(all.length).toBe(tAll + 2);
     expect(all[tAll]).toBe(expectLine(tAll - 1));
+  });
+
+  it("trace [n] shows power-management records only, by device name; the console's own IRQ records are left out", () => {
+    const rig = new Rig();
+    rig.send("suspend test=platform\r");
+    const tr = rig.pm.trace;
+    const def = rig.send("trace\r").split("\r\n");
+    const total = Number(/records of (\d+) written/.exec(def[0])![1]);
+    expect(def[0]).toBe("trace: last 16 power-management records of " + total + " written (IRQ records hidden: trace all shows every record)");
+    expect(def.length).toBe(16 + 2);
+    // The same records trace all would show, minus irq-latch/irq-deliver: the suspend's closing stages, device by device.
+    const pm: number[] = [];
+    for (let abs = total - 1; abs >= total - tr.length && pm.length < 16; abs--) {
+      const ev = EVENT_NAMES[tr.event[abs % tr.capacity]];
+      if (ev !== "irq-latch" && ev !== "irq-deliver") pm.unshift(abs);
+    }
+    const fields = (l: string) => l.slice(15).trim().split(/\s+/).slice(0, 3).join(" ");
+    expect(def.slice(1, 17).map(fields)).toEqual(pm.map((abs) => {
+      const s = abs % tr.capacity;
+      return [tr.device[s] < 0 ? "-" : rig.pm.graph.names[tr.device[s]], tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]], EVENT_NAMES[tr.event[s]]].join(" ");
+    }));
+    expect(def.join("\n")).not.toContain("irq-");
+    expect(def.slice(1, 17).filter((l) => / (resume|powerOnNoIrq) /.test(l)).length).toBeGreaterThanOrEqual(8);
+    expect(rig.send("trace 2\r").split("\r\n").length).toBe(2 + 2);
+    expect(rig.send("trace all 2 3\r")).toBe("unknown argument '3' for trace: use a record count 1.." + tr.capacity + ", all [n] or dump (type help)\r\n> ");
   });
 
   it("trace dump writes the whole ring as hex records that the host decoder reads back exactly", () => {
@@ -218,15 +244,17 @@ describe("console commands", () => {
     const rig = new Rig();
     const out = rig.send("suspend test=platform standby\r");
     expect(out.startsWith("suspending: standby test=platform\r\n")).toBe(true);
-    expect(out.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(out).toContain("-- test=platform hold: platform called, a timed light sleep stands in for standby\r\n");
+    expect(out.endsWith("suspend ok (test=platform: held in the platform, target not entered), woke by test hold\r\n> ")).toBe(true);
     expect(rig.pm.stats.successes).toBe(1);
     const hib = rig.send("suspend hibernate test=platform\r");
     expect(hib.startsWith("suspending: hibernate test=platform\r\n")).toBe(true);
     expect(hib).toContain("suspend begins: hibernate test=platform\r\n");
-    expect(hib.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(hib.endsWith("suspend ok (test=platform: held in the platform, target not entered), woke by test hold\r\n> ")).toBe(true);
     const dev = rig.send("suspend test=devices\r");
-    expect(dev).toContain("-- platform test hold: devices\r\n");
-    expect(dev.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    // The levels read differently (as Linux pm_test's do): devices never reaches the platform.
+    expect(dev).toContain("-- test=devices hold: platform not called, IRQs on, devices stay suspended\r\n");
+    expect(dev.endsWith("suspend ok (test=devices: devices only, nothing slept), woke by test hold\r\n> ")).toBe(true);
     expect(rig.platform.sleeps).toBe(2);
     expect(rig.outcomes).toEqual([0, 0, 0]);
   });
@@ -252,7 +280,8 @@ describe("console commands", () => {
     rig.settle();
     const out = rig.take();
     expect(out).toContain("suspend refused: BUSY, one is already in progress\r\n> ");
-    expect(out.endsWith("suspend ok, woke by test hold\r\n> ")).toBe(true);
+    expect(out).toContain("-- test=platform hold: platform called, a timed light sleep stands in for standby\r\n");
+    expect(out.endsWith("suspend ok (test=platform: held in the platform, target not entered), woke by test hold\r\n> ")).toBe(true);
     expect(rig.pm.stats.busyRefusals).toBe(1);
   });
 

@@ -1,4 +1,4 @@
-// Headless Chromium opens the HTML timeline of the injected-failure scenario: failure, lanes, wake, zoom; saves screenshots.
+// Headless Chromium opens HTML timelines: failure, lanes, wake, zoom; the DevKitC run at desktop and phone width, click and n/p; screenshots.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFileSync, existsSync, mkdirSync, statSync } from "fs";
 import { join, resolve } from "path";
@@ -7,6 +7,7 @@ import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM_ARGS, findChromium, installChromiumForCi, isCi, SKIP_LINE } from "./find-chromium";
 import { runScenario } from "./scenario";
 import { writeHtml } from "../../host-sim/viz/html";
+import { devkitcTimeline } from "./devkitc-run";
 
 const ROOT = resolve(__dirname, "../..");
 const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -69,10 +70,7 @@ describe.skipIf(!run)("html timeline in chromium", () => {
     expect(await page.locator(".wake-label text").first().textContent()).toBe("\u26a1 wake: button (line 0)");
     expect(await page.locator("rect.slice[data-device=\"system\"][data-stage=\"platform\"]").count()).toBe(1);
     expect(await page.locator("[data-lane=\"counter\"]").count()).toBe(4);
-    const shot = join(ARTIFACTS, "timeline.png");
-    await page.screenshot({ path: shot });
-    if (!existsSync(DOCS_PNG) || process.env.QUIESCE_UPDATE_DOCS === "1") copyFileSync(shot, DOCS_PNG);
-    expect(statSync(shot).size).toBeLessThan(400_000);
+    await page.screenshot({ path: join(ARTIFACTS, "timeline.png") });
 
     // The wheel zooms around the pointer.
     const before = await page.locator("#range").textContent();
@@ -82,9 +80,63 @@ describe.skipIf(!run)("html timeline in chromium", () => {
     const after = await page.locator("#range").textContent();
     expect(after).not.toBe(before);
     const span = (s: string | null): string => /\(span ([^)]+)\)/.exec(s ?? "")![1];
-    expect(span(before)).toBe("30.2 ms");
-    expect(parseFloat(span(after))).toBeLessThan(30.2);
+    expect(span(before)).toBe("30.168 ms");
+    expect(parseFloat(span(after))).toBeLessThan(30.168);
     expect(errors).toEqual([]);
     console.log("chromium " + (installSeconds > 0 ? "installed for CI in " + installSeconds + " s" : "found at " + String(found)));
+  }, 120_000);
+
+  it("DevKitC run: clicking a failed slice pins its details; n / p step through the failures; screenshot for the README", async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, "timeline-devkitc.html");
+    writeHtml(devkitcTimeline().model, file);
+    const page = await (browser as Browser).newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(pathToFileURL(file).href);
+    // Opens on the first failure: bme280's S2.
+    await page.locator("rect.slice.failed[data-device=\"bme280\"]").click();
+    const detail = page.locator("#detail");
+    expect(await detail.isVisible()).toBe(true);
+    const field = async (f: string): Promise<string | null> => detail.locator("td[data-field=\"" + f + "\"]").textContent();
+    expect(await detail.locator(".detail-head").textContent()).toBe("bme280 \u2014 suspend\u00d7");
+    expect([await field("device"), await field("stage"), await field("status"), await field("attempt"), await field("parked requests")])
+      .toEqual(["bme280", "suspend", "IO \u2716 failed", "2", "0"]);
+    expect(await field("budget")).toMatch(/^\d+(\.\d+)? ms \(\d+% used\)$/);
+    expect(await field("duration")).toMatch(/^(<1|\d+) us$/);
+    expect(await page.locator("rect.slice.pinned").getAttribute("data-device")).toBe("bme280");
+    // n: the next failure, flash's resume in attempt 3; p goes back; Esc unpins.
+    await page.keyboard.press("n");
+    expect([await field("device"), await field("stage"), await field("attempt")]).toEqual(["flash", "resume", "3"]);
+    await page.keyboard.press("p");
+    expect(await field("device")).toBe("bme280");
+    // The README's picture: the whole run, bme280's failure pinned, no tooltip.
+    await page.keyboard.press("0");
+    await page.mouse.move(2, 2);
+    const shot = join(ARTIFACTS, "timeline-devkitc.png");
+    await page.screenshot({ path: shot });
+    if (process.env.QUIESCE_UPDATE_DOCS === "1") copyFileSync(shot, DOCS_PNG);
+    expect(statSync(shot).size).toBeLessThan(400_000);
+    await page.keyboard.press("Escape");
+    expect(await detail.isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("at 390 px wide the page does not scroll sideways; lanes and tables reflow", async () => {
+    const file = join(ARTIFACTS, "timeline-devkitc.html");
+    if (!existsSync(file)) writeHtml(devkitcTimeline().model, file);
+    const page = await (browser as Browser).newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
+    await page.goto(pathToFileURL(file).href);
+    // A string: the test's tsconfig has no DOM types.
+    const widths = await page.evaluate("({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })");
+    expect(widths).toEqual({ scroll: 390, client: 390 });
+    // The plot keeps most of the width; wide tables scroll inside their own box.
+    const plot = (await page.locator("#plot").boundingBox())!;
+    expect(plot.width).toBeGreaterThan(250);
+    expect(plot.x + plot.width).toBeLessThanOrEqual(390);
+    await page.locator("rect.slice.failed[data-device=\"bme280\"]").click();
+    const box = (await page.locator("#detail").boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, "timeline-narrow.png"), fullPage: true });
   }, 120_000);
 });

@@ -43,9 +43,9 @@ describe("html timeline", () => {
   it("summarises per-stage durations, slowest devices, energy, the device tree and the flight recorder", () => {
     const { html } = page();
     const row1 = /<tr data-attempt="1">([\s\S]*?)<\/tr>/.exec(html)![1].replace(/<[^>]+>/g, "|").replace(/\|+/g, "|");
-    expect(row1).toBe("|1|standby|OK|-|button (line 0)|150 us|3.06 ms|-|4.04 ms|-|1.56 ms|-|8.81 ms|327.6 uC|");
+    expect(row1).toBe("|1|standby|OK|-|button (line 0)|150 us|3.060 ms|-|4.040 ms|-|1.560 ms|-|8.810 ms|327.6 uC|");
     const slowest = /<table class="slowest">[\s\S]*?<tbody><tr><td>([^<]+)<\/td><td class="num">([^<]+)</.exec(html)!;
-    expect([slowest[1], slowest[2]]).toEqual(["flash", "1.80 ms"]);
+    expect([slowest[1], slowest[2]]).toEqual(["flash", "1.800 ms"]);
     expect(html).toContain("<th>average current</th><td class=\"num\">");
     expect(html).toMatch(/<li data-device="spi0"><span class="dev">spi0<\/span><ul><li data-device="flash"><span class="dev">flash<\/span> <span class="chip role">storage<\/span>/);
     expect(html).toContain("Flight recorder (last 2 attempts");

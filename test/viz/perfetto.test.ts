@@ -43,10 +43,10 @@ describe("perfetto JSON", () => {
       .map((e) => [thread(e.tid), e.name, e.ts, e.dur, (e.args as { status: string }).status, e.cname === "terrible"].join(" "));
     expect(second).toEqual([
       "bme280 prepare 28250 150 OK false", "led prepare 28250 0 OK false", "display prepare 28250 0 OK false",
-      "touch prepare 28250 0 OK false", "telemetry prepare 28250 0 OK false", "button prepare 28250 0 OK false",
-      "console prepare 28250 0 OK false",
+      "touch prepare 28250 0 OK false", "telemetry prepare 28250 0 OK false", "console prepare 28250 0 OK false",
+      "button prepare 28250 0 OK false",
       "telemetry suspend 28400 700 OK false", "display suspend 28400 500 IO true", "bme280 suspend 28400 400 OK false",
-      "touch suspend 28400 250 OK false", "i2c0 prepare 28400 0 OK false", "flash prepare 28400 0 OK false",
+      "touch suspend 28400 250 OK false", "flash prepare 28400 0 OK false", "i2c0 prepare 28400 0 OK false",
       "spi0 prepare 28400 0 OK false", "led suspend 28400 0 OK false", "button suspend 28400 0 OK false",
       "i2c0 suspend 28800 60 OK false",
       "i2c0 resume (rollback) 29100 60 OK false", "button resume (rollback) 29100 0 OK false",

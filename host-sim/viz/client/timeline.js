@@ -1,4 +1,4 @@
-// Client of the quiesce HTML timeline: draws lanes, slices, instants and counters as SVG; wheel/drag/button zoom. No libraries.
+// Client of the quiesce HTML timeline: draws lanes, slices, instants and counters as SVG; zoom, pan, a pinned detail panel. No libraries.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("quiesce-data").textContent);
@@ -12,6 +12,13 @@
   var full = fitRange(m.start, m.end);
   var view = { t0: full.t0, t1: full.t1 };
   var W = 800;
+  var detail = document.getElementById("detail");
+  /** Index into m.slices of the slice whose details are pinned, or -1. */
+  var pinned = -1;
+  /** Failed device slices in time order: n / p step through them. */
+  var failures = [];
+  m.slices.forEach(function (s, i) { if (s.failed && s.device >= 0) failures.push(i); });
+  failures.sort(function (a, b) { return m.slices[a].start - m.slices[b].start; });
 
   function fitRange(a, b) {
     var span = Math.max(b - a, 1), pad = span * 0.03;
@@ -20,13 +27,8 @@
   function name(d) { return d < 0 ? "system" : m.devices[d] ? m.devices[d].name : "device " + d; }
   function stage(s) { return s === 3 ? "platform sleep" : (m.stageNames[s] || "stage " + s); }
   function status(s) { return m.statusNames[s] || "status " + s; }
-  function fmt(us) {
-    var a = Math.abs(us);
-    if (a < 10) return (Math.round(us * 100) / 100) + " us";
-    if (a < 1000) return Math.round(us) + " us";
-    if (a < 1e6) return (us / 1000).toFixed(a < 1e4 ? 2 : 1) + " ms";
-    return (us / 1e6).toFixed(3) + " s";
-  }
+  // formatDuration / formatCurrent: host-sim/units.ts, inlined by html.ts (one format with the shell).
+  function fmt(us) { return formatDuration(us); }
   function X(t) { return (t - view.t0) / (view.t1 - view.t0) * W; }
   function laneY(lane) { return L.axis + lane * L.lane; }
   function counterY(i) { return L.axis + nLanes * L.lane + i * L.counter; }
@@ -82,18 +84,83 @@
     return lines.join("\n");
   }
 
+  /** The value a counter held at time t (step function), or null without that counter. */
+  function counterAt(name, t) {
+    var c = null;
+    m.counters.forEach(function (k) { if (k.name === name) c = k; });
+    if (c === null || c.times.length === 0 || t < c.times[0]) return null;
+    var v = c.values[0];
+    for (var i = 0; i < c.times.length && c.times[i] <= t; i++) v = c.values[i];
+    return v;
+  }
+
+  /** Pins slice i in the detail panel (-1 hides it): what a click on a slice or n / p shows. */
+  function pin(i) {
+    pinned = i;
+    if (i < 0) { detail.hidden = true; render(); return; }
+    var s = m.slices[i], dev = s.device >= 0 ? m.devices[s.device] : null;
+    var budget = dev && dev.budgetUs && s.stage >= 0 ? dev.budgetUs[s.stage] : null;
+    var parked = counterAt("parked requests", s.start);
+    var rows = [
+      ["device", name(s.device)],
+      ["stage", stage(s.stage) + (s.rollback ? " (rollback)" : "")],
+      ["status", status(s.status) + (s.failed ? " \u2716 failed" : "") + (s.pending ? ", answered PENDING" : "") + (s.open ? ", still open when the trace ends" : "")],
+      ["start", fmt(s.start)],
+      ["duration", fmt(s.end - s.start)],
+      ["budget", budget ? fmt(budget) + " (" + Math.round((s.end - s.start) / budget * 100) + "% used)" : "-"],
+      ["parked requests", parked === null ? "-" : String(parked)],
+      ["attempt", s.attempt >= 0 ? String(s.attempt + 1) : "-"],
+    ];
+    while (detail.firstChild) detail.removeChild(detail.firstChild);
+    var head = document.createElement("div");
+    head.className = "detail-head" + (s.failed ? " bad" : "");
+    head.textContent = name(s.device) + " \u2014 " + stage(s.stage);
+    var close = document.createElement("button");
+    close.textContent = "\u00d7";
+    close.title = "unpin (Esc)";
+    close.onclick = function () { pin(-1); };
+    head.appendChild(close);
+    detail.appendChild(head);
+    var table = document.createElement("table");
+    rows.forEach(function (r) {
+      var tr = document.createElement("tr"), th = document.createElement("th"), td = document.createElement("td");
+      th.textContent = r[0];
+      td.textContent = r[1];
+      td.setAttribute("data-field", r[0]);
+      tr.appendChild(th);
+      tr.appendChild(td);
+      table.appendChild(tr);
+    });
+    detail.appendChild(table);
+    detail.hidden = false;
+    detail.setAttribute("data-slice", i);
+    render();
+  }
+
+  /** n / p: the next or previous failed slice, brought into view and pinned. */
+  function stepFailure(dir) {
+    if (failures.length === 0) return;
+    var k = failures.indexOf(pinned);
+    k = k < 0 ? (dir > 0 ? 0 : failures.length - 1) : (k + dir + failures.length) % failures.length;
+    var s = m.slices[failures[k]];
+    var a = s.attempt >= 0 ? m.attempts[s.attempt] : null;
+    if (a) showAttempt(a.index); else show(s.start, s.end);
+    pin(failures[k]);
+  }
+
   function drawSlices() {
     var markers = [];
-    m.slices.forEach(function (s) {
+    m.slices.forEach(function (s, index) {
       if (!visible(s.start, s.end)) return;
       var lane = s.device < 0 ? 0 : laneOf[s.device];
       var x0 = X(s.start), x1 = X(s.end);
       var x = Math.max(x0, -2), w = Math.max(Math.min(x1, W + 2) - x, 2.5);
       var y = laneY(lane) + 3, h = L.lane - 6;
       var r = el("rect", { x: x, y: y, width: w, height: h, rx: 2, fill: colors[s.stage] || "#999",
-        "fill-opacity": s.rollback ? 0.55 : 1, "class": "slice" + (s.failed ? " failed" : "") + (s.rollback ? " rollback" : ""),
+        "fill-opacity": s.rollback ? 0.55 : 1, "class": "slice" + (s.failed ? " failed" : "") + (s.rollback ? " rollback" : "") + (index === pinned ? " pinned" : ""),
         "data-device": name(s.device), "data-stage": m.stageNames[s.stage], "data-status": status(s.status) });
       r.__tip = sliceTip(s);
+      r.__slice = index;
       if (s.rollback) el("rect", { x: x, y: y, width: w, height: h, fill: "url(#hatch)", "pointer-events": "none" });
       var label = s.device < 0 && s.stage === 3 ? "sleep" : m.stageNames[s.stage];
       if (w > label.length * 6.4 + 8) el("text", { x: x + 4, y: y + h / 2 + 4 }, undefined, label);
@@ -173,7 +240,7 @@
       el("path", { d: d, fill: "rgba(77,157,224,0.16)" });
       el("path", { d: line, fill: "none", stroke: "#2b6cb0", "stroke-width": 1.3 });
       el("text", { x: W - 6, y: top + 12, "text-anchor": "end", fill: "#6b7280" }, undefined,
-        "max " + (c.unit === "uA" && max >= 1000 ? (max / 1000).toFixed(2) + " mA" : (Math.round(max * 10) / 10) + (c.unit ? " " + c.unit : "")));
+        "max " + (c.unit === "uA" ? formatCurrent(max) : (Math.round(max * 10) / 10) + (c.unit ? " " + c.unit : "")));
     });
   }
 
@@ -213,11 +280,20 @@
     zoomAt(Math.exp(e.deltaY * 0.0015), (e.clientX - rect.left) / W);
   }, { passive: false });
   var drag = null;
-  plot.addEventListener("mousedown", function (e) { drag = { x: e.clientX, t0: view.t0, t1: view.t1 }; plot.classList.add("dragging"); });
-  window.addEventListener("mouseup", function () { drag = null; plot.classList.remove("dragging"); });
+  plot.addEventListener("mousedown", function (e) { drag = { x: e.clientX, t0: view.t0, t1: view.t1, target: e.target }; plot.classList.add("dragging"); });
+  window.addEventListener("mouseup", function (e) {
+    // A click (no drag) on a slice pins its details; on empty plot it unpins.
+    if (drag !== null && Math.abs(e.clientX - drag.x) < 3) {
+      var i = drag.target && drag.target.__slice;
+      if (typeof i === "number") pin(i); else if (plot.contains(drag.target)) pin(-1);
+    }
+    drag = null;
+    plot.classList.remove("dragging");
+  });
   window.addEventListener("mousemove", function (e) {
     if (drag !== null) {
       var dt = (e.clientX - drag.x) / W * (drag.t1 - drag.t0);
+      if (Math.abs(e.clientX - drag.x) < 3) return;
       view.t0 = drag.t0 - dt;
       view.t1 = drag.t1 - dt;
       render();
@@ -244,10 +320,13 @@
     else if (e.key === "-") zoomAt(1.6, 0.5);
     else if (e.key === "0") { view.t0 = full.t0; view.t1 = full.t1; render(); }
     else if (e.key === "f") showAttempt(firstFailure());
+    else if (e.key === "n") stepFailure(1);
+    else if (e.key === "p") stepFailure(-1);
+    else if (e.key === "Escape") pin(-1);
   });
   window.addEventListener("resize", render);
   // Start on the first failed attempt when there is one: that is what the page is usually opened for.
   var ff = firstFailure();
   if (ff >= 0) showAttempt(ff); else render();
-  window.quiesceTimeline = { render: render, show: show, showAttempt: showAttempt, view: view };
+  window.quiesceTimeline = { render: render, show: show, showAttempt: showAttempt, pin: pin, view: view };
 })();

@@ -35,9 +35,9 @@ function rig(raw: boolean): Rig {
   };
 }
 
-/** The shell's own lines, in order. */
+/** The shell's own one-line messages, in order (summaries left out; a prompt erased before a message is skipped). */
 function notices(text: string): string[] {
-  return text.split("\n").filter((l) => l.startsWith("[sim] ")).map((l) => l.slice(6));
+  return text.split("\n").map((l) => l.replace(/^.*\r\x1b\[K/, "")).filter((l) => l.startsWith("[sim] ") && !/^\[sim\] ( |suspend \w+: )/.test(l)).map((l) => l.slice(6));
 }
 
 describe("interactive shell, line mode (piped stdin)", () => {
@@ -55,14 +55,15 @@ describe("interactive shell, line mode (piped stdin)", () => {
     const o = r.out();
     expect(notices(o).map((l) => l.replace(/time [0-9.]+ s/, "time T s"))).toEqual([
       "virtual time T s, phase idle",
-      "fault armed: bme280 suspend will fail",
+      "fault armed: bme280 suspend will fail with IO (the driver is not called)",
       "fault cleared: bme280 suspend",
       "button pressed (released in 100 ms virtual)",
+      "asleep (standby): press Ctrl-B or type `wake button|uart|timer`",
       "virtual time T s, phase sleeping",
       "wake timer raised",
-      "usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "usage: fault DEVICE STAGE MODE, STAGE prepare|S1, suspend|S2, powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, MODE fail|hang|late|throw|none",
       "usage: wake button|uart|timer (not `gpio`)",
-      "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|suspend|powerOffNoIrq|powerOnNoIrq|resume, MODE fail|hang|late|none",
+      "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|S1, suspend|S2, powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, MODE fail|hang|late|throw|none",
       "no device `bmp180` on ESP32-DevKitC V4 (simulated); devices are i2c0, vspi, bme280, flash, led, button, telemetry, console",
       "press takes no arguments (it presses the one BOOT button)",
       "quit (quit) at virtual time T s",
@@ -77,8 +78,10 @@ describe("interactive shell, line mode (piped stdin)", () => {
     ]);
     // Summaries after each suspend: the failed one names device and stage, the next its wake cause and energy.
     expect(o).toContain("suspend standby: FAILED IO (bme280 suspend IO; rolled back, devices active)");
-    expect(o).toMatch(/suspend standby: OK, woke by timer\n {2}stage {12}duration {6}slowest device\n/);
-    expect(o).toMatch(/energy: average [0-9.]+ mA over [0-9.]+ m?s virtual, now [0-9.]+ mA; a 2000 mAh battery lasts [0-9.]+ h/);
+    // The summary follows the firmware's closing line, marked as the simulator's, and the prompt comes after it.
+    expect(o).toMatch(/\nsuspend ok, woke by timer\n\[sim\] suspend standby: OK, woke by timer\n\[sim\] {3}stage {12}duration {6}slowest device\n(\[sim\] .*\n)+> /);
+    expect(o).toMatch(/\[sim\] {3}energy: asleep [0-9.]+ ms at [0-9.]+ [um]A, transitions [0-9.]+ ms at [0-9.]+ mA; [0-9.]+ mC per cycle\n/);
+    expect(o).toMatch(/\[sim\] {3}battery: this cycle \([0-9.]+ ms\) repeated, a 2000 mAh battery lasts [0-9.]+ h( \([0-9.]+ days\))? \(--timer-wake sets the sleep length\)\n/);
     // The line after quit never reached the firmware.
     expect(o).not.toContain("phase idle, 8 devices");
   });
@@ -112,11 +115,13 @@ describe("interactive shell, raw mode (TTY)", () => {
     expect(notices(r.out()).map((l) => l.replace(/time [0-9.]+ s/, "time T s"))).toEqual([
       "virtual time T s, phase idle",
       "button pressed (Ctrl-B)",
+      "asleep (standby): press Ctrl-B or type `wake button|uart|timer`",
       "wake uart raised",
       "quit (Ctrl-C) at virtual time T s",
     ]);
     // Local echo: "tim", redrawn as "ti" after DEL, taken down at Enter (the firmware echoes the line); no arrow key bytes.
-    expect(r.out()).toContain("> tim\b \b\b \b\b \bti\b \b\b \b\n[sim] virtual time");
+    // The verb stays on its prompt line as typed; the answer follows, and the prompt comes back below it.
+    expect(r.out()).toMatch(/> tim\x08 \x08\x08 \x08\x08 \x08ti\x08 \x08\x08 \x08time\n\[sim\] virtual time [0-9.]+ s, phase idle\n> \r\x1b\[K\[sim\] button pressed/);
     expect(r.out()).not.toContain("[A");
     expect(r.out()).toContain("suspend ok, woke by line 43 (console)");
   });
@@ -137,5 +142,20 @@ describe("interactive shell, raw mode (TTY)", () => {
     expect(o).toContain("line too long: limit is 128 bytes, line discarded");
     // The firmware echoes only printable bytes: the refused line shows as "st".
     expect(o).toContain("> st\nline refused");
+  });
+
+  it("Tab lists device names, Ctrl-L clears the screen and keeps the line being typed", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    r.input.next("fault \t");
+    r.runUntil((o) => o.includes("[sim] i2c0"));
+    r.input.next("b\t\x0c");
+    r.input.next(Uint8Array.of(0x04));
+    await r.done;
+    const o = r.out();
+    expect(notices(o)[0]).toBe("i2c0  vspi  bme280  flash  led  button  telemetry  console");
+    // The list is printed around the typed line, which comes back; after Ctrl-L the prompt and the completed line stay.
+    expect(o).toContain("\x1b[2J\x1b[H> fault b");
+    expect(o.slice(o.indexOf("\x1b[2J"))).toMatch(/^\x1b\[2J\x1b\[H> fault b(utton )?/);
   });
 });

@@ -1,0 +1,59 @@
+// --serial-log FILE: everything the board sends on UART0, as a serial monitor would save it, ready for `npm run viz:convert`.
+import { closeSync, openSync, writeSync } from "fs";
+import type { Subscription } from "rxjs";
+import type { Session } from "./session";
+import { P_IDLE } from "../../runtime/pm";
+
+/** Virtual time allowed for the closing `status`, `devices` and `trace dump` (a 512-record dump takes ~2 s at 115200 baud). */
+const CAPTURE_US = 30_000_000;
+
+export class SerialLog {
+  private readonly fd: number;
+  private sub: Subscription | null = null;
+  bytes = 0;
+
+  /** Opens (truncates) `path`; throws an Error naming the file when it cannot be written. */
+  constructor(readonly path: string) {
+    try {
+      this.fd = openSync(path, "w");
+    } catch (e) {
+      throw new Error("--serial-log " + path + ": " + (e instanceof Error ? e.message : String(e)) + "; give a writable file");
+    }
+  }
+
+  attach(session: Session): void {
+    this.sub = session.serial$.subscribe((text) => {
+      const b = Buffer.from(text, "utf8");
+      writeSync(this.fd, b);
+      this.bytes += b.length;
+    });
+  }
+
+  /**
+   * Ends the log with what viz:convert needs to draw the session: the device names (`status`), the
+   * tree (`devices`) and the trace ring (`trace dump`), typed as a user would. Skipped while the board
+   * sleeps (a typed byte would wake it) or is mid-suspend; answers what was done, for a notice.
+   */
+  closeWithCapture(session: Session): string {
+    const phase = session.board.pm.phase;
+    let note: string;
+    if (phase !== P_IDLE) {
+      note = "the board is not idle (" + (session.board.asleep() ?? "mid-suspend") + "), so no trace dump was appended; type `trace dump` before quitting to make it convertible";
+    } else {
+      let ok = true;
+      for (const [command, last] of [["status", "last outcome"], ["devices", "> "], ["trace dump", "trace dump end"]]) {
+        const from = session.serialLog.length;
+        session.sendLine(command);
+        ok = session.advance(CAPTURE_US, () => {
+          const at = session.serialLog.indexOf(last, from + command.length);
+          return at >= 0 && session.serialLog.endsWith("> ");
+        }) && ok;
+      }
+      note = ok ? "status, devices and trace dump appended: npm run viz:convert -- --dump " + this.path + " --html timeline.html"
+        : "the closing trace dump did not finish; the log may not convert";
+    }
+    this.sub?.unsubscribe();
+    closeSync(this.fd);
+    return "serial log " + this.path + " (" + this.bytes + " bytes): " + note;
+  }
+}

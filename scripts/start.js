@@ -1,0 +1,50 @@
+// `npm start`: runs the simulator shell from an esbuild bundle, rebuilt only when a source changed (ts-node takes seconds to start).
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..");
+const OUT = path.join(ROOT, ".cache", "shell.js");
+const ENTRY = path.join(ROOT, "host-sim", "cli", "main.ts");
+/** Everything the shell bundles: a change in any of these rebuilds it. */
+const SOURCES = ["runtime", "drivers", "console", "boards", "host-sim"];
+const CLIENT_DIR = path.join(ROOT, "host-sim", "viz", "client");
+
+/** Latest modification time under `dir` (sources only), in ms. */
+function newest(dir) {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (/\.(ts|js|mjs|css|json)$/.test(e.name)) t = Math.max(t, fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function stale() {
+  if (!fs.existsSync(OUT)) return true;
+  const built = fs.statSync(OUT).mtimeMs;
+  for (const dir of SOURCES) if (newest(path.join(ROOT, dir)) > built) return true;
+  return fs.statSync(path.join(ROOT, "package-lock.json")).mtimeMs > built;
+}
+
+function build() {
+  // The timeline page's client files are embedded, so the bundle needs nothing next to it.
+  const client = {};
+  for (const name of fs.readdirSync(CLIENT_DIR)) client[name] = fs.readFileSync(path.join(CLIENT_DIR, name), "utf8");
+  require("esbuild").buildSync({
+    entryPoints: [ENTRY],
+    outfile: OUT,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // ts-node is only loaded for a --board module written in TypeScript.
+    external: ["ts-node", "esbuild", "playwright-core"],
+    define: { QUIESCE_CLIENT: JSON.stringify(client) },
+    logLevel: "error",
+  });
+}
+
+if (stale()) build();
+require(OUT);

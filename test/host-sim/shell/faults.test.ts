@@ -1,0 +1,59 @@
+// The shell's `fault` verb and scenario step: stage labels S1..R2, `throw`, and `late` refused where it cannot apply.
+import { describe, expect, it } from "vitest";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { parseScenario } from "../../../host-sim/cli/scenario";
+import { runScenario } from "../../../host-sim/cli/scenario-run";
+import { Session } from "../../../host-sim/cli/session";
+
+function session(): Session {
+  return new Session(bootShellBoard({ seed: 1 }), 2000);
+}
+
+describe("fault verb", () => {
+  it("takes the progress labels S1..S3, R1, R2 as well as hook names, and says what each mode will do", () => {
+    const s = session();
+    expect([
+      s.verb("fault bme280 S2 throw"),
+      s.verb("fault bme280 r2 hang"),
+      s.verb("fault console suspend late"),
+      s.verb("fault bme280 S1 fail"),
+      s.verb("fault bme280 S2 none"),
+    ]).toEqual([
+      { text: "fault armed: bme280 suspend will throw (the runtime catches it as THREW)", error: false },
+      { text: "fault armed: bme280 resume will hang (answers PENDING, never completes: the stage budget expires)", error: false },
+      { text: "fault armed: console suspend will answer late (after the stage budget expires); a hook that answers PENDING anyway is unchanged", error: false },
+      { text: "fault armed: bme280 prepare will fail with IO (the driver is not called)", error: false },
+      { text: "fault cleared: bme280 suspend", error: false },
+    ]);
+  });
+
+  it("refuses `late` on a noIrq hook, which answers synchronously, and names what works there", () => {
+    const s = session();
+    expect(s.verb("fault flash S3 late")).toEqual({
+      text: "mode `late` cannot apply to powerOffNoIrq: noIrq hooks run with interrupts off and answer synchronously; use fail, hang or throw",
+      error: true,
+    });
+    expect(() => parseScenario("x.yaml", "name: x\nsteps:\n  - fault: { device: flash, stage: R1, mode: late }\n"))
+      .toThrow("x.yaml:3: mode `late` cannot apply to powerOnNoIrq");
+  });
+
+  it("a thrown hook rolls the suspend back, reported by the firmware as THREW on that device", () => {
+    const sc = parseScenario("throw.yaml", [
+      "name: throw",
+      "steps:",
+      "  - wait-serial: \"> \"",
+      "  - fault: { device: bme280, stage: S2, mode: throw }",
+      "  - write-serial: \"suspend standby\"",
+      "  - wait-serial: \"suspend failed\"",
+      "  - expect-state: { device: bme280, state: active }",
+    ].join("\n") + "\n");
+    const s = session();
+    const r = runScenario(sc, s);
+    expect(r.failure).toBeNull();
+    expect(s.serialLog.split(/\r?\n/).filter((l) => l.includes("THREW")).map((l) => l.slice(16))).toEqual([
+      "S2 suspend       bme280    failed THREW",
+      "S2 suspend                 stage ended with THREW after 2 us",
+      "rollback from suspend bme280 THREW",
+    ]);
+  });
+});

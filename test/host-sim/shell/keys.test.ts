@@ -1,0 +1,64 @@
+// Raw-mode keys as a terminal sends them: line history, tab completion, Ctrl-L, a configurable button key.
+import { from, lastValueFrom, toArray } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { completions } from "../../../host-sim/cli/complete";
+import { type KeyEvent, keyEvents, parseButtonKey } from "../../../host-sim/cli/keys";
+import { UsageError, parseArgs } from "../../../host-sim/cli/args";
+
+const DEVICES = ["i2c0", "vspi", "bme280", "flash", "led", "button", "telemetry", "console"];
+
+async function keys(chunks: string[], buttonKey?: number): Promise<KeyEvent[]> {
+  return lastValueFrom(from(chunks).pipe(keyEvents(true, { buttonKey, complete: (l) => completions(l, DEVICES) }), toArray()));
+}
+
+/** Only the lines sent and the final echo, which is what the user sees and the firmware gets. */
+function lines(events: KeyEvent[]): string[] {
+  return events.filter((e) => e.kind === "line").map((e) => (e as { text: string }).text);
+}
+
+describe("line history", () => {
+  it("Up recalls earlier lines newest first, Down walks back to the line being typed", async () => {
+    const ev = await keys(["status\r", "suspend standby\r", "\x1b[A\x1b[A\r", "sta", "\x1b[A\x1b[B\r", "\x1b[A\x1b[A\x1b[A\x1b[A\r"]);
+    expect(lines(ev)).toEqual(["status", "suspend standby", "status", "sta", "status"]);
+  });
+
+  it("shows the recalled line as it is recalled", async () => {
+    const ev = await keys(["devices\r", "x\x1b[A"]);
+    expect(ev.filter((e) => e.kind === "edit").map((e) => (e as { display: string }).display)).toEqual(["", "devices"]);
+  });
+});
+
+describe("tab completion", () => {
+  it("completes commands, device names and arguments; several candidates are listed", async () => {
+    const ev = await keys(["sus\tst\t\r", "fault bm\tsu\tth\t\r", "fault \t", "\x15"]);
+    expect(lines(ev)).toEqual(["suspend standby ", "fault bme280 suspend throw "]);
+    expect(ev.filter((e) => e.kind === "candidates")).toEqual([{ kind: "candidates", words: DEVICES }]);
+  });
+
+  it("knows each command's grammar", () => {
+    expect(completions("", DEVICES)).toEqual(["help", "status", "devices", "stats", "trace", "suspend", "press", "wake", "fault", "time", "quit"]);
+    expect(completions("s", DEVICES)).toEqual(["status", "stats", "suspend"]);
+    expect(completions("wake ", DEVICES)).toEqual(["button", "uart", "timer"]);
+    expect(completions("suspend hibernate t", DEVICES)).toEqual(["test=devices", "test=platform"]);
+    expect(completions("fault led suspend ", DEVICES)).toEqual(["fail", "hang", "late", "throw", "none"]);
+    expect(completions("trace ", DEVICES)).toEqual(["all", "dump"]);
+    expect(completions("status x", DEVICES)).toEqual([]);
+  });
+});
+
+describe("control keys", () => {
+  it("Ctrl-L clears; the button key is Ctrl-B by default and configurable, and then Ctrl-B is plain input", async () => {
+    expect((await keys(["\x0c\x02"])).map((e) => e.kind)).toEqual(["clear", "press", "quit"]);
+    const g = parseButtonKey("ctrl-g");
+    expect(g).toBe(0x07);
+    expect((await keys(["\x07\x02\r"], g)).map((e) => e.kind)).toEqual(["press", "edit", "line", "quit"]);
+    expect(lines(await keys(["\x07\x02\r"], g))).toEqual(["\x02"]);
+  });
+
+  it("--button-key accepts ctrl-x, C-x and ^X and refuses keys the shell or the tty own", () => {
+    expect(["ctrl-g", "C-g", "^G", "Ctrl-P"].map((k) => parseArgs(["--button-key", k]).buttonKey)).toEqual([7, 7, 7, 16]);
+    expect(() => parseArgs(["--button-key", "ctrl-c"])).toThrow(new UsageError(
+      "--button-key: Ctrl-C is taken (Ctrl-C/D quit, Ctrl-L clears, Tab/Enter/Backspace, flow control); pick another, e.g. ctrl-g"));
+    expect(() => parseArgs(["--button-key", "F5"])).toThrow("--button-key: button key `F5` is not a control key; write e.g. ctrl-g, C-g or ^G");
+  });
+});

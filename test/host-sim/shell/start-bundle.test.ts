@@ -1,0 +1,28 @@
+// `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline.
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, statSync } from "fs";
+import { tmpdir } from "os";
+import { join, resolve } from "path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = resolve(__dirname, "..", "..", "..");
+
+describe("npm start (scripts/start.js)", () => {
+  it("runs a scenario from the bundle, rebuilding only when a source is newer, with the timeline client embedded", () => {
+    const html = join(mkdtempSync(join(tmpdir(), "quiesce-start-")), "t.html");
+    const run = () => spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--scenario", join(ROOT, "host-sim/scenarios/suspend-button.yaml"), "--html", html], {
+      cwd: ROOT, encoding: "utf8", timeout: 60_000,
+    });
+    const first = run();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^PASS Suspend from the button/m);
+    const built = statSync(join(ROOT, ".cache", "shell.js")).mtimeMs;
+    const second = run();
+    expect(second.status, second.stderr).toBe(0);
+    // Nothing changed in between: the same bundle ran again.
+    expect(statSync(join(ROOT, ".cache", "shell.js")).mtimeMs).toBe(built);
+    const page = readFileSync(html, "utf8");
+    expect(page).toContain(readFileSync(join(ROOT, "host-sim/viz/client/timeline.css"), "utf8").trim().split("\n")[1]);
+    expect(page).toContain(readFileSync(join(ROOT, "host-sim/viz/client/timeline.js"), "utf8").trim().split("\n")[1]);
+  });
+});

@@ -1,0 +1,78 @@
+// Scenario checks Wokwi CI users script: expect-pin, --expect-text, --fail-text, --timeout (as wokwi-cli spells them).
+import { join } from "path";
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "../../../host-sim/cli/args";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { PLAIN } from "../../../host-sim/cli/progress";
+import { parseScenario } from "../../../host-sim/cli/scenario";
+import { EXIT_FAIL, EXIT_PASS, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
+import { type RunGuard, runScenario } from "../../../host-sim/cli/scenario-run";
+import { Session } from "../../../host-sim/cli/session";
+
+const DIR = join(__dirname, "../../../host-sim/scenarios");
+
+function boot(): Session {
+  return new Session(bootShellBoard({ seed: 1 }), 2000);
+}
+
+function cli(argv: string[]): { code: number; out: string } {
+  const o = parseArgs(argv);
+  let out = "";
+  const guard: RunGuard = { expectText: o.expectText, failText: o.failText, timeoutUs: o.timeoutUs };
+  const code = runScenarioFiles(o.scenarios, boot, (s) => { out += s; }, { paint: PLAIN, quiet: true, trace: "off", guard });
+  return { code, out };
+}
+
+describe("expect-pin", () => {
+  it("reads a device's pin by part-id or a GPIO by number, and names the pins there are", () => {
+    const sc = parseScenario("pin.yaml", [
+      "name: pin",
+      "steps:",
+      "  - expect-pin: { part-id: button, value: 1 }   # pulled up",
+      "  - press-button",
+      "  - delay: 50ms                                 # past the contact bounce",
+      "  - expect-pin: { pin: 0, value: 0 }",
+      "  - release-button",
+      "  - delay: 50ms",
+      "  - expect-pin: { part-id: button, value: 0 }   # fails: released, it reads 1",
+    ].join("\n") + "\n");
+    const r = runScenario(sc, boot());
+    expect(r.failure).toEqual({ where: "pin.yaml:9", index: 7, step: "expect-pin button 0", expected: "pin button at 0", seen: "pin button at 1" });
+    const bad = runScenario(parseScenario("x.yaml", "name: x\nsteps:\n  - expect-pin: { part-id: bme280, value: 1 }\n"), boot());
+    expect(bad.failure?.seen).toBe("no pin `bme280` on ESP32-DevKitC V4; give a GPIO number 0..39 or a device with a pin (led, button)");
+    expect(() => parseScenario("y.yaml", "name: y\nsteps:\n  - expect-pin: { pin: 2, value: high }\n")).toThrow("y.yaml:3: expect-pin value `high` must be 0 or 1");
+  });
+});
+
+describe("wokwi-cli run checks", () => {
+  it("--expect-text without a scenario boots and passes once the text shows; with a --timeout it fails when it does not", () => {
+    const ok = cli(["--expect-text", "type help"]);
+    expect(ok.code).toBe(EXIT_PASS);
+    expect(ok.out).toMatch(/\nPASS boot and watch the serial output \(0 steps, [0-9.]+ s virtual\)\n$/);
+    const r = cli(["--expect-text=never printed", "--timeout", "2s"]);
+    expect(r.code).toBe(EXIT_FAIL);
+    expect(r.out.slice(r.out.indexOf("FAIL"))).toBe("FAIL (command line): step 0 `end of scenario`\n  expected: the scenario to finish within --timeout 2 s (virtual)\n  seen:     still running at 2.000 s\n");
+  });
+
+  it("--fail-text stops the run at the step where the text appeared and shows its line", () => {
+    const r = cli(["--scenario", join(DIR, "suspend-console.yaml"), "--fail-text", "woke by timer"]);
+    expect(r.code).toBe(EXIT_FAIL);
+    expect(r.out.slice(r.out.indexOf("FAIL")).split("\n").slice(1, 3)).toEqual([
+      "  expected: no serial output containing \"woke by timer\" (--fail-text)",
+      "  seen:     | suspend ok, woke by timer",
+    ]);
+    expect(r.out).toMatch(/\nFAIL .*suspend-console\.yaml:13: step 9 `wait-serial "suspend ok, woke by timer"/);
+  });
+
+  it("--timeout bounds a scenario in virtual time; --expect-text after the steps passes a scenario that shows it", () => {
+    const slow = cli(["--scenario", join(DIR, "suspend-console.yaml"), "--timeout", "300ms"]);
+    expect(slow.code).toBe(EXIT_FAIL);
+    expect(slow.out).toMatch(/expected: the scenario to finish within --timeout 0.3 s \(virtual\)\n/);
+    expect(cli(["--scenario", join(DIR, "suspend-console.yaml"), "--timeout", "5s", "--expect-text", "suspend ok"]).code).toBe(EXIT_PASS);
+  });
+
+  it("--fail-text alone needs a --timeout to know how long to watch", () => {
+    expect(() => parseArgs(["--fail-text", "panic"])).toThrow("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
+    expect(cli(["--fail-text", "panic", "--timeout", "1s"]).code).toBe(EXIT_PASS);
+  });
+});
