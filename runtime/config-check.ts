@@ -54,7 +54,9 @@ export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void
 const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
 /** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
-const SPEC_LIMITS = Object.freeze(SPEC_FIELDS.map((f) => LIMITS["device." + f]));
+const SPEC_LIMITS = Object.freeze([
+  LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
+]);
 
 /**
  * A DeviceSpec's numbers before `register` writes them into its typed arrays (Uint8 roles, Int16

@@ -22,8 +22,8 @@ describe("console races", () => {
       "suspend refused: BUSY, one is already starting or running; its outcome follows",
       expect.stringMatching(/^\[ *\d+ us\] suspend begins: standby test=devices$/),
     ]);
-    expect(lines).toContain(lines.find((l) => l.endsWith("-- platform test hold: devices")));
-    expect(lines.slice(-2)).toEqual(["suspend ok, woke by test hold", "> "]);
+    expect(lines.some((l) => l.endsWith("-- test=devices hold: platform not called, IRQs on, devices stay suspended"))).toBe(true);
+    expect(lines.slice(-2)).toEqual(["suspend ok (test=devices: devices only, nothing slept), woke by test hold", "> "]);
     // One attempt, the first line's: a devices-level hold, no real sleep.
     expect([rig.pm.stats.attempts, test, rig.platform.sleeps]).toEqual([1, TEST_DEVICES, 0]);
     expect(rig.outcomes).toEqual([OK]);
@@ -51,7 +51,7 @@ describe("console races", () => {
     ]);
     expect(out).not.toContain("T ");
     expect(out).not.toContain("trace dump begin");
-    expect(lines.slice(-2)).toEqual(["suspend ok, woke by test hold", "> "]);
+    expect(lines.slice(-2)).toEqual(["suspend ok (test=platform: held in the platform, target not entered), woke by test hold", "> "]);
   });
 
   it("a suspend that begins while a dump is written cuts the dump first; no record line follows; the host decodes the cut dump", () => {
@@ -85,11 +85,13 @@ describe("console races", () => {
   it("trace N accepts exactly the range its hint announces", () => {
     const rig = new Rig();
     rig.send("suspend test=platform\r");
-    const hint = ": use a record count 1..256 or dump (type help)";
+    const hint = ": use a record count 1..256, all [n] or dump (type help)";
     expect(rig.send("trace 257\r")).toBe("unknown argument '257' for trace" + hint + "\r\n> ");
     expect(rig.send("trace 999999\r")).toBe("unknown argument '999999' for trace" + hint + "\r\n> ");
     expect(rig.send("trace 0\r")).toBe("unknown argument '0' for trace" + hint + "\r\n> ");
-    expect(rig.send("trace 256\r").split("\r\n")[0]).toMatch(/^trace: last \d+ of \d+ records/);
+    expect(rig.send("trace 256\r").split("\r\n")[0]).toMatch(/^trace: last \d+ power-management records of \d+ written/);
+    expect(rig.send("trace all 256\r").split("\r\n")[0]).toMatch(/^trace: last \d+ of \d+ records/);
+    expect(rig.send("trace all 257\r")).toBe("unknown argument '257' for trace" + hint + "\r\n> ");
     expect(rig.send("trace 1\r").split("\r\n").length).toBe(3);
   });
 

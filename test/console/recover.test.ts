@@ -72,7 +72,7 @@ describe("console: failed devices", () => {
       "[T]                   led     skipped (failed)",
     ]);
     expect(lines.filter((l) => l.includes(" led "))).toEqual(["[T]                   led     skipped (failed)"]);
-    expect(lines.slice(-2)).toEqual(["suspend ok, woke by test hold; skipped (failed): led", "> "]);
+    expect(lines.slice(-2)).toEqual(["suspend ok (test=platform: held in the platform, target not entered), woke by test hold; skipped (failed): led", "> "]);
     expect(rig.outcomes).toEqual([IO, OK]);
   });
 
@@ -122,7 +122,7 @@ describe("console: failed devices", () => {
       "suspending: standby test=platform",
       "recover refused: BUSY, a suspend is starting or running; recover after its outcome",
     ]);
-    expect(lines.slice(-2)).toEqual(["suspend ok, woke by test hold; skipped (failed): led", "> "]);
+    expect(lines.slice(-2)).toEqual(["suspend ok (test=platform: held in the platform, target not entered), woke by test hold; skipped (failed): led", "> "]);
     expect(rig.devices.led.calls[H_REPROBE]).toBe(probes);
   });
 
