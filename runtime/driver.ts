@@ -46,7 +46,7 @@ export interface DeviceSpec {
   /** Time budget in microseconds for each PENDING stage of this device; defaults from the board. */
   budgetUs?: number;
   /** Per-stage overrides of `budgetUs` (a display's sleep-out needs 120 ms, a flash erase 400 ms). */
-  stageBudgetUs?: { prepare?: number; suspend?: number; resume?: number };
+  stageBudgetUs?: { prepare?: number; suspend?: number; resume?: number; reprobe?: number };
   /** Bytes of state-save area reserved in S1 from the state arena. */
   stateBytes?: number;
   /** Request blocks reserved in S1 from the block pool (per-request buffers while suspending). */

@@ -10,16 +10,13 @@ import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE, type StageRow } from "./protocol";
-import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT } from "./status";
+import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
 
 /**
- * The engine alone owns device state: it changes a device's state only after that device's hook
- * answered OK, to the state the stage's row says (Zephyr's rule: the callback acts, the core records).
- * Suspend-direction stages run a device once every member that depends on it finished the stage;
- * resume-direction stages once every member it depends on did. Hooks answering PENDING let
- * independent branches overlap. A suspend-direction failure stops dispatch and waits for hooks in
- * flight (their budgets bound the wait); a resume-direction failure marks the device failed and the
- * rest go on.
+ * The engine alone owns device state, and changes it only after the device's hook answered OK, to the
+ * row's state (Zephyr: the callback acts, the core records). Order within a stage: ready.ts. A
+ * suspend-direction failure stops dispatch and waits for hooks in flight (budgets bound the wait); a
+ * resume-direction failure marks the device failed and the rest go on.
  */
 export class StageEngine {
   /** Device states and the run's members; only the engine changes states. */
@@ -28,6 +25,8 @@ export class StageEngine {
   private row: StageRow = STAGES[0];
   /** A suspend-direction failure stopped dispatch. */
   private failedFlag = false;
+  /** A wake stopped dispatch: the hooks in flight finish (or time out), nothing else starts. */
+  private stopping = false;
   /** The run's first failure (device, status); in the resume direction the rest go on after it. */
   private failDev = -1;
   private failSt = OK;
@@ -40,8 +39,6 @@ export class StageEngine {
   private readonly hooks: HookTable;
   private readonly ready: ReadyQueue;
   private readonly flight: InFlight;
-  /** When each member's hook started, relative to the stage's epoch. */
-  private readonly started: Int32Array;
   private remaining = 0;
   private pumping = false;
   private settled = true;
@@ -58,7 +55,6 @@ export class StageEngine {
     this.blocks = blocks;
     this.owner = owner;
     this.members = new Members(n, () => g.count);
-    this.started = new Int32Array(n);
     this.hooks = new HookTable(n);
     this.ready = new ReadyQueue(g);
     this.flight = new InFlight(platform, n, () => g.count, () => this.onTimer());
@@ -70,13 +66,20 @@ export class StageEngine {
     this.ready.bind();
   }
 
-  // ---- read-only results ----
-
   /** The stage last run (or running), and its suspend-direction result: failed, which device, what status. */
   get stage(): number { return this.stageId; }
   get failed(): boolean { return this.failedFlag; }
   get failDevice(): number { return this.failDev; }
   get failStatus(): number { return this.failSt; }
+  /** The last run was stopped part-way by `stopStarting`. */
+  get stopped(): boolean { return this.stopping; }
+
+  /** A wake during a stage whose hooks may pend: start nobody else; the stage ends when those in flight do. */
+  stopStarting(): void {
+    if (this.settled || !this.row.mayPend) return;
+    this.stopping = true;
+    this.failedFlag = true;
+  }
 
   state(d: number): number { return this.members.state(d); }
   /** True while `token` is device d's stage in flight, also inside its own hook call. */
@@ -84,19 +87,19 @@ export class StageEngine {
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(): void { this.members.adoptImage(this.arena); }
 
-  // ---- running a stage ----
-
   run(stage: number): void {
     const row = STAGES[stage];
     this.stageId = stage;
     this.row = row;
     this.failedFlag = false;
+    this.stopping = false;
     this.failDev = -1;
     this.failSt = OK;
     this.members.beginRun();
     if (row.pools === POOLS_RELEASE) {
-      this.releaseMembers();
-      return;
+      // The mirror of S1: frees the members' reservations; no hook, so it ends at once.
+      this.members.release(this.arena, this.blocks, this.rec, this.platform.now(), stage, row.reaches);
+      return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
     this.flight.begin(this.platform.now());
@@ -108,7 +111,7 @@ export class StageEngine {
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
     const d = token & (TOKEN_STRIDE - 1);
-    if (!this.flight.holds(token)) {
+    if (typeof token !== "number" || !this.flight.holds(token)) {
       const known = d < this.g.count;
       this.rec.late(this.platform.now(), known ? d : -1, known ? this.flight.hookStage[d] : this.stageId, status);
       return;
@@ -120,14 +123,12 @@ export class StageEngine {
     }
     this.flight.done(d);
     const now = this.platform.now();
-    this.finish(d, status, now, this.flight.since(now) - this.started[d]);
+    if (!isStatus(status) || status === PENDING) {
+      this.rec.badAnswer(now, d, this.stageId, status);
+      status = PROTOCOL_ERROR;
+    }
+    this.finish(d, status, now, this.flight.elapsed(d, now));
     this.pump();
-  }
-
-  /** The mirror of S1: frees the members' reservations; no hook, so it ends at once. */
-  private releaseMembers(): void {
-    this.members.release(this.arena, this.blocks, this.rec, this.platform.now(), this.stageId, this.row.reaches);
-    this.owner.stageEnded(this.stageId, -1, OK);
   }
 
   private pump(): void {
@@ -141,11 +142,9 @@ export class StageEngine {
         // One try around the pass, not one per hook: a driver's exception is its stage failing (THREW);
         // anything thrown outside a hook is the runtime's own and goes on up.
         const d = this.flight.inHook;
-        if (d < 0) {
-          this.pumping = false;
-          throw e;
-        }
         this.flight.inHook = -1;
+        this.pumping = d >= 0;
+        if (d < 0) throw e;
         const now = this.platform.now();
         this.finish(d, THREW, now, now - this.callStart);
       }
@@ -223,9 +222,13 @@ export class StageEngine {
 
   /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */
   private answered(d: number, status: number, at: number): void {
+    if (!isStatus(status)) {
+      // undefined from a forgotten return, 1.5, true, 70000: a protocol error, named (stats keep what it was).
+      this.rec.badAnswer(at, d, this.stageId, status);
+      status = PROTOCOL_ERROR;
+    }
     if (status === PENDING) {
       if (this.row.mayPend) {
-        this.started[d] = this.flight.since(at);
         this.rec.hookPending(at, d, this.stageId);
         this.flight.await(d, at, this.g.budgetUs[d * STAGE_COUNT + this.stageId]);
         this.ready.counting = true;
@@ -290,7 +293,7 @@ export class StageEngine {
       this.rec.timeout(now, d, this.stageId);
       // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
       if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-      this.finish(d, TIMEOUT, now, this.flight.since(now) - this.started[d]);
+      this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
     }
     this.pump();
   }

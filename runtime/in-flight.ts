@@ -25,6 +25,8 @@ export class InFlight {
   /** Stage of each device's last hook call: a late completion is recorded against the stage it answers. */
   readonly hookStage: Int8Array;
   private readonly deadline: Int32Array;
+  /** When each awaited hook was called, relative to the stage's epoch. */
+  private readonly started: Int32Array;
   private readonly timer: number;
   private timerAt = -1;
   private epoch = 0;
@@ -40,6 +42,7 @@ export class InFlight {
     this.running = new Uint8Array(maxDevices);
     this.hookStage = new Int8Array(maxDevices).fill(-1);
     this.deadline = new Int32Array(maxDevices);
+    this.started = new Int32Array(maxDevices);
     this.timer = platform.createTimer(onTimer);
   }
 
@@ -69,8 +72,9 @@ export class InFlight {
     return this.running[d] === 1 || this.inHook === d;
   }
 
-  /** Device d answered PENDING: awaited until `budgetUs` after `now`. */
+  /** Device d answered PENDING to a call made at `now`: awaited until `budgetUs` after it. */
   await(d: number, now: number, budgetUs: number): void {
+    this.started[d] = now - this.epoch;
     this.running[d] = 1;
     this.count++;
     const at = now - this.epoch + budgetUs;
@@ -79,6 +83,11 @@ export class InFlight {
       this.timerAt = at;
       this.platform.schedule(this.timer, at - (now - this.epoch));
     }
+  }
+
+  /** Microseconds since device d's awaited hook was called. */
+  elapsed(d: number, now: number): number {
+    return now - this.epoch - this.started[d];
   }
 
   /** Device d's awaited hook completed. */

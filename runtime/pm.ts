@@ -20,7 +20,7 @@ import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
 import {
-  OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
+  OK, BUSY, WAKEUP, INVALID, FAILED, NOT_SUPPORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
   D_FAILED, WAKE_NONE, WAKE_RESET,
 } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
@@ -31,11 +31,10 @@ const REPROBE_FIRST_US = 1_000_000;
 const REPROBE_CAP_US = 300_000_000;
 
 /**
- * The sequencer (Linux's dpm_suspend/dpm_resume loop; Zephyr's pm core): it asks the protocol table
- * which stage comes next and which mirrors undo the stages reached; the engine runs each stage and
- * owns device state; the recorder writes what happened; the mask window owns IRQ masking. Everything
- * is allocated in the constructor and `seal`; from `suspend` until the system is active again nothing
- * allocates.
+ * The sequencer (Linux's dpm_suspend/dpm_resume loop, Zephyr's pm core): it asks the protocol table
+ * for the next stage and the mirrors of the stages reached; the engine runs each stage and owns device
+ * state; the recorder writes what happened; the mask window owns IRQ masking. Everything is allocated
+ * in the constructor and `seal`: from `suspend` until the system is active again nothing allocates.
  */
 export class PowerManager implements EngineOwner, PortHost {
   readonly config: PmConfig;
@@ -78,7 +77,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs ?? REPROBE_FIRST_US,
       config.reprobeCapUs ?? REPROBE_CAP_US, () => this.reprobeDue());
-    this.irq.setWakeListener((line: number) => this.sleeper.wakeRaised(line));
+    this.irq.setWakeListener((line: number) => this.wakeRaised(line));
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
 
@@ -91,14 +90,9 @@ export class PowerManager implements EngineOwner, PortHost {
   get fromImage(): boolean { return this.attempt.fromImage; }
 
   /** Boot: adds a device; returns its id. */
-  register(spec: DeviceSpec): number {
-    return this.graph.register(spec, this.config.defaultBudgetUs);
-  }
-
+  register(spec: DeviceSpec): number { return this.graph.register(spec, this.config.defaultBudgetUs); }
   /** Boot: a request queue, counted in stats and the flight recorder (drivers do this through their port). */
-  registerQueue(queue: RequestQueue): void {
-    this.recorder.queues.push(queue);
-  }
+  registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
 
   /** Boot: freezes the registry, checks pools against the devices' declared needs, makes every port. */
   seal(): void {
@@ -113,14 +107,9 @@ export class PowerManager implements EngineOwner, PortHost {
   }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
-  port(d: number): DevicePort {
-    return this.ports[d];
-  }
-
+  port(d: number): DevicePort { return this.ports[d]; }
   /** Registered once: called with the outcome when an attempt ends and the system is active again. */
-  setDoneCallback(callback: (status: number) => void): void {
-    this.onDone = callback;
-  }
+  setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
 
   deviceState(d: number): number { return this.engine.state(d); }
   /** A driver's PENDING hook finished (PortHost). */
@@ -136,7 +125,10 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad target or test level. */
+  /**
+   * Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad
+   * target or test level; a hibernate without a storage device NOT_SUPPORTED, with it failed FAILED.
+   */
   suspend(target: number, test: number): number {
     const now = this.platform.now();
     if (this.attempt.phase !== P_IDLE) {
@@ -145,6 +137,12 @@ export class PowerManager implements EngineOwner, PortHost {
     }
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
+    // A hibernate needs a storage device that works: without one the image would be lost (or an older one restored).
+    if (target === T_HIBERNATE && test === TEST_NONE) {
+      const storage = this.graph.storage;
+      if (storage < 0) return NOT_SUPPORTED;
+      if (this.engine.state(storage) === D_FAILED) return FAILED;
+    }
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
@@ -153,10 +151,7 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /**
-   * After a reboot from `hibernate`: the arena already holds the image. Every device is treated as
-   * off and goes through the resume stages, which restore it from its area.
-   */
+  /** After a reboot from `hibernate` (the arena holds the image): every device is off and resumes from its area. */
   resumeFromImage(cause: number): number {
     if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();
@@ -204,8 +199,9 @@ export class PowerManager implements EngineOwner, PortHost {
       if (a.target === T_HIBERNATE) {
         for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
       }
-      // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps.
-      if (this.irq.wakeLine >= 0) return this.abortWake(row.next);
+      // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
+      // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
+      if (this.irq.wakeLine >= 0) return this.abortWake(this.engine.stopped ? stage : row.next);
       return this.runStage(row.next);
     }
     a.note(status);
@@ -221,6 +217,12 @@ export class PowerManager implements EngineOwner, PortHost {
     port.gaveUp(stage, status);
   }
 
+  /** A wake line fired while a suspend is armed: a stage that may pend starts no further device; a test hold ends. */
+  private wakeRaised(line: number): void {
+    if (this.attempt.phase === P_SUSPENDING) this.engine.stopStarting();
+    this.sleeper.wakeRaised(line);
+  }
+
   /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
     this.attempt.phase = P_RESUMING;
@@ -228,11 +230,11 @@ export class PowerManager implements EngineOwner, PortHost {
     this.runStage(STAGES[SLEEP_STAGE].next);
   }
 
-  /** A wake arrived between two suspend stages: `stage` (not started) is where the attempt failed. */
+  /** A wake arrived: `stage` (stopped part-way, or the next one, not started) is where the attempt failed. */
   private abortWake(stage: number): void {
     const line = this.irq.wakeLine;
     this.recorder.wakeAbort(this.platform.now(), line);
-    this.engine.members.forgetAdvanced();
+    if (!this.engine.stopped) this.engine.members.forgetAdvanced();
     this.abort(stage, this.graph.deviceOnLine(line), WAKEUP);
   }
 

@@ -9,6 +9,16 @@ import {
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 
+/** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
+export const BAD_UNDEFINED = 1;
+export const BAD_BOOLEAN = 2;
+/** A number that is not an integer (1.5, NaN, Infinity). */
+export const BAD_FRACTION = 3;
+/** An integer that is no status of the table (70000, -1). */
+export const BAD_RANGE = 4;
+/** A string, an object, a Promise (an async hook). */
+export const BAD_OTHER = 5;
+
 /** Trace levels, chosen per build (PmConfig.traceLevel): the firmware ships TRACE_HOOKS (a timeline lane per device). */
 export const TRACE_OFF = 0;
 export const TRACE_STAGES = 1;
@@ -138,6 +148,18 @@ export class Recorder {
       this.stats.resumeFailures++;
       this.stats.recordFailure(now, device, stage, status);
     }
+  }
+
+  /** A hook (or its completion) answered something that is not a status of the table: kept for `stats`. */
+  badAnswer(now: number, device: number, stage: number, value: unknown): void {
+    const st = this.stats;
+    st.protocolErrors++;
+    st.badAnswerDevice = device;
+    st.badAnswerStage = stage;
+    st.badAnswerKind = value === undefined ? BAD_UNDEFINED : typeof value === "boolean" ? BAD_BOOLEAN
+      : typeof value !== "number" ? BAD_OTHER : (value | 0) !== value ? BAD_FRACTION : BAD_RANGE;
+    st.badAnswerNumber = typeof value === "number" ? value : typeof value === "boolean" ? (value ? 1 : 0) : 0;
+    st.badAnswerTime = now;
   }
 
   timeout(now: number, device: number, stage: number): void {

@@ -25,6 +25,13 @@ export class PmStats {
   /** Last wake cause: IRQ line (>= 0) or a WAKE_* code; and when (us). */
   lastWakeCause = -1;
   lastWakeTime = 0;
+  /** Hook answers (or completions) that were no status of the table, and the last one: device, stage, kind (BAD_*), value. */
+  protocolErrors = 0;
+  badAnswerDevice = -1;
+  badAnswerStage = -1;
+  badAnswerKind = 0;
+  badAnswerNumber = 0;
+  badAnswerTime = 0;
   /** Outcome of the last attempt: OK or the failing status. */
   lastOutcome = 0;
   readonly historySize: number;

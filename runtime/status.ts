@@ -27,6 +27,11 @@ export const STATUS_NAMES: readonly string[] = Object.freeze([
   "FAILED",
 ]);
 
+/** An integer status of the table: anything else a hook answers is a protocol error. */
+export function isStatus(s: unknown): boolean {
+  return typeof s === "number" && (s | 0) === s && s >= 0 && s < STATUS_COUNT;
+}
+
 // Stages in execution order. PLATFORM is the board's sleep, not a device hook.
 export const S_PREPARE = 0;
 export const S_SUSPEND = 1;

@@ -137,3 +137,21 @@ describe("console: failed devices", () => {
     expect(lines[4]).toBe("re-probes: 2 run, 1 devices recovered, 1 failed");
   });
 });
+
+describe("console: hibernate and a failed storage device", () => {
+  it("suspend hibernate is refused at once, naming the storage device to recover; standby still runs", () => {
+    const rig = new Rig({ config: { reprobeFirstUs: 60_000_000 } });
+    rig.devices.flash.script(H_RESUME, K_FAIL, IO, 0);
+    rig.devices.flash.script(H_REPROBE, K_FAIL, IO, 0);
+    rig.sendFor("suspend test=platform\r", SECOND);
+    const attempts = rig.pm.stats.attempts;
+    const lines = untimed(rig.sendFor("suspend hibernate\r", SECOND));
+    expect(lines.slice(-2)).toEqual([
+      "suspend refused: FAILED, the storage device flash is failed and would lose the image: recover flash first, or use standby",
+      "> ",
+    ]);
+    expect(rig.pm.stats.attempts).toBe(attempts);
+    rig.sendFor("suspend test=platform\r", SECOND);
+    expect(rig.pm.stats.attempts).toBe(attempts + 1);
+  });
+});

@@ -2,7 +2,8 @@
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import {
-  OK, IO, FAILED, PENDING, BUSY, INVALID, T_STANDBY, TEST_NONE, D_ACTIVE, D_FAILED, P_IDLE, P_REPROBING, RequestQueue,
+  OK, IO, FAILED, PENDING, BUSY, INVALID, NOT_SUPPORTED, T_STANDBY, T_HIBERNATE, TEST_NONE, D_ACTIVE, D_FAILED, P_IDLE, P_REPROBING,
+  ROLE_STORAGE, RequestQueue,
   STAGE_NAMES, STATUS_NAMES, TraceEvents,
 } from "../../runtime";
 
@@ -135,5 +136,39 @@ describe("re-probe", () => {
     expect(env.pm.deviceState(led.id)).toBe(D_FAILED);
     env.platform.advance(0);
     expect(env.pm.deviceState(led.id)).toBe(D_ACTIVE);
+  });
+});
+
+describe("hibernate and the storage device", () => {
+  test("refused at once when no device holds the image (NOT_SUPPORTED) or the storage device is failed (FAILED); standby still works", () => {
+    const none = new Env();
+    none.add({ name: "led" });
+    none.pm.seal();
+    expect(none.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(NOT_SUPPORTED);
+    expect([none.pm.stats.attempts, none.outcomes]).toEqual([0, []]);
+
+    const env = new Env({ reprobeFirstUs: 60_000_000 });
+    const flash = env.add({ name: "flash", roles: ROLE_STORAGE });
+    env.pm.seal();
+    flash.behaviour.resume = { kind: "fail", status: IO };
+    flash.behaviour.reprobe = { kind: "fail", status: IO };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(0);
+    expect(env.pm.deviceState(flash.id)).toBe(D_FAILED);
+    expect(env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(FAILED);
+    expect(env.pm.stats.attempts).toBe(1);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+  });
+
+  test("a re-probe gets its own budget (stageBudgetUs.reprobe): a slow chip reset is not cut at the default", () => {
+    const env = new Env();
+    const panel = env.add({ name: "panel", stageBudgetUs: { reprobe: 300_000 } });
+    env.pm.seal();
+    panel.behaviour.resume = { kind: "fail", status: IO };
+    panel.behaviour.reprobe = { kind: "pending", afterUs: 250_000 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(400_000);
+    expect(env.pm.deviceState(panel.id)).toBe(D_ACTIVE);
+    expect(env.pm.stats.timeouts).toBe(0);
   });
 });

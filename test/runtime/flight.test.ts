@@ -27,7 +27,8 @@ test("records each attempt in a fixed table, newest first, wrapping at K", () =>
     return [t[b + F.F_SEQ], t[b + F.F_OUTCOME], t[b + F.F_FAIL_DEVICE], t[b + F.F_FAIL_STAGE], t[b + F.F_WAKE]];
   });
   expect(rows).toEqual([
-    [3, WAKEUP, env.devices.button.id, S_POWER_OFF, 0],
+    // The wake stopped S2 while display was pending: S2 is where the attempt failed.
+    [3, WAKEUP, env.devices.button.id, S_SUSPEND, 0],
     [2, IO, env.devices.display.id, S_SUSPEND, -1],
     [1, OK, -1, -1, 1],
   ]);
