@@ -270,6 +270,7 @@ export class Reports {
       r.hex2(tr.stage[slot] & 0xff);
       r.hex2(tr.event[slot]);
       r.hexI16(tr.status[slot]);
+      r.hexI32(tr.duration[slot]);
       return;
     }
     p.time(tr.time[slot]);

@@ -222,7 +222,7 @@ export class Words {
   readonly overwritten = makeBytes("(record overwritten while the report waited)");
   readonly dumpBegin = makeBytes("trace dump begin: ");
   readonly dumpBegin2 = makeBytes(" records of ");
-  readonly dumpBegin3 = makeBytes(" written, 14 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)");
+  readonly dumpBegin3 = makeBytes(" written, 18 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status, i32le duration us)");
   readonly dumpRecord = makeBytes("T ");
   readonly dumpEnd = makeBytes("trace dump end: ");
   readonly dumpCut1 = makeBytes("trace dump cut: ");

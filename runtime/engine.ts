@@ -259,8 +259,8 @@ export class StageEngine {
         // A hook that timed out may have half-acted (gated its queue): rollback gives it its mirror too.
         this.members.advancedAnyway(d);
       }
-      if (!this.failedFlag) {
-        this.failedFlag = true;
+      this.failedFlag = true; // the first failure is the stage's, even after a wake stopped dispatch
+      if (this.failDev < 0) {
         this.failDev = d;
         this.failSt = status;
       }

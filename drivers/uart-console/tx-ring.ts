@@ -115,6 +115,12 @@ export class TxRing {
     this.hex2((v >> 8) & 0xff);
   }
 
+  /** A 32-bit signed integer as 8 hex digits, little-endian. */
+  hexI32(v: number): void {
+    this.hexI16(v & 0xffff);
+    this.hexI16((v >> 16) & 0xffff);
+  }
+
   /** Copies up to `max` waiting bytes into `into` (from 0) without consuming them. */
   peek(into: Uint8Array, max: number): number {
     let n = max < this.count ? max : this.count;

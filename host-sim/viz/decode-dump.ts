@@ -130,6 +130,6 @@ export function modelFromDump(text: string, options: BuilderOptions & { names?: 
     }
   }
   const builder = new TimelineBuilder(devices, { source: "dump", ...options });
-  for (const r of records) builder.record(r.time, r.device, r.stage, r.event, r.status);
+  for (const r of records) builder.record(r.time, r.device, r.stage, r.event, r.status, r.duration);
   return builder.finish();
 }

@@ -7,13 +7,17 @@ export interface DumpRecord {
   stage: number;
   event: number;
   status: number;
+  /** A hook's duration on its end record (0 in dumps from firmware before the duration column). */
+  duration: number;
 }
 
-/** Bytes per record in a dump line after "T ": f64le time, i16le device, i8 stage, u8 event, i16le status. */
-export const DUMP_RECORD_BYTES = 14;
+/** Bytes per record in a dump line after "T ": f64le time, i16le device, i8 stage, u8 event, i16le status, i32le duration. */
+export const DUMP_RECORD_BYTES = 18;
+/** The format before a hook's end record carried its duration (a call record marked its start). */
+export const DUMP_RECORD_BYTES_V1 = 14;
 
 /**
- * Decodes the "T <28 hex digits>" lines between "trace dump begin" and its end in `text`. Other
+ * Decodes the "T <36 hex digits>" lines (or 28, the format without durations) between "trace dump begin" and its end in `text`. Other
  * lines, prompts and progress output around it are ignored, and so is whatever a terminal program
  * adds: CR-only or CR CR LF line ends, trailing spaces, several prompts in front of a line. The
  * console ends a dump with "trace dump end: N records", or with "trace dump cut: K of N records"
@@ -56,16 +60,18 @@ export function decodeTraceDump(text: string): DumpRecord[] {
     }
     if (!line.startsWith("T ")) continue;
     const hex = line.slice(2);
-    if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== 2 * DUMP_RECORD_BYTES) {
+    if (!/^[0-9a-fA-F]+$/.test(hex) || (hex.length !== 2 * DUMP_RECORD_BYTES && hex.length !== 2 * DUMP_RECORD_BYTES_V1)) {
       throw dumpError("trace dump line " + (i + 1) + " is not a record (" + 2 * DUMP_RECORD_BYTES + " hex digits after 'T '): " + line);
     }
-    for (let k = 0; k < DUMP_RECORD_BYTES; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
+    const size = hex.length / 2;
+    for (let k = 0; k < size; k++) bytes[k] = parseInt(hex.slice(2 * k, 2 * k + 2), 16);
     out.push({
       time: view.getFloat64(0, true),
       device: view.getInt16(8, true),
       stage: view.getInt8(10),
       event: view.getUint8(11),
       status: view.getInt16(12, true),
+      duration: size === DUMP_RECORD_BYTES ? view.getInt32(14, true) : 0,
     });
   }
   if (expected < 0) throw dumpError("no 'trace dump begin' line: capture the console output of 'trace dump'");

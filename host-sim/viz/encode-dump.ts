@@ -2,7 +2,7 @@
 import type { TraceRing } from "../../runtime/trace";
 import { DUMP_RECORD_BYTES } from "./dump-decode";
 
-const HEADER_TAIL = " written, " + DUMP_RECORD_BYTES + " bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)";
+const HEADER_TAIL = " written, " + DUMP_RECORD_BYTES + " bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status, i32le duration us)";
 
 /**
  * The record bytes are what console/reports.ts prints (tx-ring hexF64/hexI16: little
@@ -20,6 +20,7 @@ export function encodeTraceDump(trace: TraceRing): string {
     view.setInt8(10, trace.stage[s]);
     view.setUint8(11, trace.event[s]);
     view.setInt16(12, trace.status[s], true);
+    view.setInt32(14, trace.duration[s], true);
     let hex = "T ";
     for (let k = 0; k < DUMP_RECORD_BYTES; k++) hex += (bytes[k] < 16 ? "0" : "") + bytes[k].toString(16);
     lines.push(hex);

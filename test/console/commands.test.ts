@@ -219,7 +219,7 @@ describe("console commands", () => {
     const history: { time: number; device: number; stage: number; event: number; status: number }[] = [];
     const tr = rig.pm.trace;
     tr.setListener((slot) => {
-      history.push({ time: tr.time[slot], device: tr.device[slot], stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot] });
+      history.push({ time: tr.time[slot], device: tr.device[slot], stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot] });
       rig.console.onTrace(slot);
     });
     const before = tr.total;
@@ -230,7 +230,7 @@ describe("console commands", () => {
     const written = Number(/records of (\d+) written/.exec(lines[0])![1]);
     expect(written).toBeGreaterThan(tr.capacity);
     expect(lines[0]).toBe("trace dump begin: 256 records of " + written +
-      " written, 14 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)");
+      " written, 18 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status, i32le duration us)");
     expect(records).toEqual(history.slice(written - before - 256, written - before));
     expect(lines[257]).toBe("trace dump end: 256 records");
     expect(lines[258]).toBe("> ");

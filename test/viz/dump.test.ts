@@ -15,7 +15,7 @@ function ringRecords(tr: TraceRing): { time: number; device: number; stage: numb
   const out = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    out.push({ time: tr.time[s], device: tr.device[s], stage: tr.stage[s], event: tr.event[s], status: tr.status[s] });
+    out.push({ time: tr.time[s], device: tr.device[s], stage: tr.stage[s], event: tr.event[s], status: tr.status[s], duration: tr.duration[s] });
   }
   return out;
 }
@@ -25,7 +25,7 @@ describe("trace dump", () => {
     const tr = new TraceRing(8);
     for (let i = 0; i < 13; i++) tr.record(1e9 + i * 0.25 + 1 / 3, i % 3 === 0 ? -1 : 300 + i, i % 2 === 0 ? -1 : 6, 20 - i, i % 4 === 0 ? -4 : 40 + i);
     const text = encodeTraceDump(tr);
-    expect(text.split("\r\n")[0]).toBe("trace dump begin: 8 records of 13 written, 14 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status)");
+    expect(text.split("\r\n")[0]).toBe("trace dump begin: 8 records of 13 written, 18 bytes each, oldest first (f64le time us, i16le device, i8 stage, u8 event, i16le status, i32le duration us)");
     const back = decodeDump("> " + text + "> ");
     expect(back).toEqual(ringRecords(tr));
     expect(back[0].time).toBe(1e9 + 5 * 0.25 + 1 / 3);
@@ -51,7 +51,7 @@ describe("trace dump", () => {
     // The host encoder writes the same record lines as the firmware.
     const tLines = (s: string): string[] => s.split("\r\n").filter((l) => l.startsWith("T "));
     const ring = new TraceRing(1024);
-    for (const r of records) ring.record(r.time, r.device, r.stage, r.event, r.status);
+    for (const r of records) ring.recordHook(r.time, r.device, r.stage, r.event, r.status, r.duration);
     expect(tLines(encodeTraceDump(ring))).toEqual(tLines(dump));
 
     expect(parseStatusNames(text)).toEqual([...DEVICE_NAMES, "console"]);
