@@ -216,7 +216,7 @@ describe("console commands", () => {
   it("trace dump writes the whole ring as hex records that the host decoder reads back exactly", () => {
     const rig = new Rig();
     // Keep every record ever written, so the dump can be checked even though its own output adds records.
-    const history: { time: number; device: number; stage: number; event: number; status: number }[] = [];
+    const history: { time: number; device: number; stage: number; event: number; status: number; duration: number }[] = [];
     const tr = rig.pm.trace;
     tr.setListener((slot) => {
       history.push({ time: tr.time[slot], device: tr.device[slot], stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot] });
