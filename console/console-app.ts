@@ -1,6 +1,6 @@
 // The command shell, an application of the runtime: on a UART console driver, it runs commands, prints progress and every outcome.
 import type { PowerManager } from "../runtime/pm";
-import { OK, BUSY, INVALID, FAILED, NOT_SUPPORTED, T_HIBERNATE, S_REPROBE, D_FAILED } from "../runtime/status";
+import { OK, BUSY, INVALID, FAILED, T_HIBERNATE, S_REPROBE, D_FAILED } from "../runtime/status";
 import { P_IDLE, P_REPROBING } from "../runtime/phase";
 import { E_SUSPEND_BEGIN, E_STAGE_END, E_HOOK_DONE, E_RESUME_FAIL } from "../runtime/trace";
 import type { ConsoleClient, ConsoleIo } from "../drivers/common/console-io";
@@ -170,8 +170,6 @@ export class ConsoleApp implements ConsoleClient, CommandHost {
         const storage = this.pm.graph.storage;
         if (status === INVALID) {
           this.ring.bytes(w.suspendInvalid);
-        } else if (status === NOT_SUPPORTED && this.suspendTarget === T_HIBERNATE) {
-          this.ring.bytes(w.hibernateNoStorage);
         } else if (status === FAILED && this.suspendTarget === T_HIBERNATE && storage >= 0) {
           // The image would be lost (or an older one restored): name the device to recover.
           this.ring.bytes(w.hibernateStorageFailed1);

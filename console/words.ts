@@ -103,7 +103,6 @@ export class Words {
   readonly suspendRefused = makeBytes("suspend refused: ");
   readonly suspendInvalid = makeBytes(", the runtime does not take that target or test level (type help)");
   readonly suspendFailedDevice = makeBytes(", a device it needs is failed: recover it first (type status)");
-  readonly hibernateNoStorage = makeBytes(", no storage device on this board holds a hibernate image: use standby");
   readonly hibernateStorageFailed1 = makeBytes(", the storage device ");
   readonly hibernateStorageFailed2 = makeBytes(" is failed and would lose the image: recover ");
   readonly hibernateStorageFailed3 = makeBytes(" first, or use standby");

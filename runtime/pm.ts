@@ -20,7 +20,7 @@ import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
 import {
-  OK, BUSY, WAKEUP, INVALID, FAILED, NOT_SUPPORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
+  OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
   D_FAILED, WAKE_NONE, WAKE_RESET,
 } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
@@ -127,7 +127,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /**
    * Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad
-   * target or test level; a hibernate without a storage device NOT_SUPPORTED, with it failed FAILED.
+   * target or test level; FAILED: a hibernate while the storage device is failed.
    */
   suspend(target: number, test: number): number {
     const now = this.platform.now();
@@ -137,12 +137,10 @@ export class PowerManager implements EngineOwner, PortHost {
     }
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
-    // A hibernate needs a storage device that works: without one the image would be lost (or an older one restored).
-    if (target === T_HIBERNATE && test === TEST_NONE) {
-      const storage = this.graph.storage;
-      if (storage < 0) return NOT_SUPPORTED;
-      if (this.engine.state(storage) === D_FAILED) return FAILED;
-    }
+    // A hibernate with its storage device failed would lose the image (or leave an older one to restore).
+    // With no storage device the platform keeps the image (ESP32: RTC memory) or refuses the deep sleep itself.
+    const storage = this.graph.storage;
+    if (target === T_HIBERNATE && test === TEST_NONE && storage >= 0 && this.engine.state(storage) === D_FAILED) return FAILED;
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();

@@ -76,7 +76,7 @@ describe("stats: flight recorder", () => {
     ]);
   });
 
-  it("a wake by UART input names the console's wake line; input during S2 aborts before S3: console, powerOffNoIrq and the line", () => {
+  it("a wake by UART input names the console's wake line; input during S2 stops S2 (its pending hooks finish) and aborts there: console, suspend and the line", () => {
     const rig = new Rig();
     rig.send("suspend\r");
     rig.send("\r"); // the waking byte is lost
@@ -89,7 +89,7 @@ describe("stats: flight recorder", () => {
     expect(rig.outcomes).toEqual([OK, WAKEUP]);
     expect(flightLines(rig)).toEqual([
       "flight recorder, last 2 of 2 attempts, newest first:",
-      line(2, times(rig, 2), "standby   WAKEUP  console powerOffNoIrq, wake line 43 (console), parked 0"),
+      line(2, times(rig, 2), "standby   WAKEUP  console suspend, wake line 43 (console), parked 0"),
       line(1, times(rig, 1), "standby   OK      wake line 43 (console), parked 0"),
     ]);
   });

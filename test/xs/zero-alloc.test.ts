@@ -10,11 +10,11 @@ const WARMUPS = 2;
 /** Scenario -> [command, arg, expected result]. Results encode outcome and checks (see the fixture). */
 const SCENARIOS: Record<string, [string, number, number]> = {
   "full cycle, 16 devices": ["cycle", 16, OK],
-  "failure in prepare (S1)": ["failAt", 0, IO * 10],
-  "failure in suspend (S2)": ["failAt", 1, IO * 10],
-  "failure in powerOffNoIrq (S3)": ["failAt", 2, IO * 10],
-  "failure in powerOnNoIrq (R1): recorded, device failed": ["failAt", 3, IO * 10 + 1],
-  "failure in resume (R2): recorded, device failed": ["failAt", 4, IO * 10 + 1],
+  "failure in prepare (S1)": ["failAt", 0, IO * 100 + 1],
+  "failure in suspend (S2)": ["failAt", 1, IO * 100 + 1],
+  "failure in powerOffNoIrq (S3)": ["failAt", 2, IO * 100 + 1],
+  "failure in powerOnNoIrq (R1): recorded, device failed, re-probed back": ["failAt", 3, IO * 100 + 10 + 1],
+  "failure in resume (R2): recorded, device failed, re-probed back": ["failAt", 4, IO * 100 + 10 + 1],
   "timeout (hook never completes)": ["timeout", 0, TIMEOUT],
   "timeout, then the late completion is ignored": ["late", 0, TIMEOUT * 10 + 1],
   "wakeup abort (wake IRQ during S2)": ["wake", 0, WAKEUP * 10 + 1],
