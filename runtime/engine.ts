@@ -66,7 +66,7 @@ export class StageEngine {
     this.ready.bind();
   }
 
-  /** The stage last run (or running), and its suspend-direction result: failed, which device, what status. */
+  /** The stage last run (or running), and its result: failed, which device, what status. */
   get stage(): number { return this.stageId; }
   get failed(): boolean { return this.failedFlag; }
   get failDevice(): number { return this.failDev; }
@@ -82,8 +82,7 @@ export class StageEngine {
   }
 
   state(d: number): number { return this.members.state(d); }
-  /** True while `token` is device d's stage in flight, also inside its own hook call. */
-  holds(token: number): boolean { return this.flight.holds(token); }
+  holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(): void { this.members.adoptImage(this.arena); }
 
@@ -205,7 +204,8 @@ export class StageEngine {
         states[d] = reaches;
         advanced[m.advancedCount++] = d;
         rec.hookDone(now, d, stage, now - prev);
-        ready.finishedIn[d] = ready.serial;
+        if (ready.counting) ready.finished(d);
+        else ready.finishedIn[d] = ready.serial;
         prev = now;
       } else {
         this.answered(d, status, prev);

@@ -7,15 +7,15 @@ import type { DeviceGraph } from "./graph";
  * the stage answers synchronously, walking the topological order (reversed for suspend) already
  * respects that: one loop step per device, nothing kept (the common case). Once a hook has answered
  * PENDING (`counting`), a device reached by the pass starts only if every member it waits on has
- * finished; otherwise it is set aside, and each completion rescans the set-aside devices (few: the
- * parents and users of the pending ones) into the ready ring, in pass order. Each member is handed
- * out exactly once per run.
+ * finished; otherwise it is set aside, and a finishing device looks only at the set-aside devices
+ * that wait on it (its edges in this direction), so a completion costs its degree, whatever N. Each
+ * member is handed out exactly once per run.
  */
 export class ReadyQueue {
   private readonly g: DeviceGraph;
   private readonly ring: Int16Array;
-  private readonly skipped: Int16Array;
-  skippedCount = 0;
+  /** Serial of the run in which each device was set aside (and not yet queued). */
+  private readonly skippedIn: Int32Array;
   /** Serial of the run in which each device finished. */
   readonly finishedIn: Int32Array;
   private fwdOrder: Int16Array = new Int16Array(0);
@@ -34,7 +34,7 @@ export class ReadyQueue {
   constructor(g: DeviceGraph) {
     this.g = g;
     this.ring = new Int16Array(g.maxDevices);
-    this.skipped = new Int16Array(g.maxDevices);
+    this.skippedIn = new Int32Array(g.maxDevices);
     this.finishedIn = new Int32Array(g.maxDevices);
   }
 
@@ -56,7 +56,6 @@ export class ReadyQueue {
     this.cursor = 0;
     this.head = 0;
     this.length = 0;
-    this.skippedCount = 0;
     this.serial++;
   }
 
@@ -67,13 +66,11 @@ export class ReadyQueue {
       const d = order[this.cursor++];
       if (this.member[d] === 0) continue;
       if (this.counting && !this.depsDone(d)) {
-        this.skipped[this.skippedCount++] = d;
+        this.skippedIn[d] = this.serial;
         continue;
       }
       return d;
     }
-    // Past the pass: what finished since the last look may have freed set-aside devices.
-    if (this.length === 0 && this.skippedCount > 0) this.rescan();
     if (this.length === 0) return -1;
     const d = this.ring[this.head];
     this.head = (this.head + 1) % this.ring.length;
@@ -94,28 +91,27 @@ export class ReadyQueue {
     return true;
   }
 
-  /** The pass reached d before what it waits on finished: it starts from a later rescan. */
+  /** The pass reached d before what it waits on finished: it starts when the last of those finishes. */
   skip(d: number): void {
-    this.skipped[this.skippedCount++] = d;
+    this.skippedIn[d] = this.serial;
   }
 
-  /** Device d finished (synchronously or after PENDING). */
+  /** Device d finished (synchronously or after PENDING): set-aside devices waiting on it may start now. */
   finished(d: number): void {
     this.finishedIn[d] = this.serial;
+    if (!this.counting) return;
+    const g = this.g;
+    if (this.suspendDir) {
+      for (let i = g.preStart[d]; i < g.preStart[d + 1]; i++) this.release(g.pre[i]);
+    } else {
+      for (let i = g.depStart[d]; i < g.depStart[d + 1]; i++) this.release(g.dep[i]);
+    }
   }
 
-  /** After a completion: the set-aside devices now free to start go to the ready ring, in pass order. */
-  rescan(): void {
-    let kept = 0;
-    for (let i = 0; i < this.skippedCount; i++) {
-      const d = this.skipped[i];
-      if (this.depsDone(d)) {
-        this.ring[(this.head + this.length) % this.ring.length] = d;
-        this.length++;
-      } else {
-        this.skipped[kept++] = d;
-      }
-    }
-    this.skippedCount = kept;
+  private release(d: number): void {
+    if (this.skippedIn[d] !== this.serial || !this.depsDone(d)) return;
+    this.skippedIn[d] = 0;
+    this.ring[(this.head + this.length) % this.ring.length] = d;
+    this.length++;
   }
 }
