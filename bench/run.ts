@@ -77,6 +77,13 @@ function markdown(r: BenchResults): string {
   lines.push("", `Marginal runtime cost per added device: ${x.marginalPerDevice}; fixed cost per cycle: ${x.fixedPerCycle}. Scaling (per-device at ${x.sizes[x.sizes.length - 1].n} / at ${x.sizes[0].n}): ${x.scaling}.`);
   lines.push(`Baseline net = raw minus its setImmediate clock turns (calibrated: ${x.calibration.immediateCompute} compute, ${x.calibration.immediateSlots} slots per turn).`, "");
   if (x.wall !== undefined) wallSection(x.wall, lines);
+  lines.push("## What tracing costs (N = 64, compute per device per cycle)", "",
+    "`PmConfig.traceLevel` per build: 2 a ring record per hook (the firmware's default: a timeline lane per device), 1 stages and failures only, 0 no ring records (stats and the flight record are always kept).", "",
+    "| level | compute / device | vs off |", "|---|---:|---:|");
+  const tl = r.xs.traceLevels;
+  const levelNames = ["0 off", "1 stages", "2 hooks (shipped)"];
+  for (let l = 0; l < tl.length; l++) lines.push("| " + levelNames[l] + " | " + tl[l] + " | " + (l === 0 ? "-" : "+" + Math.round(tl[l] - tl[0])) + " |");
+  lines.push("");
   lines.push("## Runtime compute per device per stage (stage-isolated: a bare StageEngine runs one stage per crank)", "");
   const names = Object.keys(x.sizes[0].stagePerDevice);
   lines.push(`| N | ${names.join(" | ")} | PM bookkeeping | NoIrq (S3+R1) | masked window (probed) | one driver hook (floor) |`);

@@ -10,6 +10,8 @@ export const SIZES = [8, 64, 256, 1024];
 const BASELINE_CODE = 10_000;
 const STAGE_CODE = 10_000;
 const WALL_N = 64;
+/** Mirror of xs-entry.ts TRACE_LEVEL_N. */
+const TRACE_LEVEL_N = 64;
 const WALL_CYCLES = 40;
 export const WARMUPS = 2;
 /** Timed wall rounds after one warm-up round; each round runs every implementation once, in rotated order. */
@@ -21,6 +23,7 @@ export const WALL_NAMES = ["runtime", ...BASELINE_KINDS] as const;
 /** The request list: per size, WARMUPS + 2 rounds of runtime, naive, tuned, sync-or-Promise cycles (the last two are measured twice). */
 export function requests(): XsRequest[] {
   const r: XsRequest[] = [{ command: "immediates", arg: 1 }, { command: "immediates", arg: CALIBRATION_TURNS + 1 }, { command: "probeOverhead" }];
+  for (let level = 0; level < 2; level++) for (let i = 0; i < WARMUPS + 2; i++) r.push({ command: "runtimeLevel", arg: level });
   for (const n of SIZES) {
     for (let i = 0; i < WARMUPS + 2; i++) {
       r.push({ command: "runtime", arg: n });
@@ -88,6 +91,8 @@ export interface XsBenchResult {
   marginalPerDevice: number;
   fixedPerCycle: number;
   maskedMarginalPerDevice: number;
+  /** Compute per device per cycle at N = 64 for trace level 0 (off), 1 (stages), 2 (hooks, as shipped). */
+  traceLevels: number[];
   /** Absent when the run was asked for compute only. */
   wall?: WallResult;
 }
@@ -179,6 +184,10 @@ export async function runXsBench(options: { wall?: boolean } = {}): Promise<XsBe
     marginalPerDevice: round(marginal),
     fixedPerCycle: round(s0.runtime.compute - marginal * s0.n),
     maskedMarginalPerDevice: round((sN.maskedPerDevice * sN.n - s0.maskedPerDevice * s0.n) / (sN.n - s0.n)),
+    traceLevels: [
+      round(steady(res, "runtimeLevel", 0).compute / TRACE_LEVEL_N), round(steady(res, "runtimeLevel", 1).compute / TRACE_LEVEL_N),
+      (sizes.find((z) => z.n === TRACE_LEVEL_N) as SizeResult).runtime.computePerDevice,
+    ],
     wall: options.wall === false ? undefined : await runWallBench(),
   };
 }

@@ -21,6 +21,9 @@ const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform" };
 }
 
 const runtime = new Map<number, SynthBoard>();
+/** The same board at the other trace levels (N = TRACE_LEVEL_N): what tracing costs per build. */
+export const TRACE_LEVEL_N = 64;
+const levelBoards = [new SynthBoard(TRACE_LEVEL_N, { ...OPTIONS, traceLevel: 0 }), new SynthBoard(TRACE_LEVEL_N, { ...OPTIONS, traceLevel: 1 })];
 const probed = new Map<number, SynthBoard>();
 /** Baseline boards by code = kind index (0 naive, 1 tuned, 2 sync-or-Promise) * BASELINE_CODE + n. */
 const baseline = new Map<number, BaselineBoard>();
@@ -73,6 +76,12 @@ function pick<T>(m: Map<number, T>, n: number, what: string): T {
 const STAGES = [S_PREPARE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, S_RESUME];
 
 export const commands: Record<string, (n: number) => number> = {
+  /** One full cycle at trace level 0 (off) or 1 (stages) on the N = 64 board (level 2 is `runtime`). */
+  runtimeLevel(level) {
+    const b = levelBoards[level];
+    if (b === undefined) throw new RangeError("bench/xs-entry runtimeLevel: level " + level + " is not 0 or 1 (2 is the runtime command)");
+    return b.cycle();
+  },
   /** One full runtime cycle (S1..R2 with platform sleep) on the n-device board. Returns the outcome. */
   runtime(n) {
     return pick(runtime, n, "runtime").cycle();
