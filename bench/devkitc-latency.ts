@@ -30,7 +30,8 @@ export interface DevkitcLatency {
   criticalPath: LatencyPair;
   sequential: LatencyPair;
   /** (measured - critical path) / critical path. */
-  error: { suspend: number; resume: number };
+  /** (measured - critical path) / critical path; null when the critical path is 0 us (no ratio to give: see `dispatchUs`). */
+  error: { suspend: number | null; resume: number | null };
   /** measured - critical path, us: the runtime's own dispatch time (the sim charges 0.25 us per platform.now()). */
   dispatchUs: LatencyPair;
   /** Hook durations of the measured cycle, us, by device then stage name. */
@@ -89,8 +90,8 @@ export function runDevkitcLatency(consoleOutput: boolean): DevkitcLatency {
     criticalPath: cp,
     sequential: { suspendUs: sequentialSum(g, SUSPEND_STAGES, duration), resumeUs: sequentialSum(g, RESUME_STAGES, duration) },
     error: {
-      suspend: round6((measured.suspendUs - cp.suspendUs) / cp.suspendUs),
-      resume: round6((measured.resumeUs - cp.resumeUs) / cp.resumeUs),
+      suspend: cp.suspendUs > 0 ? round6((measured.suspendUs - cp.suspendUs) / cp.suspendUs) : null,
+      resume: cp.resumeUs > 0 ? round6((measured.resumeUs - cp.resumeUs) / cp.resumeUs) : null,
     },
     dispatchUs: { suspendUs: measured.suspendUs - cp.suspendUs, resumeUs: measured.resumeUs - cp.resumeUs },
     hooks,

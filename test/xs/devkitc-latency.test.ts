@@ -25,7 +25,7 @@ describe("ESP32-DevKitC simulated latency (bench/devkitc-latency.ts)", () => {
     const c = consoleRun;
     const longest = Object.entries(c.hooks).map(([name, h]) => [name, h.suspend]).sort((a, b) => (b[1] as number) - (a[1] as number))[0];
     expect(longest[0]).toBe("console");
-    expect([c.error.suspend <= 0.01, c.measured.suspendUs >= c.criticalPath.suspendUs, c.criticalPath.suspendUs <= c.sequential.suspendUs])
+    expect([c.error.suspend !== null && c.error.suspend <= 0.01, c.measured.suspendUs >= c.criticalPath.suspendUs, c.criticalPath.suspendUs <= c.sequential.suspendUs])
       .toEqual([true, true, true]);
   });
 
@@ -35,7 +35,8 @@ describe("ESP32-DevKitC simulated latency (bench/devkitc-latency.ts)", () => {
     expect(q.hooks.console.suspend).toBe(0);
     expect([q.dispatchUs.suspendUs >= 0, q.dispatchUs.suspendUs < 2 * devices, q.dispatchUs.resumeUs >= 0, q.dispatchUs.resumeUs < 2 * devices])
       .toEqual([true, true, true, true]);
-    // Resume does not depend on the console's output: both variants resume alike.
-    expect(q.measured.resumeUs).toBe(consoleRun.measured.resumeUs);
+    // Resume does not depend on the console's output: both variants resume alike (within one 0.25 us
+    // now() call: the console's own R2 reads the clock once more when it has lines to flush).
+    expect(Math.abs(q.measured.resumeUs - consoleRun.measured.resumeUs)).toBeLessThanOrEqual(0.25);
   });
 });
