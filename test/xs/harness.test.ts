@@ -15,6 +15,7 @@ const SLOTS_X1_X10: Record<string, [number, number]> = {
   zeroAlloc: [0, 0],
   objectDestructuring: [0, 0],
   pushGrowth: [0, 0], // element storage is chunk memory, which slot counts cannot see
+  functionCall: [2, 2], // the {k} receiver, made once per command (x1 and x10 alike): each .call allocates nothing
   emptyObject: [1, 10],
   arrayLiteral: [2, 20],
   templateString: [2, 20],
