@@ -1,7 +1,8 @@
 // `--scenario`: each file on a freshly booted board, steps and serial printed, exit code 0 pass / 1 step failed / 2 bad file.
-import { readFileSync } from "fs";
+import { closeSync, openSync, readSync, statSync } from "fs";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
+import { MAX_FILE_BYTES, decodeScenario, escapeText, tooBig } from "./scenario-yaml";
 import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario } from "./scenario-run";
 import { Screen } from "./screen";
 import type { Session } from "./session";
@@ -29,16 +30,47 @@ export function watchScenario(g: RunGuard): Scenario {
   };
 }
 
-/** Reads and parses a scenario file; a missing file is a ScenarioError too (line 0). */
+/**
+ * Reads and parses a scenario file. Anything that keeps it from being a scenario (missing, a directory
+ * or device, over 1 MiB, not UTF-8, not YAML, over a limit) is a ScenarioError, so the CLI exits 2.
+ */
 export function loadScenario(file: string): Scenario {
-  let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    return parseScenario(file, decodeScenario(file, readBounded(file)));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, 0, code === "ENOENT" ? "no such file; give a path such as host-sim/scenarios/suspend-console.yaml" : "cannot read: " + String(e));
+    if (e instanceof ScenarioError) throw e;
+    // A parser bug is still "this file could not be read", with what happened, not a stack trace.
+    throw new ScenarioError(file, 0, 0, "could not parse: " + (e instanceof Error ? e.name + ": " + e.message : String(e)).slice(0, 200));
   }
-  return parseScenario(file, text);
+}
+
+/** At most MAX_FILE_BYTES + 1 bytes of a regular file: /dev/zero or a FIFO never hangs the run. */
+function readBounded(file: string): Uint8Array {
+  let fd: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new ScenarioError(file, 0, 0, "is a directory; give a scenario file, e.g. " + file.replace(/\/+$/, "") + "/suspend-console.yaml");
+    if (!st.isFile()) throw new ScenarioError(file, 0, 0, "not a regular file; give a scenario file such as host-sim/scenarios/suspend-console.yaml");
+    if (st.size > MAX_FILE_BYTES) throw tooBig(file, st.size);
+    fd = openSync(file, "r");
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ScenarioError(file, 0, 0, code === "ENOENT" ? "no such file; give a path such as host-sim/scenarios/suspend-console.yaml" :
+      "cannot read (" + (code ?? String(e)) + "); check the path and its permissions");
+  }
+  try {
+    const buf = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_FILE_BYTES) throw tooBig(file, n);
+    return buf.subarray(0, n);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw e;
+    throw new ScenarioError(file, 0, 0, "cannot read (" + ((e as NodeJS.ErrnoException).code ?? String(e)) + "); check the path and its permissions");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -55,8 +87,8 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
     try {
       scenarios.push(loadScenario(f));
     } catch (e) {
-      if (!(e instanceof ScenarioError)) throw e;
-      write(o.paint.bad("scenario error: ") + e.message + "\n");
+      // loadScenario turns every failure into a ScenarioError; anything else still means "unreadable".
+      write(o.paint.bad("scenario error: ") + (e instanceof ScenarioError ? e.message : escapeText(f) + ": " + escapeText(String(e))) + "\n");
       bad++;
     }
   }

@@ -34,7 +34,7 @@ describe("fault verb", () => {
       error: true,
     });
     expect(() => parseScenario("x.yaml", "name: x\nsteps:\n  - fault: { device: flash, stage: R1, mode: late }\n"))
-      .toThrow("x.yaml:3: mode `late` cannot apply to powerOnNoIrq");
+      .toThrow("x.yaml:3:46: mode `late` cannot apply to powerOnNoIrq");
   });
 
   it("a thrown hook rolls the suspend back, reported by the firmware as THREW on that device", () => {

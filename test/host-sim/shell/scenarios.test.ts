@@ -134,11 +134,11 @@ describe("failing and broken scenarios", () => {
     expect(r.out).not.toContain("never reached");
   });
 
-  it("a broken file exits 2 with file:line and reason, and runs nothing", () => {
+  it("a broken file exits 2 with file:line:col, reason and text, and runs nothing", () => {
     const r = run([join(DIR, "suspend-console.yaml"), join(FIXTURES, "broken.yaml"), join(FIXTURES, "missing.yaml")]);
     expect(r.code).toBe(EXIT_BAD_FILE);
     expect(r.out.split("\n")).toEqual([
-      "scenario error: " + join(FIXTURES, "broken.yaml") + ":5: delay `soon` is not a duration; write e.g. 500ms, 2s or 250us (virtual time)",
+      "scenario error: " + join(FIXTURES, "broken.yaml") + ":5:12: delay `soon` is not a duration; write e.g. 500ms, 2s or 250us (virtual time): \"- delay: soon\"",
       "scenario error: " + join(FIXTURES, "missing.yaml") + ": no such file; give a path such as host-sim/scenarios/suspend-console.yaml",
       "2 scenario files could not be read; nothing was run",
       "",

@@ -40,7 +40,7 @@ describe("expect-pin", () => {
     expect(r.failure).toEqual({ where: "pin.yaml:9", index: 7, step: "expect-pin button 0", expected: "pin button at 0", seen: "pin button at 1" });
     const bad = runScenario(parseScenario("x.yaml", "name: x\nsteps:\n  - expect-pin: { part-id: bme280, value: 1 }\n"), boot());
     expect(bad.failure?.seen).toBe("no pin `bme280` on ESP32-DevKitC V4; give a GPIO number 0..39 or a device with a pin (led, button)");
-    expect(() => parseScenario("y.yaml", "name: y\nsteps:\n  - expect-pin: { pin: 2, value: high }\n")).toThrow("y.yaml:3: expect-pin value `high` must be 0 or 1");
+    expect(() => parseScenario("y.yaml", "name: y\nsteps:\n  - expect-pin: { pin: 2, value: high }\n")).toThrow("y.yaml:3:34: expect-pin value `high` must be 0 or 1");
   });
 });
 
