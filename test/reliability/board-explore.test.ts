@@ -1,10 +1,11 @@
-// Property over the simulated ESP32-DevKitC: faults set and cleared on every hook, requests, console lines, suspends and hibernates (300 cases).
+// Property over the simulated ESP32-DevKitC (faults set and cleared on every hook, requests, console lines, suspends, hibernates; 300 cases) and the bugs it found, as it.fails reproductions.
 import { describe, expect, it, test } from "vitest";
 import fc from "fast-check";
 import { boardArb, checkBoard, describeBoardCase } from "./board-explore";
 import { makeDevkitc } from "../drivers/cases";
-import { F_FAIL, F_HANG, F_NONE } from "../../host-sim/board/faults";
-import { D_ACTIVE, IO, OK, TIMEOUT, T_HIBERNATE, T_STANDBY, TEST_NONE } from "../../runtime";
+import { F_FAIL, F_HANG, F_LATE, F_NONE } from "../../host-sim/board/faults";
+import { D_ACTIVE, IO, OK, P_IDLE, TIMEOUT, T_HIBERNATE, T_STANDBY, TEST_NONE } from "../../runtime";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
 import type { Led } from "../../drivers/led/led";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 
@@ -81,5 +82,33 @@ describe("known bugs found by the board exploration", () => {
     expect(b.sim.boots).toBe(2);
     expect(b.sim.booted!.resumed).toBe(true);
     expect(done).toEqual([7]); // fails: never completed, no status
+  });
+
+  it.fails("after a hibernate reboot, an LED set while the resume waits on the flash's R2 is undone by the LED's R2 (image level wins)", () => {
+    const b = makeDevkitc();
+    b.sim.setTimerWake(500);
+    b.sim.faults.set("flash", "resume", F_LATE, IO, 5_000); // the flash's R2 answers 5 ms late: the LED's R2 waits behind it
+    expect(b.sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    for (let i = 0; i < 400 && b.sim.boots < 2; i++) b.sim.advance(1_000);
+    expect(b.sim.booted!.resumed).toBe(true);
+    expect(b.sim.pm.phase).not.toBe(P_IDLE); // bootBoard returned mid-resume: the application runs now
+    const led = b.sim.driver<Led>("led");
+    led.set(1);
+    b.sim.advance(100_000);
+    expect(b.sim.pm.phase).toBe(P_IDLE);
+    expect(led.level).toBe(1); // fails: the new driver was not "suspended", so R2 restored the image's 0 over the set
+  });
+
+  it.fails("a flash stuck BUSY at a hibernate wake aborts the boot (W25q.start throws) instead of a cold boot without the flash", () => {
+    const b = makeDevkitc();
+    expect(b.sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    for (let i = 0; i < 400 && b.sim.platform.sleeping !== SLEEP_DEEP; i++) b.sim.advance(5_000);
+    expect(b.sim.platform.sleeping).toBe(SLEEP_DEEP);
+    b.sim.chipFault("flash", "stall"); // BUSY never clears while the board boots
+    b.sim.press();
+    // fails: "flash: the flash stayed BUSY longer than tBE max (2000 ms): a stuck chip, not a wiring fault" out of bootBoard
+    expect(() => b.sim.advance(60_000)).not.toThrow();
+    expect(b.sim.boots).toBe(2);
+    expect(b.sim.booted).not.toBe(null);
   });
 });

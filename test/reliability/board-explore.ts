@@ -38,8 +38,9 @@ export const boardArb: fc.Arbitrary<BoardSpec> = fc.record({
     byte: fc.nat(25),
   }), { maxLength: 4 }),
   requests: fc.array(fc.record({ at, kind: fc.constantFrom(...REQ_KINDS), size: fc.nat(300) }), { maxLength: 16 }),
-  suspends: fc.array(fc.record({ at, target: fc.constantFrom(T_STANDBY, T_STANDBY, T_HIBERNATE), test: fc.constantFrom(...TESTS) }), { maxLength: 3 }),
-  lines: fc.array(fc.record({ at, kind: fc.nat(LINE_KINDS.length - 1), arg: fc.nat(RECOVER_NAMES.length - 1) }), { maxLength: 6 }),
+  suspends: fc.array(fc.record({ at, target: fc.constantFrom(T_STANDBY, T_HIBERNATE), test: fc.constantFrom(...TESTS) }), { maxLength: 3 }),
+  // `suspend hibernate` (kind 1) and `recover` (kind 4) twice as likely as the others.
+  lines: fc.array(fc.record({ at, kind: fc.oneof(fc.nat(LINE_KINDS.length - 1), fc.constantFrom(1, 4)), arg: fc.nat(RECOVER_NAMES.length - 1) }), { maxLength: 6 }),
   timerWakeUs: fc.integer({ min: 500, max: 60_000 }),
 }).map((s) => {
   // Aim some faults at the storage device's resume stages and re-probe (the hibernate image's edge cases).
@@ -55,6 +56,8 @@ export function checkBoard(spec: BoardSpec, instrument?: (w: BoardWorld) => void
   try {
     w.run();
   } catch (e) {
+    // Known bug (board-explore.test.ts): a flash stuck BUSY at a hibernate wake aborts the boot. Nothing left to check.
+    if (!STRICT && String(e).includes("stayed BUSY longer than tBE max")) return w;
     fail("thrown into the event loop: " + String(e instanceof Error ? e.stack : e));
   }
   const o = w.obs;
@@ -110,7 +113,9 @@ export function checkBoard(spec: BoardSpec, instrument?: (w: BoardWorld) => void
   // Known bugs (board-explore.test.ts "known bugs"): an LED revived without a re-probe, an LED resumed after its S2 timed out. Exempt unless strict.
   const ledFaulted = !STRICT && spec.hookFaults.some((f) => BOARD_DEVICES[f.device] === "led");
   if (ledFaulted) { /* known */ } else if (sim.leds["led"].lit() !== (led.level === 1)) fail("led driver level " + led.level + " but the pin shows " + sim.leds["led"].lit());
-  if (!ledFaulted && o.ledEpoch === o.epochs.length - 1 && led.level !== o.ledLast) fail("led set to " + o.ledLast + " but shows " + led.level);
+  // Known bug: a set during a resume from the image is undone by the LED's R2. Exempt unless strict.
+  const ledRace = !STRICT && o.ledMidAttempt && last.resumed;
+  if (!ledFaulted && !ledRace && o.ledEpoch === o.epochs.length - 1 && led.level !== o.ledLast) fail("led set to " + o.ledLast + " but shows " + led.level);
   // Console: nothing thrown on any firmware, each quiet line answered exactly once, still answering.
   last.consoleFaults = w.typing.faultsOf(sim.booted);
   for (const e of o.epochs) if (e.consoleFaults !== 0) fail("console of boot " + e.boot + " caught " + e.consoleFaults + " exceptions");
@@ -183,10 +188,13 @@ export function describeBoardCase(spec: BoardSpec): string {
   try {
     w = new BoardWorld(spec);
     w.run();
-  } catch { /* the trace so far is what matters */ }
+  } catch (e) {
+    lines.push("run threw: " + String(e instanceof Error ? e.stack : e));
+  }
   if (w === null) return lines.join("\n");
   lines.push("console lines: " + w.typing.typed.join(" | "));
-  const names = w.sim.pm.graph.names;
+  // Registration order is definition order (boards/boot.ts), so names hold even when a boot threw.
+  const names = w.sim.wiring.definition.devices.map((d) => d.name);
   for (const e of w.obs.epochs) {
     lines.push("-- boot " + e.boot + (e.resumed ? " (resumed from the image)" : ""));
     for (const r of e.trace.slice(0, 400)) {

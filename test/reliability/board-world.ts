@@ -75,6 +75,8 @@ export interface BoardObserved {
   contextErrors: string[];
   ledLast: number;
   ledEpoch: number;
+  /** The last LED set came while an attempt was in progress. */
+  ledMidAttempt: boolean;
 }
 
 const RECORD = new Uint8Array(62).map((_, i) => 0x30 + (i % 40));
@@ -97,7 +99,7 @@ export class BoardWorld {
   constructor(spec: BoardSpec) {
     this.spec = spec;
     const obs: BoardObserved = {
-      epochs: [], submitted: 0, refused: 0, completions: new Map(), statuses: new Map(), accepted: new Map(), contextErrors: [], ledLast: -1, ledEpoch: -1,
+      epochs: [], submitted: 0, refused: 0, completions: new Map(), statuses: new Map(), accepted: new Map(), contextErrors: [], ledLast: -1, ledEpoch: -1, ledMidAttempt: false,
     };
     this.obs = obs;
     const table: { [name: string]: (ctx: DriverContext) => BoardDriver } = {};
@@ -244,6 +246,7 @@ export class BoardWorld {
     if (r.kind === "led") {
       s.driver<Led>("led").set(r.size & 1);
       o.ledLast = r.size & 1;
+      o.ledMidAttempt = s.pm.phase !== P_IDLE;
       o.ledEpoch = o.epochs.length - 1;
       return;
     }
