@@ -8,6 +8,7 @@ import type { IrqController } from "./irq";
 import type { Recovery } from "./recovery";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
 import { WAKE_NONE } from "./status";
+import { TOKEN_STRIDE } from "./in-flight";
 
 /** What a port needs from the power manager, and no more. */
 export interface PortHost {
@@ -97,8 +98,9 @@ export class RuntimePort implements DevicePort {
     if (this.wakeLine >= 0 && (phase === P_SUSPENDING || phase === P_SLEEPING)) this.irq.raise(this.wakeLine);
   }
 
+  /** Only this device's own tokens: another device's token from this port is ignored as late. */
   complete(token: number, status: number): void {
-    this.host.complete(token, status);
+    this.host.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
   }
 
   holds(token: number): boolean {
@@ -111,9 +113,14 @@ export class RuntimePort implements DevicePort {
     this.listener = listener;
   }
 
-  /** The power manager gave up on a stage of this device or marked it failed. */
+  /** The power manager gave up on a stage of this device or marked it failed. A listener that throws is counted, never let through. */
   gaveUp(stage: number, status: number): void {
-    if (this.listener !== null) this.listener(stage, status);
+    if (this.listener === null) return;
+    try {
+      this.listener(stage, status);
+    } catch (e) {
+      this.stats.listenerFaults++;
+    }
   }
 
   registerQueue(queue: RequestQueue): void {
@@ -128,7 +135,16 @@ export class RuntimePort implements DevicePort {
 
   /** IRQs on again: the requests that waited on the failed device complete with the failure status. */
   drainFailedQueues(): void {
-    for (let i = 0; i < this.queues.length; i++) this.queues[i].drainFailed();
+    for (let i = 0; i < this.queues.length; i++) {
+      // A completion callback that throws (the application's) must not keep the other requests waiting.
+      for (let tries = 0; tries < this.queues[i].capacity && this.queues[i].waitingFailed(); tries++) {
+        try {
+          this.queues[i].drainFailed();
+        } catch (e) {
+          this.stats.listenerFaults++;
+        }
+      }
+    }
   }
 
   /** The device's re-probe brought it back: its backoff resets, its queues reopen. */

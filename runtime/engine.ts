@@ -5,7 +5,7 @@ import { InFlight, TOKEN_STRIDE, TOKEN_SHIFT, GEN_MASK } from "./in-flight";
 import { ReadyQueue } from "./ready";
 import { HookTable } from "./hook-table";
 import { Members } from "./members";
-import type { Recorder } from "./recorder";
+import { type Recorder, BAD_PENDING } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
@@ -115,17 +115,14 @@ export class StageEngine {
       this.rec.late(this.platform.now(), known ? d : -1, known ? this.flight.hookStage[d] : this.stageId, status);
       return;
     }
-    if (this.flight.inHook === d) {
-      // Completed inside its own hook call: take it when the hook returns.
-      this.earlyStatus = status;
-      return;
-    }
-    this.flight.done(d);
     const now = this.platform.now();
     if (!isStatus(status) || status === PENDING) {
-      this.rec.badAnswer(now, d, this.stageId, status);
+      this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
+    // Completed inside its own hook call: taken when the hook returns (if it then answers PENDING).
+    if (this.flight.inHook === d) return void (this.earlyStatus = status);
+    this.flight.done(d);
     this.finish(d, status, now, this.flight.elapsed(d, now));
     this.pump();
   }
@@ -197,7 +194,8 @@ export class StageEngine {
       const f = fns[d * STAGE_COUNT + stage];
       let status = f === null ? OK : f.call(selves[d], token);
       flight.inHook = -1;
-      if (status === PENDING && this.earlyStatus >= 0) status = this.earlyStatus;
+      // Completed during its own call: it must then answer PENDING; answering too is a protocol error.
+      if (this.earlyStatus >= 0) status = status === PENDING ? this.earlyStatus : PROTOCOL_ERROR;
       if (status === OK) {
         const now = platform.now();
         this.remaining--;
@@ -224,7 +222,7 @@ export class StageEngine {
   private answered(d: number, status: number, at: number): void {
     if (!isStatus(status)) {
       // undefined from a forgotten return, 1.5, true, 70000: a protocol error, named (stats keep what it was).
-      this.rec.badAnswer(at, d, this.stageId, status);
+      this.rec.badAnswer(at, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
     if (status === PENDING) {
@@ -234,6 +232,7 @@ export class StageEngine {
         this.ready.counting = true;
         return;
       }
+      this.rec.badAnswer(at, d, this.stageId, status, BAD_PENDING); // PENDING from a masked, synchronous stage
       status = PROTOCOL_ERROR;
     }
     const end = this.platform.now();

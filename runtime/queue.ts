@@ -116,23 +116,40 @@ export class RequestQueue {
     this.failStatus = status;
   }
 
-  /** Completes every waiting request (not the one in flight, which its driver still finishes) with the failure status, in FIFO order. */
+  /**
+   * Completes every waiting request (not the one in flight, which its driver still finishes) with the
+   * failure status, in FIFO order. Each request leaves the ring before its completion runs, so a
+   * completion that throws leaves the queue consistent and a second call finishes the rest.
+   */
   drainFailed(): void {
-    if (this.state !== Q_FAILED) return;
-    const keep = this.inFlight ? 1 : 0;
-    const waiting = this.length - keep;
-    // A failed queue refuses submissions, so completions cannot add to the ring while it is walked.
-    for (let i = 0; i < waiting; i++) {
-      const slot = (this.head + keep + i) % this.capacity;
+    while (this.waitingFailed()) {
+      let slot = this.head;
+      if (this.inFlight) {
+        // The in-flight request moves up one place, taking the first waiting one's slot.
+        slot = (this.head + 1) % this.capacity;
+        const token = this.ring[slot];
+        const parked = this.parkedSlot[slot];
+        this.ring[slot] = this.ring[this.head];
+        this.parkedSlot[slot] = this.parkedSlot[this.head];
+        this.ring[this.head] = token;
+        this.parkedSlot[this.head] = parked;
+        slot = this.head;
+      }
+      this.head = (this.head + 1) % this.capacity;
+      this.length--;
       if (this.parkedSlot[slot] !== 0) {
         this.parkedSlot[slot] = 0;
         this.parkedNow--;
       }
       this.completed++;
       this.completedFailed++;
-      this.length--;
       this.complete(this.ring[slot], this.failStatus);
     }
+  }
+
+  /** Failed, with requests still waiting to be completed with the failure status. */
+  waitingFailed(): boolean {
+    return this.state === Q_FAILED && this.length > (this.inFlight ? 1 : 0);
   }
 
   /** The device recovered: reopen and serve what comes. */

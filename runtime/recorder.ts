@@ -18,6 +18,8 @@ export const BAD_FRACTION = 3;
 export const BAD_RANGE = 4;
 /** A string, an object, a Promise (an async hook). */
 export const BAD_OTHER = 5;
+/** PENDING from a stage that must answer at once (S3, R1: IRQs masked). */
+export const BAD_PENDING = 6;
 
 /** Trace levels, chosen per build (PmConfig.traceLevel): the firmware ships TRACE_HOOKS (a timeline lane per device). */
 export const TRACE_OFF = 0;
@@ -151,12 +153,12 @@ export class Recorder {
   }
 
   /** A hook (or its completion) answered something that is not a status of the table: kept for `stats`. */
-  badAnswer(now: number, device: number, stage: number, value: unknown): void {
+  badAnswer(now: number, device: number, stage: number, value: unknown, kind: number): void {
     const st = this.stats;
     st.protocolErrors++;
     st.badAnswerDevice = device;
     st.badAnswerStage = stage;
-    st.badAnswerKind = value === undefined ? BAD_UNDEFINED : typeof value === "boolean" ? BAD_BOOLEAN
+    st.badAnswerKind = kind !== 0 ? kind : value === undefined ? BAD_UNDEFINED : typeof value === "boolean" ? BAD_BOOLEAN
       : typeof value !== "number" ? BAD_OTHER : (value | 0) !== value ? BAD_FRACTION : BAD_RANGE;
     st.badAnswerNumber = typeof value === "number" ? value : typeof value === "boolean" ? (value ? 1 : 0) : 0;
     st.badAnswerTime = now;

@@ -25,6 +25,8 @@ export class PmStats {
   /** Last wake cause: IRQ line (>= 0) or a WAKE_* code; and when (us). */
   lastWakeCause = -1;
   lastWakeTime = 0;
+  /** Driver give-up listeners and request completion callbacks that threw (caught at the runtime's boundary). */
+  listenerFaults = 0;
   /** Hook answers (or completions) that were no status of the table, and the last one: device, stage, kind (BAD_*), value. */
   protocolErrors = 0;
   badAnswerDevice = -1;

@@ -5,7 +5,7 @@ import { makeTree, TREE_NAMES } from "./tree";
 import {
   OK, PENDING, PROTOCOL, T_STANDBY, TEST_NONE, D_ACTIVE, P_IDLE, S_SUSPEND, STATUS_COUNT, STAGE_NAMES,
 } from "../../runtime";
-import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER } from "../../runtime/recorder";
+import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER, BAD_PENDING } from "../../runtime/recorder";
 
 const BAD: [string, unknown, number][] = [
   ["undefined (a forgotten return)", undefined, BAD_UNDEFINED], ["true", true, BAD_BOOLEAN], ["1.5", 1.5, BAD_FRACTION],
@@ -55,5 +55,53 @@ describe("a hook that answers something that is not a status", () => {
     env.pm.complete(token, PENDING);
     expect(env.outcomes).toEqual([PROTOCOL]);
     expect([STAGE_NAMES[env.pm.stats.badAnswerStage], env.pm.stats.badAnswerKind, env.pm.stats.badAnswerNumber]).toEqual([STAGE_NAMES[S_SUSPEND], BAD_RANGE, PENDING]);
+  });
+});
+
+describe("answers made inside the hook's own call, and from masked stages", () => {
+  test("completing inside the hook with a bad status, or completing and then answering, is PROTOCOL", () => {
+    for (const [early, answer] of [[undefined, PENDING], [OK, OK], [4, OK]] as [unknown, number][]) {
+      const env = new Env();
+      const dev = env.add({ name: "sensor" });
+      env.pm.seal();
+      dev.behaviour.suspend = { kind: "call", fn: (t) => { env.pm.complete(t, early as number); return answer; } };
+      env.pm.suspend(T_STANDBY, TEST_NONE);
+      expect(env.outcomes).toEqual([PROTOCOL]);
+    }
+  });
+
+  test("PENDING from a masked stage (S3) is PROTOCOL and counted with its own kind", () => {
+    const env = makeTree();
+    env.devices.led.behaviour.powerOffNoIrq = { kind: "hang" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(env.outcomes).toEqual([PROTOCOL]);
+    expect([env.pm.stats.protocolErrors, env.pm.stats.badAnswerKind]).toEqual([1, BAD_PENDING]);
+  });
+});
+
+describe("what a driver cannot do through its port", () => {
+  test("complete another device's token: ignored as late, that device's stage still waits for its own answer", () => {
+    const env = new Env();
+    const a = env.add({ name: "a" });
+    env.add({ name: "b" });
+    env.pm.seal();
+    let token = -1;
+    a.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.pm.port(1).complete(token, OK);
+    expect(env.outcomes).toEqual([]);
+    expect(env.pm.stats.lateCompletions).toBe(1);
+    env.pm.port(0).complete(token, OK);
+    expect(env.outcomes).toEqual([OK]);
+  });
+
+  test("a give-up listener that throws is counted; the runtime still rolls back and ends idle", () => {
+    const env = makeTree();
+    env.pm.port(env.devices.led.id).onGiveUp(() => { throw new Error("driver bug"); });
+    env.devices.led.behaviour.suspend = { kind: "hang" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(20_000);
+    expect(env.outcomes).toEqual([5 /* TIMEOUT */]);
+    expect([env.pm.stats.listenerFaults, env.pm.phase]).toEqual([1, P_IDLE]);
   });
 });

@@ -172,3 +172,24 @@ describe("hibernate and the storage device", () => {
     expect(env.pm.stats.timeouts).toBe(0);
   });
 });
+
+describe("a completion callback that throws while a failed device's requests are drained", () => {
+  test("is counted; every other waiting request still completes with FAILED, in order", () => {
+    const env = new Env();
+    const dev = env.add({ name: "sensor" });
+    env.pm.seal();
+    const done: string[] = [];
+    const q = new RequestQueue(8, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); if (t === 2) throw new Error("app bug"); });
+    env.pm.port(dev.id).registerQueue(q);
+    dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+    dev.behaviour.resume = { kind: "fail", status: IO };
+    dev.behaviour.reprobe = { kind: "fail", status: IO };
+    env.platform.sleepMode = "async";
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    for (let t = 1; t <= 4; t++) q.submit(t);
+    env.platform.wakeNow(0);
+    expect(done).toEqual(["1:FAILED", "2:FAILED", "3:FAILED", "4:FAILED"]);
+    expect(env.pm.stats.listenerFaults).toBe(1);
+    expect(env.pm.phase).toBe(P_IDLE);
+  });
+});
