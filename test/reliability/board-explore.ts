@@ -182,7 +182,7 @@ function checkWakes(e: Epoch, isLast: boolean, fail: (why: string) => never): vo
 /** The spec and its whole trace, decoded, for a failing case. */
 export function describeBoardCase(spec: BoardSpec): string {
   const lines: string[] = [];
-  lines.push("hook faults: " + spec.hookFaults.map((f) => "@" + f.at + " " + BOARD_DEVICES[f.device] + "." + ALL_HOOKS[f.hook] + "=" +
+  lines.push("hook faults: " + spec.hookFaults.map((f) => "@" + (f.at ?? "boot") + " " + BOARD_DEVICES[f.device] + "." + ALL_HOOKS[f.hook] + "=" +
     FAULT_MODE_NAMES[f.mode] + (f.mode === 3 ? "(" + f.lateUs + " us)" : "") + " for " + f.holdUs + " us").join(", "));
   let w: BoardWorld | null = null;
   try {

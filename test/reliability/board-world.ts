@@ -28,12 +28,13 @@ export const FAULT_MODES = [F_FAIL, F_HANG, F_LATE, F_THROW] as const;
 export const TESTS = [TEST_NONE, TEST_DEVICES, TEST_PLATFORM] as const;
 export const REQ_KINDS = ["sample", "record", "program", "read", "erase", "led"] as const;
 
-/** A hook fault (hook 0..4 as FaultTable, 5 = reprobe) set at `at` and cleared `holdUs` later. */
-export interface HookFault { at: number; device: number; hook: number; mode: number; lateUs: number; holdUs: number }
+/** A hook fault (hook 0..4 as FaultTable, 5 = reprobe) set at `at` (else at boot) and cleared `holdUs` later (else when the run goes quiet). */
+export interface HookFault { at?: number; device: number; hook: number; mode: number; lateUs: number; holdUs?: number }
 export interface ChipFault { at: number; chip: "bme280" | "flash"; kind: FaultKind; clearAfter: number }
 export interface Wake { at: number; kind: "button" | "uart"; holdUs: number; byte: number }
 export interface Req { at: number; kind: (typeof REQ_KINDS)[number]; size: number }
-export interface Trigger { at: number; target: number; test: number }
+/** A direct pm.suspend call (target T_STANDBY when left out). */
+export interface Trigger { at: number; target?: number; test: number }
 export interface Line { at: number; kind: number; arg: number }
 
 export interface BoardSpec {
@@ -43,7 +44,8 @@ export interface BoardSpec {
   wakes: Wake[];
   requests: Req[];
   suspends: Trigger[];
-  lines: Line[];
+  /** Console lines (none when left out). */
+  lines?: Line[];
   /** RTC timer wake armed for every sleep, us (always on: a sleep with no wake at all never ends). */
   timerWakeUs: number;
 }
@@ -65,6 +67,8 @@ export interface Epoch {
 
 export interface BoardObserved {
   epochs: Epoch[];
+  /** Every boot's suspend outcomes, in order. */
+  readonly outcomes: number[];
   submitted: number;
   refused: number;
   /** token -> completions; token -> status of the first one. */
@@ -77,6 +81,9 @@ export interface BoardObserved {
   ledEpoch: number;
   /** The last LED set came while an attempt was in progress. */
   ledMidAttempt: boolean;
+  buttonPresses: number;
+  uartBytes: number;
+  uartWakes: number;
 }
 
 const RECORD = new Uint8Array(62).map((_, i) => 0x30 + (i % 40));
@@ -99,7 +106,8 @@ export class BoardWorld {
   constructor(spec: BoardSpec) {
     this.spec = spec;
     const obs: BoardObserved = {
-      epochs: [], submitted: 0, refused: 0, completions: new Map(), statuses: new Map(), accepted: new Map(), contextErrors: [], ledLast: -1, ledEpoch: -1, ledMidAttempt: false,
+      get outcomes(): number[] { return this.epochs.flatMap((e) => e.outcomes); },
+      epochs: [], submitted: 0, refused: 0, completions: new Map(), statuses: new Map(), accepted: new Map(), contextErrors: [], ledLast: -1, ledEpoch: -1, ledMidAttempt: false, buttonPresses: 0, uartBytes: 0, uartWakes: 0,
     };
     this.obs = obs;
     const table: { [name: string]: (ctx: DriverContext) => BoardDriver } = {};
@@ -128,6 +136,7 @@ export class BoardWorld {
     sim.onDone((s) => { this.epoch.outcomes.push(s); this.image.end(); });
     sim.boot();
     sim.setTimerWake(spec.timerWakeUs);
+    for (const f of spec.hookFaults) if (f.at === undefined) this.setFault(f, f.mode);
   }
 
   get epoch(): Epoch {
@@ -207,8 +216,8 @@ export class BoardWorld {
     let seq = 0;
     const add = (at: number, fn: () => void) => events.push({ at: start + at, seq: seq++, fn });
     for (const r of this.spec.requests) add(r.at, () => this.submit(r));
-    for (const s of this.spec.suspends) add(s.at, () => { sim.pm.suspend(s.target, s.test); });
-    for (const l of this.spec.lines) add(l.at, () => this.typing.type(l.kind, l.arg));
+    for (const s of this.spec.suspends) add(s.at, () => { sim.pm.suspend(s.target ?? T_STANDBY, s.test); });
+    for (const l of this.spec.lines ?? []) add(l.at, () => this.typing.type(l.kind, l.arg));
     for (const w of this.spec.wakes) {
       add(w.at, () => this.wake(w));
       // Press and release as two events of our own list: SimBoard.pressAt makes two clock timers per call.
@@ -219,18 +228,20 @@ export class BoardWorld {
       add(c.at + c.clearAfter, () => sim.chipFault(c.chip, "none"));
     }
     for (const f of this.spec.hookFaults) {
-      add(f.at, () => this.setFault(f, f.mode));
-      add(f.at + f.holdUs, () => this.setFault(f, 0));
+      const from = f.at ?? 0;
+      if (f.at !== undefined) add(from, () => this.setFault(f, f.mode));
+      if (f.holdUs !== undefined) add(from + f.holdUs, () => this.setFault(f, 0));
     }
     events.sort((a, b) => a.at - b.at || a.seq - b.seq);
     for (const e of events) {
       if (e.at > sim.now()) sim.advance(e.at - sim.now());
       e.fn();
     }
-    // Quiet: no new stimulus, no fault; budgets, holds, timer wakes and re-probe backoffs (up to 5 min) run out.
+    // Quiet: no new stimulus; the attempts under way end with the faults still set; then no fault, and
+    // budgets, holds, timer wakes and re-probe backoffs (up to 5 min) run out.
     sim.release();
-    this.clearFaults();
     sim.advance(3_000_000);
+    this.clearFaults();
     sim.settle(700_000_000);
   }
 
@@ -264,11 +275,12 @@ export class BoardWorld {
 
   private wake(w: Wake): void {
     const sim = this.sim;
-    if (w.kind === "button") { sim.press(); return; }
+    const o = this.obs;
+    if (w.kind === "button") { o.buttonPresses++; sim.press(); return; }
     // ESP32 UART wake from light sleep: the RX edges wake the chip and that byte is lost.
-    if (sim.platform.sleeping === SLEEP_LIGHT) sim.platform.wakeNow(DEVKITC_CONSOLE_WAKE_LINE);
-    // A byte that is not CR/LF never completes a console line, so it wakes without running a command.
-    else { this.typing.strayByte(); sim.io.uartInject(0, 0x61 + (w.byte % 26)); }
+    if (sim.platform.sleeping === SLEEP_LIGHT) { o.uartWakes++; sim.platform.wakeNow(DEVKITC_CONSOLE_WAKE_LINE); }
+    // A letter never completes a console line, so it wakes without running a command (it joins the next line).
+    else { o.uartBytes++; this.typing.strayByte(); sim.io.uartInject(0, 0x61 + (w.byte % 26)); }
   }
 }
 
