@@ -6,7 +6,7 @@ import { LIMITS, MAX_IRQ_LINES, outOfRange } from "./limits";
 const REQUIRED: readonly string[] = Object.freeze([
   "maxDevices", "stateArenaBytes", "blockCount", "blockSize", "irqLines", "traceRecords", "defaultBudgetUs", "testHoldUs", "failureHistory",
 ]);
-const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs"]);
+const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs", "traceLevel"]);
 /** Defaults pm.ts uses when the optional fields are absent (kept equal to its constants). */
 const REPROBE_FIRST_US = 1_000_000;
 const REPROBE_CAP_US = 300_000_000;

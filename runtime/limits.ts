@@ -44,6 +44,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.testHoldUs": limit(0, MAX_BUDGET_US, "µs", "platform sleep hold"),
   "pm.failureHistory": limit(1, 1024, "records", "stats failure ring (index modulo its size)"),
   "pm.flightRecords": limit(1, 256, "records", "flight recorder in the state arena (Float64Array)"),
+  "pm.traceLevel": limit(0, 2, "level", "0 off, 1 stages, 2 hooks (runtime/recorder.ts TRACE_*)"),
   "pm.reprobeFirstUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff"),
   "pm.reprobeCapUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff (the doubling stops here)"),
 

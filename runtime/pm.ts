@@ -91,7 +91,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** Boot: adds a device; returns its id. */
   register(spec: DeviceSpec): number { return this.graph.register(spec, this.config.defaultBudgetUs); }
-  /** Boot: a request queue, counted in stats and the flight recorder (drivers do this through their port). */
+  /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port). */
   registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
 
   /** Boot: freezes the registry, checks pools against the devices' declared needs, makes every port. */
@@ -100,7 +100,12 @@ export class PowerManager implements EngineOwner, PortHost {
     g.seal();
     checkPools(this.config, g);
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
-    for (let d = 0; d < g.count; d++) if (g.wakeLine[d] >= 0 && (g.roles[d] & ROLE_WAKE) !== 0) this.irq.markWake(g.wakeLine[d]);
+    for (let d = 0; d < g.count; d++) {
+      const line = g.wakeLine[d];
+      if (line < 0 || (g.roles[d] & ROLE_WAKE) === 0) continue;
+      if (line >= this.config.irqLines) throw new Error(this.config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + this.config.irqLines + ": raise irqLines or fix the line");
+      this.irq.markWake(line);
+    }
     this.engine.bindHooks();
     const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks, devices: g.count, storage: g.storage };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
@@ -149,7 +154,7 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** After a reboot from `hibernate` (the arena holds the image): every device is off and resumes from its area. */
+  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area. */
   resumeFromImage(cause: number): number {
     if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();

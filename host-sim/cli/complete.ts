@@ -2,7 +2,7 @@
 import { FAULT_MODES, FAULT_STAGES, WAKE_SOURCES } from "./scenario";
 
 /** The firmware console's commands (drivers/uart-console words) and the shell's own verbs. */
-const COMMANDS = ["help", "status", "devices", "stats", "trace", "suspend", "press", "wake", "fault", "time", "quit"];
+const COMMANDS = ["help", "status", "devices", "stats", "trace", "suspend", "recover", "press", "wake", "fault", "time", "quit"];
 
 /**
  * Words that complete the last (possibly empty) word of `line`, in a fixed order. Arguments follow
@@ -21,6 +21,7 @@ export function completions(line: string, devices: readonly string[]): string[] 
     else if (cmd === "wake") options = n === 1 ? WAKE_SOURCES : [];
     else if (cmd === "suspend") options = ["standby", "hibernate", "test=devices", "test=platform"].filter((w) => before.indexOf(w) < 0);
     else if (cmd === "trace") options = n === 1 ? ["all", "dump"] : [];
+    else if (cmd === "recover") options = n === 1 ? devices : [];
     else options = [];
   }
   return options.filter((o) => o.startsWith(last));

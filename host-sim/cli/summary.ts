@@ -20,6 +20,8 @@ export interface SuspendSummary {
   ok: boolean;
   /** "device stage status" of the failure that caused a rollback, or "". */
   failure: string;
+  /** The failure was in a resume stage: not rolled back; the device was marked failed (and will be re-probed). */
+  failedResuming: boolean;
   wake: string;
   stages: StageLine[];
   totalUs: number;
@@ -57,6 +59,7 @@ export class SummaryBuilder {
   private slowest: string[] = [];
   private hookStart = new Map<number, number>();
   private failure = "";
+  private failedResuming = false;
   private wake = "";
   /** Charge (uC) at the attempt's begin, sleep entry and sleep exit; -1 when not seen. */
   private q0 = -1;
@@ -113,7 +116,10 @@ export class SummaryBuilder {
           this.slowestUs[r.stage] = us;
           this.slowest[r.stage] = r.name;
         }
-        if (r.event === E.E_RESUME_FAIL && this.failure === "") this.failure = r.name + " " + stageName(r.stage) + " " + statusName(r.status);
+        if (r.event === E.E_RESUME_FAIL && this.failure === "") {
+          this.failure = r.name + " " + stageName(r.stage) + " " + statusName(r.status);
+          this.failedResuming = true;
+        }
         return null;
       }
       case E.E_ROLLBACK:
@@ -131,7 +137,7 @@ export class SummaryBuilder {
           stages.push({ stage: stageName(s), us: this.stageUs[s], slowest: this.slowest[s] ?? "", slowestUs: this.slowestUs[s] });
         }
         const summary: SuspendSummary = {
-          target: this.target, test: TEST_LEVELS[this.test] ?? "", outcome: statusName(r.status), ok: r.status === OK, failure: this.failure,
+          target: this.target, test: TEST_LEVELS[this.test] ?? "", outcome: statusName(r.status), ok: r.status === OK, failure: this.failure, failedResuming: this.failedResuming,
           wake: this.wake, stages, totalUs: r.time - this.begin,
           energy: this.attemptEnergy(chargeAt(energy, r.time, this.now), r.time, batteryMah),
         };
@@ -173,6 +179,7 @@ export class SummaryBuilder {
     this.slowest = [];
     this.hookStart.clear();
     this.failure = "";
+    this.failedResuming = false;
     this.wake = "";
   }
 }
@@ -197,7 +204,7 @@ export function formatSummary(s: SuspendSummary, p: Paint): string {
   const out: string[] = [];
   const hold = s.test !== "";
   const head = "suspend " + s.target + (hold ? " test=" + s.test : "") + ": " + (s.ok ? "OK" : "FAILED " + s.outcome) +
-    (s.failure !== "" ? " (" + s.failure + (s.ok ? ")" : "; rolled back, devices active)") : "") +
+    (s.failure !== "" ? " (" + s.failure + (s.ok ? ")" : s.failedResuming ? "; that device marked failed, re-probed later)" : "; rolled back, devices active)") : "") +
     (s.wake !== "" ? ", woke by " + s.wake : "");
   out.push(s.ok ? p.ok(p.bold(head)) : p.bad(head));
   if (hold) out.push(p.warn("  " + TEST_NOTES[s.test]));

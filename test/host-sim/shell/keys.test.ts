@@ -36,7 +36,9 @@ describe("tab completion", () => {
   });
 
   it("knows each command's grammar", () => {
-    expect(completions("", DEVICES)).toEqual(["help", "status", "devices", "stats", "trace", "suspend", "press", "wake", "fault", "time", "quit"]);
+    expect(completions("", DEVICES)).toEqual(["help", "status", "devices", "stats", "trace", "suspend", "recover", "press", "wake", "fault", "time", "quit"]);
+    expect(completions("reco", DEVICES)).toEqual(["recover"]);
+    expect(completions("recover ", DEVICES)).toEqual([...DEVICES]);
     expect(completions("s", DEVICES)).toEqual(["status", "stats", "suspend"]);
     expect(completions("wake ", DEVICES)).toEqual(["button", "uart", "timer"]);
     expect(completions("suspend hibernate t", DEVICES)).toEqual(["test=devices", "test=platform"]);
