@@ -101,10 +101,9 @@ export class PowerManager implements EngineOwner, PortHost {
     checkPools(this.config, g);
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
     for (let d = 0; d < g.count; d++) {
-      const line = g.wakeLine[d];
-      if (line < 0 || (g.roles[d] & ROLE_WAKE) === 0) continue;
+      const line = (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1;
       if (line >= this.config.irqLines) throw new Error(this.config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + this.config.irqLines + ": raise irqLines or fix the line");
-      this.irq.markWake(line);
+      if (line >= 0) this.irq.markWake(line);
     }
     this.engine.bindHooks();
     const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks, devices: g.count, storage: g.storage };
