@@ -162,7 +162,16 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   if (!resumed) {
     for (let i = 0; i < n; i++) {
       const drv = built[i] as unknown as Partial<Startable>;
-      if (typeof drv.start === "function") drv.start();
+      if (typeof drv.start !== "function") continue;
+      try {
+        drv.start();
+      } catch (e) {
+        // A chip dead at boot (a flash stuck BUSY, a sensor that does not answer) fails its device, not the
+        // board: the rest boots, its requests are refused with FAILED, and the runtime re-probes it.
+        const name = def.devices[i].name;
+        platform.log(def.file + ": " + name + " did not start (" + (e instanceof Error ? e.message : String(e)) + "): marked failed, re-probed when idle");
+        pm.failAtBoot(ids[name]);
+      }
     }
   }
   return {

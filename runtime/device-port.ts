@@ -135,11 +135,23 @@ export class RuntimePort implements DevicePort {
 
   /** IRQs on again: the requests that waited on the failed device complete with the failure status. */
   drainFailedQueues(): void {
+    this.completeQueues(0);
+  }
+
+  /** A hibernate commits to deep sleep (IRQs still on): parked requests complete with `status` (ABORTED). */
+  abortParked(status: number): void {
+    this.completeQueues(status);
+  }
+
+  /** `status` 0: failed queues' waiting requests with their failure status; else every queue's, with `status`. */
+  private completeQueues(status: number): void {
     for (let i = 0; i < this.queues.length; i++) {
+      const q = this.queues[i];
       // A completion callback that throws (the application's) must not keep the other requests waiting.
-      for (let tries = 0; tries < this.queues[i].capacity && this.queues[i].waitingFailed(); tries++) {
+      for (let tries = 0; tries < q.capacity && q.waiting > 0 && (status !== 0 || q.waitingFailed()); tries++) {
         try {
-          this.queues[i].drainFailed();
+          if (status === 0) q.drainFailed();
+          else q.completeWaiting(status);
         } catch (e) {
           this.stats.listenerFaults++;
         }

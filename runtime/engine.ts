@@ -85,6 +85,7 @@ export class StageEngine {
   holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(): void { this.members.adoptImage(this.arena); }
+  failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
   run(stage: number): void {
     const row = STAGES[stage];

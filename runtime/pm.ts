@@ -20,7 +20,7 @@ import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
 import {
-  OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
+  OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
   D_FAILED, WAKE_NONE, WAKE_RESET,
 } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
@@ -120,6 +120,13 @@ export class PowerManager implements EngineOwner, PortHost {
   complete(token: number, status: number): void { this.engine.complete(token, status); }
   holds(token: number): boolean { return this.engine.holds(token); }
 
+  /** Boot: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */
+  failAtBoot(d: number): void {
+    this.engine.failAtBoot(d);
+    this.ports[d].failQueues(FAILED);
+    this.settleFailed(this.platform.now());
+  }
+
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
   recover(d: number): number {
     if (d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED) return INVALID;
@@ -201,6 +208,11 @@ export class PowerManager implements EngineOwner, PortHost {
       if (a.target === T_HIBERNATE) {
         for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
       }
+      // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
+      // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
+      if (a.target === T_HIBERNATE && a.test === TEST_NONE && STAGES[row.next].masked) {
+        for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
+      }
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
       // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
       if (this.irq.wakeLine >= 0) return this.abortWake(this.engine.stopped ? stage : row.next);
@@ -268,33 +280,20 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
   private settleFailed(now: number): void {
-    for (let d = 0; d < this.graph.count; d++) {
-      if (this.engine.state(d) !== D_FAILED) continue;
-      this.ports[d].drainFailedQueues();
-      this.recovery.failed(d, now);
-    }
-    this.recovery.arm(now);
+    this.recovery.settle(now, this.engine, this.ports);
   }
 
   /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
   private reprobeDue(): void {
     const now = this.platform.now();
     this.recovery.fired();
-    if (this.attempt.phase !== P_IDLE) return;
-    if (this.recovery.select(now) === 0) return this.recovery.arm(now);
+    if (this.attempt.phase !== P_IDLE || !this.recovery.start(now, this.engine)) return;
     this.attempt.phase = P_REPROBING;
-    this.engine.members.selectFailed(this.recovery.selected);
     this.runStage(REPROBE_STAGE);
   }
 
   private reprobed(): void {
-    const now = this.platform.now();
     this.attempt.phase = P_IDLE;
-    for (let d = 0; d < this.graph.count; d++) {
-      if (this.recovery.selected[d] === 0) continue;
-      if (this.engine.state(d) === D_FAILED) this.recovery.stillFailed(d, now);
-      else this.ports[d].revived(this.recovery);
-    }
-    this.recovery.arm(now);
+    this.recovery.finish(this.platform.now(), this.engine, this.ports);
   }
 }

@@ -19,6 +19,7 @@ export const Q_FAILED = 2;
  * When its device fails the runtime marks it failed (`fail`): it serves nothing and refuses new
  * requests with the failure status; `drainFailed` completes the requests that were waiting with it
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
+ * Before a hibernate's deep sleep the runtime completes parked requests with ABORTED (`completeWaiting`).
  * Invariant: submitted === refused + completed + length.
  */
 export class RequestQueue {
@@ -47,6 +48,8 @@ export class RequestQueue {
   refusedFailed = 0;
   /** Waiting requests completed with the failure status when the device failed (also in `completed`). */
   completedFailed = 0;
+  /** Parked requests completed with ABORTED when a hibernate committed to deep sleep (also in `completed`). */
+  completedAborted = 0;
   private failStatus = OK;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
@@ -116,13 +119,19 @@ export class RequestQueue {
     this.failStatus = status;
   }
 
-  /**
-   * Completes every waiting request (not the one in flight, which its driver still finishes) with the
-   * failure status, in FIFO order. Each request leaves the ring before its completion runs, so a
-   * completion that throws leaves the queue consistent and a second call finishes the rest.
-   */
+  /** The device failed: its waiting requests complete with the failure status (see `completeWaiting`). */
   drainFailed(): void {
-    while (this.waitingFailed()) {
+    if (this.state === Q_FAILED) this.completeWaiting(this.failStatus);
+  }
+
+  /**
+   * Completes every waiting request (not the one in flight, which its driver still finishes) with
+   * `status`, in FIFO order. Each request leaves the ring before its completion runs, so a completion
+   * that throws leaves the queue consistent and a second call finishes the rest.
+   */
+  completeWaiting(status: number): void {
+    // Only what waits now: a completion that submits again is not looped over here (the caller decides).
+    for (let n = this.waiting; n > 0 && this.length > (this.inFlight ? 1 : 0); n--) {
       let slot = this.head;
       if (this.inFlight) {
         // The in-flight request moves up one place, taking the first waiting one's slot.
@@ -142,9 +151,15 @@ export class RequestQueue {
         this.parkedNow--;
       }
       this.completed++;
-      this.completedFailed++;
-      this.complete(this.ring[slot], this.failStatus);
+      if (status === this.failStatus && this.state === Q_FAILED) this.completedFailed++;
+      else this.completedAborted++;
+      this.complete(this.ring[slot], status);
     }
+  }
+
+  /** Requests still waiting (not the one in flight). */
+  get waiting(): number {
+    return this.length - (this.inFlight ? 1 : 0);
   }
 
   /** Failed, with requests still waiting to be completed with the failure status. */

@@ -1,5 +1,8 @@
 // When failed devices are re-probed: at the next idle moment after they fail, then with a capped backoff, or on request.
 import type { Platform } from "./platform";
+import type { StageEngine } from "./engine";
+import type { RuntimePort } from "./device-port";
+import { D_FAILED } from "./status";
 
 /**
  * Linux leaves a device whose resume failed for userspace to unbind and rebind; a battery device with
@@ -93,6 +96,36 @@ export class Recovery {
   /** The timer fired (it is one-shot). */
   fired(): void {
     this.armed = false;
+  }
+
+  /** An attempt ended (IRQs on): each failed device's waiting requests complete with FAILED, its re-probe is scheduled. */
+  settle(now: number, engine: StageEngine, ports: readonly RuntimePort[]): void {
+    for (let d = 0; d < this.devices(); d++) {
+      if (engine.state(d) !== D_FAILED) continue;
+      ports[d].drainFailedQueues();
+      this.failed(d, now);
+    }
+    this.arm(now);
+  }
+
+  /** The timer fired while idle: selects the due failed devices as the engine's members; false when none is due. */
+  start(now: number, engine: StageEngine): boolean {
+    if (this.select(now) === 0) {
+      this.arm(now);
+      return false;
+    }
+    engine.members.selectFailed(this.selected);
+    return true;
+  }
+
+  /** The re-probe stage ended: the devices back revive their queues, the others wait out their backoff. */
+  finish(now: number, engine: StageEngine, ports: readonly RuntimePort[]): void {
+    for (let d = 0; d < this.devices(); d++) {
+      if (this.selected[d] === 0) continue;
+      if (engine.state(d) === D_FAILED) this.stillFailed(d, now);
+      else ports[d].revived(this);
+    }
+    this.arm(now);
   }
 
   /** Microseconds until d's next re-probe, or -1 when none is pending. */

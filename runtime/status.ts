@@ -20,11 +20,16 @@ export const INVALID = 11;
  * parked requests complete with FAILED and new ones are refused with it until it recovers.
  */
 export const FAILED = 12;
-export const STATUS_COUNT = 13;
+/**
+ * The request was parked when a hibernate committed to deep sleep: RAM (and the request with it) does
+ * not survive the reboot, so it is completed with ABORTED before IRQs are masked. Submit it again after the wake.
+ */
+export const ABORTED = 13;
+export const STATUS_COUNT = 14;
 
 export const STATUS_NAMES: readonly string[] = Object.freeze([
   "OK", "PENDING", "BUSY", "FULL", "IO", "TIMEOUT", "WAKEUP", "NOT_SUPPORTED", "ALREADY", "THREW", "PROTOCOL", "INVALID",
-  "FAILED",
+  "FAILED", "ABORTED",
 ]);
 
 /** An integer status of the table: anything else a hook answers is a protocol error. */

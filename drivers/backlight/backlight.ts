@@ -104,6 +104,13 @@ export class Backlight implements BoardDriver {
     return OK;
   }
 
+  /** After a failed resume: lit again at the application's brightness (R2 did not run). */
+  reprobe(_token: number): number {
+    this.suspended = false;
+    this.apply(this.level);
+    return OK;
+  }
+
   private save(): void {
     if (this.port === null) return;
     const st = this.port.state;

@@ -112,12 +112,22 @@ export class Button implements BoardDriver {
     return OK;
   }
 
+  /** After a failed resume: the contact's level read again, as R1 would (a press now held is a wake, not a command). */
+  reprobe(_token: number): number {
+    this.reread();
+    return OK;
+  }
+
   powerOnNoIrq(_token: number): number {
+    this.reread();
+    return OK;
+  }
+
+  private reread(): void {
     // Edges latched while asleep are delivered at unmask and marked as wake presses there; re-read the
     // level so a release that happened during sleep is not mistaken for a short press later.
     const level = this.io.read();
     if (level === 0 && this.stable === 1) this.ignore = true;
     this.stable = level;
-    return OK;
   }
 }

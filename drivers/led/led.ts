@@ -37,6 +37,7 @@ export class Led implements BoardDriver {
   set(level: number): void {
     const l = level ? 1 : 0;
     this.level = l;
+    // Between its S2 and its R2 the LED is not driven: the level waits in the area R2 applies.
     if (this.suspended && this.port !== null) {
       this.port.state[0] = l;
       return;
@@ -56,21 +57,28 @@ export class Led implements BoardDriver {
   }
 
   powerOnNoIrq(_token: number): number {
-    // After a hibernate reboot the area holds the image: the same read restores the pre-sleep level.
-    this.restore();
+    // After a hibernate reboot this driver is new and the area holds the image: take the level from it.
+    // Until R2, a `set` (the application runs while other devices still resume) parks in the area too.
+    const port = this.port as DevicePort;
+    if (port.fromImage) this.suspended = true;
+    if (this.suspended) this.level = port.state[0];
+    this.io.write(this.level);
     return OK;
   }
 
   resume(_token: number): number {
-    // Rollback from S2 skips R1: apply whatever `set` parked meanwhile.
+    // What S2 saved, or `set` parked since: applied now. A resume without an S2 that saved (the
+    // rollback mirror of an S2 that timed out before acting) keeps the level the application set.
+    if (this.suspended) this.level = (this.port as DevicePort).state[0];
     this.suspended = false;
-    this.restore();
+    this.io.write(this.level);
     return OK;
   }
 
-  private restore(): void {
-    const l = (this.port as DevicePort).state[0];
-    this.level = l;
-    this.io.write(l);
+  /** After a failed resume: nothing to re-initialise but the pin, driven again with the application's level. */
+  reprobe(_token: number): number {
+    this.suspended = false;
+    this.io.write(this.level);
+    return OK;
   }
 }

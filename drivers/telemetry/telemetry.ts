@@ -207,4 +207,11 @@ export class Telemetry implements BoardDriver {
     this.pump();
     return OK;
   }
+
+  /** After a failed resume: no chip state to rebuild; forget the S2 wait (the runtime revives the queue on OK). */
+  reprobe(_token: number): number {
+    this.s2.drop();
+    this.pump();
+    return OK;
+  }
 }

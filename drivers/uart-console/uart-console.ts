@@ -187,6 +187,13 @@ export class UartConsole implements BoardDriver, ConsoleIo {
     return OK;
   }
 
+  /** After a failed resume: TX back on and the console open, as R2 would have left it. */
+  reprobe(token: number): number {
+    this.power.powerOn();
+    this.power.reopen();
+    return OK;
+  }
+
   // ---- what the application calls (console-io.ts) ----
 
   kick(): void {

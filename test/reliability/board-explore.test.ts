@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { boardArb, checkBoard, describeBoardCase } from "./board-explore";
 import { makeDevkitc } from "../drivers/cases";
 import { F_FAIL, F_HANG, F_LATE, F_NONE } from "../../host-sim/board/faults";
-import { D_ACTIVE, IO, OK, P_IDLE, TIMEOUT, T_HIBERNATE, T_STANDBY, TEST_NONE } from "../../runtime";
+import { D_ACTIVE, IO, OK, P_IDLE, TIMEOUT, T_HIBERNATE, T_STANDBY, TEST_NONE, STATUS_NAMES } from "../../runtime";
 import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
 import type { Led } from "../../drivers/led/led";
 import type { Bme280 } from "../../drivers/bme280/bme280";
@@ -39,10 +39,9 @@ test("board invariants hold for " + RUNS + " random DevKitC runs", () => {
   expect(n.attempts).toBeGreaterThan(RUNS / 2);
 });
 
-// Bugs the exploration found, each as its minimal reproduction (the property exempts them unless
-// QUIESCE_BOARD_STRICT=1 / QUIESCE_STRICT_HIBERNATE=1). it.fails: remove the marker when fixed.
-describe("known bugs found by the board exploration", () => {
-  it.fails("an LED whose R1 failed is revived without a re-probe (it has none): set(1) never reaches the pin", () => {
+// Bugs the exploration found, each as its minimal reproduction, fixed: they stay as regression tests.
+describe("bugs found by the board exploration", () => {
+  it("an LED whose R1 failed is re-probed (pin driven again): set(1) reaches the pin", () => {
     const b = makeDevkitc();
     const led = b.sim.driver<Led>("led");
     b.sim.setTimerWake(5_000);
@@ -53,12 +52,12 @@ describe("known bugs found by the board exploration", () => {
     b.sim.advance(2_000_000);
     const pm = b.sim.pm;
     expect(b.outcomes).toEqual([IO]);
-    expect(pm.deviceState(pm.graph.names.indexOf("led"))).toBe(D_ACTIVE); // "recovered": no reprobe hook counts as OK
+    expect(pm.deviceState(pm.graph.names.indexOf("led"))).toBe(D_ACTIVE); // its reprobe drove the pin again
     led.set(1);
-    expect(b.sim.leds["led"].lit()).toBe(true); // fails: the driver still thinks it is suspended and only writes its area
+    expect(b.sim.leds["led"].lit()).toBe(true);
   });
 
-  it.fails("an LED whose S2 timed out is resumed by the rollback from an area S2 never filled: set(1) is undone", () => {
+  it("an LED whose S2 timed out keeps the level the application set through the rollback", () => {
     const b = makeDevkitc();
     const led = b.sim.driver<Led>("led");
     led.set(1);
@@ -66,25 +65,25 @@ describe("known bugs found by the board exploration", () => {
     expect(b.sim.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
     b.sim.advance(1_000_000);
     expect(b.outcomes).toEqual([TIMEOUT]);
-    expect(led.level).toBe(1); // fails: R2 restored state[0], zeroed by S1, so the LED went dark
+    expect(led.level).toBe(1);
   });
 
-  it.fails("a request parked during a hibernate is never completed: the deep-sleep reboot drops it without a status", () => {
+  it("a request parked during a hibernate completes with ABORTED before the deep sleep (RAM does not survive it)", () => {
     const b = makeDevkitc();
     b.sim.setTimerWake(500);
     const bme = b.sim.driver<Bme280>("bme280");
-    const done: number[] = [];
-    bme.setClient(new Int32Array(3), null, (token) => done.push(token));
+    const done: string[] = [];
+    bme.setClient(new Int32Array(3), null, (token, status) => done.push(token + ":" + STATUS_NAMES[status]));
     expect(b.sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
     b.sim.advance(45_000); // S1: the flash erases the image sector; the BME280 queue is already gated
     expect(bme.sample(7)).toBe(OK); // accepted (parked), not refused
     b.sim.advance(1_000_000);
     expect(b.sim.boots).toBe(2);
     expect(b.sim.booted!.resumed).toBe(true);
-    expect(done).toEqual([7]); // fails: never completed, no status
+    expect(done).toEqual(["7:ABORTED"]);
   });
 
-  it.fails("after a hibernate reboot, an LED set while the resume waits on the flash's R2 is undone by the LED's R2 (image level wins)", () => {
+  it("after a hibernate reboot, an LED set while the resume waits on the flash's R2 is kept (parked until the LED's R2)", () => {
     const b = makeDevkitc();
     b.sim.setTimerWake(500);
     b.sim.faults.set("flash", "resume", F_LATE, IO, 5_000); // the flash's R2 answers 5 ms late: the LED's R2 waits behind it
@@ -96,17 +95,16 @@ describe("known bugs found by the board exploration", () => {
     led.set(1);
     b.sim.advance(100_000);
     expect(b.sim.pm.phase).toBe(P_IDLE);
-    expect(led.level).toBe(1); // fails: the new driver was not "suspended", so R2 restored the image's 0 over the set
+    expect(led.level).toBe(1);
   });
 
-  it.fails("a flash stuck BUSY at a hibernate wake aborts the boot (W25q.start throws) instead of a cold boot without the flash", () => {
+  it("a flash stuck BUSY at a hibernate wake gives a cold boot with the flash failed (re-probed later), not an aborted boot", () => {
     const b = makeDevkitc();
     expect(b.sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
     for (let i = 0; i < 400 && b.sim.platform.sleeping !== SLEEP_DEEP; i++) b.sim.advance(5_000);
     expect(b.sim.platform.sleeping).toBe(SLEEP_DEEP);
     b.sim.chipFault("flash", "stall"); // BUSY never clears while the board boots
     b.sim.press();
-    // fails: "flash: the flash stayed BUSY longer than tBE max (2000 ms): a stuck chip, not a wiring fault" out of bootBoard
     expect(() => b.sim.advance(60_000)).not.toThrow();
     expect(b.sim.boots).toBe(2);
     expect(b.sim.booted).not.toBe(null);

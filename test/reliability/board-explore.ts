@@ -10,8 +10,8 @@ import { LINE_KINDS, RECOVER_NAMES, type TagLine } from "./board-console";
 import type { Led } from "../../drivers/led/led";
 
 const T_MAX = 400_000;
-/** QUIESCE_BOARD_STRICT=1 turns the exemptions for the known bugs (board-explore.test.ts it.fails cases) back into failures. */
-export const STRICT = process.env.QUIESCE_BOARD_STRICT === "1";
+/** The exemptions the exploration once needed for bugs it found are gone: every check is strict. */
+export const STRICT = true;
 const at = fc.integer({ min: 0, max: T_MAX });
 
 export const boardArb: fc.Arbitrary<BoardSpec> = fc.record({
@@ -90,7 +90,7 @@ export function checkBoard(spec: BoardSpec, instrument?: (w: BoardWorld) => void
   for (const [token] of o.accepted) {
     if (!o.completions.has(token) && !died.has(token)) fail("request " + token + " accepted on boot " + o.accepted.get(token) + " never completed");
   }
-  if (died.size > 0 && process.env.QUIESCE_STRICT_HIBERNATE) fail("requests accepted and lost in a hibernate: " + [...died].join(", "));
+  if (died.size > 0) fail("requests accepted and lost in a hibernate: " + [...died].join(", "));
   const queues = w.queues();
   const owners = ["bme280", "telemetry", "flash"];
   for (let i = 0; i < queues.length; i++) {

@@ -12,7 +12,7 @@ import type { ConsoleApp } from "../../console/console-app";
 import type { RequestQueue } from "../../runtime/queue";
 import { IO, OK, T_HIBERNATE, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { E_SUSPEND_BEGIN, E_SUSPEND_END } from "../../runtime/trace";
-import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
 import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { DRIVERS } from "../../boards/drivers";
@@ -254,6 +254,8 @@ export class BoardWorld {
   private submit(r: Req): void {
     const s = this.sim;
     const o = this.obs;
+    // In deep sleep no code runs (the CPU is off until the reboot): an application cannot submit then.
+    if (s.platform.sleeping === SLEEP_DEEP) return;
     if (r.kind === "led") {
       s.driver<Led>("led").set(r.size & 1);
       o.ledLast = r.size & 1;
