@@ -1,6 +1,6 @@
 // BME280 driver: datasheet compensation, forced sampling, a measurement in flight finished in S2, parked samples replayed.
 import { describe, expect, it } from "vitest";
-import { OK, PENDING, T_STANDBY, TEST_PLATFORM } from "../../runtime/status";
+import { OK, PENDING, T_STANDBY, TEST_PLATFORM, D_FAILED, FAILED } from "../../runtime/status";
 import { E_HOOK_PENDING, E_HOOK_DONE } from "../../runtime/trace";
 import { S_SUSPEND } from "../../runtime/status";
 import type { Bme280 } from "../../drivers/bme280/bme280";
@@ -119,9 +119,13 @@ describe("bme280 driver on the simulated DevKitC", () => {
     expect(done).toEqual([OK]);
   });
 
-  it("no chip at 0x76: boot fails naming the device and the fix", () => {
+  it("no chip at 0x76: the board boots, the bme280 is failed (re-probed later), the message names the device and the fix", () => {
     const wiring = { ...SIM_ESP32_DEVKITC, models: SIM_ESP32_DEVKITC.models.filter((m) => m.kind !== "bme280") };
-    expect(() => new SimBoard(wiring)).toThrow(/bme280: no BME280 at I2C 0x76 \(chip id 0xD0 is not 0x60\): check SDA\/SCL wiring/);
+    const sim = new SimBoard(wiring);
+    expect(sim.platform.messages.join("\n")).toMatch(/bme280 did not start \(.*no BME280 at I2C 0x76 \(chip id 0xD0 is not 0x60\): check SDA\/SCL wiring.*\): marked failed, re-probed when idle/);
+    const pm = sim.pm;
+    expect(pm.deviceState(pm.graph.indexOf("bme280"))).toBe(D_FAILED);
+    expect(sim.driver<Bme280>("bme280").sample(1)).toBe(FAILED);
   });
 
   it("implements only the hooks it needs, each answering a status", () => {
