@@ -156,7 +156,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : store.describeImage(image));
     if (image === IMAGE_LOADED) {
       resumed = true;
-      pm.resumeFromImage(cause);
+      pm.resumeFromImage(cause, platform.hibernateSleptUs !== undefined ? platform.hibernateSleptUs() : -1);
     }
   }
   if (!resumed) {

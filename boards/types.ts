@@ -61,6 +61,8 @@ export interface BoardPlatform extends Platform {
   readonly irqSource?: IrqSource;
   /** At boot: the wake cause if this boot is the wake from hibernate (deep sleep), else WAKE_NONE. */
   hibernateWakeCause(): number;
+  /** At a hibernate wake: how long the deep sleep lasted by the RTC clock (µs), -1 if the platform cannot tell. */
+  hibernateSleptUs?(): number;
   /** Boot-time messages ("resumed from hibernate", why a cold boot). */
   log(message: string): void;
 }

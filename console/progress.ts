@@ -66,8 +66,8 @@ export class Progress {
     } else if (ev === E_SLEEP_EXIT) {
       r.bytes(w.sleepExit);
       p.cause(status);
-      if (p.pm.fromImage) {
-        // The sleep began before a reboot whose clock restarted: no length to print (flight record "?").
+      if (p.pm.fromImage && p.pm.imageSleptUs < 0) {
+        // The sleep began before a reboot whose clock restarted and no RTC told its length (flight record "?").
         r.bytes(w.sleepUnknown);
       } else {
         r.bytes(w.after);

@@ -165,7 +165,7 @@ export class Words {
   ]);
   readonly testOutcome = makeTable(["", " (test=devices: devices only, nothing slept)", " (test=platform: held in the platform, target not entered)"]);
   readonly sleepExit = makeBytes("-- platform woke: ");
-  readonly sleepUnknown = makeBytes(", sleep length unknown (hibernate: the clock restarted at the reboot)");
+  readonly sleepUnknown = makeBytes(", sleep length unknown (hibernate: the clock restarted and the platform has no RTC reading)");
   readonly wakeSource = makeBytes("wake source: ");
   readonly rollback = makeBytes("rollback from ");
   readonly space = makeBytes(" ");

@@ -18,11 +18,8 @@ import { RollbackWalk } from "./rollback";
 import { Recovery } from "./recovery";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
-import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
-import {
-  OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
-  D_FAILED, WAKE_NONE, WAKE_RESET,
-} from "./status";
+import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage, isSuspendStage } from "./protocol";
+import { OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
 
@@ -88,6 +85,8 @@ export class PowerManager implements EngineOwner, PortHost {
   get test(): number { return this.attempt.test; }
   /** True while resuming after a reboot from a hibernate image (until the done listener returned). */
   get fromImage(): boolean { return this.attempt.fromImage; }
+  /** That hibernate's sleep by the RTC; -1 when the platform cannot tell (the clock restarted at the reboot). */
+  get imageSleptUs(): number { return this.sleeper.sleptUs; }
 
   /** Boot: adds a device; returns its id. */
   register(spec: DeviceSpec): number { return this.graph.register(spec, this.config.defaultBudgetUs); }
@@ -160,14 +159,14 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area. */
-  resumeFromImage(cause: number): number {
+  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
+  resumeFromImage(cause: number, sleptUs = -1): number {
     if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();
     this.attempt.beginFromImage();
     // The attempt that hibernated was recorded up to S3 in the image: continue that record.
     this.recorder.attemptContinue(this.platform.now());
-    this.sleeper.enterFromImage(SLEEP_STAGE);
+    this.sleeper.enterFromImage(SLEEP_STAGE, sleptUs);
     this.window.set(STAGES[IMAGE_RESUME_STAGE].masked);
     this.sleeper.end(cause === WAKE_NONE ? WAKE_RESET : cause);
     return OK;
@@ -272,7 +271,8 @@ export class PowerManager implements EngineOwner, PortHost {
     this.window.unmask();
     a.phase = P_IDLE;
     // Stats keep the whole attempt's length in the release slot (the last stage has no hook to time).
-    this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, SLEEP_STAGE);
+    // After a hibernate reboot the sleep's length is the RTC's (or unknown); the total spans two boots: unknown.
+    this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, this.sleeper.sleptUs < 0 ? SLEEP_STAGE : NO_STAGE);
     this.settleFailed(now);
     if (this.onDone !== null) this.onDone(a.outcome);
     a.fromImage = false;

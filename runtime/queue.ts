@@ -119,9 +119,12 @@ export class RequestQueue {
     this.failStatus = status;
   }
 
-  /** The device failed: its waiting requests complete with the failure status (see `completeWaiting`). */
+  /**
+   * The device failed: its waiting requests complete with the failure status (see `completeWaiting`).
+   * With one still in flight they wait for it, so completions keep the order the requests came in.
+   */
   drainFailed(): void {
-    if (this.state === Q_FAILED) this.completeWaiting(this.failStatus);
+    if (this.waitingFailed()) this.completeWaiting(this.failStatus);
   }
 
   /**
@@ -164,7 +167,7 @@ export class RequestQueue {
 
   /** Failed, with requests still waiting to be completed with the failure status. */
   waitingFailed(): boolean {
-    return this.state === Q_FAILED && this.length > (this.inFlight ? 1 : 0);
+    return this.state === Q_FAILED && !this.inFlight && this.length > 0;
   }
 
   /** The device recovered: reopen and serve what comes. */
@@ -179,6 +182,8 @@ export class RequestQueue {
     if (!this.inFlight) return;
     this.inFlight = false;
     this.finishHead(status);
+    // Failed while this one was in flight: the ones behind it complete now, in order.
+    if (this.state === Q_FAILED) return this.drainFailed();
     if (this.state === Q_GATED) {
       if (this.drainListener !== null) this.drainListener();
       return;

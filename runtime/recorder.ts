@@ -8,6 +8,7 @@ import {
   E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
+import { isStage } from "./protocol";
 
 /** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
 export const BAD_UNDEFINED = 1;
@@ -223,7 +224,7 @@ export class Recorder {
 
   /**
    * The attempt is over and the system active. `totalStage` is where stats keep the whole attempt's
-   * length; `sleepStage`'s duration is unknown after a reboot from an image (another boot's clock).
+   * length; `sleepStage` (NO_STAGE when the RTC told it) is marked unknown after a reboot from an image.
    */
   attemptEnd(now: number, outcome: number, fromImage: boolean, failedInSuspend: boolean, totalStage: number, sleepStage: number): void {
     const st = this.stats;
@@ -231,7 +232,7 @@ export class Recorder {
     if (outcome === OK) st.successes++;
     st.lastOutcome = outcome;
     st.stageDuration[totalStage] = now - this.attemptStart;
-    if (fromImage) this.flight.setStage(base, sleepStage, -1);
+    if (fromImage && isStage(sleepStage)) this.flight.setStage(base, sleepStage, -1);
     // A resume-stage failure is the attempt's failure too when nothing failed on the way down.
     if (outcome !== OK && !failedInSuspend) {
       const slot = st.failureSlot(0);

@@ -39,6 +39,7 @@ export class SleepStage {
   /** Sleeps (IRQs already masked); a synchronous wake (ESP32 light sleep) ends the stage before this returns. */
   enter(stage: number, target: number, test: number): void {
     const now = this.platform.now();
+    this.sleptUs = -1;
     this.sleeping = true;
     this.stage = stage;
     this.test = test;
@@ -53,12 +54,17 @@ export class SleepStage {
     if (cause !== WAKE_NONE) this.end(cause);
   }
 
+  /** The last sleep's length after a hibernate reboot (the RTC clock's), -1 when the platform cannot tell. */
+  sleptUs = -1;
+
   /** After a reboot from a hibernate image: the image's attempt is asleep until the resume starts. */
-  enterFromImage(stage: number): void {
+  enterFromImage(stage: number, sleptUs: number): void {
     this.sleeping = true;
     this.stage = stage;
     this.test = 0;
-    this.start = this.platform.now();
+    this.sleptUs = sleptUs;
+    // The sleep is recorded as `sleptUs` long, ending now (a clock that restarted at the reboot cannot say more).
+    this.start = this.platform.now() - (sleptUs >= 0 ? sleptUs : 0);
   }
 
   /** A wake line fired while a suspend was armed: a devices-level hold ends like a sleep would. */

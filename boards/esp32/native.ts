@@ -71,6 +71,10 @@ export function resetReason(this: unknown): number {
 export function bootWakeCause(this: unknown, wakePin: number, uartLine: number): number {
   return native("xs_quiesce_boot_wake_cause").call(this, wakePin, uartLine);
 }
+/** How long the deep sleep this boot came from lasted by the RTC clock (µs), or -1 if unknown. */
+export function bootSleptUs(this: unknown): number {
+  return native("xs_quiesce_boot_slept_us").call(this);
+}
 export function imageSave(this: unknown, buffer: Uint8Array, flashAddress: number): number {
   return native("xs_quiesce_image_save").call(this, buffer, flashAddress);
 }
@@ -99,5 +103,5 @@ export function debugBuild(this: unknown): number {
  */
 export const esp32Native: QuiesceNative = Object.freeze({
   nowUs, enterCritical, leaveCritical, stallOther, releaseOther, lightSleep, deepSleep, resetReason, bootWakeCause,
-  imageSave, imageLoad, imageVerify, imageClear, imageInfo, stat, debugBuild,
+  bootSleptUs, imageSave, imageLoad, imageVerify, imageClear, imageInfo, stat, debugBuild,
 });

@@ -15,6 +15,7 @@ export interface QuiesceNative {
   deepSleep(wakePin: number, wakeLevel: number, timerUs: number): number;
   resetReason(): number;
   bootWakeCause(wakePin: number, uartLine: number): number;
+  bootSleptUs(): number;
   imageSave(buffer: Uint8Array, flashAddress: number): number;
   imageLoad(buffer: Uint8Array): number;
   imageVerify(buffer: Uint8Array): number;
@@ -95,6 +96,11 @@ export class Esp32Platform implements BoardPlatform {
   hibernateWakeCause(): number {
     if (this.face.resetReason() !== RESET_DEEP_SLEEP) return WAKE_NONE;
     return this.face.bootWakeCause(this.options.wakePin, this.options.uartLine);
+  }
+
+  /** Boot, after a hibernate wake: the sleep's length by the RTC clock (µs), -1 if unknown. */
+  hibernateSleptUs(): number {
+    return this.face.bootSleptUs();
   }
 
   log(message: string): void {

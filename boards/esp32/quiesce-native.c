@@ -15,6 +15,7 @@
 #include "esp_err.h"
 #include "esp_attr.h"
 #include "esp_timer.h"
+#include "esp_rtc_time.h"
 #include "esp_system.h"
 #include "esp_sleep.h"
 #include "esp_ipc_isr.h"
@@ -78,6 +79,9 @@ typedef struct {
 } QuiesceImageHeader;
 
 RTC_DATA_ATTR static QuiesceImageHeader gHeader;
+// The RTC clock keeps counting through deep sleep (esp_rtc_get_time_us): its value at the sleep's start
+// gives the sleep's length at the next boot. 0: no deep sleep of ours began since power-on.
+RTC_DATA_ATTR static int64_t gDeepSleepRtcUs;
 RTC_DATA_ATTR static uint8_t gImage[MODDEF_QUIESCE_RTCIMAGEBYTES];
 
 // One spinlock of our own: nests with ESP-IDF's (esp_light_sleep_start takes s_config.lock inside it).
@@ -95,6 +99,7 @@ void xs_quiesce_light_sleep(xsMachine *the);
 void xs_quiesce_deep_sleep(xsMachine *the);
 void xs_quiesce_reset_reason(xsMachine *the);
 void xs_quiesce_boot_wake_cause(xsMachine *the);
+void xs_quiesce_boot_slept_us(xsMachine *the);
 void xs_quiesce_image_save(xsMachine *the);
 void xs_quiesce_image_load(xsMachine *the);
 void xs_quiesce_image_verify(xsMachine *the);
@@ -293,7 +298,9 @@ void xs_quiesce_deep_sleep(xsMachine *the)
 		err = esp_sleep_enable_timer_wakeup((uint64_t)timerUs);
 	if (ESP_OK == err) {
 		uint32_t depth = releaseStall();
+		gDeepSleepRtcUs = (int64_t)esp_rtc_get_time_us();
 		err = esp_deep_sleep_try_to_start();
+		gDeepSleepRtcUs = 0;
 		restoreStall(depth);
 	}
 	gStat[STAT_LAST_ERROR] = (uint32_t)err;
@@ -325,6 +332,17 @@ void xs_quiesce_boot_wake_cause(xsMachine *the)
 	int wakePin = xsmcToInteger(xsArg(0));
 	int uartLine = xsmcToInteger(xsArg(1));
 	xsmcSetInteger(xsResult, mapCause(esp_sleep_get_wakeup_cause(), wakePin, uartLine));
+}
+
+// bootSleptUs() -> how long the deep sleep this boot came from lasted by the RTC clock, or -1 if unknown.
+void xs_quiesce_boot_slept_us(xsMachine *the)
+{
+	int64_t now = (int64_t)esp_rtc_get_time_us();
+	double slept = -1;
+	if ((ESP_RST_DEEPSLEEP == esp_reset_reason()) && (gDeepSleepRtcUs > 0) && (now >= gDeepSleepRtcUs))
+		slept = (double)(now - gDeepSleepRtcUs);
+	gDeepSleepRtcUs = 0;
+	xsmcSetNumber(xsResult, slept);
 }
 
 /*

@@ -70,6 +70,10 @@ export class SimPlatform implements BoardPlatform {
   timerWakeUs = 0;
   /** RTC memory: the wake cause of the deep sleep this boot came from, WAKE_NONE on power-on. */
   rtcWakeCause = WAKE_NONE;
+  /** Virtual time a deep sleep began (the RTC clock runs through it), -1 if none; read once by the next boot. */
+  rtcDeepSleepAt = -1;
+  /** Length of the deep sleep the present boot came from, by the RTC clock, -1 if unknown. */
+  rtcSleptUs = -1;
   /** Boot messages. */
   readonly messages: string[] = [];
   private readonly wakeLines: Uint8Array;
@@ -161,12 +165,17 @@ export class SimPlatform implements BoardPlatform {
       return WAKE_NONE;
     }
     this.enter(target === T_HIBERNATE ? SLEEP_DEEP : SLEEP_LIGHT);
+    if (target === T_HIBERNATE) this.rtcDeepSleepAt = this.time.now();
     if (this.timerWakeUs > 0) this.arm(WAKE_TIMER, this.timerWakeUs);
     return WAKE_NONE;
   }
 
   setWakeCallback(callback: (cause: number) => void): void {
     this.wakeCallback = callback;
+  }
+
+  hibernateSleptUs(): number {
+    return this.rtcSleptUs;
   }
 
   hibernateWakeCause(): number {
@@ -228,6 +237,9 @@ export class SimPlatform implements BoardPlatform {
     this.exiting = 0;
     this.sleeping = SLEEP_NONE;
     if (mode === SLEEP_DEEP) {
+      // The sleep lasted until the wake event; the boot that follows reads it (ESP32: esp_rtc_get_time_us).
+      this.rtcSleptUs = this.rtcDeepSleepAt >= 0 ? this.exitStartedAt - this.rtcDeepSleepAt : -1;
+      this.rtcDeepSleepAt = -1;
       if (this.onDeepWake !== null) this.onDeepWake(cause);
       return;
     }

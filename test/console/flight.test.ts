@@ -159,7 +159,7 @@ describe("stats after a wake from hibernate", () => {
     expect(rig.pm.resumeFromImage(WAKE_RESET)).toBe(OK);
     rig.settle();
     const progress = rig.take();
-    expect(progress).toMatch(/\] -- platform woke: reset, sleep length unknown \(hibernate: the clock restarted at the reboot\)\r\n/);
+    expect(progress).toMatch(/\] -- platform woke: reset, sleep length unknown \(hibernate: the clock restarted and the platform has no RTC reading\)\r\n/);
     expect(progress).not.toMatch(/woke: reset after/);
     const t = times(rig, 2);
     expect([t.stages[S_PLATFORM], t.total]).toEqual([-1, -1]);

@@ -247,7 +247,7 @@ describe("console during suspend and resume", () => {
     const lines = untimed(rig.take());
     expect(lines[0]).toBe("");
     // The sleep began before the reboot; its length is unknown, never "after 0 us" (flight.test.ts: stats agree).
-    expect(lines[1]).toBe("[T] -- platform woke: reset, sleep length unknown (hibernate: the clock restarted at the reboot)");
+    expect(lines[1]).toBe("[T] -- platform woke: reset, sleep length unknown (hibernate: the clock restarted and the platform has no RTC reading)");
     expect(lines).toContain("[T] R2 resume        console ok");
     expect(lines.slice(-2)).toEqual(["resumed from hibernate", "> "]);
   });

@@ -28,6 +28,8 @@ class FakeNative implements QuiesceNative {
   deepSleep(p: number, l: number, us: number): number { this.rec("deepSleep(" + [p, l, us].join(",") + ")"); return this.deepCause; }
   resetReason(): number { return this.reset; }
   bootWakeCause(p: number, ul: number): number { this.rec("bootWakeCause(" + p + "," + ul + ")"); return this.bootCause; }
+  bootSleptUs(): number { this.rec("bootSleptUs"); return this.sleptUs; }
+  sleptUs = -1;
   imageSave(b: Uint8Array, a: number): number { this.rec("imageSave(" + b.length + "," + a + ")"); return this.saveResult; }
   imageLoad(): number { return -1; }
   imageVerify(): number { return -1; }
