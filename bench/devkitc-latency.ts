@@ -32,7 +32,12 @@ export interface DevkitcLatency {
   /** (measured - critical path) / critical path. */
   /** (measured - critical path) / critical path; null when the critical path is 0 us (no ratio to give: see `dispatchUs`). */
   error: { suspend: number | null; resume: number | null };
-  /** measured - critical path, us: the runtime's own dispatch time (the sim charges 0.25 us per platform.now()). */
+  /**
+   * measured - critical path, us: what the critical path leaves out. The runtime's own dispatch is
+   * charged inside each hook's duration (host-sim/board/dispatch-cost.ts), so this is the serial work
+   * of hooks off the longest chain (one CPU runs synchronous hooks one after another), the light-sleep
+   * entry path (suspend, platform.lightEntryUs) and the platform.now() calls (0.25 us each).
+   */
   dispatchUs: LatencyPair;
   /** Hook durations of the measured cycle, us, by device then stage name. */
   hooks: { [device: string]: { [stage: string]: number } };
@@ -77,7 +82,7 @@ export function runDevkitcLatency(consoleOutput: boolean): DevkitcLatency {
   const last = pm.stats.lastDuration;
   const duration: DurationOf = (d, s) => last[d * STAGE_COUNT + s];
   // The wake latency (60 + 476 us, sim-platform.ts) is the chip's, not the runtime's: resume counts from after it.
-  const measured = { suspendUs: asleep - start, resumeUs: done - awake - sim.platform.lightWakeUs };
+  const measured = { suspendUs: round2(asleep - start), resumeUs: round2(done - awake - sim.platform.lightWakeUs) };
   const cp = { suspendUs: criticalPath(g, SUSPEND_STAGES, true, duration), resumeUs: criticalPath(g, RESUME_STAGES, false, duration) };
   const hooks: DevkitcLatency["hooks"] = {};
   for (let d = 0; d < g.count; d++) {
@@ -93,9 +98,14 @@ export function runDevkitcLatency(consoleOutput: boolean): DevkitcLatency {
       suspend: cp.suspendUs > 0 ? round6((measured.suspendUs - cp.suspendUs) / cp.suspendUs) : null,
       resume: cp.resumeUs > 0 ? round6((measured.resumeUs - cp.resumeUs) / cp.resumeUs) : null,
     },
-    dispatchUs: { suspendUs: measured.suspendUs - cp.suspendUs, resumeUs: measured.resumeUs - cp.resumeUs },
+    dispatchUs: { suspendUs: round2(measured.suspendUs - cp.suspendUs), resumeUs: round2(measured.resumeUs - cp.resumeUs) },
     hooks,
   };
+}
+
+/** Bus wire time and dispatch are fractional microseconds: two decimals keep the committed figures readable and exact. */
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 function round6(x: number): number {

@@ -57,9 +57,12 @@ export class FaultTable {
     this.mode.fill(0);
   }
 
-  /** The boot-time wrapper (boards/boot.ts BootOptions.wrap). */
-  wrap(name: string, driver: PmHooks, pm: PowerManager, platform: Platform): PmHooks {
-    return new FaultingHooks(this, this.slot(name) * 5, driver, pm, platform);
+  /**
+   * The boot-time wrapper (boards/boot.ts BootOptions.wrap). `dispatch(stage)`, if given, is called
+   * before every hook: the simulated platform charges the runtime's own dispatch time there.
+   */
+  wrap(name: string, driver: PmHooks, pm: PowerManager, platform: Platform, dispatch: ((stage: number) => void) | null = null): PmHooks {
+    return new FaultingHooks(this, this.slot(name) * 5, driver, pm, platform, dispatch);
   }
 }
 
@@ -71,11 +74,13 @@ class FaultingHooks implements PmHooks {
   private readonly pm: PowerManager;
   private readonly platform: Platform;
   private readonly timer: number;
+  private readonly dispatch: ((stage: number) => void) | null;
   private lateToken = -1;
   private lateStatus = OK;
 
-  constructor(table: FaultTable, base: number, inner: PmHooks, pm: PowerManager, platform: Platform) {
+  constructor(table: FaultTable, base: number, inner: PmHooks, pm: PowerManager, platform: Platform, dispatch: ((stage: number) => void) | null) {
     this.table = table;
+    this.dispatch = dispatch;
     this.base = base;
     this.inner = inner;
     this.pm = pm;
@@ -91,6 +96,8 @@ class FaultingHooks implements PmHooks {
   }
 
   private run(h: number, token: number): number {
+    // The runtime's CPU time to get here (ready queue, token, call): charged before the hook runs.
+    if (this.dispatch !== null) this.dispatch(h);
     const k = this.base + h;
     const mode = this.table.mode[k];
     if (mode === F_NONE) return this.call(h, token);

@@ -15,6 +15,7 @@ import { W25q } from "../models/w25q";
 import { UartTerminal } from "../models/uart-terminal";
 import type { FaultKind } from "../models/common";
 import { EnergyMeter, SOC_ACTIVE, SOC_DEEP_SLEEP, SOC_LIGHT_SLEEP } from "../models/energy";
+import { ModuleFlash } from "../models/module-flash";
 import { createPrng } from "../models/prng";
 import { FaultTable } from "./faults";
 import { SimPlatform, SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE } from "./sim-platform";
@@ -46,6 +47,11 @@ export interface SimBoardOptions {
   timerSlots?: number;
   /** CPU time per platform.now() call, us. Default 0.25. */
   nowCostUs?: number;
+  /**
+   * ESP32 XS rate (metered instructions per us) at which the runtime's dispatch of each hook is
+   * charged (host-sim/board/dispatch-cost.ts). Default ESP32_XS_UNITS_PER_US; 0 charges nothing.
+   */
+  xsUnitsPerUs?: number;
   /** Boot right away (default true). */
   boot?: boolean;
   /** Driver table for every boot (default boards/drivers.ts DRIVERS). */
@@ -71,6 +77,8 @@ export class SimBoard {
   readonly device: SimDevice;
   readonly platform: SimPlatform;
   readonly energy: EnergyMeter;
+  /** The module's own flash (VDD_SDIO): off in deep sleep, re-powered at the wake. */
+  readonly moduleFlash = new ModuleFlash();
   readonly violations = new ViolationLog();
   readonly faults: FaultTable;
   /** Models by board device name. */
@@ -106,12 +114,13 @@ export class SimBoard {
     this.time = new SimTime(this.vclock);
     this.io = new SimBoardIo(this.time, { externalPullUps: wiring.externalPullUps });
     this.energy = new EnergyMeter({ clock: this.time });
+    this.energy.add(this.moduleFlash);
     this.uartWakeLines = new Int16Array(this.io.uarts.length).fill(-1);
     // Models first: on equal deadlines their timers fire before the firmware's (lower slots).
     for (let i = 0; i < wiring.models.length; i++) this.buildModel(i, seed);
     // Wake lines beyond the SoC's (the console's RX line) are the runtime's: size by the larger.
     const lines = Math.max(this.io.lineCount, def.pm.irqLines);
-    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, lines, def.wakeSources, options.nowCostUs ?? 0.25);
+    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, lines, def.wakeSources, options.nowCostUs ?? 0.25, options.xsUnitsPerUs);
     const self = this;
     this.rebootTimer = this.time.createTimer(function simReboot(): void {
       self.reboot(self.rebootCause);
@@ -122,6 +131,7 @@ export class SimBoard {
     };
     this.platform.onSleepChange = function sleepChange(mode: number): void {
       self.energy.setSocMode(mode === SLEEP_LIGHT ? SOC_LIGHT_SLEEP : mode === SLEEP_DEEP ? SOC_DEEP_SLEEP : SOC_ACTIVE);
+      self.moduleFlash.setPowered(mode !== SLEEP_DEEP);
     };
     const io = this.io;
     const platform = this.platform;
@@ -160,7 +170,7 @@ export class SimBoard {
     this.booted = bootBoard(this.wiring.definition, this.provider, platform, Object.assign({
       drivers: this.driverTable,
       console: this.startConsole,
-      wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform),
+      wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform, platform.chargeDispatch),
       // In place before boot resumes from an image, which may end before bootBoard returns.
       onDone: this.doneListeners,
     }, options));
@@ -177,7 +187,10 @@ export class SimBoard {
     if (this.booted !== null) this.booted.onDone(listener);
   }
 
-  /** Deep-sleep wake or reset button: firmware RAM is gone, chips keep their state. */
+  /**
+   * Deep-sleep wake or reset button: firmware RAM is gone, chips keep their state. The boot itself
+   * (bootloader to the firmware, platform.appBootUs) passes at active current before the new firmware runs.
+   */
   reboot(cause: number): BootedBoard {
     for (let i = 0; i < this.tracked.length; i++) this.tracked[i].close();
     this.tracked.length = 0;
@@ -185,6 +198,8 @@ export class SimBoard {
     this.platform.reset();
     this.platform.rtcWakeCause = cause === WAKE_RESET ? WAKE_NONE : cause;
     this.energy.setSocMode(SOC_ACTIVE);
+    this.moduleFlash.setPowered(true);
+    if (this.platform.appBootUs > 0) this.time.spend(this.platform.appBootUs);
     this.booted = null;
     return this.boot();
   }

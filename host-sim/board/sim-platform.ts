@@ -2,6 +2,8 @@
 import type { IrqSource, BoardPlatform, WakeSource } from "../../boards/types";
 import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } from "../../runtime/status";
 import type { SimTime } from "./sim-time";
+import { dispatchUsPerHook, ESP32_XS_UNITS_PER_US } from "./dispatch-cost";
+import { DEEP_SLEEP_APP_BOOT_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs } from "./sleep-latency";
 
 export const SLEEP_NONE = 0;
 export const SLEEP_LIGHT = 1;
@@ -10,26 +12,11 @@ export const SLEEP_HOLD = 3;
 
 function noop(): void {}
 
-/*
- * Wake latency: time from the wake event to the firmware running again. ESP-IDF charges these for
- * the ESP32 (components/esp_hw_support/sleep_modes.c and Kconfig):
- * - light sleep: DEFAULT_HARDWARE_OUT_OVERHEAD_US 60 us, plus DEFAULT_SLEEP_OUT_OVERHEAD_US, the
- *   software sleep-out path: 212 us with CONFIG_PM_SLP_IRAM_OPT (code in IRAM), else 476 us. The
- *   option defaults to n, so 60 + 476 = 536 us unless a board says otherwise.
- * - deep sleep: DEEP_SLEEP_TIME_OVERHEAD_US 250 + 100 * 240 / f_CPU(MHz) us until the wake stub
- *   (350 us at 240 MHz), plus CONFIG_ESP_SLEEP_WAIT_FLASH_READY_EXTRA_DELAY 2000 us (ESP32 default)
- *   before flash is read: 2350 us, then the reboot.
- * The SoC draws active current from the wake event on (it is running the exit path).
- */
-export const LIGHT_SLEEP_HW_OUT_US = 60;
-export const LIGHT_SLEEP_SW_OUT_US = 476;
-export const LIGHT_SLEEP_SW_OUT_IRAM_US = 212;
-export const DEEP_SLEEP_FLASH_READY_US = 2000;
-
-/** Deep-sleep wake to flash-ready at `cpuMhz`: 250 + 100 * 240 / f_CPU + 2000 us. */
-export function deepSleepWakeUs(cpuMhz: number): number {
-  return 250 + (100 * 240) / cpuMhz + DEEP_SLEEP_FLASH_READY_US;
-}
+// Sleep entry/exit latencies (ESP-IDF constants) live in sleep-latency.ts; re-exported for existing importers.
+export {
+  DEEP_SLEEP_APP_BOOT_US, DEEP_SLEEP_FLASH_READY_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_IRAM_US,
+  LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs,
+} from "./sleep-latency";
 
 /**
  * Timers the runtime and drivers create come from a pool of clock slots made once here, so a reboot
@@ -40,7 +27,7 @@ export function deepSleepWakeUs(cpuMhz: number): number {
  * the armed timer wake fires; a wake line already latched makes it return at once (ESP32 light sleep
  * returns immediately if a wake source is pending). Hibernate ends the same way but on hibernate-
  * capable lines only, and the wake is a reboot, done by the board through `onDeepWake`. Either ends
- * after its wake latency (above): `sleeping` stays set until the firmware runs, so bytes arriving
+ * after its wake latency (sleep-latency.ts), and light sleep starts after its entry path: `sleeping` stays set until the firmware runs, so bytes arriving
  * meanwhile are lost as on the chip. TEST_PLATFORM holds `holdUs` (a wake line ends the hold early;
  * nothing slept, so no latency).
  */
@@ -61,6 +48,17 @@ export class SimPlatform implements BoardPlatform {
   /** Light-sleep and deep-sleep wake latency (us); see the constants above. */
   lightWakeUs = LIGHT_SLEEP_HW_OUT_US + LIGHT_SLEEP_SW_OUT_US;
   deepWakeUs = deepSleepWakeUs(240);
+  /** Light-sleep entry path (us, CPU busy at active current before the chip sleeps); 0 = none. */
+  lightEntryUs = lightSleepEntryUs(240);
+  /** Boot after a deep-sleep wake or reset, from flash-ready to the firmware (us); the board spends it in reboot. */
+  appBootUs = DEEP_SLEEP_APP_BOOT_US;
+  /** CPU time the runtime spends dispatching one hook, per stage (host-sim/board/dispatch-cost.ts). */
+  readonly dispatchUs = new Float64Array(5);
+  /** Dispatches charged so far, and their total us. */
+  dispatches = 0;
+  dispatchTotalUs = 0;
+  /** Bound once: the fault wrapper calls it before every hook (boards/boot.ts wrap). */
+  readonly chargeDispatch: (stage: number) => void;
   /** SLEEP_* state, masks depth, counters. */
   sleeping = SLEEP_NONE;
   masked = 0;
@@ -86,9 +84,10 @@ export class SimPlatform implements BoardPlatform {
   /** What the IRQ source posts into: forwards to the runtime, then checks for a wake. */
   readonly sinkProxy: { raise(line: number): void };
 
-  constructor(time: SimTime, poolSize: number, lines: number, wakeSources: readonly WakeSource[], nowCostUs: number) {
+  constructor(time: SimTime, poolSize: number, lines: number, wakeSources: readonly WakeSource[], nowCostUs: number, xsUnitsPerUs = ESP32_XS_UNITS_PER_US) {
     this.time = time;
     this.nowCostUs = nowCostUs;
+    this.setXsRate(xsUnitsPerUs);
     this.slots = new Int32Array(poolSize);
     this.callbacks = new Array(poolSize);
     const self = this;
@@ -115,6 +114,19 @@ export class SimPlatform implements BoardPlatform {
         self.lineRaised(line);
       },
     };
+    this.chargeDispatch = function chargeDispatch(stage: number): void {
+      const us = self.dispatchUs[stage];
+      self.dispatches++;
+      if (us > 0) {
+        self.dispatchTotalUs += us;
+        self.time.spend(us);
+      }
+    };
+  }
+
+  /** The ESP32's XS rate (metered instructions per us) the dispatch cost is charged at; 0 turns it off. */
+  setXsRate(unitsPerUs: number): void {
+    dispatchUsPerHook(unitsPerUs, this.dispatchUs);
   }
 
   now(): number {
@@ -164,6 +176,8 @@ export class SimPlatform implements BoardPlatform {
       this.arm(WAKE_TEST_HOLD, holdUs);
       return WAKE_NONE;
     }
+    // The light-sleep entry path runs on the CPU (IRQs masked) before the chip sleeps.
+    if (target !== T_HIBERNATE && this.lightEntryUs > 0) this.time.spend(this.lightEntryUs);
     this.enter(target === T_HIBERNATE ? SLEEP_DEEP : SLEEP_LIGHT);
     if (target === T_HIBERNATE) this.rtcDeepSleepAt = this.time.now();
     if (this.timerWakeUs > 0) this.arm(WAKE_TIMER, this.timerWakeUs);

@@ -65,6 +65,8 @@ export class SimBoardIo {
   readonly smbusScratch: Uint8Array;
   /** [i2cTransfers, i2cNaks, i2cStallUs, spiTransfers, spiBytes, staleDeliveries]; Uint32 so V8 reads them as small integers without boxing. */
   readonly counters: Uint32Array;
+  /** Wire time charged so far: [I2C us, SPI us, I2C ns remainder, SPI ns remainder] (host-sim/core/bus-timing.ts); integers, so nothing boxes. */
+  readonly busTime: Uint32Array;
 
   private readonly valid: Uint8Array;
   private readonly inputOnly: Uint8Array;
@@ -122,6 +124,7 @@ export class SimBoardIo {
     this.spiTargets = new Array(n).fill(null);
     this.smbusScratch = new Uint8Array(1 + (options.maxSmbusBlock ?? 256));
     this.counters = new Uint32Array(6);
+    this.busTime = new Uint32Array(4);
     this.ledc = new SimLedc(n);
     this.uarts = new Array(soc.uartPorts);
     for (let p = 0; p < soc.uartPorts; p++) this.uarts[p] = new SimUart(this, p, n + p);
@@ -334,6 +337,28 @@ export class SimBoardIo {
     this.counters[1]++;
     const stall = target === null ? 0 : (target as unknown as { stallUs?: number }).stallUs;
     if (typeof stall === "number" && stall > 0) this.counters[2] += stall;
+  }
+
+  /**
+   * A synchronous transfer holds the CPU for `ns` nanoseconds of wire time (bus 0 = I2C, 1 = SPI):
+   * the clock's `spend` moves time on without running the event loop, as a blocking transfer does on
+   * the ESP32. With a clock that cannot spend (a bare VirtualClock) the time is only counted.
+   * Integer arithmetic only (V8 --jitless boxes fractional intermediates; the IO soak checks that).
+   */
+  busy(bus: number, ns: number): void {
+    if (ns <= 0) return;
+    const t = this.busTime;
+    const total = t[bus + 2] + ns;
+    const rem = total % 1000;
+    t[bus] += (total - rem) / 1000;
+    t[bus + 2] = rem;
+    const clock = this.clock;
+    if (clock.spend !== undefined) clock.spend(ns / 1000);
+  }
+
+  /** Wire time charged on `bus` (0 = I2C, 1 = SPI) so far, us (test/report time). */
+  busUs(bus: number): number {
+    return this.busTime[bus] + this.busTime[bus + 2] / 1000;
   }
 
   spiTarget(select: number): SpiTarget | null {

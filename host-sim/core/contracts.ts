@@ -8,6 +8,12 @@ export interface Clock {
   /** Arms slot `handle` to fire `delayUs` from now (re-arming replaces the previous deadline). */
   schedule(handle: number, delayUs: number): void;
   cancel(handle: number): void;
+  /**
+   * Optional: the CPU is busy for `us` (a synchronous bus transfer, a busy-wait): time passes without
+   * the event loop running. host-sim/board/sim-time.ts implements it; a bare VirtualClock does not,
+   * and then transfers take no virtual time.
+   */
+  spend?(us: number): number;
 }
 
 /** A chip on a simulated I2C bus. Returning false NAKs the transfer (ECMA-419 I2C then throws). */

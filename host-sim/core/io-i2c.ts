@@ -1,6 +1,7 @@
 // Simulated ECMA-419 I2C (embedded:io/i2c): transfers routed by address to the I2cTarget models on its SDA/SCL pair.
 import type { I2cTarget } from "./contracts";
 import { OWNER_I2C, type SimBoardIo } from "./board-io";
+import { i2cAddressNs, i2cDataNs, i2cStopNs, periodNs } from "./bus-timing";
 import {
   type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,
 } from "./io-common";
@@ -38,8 +39,10 @@ export type SimI2cClass = new (options: I2cOptions) => SimI2c;
  * modules/io/i2c/esp32/_i2c.c. Several instances may share one SDA/SCL pair (one per address);
  * the pins are released when the last of them closes. A target that answers false NAKs: read and
  * write throw "read failed"/"write failed", except a zero-length write (a probe), which returns 1.
- * Transfers are instantaneous on the virtual clock; a stalled model's timeout is summed in the
- * board's counters (i2cStallUs) for the harness to charge.
+ * Each segment takes its wire time on the virtual clock (host-sim/core/bus-timing.ts): START and
+ * the address byte, then the chip model sees the transfer, then the data bytes and the STOP. A NAK
+ * ends after the address byte with a STOP; a stalled chip adds the controller's timeout (also summed
+ * in the board's counters, i2cStallUs).
  */
 export function makeI2cClass(board: SimBoardIo): SimI2cClass {
   class I2C implements SimI2c {
@@ -48,6 +51,8 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     #data = -1;
     #clock = -1;
     #address = 0;
+    /** One SCL period, whole ns. */
+    #period = 10_000;
 
     constructor(options: I2cOptions) {
       const o = optionsObject("I2C", arguments.length, options);
@@ -83,6 +88,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
       this.#data = data;
       this.#clock = clock;
       this.#address = address;
+      this.#period = periodNs(hz);
     }
 
     read(countOrBuffer: number | ByteBuffer, stop?: boolean): ArrayBuffer | number {
@@ -131,8 +137,9 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     [I2C_WRITE_LENGTH](bytes: Uint8Array, length: number, stop: boolean): boolean {
       hostCheck("I2C", "write", I2C.#state(this));
       const target: I2cTarget | null = board.i2cTarget(this.#data, this.#clock, this.#address);
+      board.busy(0, i2cAddressNs(this.#period));
       const ok = target !== null && target.i2cWrite(bytes, length, stop);
-      board.i2cCount(target, ok);
+      this.#finish(target, ok, length, stop);
       return ok;
     }
 
@@ -160,9 +167,18 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
 
     #read(into: Uint8Array, length: number, stop: boolean): boolean {
       const target: I2cTarget | null = board.i2cTarget(this.#data, this.#clock, this.#address);
+      board.busy(0, i2cAddressNs(this.#period));
       const ok = target !== null && target.i2cRead(into, length, stop);
-      board.i2cCount(target, ok);
+      this.#finish(target, ok, length, stop);
       return ok;
+    }
+
+    /** Counts the segment and charges the rest of its wire time: data + STOP, or STOP (+ stall timeout) after a NAK. */
+    #finish(target: I2cTarget | null, ok: boolean, length: number, stop: boolean): void {
+      const stalledBefore = board.counters[2];
+      board.i2cCount(target, ok);
+      if (ok) board.busy(0, i2cDataNs(this.#period, length, stop));
+      else board.busy(0, i2cStopNs(this.#period) + 1000 * (board.counters[2] - stalledBefore));
     }
 
     #fail(what: string): Error {

@@ -1,6 +1,7 @@
 // Simulated ECMA-419 SPI (embedded:io/spi): the SpiTarget on its chip-select pin, with Moddable's CS timing.
 import type { SpiTarget } from "./contracts";
 import { DRIVE_PUSH_PULL, OWNER_SPI, type SimBoardIo, type SpiSelection } from "./board-io";
+import { periodNs, spiBytesNs, spiSelectNs } from "./bus-timing";
 import {
   type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,
 } from "./io-common";
@@ -41,6 +42,8 @@ const NO_PIN = -1;
  * synchronous (config.sync). With no target on the CS pin, MISO floats high and reads 0xFF.
  * read() clocks out no data here (tx null); the chip ignores MOSI during its data-out phase.
  * transfer() passes the caller's buffer as both tx and rx: a target reads tx[i] before writing rx[i].
+ * Wire time (host-sim/core/bus-timing.ts): asserting CS costs the CS setup, then the target sees the
+ * bytes and 8 SCLK periods per byte pass at `hz` (the CPU waits: transfers are synchronous).
  */
 export function makeSpiClass(board: SimBoardIo): SimSpiClass {
   class SPI implements SimSpi {
@@ -51,6 +54,8 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
     #miso = NO_PIN;
     #select = NO_PIN;
     #active = 0;
+    /** One SCLK period, whole ns. */
+    #period = 1;
     #selection: SpiSelection;
 
     constructor(options: SpiOptions) {
@@ -91,6 +96,7 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
       this.#miso = miso;
       this.#select = select;
       this.#active = active;
+      this.#period = periodNs(hz);
       board.claimPin(clock, OWNER_SPI);
       if (mosi !== NO_PIN) board.claimPin(mosi, OWNER_SPI);
       if (miso !== NO_PIN) board.claimPin(miso, OWNER_SPI);
@@ -180,11 +186,15 @@ export function makeSpiClass(board: SimBoardIo): SimSpiClass {
     }
 
     #run(tx: Uint8Array | null, rx: Uint8Array | null, length: number): void {
-      board.spiActivate(this.#selection);
+      if (!board.isSpiActive(this.#selection)) {
+        board.spiActivate(this.#selection);
+        if (this.#select !== NO_PIN) board.busy(1, spiSelectNs(this.#period));
+      }
       const t: SpiTarget | null = this.#select === NO_PIN ? null : board.spiTarget(this.#select);
       if (t !== null) t.spiTransfer(this.#mosi === NO_PIN ? null : tx, this.#miso === NO_PIN ? null : rx, length);
       else if (rx !== null) rx.fill(0xff, 0, length);
       board.spiCount(length);
+      board.busy(1, spiBytesNs(this.#period, length));
     }
   }
   return SPI;

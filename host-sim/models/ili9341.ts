@@ -13,9 +13,11 @@ export const ILI9341_SLEEP_GAP_US = 120_000;
 /** 15.x reset timing: RESX low pulse tRW >= 10 us. */
 export const ILI9341_RESET_PULSE_US = 10;
 /**
- * The datasheet gives no supply currents. Measured on a 2.4" SPI module at 3.3 V (VDDI+VCI, no backlight;
- * electronics.stackexchange.com q/403908): normal mode ~8 mA, sleep-in with the clock stopped 28 uA.
- * Display-off keeps the oscillator and booster running (8.2.18 DISPOFF), so it is charged like normal.
+ * UNVERIFIED: the datasheet gives no typical supply currents (18.2.1 lists only I_ST, standby, max
+ * 100 uA at VCI 2.8 V). Measured on a 2.4" SPI module at 3.3 V (VDDI+VCI, no backlight;
+ * electronics.stackexchange.com q/403908, secondary): normal mode ~8 mA, sleep-in with the clock
+ * stopped 28 uA (within the I_ST max). Display-off keeps the oscillator and booster running (8.2.18
+ * DISPOFF), so it is charged like normal.
  */
 export const ILI9341_NORMAL_UA = 8000;
 export const ILI9341_SLEEP_UA = 28;

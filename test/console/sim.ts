@@ -166,7 +166,7 @@ export class Rig {
     };
     // 24 timer slots cover the runtime, six fakes and the console; the virtual clock scans the slots
     // made, so fewer keeps the XS fixture's 20 rounds of lines (~675 M instructions) under one crank's 1e9.
-    this.sim = new SimBoard(wiring, { drivers: RIG_DRIVERS, nowCostUs: 0, timerSlots: 24 });
+    this.sim = new SimBoard(wiring, { drivers: RIG_DRIVERS, nowCostUs: 0, xsUnitsPerUs: 0, timerSlots: 24 });
     this.clock = this.sim.time;
     this.board = this.sim.io;
     this.platform = this.sim.platform;

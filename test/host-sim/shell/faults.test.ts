@@ -4,6 +4,8 @@ import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { parseScenario } from "../../../host-sim/cli/scenario";
 import { runScenario } from "../../../host-sim/cli/scenario-run";
 import { Session } from "../../../host-sim/cli/session";
+import { DISPATCH_XS_PER_HOOK, ESP32_XS_UNITS_PER_US } from "../../../host-sim/board/dispatch-cost";
+import { S_SUSPEND } from "../../../runtime/status";
 
 function session(): Session {
   return new Session(bootShellBoard({ seed: 1 }), 2000);
@@ -50,9 +52,13 @@ describe("fault verb", () => {
     const s = session();
     const r = runScenario(sc, s);
     expect(r.failure).toBeNull();
+    // The stage's time: 2 us of the runtime's now() calls, as before, plus the dispatch of the two S2
+    // hooks it ran (led, then bme280, which throws): 2 x 831.06 XS units at 4 per us (dispatch-cost.ts).
+    const stageUs = Math.floor(2 + (2 * DISPATCH_XS_PER_HOOK[S_SUSPEND]) / ESP32_XS_UNITS_PER_US);
+    expect(stageUs).toBe(417);
     expect(s.serialLog.split(/\r?\n/).filter((l) => l.includes("THREW")).map((l) => l.slice(16))).toEqual([
       "S2 suspend       bme280    failed THREW",
-      "S2 suspend                 stage ended with THREW after 2 us",
+      "S2 suspend                 stage ended with THREW after " + stageUs + " us",
       "rollback from suspend bme280 THREW",
     ]);
   });
