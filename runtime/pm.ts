@@ -16,19 +16,14 @@ import { MaskWindow } from "./mask";
 import { SleepStage } from "./sleep";
 import { RollbackWalk } from "./rollback";
 import { Recovery } from "./recovery";
+import { PmLocks } from "./locks";
+import { IdleGovernor } from "./governor";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, isStage, isSuspendStage } from "./protocol";
-import {
-  OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE,
-  D_FAILED, WAKE_NONE, WAKE_RESET,
-} from "./status";
+import { OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
-
-/** Re-probe backoff when the board sets none: the first try at the next idle moment, then 1 s doubling to 5 min. */
-const REPROBE_FIRST_US = 1_000_000;
-const REPROBE_CAP_US = 300_000_000;
 
 /**
  * The sequencer (Linux's dpm_suspend/dpm_resume loop, Zephyr's pm core): it asks the protocol table
@@ -49,6 +44,9 @@ export class PowerManager implements EngineOwner, PortHost {
   readonly recorder: Recorder;
   readonly attempt = new Attempt();
   readonly recovery: Recovery;
+  /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */
+  readonly locks: PmLocks;
+  readonly governor: IdleGovernor;
   private readonly engine: StageEngine;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
@@ -75,8 +73,9 @@ export class PowerManager implements EngineOwner, PortHost {
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);
     this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
-    this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs ?? REPROBE_FIRST_US,
-      config.reprobeCapUs ?? REPROBE_CAP_US, () => this.reprobeDue());
+    this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
+    this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
+    this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
     this.irq.setWakeListener((line: number) => this.wakeRaised(line));
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
@@ -90,7 +89,7 @@ export class PowerManager implements EngineOwner, PortHost {
   get fromImage(): boolean { return this.attempt.fromImage; }
 
   /** Boot: adds a device; returns its id. */
-  register(spec: DeviceSpec): number { return this.graph.register(spec, this.config.defaultBudgetUs); }
+  register(spec: DeviceSpec): number { return this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec); }
   /** Boot: a request queue, counted in stats and the flight recorder (drivers do this through their port). */
   registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
 
@@ -102,9 +101,15 @@ export class PowerManager implements EngineOwner, PortHost {
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
     for (let d = 0; d < g.count; d++) if (g.wakeLine[d] >= 0 && (g.roles[d] & ROLE_WAKE) !== 0) this.irq.markWake(g.wakeLine[d]);
     this.engine.bindHooks();
-    const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks, devices: g.count, storage: g.storage };
+    const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks,
+      locks: this.locks, governor: this.governor, devices: g.count, storage: g.storage };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
+    this.governor.kick();
   }
+
+  /** The application's next deadline (absolute platform µs, -1 none) and the longest wake latency it tolerates (µs, -1 none). */
+  nextDeadline(atUs: number): void { this.governor.setDeadline(-1, atUs); }
+  constrainLatency(us: number): void { this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
   port(d: number): DevicePort { return this.ports[d]; }
@@ -118,11 +123,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
   recover(d: number): number {
-    if (d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED) return INVALID;
-    const now = this.platform.now();
-    this.recovery.request(d, now);
-    this.recovery.arm(now);
-    return OK;
+    return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d);
   }
 
   /**
@@ -260,6 +261,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.settleFailed(now);
     if (this.onDone !== null) this.onDone(a.outcome);
     a.fromImage = false;
+    this.governor.attemptEnded();
   }
 
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
@@ -292,5 +294,6 @@ export class PowerManager implements EngineOwner, PortHost {
       else this.ports[d].revived(this.recovery);
     }
     this.recovery.arm(now);
+    this.governor.kick();
   }
 }
