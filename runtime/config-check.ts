@@ -10,6 +10,7 @@ const REQUIRED: readonly string[] = Object.freeze([
 const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs", "maxLocks"]);
 /** The numbers of each `pm.states` entry. */
 const STATE_FIELDS: readonly string[] = Object.freeze(["entryUs", "exitUs", "breakEvenUs"]);
+const GOVERNOR_FIELDS: readonly string[] = Object.freeze(["minIdleUs", "wakeMarginUs"]);
 /** One ArrayBuffer backs every request block. */
 const MAX_BLOCK_POOL_BYTES = 16_777_216;
 
@@ -67,11 +68,14 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
   const g = config.governor as unknown as { readonly [key: string]: unknown } | undefined;
   if (g === undefined) return;
   if (g === null || typeof g !== "object" || typeof g.enabled !== "boolean") {
-    throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs? } " + where);
+    throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } " + where);
   }
-  if (g.minIdleUs === undefined) return;
-  const bad = outOfRange(g.minIdleUs, LIMITS["governor.minIdleUs"]);
-  if (bad !== null) throw new Error(b + ": pm.governor.minIdleUs " + bad + " " + where);
+  for (let i = 0; i < GOVERNOR_FIELDS.length; i++) {
+    const key = GOVERNOR_FIELDS[i];
+    if (g[key] === undefined) continue;
+    const bad = outOfRange(g[key], LIMITS["governor." + key]);
+    if (bad !== null) throw new Error(b + ": pm.governor." + key + " " + bad + " " + where);
+  }
 }
 
 /** Where `register` reads each numeric DeviceSpec field from. */

@@ -17,9 +17,12 @@ export interface GovernorConfig {
   readonly enabled: boolean;
   /** Quiet time after the last activity (an attempt ended, the last lock released, a deadline moved) before it decides; default 10 ms. */
   readonly minIdleUs?: number;
+  /** The timer wake comes this much earlier still, for the runtime's own resume walk (R1, R2); default 1 ms. */
+  readonly wakeMarginUs?: number;
 }
 
 export const MIN_IDLE_US = 10_000;
+export const WAKE_MARGIN_US = 1_000;
 /** Decisions kept for `policy` (newest first). */
 export const DECISIONS_KEPT = 8;
 
@@ -34,6 +37,7 @@ export const DECISIONS_KEPT = 8;
 export class IdleGovernor {
   readonly states: IdleStates;
   readonly minIdleUs: number;
+  readonly wakeMarginUs: number;
   enabled: boolean;
   /** The attempt in progress was started by the governor (the console keeps it quiet). */
   owns = false;
@@ -61,6 +65,7 @@ export class IdleGovernor {
     this.states = new IdleStates(states, maxDevices, where);
     this.enabled = config !== undefined && config.enabled === true;
     this.minIdleUs = config === undefined || config.minIdleUs === undefined ? MIN_IDLE_US : config.minIdleUs;
+    this.wakeMarginUs = config === undefined || config.wakeMarginUs === undefined ? WAKE_MARGIN_US : config.wakeMarginUs;
     this.platform = platform;
     this.locks = locks;
     this.host = host;
@@ -157,12 +162,12 @@ export class IdleGovernor {
       this.hold(now, R_LOCK, this.locks.firstHeld());
       return;
     }
-    let reason = decide(this.states, now, deadline, this.tightest(), 0, d);
+    let reason = decide(this.states, now, deadline, this.tightest(), 0, this.wakeMarginUs, d);
     if (reason === R_SLEEP) reason = this.start(d.target);
     // A hibernate refused (its storage device failed): the next shallower state, if the rule allows one.
     if (reason === R_REFUSED && d.target === T_HIBERNATE && d.other === FAILED) {
       this.keep(d);
-      reason = decide(this.states, now, deadline, this.tightest(), T_HIBERNATE, d);
+      reason = decide(this.states, now, deadline, this.tightest(), T_HIBERNATE, this.wakeMarginUs, d);
       if (reason === R_SLEEP) reason = this.start(d.target);
     }
     this.keep(d);

@@ -115,10 +115,11 @@ export class IdleStates {
  * break-even, max(breakEvenUs, latency), fits in the idle time and whose latency is within the
  * constraint. `deadline` is absolute (-1: none, then any state fits and no timer wake is set);
  * `excluded` is a target the rule must skip (a hibernate refused a moment ago), 0 for none. The
- * timer wake is the deadline less the state's exit latency and the devices' resume costs, so the
- * firmware and its devices are back when the deadline comes. Writes `out`; returns its reason.
+ * timer wake is the deadline less the state's exit latency, the devices' resume costs and `marginUs`
+ * (the runtime's own resume walk), so the firmware and its devices are back when the deadline comes.
+ * Writes `out`; returns its reason.
  */
-export function decide(st: IdleStates, now: number, deadline: number, constraint: number, excluded: number, out: Decision): number {
+export function decide(st: IdleStates, now: number, deadline: number, constraint: number, excluded: number, marginUs: number, out: Decision): number {
   const idle = deadline < 0 ? -1 : deadline > now ? deadline - now : 0;
   out.time = now;
   out.idleUs = idle;
@@ -146,7 +147,7 @@ export function decide(st: IdleStates, now: number, deadline: number, constraint
     out.breakEvenUs = need;
     out.latencyUs = latency;
     out.other = deepestBlocked >= 0 ? st.target[deepestBlocked] : 0;
-    out.wakeAt = idle < 0 ? -1 : deadline - st.exitUs[i] - st.resumeSum;
+    out.wakeAt = idle < 0 ? -1 : deadline - st.exitUs[i] - st.resumeSum - marginUs;
     return R_SLEEP;
   }
   const pick = shallowestBlocked >= 0 ? shallowestBlocked : short;

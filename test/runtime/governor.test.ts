@@ -73,14 +73,20 @@ describe("the rule (policy.ts decide), ESP32 states: standby 200+536 us, break-e
       st.declare(0, sus, 0);
       st.declare(1, 0, res);
       const d = new Decision();
-      decide(st, now, deadline, constraint, excluded, d);
+      decide(st, now, deadline, constraint, excluded, 0, d);
       expect(line(d)).toBe(want);
     });
   }
 
+  it("a wake margin moves only the timer wake earlier", () => {
+    const d = new Decision();
+    decide(new IdleStates(ESP32_STATES, 1, "test"), 0, 1_000_000, -1, 0, 1_000, d);
+    expect(line(d)).toBe("sleep standby idle=1000000 breakEven=5000 latency=736 wake=998464");
+  });
+
   it("with no state listed there is nothing to enter", () => {
     const d = new Decision();
-    decide(new IdleStates([], 1, "test"), 0, 58_000_000, -1, 0, d);
+    decide(new IdleStates([], 1, "test"), 0, 58_000_000, -1, 0, 0, d);
     expect(line(d)).toBe("no-state idle=58000000 breakEven=0 latency=0");
   });
 
@@ -90,7 +96,8 @@ describe("the rule (policy.ts decide), ESP32 states: standby 200+536 us, break-e
   });
 });
 
-const GOV: Partial<PmConfig> = { states: ESP32_STATES, governor: { enabled: true, minIdleUs: 1_000 } };
+/** No wake margin here, so the wake times read as deadline - exit - devices' resume costs. */
+const GOV: Partial<PmConfig> = { states: ESP32_STATES, governor: { enabled: true, minIdleUs: 1_000, wakeMarginUs: 0 } };
 
 function board(config: Partial<PmConfig> = GOV): Env {
   const env = new Env(config);
@@ -231,5 +238,17 @@ describe("the governor in the runtime (fake platform: a sleep with a timer wake 
     expect(decisions(env.pm).length).toBe(8);
     expect(env.pm.governor.decision(8)).toBeNull();
     expect(PENDING).toBe(1);
+  });
+});
+
+describe("board data for the governor is checked at boot", () => {
+  it("names the field, the range and the fix", () => {
+    const bad = (c: Partial<PmConfig>): string => { try { new Env(c); return "no error"; } catch (e) { return (e as Error).message; } };
+    expect(bad({ states: [{ target: T_STANDBY, entryUs: -1, exitUs: 0, breakEvenUs: 0 }] })).toBe("boards/test-board: pm.states[0].entryUs is -1: must be an integer 0..2000000000 µs: raise it in the PmConfig");
+    expect(bad({ states: [{ target: T_STANDBY, entryUs: 0, exitUs: 0 } as never] })).toContain("pm.states[0].breakEvenUs is undefined");
+    expect(bad({ governor: { enabled: "yes" } as never })).toBe("boards/test-board: pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } in the PmConfig");
+    expect(bad({ governor: { enabled: true, minIdleUs: 1.5 } })).toBe("boards/test-board: pm.governor.minIdleUs is 1.5: must be an integer 0..2000000000 µs: use a whole number in the PmConfig");
+    expect(bad({ maxLocks: -1 })).toContain("pm.maxLocks is -1");
+    expect(bad({ states: ESP32_STATES, governor: { enabled: true } })).toBe("no error");
   });
 });
