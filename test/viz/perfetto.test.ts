@@ -46,7 +46,7 @@ describe("perfetto JSON", () => {
       "touch prepare 28250 0 OK false", "telemetry prepare 28250 0 OK false", "console prepare 28250 0 OK false",
       "button prepare 28250 0 OK false",
       "telemetry suspend 28400 700 OK false", "display suspend 28400 500 IO true", "bme280 suspend 28400 400 OK false",
-      "touch suspend 28400 250 OK false", "flash prepare 28400 0 OK false", "i2c0 prepare 28400 0 OK false",
+      "touch suspend 28400 250 OK false", "i2c0 prepare 28400 0 OK false", "flash prepare 28400 0 OK false",
       "spi0 prepare 28400 0 OK false", "led suspend 28400 0 OK false", "button suspend 28400 0 OK false",
       "i2c0 suspend 28800 60 OK false",
       "i2c0 resume (rollback) 29100 60 OK false", "button resume (rollback) 29100 0 OK false",
