@@ -128,6 +128,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       name: d.name, hooks, parent: d.parent, needs: d.needs, roles: d.roles ?? drv.roles ?? 0,
       wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: stageBudgets(d, drv),
       stateBytes: stateBytes[i], requestBlocks: blocks[i],
+      suspendCostUs: d.suspendCostUs ?? costOf(drv, "suspendCostUs"), resumeCostUs: d.resumeCostUs ?? costOf(drv, "resumeCostUs"),
     });
     ids[d.name] = id;
   }
@@ -190,6 +191,12 @@ function stageBudgets(d: BoardDevice, drv: BoardDriver): BoardDevice["stageBudge
   const own = (drv as unknown as Partial<{ suspendBudgetUs: number }>).suspendBudgetUs;
   if (typeof own !== "number" || (d.stageBudgetUs !== undefined && d.stageBudgetUs.suspend !== undefined)) return d.stageBudgetUs;
   return Object.assign({}, d.stageBudgetUs, { suspend: own });
+}
+
+/** A cost the driver declares for itself (`suspendCostUs`, `resumeCostUs`: µs it adds to a suspend or a resume), if any. */
+function costOf(drv: BoardDriver, key: "suspendCostUs" | "resumeCostUs"): number | undefined {
+  const v = (drv as unknown as Partial<{ suspendCostUs: number; resumeCostUs: number }>)[key];
+  return typeof v === "number" ? v : undefined;
 }
 
 /** The first driver that offers a console (`ConsoleIo`: a TX ring, line input, `bind`), or null. */

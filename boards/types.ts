@@ -22,6 +22,9 @@ export interface BoardDevice {
   /** Defaults: what the driver declares. */
   readonly stateBytes?: number;
   readonly requestBlocks?: number;
+  /** What the device adds to a suspend and a resume (µs), for the idle governor; default: what the driver declares, else 0. */
+  readonly suspendCostUs?: number;
+  readonly resumeCostUs?: number;
 }
 
 /** A line that can wake the SoC: from light sleep (standby) always; from deep sleep only if `hibernate`. */

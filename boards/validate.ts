@@ -41,7 +41,7 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
 }
 
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
-const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq"]);
+const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq", "suspendCostUs", "resumeCostUs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 
 /**

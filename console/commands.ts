@@ -1,7 +1,7 @@
 // Console command parser and dispatcher: tokens are byte ranges of the line buffer compared against preencoded names.
 import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, OK } from "../runtime/status";
 import type { Printer } from "./printer";
-import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_TRACE_ALL, J_DUMP } from "./reports";
+import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_TRACE_ALL, J_DUMP, J_LOCKS, J_POLICY } from "./reports";
 
 /** What the console does after a line ran. */
 export const X_PROMPT = 0;
@@ -68,6 +68,11 @@ export class Commands {
     if (this.is(0, w.cmdTrace)) return this.trace();
     if (this.is(0, w.cmdSuspend)) return this.suspend();
     if (this.is(0, w.cmdRecover)) return this.recover();
+    if (this.is(0, w.cmdLocks)) {
+      this.p.encodeLockNames();
+      return this.noArgs(w.cmdLocks, J_LOCKS);
+    }
+    if (this.is(0, w.cmdPolicy)) return this.policy();
     this.errors++;
     const r = this.p.ring;
     r.bytes(w.unknownCommand);
@@ -137,6 +142,21 @@ export class Commands {
     r.newline();
     this.host.requestSuspend(target, test);
     return X_WAIT;
+  }
+
+  /** `policy`: the governor's policy and last decisions; `policy on|off` switches the governor. */
+  private policy(): number {
+    const w = this.p.words;
+    const gov = this.p.pm.governor;
+    this.p.encodeLockNames();
+    if (this.count === 1) return this.noArgs(w.cmdPolicy, J_POLICY);
+    const on = this.is(1, w.argOn);
+    if (!on && !this.is(1, w.argOff)) return this.badArgument(1, w.cmdPolicy, w.policyArgsHint);
+    if (this.count > 2) return this.badArgument(2, w.cmdPolicy, w.policyArgsHint);
+    gov.enable(on);
+    this.p.ring.bytes(w.policyNow[on ? 1 : 0]);
+    this.p.ring.newline();
+    return X_PROMPT;
   }
 
   /** `recover DEVICE`: re-probe a failed device now; the outcome line follows when its re-probe ends. */

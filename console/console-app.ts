@@ -7,7 +7,7 @@ import type { ConsoleClient, ConsoleIo } from "../drivers/common/console-io";
 import type { TxRing } from "../drivers/uart-console/tx-ring";
 import { Words } from "./words";
 import { Printer } from "./printer";
-import { Progress } from "./progress";
+import { Progress, failureRecord } from "./progress";
 import { Reports } from "./reports";
 import { Commands, BUSY_NONE, BUSY_SUSPEND, BUSY_REPROBE, type CommandHost } from "./commands";
 import { ConsoleLines } from "./console-lines";
@@ -92,6 +92,7 @@ export class ConsoleApp implements ConsoleClient, CommandHost {
    */
   onSuspendDone(status: number): void {
     try {
+      if (this.pm.governor.owns && status === OK && !this.fromImage) return;
       this.progress.reportDropped();
       this.printer.outcome(status, this.fromImage);
       this.fromImage = false;
@@ -114,7 +115,9 @@ export class ConsoleApp implements ConsoleClient, CommandHost {
       // A dump and a suspend exclude each other: a suspend that begins mid-dump ends the dump first.
       if (ev === E_SUSPEND_BEGIN && !this.reports.cutDump()) this.progress.droppedLines++;
       if (tr.stage[slot] === S_REPROBE) this.noteReprobe(ev, tr.device[slot], tr.status[slot]);
-      this.progress.record(slot);
+      // An attempt the idle governor started is quiet, as ESP-IDF's automatic light sleep: only its failures
+      // print (`policy` shows every decision). Forty lines per automatic sleep would keep the UART, and the chip, awake.
+      if (!this.pm.governor.owns || failureRecord(ev)) this.progress.record(slot);
       this.uart.flush();
     } catch (e) {
       this.caught++;

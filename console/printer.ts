@@ -16,6 +16,8 @@ export class Printer {
   readonly words: Words;
   readonly pm: PowerManager;
   names: Uint8Array[] = [];
+  /** PM lock names (application locks), encoded when `locks` or `policy` first sees them (at boot in practice). */
+  lockNames: Uint8Array[] = [];
   nameWidth = 8;
   /** Devices the attempt in progress left out because they were failed at its start (progress marks, outcome names). */
   skipped: Uint8Array = new Uint8Array(0);
@@ -39,6 +41,13 @@ export class Printer {
     this.names = names;
     this.nameWidth = width;
     this.skipped = new Uint8Array(g.count);
+    this.encodeLockNames();
+  }
+
+  /** Encodes the names of PM locks made since the last call (an application makes its locks at boot). */
+  encodeLockNames(): void {
+    const l = this.pm.locks;
+    while (this.lockNames.length < l.created) this.lockNames.push(makeBytes(l.names[this.lockNames.length]));
   }
 
   /** After "failed": when the runtime re-probes it next (", next re-probe in N us", ", re-probe due now"). */

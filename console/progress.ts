@@ -6,6 +6,11 @@ import {
 } from "../runtime/trace";
 import type { Printer } from "./printer";
 
+/** A record that reports a failure (printed even for an attempt the idle governor started). */
+export function failureRecord(ev: number): boolean {
+  return ev === E_HOOK_FAIL || ev === E_TIMEOUT || ev === E_LATE || ev === E_RESUME_FAIL || ev === E_ROLLBACK;
+}
+
 /** Room a progress line needs in the TX ring; a line that would not fit is dropped whole and counted. */
 export const PROGRESS_LINE_MAX = 112;
 

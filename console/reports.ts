@@ -3,6 +3,7 @@ import { ROLE_STORAGE, ROLE_WAKE, D_FAILED } from "../runtime/status";
 import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IRQ_DELIVER, EVENT_COUNT } from "../runtime/trace";
 import type { Printer } from "./printer";
 import { StatsReport } from "./stats-report";
+import { PolicyReport } from "./policy-report";
 
 export const J_NONE = 0;
 export const J_HELP = 1;
@@ -13,6 +14,8 @@ export const J_TRACE = 5;
 export const J_DUMP = 6;
 /** `trace all`: every record; J_TRACE leaves out IRQ latch/deliver records (a console session is mostly its own UART IRQs). */
 export const J_TRACE_ALL = 7;
+export const J_LOCKS = 8;
+export const J_POLICY = 9;
 
 /** Records the power-management view shows: all but IRQ bookkeeping. */
 function pmRecord(event: number): boolean {
@@ -44,10 +47,12 @@ export class Reports {
   private treeOrder: Int16Array = new Int16Array(0);
   private treeDepth: Uint8Array = new Uint8Array(0);
   private readonly stats: StatsReport;
+  private readonly policy: PolicyReport;
 
   constructor(printer: Printer) {
     this.p = printer;
     this.stats = new StatsReport(printer);
+    this.policy = new PolicyReport(printer);
   }
 
   /** Boot, after pm.seal(): the parent tree in print order. */
@@ -109,6 +114,8 @@ export class Reports {
     if (kind === J_HELP) this.end = p.words.help.length;
     else if (kind === J_STATUS || kind === J_DEVICES) this.end = 1 + g.count;
     else if (kind === J_STATS) this.end = this.stats.start();
+    else if (kind === J_LOCKS) this.end = this.policy.startLocks();
+    else if (kind === J_POLICY) this.end = this.policy.startPolicy();
     else if (kind === J_TRACE_ALL || kind === J_DUMP) {
       const held = tr.length;
       const n = kind === J_DUMP || count > held ? held : count;
@@ -138,17 +145,13 @@ export class Reports {
   step(): boolean {
     const k = this.kind;
     const i = this.next++;
-    if (k === J_HELP) {
-      this.p.ring.bytes(this.p.words.help[i]);
-    } else if (k === J_STATUS) {
-      this.statusLine(i);
-    } else if (k === J_DEVICES) {
-      this.deviceLine(i);
-    } else if (k === J_STATS) {
-      this.stats.line(i);
-    } else if (k === J_TRACE || k === J_TRACE_ALL || k === J_DUMP) {
-      this.traceLine(i);
-    }
+    if (k === J_HELP) this.p.ring.bytes(this.p.words.help[i]);
+    else if (k === J_STATUS) this.statusLine(i);
+    else if (k === J_DEVICES) this.deviceLine(i);
+    else if (k === J_STATS) this.stats.line(i);
+    else if (k === J_LOCKS) this.policy.lockLine(i);
+    else if (k === J_POLICY) this.policy.policyLine(i);
+    else if (k === J_TRACE || k === J_TRACE_ALL || k === J_DUMP) this.traceLine(i);
     this.p.ring.newline();
     if (this.next >= this.end) this.kind = J_NONE;
     return this.kind !== J_NONE;

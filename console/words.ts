@@ -50,6 +50,10 @@ export class Words {
   readonly cmdStats = makeBytes("stats");
   readonly cmdTrace = makeBytes("trace");
   readonly cmdRecover = makeBytes("recover");
+  readonly cmdLocks = makeBytes("locks");
+  readonly cmdPolicy = makeBytes("policy");
+  readonly argOn = makeBytes("on");
+  readonly argOff = makeBytes("off");
   readonly argStandby = makeBytes("standby");
   readonly argHibernate = makeBytes("hibernate");
   readonly argTestDevices = makeBytes("test=devices");
@@ -228,6 +232,55 @@ export class Words {
   readonly dumpCut2 = makeBytes(" records, a suspend started; run trace dump again after it");
   readonly dumpBusy = makeBytes("trace dump refused: BUSY, a suspend is starting or running; run it after the outcome");
   readonly records = makeBytes(" records");
+  // locks, policy.
+  readonly policyArgsHint = makeBytes(": use on or off, or nothing to show the policy (type help)");
+  readonly policyNow = makeTable(["policy: governor off (explicit suspends still work)", "policy: governor on"]);
+  readonly locksHeader = makeBytes("locks: ");
+  readonly locksOf = makeBytes(" held of ");
+  readonly locksBad = makeBytes(", releases of a free lock ");
+  readonly locksNone = makeBytes("(no lock made or taken yet)");
+  readonly lockHeld = makeBytes(" held ");
+  readonly lockFree = makeBytes(" free");
+  readonly lockAcquires1 = makeBytes(" (");
+  readonly lockAcquires2 = makeBytes(" acquires)");
+  readonly ms = makeBytes(" ms");
+  readonly seconds = makeBytes(" s");
+  readonly colon = makeBytes(": ");
+  readonly semicolon = makeBytes("; ");
+  readonly policyOn = makeBytes("policy: governor on, min idle ");
+  readonly policyOff = makeBytes("policy: governor off (pm.governor.enabled; policy on), min idle ");
+  readonly policyMargin = makeBytes(", wake margin ");
+  readonly policyConstraint = makeBytes(", latency constraint ");
+  readonly policyDeadline = makeBytes(", next deadline in ");
+  readonly policyLocks = makeBytes(", locks held ");
+  readonly policyStates = makeBytes("states: ");
+  readonly policyNoStates = makeBytes("none listed (pm.states)");
+  readonly stateEntry = makeBytes(" entry ");
+  readonly stateExit = makeBytes(" exit ");
+  readonly stateBreakEven = makeBytes(" break-even ");
+  readonly policyDevices = makeBytes("; devices add ");
+  readonly decisions1 = makeBytes("decisions: ");
+  readonly decisions2 = makeBytes(", standby ");
+  readonly decisions3 = makeBytes(", hibernate ");
+  readonly decisions4 = makeBytes("; newest first:");
+  readonly decisionsNone = makeBytes("; none yet");
+  readonly whyLock = makeBytes("lock ");
+  readonly whyLockHeld = makeBytes(" held: stay awake");
+  readonly whyBusy = makeBytes("runtime busy (");
+  readonly whyBusy2 = makeBytes("): stay awake");
+  readonly whyNoState = makeBytes("no idle state listed (pm.states): stay awake");
+  readonly whyNoDeadline = makeBytes("idle, no timer deadline");
+  readonly whyIdle = makeBytes("idle ");
+  readonly whyToNext = makeBytes(" to next timer");
+  readonly whyBreakEven = makeBytes(", break-even ");
+  readonly whyRuledOut1 = makeBytes("; ");
+  readonly whyRuledOut2 = makeBytes(" ruled out by the latency constraint ");
+  readonly whyShort = makeBytes(": stay awake, below ");
+  readonly whyShort2 = makeBytes("'s break-even ");
+  readonly whyLatency = makeBytes(": stay awake, ");
+  readonly whyLatency2 = makeBytes("'s latency ");
+  readonly whyLatency3 = makeBytes(" exceeds the constraint ");
+  readonly whyRefused = makeBytes(" refused ");
 
   readonly help = makeTable([
     "commands:",
@@ -241,5 +294,7 @@ export class Words {
     "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
     "  trace dump               the trace ring as hex records, for the host to decode",
     "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
+    "  locks                    PM locks: who holds one and for how long (a held lock keeps the governor awake)",
+    "  policy [on|off]          the idle governor: its states, the last decisions and why; on/off switches it",
   ]);
 }

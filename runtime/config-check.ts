@@ -1,15 +1,19 @@
 // Boot-time checks of the numbers a caller hands the runtime directly (PmConfig, DeviceSpec) against runtime/limits.ts; may allocate.
 import type { DeviceSpec, PmConfig } from "./driver";
 import { LIMITS, MAX_IRQ_LINES, outOfRange } from "./limits";
+import type { DeviceGraph } from "./graph";
+import type { IrqController } from "./irq";
+import { REPROBE_FIRST_US, REPROBE_CAP_US } from "./recovery";
+import { ROLE_WAKE } from "./status";
 
 /** PmConfig sizes every table is made from: required ones, then the optional ones. */
 const REQUIRED: readonly string[] = Object.freeze([
   "maxDevices", "stateArenaBytes", "blockCount", "blockSize", "irqLines", "traceRecords", "defaultBudgetUs", "testHoldUs", "failureHistory",
 ]);
-const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs", "traceLevel"]);
-/** Defaults pm.ts uses when the optional fields are absent (kept equal to its constants). */
-const REPROBE_FIRST_US = 1_000_000;
-const REPROBE_CAP_US = 300_000_000;
+const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirstUs", "reprobeCapUs", "traceLevel", "maxLocks"]);
+/** The numbers of each `pm.states` entry. */
+const STATE_FIELDS: readonly string[] = Object.freeze(["entryUs", "exitUs", "breakEvenUs"]);
+const GOVERNOR_FIELDS: readonly string[] = Object.freeze(["minIdleUs", "wakeMarginUs"]);
 /** One ArrayBuffer backs every request block. */
 const MAX_BLOCK_POOL_BYTES = 16_777_216;
 
@@ -44,18 +48,46 @@ export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void
     throw new Error(b + ": pm.reprobeCapUs is " + cap + (config.reprobeCapUs === undefined ? " (the default)" : "") + ", below pm.reprobeFirstUs " +
       first + ": must be an integer " + first + ".." + LIMITS["pm.reprobeCapUs"].max + " µs: raise reprobeCapUs or lower reprobeFirstUs " + where);
   }
+  checkIdlePolicy(config, b, where);
   if (config.blockCount * config.blockSize > MAX_BLOCK_POOL_BYTES) {
     throw new Error(b + ": pm.blockCount x pm.blockSize is " + config.blockCount * config.blockSize + " bytes: must be at most " +
       MAX_BLOCK_POOL_BYTES + " bytes: lower blockCount or blockSize " + where);
   }
 }
 
+/** `pm.states` (an array of { target, entryUs, exitUs, breakEvenUs }) and `pm.governor` ({ enabled, minIdleUs? }). @boot */
+function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
+  const states = config.states as unknown;
+  if (states !== undefined) {
+    if (!Array.isArray(states)) throw new Error(b + ": pm.states is " + String(states) + ": must be an array of { target, entryUs, exitUs, breakEvenUs } " + where);
+    for (let i = 0; i < states.length; i++) {
+      const e = states[i] as { readonly [key: string]: unknown };
+      for (let k = 0; k < STATE_FIELDS.length; k++) {
+        const bad = outOfRange(e === null || typeof e !== "object" ? undefined : e[STATE_FIELDS[k]], LIMITS["states." + STATE_FIELDS[k]]);
+        if (bad !== null) throw new Error(b + ": pm.states[" + i + "]." + STATE_FIELDS[k] + " " + bad + " " + where);
+      }
+    }
+  }
+  const g = config.governor as unknown as { readonly [key: string]: unknown } | undefined;
+  if (g === undefined) return;
+  if (g === null || typeof g !== "object" || typeof g.enabled !== "boolean") {
+    throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } " + where);
+  }
+  for (let i = 0; i < GOVERNOR_FIELDS.length; i++) {
+    const key = GOVERNOR_FIELDS[i];
+    if (g[key] === undefined) continue;
+    const bad = outOfRange(g[key], LIMITS["governor." + key]);
+    if (bad !== null) throw new Error(b + ": pm.governor." + key + " " + bad + " " + where);
+  }
+}
+
 /** Where `register` reads each numeric DeviceSpec field from. */
-const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks"]);
+const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 /** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
 const SPEC_LIMITS = Object.freeze([
   LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
+  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"],
 ]);
 
 /**
@@ -97,5 +129,14 @@ export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs
   if (spec.budgetUs === undefined) {
     const bad = outOfRange(defaultBudgetUs, LIMITS["pm.defaultBudgetUs"]);
     if (bad !== null) throw new Error(who() + "budgetUs falls back to defaultBudgetUs, which " + bad + " in the PmConfig");
+  }
+}
+
+/** At seal: every wake device's line is below pm.irqLines (named with board and device) and marked as a wake line. */
+export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqController): void {
+  for (let d = 0; d < g.count; d++) {
+    const line = (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1;
+    if (line >= config.irqLines) throw new Error(config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + config.irqLines + ": raise irqLines or fix the line");
+    if (line >= 0) irq.markWake(line);
   }
 }

@@ -6,6 +6,8 @@ import type { Attempt } from "./attempt";
 import type { PmStats } from "./stats";
 import type { IrqController } from "./irq";
 import type { Recovery } from "./recovery";
+import type { IdleGovernor } from "./governor";
+import { LOCK_DEVICE, type PmLocks } from "./locks";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
 import { WAKE_NONE } from "./status";
 import { TOKEN_STRIDE } from "./in-flight";
@@ -26,6 +28,8 @@ export interface PortParts {
   readonly irq: IrqController;
   readonly arena: StateArena;
   readonly blocks: BlockPool;
+  readonly locks: PmLocks;
+  readonly governor: IdleGovernor;
   /** Devices registered (the image's layout count) and the storage device's id. */
   readonly devices: number;
   readonly storage: number;
@@ -49,6 +53,10 @@ export class RuntimePort implements DevicePort {
   private readonly irq: IrqController;
   private readonly wakeLine: number;
   private readonly blocks: BlockPool;
+  private readonly locks: PmLocks;
+  private readonly governor: IdleGovernor;
+  /** This device's PM lock (made here, at seal). */
+  readonly lockId: number;
   private listener: ((stage: number, status: number) => void) | null = null;
   /** The queues this device registered: failed with it, revived with it. */
   private readonly queues: RequestQueue[] = [];
@@ -69,6 +77,25 @@ export class RuntimePort implements DevicePort {
     this.imageDevices = storage ? parts.devices : 0;
     this.blocks = parts.blocks;
     this.blockSize = parts.blocks.blockSize;
+    this.locks = parts.locks;
+    this.governor = parts.governor;
+    this.lockId = parts.locks.create(name, LOCK_DEVICE);
+  }
+
+  lock(): number {
+    return this.locks.acquire(this.lockId);
+  }
+
+  unlock(): number {
+    return this.locks.release(this.lockId);
+  }
+
+  nextDeadline(atUs: number): void {
+    this.governor.setDeadline(this.id, atUs);
+  }
+
+  constrainLatency(us: number): void {
+    this.governor.constrain(this.id, us);
   }
 
   get target(): number {

@@ -1,4 +1,6 @@
 // The driver contract: five hooks that act and answer a status; the runtime owns the state machine.
+import type { IdleState } from "./policy";
+import type { GovernorConfig } from "./governor";
 
 /**
  * A device's power-management hooks, named by the protocol table (runtime/protocol.ts). Each receives
@@ -51,6 +53,9 @@ export interface DeviceSpec {
   stateBytes?: number;
   /** Request blocks reserved in S1 from the block pool (per-request buffers while suspending). */
   requestBlocks?: number;
+  /** What this device adds to a suspend and to a resume, microseconds (the idle governor adds them to each state's latency). */
+  suspendCostUs?: number;
+  resumeCostUs?: number;
 }
 
 /** Board-level sizes: every table in the runtime is created once from these. */
@@ -76,4 +81,10 @@ export interface PmConfig {
   /** What reaches the trace ring: 2 every hook (default, the timeline's lanes), 1 stages and failures only, 0 nothing. */
   traceLevel?: number;
   reprobeCapUs?: number;
+  /** Application PM locks `pm.locks.create` may make (default 8); every device gets one more for `port.lock()`. */
+  maxLocks?: number;
+  /** Idle states the governor may enter, shallowest first, with the board's latencies and break-even (docs/idle-policy.md). */
+  states?: readonly IdleState[];
+  /** The idle governor: off unless `enabled` (docs/idle-policy.md). */
+  governor?: GovernorConfig;
 }

@@ -31,7 +31,8 @@ const QUEUE = limit(1, 1024, "requests", "RequestQueue ring");
 /**
  * The table. Keys are the field as errors name it: `pm.<size>` for PmConfig, `device.<field>` for a
  * DeviceSpec or board device entry, `board.<field>` for the rest of a board definition, `option.<key>`
- * for a driver option a board sets (read by boards/validate.ts; drivers read them through numberOption).
+ * for a driver option a board sets (read by boards/validate.ts; drivers read them through numberOption),
+ * `states.<field>` for each `pm.states` entry and `governor.<field>` for `pm.governor` (nested, not sizes).
  */
 export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.maxDevices": limit(1, 4096, "devices", "completion tokens carry the device in 12 bits (runtime/in-flight.ts TOKEN_SHIFT), ids in Int16Array, maxDevices x STAGE_COUNT Int32Array budgets"),
@@ -47,6 +48,10 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.traceLevel": limit(0, 2, "level", "0 off, 1 stages, 2 hooks (runtime/recorder.ts TRACE_*)"),
   "pm.reprobeFirstUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff"),
   "pm.reprobeCapUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff (the doubling stops here)"),
+  "pm.maxLocks": limit(0, 1024, "locks", "PmLocks tables (Int32Array counts), beside one lock per device"),
+  "governor.minIdleUs": limit(0, MAX_BUDGET_US, "µs", "the governor's timer delay"),
+  "governor.wakeMarginUs": TIME,
+  "states.entryUs": TIME, "states.exitUs": TIME, "states.breakEvenUs": TIME,
 
   "device.budgetUs": BUDGET,
   "device.stageBudgetUs.prepare": BUDGET,
@@ -56,6 +61,8 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "device.stateBytes": limit(0, 16_777_216, "bytes", "Int32Array stateBytes, state arena (pm.stateArenaBytes)"),
   "device.requestBlocks": limit(0, 32_767, "blocks", "Int16Array requestBlocks, block quota"),
   "device.roles": limit(0, ROLE_STORAGE | ROLE_WAKE, "(ROLE_STORAGE 1 | ROLE_WAKE 2)", "Uint8Array roles"),
+  "device.suspendCostUs": TIME,
+  "device.resumeCostUs": TIME,
   "device.irq": LINE,
   "device.wakeLine": LINE,
 

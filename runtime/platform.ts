@@ -27,4 +27,15 @@ export interface Platform {
   sleep(target: number, test: number, holdUs: number): number;
   /** Registered once at boot: the platform calls it when an asynchronous sleep ends. */
   setWakeCallback(callback: (cause: number) => void): void;
+  /**
+   * Optional: the earliest armed timer made with `createTimer` (absolute µs), or -1 when none is armed.
+   * The idle governor takes it as a deadline (host-sim: the virtual clock's slots; ESP32: the due times
+   * the platform keeps for its timers). Timers the application makes elsewhere register through `pm.nextDeadline`.
+   */
+  nextDeadline?(): number;
+  /**
+   * Optional: the next sleep (standby or hibernate) wakes by timer at absolute time `timeUs` (-1: no
+   * such wake; the board's own timer wake, if any, applies). Used once by that sleep; the governor sets it.
+   */
+  wakeAt?(timeUs: number): void;
 }

@@ -4,7 +4,7 @@ import type { Platform } from "./platform";
 import type { DevicePort } from "./port";
 import type { RequestQueue } from "./queue";
 import { DeviceGraph } from "./graph";
-import { checkPmConfig } from "./config-check";
+import { checkPmConfig, markWakeLines } from "./config-check";
 import { StageEngine, type EngineOwner } from "./engine";
 import { IrqController } from "./irq";
 import { StateArena, BlockPool, checkPools } from "./pools";
@@ -16,16 +16,14 @@ import { MaskWindow } from "./mask";
 import { SleepStage } from "./sleep";
 import { RollbackWalk } from "./rollback";
 import { Recovery } from "./recovery";
+import { PmLocks } from "./locks";
+import { IdleGovernor } from "./governor";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage, isSuspendStage } from "./protocol";
 import { OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
-
-/** Re-probe backoff when the board sets none: the first try at the next idle moment, then 1 s doubling to 5 min. */
-const REPROBE_FIRST_US = 1_000_000;
-const REPROBE_CAP_US = 300_000_000;
 
 /**
  * The sequencer (Linux's dpm_suspend/dpm_resume loop, Zephyr's pm core): it asks the protocol table
@@ -46,6 +44,9 @@ export class PowerManager implements EngineOwner, PortHost {
   readonly recorder: Recorder;
   readonly attempt = new Attempt();
   readonly recovery: Recovery;
+  /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */
+  readonly locks: PmLocks;
+  readonly governor: IdleGovernor;
   private readonly engine: StageEngine;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
@@ -72,8 +73,9 @@ export class PowerManager implements EngineOwner, PortHost {
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);
     this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
-    this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs ?? REPROBE_FIRST_US,
-      config.reprobeCapUs ?? REPROBE_CAP_US, () => this.reprobeDue());
+    this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
+    this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
+    this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
     this.irq.setWakeListener((line: number) => this.wakeRaised(line));
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
@@ -83,13 +85,12 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Target and test level of the attempt in progress (or the last one). */
   get target(): number { return this.attempt.target; }
   get test(): number { return this.attempt.test; }
-  /** True while resuming after a reboot from a hibernate image (until the done listener returned). */
+  /** True while resuming after a hibernate reboot (until the done listener returned); imageSleptUs: that sleep by the RTC, -1 unknown. */
   get fromImage(): boolean { return this.attempt.fromImage; }
-  /** That hibernate's sleep by the RTC; -1 when the platform cannot tell (the clock restarted at the reboot). */
   get imageSleptUs(): number { return this.sleeper.sleptUs; }
 
   /** Boot: adds a device; returns its id. */
-  register(spec: DeviceSpec): number { return this.graph.register(spec, this.config.defaultBudgetUs); }
+  register(spec: DeviceSpec): number { return this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec); }
   /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port). */
   registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
 
@@ -99,15 +100,17 @@ export class PowerManager implements EngineOwner, PortHost {
     g.seal();
     checkPools(this.config, g);
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
-    for (let d = 0; d < g.count; d++) {
-      const line = (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1;
-      if (line >= this.config.irqLines) throw new Error(this.config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + this.config.irqLines + ": raise irqLines or fix the line");
-      if (line >= 0) this.irq.markWake(line);
-    }
+    markWakeLines(this.config, g, this.irq);
     this.engine.bindHooks();
-    const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks, devices: g.count, storage: g.storage };
+    const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks,
+      locks: this.locks, governor: this.governor, devices: g.count, storage: g.storage };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
+    this.governor.kick();
   }
+
+  /** The application's next deadline (absolute platform µs, -1 none) and the longest wake latency it tolerates (µs, -1 none). */
+  nextDeadline(atUs: number): void { this.governor.setDeadline(-1, atUs); }
+  constrainLatency(us: number): void { this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
   port(d: number): DevicePort { return this.ports[d]; }
@@ -128,11 +131,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
   recover(d: number): number {
-    if (d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED) return INVALID;
-    const now = this.platform.now();
-    this.recovery.request(d, now);
-    this.recovery.arm(now);
-    return OK;
+    return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d);
   }
 
   /**
@@ -276,6 +275,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.settleFailed(now);
     if (this.onDone !== null) this.onDone(a.outcome);
     a.fromImage = false;
+    this.governor.attemptEnded();
   }
 
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
@@ -295,5 +295,6 @@ export class PowerManager implements EngineOwner, PortHost {
   private reprobed(): void {
     this.attempt.phase = P_IDLE;
     this.recovery.finish(this.platform.now(), this.engine, this.ports);
+    this.governor.kick();
   }
 }

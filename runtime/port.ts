@@ -46,6 +46,18 @@ export interface DevicePort {
   onGiveUp(listener: (stage: number, status: number) => void): void;
   /** Boot: the driver's request queue, counted in stats and the flight record (parked requests). */
   registerQueue(queue: RequestQueue): void;
+  /**
+   * The device's own PM lock (made at seal, named after the device; ESP-IDF esp_pm_lock semantics):
+   * held while a transfer is in flight, the idle governor does not sleep. Recursive: each `lock` needs
+   * an `unlock`. An explicit suspend ignores it (S2 still waits for in-flight I/O). `unlock` answers OK,
+   * or PROTOCOL for a lock not held (counted; the count never goes negative).
+   */
+  lock(): number;
+  unlock(): number;
+  /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. */
+  nextDeadline(atUs: number): void;
+  /** The longest wake latency this device tolerates (µs, -1 none): the governor skips states slower than that. */
+  constrainLatency(us: number): void;
   /** A wake-capable input (a button) asks for a system suspend: OK, BUSY or INVALID as `PowerManager.suspend`. */
   requestSuspend(target: number, test: number): number;
   /** Request blocks (reserved for this device in S1): size in bytes, then acquire/release by index. */

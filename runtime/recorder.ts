@@ -5,7 +5,7 @@ import type { RequestQueue } from "./queue";
 import {
   TraceRing, E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_STAGE_END, E_ROLLBACK, E_MASK, E_UNMASK, E_WAKE, E_SLEEP_ENTER,
   E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_DONE,
-  E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL,
+  E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL, E_GOVERNOR,
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 import { isStage } from "./protocol";
@@ -240,6 +240,11 @@ export class Recorder {
     }
     this.flight.finish(base, outcome, this.parkedTotal() - this.parkedAtStart, fromImage ? -1 : now - this.attemptStart);
     if (this.systemRecords) this.trace.record(now, -1, -1, E_SUSPEND_END, outcome);
+  }
+
+  /** An idle-governor decision (TRACE_STAGES and up): reason and target in the status, the idle time as the duration. */
+  governor(now: number, reason: number, target: number, idleUs: number): void {
+    if (this.systemRecords) this.trace.recordHook(now, -1, -1, E_GOVERNOR, reason * 8 + target, idleUs < 0 ? -1 : idleUs > 2147483647 ? 2147483647 : idleUs);
   }
 
   private wakeCause(now: number, cause: number): void {

@@ -2,7 +2,11 @@
 import type { Platform } from "./platform";
 import type { StageEngine } from "./engine";
 import type { RuntimePort } from "./device-port";
-import { D_FAILED } from "./status";
+import { OK, D_FAILED } from "./status";
+
+/** Re-probe backoff when the board sets none: the first try at the next idle moment, then 1 s doubling to 5 min. */
+export const REPROBE_FIRST_US = 1_000_000;
+export const REPROBE_CAP_US = 300_000_000;
 
 /**
  * Linux leaves a device whose resume failed for userspace to unbind and rebind; a battery device with
@@ -29,13 +33,13 @@ export class Recovery {
   attempts = 0;
   recovered = 0;
 
-  constructor(platform: Platform, maxDevices: number, devices: () => number, firstUs: number, capUs: number, fire: () => void) {
+  constructor(platform: Platform, maxDevices: number, devices: () => number, firstUs: number | undefined, capUs: number | undefined, fire: () => void) {
     this.platform = platform;
     this.devices = devices;
-    this.firstUs = firstUs;
-    this.capUs = capUs;
+    this.firstUs = firstUs ?? REPROBE_FIRST_US;
+    this.capUs = capUs ?? REPROBE_CAP_US;
     this.due = new Float64Array(maxDevices).fill(-1);
-    this.backoff = new Int32Array(maxDevices).fill(firstUs);
+    this.backoff = new Int32Array(maxDevices).fill(this.firstUs);
     this.selected = new Uint8Array(maxDevices);
     this.timer = platform.createTimer(fire);
   }
@@ -66,6 +70,14 @@ export class Recovery {
   request(d: number, now: number): void {
     if (this.due[d] < 0) this.pending++;
     this.due[d] = now;
+  }
+
+  /** `pm.recover(d)`: re-probe d at the next idle moment, the timer armed for it; OK. */
+  requestNow(d: number): number {
+    const now = this.platform.now();
+    this.request(d, now);
+    this.arm(now);
+    return OK;
   }
 
   /** Marks the devices due at `now` in `selected`; returns how many. */

@@ -22,12 +22,14 @@ export const E_STAGE_END = 17;
 export const E_RESUME_FAIL = 18;
 export const E_BUSY = 19;
 export const E_RELEASE = 20;
-export const EVENT_COUNT = 21;
+/** The idle governor decided: status = reason * 8 + target (runtime/policy.ts R_*), duration = idle µs (-1 none, capped at 2^31 - 1). */
+export const E_GOVERNOR = 21;
+export const EVENT_COUNT = 22;
 
 export const EVENT_NAMES: readonly string[] = Object.freeze([
   "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
   "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",
-  "stage-end", "resume-fail", "busy", "release",
+  "stage-end", "resume-fail", "busy", "release", "governor",
 ]);
 
 /**

@@ -3,6 +3,7 @@ import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
 import type { BoardDefinition, BoardDevice } from "../types";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
+import { ESP32_STATES, ESP32_GOVERNOR_OFF } from "../esp32-states";
 
 /*
  * Source: Espressif, "ESP32-DevKitC V4 Getting Started Guide" (ESP-IDF docs, hw-reference/esp32/
@@ -82,6 +83,9 @@ export const ESP32_DEVKITC: BoardDefinition = deepFreeze({
     defaultBudgetUs: 50_000,
     testHoldUs: 200_000,
     failureHistory: 8,
+    // Light sleep and deep sleep with ESP-IDF's latencies (boards/esp32-states.ts, docs/idle-policy.md); the governor is off until enabled.
+    states: ESP32_STATES,
+    governor: ESP32_GOVERNOR_OFF,
   },
   pins: P,
   devices: DEVICES,

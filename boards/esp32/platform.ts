@@ -73,6 +73,10 @@ export class Esp32Platform implements BoardPlatform {
   private readonly timerApi: TimerApi;
   private readonly timers: unknown[] = [];
   private readonly callbacks: (() => void)[] = [];
+  /** Per timer: when it is due (platform µs), -1 while not armed (nextDeadline reads these). */
+  private readonly dueAt: number[] = [];
+  /** The next sleep's timer wake (absolute µs, the governor's wakeAt), -1 none; used by one sleep. */
+  private wakeAtUs = -1;
   private wake: ((cause: number) => void) | null = null;
   private image: Uint8Array | null = null;
   private imageFlashAddress = -1;
@@ -131,22 +135,52 @@ export class Esp32Platform implements BoardPlatform {
     api.schedule(timer);
     this.timers.push(timer);
     this.callbacks.push(callback);
+    this.dueAt.push(-1);
     return handle;
   }
 
   schedule(handle: number, delayUs: number): void {
     // Moddable timers count milliseconds: round up so a deadline is never early.
     const ms = delayUs <= 0 ? 0 : Math.ceil(delayUs / 1000);
+    this.dueAt[handle] = this.face.nowUs() + ms * 1000;
     this.timerApi.schedule(this.timers[handle], ms, PARKED_REPEAT_MS);
   }
 
   cancel(handle: number): void {
+    this.dueAt[handle] = -1;
     this.timerApi.schedule(this.timers[handle]);
   }
 
+  /** The earliest armed timer made here (runtime and drivers), absolute µs, or -1: a deadline for the idle governor. */
+  nextDeadline(): number {
+    let best = -1;
+    for (let i = 0; i < this.dueAt.length; i++) {
+      const t = this.dueAt[i];
+      if (t >= 0 && (best < 0 || t < best)) best = t;
+    }
+    return best;
+  }
+
+  /** The next sleep (light or deep) wakes by the RTC timer at absolute `timeUs` (-1: only the board's timer wake). */
+  wakeAt(timeUs: number): void {
+    this.wakeAtUs = timeUs;
+  }
+
   private fired(handle: number): void {
+    this.dueAt[handle] = -1;
     this.timerApi.schedule(this.timers[handle]);
     this.callbacks[handle]();
+  }
+
+  /** The timer wake for this sleep in µs (0: none): the board's `boardUs`, or the governor's wake time if earlier. */
+  private timerWake(boardUs: number): number {
+    const at = this.wakeAtUs;
+    if (at < 0) return boardUs;
+    this.wakeAtUs = -1;
+    const now = this.face.nowUs();
+    // esp_sleep_enable_timer_wakeup takes >= 1 us; a wake time already past wakes at once.
+    const us = at > now + 1 ? at - now : 1;
+    return boardUs > 0 && boardUs < us ? boardUs : us;
   }
 
   maskInterrupts(): void {
@@ -193,7 +227,7 @@ export class Esp32Platform implements BoardPlatform {
     } else if (target === T_HIBERNATE) {
       cause = this.hibernate();
     } else {
-      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, o.standbyTimerUs);
+      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, this.timerWake(o.standbyTimerUs));
     }
     if (own) this.face.leaveCritical();
     return cause;
@@ -206,7 +240,7 @@ export class Esp32Platform implements BoardPlatform {
       this.hibernateRefusals++;
       return o.wakePin >= 0 ? o.wakePin : WAKE_TIMER;
     }
-    const cause = this.face.deepSleep(o.wakePin, o.wakeLevel, o.hibernateTimerUs);
+    const cause = this.face.deepSleep(o.wakePin, o.wakeLevel, this.timerWake(o.hibernateTimerUs));
     // Only reached when ESP-IDF rejected the deep sleep: the image must not resurrect a later boot.
     this.face.imageClear();
     this.hibernateRefusals++;

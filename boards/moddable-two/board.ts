@@ -3,6 +3,7 @@ import type { PmConfig } from "../../runtime/driver";
 import type { BoardDefinition, BoardDevice } from "../types";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
+import { ESP32_STATES, ESP32_GOVERNOR_OFF } from "../esp32-states";
 
 /*
  * Sources (Moddable SDK, read through the reference store):
@@ -81,6 +82,9 @@ export const MODDABLE_TWO_CONFIG: PmConfig = deepFreeze({
   defaultBudgetUs: 50_000,
   testHoldUs: 200_000,
   failureHistory: 8,
+  // No storage device: hibernate keeps the image in RTC memory (entry well below the DevKitC's flash write).
+  states: ESP32_STATES,
+  governor: ESP32_GOVERNOR_OFF,
 });
 
 export const MODDABLE_TWO: BoardDefinition = deepFreeze({

@@ -66,6 +66,8 @@ export class SimPlatform implements BoardPlatform {
   sleeps = 0;
   /** Armed before each sleep like esp_sleep_enable_timer_wakeup; 0 = off. */
   timerWakeUs = 0;
+  /** The next sleep's timer wake at this absolute time (the idle governor's `wakeAt`), -1 none; used by one sleep. */
+  wakeAtUs = -1;
   /** RTC memory: the wake cause of the deep sleep this boot came from, WAKE_NONE on power-on. */
   rtcWakeCause = WAKE_NONE;
   /** Virtual time a deep sleep began (the RTC clock runs through it), -1 if none; read once by the next boot. */
@@ -180,8 +182,35 @@ export class SimPlatform implements BoardPlatform {
     if (target !== T_HIBERNATE && this.lightEntryUs > 0) this.time.spend(this.lightEntryUs);
     this.enter(target === T_HIBERNATE ? SLEEP_DEEP : SLEEP_LIGHT);
     if (target === T_HIBERNATE) this.rtcDeepSleepAt = this.time.now();
-    if (this.timerWakeUs > 0) this.arm(WAKE_TIMER, this.timerWakeUs);
+    let delay = this.timerWakeUs > 0 ? this.timerWakeUs : -1;
+    if (this.wakeAtUs >= 0) {
+      // The earlier of the board's timer wake and the governor's (a wake time already past wakes at once).
+      const at = this.wakeAtUs > this.time.now() ? this.wakeAtUs - this.time.now() : 0;
+      if (delay < 0 || at < delay) delay = at;
+      this.wakeAtUs = -1;
+    }
+    if (delay >= 0) this.arm(WAKE_TIMER, delay);
     return WAKE_NONE;
+  }
+
+  /** Platform.wakeAt: the next sleep wakes by timer at absolute `timeUs` (-1: none). */
+  wakeAt(timeUs: number): void {
+    this.wakeAtUs = timeUs;
+  }
+
+  /**
+   * Platform.nextDeadline: the earliest armed timer the firmware made (runtime, drivers, application
+   * timers from this pool), absolute µs, or -1. The virtual clock knows each slot's deadline; the
+   * models' own timers and the platform's wake timer are not firmware timers and are left out.
+   */
+  nextDeadline(): number {
+    const clock = this.time.clock;
+    let best = -1;
+    for (let i = 0; i < this.created; i++) {
+      const t = clock.deadlineOf(this.slots[i]);
+      if (t !== Infinity && (best < 0 || t < best)) best = t;
+    }
+    return best;
   }
 
   setWakeCallback(callback: (cause: number) => void): void {
@@ -210,6 +239,7 @@ export class SimPlatform implements BoardPlatform {
     }
     this.created = 0;
     this.time.cancel(this.wakeTimer);
+    this.wakeAtUs = -1;
     this.sleeping = SLEEP_NONE;
     this.exiting = 0;
     this.masked = 0;

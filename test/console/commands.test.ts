@@ -28,6 +28,8 @@ describe("console commands", () => {
       "  trace all [n]            last n trace records of every kind, IRQ latch/deliver included",
       "  trace dump               the trace ring as hex records, for the host to decode",
       "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
+      "  locks                    PM locks: who holds one and for how long (a held lock keeps the governor awake)",
+      "  policy [on|off]          the idle governor: its states, the last decisions and why; on/off switches it",
       "> ",
     ].join("\r\n"));
   });

@@ -166,6 +166,29 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     ]);
   });
 
+  it("idle governor: nextDeadline from its own timers; wakeAt arms the next light or deep sleep's RTC timer once", () => {
+    const log: string[] = [];
+    const face = new FakeNative(log);
+    const p = new Esp32Platform(face, new FakeTimers(log), { ...BASE, maskMode: MASK_SLEEP, standbyTimerUs: 5_000_000, log: () => undefined });
+    const a = p.createTimer(() => undefined);
+    const b = p.createTimer(() => undefined);
+    expect(p.nextDeadline()).toBe(-1);
+    p.schedule(a, 2_500);
+    p.schedule(b, 900);
+    expect(p.nextDeadline()).toBe(2_000);
+    p.cancel(b);
+    expect(p.nextDeadline()).toBe(4_000);
+    log.length = 0;
+    // 1 s from now: earlier than the board's 5 s standby timer, so it wins; the next sleep is back to the board's.
+    p.wakeAt(1_001_000);
+    p.sleep(T_STANDBY, TEST_NONE, 0);
+    p.sleep(T_STANDBY, TEST_NONE, 0);
+    // A wake time already past: 1 us (at once); hibernate takes it through deepSleep.
+    p.wakeAt(10);
+    p.sleep(T_HIBERNATE, TEST_NONE, 0);
+    expect(log.filter((l) => l.includes("Sleep"))).toEqual(["lightSleep(0,0,0,3,40,1000000)", "lightSleep(0,0,0,3,40,5000000)", "deepSleep(0,0,1)"]);
+  });
+
   it("rejects an unknown mask mode, naming the option", () => {
     expect(() => new Esp32Platform(new FakeNative([]), new FakeTimers([]), { ...BASE, maskMode: 7, log: () => undefined }))
       .toThrow(/maskMode 7 is neither MASK_NOIRQ \(0\) nor MASK_SLEEP \(1\)/);

@@ -1,6 +1,6 @@
 // Test doubles for the runtime suites: a virtual-time platform and scriptable fake drivers that log a trace.
 import {
-  PowerManager, OK, PENDING, IO, STAGE_NAMES, WAKE_NONE, WAKE_TEST_HOLD,
+  PowerManager, OK, PENDING, IO, STAGE_NAMES, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER,
   type Platform, type PmHooks, type DeviceSpec, type PmConfig,
 } from "../../runtime";
 
@@ -17,6 +17,11 @@ export class FakePlatform implements Platform {
   sleepMode: "sync" | "async" = "sync";
   syncCause = WAKE_TEST_HOLD;
   sleeping = false;
+  /** The governor's timer wake for the next sleep (Platform.wakeAt), -1 none; a sync sleep with one ends there with WAKE_TIMER. */
+  wakeAtUs = -1;
+  /** Every sleep's target and its timer wake, for governor tests. */
+  sleeps: { target: number; at: number; wakeAt: number }[] = [];
+  private wakeTimer = -1;
 
   constructor(log: string[]) { this.log = log; }
   now(): number { return this.t; }
@@ -27,8 +32,21 @@ export class FakePlatform implements Platform {
   unmaskInterrupts(): void { this.masked--; this.log.push("irq:unmask"); }
   enterSingleCpu(): void { this.singleCpu++; }
   leaveSingleCpu(): void { this.singleCpu--; }
+  wakeAt(t: number): void { this.wakeAtUs = t; }
+  /** Earliest armed timer (absolute), -1 none. */
+  nextDeadline(): number { let b = -1; for (const d of this.deadlines) if (d >= 0 && (b < 0 || d < b)) b = d; return b; }
   sleep(target: number, test: number, holdUs: number): number {
     this.log.push("platform:sleep");
+    const wakeAt = this.wakeAtUs;
+    this.wakeAtUs = -1;
+    this.sleeps.push({ target, at: this.t, wakeAt });
+    if (wakeAt >= 0) {
+      // The governor's timer wake: asleep until then, like the simulator's platform.
+      if (this.wakeTimer < 0) this.wakeTimer = this.createTimer(() => this.wakeNow(WAKE_TIMER));
+      this.sleeping = true;
+      this.schedule(this.wakeTimer, Math.max(0, wakeAt - this.t));
+      return WAKE_NONE;
+    }
     if (this.sleepMode === "sync") { this.t += holdUs; return this.syncCause; }
     this.sleeping = true;
     return WAKE_NONE;

@@ -25,6 +25,12 @@ describe("esp32-devkitc SimBoard on XS", () => {
       { command: "consoleUartWake" },
       { command: "consoleUartWake" },
       { command: "consoleUartWake" },
+      { command: "governor", arg: 3 },
+      { command: "governor", arg: 3 },
+      { command: "governor", arg: 3 },
+      { command: "policyReport" },
+      { command: "policyReport" },
+      { command: "policyReport" },
     ], { timeoutMs: 120_000 });
   }, 120_000);
 
@@ -49,6 +55,19 @@ describe("esp32-devkitc SimBoard on XS", () => {
   it("a console suspend woken by a byte on UART0 (lost, wake cause the console's line, resync message) allocates 0 slots after warm-up", () => {
     const m = r.slice(10, 13);
     expect(m.every((x) => x.result > 2000)).toBe(true);
+    expect(m.slice(1).map((x) => [x.slots, x.retained])).toEqual([[0, 0], [0, 0]]);
+  });
+
+  it("the idle governor (decide, timer wake, sleep, wake, locks around each measurement, a refused release) allocates 0 slots", () => {
+    const m = r.slice(13, 16);
+    // 3 periods each: every timer fired, the governor slept at least once per period by itself.
+    expect(m.every((x) => Math.floor(x.result / 1000) === 3 && x.result % 1000 >= 3)).toBe(true);
+    expect(m.slice(1).map((x) => [x.slots, x.retained])).toEqual([[0, 0], [0, 0]]);
+  });
+
+  it("`policy` and `locks` on the console allocate 0 slots after a warm-up", () => {
+    const m = r.slice(16, 19);
+    expect(m.every((x) => x.result > 500)).toBe(true);
     expect(m.slice(1).map((x) => [x.slots, x.retained])).toEqual([[0, 0], [0, 0]]);
   });
 });

@@ -1,0 +1,228 @@
+// The idle governor: a timer-driven policy that, while idle and unlocked, picks a state by the rule in policy.ts, arms its timer wake and suspends.
+import type { Platform } from "./platform";
+import type { PmLocks } from "./locks";
+import type { Recorder } from "./recorder";
+import { IdleStates, Decision, decide, type IdleState, R_SLEEP, R_LOCK, R_BUSY, R_SHORT, R_REFUSED, REASON_COUNT } from "./policy";
+import { OK, FAILED, T_HIBERNATE, TEST_NONE } from "./status";
+import { P_IDLE } from "./phase";
+
+/** What the governor needs of the power manager. */
+export interface GovernorHost {
+  readonly phase: number;
+  suspend(target: number, test: number): number;
+}
+
+/** `pm.governor` in the board's pm sizes: off unless `enabled`. */
+export interface GovernorConfig {
+  readonly enabled: boolean;
+  /** Quiet time after the last activity (an attempt ended, the last lock released, a deadline moved) before it decides; default 10 ms. */
+  readonly minIdleUs?: number;
+  /** The timer wake comes this much earlier still, for the runtime's own resume walk (R1, R2); default 1 ms. */
+  readonly wakeMarginUs?: number;
+}
+
+export const MIN_IDLE_US = 10_000;
+export const WAKE_MARGIN_US = 1_000;
+/** Decisions kept for `policy` (newest first). */
+export const DECISIONS_KEPT = 8;
+
+/**
+ * Runs only while the runtime is idle (like Recovery): activity re-arms one platform timer for
+ * `minIdleUs`; when it fires, the governor reads the locks, the deadlines (the application's, each
+ * device's, and the platform's own timers if it knows them) and the tightest latency constraint,
+ * decides, records the decision (trace, counters, the last DECISIONS_KEPT) and, for a state, sets
+ * the platform's timer wake and starts the suspend itself. A lock held waits for its release; a
+ * deadline too close waits for it to pass. Every table is made in the constructor.
+ */
+export class IdleGovernor {
+  readonly states: IdleStates;
+  readonly minIdleUs: number;
+  readonly wakeMarginUs: number;
+  enabled: boolean;
+  /** The attempt in progress was started by the governor (the console keeps it quiet). */
+  owns = false;
+  /** Per reason (R_*), decisions made; per target, suspends started. */
+  readonly reasons: Uint32Array;
+  readonly sleeps: Uint32Array;
+  /** The last decisions: slot (total - 1 - i) % DECISIONS_KEPT is the i-th newest. */
+  readonly log: Decision[] = [];
+  total = 0;
+  /** Latency constraints and next deadlines (µs; -1 none): the application's, then one per device. */
+  appConstraintUs = -1;
+  appDeadline = -1;
+  readonly deviceConstraintUs: Float64Array;
+  readonly deviceDeadline: Float64Array;
+  private readonly platform: Platform;
+  private readonly locks: PmLocks;
+  private readonly host: GovernorHost;
+  private readonly rec: Recorder;
+  private readonly devices: () => number;
+  private readonly timer: number;
+  private readonly d = new Decision();
+
+  constructor(config: GovernorConfig | undefined, states: readonly IdleState[], maxDevices: number, devices: () => number,
+    platform: Platform, locks: PmLocks, host: GovernorHost, rec: Recorder, where: string) {
+    this.states = new IdleStates(states, maxDevices, where);
+    this.enabled = config !== undefined && config.enabled === true;
+    this.minIdleUs = config === undefined || config.minIdleUs === undefined ? MIN_IDLE_US : config.minIdleUs;
+    this.wakeMarginUs = config === undefined || config.wakeMarginUs === undefined ? WAKE_MARGIN_US : config.wakeMarginUs;
+    this.platform = platform;
+    this.locks = locks;
+    this.host = host;
+    this.rec = rec;
+    this.devices = devices;
+    this.reasons = new Uint32Array(REASON_COUNT);
+    this.sleeps = new Uint32Array(T_HIBERNATE + 1);
+    for (let i = 0; i < DECISIONS_KEPT; i++) this.log.push(new Decision());
+    this.deviceConstraintUs = new Float64Array(maxDevices).fill(-1);
+    this.deviceDeadline = new Float64Array(maxDevices).fill(-1);
+    this.timer = platform.createTimer(() => this.evaluate());
+    locks.setFreeListener(() => this.kick());
+  }
+
+  /** Boot: device d's declared suspend and resume costs (DeviceSpec); returns d. */
+  declare(d: number, spec: { readonly suspendCostUs?: number; readonly resumeCostUs?: number }): number {
+    this.states.declare(d, spec.suspendCostUs ?? 0, spec.resumeCostUs ?? 0);
+    return d;
+  }
+
+  /** Turns the governor on or off at run time (the board's `pm.governor.enabled` is the boot value). */
+  enable(on: boolean): void {
+    this.enabled = on;
+    if (on) this.kick();
+    else this.platform.cancel(this.timer);
+  }
+
+  /** Activity: decide again after `minIdleUs` of quiet (only while enabled and idle). */
+  kick(): void {
+    if (this.enabled && this.host.phase === P_IDLE) this.platform.schedule(this.timer, this.minIdleUs);
+  }
+
+  /** An attempt ended (the system is active again). */
+  attemptEnded(): void {
+    // A wake time the attempt did not use (it was aborted before the sleep) must not reach a later sleep.
+    if (this.owns && this.platform.wakeAt !== undefined) this.platform.wakeAt(-1);
+    this.owns = false;
+    this.kick();
+  }
+
+  /** Device d's (or the application's, d = -1) next deadline: absolute platform µs, -1 none. */
+  setDeadline(d: number, atUs: number): void {
+    if (d < 0) this.appDeadline = atUs;
+    else this.deviceDeadline[d] = atUs;
+    this.kick();
+  }
+
+  /** Device d's (or the application's, d = -1) latency constraint in µs, -1 none. */
+  constrain(d: number, us: number): void {
+    if (d < 0) this.appConstraintUs = us;
+    else this.deviceConstraintUs[d] = us;
+    this.kick();
+  }
+
+  /** The earliest deadline (absolute µs) of the application, the devices and the platform's timers, or -1. */
+  nextDeadline(): number {
+    let best = this.appDeadline;
+    const n = this.devices();
+    for (let d = 0; d < n; d++) {
+      const t = this.deviceDeadline[d];
+      if (t >= 0 && (best < 0 || t < best)) best = t;
+    }
+    const p = this.platform.nextDeadline === undefined ? -1 : this.platform.nextDeadline();
+    return p >= 0 && (best < 0 || p < best) ? p : best;
+  }
+
+  /** The tightest latency constraint declared (µs), or -1. */
+  tightest(): number {
+    let best = this.appConstraintUs;
+    const n = this.devices();
+    for (let d = 0; d < n; d++) {
+      const c = this.deviceConstraintUs[d];
+      if (c >= 0 && (best < 0 || c < best)) best = c;
+    }
+    return best;
+  }
+
+  /** The i-th newest decision (0 newest), or null. */
+  decision(i: number): Decision | null {
+    return i < this.total && i < DECISIONS_KEPT ? this.log[(this.total - 1 - i) % DECISIONS_KEPT] : null;
+  }
+
+  /** The timer: decide and act. */
+  private evaluate(): void {
+    if (!this.enabled) return;
+    const d = this.d;
+    const now = this.platform.now();
+    const deadline = this.nextDeadline();
+    if (this.host.phase !== P_IDLE) {
+      this.hold(now, R_BUSY, this.host.phase);
+      return;
+    }
+    if (this.locks.held > 0) {
+      this.hold(now, R_LOCK, this.locks.firstHeld());
+      return;
+    }
+    let reason = decide(this.states, now, deadline, this.tightest(), 0, this.wakeMarginUs, d);
+    if (reason === R_SLEEP) reason = this.start(d.target);
+    // A hibernate refused (its storage device failed): the next shallower state, if the rule allows one.
+    if (reason === R_REFUSED && d.target === T_HIBERNATE && d.other === FAILED) {
+      this.keep(d);
+      reason = decide(this.states, now, deadline, this.tightest(), T_HIBERNATE, this.wakeMarginUs, d);
+      if (reason === R_SLEEP) reason = this.start(d.target);
+    }
+    this.keep(d);
+    // Too close to a deadline: decide again once it passed (whatever it was for is done by then).
+    if (reason === R_SHORT && d.idleUs >= 0) this.platform.schedule(this.timer, d.idleUs + this.minIdleUs);
+  }
+
+  /** Starts the chosen suspend with its timer wake; R_SLEEP, or R_REFUSED with the status in `other`. */
+  private start(target: number): number {
+    const d = this.d;
+    if (this.platform.wakeAt !== undefined) this.platform.wakeAt(d.wakeAt);
+    this.owns = true;
+    // Recorded before the suspend starts, so the trace reads decision -> suspend-begin.
+    this.rec.governor(d.time, R_SLEEP, target, d.idleUs);
+    const status = this.host.suspend(target, TEST_NONE);
+    if (status === OK) {
+      this.sleeps[target]++;
+      return R_SLEEP;
+    }
+    this.owns = false;
+    if (this.platform.wakeAt !== undefined) this.platform.wakeAt(-1);
+    d.reason = R_REFUSED;
+    d.other = status;
+    return R_REFUSED;
+  }
+
+  /** A decision to stay awake for a reason the rule never sees (lock, busy). */
+  private hold(now: number, reason: number, other: number): void {
+    const d = this.d;
+    d.time = now;
+    d.reason = reason;
+    d.target = 0;
+    d.idleUs = -1;
+    d.breakEvenUs = 0;
+    d.latencyUs = 0;
+    d.constraintUs = -1;
+    d.wakeAt = -1;
+    d.other = other;
+    this.keep(d);
+  }
+
+  /** Counts and keeps `d` (a copy into the log ring); the trace gets every decision but a started sleep (recorded before it). */
+  private keep(d: Decision): void {
+    this.reasons[d.reason]++;
+    const slot = this.log[this.total % DECISIONS_KEPT];
+    this.total++;
+    slot.time = d.time;
+    slot.reason = d.reason;
+    slot.target = d.target;
+    slot.idleUs = d.idleUs;
+    slot.breakEvenUs = d.breakEvenUs;
+    slot.latencyUs = d.latencyUs;
+    slot.constraintUs = d.constraintUs;
+    slot.other = d.other;
+    slot.wakeAt = d.wakeAt;
+    if (d.reason !== R_SLEEP) this.rec.governor(d.time, d.reason, d.target, d.idleUs);
+  }
+}
