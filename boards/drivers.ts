@@ -1,5 +1,5 @@
-// The driver table boot constructs devices from: driver name -> constructor. Add a line per new driver.
-import type { BoardDriver, DriverContext } from "../drivers/common/io";
+// Every shipped driver by name: the table the simulator and tests boot any board with (a firmware links only its board's own table).
+import type { DriverTable } from "./types";
 import { Button } from "../drivers/button/button";
 import { Led } from "../drivers/led/led";
 import { I2cBus } from "../drivers/i2c-bus/i2c-bus";
@@ -12,10 +12,10 @@ import { Ili9341 } from "../drivers/ili9341/ili9341";
 import { Ft6206 } from "../drivers/ft6206/ft6206";
 import { Backlight } from "../drivers/backlight/backlight";
 
-export type DriverFactory = (ctx: DriverContext) => BoardDriver;
+export type { DriverFactory } from "./types";
 
-/** A plain object: a new driver is one line. */
-export const DRIVERS: { readonly [name: string]: DriverFactory } = Object.freeze({
+/** A plain object: a new driver is one line. Importing it links every driver, so device firmware uses its board's table instead. */
+export const DRIVERS: DriverTable = Object.freeze({
   "button": (ctx) => new Button(ctx),
   "led": (ctx) => new Led(ctx),
   "i2c-bus": (ctx) => new I2cBus(ctx),
