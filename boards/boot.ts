@@ -54,6 +54,8 @@ export interface BoardConsole {
 export interface BootedBoard {
   readonly definition: BoardDefinition;
   readonly pm: PowerManager;
+  /** The platform it booted on: time and the timer slots an application creates at its own boot. */
+  readonly platform: BoardPlatform;
   /** Drivers by device name. */
   readonly drivers: { readonly [name: string]: BoardDriver };
   /** Device ids by name. */
@@ -179,7 +181,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     }
   }
   return {
-    definition: def, pm, drivers: byName, ids, image, resumed, console: con,
+    definition: def, pm, platform, drivers: byName, ids, image, resumed, console: con,
     onDone(listener: (status: number) => void): void {
       done.add(listener);
     },

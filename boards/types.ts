@@ -25,7 +25,7 @@ export interface BoardDevice {
   readonly irq?: number;
   /** Every number here is checked at boot against runtime/limits.ts (`device.<field>`): budgets 1..2e9 µs. */
   readonly budgetUs?: number;
-  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number };
+  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number; readonly reprobe?: number };
   /** Defaults: what the driver declares. */
   readonly stateBytes?: number;
   readonly requestBlocks?: number;

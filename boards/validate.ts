@@ -42,7 +42,7 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
 
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
 const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq"]);
-const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
+const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 
 /**
  * Every number of the definition, before any lands in a typed array: pm sizes, the pin map, IRQ
@@ -86,12 +86,12 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
   }
   const per = fields.stageBudgetUs;
   if (per !== undefined) {
-    if (typeof per !== "object" || per === null) throw new Error(who + "stageBudgetUs is " + String(per) + ": must be { prepare?, suspend?, resume? } in µs: fix it in the board entry");
+    if (typeof per !== "object" || per === null) throw new Error(who + "stageBudgetUs is " + String(per) + ": must be { prepare?, suspend?, resume?, reprobe? } in µs: fix it in the board entry");
     const p = per as { readonly [key: string]: unknown };
     const keys = Object.keys(p);
     for (let k = 0; k < keys.length; k++) {
       if (STAGE_KEYS.indexOf(keys[k]) < 0 && p[keys[k]] !== undefined) {
-        throw new Error(who + "stageBudgetUs." + keys[k] + " is not a PENDING stage: use prepare, suspend or resume in the board entry");
+        throw new Error(who + "stageBudgetUs." + keys[k] + " is not a PENDING stage: use prepare, suspend, resume or reprobe in the board entry");
       }
       const bad = outOfRange(p[keys[k]], LIMITS["device.stageBudgetUs." + keys[k]]);
       if (p[keys[k]] !== undefined && bad !== null) throw new Error(who + "stageBudgetUs." + keys[k] + " " + bad + " in the board entry");

@@ -52,7 +52,7 @@ export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void
 
 /** Where `register` reads each numeric DeviceSpec field from. */
 const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks"]);
-const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume"]);
+const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 /** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
 const SPEC_LIMITS = Object.freeze([
   LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
@@ -79,12 +79,12 @@ export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs
   }
   const per = s.stageBudgetUs;
   if (per !== undefined) {
-    if (typeof per !== "object" || per === null) throw new Error(who() + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume? } of µs in its DeviceSpec");
+    if (typeof per !== "object" || per === null) throw new Error(who() + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume?, reprobe? } of µs in its DeviceSpec");
     const p = per as { readonly [key: string]: unknown };
     const keys = Object.keys(p);
     for (let i = 0; i < keys.length; i++) {
       if (STAGE_KEYS.indexOf(keys[i]) < 0 && p[keys[i]] !== undefined) {
-        throw new Error(who() + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
+        throw new Error(who() + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend, resume or reprobe in its DeviceSpec");
       }
     }
     for (let i = 0; i < STAGE_KEYS.length; i++) {

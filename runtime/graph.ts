@@ -1,6 +1,6 @@
 // Device registry: names, hooks, roles, sizes; sealed at boot into fixed dependency tables (CSR) and checked.
 import type { DeviceSpec, PmHooks } from "./driver";
-import { ROLE_STORAGE, ROLE_WAKE, STAGE_COUNT, S_PREPARE, S_SUSPEND, S_RESUME } from "./status";
+import { ROLE_STORAGE, ROLE_WAKE, STAGE_COUNT, S_PREPARE, S_SUSPEND, S_RESUME, S_REPROBE } from "./status";
 import { checkDeviceSpec } from "./config-check";
 import { MAX_IRQ_LINES } from "./limits";
 
@@ -72,6 +72,7 @@ export class DeviceGraph {
     this.budgetUs[id * STAGE_COUNT + S_PREPARE] = per.prepare ?? base;
     this.budgetUs[id * STAGE_COUNT + S_SUSPEND] = per.suspend ?? base;
     this.budgetUs[id * STAGE_COUNT + S_RESUME] = per.resume ?? base;
+    this.budgetUs[id * STAGE_COUNT + S_REPROBE] = per.reprobe ?? base;
     this.stateBytes[id] = spec.stateBytes ?? 0;
     this.requestBlocks[id] = spec.requestBlocks ?? 0;
     if ((this.roles[id] & ROLE_WAKE) !== 0 && this.wakeLine[id] < 0) {

@@ -51,6 +51,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "device.stageBudgetUs.prepare": BUDGET,
   "device.stageBudgetUs.suspend": BUDGET,
   "device.stageBudgetUs.resume": BUDGET,
+  "device.stageBudgetUs.reprobe": BUDGET,
   "device.stateBytes": limit(0, 16_777_216, "bytes", "Int32Array stateBytes, state arena (pm.stateArenaBytes)"),
   "device.requestBlocks": limit(0, 32_767, "blocks", "Int16Array requestBlocks, block quota"),
   "device.roles": limit(0, ROLE_STORAGE | ROLE_WAKE, "(ROLE_STORAGE 1 | ROLE_WAKE 2)", "Uint8Array roles"),

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // `npm run build`: compiles quiesce's device modules to build/xs/ (what manifests/*.json name) and an application (main.ts and its own modules) for mcconfig.
 /*
  * Why not mcconfig's own TypeScript step: it compiles each .ts with a generated tsconfig targeting

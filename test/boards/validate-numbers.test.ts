@@ -41,7 +41,7 @@ function fields(def: BoardDefinition): Field[] {
     for (const k of ["budgetUs", "stateBytes", "requestBlocks", "roles", "irq"]) {
       out.push({ set: (d, v) => { at(d)[k] = v; }, label: k, device: dev.name, limit: LIMITS["device." + k], line: k === "irq" });
     }
-    for (const s of ["prepare", "suspend", "resume"]) {
+    for (const s of ["prepare", "suspend", "resume", "reprobe"]) {
       out.push({
         set: (d, v) => { const o = at(d); o.stageBudgetUs = { ...(o.stageBudgetUs as object), [s]: v }; },
         label: "stageBudgetUs." + s, device: dev.name, limit: LIMITS["device.stageBudgetUs." + s], line: false,
@@ -113,7 +113,7 @@ describe("boot validates every number of a board definition", () => {
     ["a string budget", (d) => { (d.devices[2] as unknown as Mutable).budgetUs = "50000"; },
       "boards/esp32-devkitc: device \"bme280\" budgetUs is \"50000\" (a string): must be an integer 1..2000000000 µs: write it as a number in the board entry"],
     ["an unknown stage key", (d) => { (d.devices[2] as unknown as Mutable).stageBudgetUs = { powerOff: 5 }; },
-      "boards/esp32-devkitc: device \"bme280\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend or resume in the board entry"],
+      "boards/esp32-devkitc: device \"bme280\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend, resume or reprobe in the board entry"],
     ["roles beyond the known bits (Uint8)", (d) => { (d.devices[4] as unknown as Mutable).roles = 256; },
       "boards/esp32-devkitc: device \"led\" roles is 256: must be an integer 0..3 (ROLE_STORAGE 1 | ROLE_WAKE 2): lower it in the board entry"],
     ["a fractional irq", (d) => { (d.devices[5] as unknown as Mutable).irq = 0.5; },

@@ -115,7 +115,7 @@ describe("register: DeviceSpec numbers", () => {
     expect(registerError({ roles: 256 })).toMatch(/roles is 256: must be an integer 0\.\.3 \(ROLE_STORAGE 1 \| ROLE_WAKE 2\): lower it/);
     expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.1023: use a whole number in its DeviceSpec$/);
     expect(registerError({ stageBudgetUs: { powerOff: 10 } })).toBe(
-      "boards/test-board: device \"dev\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend or resume in its DeviceSpec");
+      "boards/test-board: device \"dev\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend, resume or reprobe in its DeviceSpec");
     const env = new Env();
     expect(() => env.add({ name: "dev", stateBytes: -4 })).toThrow(/stateBytes is -4/);
     expect(env.pm.graph.count).toBe(0);
