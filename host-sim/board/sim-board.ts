@@ -51,7 +51,7 @@ export interface SimBoardOptions {
   nowCostUs?: number;
   /** Boot right away (default true). */
   boot?: boolean;
-  /** Driver table for every boot (default boards/drivers.ts DRIVERS: every shipped driver). */
+  /** Driver table for every boot (default the wiring's, else boards/drivers.ts DRIVERS: every shipped driver). */
   drivers?: DriverTable;
   /** The console made when a device offers one (default the shipped shell, console/console-app.ts). */
   makeConsole?: ConsoleFactory;
@@ -144,7 +144,9 @@ export class SimBoard {
     this.device = createProvider(this.io, { pins: def.pins });
     this.provider = this.trackingProvider(this.device);
     this.faults = new FaultTable(def.pm.maxDevices);
-    this.driverTable = options.drivers ?? DRIVERS;
+    this.driverTable = options.drivers ?? wiring.drivers ?? DRIVERS;
+    if (wiring.onBoot !== undefined) this.bootListeners.push(wiring.onBoot);
+    if (wiring.timerWakeUs !== undefined && wiring.timerWakeUs > 0) this.platform.timerWakeUs = wiring.timerWakeUs;
     this.makeConsole = options.makeConsole ?? function shippedConsole(pm, io) {
       return new ConsoleApp(pm, io);
     };

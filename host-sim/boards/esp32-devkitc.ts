@@ -1,6 +1,7 @@
 // Simulated ESP32-DevKitC: which chip models sit on which pins and buses of the board definition.
 import { DEVKITC_PINS, ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
-import type { BoardDefinition } from "../../boards/types";
+import type { BoardDefinition, DriverTable } from "../../boards/types";
+import type { BootedBoard } from "../../boards/boot";
 
 /** Model kinds host-sim/board knows how to build and attach. */
 export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
@@ -47,6 +48,12 @@ export interface SimBoardWiring {
   readonly models: readonly SimModelWiring[];
   /** Pins with a pull-up resistor on the PCB (the DevKitC pulls GPIO0 up with 10 kOhm, R9 on the schematic). */
   readonly externalPullUps: readonly number[];
+  /** The board's driver table, when it names drivers quiesce does not ship (default: every shipped driver). */
+  readonly drivers?: DriverTable;
+  /** What the firmware's main does after each boot (connect an application, start it): run after every boot, reboots included. */
+  readonly onBoot?: (booted: BootedBoard) => void;
+  /** The RTC timer wake the firmware sets for every sleep (startEsp32's standbyTimerUs), microseconds; 0 or absent: none. */
+  readonly timerWakeUs?: number;
 }
 
 const P = DEVKITC_PINS;

@@ -151,7 +151,13 @@ describe("manifest fragments", () => {
         if (inc.startsWith("$(QUIESCE)/")) expect(fs.existsSync(path.join(ROOT, inc.slice("$(QUIESCE)/".length))), app + ": " + inc).toBe(true);
       }
       expect(m.include).toContain("./build/xs/manifest.json");
-      expect(collectApp(path.join(ROOT, app), "main.ts").map((x) => x.name)).toContain("main");
+      const own = collectApp(path.join(ROOT, app), "main.ts");
+      expect(own.map((x) => x.name)).toContain("main");
+      // Every quiesce module the app imports is named by the fragments it includes (their includes followed).
+      const named = new Set<string>();
+      for (const inc of m.include ?? []) if (inc.startsWith("$(QUIESCE)/")) for (const n of closure(path.join(ROOT, inc.slice("$(QUIESCE)/".length)))) named.add(n);
+      const used = own.flatMap((x) => Object.values(x.rewrite)).filter((n) => !own.some((o) => o.name === n));
+      expect(used.filter((n) => !named.has(n)), app + ": add the fragments that name these").toEqual([]);
     }
   });
 });
