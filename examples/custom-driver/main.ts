@@ -1,4 +1,5 @@
 // The custom-driver example's firmware (mcconfig's "main"): the DevKitC + PIR board this app names, the console, the motion light.
+// #region main
 import { startEsp32 } from "quiesce/esp32";
 import { ConsoleApp } from "quiesce/console/console-app";
 import { PIR_BOARD, PIR_BOARD_DRIVERS } from "./board/board";
@@ -12,3 +13,4 @@ const booted = startEsp32(PIR_BOARD, {
 });
 
 export default new MotionLight(booted, { lightUs: 2_000_000, idleUs: 10_000_000 });
+// #endregion main

@@ -5,6 +5,7 @@ import { PIR_BOARD, PIR_BOARD_DRIVERS, PIR_BOARD_PINS } from "./board/board";
 import { PirModel } from "./pir/pir-model";
 import { MotionLight } from "./motion-light";
 
+// #region wiring
 /** The wiring: which model sits behind which device (the PIR through a custom model, the rest built in). */
 export function pirWiring(enablePin = -1): SimBoardWiring {
   const P = PIR_BOARD_PINS;
@@ -29,6 +30,8 @@ export function pirWiring(enablePin = -1): SimBoardWiring {
     ],
   };
 }
+
+// #endregion wiring
 
 /** A booted SimBoard of this example (the PIR driver in its driver table). `enablePin` wires the sensor's supply switch. */
 export function bootPirBoard(options: SimBoardOptions = {}, enablePin = -1): SimBoard {
