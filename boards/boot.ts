@@ -18,6 +18,7 @@ export type { DriverFactory, DriverTable };
  */
 export type ConsoleFactory = (pm: PowerManager, io: ConsoleIo) => BoardConsole;
 
+/** What `bootBoard` takes besides the board, the IO provider and the platform. */
 export interface BootOptions {
   /**
    * Driver name -> constructor for every `driver` the board names (a board module exports its own
@@ -51,6 +52,7 @@ export interface BoardConsole {
   onSuspendDone(status: number): void;
 }
 
+/** A booted board: the power manager, drivers and ids by name, the console, how it booted (cold or from a hibernate image). */
 export interface BootedBoard {
   readonly definition: BoardDefinition;
   readonly pm: PowerManager;

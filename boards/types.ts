@@ -41,6 +41,7 @@ export interface WakeSource {
   readonly level?: number;
 }
 
+/** A board as data: runtime sizes, pins, devices, wake sources, IRQ numbering. Boot validates every field. */
 export interface BoardDefinition {
   /** Display name. */
   readonly name: string;

@@ -2,7 +2,9 @@
 
 /** How the console runs on this boot: on UART0, left out of a debug build (xsbug owns UART0), or the board has none. */
 export const CONSOLE_ON_UART0 = 0;
+/** A debug build: UART0 carries xsbug, so the console is left out. */
 export const CONSOLE_DEBUG_OFF = 1;
+/** The board has no console device, or the application made none. */
 export const CONSOLE_NONE = 2;
 
 /**

@@ -43,6 +43,7 @@ export class ByteSink implements UartPeer {
   }
 }
 
+/** How a SimBoard is made: seed, timer slots, the driver table, the console, whether it boots at once. */
 export interface SimBoardOptions {
   seed?: number;
   /** Runtime/driver timer slots (reused across reboots). Default 48. */

@@ -3,9 +3,13 @@ import type { IrqSource, BoardPlatform, WakeSource } from "../../boards/types";
 import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } from "../../runtime/status";
 import type { SimTime } from "./sim-time";
 
+/** Simulated SoC: awake. */
 export const SLEEP_NONE = 0;
+/** Simulated SoC: in light sleep (standby). */
 export const SLEEP_LIGHT = 1;
+/** Simulated SoC: in deep sleep (hibernate); the wake reboots the firmware. */
 export const SLEEP_DEEP = 2;
+/** Simulated SoC: a test level's hold (TEST_PLATFORM), not a sleep. */
 export const SLEEP_HOLD = 3;
 
 function noop(): void {}

@@ -6,6 +6,7 @@ import type { BootedBoard } from "../../boards/boot";
 /** Model kinds host-sim/board knows how to build and attach. */
 export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
 
+/** One chip model on the simulated board: its kind, the device it stands behind, its pins or bus address. */
 export interface SimModelWiring {
   readonly kind: SimModelKind;
   /** The board device this model stands behind (faults and registers are looked up by it). */
@@ -43,6 +44,7 @@ export interface SimModelContext {
   readonly seed: number;
 }
 
+/** A simulated board: its definition, the chip models behind its devices, and what the firmware's main adds (drivers, onBoot, timer wake). */
 export interface SimBoardWiring {
   readonly definition: BoardDefinition;
   readonly models: readonly SimModelWiring[];
@@ -58,6 +60,7 @@ export interface SimBoardWiring {
 
 const P = DEVKITC_PINS;
 
+/** The shipped DevKitC on the simulator: which chip model sits behind which device. */
 export const SIM_ESP32_DEVKITC: SimBoardWiring = {
   definition: ESP32_DEVKITC,
   models: [
