@@ -27,7 +27,7 @@ export interface Layer {
 }
 
 const DEVICE = ["runtime", "drivers", "console", "boards"];
-const HOST = [...DEVICE, "host-sim", "test", "bench", "scripts"];
+const HOST = [...DEVICE, "host-sim", "test", "bench", "scripts", "examples"];
 
 /**
  * Lowest first: runtime < drivers < console < boards (and main.ts) < host-sim < test, bench, scripts. A folder
