@@ -1,10 +1,30 @@
-// vitest configuration: every suite under test/, run in worker threads on the virtual clock, one worker per core.
+// vitest configuration: every suite under test/ and examples/, run in worker threads on the virtual clock, one worker per core.
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+/*
+ * "quiesce" and "quiesce/…" resolve to this checkout's TypeScript, through package.json's exports (the
+ * "quiesce-source" condition), so the examples import quiesce exactly as an application outside the
+ * repository does. test/package/exports.test.ts checks that tsconfig.json's paths say the same.
+ */
+// @ts-expect-error tsconfig.json's module is commonjs (the project's); vitest loads this .mts as an ES module.
+const root = fileURLToPath(new URL(".", import.meta.url));
+const pkg = JSON.parse(readFileSync(root + "package.json", "utf8")) as { exports: Record<string, string | Record<string, string>> };
+const alias: { find: string | RegExp; replacement: string }[] = [];
+for (const [key, target] of Object.entries(pkg.exports)) {
+  const source = typeof target === "object" ? target["quiesce-source"] : undefined;
+  if (source === undefined) continue;
+  const spec = "quiesce" + key.slice(1);
+  if (!key.includes("*")) alias.push({ find: new RegExp("^" + spec.replace(/[/.]/g, "\\$&") + "$"), replacement: root + source.slice(2) });
+  else alias.push({ find: new RegExp("^" + spec.replace(/[/.]/g, "\\$&").replace("*", "(.+)") + "$"), replacement: root + source.slice(2).replace("*", "$1") });
+}
+
 export default defineConfig({
+  resolve: { alias },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     // The 100,000-cycle soak runs only through `npm run test:soak`.
     exclude: process.env.QUIESCE_SOAK ? [] : ["test/soak/**"],
     testTimeout: 120_000,

@@ -4,20 +4,34 @@ import type { PmHooks } from "../runtime/driver";
 import { WAKE_NONE } from "../runtime/status";
 import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
 import type { ConsoleIo } from "../drivers/common/console-io";
-import { ConsoleApp } from "../console/console-app";
 import { IMAGE_LOADED, type ImageStore } from "../drivers/common/image-store";
-import { DRIVERS, type DriverFactory } from "./drivers";
-import type { BoardDefinition, BoardDevice, BoardPlatform } from "./types";
+import type { BoardDefinition, BoardDevice, BoardPlatform, DriverFactory, DriverTable } from "./types";
 import { checkPools, validateBoard } from "./validate";
 import { DoneFanout } from "./done-fanout";
 
+export type { DriverFactory, DriverTable };
+
+/**
+ * Makes the board's console (the command shell, console/) on the first driver that offers one. Passed
+ * in rather than imported so that a firmware without a console (or with its own) does not carry it:
+ * `(pm, io) => new ConsoleApp(pm, io)` from console/console-app.ts is the shipped one.
+ */
+export type ConsoleFactory = (pm: PowerManager, io: ConsoleIo) => BoardConsole;
+
+/** What `bootBoard` takes besides the board, the IO provider and the platform. */
 export interface BootOptions {
-  /** Driver table (default boards/drivers.ts DRIVERS). */
-  drivers?: { readonly [name: string]: DriverFactory };
+  /**
+   * Driver name -> constructor for every `driver` the board names (a board module exports its own
+   * table, e.g. DEVKITC_DRIVERS; boards/drivers.ts has every shipped driver). Only these are linked
+   * into the firmware.
+   */
+  drivers: DriverTable;
+  /** Makes the console when a device offers one (ConsoleIo); absent: no console, even if one could run. */
+  makeConsole?: ConsoleFactory;
   /** Boot-time hook wrapper (host-sim fault injection); the runtime registers what it returns. */
   wrap?: (name: string, driver: BoardDriver, pm: PowerManager) => PmHooks;
   /**
-   * Start the board's console after seal (default true): it takes the trace listener and the first
+   * Start the board's console (made by `makeConsole`) after seal (default true): it takes the trace listener and the first
    * done listener. false: the console is still made, and the caller wires it (console.boot(false),
    * its own trace and done listeners forwarding to console.traceListener and console.onSuspendDone).
    */
@@ -38,9 +52,12 @@ export interface BoardConsole {
   onSuspendDone(status: number): void;
 }
 
+/** A booted board: the power manager, drivers and ids by name, the console, how it booted (cold or from a hibernate image). */
 export interface BootedBoard {
   readonly definition: BoardDefinition;
   readonly pm: PowerManager;
+  /** The platform it booted on: time and the timer slots an application creates at its own boot. */
+  readonly platform: BoardPlatform;
   /** Drivers by device name. */
   readonly drivers: { readonly [name: string]: BoardDriver };
   /** Device ids by name. */
@@ -77,8 +94,8 @@ interface Startable {
  * the storage device validates the image and the runtime resumes every device from it; otherwise each
  * driver's `start`.
  */
-export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions = {}): BootedBoard {
-  const table = options.drivers ?? DRIVERS;
+export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions): BootedBoard {
+  const table = options.drivers;
   validateBoard(def, table);
   const pm = new PowerManager(Object.assign({ board: def.file }, def.pm), platform);
   const n = def.devices.length;
@@ -139,7 +156,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   const done = new DoneFanout();
   pm.setDoneCallback(done.call);
   const io = findConsole(built);
-  const con: BoardConsole | null = io === null ? null : new ConsoleApp(pm, io);
+  const con: BoardConsole | null = io === null || options.makeConsole === undefined ? null : options.makeConsole(pm, io);
   if (con !== null && options.console !== false) {
     done.add(function consoleDone(status: number): void {
       con.onSuspendDone(status);
@@ -176,7 +193,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     }
   }
   return {
-    definition: def, pm, drivers: byName, ids, image, resumed, console: con,
+    definition: def, pm, platform, drivers: byName, ids, image, resumed, console: con,
     onDone(listener: (status: number) => void): void {
       done.add(listener);
     },

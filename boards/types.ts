@@ -1,8 +1,15 @@
 // Board definitions as plain data: PM sizes, pin map, devices (driver, options, parent/needs/roles/budgets), wake sources.
 import type { PmConfig } from "../runtime/driver";
 import type { Platform } from "../runtime/platform";
+import type { BoardDriver, DriverContext } from "../drivers/common/io";
 
-/** One device on the board. `driver` names an entry of boards/drivers.ts. */
+/** Makes one driver from its board entry (boot calls it once per device). */
+export type DriverFactory = (ctx: DriverContext) => BoardDriver;
+
+/** Driver name -> factory: what a board's `driver` fields name. A board module exports the table of the drivers it uses. */
+export type DriverTable = { readonly [name: string]: DriverFactory };
+
+/** One device on the board. `driver` names an entry of the driver table boot is given (BootOptions.drivers). */
 export interface BoardDevice {
   readonly name: string;
   readonly driver: string;
@@ -33,8 +40,11 @@ export interface WakeSource {
   readonly line: number;
   /** ESP32 deep sleep wakes only on RTC GPIOs (ext0/ext1) and the RTC timer, never on a UART. */
   readonly hibernate: boolean;
+  /** A GPIO source: the level that wakes (0: active low, a button to ground, the default; 1: active high, a PIR output). */
+  readonly level?: number;
 }
 
+/** A board as data: runtime sizes, pins, devices, wake sources, IRQ numbering. Boot validates every field. */
 export interface BoardDefinition {
   /** Display name. */
   readonly name: string;

@@ -20,7 +20,7 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
     if (index[d.name] !== undefined) throw new Error(f + ": devices: \"" + d.name + "\" is defined twice: rename one");
     index[d.name] = i;
     if (drivers[d.driver] === undefined) {
-      throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in boards/drivers.ts: add it to DRIVERS or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
+      throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in the driver table boot was given: add it to the board's driver table (BootOptions.drivers) or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
     }
   }
   for (let i = 0; i < devices.length; i++) {
@@ -69,6 +69,9 @@ function checkNumbers(def: BoardDefinition): void {
     const w = def.wakeSources[i];
     const bad = outOfRange(w.line, LIMITS["board.wakeSources.line"], lineMax);
     if (bad !== null) throw new Error(f + ": wakeSources[" + i + "] (device \"" + String(w.device) + "\") line " + bad + " in the board's wakeSources");
+    if (w.level !== undefined && w.level !== 0 && w.level !== 1) {
+      throw new Error(f + ": wakeSources[" + i + "] (device \"" + String(w.device) + "\") level is " + String(w.level) + ": must be 0 (wakes when low) or 1 (wakes when high): fix it in the board's wakeSources");
+    }
   }
 }
 

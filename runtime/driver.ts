@@ -47,7 +47,7 @@ export interface DeviceSpec {
   wakeLine?: number;
   /** Time budget in microseconds for each PENDING stage of this device; defaults from the board. */
   budgetUs?: number;
-  /** Per-stage overrides of `budgetUs` (a display's sleep-out needs 120 ms, a flash erase 400 ms). */
+  /** Per-stage overrides of `budgetUs` (a display's sleep-out needs 120 ms, a flash erase 400 ms, a PIR's re-probe its 30 s stability time). */
   stageBudgetUs?: { prepare?: number; suspend?: number; resume?: number; reprobe?: number };
   /** Bytes of state-save area reserved in S1 from the state arena. */
   stateBytes?: number;

@@ -1,5 +1,6 @@
 // What the stage engine tells its owner (the sequencer): one call per stage end, one per device given up on.
 
+/** What the stage engine reports to (the power manager): the end of a stage, through one method. */
 export interface EngineOwner {
   /**
    * `stage` ended. Suspend direction: `device` and `status` name the first failure (-1, OK if none).

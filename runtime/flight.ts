@@ -2,17 +2,27 @@
 import { STAGE_COUNT } from "./status";
 
 // Field layout of one record (Float64 slots).
+/** Flight record field: the attempt's sequence number. */
 export const F_SEQ = 0;
+/** Flight record field: start time, us. */
 export const F_START = 1;
+/** Flight record field: the target (T_*). */
 export const F_TARGET = 2;
+/** Flight record field: the outcome status. */
 export const F_OUTCOME = 3;
+/** Flight record field: the failing device, or -1. */
 export const F_FAIL_DEVICE = 4;
+/** Flight record field: the failing stage, or -1. */
 export const F_FAIL_STAGE = 5;
+/** Flight record field: the wake cause. */
 export const F_WAKE = 6;
+/** Flight record field: requests parked during the attempt. */
 export const F_PARKED = 7;
+/** Flight record field: the attempt's duration, us. */
 export const F_TOTAL_US = 8;
 /** Per-stage durations follow: F_STAGES + stage. */
 export const F_STAGES = 9;
+/** Flight record: fields per record (Float64 slots). */
 export const F_FIELDS = F_STAGES + STAGE_COUNT;
 
 /**

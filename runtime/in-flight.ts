@@ -6,6 +6,7 @@ import type { Platform } from "./platform";
  * Generations wrap at 2^18 so every token is a small integer (an XS integer slot; a V8 Smi), never a boxed double.
  */
 export const TOKEN_SHIFT = 12;
+/** Token = generation * TOKEN_STRIDE + device id: the device is `token % TOKEN_STRIDE`. */
 export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
 export const GEN_MASK = (1 << 18) - 1;
 

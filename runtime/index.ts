@@ -16,9 +16,11 @@ export { RequestQueue, Q_OPEN, Q_GATED } from "./queue";
 export type { ServeFn, CompleteFn } from "./queue";
 export { StateArena, BlockPool } from "./pools";
 export { TraceRing } from "./trace";
+/** The trace ring's event codes and names (runtime/trace.ts), for reading records. */
 export * as TraceEvents from "./trace";
 export { PmStats } from "./stats";
 export { FlightRecorder } from "./flight";
+/** The flight recorder's record layout (runtime/flight.ts), for reading past attempts. */
 export * as Flight from "./flight";
 export type { Platform } from "./platform";
 export type { PmHooks, DeviceSpec, PmConfig } from "./driver";

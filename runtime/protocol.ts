@@ -29,6 +29,7 @@ import {
 
 /** Which way dependencies point while a stage runs. */
 export const DIR_SUSPEND = 0;
+/** Stage direction: back to active. */
 export const DIR_RESUME = 1;
 /** The board's sleep: no device hook. */
 export const DIR_PLATFORM = 2;
@@ -42,7 +43,9 @@ export const RUN_PLATFORM = 2;
 
 /** What a stage does with the static pools before (reserve) or instead of (release) the hook. */
 export const POOLS_NONE = 0;
+/** The stage reserves each device's state area and blocks before its hook (S1). */
 export const POOLS_RESERVE = 1;
+/** The stage releases S1's reservations (release). */
 export const POOLS_RELEASE = 2;
 
 /** One stage of the protocol. Every field is read by the sequencer or the engine; nothing else decides. */

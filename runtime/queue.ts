@@ -6,7 +6,9 @@ export type ServeFn = (token: number) => number;
 /** Called exactly once per accepted request with its final status. */
 export type CompleteFn = (token: number, status: number) => void;
 
+/** Queue state: serving requests. */
 export const Q_OPEN = 0;
+/** Queue state: gated by S2; new requests park and replay in order at R2. */
 export const Q_GATED = 1;
 /** Its device failed: nothing is served, submissions are refused with the failure status until `revive`. */
 export const Q_FAILED = 2;

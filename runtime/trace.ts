@@ -1,31 +1,54 @@
 // Trace ring: fixed-size records (time, device, stage, event, status) of the last N events, read without allocating.
 
 // Events. Device -1 means the system (stage boundaries, masking, platform).
+/** Trace event: an attempt begins. */
 export const E_SUSPEND_BEGIN = 0;
+/** Trace event: a stage begins. */
 export const E_STAGE_BEGIN = 1;
+/** Trace event: a hook is called. */
 export const E_HOOK_CALL = 2;
+/** Trace event: a hook answered OK (or completed OK); the record carries its duration. */
 export const E_HOOK_DONE = 3;
+/** Trace event: a hook answered PENDING. */
 export const E_HOOK_PENDING = 4;
+/** Trace event: a hook answered (or completed with) an error. */
 export const E_HOOK_FAIL = 5;
+/** Trace event: a PENDING stage outlived its budget. */
 export const E_TIMEOUT = 6;
+/** Trace event: a completion arrived for a token the runtime had given up on (ignored). */
 export const E_LATE = 7;
+/** Trace event: a rollback starts. */
 export const E_ROLLBACK = 8;
+/** Trace event: the IRQ latch closed. */
 export const E_MASK = 9;
+/** Trace event: the IRQ latch opened. */
 export const E_UNMASK = 10;
+/** Trace event: an interrupt was latched while masked. */
 export const E_IRQ_LATCH = 11;
+/** Trace event: a latched interrupt was delivered. */
 export const E_IRQ_DELIVER = 12;
+/** Trace event: a wake event (aborting, or ending a sleep). */
 export const E_WAKE = 13;
+/** Trace event: the platform sleeps. */
 export const E_SLEEP_ENTER = 14;
+/** Trace event: the platform woke; the record carries the cause. */
 export const E_SLEEP_EXIT = 15;
+/** Trace event: the attempt ended; the record carries its outcome. */
 export const E_SUSPEND_END = 16;
+/** Trace event: a stage ended over every device. */
 export const E_STAGE_END = 17;
+/** Trace event: a resume stage failed; the device is failed. */
 export const E_RESUME_FAIL = 18;
+/** Trace event: a suspend was refused with BUSY. */
 export const E_BUSY = 19;
+/** Trace event: the runtime released S1's reservations. */
 export const E_RELEASE = 20;
 /** The idle governor decided: status = reason * 8 + target (runtime/policy.ts R_*), duration = idle µs (-1 none, capped at 2^31 - 1). */
 export const E_GOVERNOR = 21;
+/** How many trace events there are (the length of EVENT_NAMES). */
 export const EVENT_COUNT = 22;
 
+/** Trace event -> its name, for reports. */
 export const EVENT_NAMES: readonly string[] = Object.freeze([
   "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
   "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",

@@ -46,5 +46,20 @@ function build() {
   });
 }
 
+/*
+ * A --board module given by path (an example's sim.ts) imports quiesce by its package name: inside this
+ * checkout those names resolve to the TypeScript sources through package.json's "quiesce-source"
+ * condition, which Node only honours when started with it. So such a run starts Node again with it.
+ */
+function needsSourceCondition(args) {
+  const at = args.indexOf("--board");
+  return at >= 0 && /[/\\.]/.test(args[at + 1] || "") && !process.execArgv.includes("--conditions=quiesce-source");
+}
+
 if (stale()) build();
+const args = process.argv.slice(2);
+if (needsSourceCondition(args)) {
+  const run = require("child_process").spawnSync(process.execPath, ["--conditions=quiesce-source", __filename, ...args], { stdio: "inherit" });
+  process.exit(run.status === null ? 1 : run.status);
+}
 require(OUT);

@@ -23,6 +23,7 @@ export const STAT_CRITICAL_MAX_US = 1;
 export const STAT_CRITICAL_LAST_US = 2;
 export const STAT_LIGHT_SLEEPS = 3;
 export const STAT_LAST_ERROR = 4;
+/** ESP-IDF v6.0 `esp_sleep_get_wakeup_causes()` bits of the last wake (1 << esp_sleep_source_t). */
 export const STAT_LAST_RAW_CAUSE = 5;
 export const STAT_SLEEP_REJECTS = 6;
 export const STAT_STALL_DEPTH = 7;

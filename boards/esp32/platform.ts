@@ -42,8 +42,10 @@ export interface TimerApi {
  *   task reads only between turns (the ISR coalesces them per instance), which is the latch.
  */
 export const MASK_NOIRQ = 0;
+/** Mask mode: latch IRQs in the runtime across S3..R1 and enter the hardware critical section only around the sleep call (drivers may do I2C/SPI in NoIrq hooks). */
 export const MASK_SLEEP = 1;
 
+/** How `Esp32Platform` masks, which GPIO/UART/timer wakes each sleep, and where its boot messages go. */
 export interface Esp32PlatformOptions {
   maskMode: number;
   /** Wake button: GPIO and the level that means pressed (-1: none). Deep sleep needs an RTC GPIO. */

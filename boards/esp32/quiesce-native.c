@@ -119,22 +119,22 @@ static uint32_t checksum(const uint8_t *data, uint32_t length)
 	return h;
 }
 
-static int mapCause(esp_sleep_wakeup_cause_t cause, int wakePin, int uartLine)
+/*
+ * ESP-IDF v6.0 reports every source that ended the sleep as a bit (esp_sleep_get_wakeup_causes; the
+ * single-cause esp_sleep_get_wakeup_cause is deprecated). When several fired together, the GPIO wake
+ * (a user's press) wins over the UART and the timer, so the runtime records the cause a person made.
+ */
+#define CAUSE_BIT(source) (1u << (uint32_t)(source))
+static int mapCause(uint32_t causes, int wakePin, int uartLine)
 {
-	gStat[STAT_LAST_RAW_CAUSE] = (uint32_t)cause;
-	switch (cause) {
-		case ESP_SLEEP_WAKEUP_EXT0:
-		case ESP_SLEEP_WAKEUP_EXT1:
-		case ESP_SLEEP_WAKEUP_GPIO:
-			return wakePin;
-		case ESP_SLEEP_WAKEUP_UART:
-		case ESP_SLEEP_WAKEUP_UART1:
-			return uartLine;
-		case ESP_SLEEP_WAKEUP_TIMER:
-			return WAKE_TIMER;
-		default:
-			return WAKE_RESET;
-	}
+	gStat[STAT_LAST_RAW_CAUSE] = causes;
+	if (causes & (CAUSE_BIT(ESP_SLEEP_WAKEUP_EXT0) | CAUSE_BIT(ESP_SLEEP_WAKEUP_EXT1) | CAUSE_BIT(ESP_SLEEP_WAKEUP_GPIO)))
+		return wakePin;
+	if (causes & (CAUSE_BIT(ESP_SLEEP_WAKEUP_UART) | CAUSE_BIT(ESP_SLEEP_WAKEUP_UART1)))
+		return uartLine;
+	if (causes & CAUSE_BIT(ESP_SLEEP_WAKEUP_TIMER))
+		return WAKE_TIMER;
+	return WAKE_RESET;
 }
 
 void xs_quiesce_now_us(xsMachine *the)
@@ -256,7 +256,7 @@ void xs_quiesce_light_sleep(xsMachine *the)
 	gStat[STAT_LAST_ERROR] = (uint32_t)err;
 	if (ESP_OK == err) {
 		gStat[STAT_LIGHT_SLEEPS]++;
-		cause = mapCause(esp_sleep_get_wakeup_cause(), wakePin, uartLine);
+		cause = mapCause(esp_sleep_get_wakeup_causes(), wakePin, uartLine);
 	}
 	else {
 		// Rejected: a wake source fired between configuration and sleep. Report the one that is active.
@@ -331,7 +331,7 @@ void xs_quiesce_boot_wake_cause(xsMachine *the)
 {
 	int wakePin = xsmcToInteger(xsArg(0));
 	int uartLine = xsmcToInteger(xsArg(1));
-	xsmcSetInteger(xsResult, mapCause(esp_sleep_get_wakeup_cause(), wakePin, uartLine));
+	xsmcSetInteger(xsResult, mapCause(esp_sleep_get_wakeup_causes(), wakePin, uartLine));
 }
 
 // bootSleptUs() -> how long the deep sleep this boot came from lasted by the RTC clock, or -1 if unknown.

@@ -30,6 +30,7 @@ export interface I2cIo {
   close(): void;
 }
 
+/** embedded:io/i2c class: one instance per target address. */
 export interface I2cClass {
   new (options: { data: number; clock: number; hz: number; address: number; port?: number; target?: unknown }): I2cIo;
 }
@@ -46,6 +47,7 @@ export interface SpiIo {
   close(): void;
 }
 
+/** embedded:io/spi class: one instance per chip select. */
 export interface SpiClass {
   new (options: {
     clock: number; in?: number; out?: number; select?: number; hz: number; mode?: number; port?: number;
@@ -61,6 +63,7 @@ export interface SerialIo {
   close(): void;
 }
 
+/** embedded:io/serial class: one instance per UART port. */
 export interface SerialClass {
   new (options: {
     port: number; transmit?: number; receive?: number; baud: number;

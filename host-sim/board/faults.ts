@@ -4,9 +4,12 @@ import type { Platform } from "../../runtime/platform";
 import type { PowerManager } from "../../runtime/pm";
 import { IO, OK, PENDING } from "../../runtime/status";
 
+/** The hooks faults can be injected into, in stage order (index = stage id). */
 export const HOOK_NAMES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
+/** A hook faults can be injected into. */
 export type HookName = (typeof HOOK_NAMES)[number];
 
+/** Injected fault mode: none (the driver's hook runs). */
 export const F_NONE = 0;
 /** Answer `status` without calling the driver (the contract: a failing hook leaves its device as it was). */
 export const F_FAIL = 1;
@@ -16,6 +19,7 @@ export const F_HANG = 2;
 export const F_LATE = 3;
 /** Throw instead of calling the driver (the runtime catches it as THREW). */
 export const F_THROW = 4;
+/** Fault mode -> its name (the shell's `fault DEVICE STAGE MODE`). */
 export const FAULT_MODE_NAMES: readonly string[] = ["none", "fail", "hang", "late", "throw"];
 
 /** Per device and hook: mode, status, delay. Changed by tests at any time; read by the wrappers. */

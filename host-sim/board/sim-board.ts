@@ -1,5 +1,8 @@
 // The simulated ESP32 board: virtual clock, simulated IO, chip models per host-sim/boards, energy, SimPlatform, boot and reboot.
-import { bootBoard, type BootedBoard, type BootOptions } from "../../boards/boot";
+import { bootBoard, type BootedBoard, type BootOptions, type ConsoleFactory } from "../../boards/boot";
+import { DRIVERS } from "../../boards/drivers";
+import type { DriverTable } from "../../boards/types";
+import { ConsoleApp } from "../../console/console-app";
 import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import type { BoardDriver, IoProvider } from "../../drivers/common/io";
 import type { PowerManager } from "../../runtime/pm";
@@ -41,6 +44,7 @@ export class ByteSink implements UartPeer {
   }
 }
 
+/** How a SimBoard is made: seed, timer slots, the driver table, the console, whether it boots at once. */
 export interface SimBoardOptions {
   seed?: number;
   /** Runtime/driver timer slots (reused across reboots). Default 48. */
@@ -54,8 +58,10 @@ export interface SimBoardOptions {
   xsUnitsPerUs?: number;
   /** Boot right away (default true). */
   boot?: boolean;
-  /** Driver table for every boot (default boards/drivers.ts DRIVERS). */
-  drivers?: BootOptions["drivers"];
+  /** Driver table for every boot (default the wiring's, else boards/drivers.ts DRIVERS: every shipped driver). */
+  drivers?: DriverTable;
+  /** The console made when a device offers one (default the shipped shell, console/console-app.ts). */
+  makeConsole?: ConsoleFactory;
   /** false: boot leaves the console to the caller (console.boot(false), its own trace/done wiring). Default true. */
   console?: boolean;
 }
@@ -99,7 +105,10 @@ export class SimBoard {
   private readonly provider: IoProvider;
   private readonly rebootTimer: number;
   private rebootCause = WAKE_NONE;
-  private readonly driverTable: BootOptions["drivers"];
+  private readonly driverTable: DriverTable;
+  private readonly makeConsole: ConsoleFactory;
+  /** Boot listeners added through `onBoot`: the application's main, run again after every reboot. */
+  private readonly bootListeners: ((booted: BootedBoard) => void)[] = [];
   private readonly startConsole: boolean;
   /** Done listeners added through `onDone`: every boot (a reboot too) adds them to its fan-out. */
   private readonly doneListeners: ((status: number) => void)[] = [];
@@ -146,7 +155,12 @@ export class SimBoard {
     this.device = createProvider(this.io, { pins: def.pins });
     this.provider = this.trackingProvider(this.device);
     this.faults = new FaultTable(def.pm.maxDevices);
-    this.driverTable = options.drivers;
+    this.driverTable = options.drivers ?? wiring.drivers ?? DRIVERS;
+    if (wiring.onBoot !== undefined) this.bootListeners.push(wiring.onBoot);
+    if (wiring.timerWakeUs !== undefined && wiring.timerWakeUs > 0) this.platform.timerWakeUs = wiring.timerWakeUs;
+    this.makeConsole = options.makeConsole ?? function shippedConsole(pm, io) {
+      return new ConsoleApp(pm, io);
+    };
     this.startConsole = options.console !== false;
     if (options.boot !== false) this.boot();
   }
@@ -163,19 +177,31 @@ export class SimBoard {
     return d as T;
   }
 
-  boot(options: BootOptions = {}): BootedBoard {
+  boot(options: Partial<BootOptions> = {}): BootedBoard {
     const faults = this.faults;
     const platform = this.platform;
     this.boots++;
     this.booted = bootBoard(this.wiring.definition, this.provider, platform, Object.assign({
       drivers: this.driverTable,
+      makeConsole: this.makeConsole,
       console: this.startConsole,
       wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform, platform.chargeDispatch),
       // In place before boot resumes from an image, which may end before bootBoard returns.
       onDone: this.doneListeners,
     }, options));
     this.io.queue.setStats(this.booted.pm.stats);
-    return this.booted;
+    const booted = this.booted;
+    for (let i = 0; i < this.bootListeners.length; i++) this.bootListeners[i](booted);
+    return booted;
+  }
+
+  /**
+   * Runs `listener` on this boot (if booted) and after every later one: what a firmware's main does
+   * at each start, a deep-sleep wake included (the old firmware's objects are gone by then).
+   */
+  onBoot(listener: (booted: BootedBoard) => void): void {
+    this.bootListeners.push(listener);
+    if (this.booted !== null) listener(this.booted);
   }
 
   /**

@@ -5,9 +5,13 @@ import type { SimTime } from "./sim-time";
 import { dispatchUsPerHook, ESP32_XS_UNITS_PER_US } from "./dispatch-cost";
 import { DEEP_SLEEP_APP_BOOT_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs } from "./sleep-latency";
 
+/** Simulated SoC: awake. */
 export const SLEEP_NONE = 0;
+/** Simulated SoC: in light sleep (standby). */
 export const SLEEP_LIGHT = 1;
+/** Simulated SoC: in deep sleep (hibernate); the wake reboots the firmware. */
 export const SLEEP_DEEP = 2;
+/** Simulated SoC: a test level's hold (TEST_PLATFORM), not a sleep. */
 export const SLEEP_HOLD = 3;
 
 function noop(): void {}

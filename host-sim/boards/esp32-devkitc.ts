@@ -1,10 +1,12 @@
 // Simulated ESP32-DevKitC: which chip models sit on which pins and buses of the board definition.
 import { DEVKITC_PINS, ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
-import type { BoardDefinition } from "../../boards/types";
+import type { BoardDefinition, DriverTable } from "../../boards/types";
+import type { BootedBoard } from "../../boards/boot";
 
 /** Model kinds host-sim/board knows how to build and attach. */
 export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | "terminal" | "custom";
 
+/** One chip model on the simulated board: its kind, the device it stands behind, its pins or bus address. */
 export interface SimModelWiring {
   readonly kind: SimModelKind;
   /** The board device this model stands behind (faults and registers are looked up by it). */
@@ -42,15 +44,23 @@ export interface SimModelContext {
   readonly seed: number;
 }
 
+/** A simulated board: its definition, the chip models behind its devices, and what the firmware's main adds (drivers, onBoot, timer wake). */
 export interface SimBoardWiring {
   readonly definition: BoardDefinition;
   readonly models: readonly SimModelWiring[];
   /** Pins with a pull-up resistor on the PCB (the DevKitC pulls GPIO0 up with 10 kOhm, R9 on the schematic). */
   readonly externalPullUps: readonly number[];
+  /** The board's driver table, when it names drivers quiesce does not ship (default: every shipped driver). */
+  readonly drivers?: DriverTable;
+  /** What the firmware's main does after each boot (connect an application, start it): run after every boot, reboots included. */
+  readonly onBoot?: (booted: BootedBoard) => void;
+  /** The RTC timer wake the firmware sets for every sleep (startEsp32's standbyTimerUs), microseconds; 0 or absent: none. */
+  readonly timerWakeUs?: number;
 }
 
 const P = DEVKITC_PINS;
 
+/** The shipped DevKitC on the simulator: which chip model sits behind which device. */
 export const SIM_ESP32_DEVKITC: SimBoardWiring = {
   definition: ESP32_DEVKITC,
   models: [

@@ -46,6 +46,7 @@ export class CommandRecorder implements SpiTarget {
   }
 }
 
+/** Variations of the simulated Moddable Two: touch options, runtime sizes, a touch reset line, seed. */
 export interface SimModdableTwoOptions {
   /** Board entries to override (e.g. give the touch a reset line for the hibernate path). */
   touchOptions?: { [key: string]: number };
@@ -55,6 +56,7 @@ export interface SimModdableTwoOptions {
   seed?: number;
 }
 
+/** The simulated Moddable Two and handles on its parts (models, drivers, recorder, outcomes). */
 export interface SimModdableTwo {
   sim: SimBoard;
   clock: SimTime;

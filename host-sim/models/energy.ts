@@ -3,10 +3,15 @@ import type { Clock, PowerModel } from "../core/contracts";
 import { checkRange } from "./common";
 
 // ESP32 SoC power modes.
+/** SoC power mode: active. */
 export const SOC_ACTIVE = 0;
+/** SoC power mode: light sleep. */
 export const SOC_LIGHT_SLEEP = 1;
+/** SoC power mode: deep sleep (RTC timer and memory on). */
 export const SOC_DEEP_SLEEP = 2;
+/** SoC power mode: hibernation (RTC timer only). */
 export const SOC_HIBERNATION = 3;
+/** SoC power mode: off (CHIP_PU low). */
 export const SOC_OFF = 4;
 
 /**
@@ -19,9 +24,13 @@ export const SOC_OFF = 4;
  * - power off (CHIP_PU low): 1 uA (both revisions; earlier notes here said 0.1, ten times too low).
  */
 export const ESP32_ACTIVE_240MHZ_UA = 68_000;
+/** ESP32 light sleep, uA. */
 export const ESP32_LIGHT_SLEEP_UA = 800;
+/** ESP32 deep sleep with RTC timer and memory, uA. */
 export const ESP32_DEEP_SLEEP_UA = 10;
+/** ESP32 hibernation, RTC timer only, uA. */
 export const ESP32_HIBERNATION_UA = 5;
+/** ESP32 powered off, uA. */
 export const ESP32_OFF_UA = 1;
 
 export interface EnergyMeterOptions {
@@ -37,6 +46,7 @@ interface MaybeNotifying extends PowerModel {
   setPowerListener?: (listener: (() => void) | null) => void;
 }
 
+/** Integrates the SoC's current (by power mode) and every chip model's over virtual time: charge, average current, battery life. */
 export class EnergyMeter {
   /** Bound once: hand it to anything whose current changes (models call it themselves when added). */
   readonly sampler: () => void;

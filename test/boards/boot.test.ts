@@ -98,7 +98,7 @@ describe("board definitions", () => {
     expect(() => withDevices(patch("bme280", { parent: "i2c1" }))).toThrow(
       "boards/esp32-devkitc: devices: \"bme280\" has parent \"i2c1\", which is not a device of this board: add it or fix the name");
     expect(() => withDevices(patch("led", { driver: "neopixel" }))).toThrow(
-      /boards\/esp32-devkitc: devices: "led" uses driver "neopixel", which is not in boards\/drivers.ts: add it to DRIVERS/);
+      /boards\/esp32-devkitc: devices: "led" uses driver "neopixel", which is not in the driver table boot was given: add it to the board.s driver table/);
     expect(() => withDevices(patch("led", { needs: ["display"] }))).toThrow(/"led" needs "display", which is not a device/);
   });
 

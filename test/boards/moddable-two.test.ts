@@ -15,7 +15,7 @@ describe("Moddable Two through boards/boot.ts", () => {
     expect(() => validateBoard(simModdableTwoDefinition(), DRIVERS)).not.toThrow();
     const table = { ...DRIVERS };
     delete table.ili9341;
-    expect(() => validateBoard(MODDABLE_TWO, table)).toThrow(/uses driver "ili9341", which is not in boards\/drivers.ts: add it to DRIVERS/);
+    expect(() => validateBoard(MODDABLE_TWO, table)).toThrow(/uses driver "ili9341", which is not in the driver table boot was given: add it to the board.s driver table/);
   });
 
   it("boots on SimBoard with its console and completes a standby cycle with no timing violation", () => {

@@ -41,7 +41,7 @@ function fields(def: BoardDefinition): Field[] {
     for (const k of ["budgetUs", "stateBytes", "requestBlocks", "roles", "irq"]) {
       out.push({ set: (d, v) => { at(d)[k] = v; }, label: k, device: dev.name, limit: LIMITS["device." + k], line: k === "irq" });
     }
-    for (const s of ["prepare", "suspend", "resume"]) {
+    for (const s of ["prepare", "suspend", "resume", "reprobe"]) {
       out.push({
         set: (d, v) => { const o = at(d); o.stageBudgetUs = { ...(o.stageBudgetUs as object), [s]: v }; },
         label: "stageBudgetUs." + s, device: dev.name, limit: LIMITS["device.stageBudgetUs." + s], line: false,

@@ -1,6 +1,7 @@
 // The driver conformance table: one case per driver (board, device, state snapshot, stimulus), DevKitC and Moddable Two.
-import { SimBoard } from "../../host-sim/board/sim-board";
+import type { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
+import { makeCaseBoard, type CaseBoard, type DriverCase } from "../../host-sim/conformance";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { W25q } from "../../drivers/w25q/w25q";
 import type { Led } from "../../drivers/led/led";
@@ -15,37 +16,10 @@ import type { Backlight } from "../../drivers/backlight/backlight";
 import { bootSimModdableTwo, type CommandRecorder } from "../../host-sim/boards/moddable-two";
 import type { Ft6206 as Ft6206Model } from "../../host-sim/models/ft6206";
 
-/** A board the suite can drive: the simulated board plus where it keeps its suspend outcomes. */
-export interface CaseBoard {
-  sim: SimBoard;
-  outcomes: number[];
-  /** Final statuses of the requests `DriverCase.submit` issued, in completion order. */
-  completed: number[];
-}
-
-export interface DriverCase {
-  /** Device name on the board. */
-  device: string;
-  /** A fresh booted board, settled (init done). */
-  make(): CaseBoard;
-  /** Puts the device to work before a suspend (so S2 has something to finish). */
-  exercise?(b: CaseBoard): void;
-  /** Observable state of the chip/driver that a full cycle must restore exactly. */
-  snapshot(b: CaseBoard): number[];
-  /** Chip power-cycle while the board is suspended (models' reset), if the device has a chip model. */
-  chipReset?: boolean;
-  /** Submits one request on the device's queue (its completion lands in `completed`); absent for devices without one. */
-  submit?(b: CaseBoard): number;
-  /** A "nak" chip fault on the device's model makes its re-probe fail (the driver can see the chip is gone). */
-  brokenChip?: boolean;
-}
+export type { CaseBoard, DriverCase };
 
 export function makeDevkitc(seed = 1): CaseBoard {
-  const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed });
-  const outcomes: number[] = [];
-  sim.onDone((s) => outcomes.push(s));
-  sim.advance(10_000);
-  return { sim, outcomes, completed: [] };
+  return makeCaseBoard(SIM_ESP32_DEVKITC, { seed });
 }
 
 /** Model registers F2..F5 (ctrl_hum, status, ctrl_meas, config) read straight from the chip model. */

@@ -61,4 +61,16 @@ describe("quiesce-native.c (host syntax check)", () => {
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/unused variable .unused./);
   });
+
+  it("reads wake causes with v6.0's esp_sleep_get_wakeup_causes; the deprecated single-cause call fails the check", () => {
+    const c = fs.readFileSync(SOURCE, "utf8");
+    expect(c.match(/esp_sleep_get_wakeup_causes\(\)/g)?.length).toBe(2);
+    expect(c).not.toMatch(/esp_sleep_get_wakeup_cause\(\)/);
+    const old = path.join(require("os").tmpdir(), "quiesce-native-deprecated-" + process.pid + ".c");
+    fs.writeFileSync(old, '#include "esp_sleep.h"\nint cause(void);\nint cause(void) { return (int)esp_sleep_get_wakeup_cause(); }\n');
+    const r = compile(old);
+    fs.rmSync(old, { force: true });
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/deprecated/);
+  });
 });

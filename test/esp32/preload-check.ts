@@ -83,7 +83,7 @@ export function checkPreload(file: string, text: string): PreloadViolation[] {
  * Objects reachable from a module's exports that are not frozen, as "module: EXPORT.path" lines.
  * xsl puts a preloaded module's objects in flash; one left unfrozen is aliased into RAM the first time
  * code writes it, and xsl warns "not frozen" for each. Functions and classes are skipped (xsl seals
- * them itself); typed arrays, ArrayBuffers and DataViews too: Object.freeze throws on a non-empty
+ * them itself), and so are module namespace objects; typed arrays, ArrayBuffers and DataViews too: Object.freeze throws on a non-empty
  * typed array, preload already makes their contents read-only, and `checkPreload` forbids creating
  * them at load anyway (rule frozen-builtin), so one can only be reached here through a function.
  */
@@ -93,6 +93,9 @@ export function unfrozenExports(module: string, exports: { readonly [name: strin
   const walk = (value: unknown, where: string): void => {
     if (value === null || typeof value !== "object" || seen.has(value)) return;
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return;
+    // `export * as Flight from "./flight"`: a module namespace object, whose bindings no code can
+    // assign (its own module is checked on its own). Object.isFrozen says false for it by spec.
+    if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "Module") return;
     seen.add(value);
     if (!Object.isFrozen(value)) out.push(module + ": " + where + " is not frozen");
     for (const key of Object.keys(value)) {

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { collectModules, moduleManifest, NOT_PRELOADED } from "../../scripts/build-firmware";
+import { collectModules, DEVICE_SPECIFIER, moduleManifest, NOT_PRELOADED, valueImports } from "../../scripts/build-firmware";
 import { checkPreload, unfrozenExports } from "./preload-check";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -11,9 +11,9 @@ describe("XS preload rules", () => {
   const modules = collectModules(ROOT);
   const manifest = moduleManifest(modules);
 
-  it("the top-level manifest includes the generated module list, which preloads everything but main", () => {
+  it("the top-level manifest includes the fragment and the generated module list; every module but main is preloaded", () => {
     const top = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")) as { include: string[] };
-    expect(top.include).toContain("./build/xs/manifest.json");
+    expect(top.include).toEqual(["$(MODDABLE)/examples/manifest_base.json", "$(QUIESCE)/manifests/quiesce.json", "./build/xs/manifest.json"]);
     expect(manifest.preload.length).toBe(modules.length - NOT_PRELOADED.length);
     expect(manifest.preload).not.toContain("main");
     // The runtime, the drivers and the ESP32 binding are all preloaded.
@@ -33,8 +33,24 @@ describe("XS preload rules", () => {
   it("every object a preloaded module exports is frozen, deeply (xsl would warn \"not frozen\" and alias it into RAM)", async () => {
     const unfrozen: string[] = [];
     let exported = 0;
+    // Modules that import Moddable's own (timer, the provider), directly or through a re-export, cannot
+    // load in Node: boards/esp32/start.ts and the index re-exporting it. They export functions only.
+    const deviceOnly = new Set<string>();
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const m of modules) {
+        if (deviceOnly.has(m.name)) continue;
+        const specs = valueImports(fs.readFileSync(path.join(ROOT, m.source), "utf8"));
+        const hit = specs.some((s) => DEVICE_SPECIFIER.test(s) || [...deviceOnly].some((d) => path.posix.join(path.posix.dirname(m.name), s) === d));
+        if (hit) {
+          deviceOnly.add(m.name);
+          grew = true;
+        }
+      }
+    }
+    expect([...deviceOnly].sort()).toEqual(["boards/esp32/index", "boards/esp32/start", "main"]);
     for (const m of modules) {
-      if (!manifest.preload.includes(m.name)) continue;
+      if (!manifest.preload.includes(m.name) || deviceOnly.has(m.name)) continue;
       const ns = (await import(path.join(ROOT, m.source))) as { [name: string]: unknown };
       exported += Object.keys(ns).length;
       unfrozen.push(...unfrozenExports(m.name, ns));

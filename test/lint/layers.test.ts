@@ -29,10 +29,10 @@ describe("folder graph", () => {
 
   it("every top-level folder holding code has a row in the table", () => {
     const known = new Set(LAYERS.map((l) => l.folder));
-    // docs/ is prose; ignored folders (build/, test-artifacts/, ...) hold generated output, not sources.
+    // docs/ is prose, manifests/ is mcconfig's JSON; ignored folders (build/, test-artifacts/, ...) hold generated output, not sources.
     const ignored = fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n").map((l) => l.trim().replace(/^\//, "").replace(/\/$/, ""));
     const unplaced = fs.readdirSync(ROOT, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "docs" && !ignored.includes(e.name))
+      .filter((e) => e.isDirectory() && !e.name.startsWith(".") && e.name !== "docs" && e.name !== "manifests" && !ignored.includes(e.name))
       .map((e) => e.name)
       .filter((name) => !known.has(name));
     expect(unplaced.map((n) => n + "/: add it to LAYERS in test/lint/layers.ts with the folders it may import")).toEqual([]);
@@ -45,14 +45,27 @@ describe("folder graph", () => {
     expect(drivers.filter((s) => !s.startsWith("../drivers/common/")).map((s) => "boards/boot.ts imports " + s + ": use an interface in drivers/common")).toEqual([]);
   });
 
-  it("the firmware manifest's own modules are device code (runtime/, drivers/, boards/, the generated build/xs)", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")) as {
-      include: string[]; modules: { [key: string]: string | string[] };
+  it("the firmware manifest and the fragments it includes name device code only (build/xs/, the native module in boards/)", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "manifest.json"), "utf8")) as { include: string[] };
+    expect(manifest.include.filter((p) => p.startsWith("./"))).toEqual(["./build/xs/manifest.json"]);
+    const outside: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) walk(f);
+        else {
+          const m = JSON.parse(fs.readFileSync(f, "utf8")) as { modules?: { [k: string]: string | string[] }; platforms?: { [k: string]: { modules?: { [k: string]: string | string[] } } } };
+          const all = [m.modules ?? {}, ...Object.values(m.platforms ?? {}).map((p) => p.modules ?? {})].flatMap((x) => Object.values(x).flat());
+          for (const p of all) {
+            if (p.startsWith("$(")) continue;
+            const rel = path.relative(ROOT, path.resolve(path.dirname(f), p)).split(path.sep).join("/");
+            if (!/^(build\/xs|boards)\//.test(rel)) outside.push(path.relative(ROOT, f) + " names " + p);
+          }
+        }
+      }
     };
-    const local = [...manifest.include, ...Object.values(manifest.modules).flat()].filter((p) => p.startsWith("./"));
-    expect(local.length).toBeGreaterThan(0);
-    const outside = local.filter((p) => !/^\.\/(runtime|drivers|boards|build\/xs)\//.test(p));
-    expect(outside.map((p) => "manifest.json names " + p + ": the firmware may only build runtime/, drivers/, boards/ code")).toEqual([]);
+    walk(path.join(ROOT, "manifests"));
+    expect(outside.map((o) => o + ": the firmware may only build compiled device modules (build/xs/) and boards/' native code")).toEqual([]);
   });
 });
 

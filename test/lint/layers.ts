@@ -7,7 +7,13 @@ import * as ts from "typescript";
  * Bare specifiers the device has (Moddable modules). Code that runs on the ESP32 may import nothing
  * else that is not ours: no Node built-in, no npm package.
  */
-const DEVICE_BARE = /^(embedded:|timer$|mc\/|instrumentation$)/;
+const DEVICE_BARE = /^(embedded:|timer$|mc\/|instrumentation$|quiesce-board$)/;
+
+/**
+ * A bare specifier that is one of quiesce's XS module names ("boards/esp32-devkitc/board": a board
+ * folder's quiesce-board.js re-exports its board by name) is that repository path, and obeys the graph.
+ */
+const XS_MODULE_NAME = /^(runtime|drivers|console|boards)\/[\w/-]+$/;
 
 export interface Layer {
   /** Top-level folder, or "main" for main.ts (the firmware entry). */
@@ -21,7 +27,7 @@ export interface Layer {
 }
 
 const DEVICE = ["runtime", "drivers", "console", "boards"];
-const HOST = [...DEVICE, "host-sim", "test", "bench", "scripts"];
+const HOST = [...DEVICE, "host-sim", "test", "bench", "scripts", "examples"];
 
 /**
  * Lowest first: runtime < drivers < console < boards (and main.ts) < host-sim < test, bench, scripts. A folder
@@ -37,6 +43,9 @@ export const LAYERS: readonly Layer[] = [
   { folder: "boards", mayImport: DEVICE, bare: DEVICE_BARE, rule: "boards/ import runtime/, drivers/ and boards/ only (simulated wiring belongs in host-sim/boards/)" },
   { folder: "main", mayImport: DEVICE, bare: DEVICE_BARE, rule: "main.ts (the firmware entry) imports runtime/, drivers/ and boards/ only" },
   { folder: "host-sim", mayImport: [...DEVICE, "host-sim"], bare: "any", rule: "host-sim/ imports the device layers and host-sim/, never test/, bench/ or scripts/" },
+  // Applications as a user writes them: quiesce by its package name ("quiesce/…"), their own files by
+  // path. What reaches the device is checked by the firmware build (scripts/build-firmware.ts collectApp).
+  { folder: "examples", mayImport: ["examples"], bare: "any", rule: "examples/ import quiesce as a package (\"quiesce/…\") and their own files, never the repository's folders by path" },
   { folder: "test", mayImport: HOST, bare: "any", rule: "test/ imports anything but main.ts" },
   { folder: "bench", mayImport: HOST, bare: "any", rule: "bench/ imports anything but main.ts" },
   { folder: "scripts", mayImport: HOST, bare: "any", rule: "scripts/ import anything but main.ts" },
@@ -94,6 +103,11 @@ export function checkFile(root: string, file: string, text: string): LayerViolat
       if (to === null || !layer.mayImport.includes(to.folder)) out.push({ file, specifier: spec, target, rule: layer.rule });
       continue;
     }
+    if (!relative && XS_MODULE_NAME.test(spec) && fs.existsSync(path.join(root, spec + ".ts"))) {
+      const to = layerOf(spec);
+      if (to === null || !layer.mayImport.includes(to.folder)) out.push({ file, specifier: spec, target: spec, rule: layer.rule });
+      continue;
+    }
     if (!relative) {
       if (layer.bare !== "any" && !layer.bare.test(spec)) {
         out.push({ file, specifier: spec, target: spec, rule: layer.rule + "; on the device only Moddable modules (embedded:*, timer, mc/*) exist" });
@@ -113,7 +127,8 @@ export function layerFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (rel: string): void => {
     for (const e of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-      if (e.name === "node_modules" || e.name.startsWith(".")) continue;
+      // build/ is generated (an example's compiled firmware), not source.
+      if (e.name === "node_modules" || e.name === "build" || e.name.startsWith(".")) continue;
       const child = rel + "/" + e.name;
       if (e.isDirectory()) walk(child);
       else if (CODE.test(e.name) || C_CODE.test(e.name)) out.push(child);

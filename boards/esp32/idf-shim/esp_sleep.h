@@ -51,4 +51,7 @@ esp_err_t esp_sleep_pd_config(esp_sleep_pd_domain_t domain, esp_sleep_pd_option_
 esp_err_t esp_light_sleep_start(void);
 /** Does not return unless the sleep is rejected (a wake source set before the request). */
 esp_err_t esp_deep_sleep_try_to_start(void);
-esp_sleep_wakeup_cause_t esp_sleep_get_wakeup_cause(void);
+/** v6.0: every source that caused the wake, as bits (1 << esp_sleep_source_t); 0 after a reset that was no wake. */
+uint32_t esp_sleep_get_wakeup_causes(void);
+/** Deprecated in v6.0 (one cause only): declared deprecated here so the host check fails if it comes back. */
+__attribute__((deprecated("use esp_sleep_get_wakeup_causes"))) esp_sleep_wakeup_cause_t esp_sleep_get_wakeup_cause(void);
