@@ -132,7 +132,7 @@ export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs
   }
 }
 
-/** At seal: every wake device's line is below pm.irqLines (named with board and device) and marked as a wake line. */
+/** At seal: every wake device's line is below pm.irqLines (named with board and device) and marked as a wake line. @boot */
 export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqController): void {
   for (let d = 0; d < g.count; d++) {
     const line = (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1;

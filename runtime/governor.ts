@@ -21,7 +21,9 @@ export interface GovernorConfig {
   readonly wakeMarginUs?: number;
 }
 
+/** Default `minIdleUs`: quiet this long after the last activity before deciding. */
 export const MIN_IDLE_US = 10_000;
+/** Default `wakeMarginUs`. */
 export const WAKE_MARGIN_US = 1_000;
 /** Decisions kept for `policy` (newest first). */
 export const DECISIONS_KEPT = 8;

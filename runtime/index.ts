@@ -24,3 +24,9 @@ export { FlightRecorder } from "./flight";
 export * as Flight from "./flight";
 export type { Platform } from "./platform";
 export type { PmHooks, DeviceSpec, PmConfig } from "./driver";
+export { PmLocks, LOCK_APP, LOCK_DEVICE } from "./locks";
+export { IdleGovernor, MIN_IDLE_US, WAKE_MARGIN_US, DECISIONS_KEPT } from "./governor";
+export type { GovernorConfig, GovernorHost } from "./governor";
+/** The idle governor's decision rule and reason codes (runtime/policy.ts), for reading its decisions. */
+export * as Policy from "./policy";
+export type { IdleState } from "./policy";

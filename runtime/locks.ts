@@ -1,8 +1,9 @@
 // PM locks: named, recursive counts that keep the idle governor awake (ESP-IDF esp_pm_lock_acquire/release); tables made at boot.
 import { OK, INVALID, PROTOCOL } from "./status";
 
-/** A lock the application made with `create`, or one a device's port made at seal (`port.lock()`). */
+/** Kind of lock: one the application made with `create`. */
 export const LOCK_APP = 0;
+/** Kind of lock: one a device's port made at seal (`port.lock()`). */
 export const LOCK_DEVICE = 1;
 
 /**

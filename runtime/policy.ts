@@ -27,7 +27,9 @@ export const R_LATENCY = 4;
 export const R_NO_STATE = 5;
 /** The suspend the rule chose was refused (`other` is its status). */
 export const R_REFUSED = 6;
+/** How many reason codes there are (the length of REASON_NAMES). */
 export const REASON_COUNT = 7;
+/** Reason code -> its name, for reports. */
 export const REASON_NAMES: readonly string[] = Object.freeze(["sleep", "lock", "busy", "short", "latency", "no-state", "refused"]);
 
 /**

@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  744.75 - 84.19, // prepare
-  915.25 - 84.19, // suspend
-  603.63 - 84.19, // powerOffNoIrq
-  604.13 - 84.19, // powerOnNoIrq
-  728.38 - 84.19, // resume
+  743.75 - 84.19, // prepare
+  913.63 - 84.19, // suspend
+  602.63 - 84.19, // powerOffNoIrq
+  603.13 - 84.19, // powerOnNoIrq
+  727.38 - 84.19, // resume
 ];
 
 /*

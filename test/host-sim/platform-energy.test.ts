@@ -120,14 +120,14 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 831.06 XS units / 4 per us = 207.765 us of CPU time at 68 mA = 14.128 uC", () => {
+  it("one S2 dispatch: 829.44 XS units / 4 per us = 207.36 us of CPU time at 68 mA = 14.100 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
-    expect(time.now()).toBeCloseTo(831.06 / ESP32_XS_UNITS_PER_US, 9);
-    expect(meter.chargeUc()).toBeCloseTo(uC((831.06 / 4) * 68_000), 9);
+    expect(time.now()).toBeCloseTo(829.44 / ESP32_XS_UNITS_PER_US, 9);
+    expect(meter.chargeUc()).toBeCloseTo(uC((829.44 / 4) * 68_000), 9);
     platform.setXsRate(0);
     platform.chargeDispatch(S_RESUME);
-    expect(time.now()).toBeCloseTo(207.765, 9);
+    expect(time.now()).toBeCloseTo(207.36, 9);
     expect(platform.dispatches).toBe(2);
   });
 
