@@ -143,25 +143,33 @@ class RawDecoder {
   }
 }
 
-/** Piped or cooked input: lines split on LF (CR LF accepted); a last line without newline still counts. */
+/** Piped or cooked input: a line ends at CR, LF or CR LF (as the firmware's console reads them); a last line without one still counts. */
 class LineDecoder {
   private rest = "";
+  /** The previous chunk ended with CR: an LF that starts this one belongs to it. */
+  private afterCr = false;
 
   feed(chunk: Uint8Array): KeyEvent[] {
-    this.rest += Buffer.from(chunk).toString("latin1");
+    const text = Buffer.from(chunk).toString("latin1");
     const out: KeyEvent[] = [];
-    let nl = this.rest.indexOf("\n");
-    while (nl >= 0) {
-      out.push({ kind: "line", text: this.rest.slice(0, nl).replace(/\r$/, "") });
-      this.rest = this.rest.slice(nl + 1);
-      nl = this.rest.indexOf("\n");
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      const cr = this.afterCr;
+      this.afterCr = c === "\r";
+      if (c === "\n" && cr) continue;
+      if (c === "\r" || c === "\n") {
+        out.push({ kind: "line", text: this.rest });
+        this.rest = "";
+      } else {
+        this.rest += c;
+      }
     }
     return out;
   }
 
   end(): KeyEvent[] {
     const out: KeyEvent[] = [];
-    if (this.rest !== "") out.push({ kind: "line", text: this.rest.replace(/\r$/, "") });
+    if (this.rest !== "") out.push({ kind: "line", text: this.rest });
     this.rest = "";
     return out;
   }

@@ -64,3 +64,19 @@ describe("control keys", () => {
     expect(() => parseArgs(["--button-key", "F5"])).toThrow("--button-key: button key `F5` is not a control key; write e.g. ctrl-g, C-g or ^G");
   });
 });
+
+describe("piped input", () => {
+  async function piped(chunks: string[]): Promise<string[]> {
+    return lines(await lastValueFrom(from(chunks).pipe(keyEvents(false, { complete: (l) => completions(l, DEVICES) }), toArray())));
+  }
+
+  it("a line ends at CR, LF or CR LF, as the firmware's console reads them; a CR LF split over two chunks is one end", async () => {
+    expect(await piped(["status\rquit\r"])).toEqual(["status", "quit"]);
+    expect(await piped(["time\r\n\r\nquit\n"])).toEqual(["time", "", "quit"]);
+    expect(await piped(["devices\r", "\nstats\n\n"])).toEqual(["devices", "stats", ""]);
+  });
+
+  it("a last line without an end still counts", async () => {
+    expect(await piped(["status\nsuspend standby"])).toEqual(["status", "suspend standby"]);
+  });
+});
