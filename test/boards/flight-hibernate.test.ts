@@ -71,6 +71,8 @@ describe("flight recorder across hibernate", () => {
     expect(stages[S_PLATFORM]).toBeGreaterThanOrEqual(2_000_000);
     expect(stages[S_PLATFORM]).toBeLessThan(2_100_000);
     expect(fr.table[b + F_TOTAL_US]).toBe(-1);
+    // The new boot's stats hold the same stage durations as the flight record (the resumed attempt's R1, R2 and sleep).
+    for (const s of [S_PLATFORM, S_POWER_ON, S_RESUME]) expect(sim.pm.stats.stageDuration[s]).toBe(fr.table[b + F_STAGES + s]);
     expect(stages[S_PREPARE]).toBeGreaterThan(0); // S1 ran before the image was written
     // The console rounds to whole microseconds (this board's now() costs fractions); -1 is "?".
     const n = (v: number): string => (v < 0 ? "?" : String(Math.round(v)));
