@@ -77,6 +77,9 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
   if (g === null || typeof g !== "object" || typeof g.enabled !== "boolean") {
     throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } " + where);
   }
+  if (g.enabled === true && (!Array.isArray(states) || states.length === 0)) {
+    throw new Error(b + ": pm.governor is enabled but pm.states lists no state to enter: add states (boards/esp32-states.ts ESP32_LIGHT_SLEEP) or disable the governor " + where);
+  }
   for (let i = 0; i < GOVERNOR_FIELDS.length; i++) {
     const key = GOVERNOR_FIELDS[i];
     if (g[key] === undefined) continue;
