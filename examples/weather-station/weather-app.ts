@@ -13,6 +13,8 @@ export const WEATHER_STATE_BYTES = 4;
 export const FRAME_BYTES = 17;
 export const FRAME_MAGIC = 0x57;
 
+/** After a console wake, how long the station stays awake for the commands typed before it sleeps again. */
+const CONSOLE_AWAKE_US = 30_000_000;
 /** After a sleep that did not happen, the next try. */
 const RETRY_US = 1_000_000;
 
@@ -184,10 +186,17 @@ export class WeatherApp implements BoardDriver {
     return OK;
   }
 
-  /** R2: whatever woke the board (the timer, the button; not a rolled-back attempt) means a reading. */
+  /** R2: the timer or the button (not a rolled-back attempt) means a reading; another wake line (the console) does not. */
   resume(_token: number): number {
     const cause = this.port.wakeCause;
     if (cause === WAKE_NONE) return OK;
+    if (cause >= 0 && cause !== this.buttonLine) {
+      // Someone typed on the console (its UART RX woke the chip; that byte is lost, ESP32 light sleep):
+      // no reading, and stay awake long enough for the commands that follow before the next sleep.
+      if (this.sleepMode === SLEEP_EXPLICIT) this.platform.schedule(this.sleeper, CONSOLE_AWAKE_US);
+      this.rebooted = false;
+      return OK;
+    }
     if (cause === this.buttonLine) this.forced++;
     if (this.sleepMode === SLEEP_GOVERNOR && cause !== this.buttonLine) {
       // The governor woke the board ahead of the period timer. After light sleep that timer is still armed;
