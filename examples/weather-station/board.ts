@@ -1,6 +1,7 @@
 // The weather station's board: the shipped ESP32-DevKitC V4 (BME280, button, telemetry UART, flash, console) plus the station itself as a device.
 import { deepFreeze, type BoardDefinition, type DriverTable } from "quiesce/boards";
 import { DEVKITC_DRIVERS, ESP32_DEVKITC } from "quiesce/boards/esp32-devkitc/board";
+import { ESP32_STATES } from "quiesce/boards/esp32-states";
 import { WeatherApp } from "./weather-app";
 
 /** What a user changes: the sampling period and whether the station sleeps in standby or hibernate between samples. */
@@ -19,7 +20,8 @@ export function weatherBoard(periodUs: number = WEATHER.periodUs, hibernate: num
     name: "ESP32-DevKitC V4 weather station",
     file: "examples/weather-station/board",
     // sleep 2 (the energy benchmark's governor policy): the idle governor on, the station only keeps its period.
-    pm: sleep === 2 ? Object.assign({}, ESP32_DEVKITC.pm, { governor: { enabled: true, minIdleUs: 10_000 } }) : ESP32_DEVKITC.pm,
+    // It re-arms its period after a hibernate reboot (weather-app.ts resume), so it may list hibernate too.
+    pm: sleep === 2 ? Object.assign({}, ESP32_DEVKITC.pm, { states: ESP32_STATES, governor: { enabled: true, minIdleUs: 10_000 } }) : ESP32_DEVKITC.pm,
     wakeSources: ESP32_DEVKITC.wakeSources.filter((w) => keep(w.device)),
     devices: [
       ...ESP32_DEVKITC.devices.filter((d) => keep(d.name)),
