@@ -1,6 +1,6 @@
 // Boot-time checks of a board definition: every number in range, unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
 import { ROLE_WAKE } from "../runtime/status";
-import { checkPmConfig } from "../runtime/config-check";
+import { checkPmConfig, unknownField } from "../runtime/config-check";
 import { ANY_INTEGER, LIMITS, outOfRange } from "../runtime/limits";
 import type { BoardDefinition, BoardDevice } from "./types";
 import { PIN_OPTIONS } from "./types";
@@ -43,6 +43,8 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
 const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq", "suspendCostUs", "resumeCostUs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
+/** Every field a board entry may have (types.ts BoardDevice): another is a typo, refused at boot. */
+const ENTRY_FIELDS: readonly string[] = Object.freeze(DEVICE_FIELDS.concat(["name", "driver", "options", "parent", "needs", "stageBudgetUs"]));
 
 /**
  * Every number of the definition, before any lands in a typed array: pm sizes, the pin map, IRQ
@@ -78,6 +80,8 @@ function checkNumbers(def: BoardDefinition): void {
 function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number): void {
   const who = def.file + ": device \"" + String(d.name) + "\" ";
   const fields = d as unknown as { readonly [key: string]: unknown };
+  const unknown = unknownField(fields, ENTRY_FIELDS);
+  if (unknown !== null) throw new Error(who + unknown + ": fix it in the board entry");
   for (let k = 0; k < DEVICE_FIELDS.length; k++) {
     const key = DEVICE_FIELDS[k];
     if (fields[key] === undefined) continue;

@@ -238,7 +238,7 @@ export class Words {
   readonly locksHeader = makeBytes("locks: ");
   readonly locksOf = makeBytes(" held of ");
   readonly locksBad = makeBytes(", releases of a free lock ");
-  readonly locksNone = makeBytes("(no lock made or taken yet)");
+  readonly locksNone = makeBytes("(none taken yet: a lock is listed once it has been acquired)");
   readonly lockHeld = makeBytes(" held ");
   readonly lockFree = makeBytes(" free");
   readonly lockAcquires1 = makeBytes(" (");

@@ -14,6 +14,8 @@ const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirs
 /** The numbers of each `pm.states` entry. */
 const STATE_FIELDS: readonly string[] = Object.freeze(["entryUs", "exitUs", "breakEvenUs"]);
 const GOVERNOR_FIELDS: readonly string[] = Object.freeze(["minIdleUs", "wakeMarginUs"]);
+/** Every field a PmConfig may have: another is a typo, refused at boot. */
+const PM_FIELDS: readonly string[] = Object.freeze(REQUIRED.concat(OPTIONAL, ["board", "states", "governor"]));
 /** One ArrayBuffer backs every request block. */
 const MAX_BLOCK_POOL_BYTES = 16_777_216;
 
@@ -29,6 +31,8 @@ function boardOf(config: { readonly board?: unknown }): string {
 export function checkPmConfig(config: PmConfig, where = "in the PmConfig"): void {
   const b = boardOf(config);
   const c = config as unknown as { readonly [key: string]: unknown };
+  const unknown = unknownField(c, PM_FIELDS);
+  if (unknown !== null) throw new Error(b + ": pm " + unknown + ": fix it " + where);
   for (let i = 0; i < REQUIRED.length + OPTIONAL.length; i++) {
     const key = i < REQUIRED.length ? REQUIRED[i] : OPTIONAL[i - REQUIRED.length];
     const v = c[key];
@@ -72,6 +76,9 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
   if (g === undefined) return;
   if (g === null || typeof g !== "object" || typeof g.enabled !== "boolean") {
     throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } " + where);
+  }
+  if (g.enabled === true && (!Array.isArray(states) || states.length === 0)) {
+    throw new Error(b + ": pm.governor is enabled but pm.states lists no state to enter: add states (boards/esp32-states.ts ESP32_LIGHT_SLEEP) or disable the governor " + where);
   }
   for (let i = 0; i < GOVERNOR_FIELDS.length; i++) {
     const key = GOVERNOR_FIELDS[i];
@@ -139,4 +146,35 @@ export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqControll
     if (line >= config.irqLines) throw new Error(config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + config.irqLines + ": raise irqLines or fix the line");
     if (line >= 0) irq.markWake(line);
   }
+}
+
+/**
+ * The first own key of `obj` that is not in `known`, as `has an unknown field "budgetUS": did you mean
+ * "budgetUs"? (known: ...)`, or null. A misspelt optional field would otherwise be ignored in silence. @boot
+ */
+export function unknownField(obj: object, known: readonly string[]): string | null {
+  const keys = Object.keys(obj);
+  for (let i = 0; i < keys.length; i++) {
+    if (known.indexOf(keys[i]) >= 0) continue;
+    let best = "";
+    let bestCost = 3;
+    for (let k = 0; k < known.length; k++) {
+      const cost = editDistance(keys[i].toLowerCase(), known[k].toLowerCase());
+      if (cost < bestCost) { best = known[k]; bestCost = cost; }
+    }
+    return "has an unknown field \"" + keys[i] + "\"" + (best !== "" ? ": did you mean \"" + best + "\"?" : "") + " (known: " + known.join(", ") + ")";
+  }
+  return null;
+}
+
+/** Levenshtein distance, for the suggestion above (short names only, at boot). @boot */
+function editDistance(a: string, b: string): number {
+  let prev: number[] = [];
+  for (let j = 0; j <= b.length; j++) prev.push(j);
+  for (let i = 1; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length];
 }

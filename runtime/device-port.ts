@@ -90,12 +90,12 @@ export class RuntimePort implements DevicePort {
     return this.locks.release(this.lockId);
   }
 
-  nextDeadline(atUs: number): void {
-    this.governor.setDeadline(this.id, atUs);
+  nextDeadline(atUs: number): number {
+    return this.governor.setDeadline(this.id, atUs);
   }
 
-  constrainLatency(us: number): void {
-    this.governor.constrain(this.id, us);
+  constrainLatency(us: number): number {
+    return this.governor.constrain(this.id, us);
   }
 
   get target(): number {

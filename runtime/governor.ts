@@ -3,7 +3,7 @@ import type { Platform } from "./platform";
 import type { PmLocks } from "./locks";
 import type { Recorder } from "./recorder";
 import { IdleStates, Decision, decide, type IdleState, R_SLEEP, R_LOCK, R_BUSY, R_SHORT, R_REFUSED, REASON_COUNT } from "./policy";
-import { OK, FAILED, T_HIBERNATE, TEST_NONE } from "./status";
+import { OK, INVALID, FAILED, T_HIBERNATE, TEST_NONE } from "./status";
 import { P_IDLE } from "./phase";
 
 /** What the governor needs of the power manager. */
@@ -28,6 +28,10 @@ export interface GovernorConfig {
 export const MIN_IDLE_US = 10_000;
 /** Default `wakeMarginUs`. */
 export const WAKE_MARGIN_US = 1_000;
+/** Deadlines and constraints beyond this (2^52 µs, 142 years) are refused: a timer wake must fit the chip's 64-bit µs count exactly. */
+export const MAX_TIME_US = 4_503_599_627_370_496;
+/** The longest delay between two decisions about a deadline already past. */
+const STALE_MAX_US = 1_000_000;
 /** Decisions kept for `policy` (newest first). */
 export const DECISIONS_KEPT = 8;
 
@@ -69,6 +73,8 @@ export class IdleGovernor {
   private readonly devices: () => number;
   private readonly timer: number;
   private readonly d = new Decision();
+  /** The delay before asking again about a deadline already past (doubles; reset by any activity). */
+  private staleUs = 0;
 
   constructor(config: GovernorConfig | undefined, states: readonly IdleState[], maxDevices: number, devices: () => number,
     platform: Platform, locks: PmLocks, host: GovernorHost, rec: Recorder, where: string) {
@@ -105,6 +111,7 @@ export class IdleGovernor {
 
   /** Activity: decide again after `minIdleUs` of quiet (only while enabled and idle). */
   kick(): void {
+    this.staleUs = this.minIdleUs;
     if (this.enabled && this.host.phase === P_IDLE) this.platform.schedule(this.timer, this.minIdleUs);
   }
 
@@ -116,18 +123,30 @@ export class IdleGovernor {
     this.kick();
   }
 
-  /** Device d's (or the application's, d = -1) next deadline: absolute platform µs, -1 none. */
-  setDeadline(d: number, atUs: number): void {
+  /**
+   * Device d's (or the application's, d = -1) next deadline: absolute platform µs, -1 none. OK, or
+   * INVALID (nothing changed) for anything else: NaN, undefined, other negatives, beyond MAX_TIME_US.
+   */
+  setDeadline(d: number, atUs: number): number {
+    if (!(atUs === -1 || (atUs >= 0 && atUs <= MAX_TIME_US))) return INVALID;
     if (d < 0) this.appDeadline = atUs;
     else this.deviceDeadline[d] = atUs;
     this.kick();
+    return OK;
   }
 
-  /** Device d's (or the application's, d = -1) latency constraint in µs, -1 none. */
-  constrain(d: number, us: number): void {
+  /** Device d's (or the application's, d = -1) latency constraint in µs, -1 none; OK, or INVALID as above. */
+  constrain(d: number, us: number): number {
+    if (!(us === -1 || (us >= 0 && us <= MAX_TIME_US))) return INVALID;
     if (d < 0) this.appConstraintUs = us;
     else this.deviceConstraintUs[d] = us;
     this.kick();
+    return OK;
+  }
+
+  /** A lock was taken during the governor's own attempt: it is aborted at the next stage boundary (WAKEUP). */
+  lockTaken(): boolean {
+    return this.owns && this.locks.held > 0;
   }
 
   /** The earliest deadline (absolute µs) of the application, the devices and the platform's timers, or -1. */
@@ -181,8 +200,14 @@ export class IdleGovernor {
       if (reason === R_SLEEP) reason = this.start(d.target);
     }
     this.keep(d);
-    // Too close to a deadline: decide again once it passed (whatever it was for is done by then).
-    if (reason === R_SHORT && d.idleUs >= 0) this.platform.schedule(this.timer, d.idleUs + this.minIdleUs);
+    // Too close to a deadline: decide again once it passed (whatever it was for is done by then). A
+    // deadline already past waits for its owner to move it: asked again after a doubling delay up to
+    // 1 s, not every minIdleUs, so a stale deadline neither spins the CPU nor floods the trace.
+    if (reason === R_SHORT && d.idleUs > 0) this.platform.schedule(this.timer, d.idleUs + this.minIdleUs);
+    else if (reason === R_SHORT) {
+      this.platform.schedule(this.timer, this.staleUs);
+      this.staleUs = this.staleUs * 2 < STALE_MAX_US ? this.staleUs * 2 : STALE_MAX_US;
+    }
   }
 
   /** Starts the chosen suspend with its timer wake; R_SLEEP, or R_REFUSED with the status in `other`. */

@@ -49,7 +49,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.reprobeFirstUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff"),
   "pm.reprobeCapUs": limit(1, MAX_BUDGET_US, "µs", "Int32Array re-probe backoff (the doubling stops here)"),
   "pm.maxLocks": limit(0, 1024, "locks", "PmLocks tables (Int32Array counts), beside one lock per device"),
-  "governor.minIdleUs": limit(0, MAX_BUDGET_US, "µs", "the governor's timer delay"),
+  "governor.minIdleUs": limit(100, MAX_BUDGET_US, "µs", "the governor's timer delay"),
   "governor.wakeMarginUs": TIME,
   "states.entryUs": TIME, "states.exitUs": TIME, "states.breakEvenUs": TIME,
 

@@ -69,7 +69,7 @@ export class PmLocks {
 
   /** OK, or INVALID for a handle `create` never returned. */
   acquire(h: number): number {
-    if (!(h >= 0 && h < this.names.length)) {
+    if (!(h >= 0 && h < this.names.length && (h | 0) === h)) {
       this.badHandles++;
       return INVALID;
     }
@@ -84,7 +84,7 @@ export class PmLocks {
 
   /** OK; PROTOCOL when the lock is not held (counted, the count stays 0); INVALID for an unknown handle. */
   release(h: number): number {
-    if (!(h >= 0 && h < this.names.length)) {
+    if (!(h >= 0 && h < this.names.length && (h | 0) === h)) {
       this.badHandles++;
       return INVALID;
     }

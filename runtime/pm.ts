@@ -108,9 +108,8 @@ export class PowerManager implements EngineOwner, PortHost {
     this.governor.kick();
   }
 
-  /** The application's next deadline (absolute platform µs, -1 none). */
-  nextDeadline(atUs: number): void { this.governor.setDeadline(-1, atUs); }
-  /** The longest wake latency the application tolerates (µs, -1 none). */ constrainLatency(us: number): void { this.governor.constrain(-1, us); }
+  /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
+  /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
   port(d: number): DevicePort { return this.ports[d]; }
@@ -213,7 +212,7 @@ export class PowerManager implements EngineOwner, PortHost {
       }
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
       // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
-      if (this.irq.wakeLine >= 0) return this.abortWake(this.engine.stopped ? stage : row.next);
+      if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.abortWake(this.engine.stopped ? stage : row.next);
       return this.runStage(row.next);
     }
     a.note(status);
@@ -247,7 +246,7 @@ export class PowerManager implements EngineOwner, PortHost {
     const line = this.irq.wakeLine;
     this.recorder.wakeAbort(this.platform.now(), line);
     if (!this.engine.stopped) this.engine.members.forgetAdvanced();
-    this.abort(stage, this.graph.deviceOnLine(line), WAKEUP);
+    this.abort(stage, line >= 0 ? this.graph.deviceOnLine(line) : -1, WAKEUP);
   }
 
   /** A suspend stage failed (or a wake arrived): undo exactly what advanced, in reverse, via the mirrors. */

@@ -137,7 +137,9 @@ export function decide(st: IdleStates, now: number, deadline: number, constraint
     if (st.target[i] === excluded) continue;
     const latency = st.latency(i);
     const need = st.breakEvenUs[i] > latency ? st.breakEvenUs[i] : latency;
-    if (idle >= 0 && idle < need) {
+    // Also short when the timer wake (deadline less exit, resumes and margin) would come before the
+    // suspend reached the sleep: the chip would sleep with no wake before its deadline.
+    if (idle >= 0 && (idle < need || idle < latency + marginUs)) {
       short = i;
       continue;
     }

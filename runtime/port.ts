@@ -55,10 +55,10 @@ export interface DevicePort {
   lock(): number;
   /** Releases one count of the device's lock: OK, or PROTOCOL when not held. */
   unlock(): number;
-  /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. */
-  nextDeadline(atUs: number): void;
-  /** The longest wake latency this device tolerates (µs, -1 none): the governor skips states slower than that. */
-  constrainLatency(us: number): void;
+  /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. OK, or INVALID (NaN, other negatives, beyond 2^52). */
+  nextDeadline(atUs: number): number;
+  /** The longest wake latency this device tolerates (µs, -1 none): the governor skips states slower than that. OK, or INVALID as nextDeadline. */
+  constrainLatency(us: number): number;
   /** A wake-capable input (a button) asks for a system suspend: OK, BUSY or INVALID as `PowerManager.suspend`. */
   requestSuspend(target: number, test: number): number;
   /** Request blocks (reserved for this device in S1): size in bytes, then acquire/release by index. */

@@ -11,7 +11,7 @@ import { Telemetry } from "../../drivers/telemetry/telemetry";
 import { UartConsole } from "../../drivers/uart-console/uart-console";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
-import { ESP32_STATES, ESP32_GOVERNOR_OFF } from "../esp32-states";
+import { ESP32_LIGHT_SLEEP, ESP32_GOVERNOR_OFF } from "../esp32-states";
 
 /*
  * Source: Espressif, "ESP32-DevKitC V4 Getting Started Guide" (ESP-IDF docs, hw-reference/esp32/
@@ -91,8 +91,10 @@ export const ESP32_DEVKITC: BoardDefinition = deepFreeze({
     defaultBudgetUs: 50_000,
     testHoldUs: 200_000,
     failureHistory: 8,
-    // Light sleep and deep sleep with ESP-IDF's latencies (boards/esp32-states.ts, docs/idle-policy.md); the governor is off until enabled.
-    states: ESP32_STATES,
+    // Light sleep with ESP-IDF's latencies (boards/esp32-states.ts, docs/idle-policy.md); the governor is off until enabled.
+    // Standby only: hibernate is a reboot that drops the application's timers, locks and deadlines, so
+    // only an application that re-arms them lists it (ESP32_STATES; docs/idle-policy.md).
+    states: [ESP32_LIGHT_SLEEP],
     governor: ESP32_GOVERNOR_OFF,
   },
   pins: P,

@@ -10,7 +10,7 @@ import { Backlight } from "../../drivers/backlight/backlight";
 import { UartConsole } from "../../drivers/uart-console/uart-console";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
-import { ESP32_STATES, ESP32_GOVERNOR_OFF } from "../esp32-states";
+import { ESP32_LIGHT_SLEEP, ESP32_GOVERNOR_OFF } from "../esp32-states";
 
 /*
  * Sources (Moddable SDK, read through the reference store):
@@ -89,8 +89,10 @@ export const MODDABLE_TWO_CONFIG: PmConfig = deepFreeze({
   defaultBudgetUs: 50_000,
   testHoldUs: 200_000,
   failureHistory: 8,
-  // No storage device: hibernate keeps the image in RTC memory (entry well below the DevKitC's flash write).
-  states: ESP32_STATES,
+  // Light sleep as the DevKitC (an application listing hibernate here keeps its image in RTC memory: no storage device).
+  // Standby only: hibernate is a reboot that drops the application's timers, locks and deadlines, so
+  // only an application that re-arms them lists it (ESP32_STATES; docs/idle-policy.md).
+  states: [ESP32_LIGHT_SLEEP],
   governor: ESP32_GOVERNOR_OFF,
 });
 

@@ -12,17 +12,19 @@ export const WEATHER = deepFreeze({
 });
 
 /** Board entries are data: `weather` needs the sensor and the UART, so it suspends first and resumes last. */
-export function weatherBoard(periodUs: number = WEATHER.periodUs, hibernate: number = WEATHER.hibernate, console = true): BoardDefinition {
+export function weatherBoard(periodUs: number = WEATHER.periodUs, hibernate: number = WEATHER.hibernate, console = true, sleep = 0): BoardDefinition {
   // Without the console: no device on UART0 and no console wake line (a release build for the field).
   const keep = (name: string): boolean => console || name !== "console";
   return deepFreeze(Object.assign({}, ESP32_DEVKITC, {
     name: "ESP32-DevKitC V4 weather station",
     file: "examples/weather-station/board",
+    // sleep 2 (the energy benchmark's governor policy): the idle governor on, the station only keeps its period.
+    pm: sleep === 2 ? Object.assign({}, ESP32_DEVKITC.pm, { governor: { enabled: true, minIdleUs: 10_000 } }) : ESP32_DEVKITC.pm,
     wakeSources: ESP32_DEVKITC.wakeSources.filter((w) => keep(w.device)),
     devices: [
       ...ESP32_DEVKITC.devices.filter((d) => keep(d.name)),
       // A reading in flight at S2: the BME280's forced measurement (9.3 ms) plus one frame on the wire.
-      { name: "weather", driver: "weather", needs: ["bme280", "telemetry"], options: { periodUs, hibernate }, stageBudgetUs: { suspend: 50_000 } },
+      { name: "weather", driver: "weather", needs: ["bme280", "telemetry"], options: { periodUs, hibernate, sleep }, stageBudgetUs: { suspend: 50_000 } },
     ],
   }));
 }

@@ -12,6 +12,8 @@ export interface StationOptions extends SimBoardOptions {
   readonly hibernate?: number;
   /** false: the board without its console (what a field build would run). Default true. */
   readonly withConsole?: boolean;
+  /** Who sleeps the board: 0 the station (default), 1 nobody (always on), 2 the idle governor (weather-app.ts SLEEP_*). */
+  readonly sleep?: number;
 }
 
 /** What main.ts does after every boot on the chip: connect the station to the BME280, the UART and the outcomes. */
@@ -25,12 +27,13 @@ export function stationWiring(options: StationOptions = {}): SimBoardWiring {
   const periodUs = options.periodUs ?? WEATHER.periodUs;
   const withConsole = options.withConsole !== false;
   return {
-    definition: weatherBoard(periodUs, options.hibernate ?? WEATHER.hibernate, withConsole),
+    definition: weatherBoard(periodUs, options.hibernate ?? WEATHER.hibernate, withConsole, options.sleep ?? 0),
     models: withConsole ? SIM_ESP32_DEVKITC.models : SIM_ESP32_DEVKITC.models.filter((m) => m.device !== "console"),
     externalPullUps: SIM_ESP32_DEVKITC.externalPullUps,
     drivers: WEATHER_DRIVERS,
     onBoot: connectStation,
-    timerWakeUs: periodUs,
+    // The RTC timer at the period for the station's own sleeps; self-timed policies arm their wakes (wakeAt) or none.
+    timerWakeUs: (options.sleep ?? 0) === 0 ? periodUs : 0,
   };
 }
 

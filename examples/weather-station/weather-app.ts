@@ -13,6 +13,8 @@ export const WEATHER_STATE_BYTES = 4;
 export const FRAME_BYTES = 17;
 export const FRAME_MAGIC = 0x57;
 
+/** After a console wake, how long the station stays awake for the commands typed before it sleeps again. */
+const CONSOLE_AWAKE_US = 30_000_000;
 /** After a sleep that did not happen, the next try. */
 const RETRY_US = 1_000_000;
 
@@ -20,6 +22,11 @@ const RETRY_US = 1_000_000;
 const IDLE = 0;
 const SAMPLING = 1;
 const SENDING = 2;
+
+/** Who puts the board to sleep (`sleep` option): the station after each frame, nobody, or the idle governor. */
+export const SLEEP_EXPLICIT = 0;
+export const SLEEP_NEVER = 1;
+export const SLEEP_GOVERNOR = 2;
 
 /**
  * Why a device and not a loop in main: the runtime orders it. It `needs` the BME280 and the telemetry
@@ -35,6 +42,8 @@ export class WeatherApp implements BoardDriver {
   readonly stateBytes = WEATHER_STATE_BYTES;
   readonly target: number;
   readonly periodUs: number;
+  /** SLEEP_EXPLICIT (default), SLEEP_NEVER or SLEEP_GOVERNOR. */
+  readonly sleepMode: number;
   /** Frames sent since the first boot (the next frame's sequence number). */
   sequence = 0;
   readings = 0;
@@ -55,6 +64,8 @@ export class WeatherApp implements BoardDriver {
   private readonly frame = new Uint8Array(FRAME_BYTES);
   private readonly view: DataView;
   private readonly buttonLine: number;
+  /** R1 found the image: this boot is a hibernate wake (the self-timed period timer is gone with RAM). */
+  private rebooted = false;
 
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
@@ -62,6 +73,7 @@ export class WeatherApp implements BoardDriver {
     this.periodUs = numberOption(ctx, "periodUs", 60_000_000, { min: 1_000_000, max: 2_000_000_000, unit: "us" });
     this.target = numberOption(ctx, "hibernate", 0, { min: 0, max: 1 }) === 1 ? T_HIBERNATE : T_STANDBY;
     this.buttonLine = numberOption(ctx, "buttonLine", 0, { min: 0, max: 63 });
+    this.sleepMode = numberOption(ctx, "sleep", SLEEP_EXPLICIT, { min: SLEEP_EXPLICIT, max: SLEEP_GOVERNOR });
     this.view = new DataView(this.frame.buffer);
     const self = this;
     // Readings start from a timer, never inside a hook: R2 runs before the attempt has ended.
@@ -93,6 +105,7 @@ export class WeatherApp implements BoardDriver {
     this.telemetry = telemetry;
     const self = this;
     onDone(function weatherOutcome(status: number): void {
+      if (self.sleepMode !== SLEEP_EXPLICIT) return;
       if (status !== OK && self.step === IDLE) self.platform.schedule(self.sleeper, RETRY_US);
     });
     bme.setClient(this.sample, null, function weatherSampled(_token: number, status: number): void {
@@ -111,6 +124,14 @@ export class WeatherApp implements BoardDriver {
   private read(): void {
     if (this.step !== IDLE) return;
     this.step = SAMPLING;
+    if (this.sleepMode !== SLEEP_EXPLICIT) {
+      // Self-timed: the next reading at the next whole period of the platform clock (on the chip the RTC
+      // clock, which runs through deep sleep), an armed timer the governor sees as the next deadline.
+      const now = this.platform.now();
+      this.platform.schedule(this.kick, (Math.floor(now / this.periodUs) + 1) * this.periodUs - now);
+      // The governor does not sleep while a lock is held (docs/idle-policy.md): held for the reading and its frame.
+      if (this.sleepMode === SLEEP_GOVERNOR) this.port.lock();
+    }
     if (this.bme.sample(this.sequence) !== OK) this.sampled(-1);
   }
 
@@ -139,8 +160,9 @@ export class WeatherApp implements BoardDriver {
   /** The reading ended: a suspend that waited for it goes on; otherwise this app starts the next sleep. */
   private finished(): void {
     this.step = IDLE;
+    if (this.sleepMode === SLEEP_GOVERNOR) this.port.unlock();
     if (this.s2.finish(OK)) return;
-    this.platform.schedule(this.sleeper, 0);
+    if (this.sleepMode === SLEEP_EXPLICIT) this.platform.schedule(this.sleeper, 0);
   }
 
   /** S2: save the sequence number; a reading in flight finishes first (PENDING), so no frame is cut. */
@@ -159,15 +181,35 @@ export class WeatherApp implements BoardDriver {
     if (this.port.fromImage) {
       const st = this.port.state;
       this.sequence = (st[0] | (st[1] << 8) | (st[2] << 16) | (st[3] << 24)) >>> 0;
+      this.rebooted = true;
     }
     return OK;
   }
 
-  /** R2: whatever woke the board (the timer, the button; not a rolled-back attempt) means a reading. */
+  /** R2: the timer or the button (not a rolled-back attempt) means a reading; another wake line (the console) does not. */
   resume(_token: number): number {
     const cause = this.port.wakeCause;
     if (cause === WAKE_NONE) return OK;
+    if (cause >= 0 && cause !== this.buttonLine) {
+      // Someone typed on the console (its UART RX woke the chip; that byte is lost, ESP32 light sleep):
+      // no reading, and stay awake long enough for the commands that follow before the next sleep.
+      if (this.sleepMode === SLEEP_EXPLICIT) this.platform.schedule(this.sleeper, CONSOLE_AWAKE_US);
+      this.rebooted = false;
+      return OK;
+    }
     if (cause === this.buttonLine) this.forced++;
+    if (this.sleepMode === SLEEP_GOVERNOR && cause !== this.buttonLine) {
+      // The governor woke the board ahead of the period timer. After light sleep that timer is still armed;
+      // after a hibernate reboot it is gone: re-arm it at the nearest whole period (the governor wakes early).
+      if (this.rebooted) {
+        const now = this.platform.now();
+        const due = Math.round(now / this.periodUs) * this.periodUs;
+        this.platform.schedule(this.kick, due > now ? due - now : 0);
+      }
+      this.rebooted = false;
+      return OK;
+    }
+    this.rebooted = false;
     this.platform.schedule(this.kick, 0);
     return OK;
   }

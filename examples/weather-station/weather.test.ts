@@ -98,4 +98,28 @@ describe("weather station energy (README)", () => {
     }
     expect(doc, "README energy table out of date: QUIESCE_UPDATE_DOCS=1 npx vitest run examples/weather-station").toBe(want);
   });
+
+  it("a key on the console wakes it without a reading; it stays awake 30 s so the commands typed then answer, then sleeps again", () => {
+    const sim = bootStation({ periodUs: 60_000_000 });
+    sim.advance(5_000_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_LIGHT);
+    const term = sim.terminal();
+    term.takeAll();
+    term.type("x");
+    sim.advance(100_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_NONE);
+    term.takeAll();
+    term.type("status\r");
+    sim.advance(500_000);
+    // The line the waking byte belonged to is discarded (the console says so); the next one runs.
+    expect(term.takeAll()).toContain("discarded 'status', type the command again");
+    term.type("status\r");
+    sim.advance(500_000);
+    expect(term.takeAll()).toMatch(/phase idle, \d+ devices/);
+    expect(frames(sim).length).toBe(1);
+    expect(app(sim).forced).toBe(0);
+    sim.advance(31_000_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_LIGHT);
+    expect(frames(sim).length).toBe(1);
+  });
 });

@@ -133,7 +133,8 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       session.advance(us);
       if (helpAt >= 0 && session.now() >= helpAt) {
         helpAt = -1;
-        for (const l of SHELL_HELP.concat(keyHelp(buttonKey))) screen.notice("shell: " + l, false);
+        // One notice for the block, so the prompt comes back once below it, not after every line.
+        screen.notice(SHELL_HELP.concat(keyHelp(buttonKey)).map((l) => "shell: " + l).join("\n[sim] "), false);
       }
       pump();
     }));

@@ -205,3 +205,27 @@ describe("numberOption", () => {
       "boards/b: device \"dev\" option \"gain\" is 1.5: must be a number 0..1: lower it in its board entry");
   });
 });
+
+describe("a misspelt field is refused, not ignored", () => {
+  const check = (def: BoardDefinition): void => validateBoard(def, DRIVERS);
+
+  it("in a board entry: names board, device, the field and the nearest known one", () => {
+    const def = clone(ESP32_DEVKITC);
+    (def.devices.find((d) => d.name === "bme280") as unknown as Mutable).budgetUS = 5000;
+    expect(() => check(def)).toThrow(/^boards\/esp32-devkitc: device "bme280" has an unknown field "budgetUS": did you mean "budgetUs"\? \(known: .*\): fix it in the board entry$/);
+  });
+
+  it("in the pm sizes: names board and field, with a suggestion only when one is close", () => {
+    const def = clone(ESP32_DEVKITC);
+    (def.pm as Mutable).reprobeFirstMs = 1000;
+    expect(() => check(def)).toThrow(/^boards\/esp32-devkitc: pm has an unknown field "reprobeFirstMs": did you mean "reprobeFirstUs"\?/);
+    const far = clone(MODDABLE_TWO);
+    (far.pm as Mutable).sleepiness = 3;
+    expect(() => check(far)).toThrow(/pm has an unknown field "sleepiness" \(known: maxDevices, .*\): fix it in the board's pm sizes$/);
+  });
+
+  it("every shipped board and every field the types name still boots", () => {
+    expect(() => check(clone(ESP32_DEVKITC))).not.toThrow();
+    expect(() => check(clone(MODDABLE_TWO))).not.toThrow();
+  });
+});
