@@ -47,14 +47,19 @@ export interface BootOptions {
 export interface BoardConsole {
   /** The driver it runs on. */
   readonly uart: ConsoleIo;
+  /** Bound once: the console's trace listener, for a caller that fans the trace out itself. */
   readonly traceListener: (slot: number) => void;
+  /** After seal: builds its tables, prints the prompt; `takeTraceListener` true also sets itself as the trace listener. */
   boot(takeTraceListener: boolean): void;
+  /** Called with each attempt's outcome (from the done callback): prints the outcome line. */
   onSuspendDone(status: number): void;
 }
 
 /** A booted board: the power manager, drivers and ids by name, the console, how it booted (cold or from a hibernate image). */
 export interface BootedBoard {
+  /** The board it booted. */
   readonly definition: BoardDefinition;
+  /** The power manager, sealed. */
   readonly pm: PowerManager;
   /** The platform it booted on: time and the timer slots an application creates at its own boot. */
   readonly platform: BoardPlatform;

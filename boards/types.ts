@@ -11,7 +11,9 @@ export type DriverTable = { readonly [name: string]: DriverFactory };
 
 /** One device on the board. `driver` names an entry of the driver table boot is given (BootOptions.drivers). */
 export interface BoardDevice {
+  /** Unique device name (console, traces, errors, `parent` and `needs`). */
   readonly name: string;
+  /** Key of its factory in the driver table. */
   readonly driver: string;
   /** Read by the driver's constructor (pins, address, oversampling...). Pins are GPIO numbers. */
   readonly options?: { readonly [key: string]: unknown };
@@ -25,18 +27,28 @@ export interface BoardDevice {
   readonly irq?: number;
   /** Every number here is checked at boot against runtime/limits.ts (`device.<field>`): budgets 1..2e9 µs. */
   readonly budgetUs?: number;
-  readonly stageBudgetUs?: { readonly prepare?: number; readonly suspend?: number; readonly resume?: number; readonly reprobe?: number };
+  /** Per-stage overrides of `budgetUs`, µs. */
+  readonly stageBudgetUs?: {
+    /** S1 budget, µs. */ readonly prepare?: number;
+    /** S2 budget, µs. */ readonly suspend?: number;
+    /** R2 budget, µs. */ readonly resume?: number;
+    /** Re-probe budget, µs. */ readonly reprobe?: number;
+  };
   /** Defaults: what the driver declares. */
   readonly stateBytes?: number;
+  /** Request blocks reserved in S1 (see `stateBytes`). */
   readonly requestBlocks?: number;
   /** What the device adds to a suspend and a resume (µs), for the idle governor; default: what the driver declares, else 0. */
   readonly suspendCostUs?: number;
+  /** Resume cost, µs (see `suspendCostUs`). */
   readonly resumeCostUs?: number;
 }
 
 /** A line that can wake the SoC: from light sleep (standby) always; from deep sleep only if `hibernate`. */
 export interface WakeSource {
+  /** Name of the device the line belongs to. */
   readonly device: string;
+  /** The IRQ line that wakes. */
   readonly line: number;
   /** ESP32 deep sleep wakes only on RTC GPIOs (ext0/ext1) and the RTC timer, never on a UART. */
   readonly hibernate: boolean;
@@ -54,17 +66,24 @@ export interface BoardDefinition {
   readonly pm: Omit<PmConfig, "board">;
   /** Named GPIOs (Moddable's `device.pin`): documentation, and what the simulated provider exposes. */
   readonly pins: { readonly [name: string]: number };
+  /** Every device on the board, in any order (boot constructs parents first). */
   readonly devices: readonly BoardDevice[];
+  /** Lines armed as wake sources during a sleep. */
   readonly wakeSources: readonly WakeSource[];
   /** IRQ numbering: GPIO n is line gpioBase + n; UART port p is line uartBase + p. */
-  readonly irq: { readonly gpioBase: number; readonly uartBase: number };
+  readonly irq: {
+    /** Line of GPIO 0. */ readonly gpioBase: number;
+    /** Line of UART port 0. */ readonly uartBase: number;
+  };
 }
 
 /** Where a board's interrupts come from (host-sim: SimBoardIo; ESP32: the native module's dispatcher). */
 export interface IrqSource {
+  /** IRQ lines it numbers (0 .. lineCount - 1). */
   readonly lineCount: number;
   /** Bound once: runs the IO class's handler for `line` (the runtime registers it for every line). */
   readonly deliver: (line: number) => void;
+  /** Where raised lines go: the runtime's IrqController (`raise`), or null to deliver straight to the handlers. */
   setSink(sink: { raise(line: number): void } | null): void;
 }
 

@@ -35,7 +35,9 @@ export interface PmHooks {
 
 /** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
 export interface DeviceSpec {
+  /** Unique device name (console, trace, errors; `parent` and `needs` refer to it). */
   name: string;
+  /** The driver's hooks; missing ones answer OK. */
   hooks: PmHooks;
   /** The bus or device this one hangs off: it suspends after and resumes before this device. */
   parent?: string;
@@ -48,13 +50,19 @@ export interface DeviceSpec {
   /** Time budget in microseconds for each PENDING stage of this device; defaults from the board. */
   budgetUs?: number;
   /** Per-stage overrides of `budgetUs` (a display's sleep-out needs 120 ms, a flash erase 400 ms, a PIR's re-probe its 30 s stability time). */
-  stageBudgetUs?: { prepare?: number; suspend?: number; resume?: number; reprobe?: number };
+  stageBudgetUs?: {
+    /** S1 budget, µs. */ prepare?: number;
+    /** S2 budget, µs. */ suspend?: number;
+    /** R2 budget, µs. */ resume?: number;
+    /** Re-probe budget, µs. */ reprobe?: number;
+  };
   /** Bytes of state-save area reserved in S1 from the state arena. */
   stateBytes?: number;
   /** Request blocks reserved in S1 from the block pool (per-request buffers while suspending). */
   requestBlocks?: number;
   /** What this device adds to a suspend and to a resume, microseconds (the idle governor adds them to each state's latency). */
   suspendCostUs?: number;
+  /** What this device adds to a resume, microseconds (see `suspendCostUs`). */
   resumeCostUs?: number;
 }
 
@@ -62,11 +70,17 @@ export interface DeviceSpec {
 export interface PmConfig {
   /** The board file, named in every boot-time error (e.g. "boards/esp32-devkitc"). */
   board: string;
+  /** Most devices `register` accepts. */
   maxDevices: number;
+  /** Bytes of the state arena shared by every device's state-save area. */
   stateArenaBytes: number;
+  /** Blocks in the request block pool. */
   blockCount: number;
+  /** Bytes per request block. */
   blockSize: number;
+  /** IRQ lines of the controller (lines 0 .. irqLines - 1). */
   irqLines: number;
+  /** Records the trace ring holds (the oldest are overwritten). */
   traceRecords: number;
   /** Default per-device budget for PENDING stages, microseconds. */
   defaultBudgetUs: number;
@@ -80,6 +94,7 @@ export interface PmConfig {
   reprobeFirstUs?: number;
   /** What reaches the trace ring: 2 every hook (default, the timeline's lanes), 1 stages and failures only, 0 nothing. */
   traceLevel?: number;
+  /** Longest delay between re-probes of a failed device, microseconds (default 5 min). */
   reprobeCapUs?: number;
   /** Application PM locks `pm.locks.create` may make (default 8); every device gets one more for `port.lock()`. */
   maxLocks?: number;

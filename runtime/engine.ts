@@ -68,9 +68,9 @@ export class StageEngine {
 
   /** The stage last run (or running), and its result: failed, which device, what status. */
   get stage(): number { return this.stageId; }
-  get failed(): boolean { return this.failedFlag; }
-  get failDevice(): number { return this.failDev; }
-  get failStatus(): number { return this.failSt; }
+  /** The last run failed (a suspend-direction failure or a wake stopped it). */ get failed(): boolean { return this.failedFlag; }
+  /** The run's first failing device, -1 none. */ get failDevice(): number { return this.failDev; }
+  /** The run's first failure status, OK none. */ get failStatus(): number { return this.failSt; }
   /** The last run was stopped part-way by `stopStarting`. */
   get stopped(): boolean { return this.stopping; }
 
@@ -81,13 +81,13 @@ export class StageEngine {
     this.failedFlag = true;
   }
 
-  state(d: number): number { return this.members.state(d); }
-  holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
+  /** Device `d`'s state (D_*). */ state(d: number): number { return this.members.state(d); }
+  /** Whether `token` is a hook still in flight. */ holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(): void { this.members.adoptImage(this.arena); }
-  failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
+  /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
-  run(stage: number): void {
+  /** Runs `stage` over the selected members; the owner's `stageEnded` reports the end (maybe before this returns). */ run(stage: number): void {
     const row = STAGES[stage];
     this.stageId = stage;
     this.row = row;

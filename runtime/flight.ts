@@ -30,7 +30,9 @@ export const F_FIELDS = F_STAGES + STAGE_COUNT;
  * the arena) carries it across deep sleep and the reboot that follows. Recording is stores only.
  */
 export class FlightRecorder {
+  /** Attempts the table keeps; older ones are overwritten. */
   readonly capacity: number;
+  /** Slot 0: `total`; then `capacity` records of F_FIELDS slots each (a view over the arena). */
   readonly table: Float64Array;
   /** Attempts ever recorded (also persisted in slot 0 of the header, see `sync`). */
   total = 0;
@@ -41,6 +43,7 @@ export class FlightRecorder {
     this.table = new Float64Array(buffer, byteOffset, 1 + capacity * F_FIELDS);
   }
 
+  /** Bytes the table needs at the front of the state arena for `capacity` records. */
   static bytesFor(capacity: number): number {
     return (1 + capacity * F_FIELDS) * 8;
   }
@@ -65,15 +68,18 @@ export class FlightRecorder {
     return this.begin(0, 2);
   }
 
+  /** Duration of `stage` in the record at `base`, µs (-1 unknown). */
   setStage(base: number, stage: number, us: number): void {
     this.table[base + F_STAGES + stage] = us;
   }
 
+  /** The failing device and stage of the record at `base`. */
   setFailure(base: number, device: number, stage: number): void {
     this.table[base + F_FAIL_DEVICE] = device;
     this.table[base + F_FAIL_STAGE] = stage;
   }
 
+  /** The wake cause of the record at `base` (IRQ line or WAKE_*). */
   setWake(base: number, cause: number): void {
     this.table[base + F_WAKE] = cause;
   }

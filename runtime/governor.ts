@@ -8,12 +8,15 @@ import { P_IDLE } from "./phase";
 
 /** What the governor needs of the power manager. */
 export interface GovernorHost {
+  /** P_IDLE or the attempt's phase: the governor decides only at P_IDLE. */
   readonly phase: number;
+  /** Starts a suspend, as `PowerManager.suspend` (OK, BUSY, INVALID, FAILED). */
   suspend(target: number, test: number): number;
 }
 
 /** `pm.governor` in the board's pm sizes: off unless `enabled`. */
 export interface GovernorConfig {
+  /** Whether the governor runs from boot (`enable` switches it at run time). */
   readonly enabled: boolean;
   /** Quiet time after the last activity (an attempt ended, the last lock released, a deadline moved) before it decides; default 10 ms. */
   readonly minIdleUs?: number;
@@ -41,23 +44,28 @@ export const DECISIONS_KEPT = 8;
  * deadline too close waits for it to pass. Every table is made in the constructor.
  */
 export class IdleGovernor {
+  /** The board's idle states as tables, plus the devices' declared costs. */
   readonly states: IdleStates;
+  /** Quiet time before a decision, µs (`GovernorConfig.minIdleUs`). */
   readonly minIdleUs: number;
+  /** How much earlier than the deadline the timer wake comes, µs (`GovernorConfig.wakeMarginUs`). */
   readonly wakeMarginUs: number;
+  /** Decides only while true; set through `enable`. */
   enabled: boolean;
   /** The attempt in progress was started by the governor (the console keeps it quiet). */
   owns = false;
   /** Per reason (R_*), decisions made; per target, suspends started. */
   readonly reasons: Uint32Array;
-  readonly sleeps: Uint32Array;
+  /** Per target (T_*): suspends the governor started. */ readonly sleeps: Uint32Array;
   /** The last decisions: slot (total - 1 - i) % DECISIONS_KEPT is the i-th newest. */
   readonly log: Decision[] = [];
+  /** Decisions made since boot. */
   total = 0;
   /** Latency constraints and next deadlines (µs; -1 none): the application's, then one per device. */
   appConstraintUs = -1;
-  appDeadline = -1;
-  readonly deviceConstraintUs: Float64Array;
-  readonly deviceDeadline: Float64Array;
+  /** The application's next deadline (absolute µs, -1 none). */ appDeadline = -1;
+  /** Per device: latency constraint (µs, -1 none). */ readonly deviceConstraintUs: Float64Array;
+  /** Per device: next deadline (absolute µs, -1 none). */ readonly deviceDeadline: Float64Array;
   private readonly platform: Platform;
   private readonly locks: PmLocks;
   private readonly host: GovernorHost;

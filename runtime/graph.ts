@@ -11,29 +11,41 @@ import { MAX_IRQ_LINES } from "./limits";
  * prerequisites. Everything is computed once in `seal`; the stage engine only reads typed arrays.
  */
 export class DeviceGraph {
+  /** The board file, named in every boot-time error. */
   readonly board: string;
+  /** Capacity of the registry; every per-device table has this many entries. */
   readonly maxDevices: number;
+  /** Devices registered; ids are 0 .. count - 1 in registration order. */
   count = 0;
+  /** Device names by id. */
   readonly names: string[] = [];
   /** Name to id: boot resolves every parent and `needs` name, so a scan per lookup would make boot quadratic. */
   private readonly ids = new Map<string, number>();
+  /** Device hooks by id (looked up once per hook at seal by the engine's hook table). */
   readonly hooks: PmHooks[] = [];
+  /** ROLE_STORAGE | ROLE_WAKE bits by device. */
   readonly roles: Uint8Array;
+  /** Wake IRQ line by device, -1 none. */
   readonly wakeLine: Int16Array;
   /** Budget per device per stage: index device * STAGE_COUNT + stage, microseconds. */
   readonly budgetUs: Int32Array;
+  /** State-save area size by device, bytes. */
   readonly stateBytes: Int32Array;
+  /** Request blocks reserved in S1, by device. */
   readonly requestBlocks: Int16Array;
+  /** Parent device id, -1 none (resolved at seal). */
   readonly parent: Int16Array;
   /** Prerequisites of d: pre[preStart[d] .. preStart[d + 1]). */
   preStart: Int32Array = new Int32Array(1);
-  pre: Int16Array = new Int16Array(0);
+  /** Prerequisite ids, indexed by `preStart`. */ pre: Int16Array = new Int16Array(0);
   /** Dependents of d: dep[depStart[d] .. depStart[d + 1]). */
   depStart: Int32Array = new Int32Array(1);
-  dep: Int16Array = new Int16Array(0);
+  /** Dependent ids, indexed by `depStart`. */ dep: Int16Array = new Int16Array(0);
   /** Topological order, prerequisites first. */
   order: Int16Array = new Int16Array(0);
+  /** Id of the storage device (ROLE_STORAGE), -1 none. */
   storage = -1;
+  /** True once `seal` ran: no more registrations. */
   sealed = false;
   /** Wake lines must be below this (the configuration's irqLines when the owner passes it). */
   readonly irqLines: number;
@@ -87,6 +99,7 @@ export class DeviceGraph {
     return -1;
   }
 
+  /** Id of the device named `name`, or -1. */
   indexOf(name: string): number {
     const id = this.ids.get(name);
     if (id !== undefined) return id;

@@ -11,13 +11,16 @@ export type IrqHandler = (line: number) => void;
  * suspend is armed is also recorded as the wake cause, so the PM can abort (before sleep) or resume.
  */
 export class IrqController {
+  /** Number of lines (0 .. lines - 1). */
   readonly lines: number;
   private readonly handlers: (IrqHandler | null)[];
   private readonly wakeCapable: Uint8Array;
   private readonly latched: Uint8Array;
   /** Raises per line (delivered or latched), for stats and storm tests. */
   readonly raisedCount: Uint32Array;
+  /** Deliveries to the handler per line (latched ones once, at unmask). */
   readonly deliveredCount: Uint32Array;
+  /** Times a line was latched while masked (repeat raises coalesce). */
   readonly latchedCount: Uint32Array;
   private depth = 0;
   private latchedAny = 0;
@@ -45,10 +48,12 @@ export class IrqController {
     this.platform = platform;
   }
 
+  /** Registered once (the power manager): told of the first wake-capable raise after `armWake`. */
   setWakeListener(listener: (line: number) => void): void {
     this.wakeListener = listener;
   }
 
+  /** Registered once (the recorder): told of each latch (`event` 0) and delivery (1). */
   setObserver(observer: (line: number, event: number) => void): void {
     this.observer = observer;
   }
@@ -65,8 +70,7 @@ export class IrqController {
     if (wakeCapable) this.wakeCapable[line] = 1;
   }
 
-  /** Boot: a device declared this line as its wake source (ROLE_WAKE), with or without a handler yet. */
-  /** @boot */
+  /** Boot: a device declared this line as its wake source (ROLE_WAKE), with or without a handler yet. @boot */
   markWake(line: number): void {
     if (line < 0 || line >= this.lines) {
       throw new Error("wake line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");
@@ -74,18 +78,22 @@ export class IrqController {
     this.wakeCapable[line] = 1;
   }
 
+  /** Whether `line` may wake the system. */
   isWakeCapable(line: number): boolean {
     return this.wakeCapable[line] === 1;
   }
 
+  /** Some mask level is held: raises latch. */
   get masked(): boolean {
     return this.depth > 0;
   }
 
+  /** Nesting depth of `mask` calls (0: unmasked). */
   get maskDepth(): number {
     return this.depth;
   }
 
+  /** Enters one nesting level; the outermost also masks the platform's interrupts. */
   mask(): void {
     if (this.depth++ === 0 && this.platform !== null) this.platform.maskInterrupts();
   }
@@ -117,6 +125,7 @@ export class IrqController {
     this.wakeLine = -1;
   }
 
+  /** Stops recording wake causes (the attempt ended); `wakeLine` keeps the last one. */
   disarmWake(): void {
     this.wakeArmed = false;
   }
@@ -140,6 +149,7 @@ export class IrqController {
     this.deliver(line);
   }
 
+  /** Whether `line` is latched, waiting for the unmask. */
   isLatched(line: number): boolean {
     return this.latched[line] === 1;
   }

@@ -14,7 +14,9 @@ export const LOCK_DEVICE = 1;
  * the name); acquire and release are field and typed-array writes.
  */
 export class PmLocks {
+  /** Most locks `create` can make (application and device locks together). */
   readonly capacity: number;
+  /** Lock names by handle. */
   readonly names: string[] = [];
   /** LOCK_APP or LOCK_DEVICE, per lock. */
   readonly kind: Uint8Array;
@@ -28,7 +30,7 @@ export class PmLocks {
   held = 0;
   /** Releases of a lock that was not held, and the last such lock (-1: none yet). */
   badReleases = 0;
-  lastBadRelease = -1;
+  /** The lock of the last bad release, -1 none. */ lastBadRelease = -1;
   /** Acquires or releases with a handle `create` never returned. */
   badHandles = 0;
   private readonly now: () => number;
@@ -60,6 +62,7 @@ export class PmLocks {
     this.onFree = listener;
   }
 
+  /** Locks made so far. */
   get created(): number {
     return this.names.length;
   }

@@ -22,6 +22,7 @@ export class MaskWindow {
     this.rec = rec;
   }
 
+  /** The power manager's mask level is held (IRQs masked, other CPU held). */
   get isOpen(): boolean {
     return this.open;
   }
@@ -32,6 +33,7 @@ export class MaskWindow {
     else this.unmask();
   }
 
+  /** Opens the window: masks IRQs, holds the other CPU (no-op if open). */
   mask(): void {
     if (this.open) return;
     this.open = true;
@@ -40,6 +42,7 @@ export class MaskWindow {
     this.rec.mask(this.platform.now());
   }
 
+  /** Closes the window: releases the other CPU, then delivers latched lines (no-op if closed). */
   unmask(): void {
     if (!this.open) return;
     this.open = false;

@@ -12,12 +12,15 @@ export interface Platform {
   createTimer(callback: () => void): number;
   /** (Re)arms timer `handle` to fire once after `delayUs`. Must not allocate (Timer.schedule on XS). */
   schedule(handle: number, delayUs: number): void;
+  /** Disarms timer `handle` (no-op if it is not armed). */
   cancel(handle: number): void;
   /** Masks real interrupts (ESP32: enters the critical section). */
   maskInterrupts(): void;
+  /** Unmasks real interrupts (ESP32: leaves the critical section). */
   unmaskInterrupts(): void;
   /** Holds the other CPU so NoIrq stages run on one core (ESP32: esp_ipc_isr_stall_other_cpu). */
   enterSingleCpu(): void;
+  /** Releases the other CPU held by `enterSingleCpu`. */
   leaveSingleCpu(): void;
   /**
    * Enters platform sleep with IRQs masked. `target` is T_STANDBY or T_HIBERNATE; `test` is TEST_PLATFORM

@@ -32,21 +32,21 @@ export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING }
  * in the constructor and `seal`: from `suspend` until the system is active again nothing allocates.
  */
 export class PowerManager implements EngineOwner, PortHost {
-  readonly config: PmConfig;
-  readonly graph: DeviceGraph;
-  readonly irq: IrqController;
-  readonly arena: StateArena;
-  readonly blocks: BlockPool;
-  readonly trace: TraceRing;
-  readonly stats: PmStats;
-  readonly platform: Platform;
-  readonly flight: FlightRecorder;
-  readonly recorder: Recorder;
-  readonly attempt = new Attempt();
-  readonly recovery: Recovery;
+  /** The board's configuration, checked in the constructor. */ readonly config: PmConfig;
+  /** The device registry: names, hooks, roles, dependency order. */ readonly graph: DeviceGraph;
+  /** Interrupt lines: masking, latching, wake lines. */ readonly irq: IrqController;
+  /** State-save areas (and the flight record), one ArrayBuffer: the hibernate image. */ readonly arena: StateArena;
+  /** Per-request blocks for drivers that need a buffer. */ readonly blocks: BlockPool;
+  /** The event ring (timeline, `trace` console command). */ readonly trace: TraceRing;
+  /** Counters, failure history, durations (`stats` console command). */ readonly stats: PmStats;
+  /** The board's clock, timers and sleep. */ readonly platform: Platform;
+  /** The last attempts' records, kept in the arena across hibernate. */ readonly flight: FlightRecorder;
+  /** Writes every event to `trace`, `stats` and `flight`. */ readonly recorder: Recorder;
+  /** The attempt in progress (or the last one): phase, target, test level, outcome. */ readonly attempt = new Attempt();
+  /** Re-probe scheduling for failed devices. */ readonly recovery: Recovery;
   /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */
   readonly locks: PmLocks;
-  readonly governor: IdleGovernor;
+  /** Picks the idle state and starts suspends when nothing holds it off. */ readonly governor: IdleGovernor;
   private readonly engine: StageEngine;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
@@ -82,12 +82,12 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK or P_REPROBING. */
   get phase(): number { return this.attempt.phase; }
-  /** Target and test level of the attempt in progress (or the last one). */
+  /** Target of the attempt in progress (or the last one): T_STANDBY or T_HIBERNATE. */
   get target(): number { return this.attempt.target; }
-  get test(): number { return this.attempt.test; }
-  /** True while resuming after a hibernate reboot (until the done listener returned); imageSleptUs: that sleep by the RTC, -1 unknown. */
+  /** Test level of the attempt: TEST_NONE, TEST_DEVICES or TEST_PLATFORM. */ get test(): number { return this.attempt.test; }
+  /** True while resuming after a hibernate reboot (until the done listener returned). */
   get fromImage(): boolean { return this.attempt.fromImage; }
-  get imageSleptUs(): number { return this.sleeper.sleptUs; }
+  /** After a hibernate reboot: that sleep as the RTC measured it (µs), -1 unknown. */ get imageSleptUs(): number { return this.sleeper.sleptUs; }
 
   /** Boot: adds a device; returns its id. */
   register(spec: DeviceSpec): number { return this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec); }
@@ -108,19 +108,18 @@ export class PowerManager implements EngineOwner, PortHost {
     this.governor.kick();
   }
 
-  /** The application's next deadline (absolute platform µs, -1 none) and the longest wake latency it tolerates (µs, -1 none). */
-  nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
-  constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
+  /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
+  /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
   port(d: number): DevicePort { return this.ports[d]; }
   /** Registered once: called with the outcome when an attempt ends and the system is active again. */
   setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
 
-  deviceState(d: number): number { return this.engine.state(d); }
+  /** Device `d`'s state (D_*). */ deviceState(d: number): number { return this.engine.state(d); }
   /** A driver's PENDING hook finished (PortHost). */
   complete(token: number, status: number): void { this.engine.complete(token, status); }
-  holds(token: number): boolean { return this.engine.holds(token); }
+  /** Whether `token` is a hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
 
   /** Boot: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */
   failAtBoot(d: number): void {

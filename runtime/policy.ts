@@ -7,7 +7,7 @@ export interface IdleState {
   readonly target: number;
   /** Platform entry and exit latency, microseconds (exit: wake event to firmware running). */
   readonly entryUs: number;
-  readonly exitUs: number;
+  /** Exit latency, µs. */ readonly exitUs: number;
   /** Shortest idle time for which entering pays off (the transitions' energy against the state's saving). */
   readonly breakEvenUs: number;
 }
@@ -37,7 +37,9 @@ export const REASON_NAMES: readonly string[] = Object.freeze(["sleep", "lock", "
  * Times are platform microseconds; -1 means "none" (no deadline, no constraint).
  */
 export class Decision {
+  /** When the decision was made (platform µs). */
   time = 0;
+  /** Why: an R_* code. */
   reason = R_NO_STATE;
   /** The chosen state's target (R_SLEEP), or the state a refusal names (R_SHORT, R_LATENCY); 0 none. */
   target = 0;
@@ -57,16 +59,16 @@ export class Decision {
 
 /** The board's states as parallel tables (checked at boot), plus the devices' declared costs. */
 export class IdleStates {
-  readonly count: number;
-  readonly target: Int8Array;
-  readonly entryUs: Float64Array;
-  readonly exitUs: Float64Array;
-  readonly breakEvenUs: Float64Array;
+  /** Number of states. */ readonly count: number;
+  /** Per state: T_STANDBY or T_HIBERNATE. */ readonly target: Int8Array;
+  /** Per state: entry latency, µs. */ readonly entryUs: Float64Array;
+  /** Per state: exit latency, µs. */ readonly exitUs: Float64Array;
+  /** Per state: break-even idle time, µs. */ readonly breakEvenUs: Float64Array;
   /** Per device: declared suspend and resume cost (µs), and their sums. */
   readonly suspendCost: Float64Array;
-  readonly resumeCost: Float64Array;
-  suspendSum = 0;
-  resumeSum = 0;
+  /** Per device: declared resume cost, µs. */ readonly resumeCost: Float64Array;
+  /** Sum of `suspendCost`, µs. */ suspendSum = 0;
+  /** Sum of `resumeCost`, µs. */ resumeSum = 0;
 
   /** @boot */
   constructor(states: readonly IdleState[], maxDevices: number, where: string) {

@@ -26,13 +26,13 @@ export function checkPools(config: PmConfig, g: DeviceGraph): void {
  * `reservedBytes` is what a trace counter track shows.
  */
 export class StateArena {
-  readonly buffer: ArrayBuffer;
-  readonly bytes: Uint8Array;
-  readonly offset: Int32Array;
-  readonly size: Int32Array;
+  /** The arena's storage: the flight record's header, then every device's area (the hibernate image). */ readonly buffer: ArrayBuffer;
+  /** Byte view of `buffer`. */ readonly bytes: Uint8Array;
+  /** Byte offset of each device's area in `buffer`. */ readonly offset: Int32Array;
+  /** Size of each device's area, in bytes. */ readonly size: Int32Array;
   private readonly reserved: Uint8Array;
-  reservedBytes = 0;
-  used = 0;
+  /** Bytes of the areas reserved now. */ reservedBytes = 0;
+  /** Bytes laid out so far, header included. */ used = 0;
 
   /** First byte of the device areas; the bytes before it hold the runtime's own record (flight recorder). */
   readonly headerBytes: number;
@@ -56,6 +56,7 @@ export class StateArena {
     return true;
   }
 
+  /** S1: reserves `device`'s area and zeroes it (no-op if already reserved). */
   reserve(device: number): void {
     if (this.reserved[device] !== 0) return;
     this.reserved[device] = 1;
@@ -70,12 +71,14 @@ export class StateArena {
     this.reservedBytes += this.size[device];
   }
 
+  /** R2 or rollback: gives `device`'s area back (its bytes are left as they are). */
   release(device: number): void {
     if (this.reserved[device] === 0) return;
     this.reserved[device] = 0;
     this.reservedBytes -= this.size[device];
   }
 
+  /** Whether `device`'s area is reserved (S1 to R2). */
   isReserved(device: number): boolean {
     return this.reserved[device] === 1;
   }
@@ -87,9 +90,9 @@ export class StateArena {
  * block is free a request simply waits at the head of its queue (serialised), it is never refused.
  */
 export class BlockPool {
-  readonly blockSize: number;
-  readonly count: number;
-  readonly views: Uint8Array[];
+  /** Bytes per block. */ readonly blockSize: number;
+  /** Number of blocks. */ readonly count: number;
+  /** One view per block, made at boot: `views[block]` is the request's buffer. */ readonly views: Uint8Array[];
   private readonly freeStack: Int16Array;
   private freeTop: number;
   /** Blocks S1 guarantees a device (its request-pool size) until R2 or rollback. */
@@ -100,7 +103,7 @@ export class BlockPool {
   private outstanding = 0;
   /** Owner device of each block in use, -1 when free. */
   readonly owner: Int16Array;
-  inUse = 0;
+  /** Blocks held now, by any device. */ inUse = 0;
   /** Acquire attempts that found nothing (the request waited). */
   exhausted = 0;
 
@@ -121,6 +124,7 @@ export class BlockPool {
     this.held = new Int16Array(maxDevices);
   }
 
+  /** Blocks not held, guaranteed ones included. */
   get free(): number {
     return this.freeTop;
   }
@@ -141,6 +145,7 @@ export class BlockPool {
     return true;
   }
 
+  /** R2 or rollback: drops `device`'s guarantee (blocks it holds stay held until released). */
   unreserve(device: number): void {
     const unheld = this.quota[device] - this.held[device];
     if (unheld > 0) this.outstanding -= unheld;
@@ -162,6 +167,7 @@ export class BlockPool {
     return block;
   }
 
+  /** Returns `block` to the pool (no-op if it is free). */
   release(block: number): void {
     const device = this.owner[block];
     if (device < 0) return;

@@ -53,6 +53,7 @@ export interface DevicePort {
    * or PROTOCOL for a lock not held (counted; the count never goes negative).
    */
   lock(): number;
+  /** Releases one count of the device's lock: OK, or PROTOCOL when not held. */
   unlock(): number;
   /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. OK, or INVALID (NaN, other negatives, beyond 2^52). */
   nextDeadline(atUs: number): number;
@@ -64,6 +65,7 @@ export interface DevicePort {
   readonly blockSize: number;
   /** A free block's index, or -1 when none is free (the request waits; it is never refused). */
   acquireBlock(): number;
+  /** Returns a block from `acquireBlock` to the pool. */
   releaseBlock(block: number): void;
   /** The block's bytes: a view made once at boot. */
   block(block: number): Uint8Array;
@@ -72,6 +74,7 @@ export interface DevicePort {
    * (empty for every other device), and how many devices it was laid out for.
    */
   readonly image: Uint8Array;
+  /** Storage role: devices the image's layout holds (0 for every other device). */
   readonly imageDevices: number;
 }
 
@@ -95,6 +98,7 @@ export class PendingStage {
     return PENDING;
   }
 
+  /** A stage is held and the runtime still awaits it. */
   get waiting(): boolean {
     return this.token >= 0 && this.port.holds(this.token);
   }

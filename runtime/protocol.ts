@@ -50,17 +50,21 @@ export const POOLS_RELEASE = 2;
 
 /** One stage of the protocol. Every field is read by the sequencer or the engine; nothing else decides. */
 export interface StageRow {
+  /** The stage's number (S_*), its index in STAGES. */
   readonly id: number;
   /** Short name in docs and the timeline (S1..R2). */
   readonly short: string;
   /** The driver hook it calls (also the stage's name in traces), or the runtime's name for it. */
   readonly hook: string;
+  /** What runs for a device: RUN_HOOK, RUN_RUNTIME or RUN_PLATFORM. */
   readonly run: number;
+  /** DIR_SUSPEND, DIR_RESUME or DIR_PLATFORM. */
   readonly dir: number;
   /** IRQs masked on one CPU while it runs (Linux `_noirq`). */
   readonly masked: boolean;
   /** A hook may answer PENDING and complete later (else PENDING is a STAGES error). */
   readonly mayPend: boolean;
+  /** POOLS_NONE, POOLS_RESERVE or POOLS_RELEASE. */
   readonly pools: number;
   /** Device state after an OK answer. */
   readonly reaches: number;

@@ -25,22 +25,30 @@ export const Q_FAILED = 2;
  * Invariant: submitted === refused + completed + length.
  */
 export class RequestQueue {
+  /** Most requests the ring holds (accepted and not yet completed); `submit` answers FULL beyond. */
   readonly capacity: number;
   private readonly ring: Int32Array;
   /** 1 where the slot's request was parked (accepted while gated). */
   private readonly parkedSlot: Uint8Array;
   private head = 0;
+  /** Requests accepted and not yet completed, the one in flight included. */
   length = 0;
+  /** Q_OPEN, Q_GATED or Q_FAILED. */
   state = Q_OPEN;
   private inFlight = false;
   private serving = false;
   private readonly serve: ServeFn;
   private readonly complete: CompleteFn;
   private drainListener: (() => void) | null = null;
+  /** `submit` calls since boot. */
   submitted = 0;
+  /** Requests completed since boot (every status). */
   completed = 0;
+  /** Submissions refused (FULL, or the failure status) since boot. */
   refused = 0;
+  /** Requests accepted while gated since boot. */
   parked = 0;
+  /** Parked requests served after the queue reopened. */
   replayed = 0;
   /** Requests that waited at the head for a buffer (pool exhausted). */
   waited = 0;
@@ -67,14 +75,17 @@ export class RequestQueue {
     this.drainListener = listener;
   }
 
+  /** No request is in flight (the S2 drain is over when gated). */
   get idle(): boolean {
     return !this.inFlight;
   }
 
+  /** Gated by S2: new requests park. */
   get gated(): boolean {
     return this.state === Q_GATED;
   }
 
+  /** Queues `token` (served now if open, parked if gated): OK accepted, FULL ring full, or the device's failure status; refused requests are never completed. */
   submit(token: number): number {
     this.submitted++;
     if (this.state === Q_FAILED) {
@@ -99,6 +110,7 @@ export class RequestQueue {
     return OK;
   }
 
+  /** The device failed: submissions are refused until `revive`. */
   get failed(): boolean {
     return this.state === Q_FAILED;
   }

@@ -34,9 +34,9 @@ export const TRACE_HOOKS = 2;
  * stores into boot-made tables: nothing allocates.
  */
 export class Recorder {
-  readonly trace: TraceRing;
-  readonly stats: PmStats;
-  readonly flight: FlightRecorder;
+  /** The trace ring events are written to (subject to `level`). */ readonly trace: TraceRing;
+  /** The stats every event updates. */ readonly stats: PmStats;
+  /** The flight record (in the arena, survives hibernate) of each attempt. */ readonly flight: FlightRecorder;
   /** Request queues registered at boot, for parked-request counts (stats, flight record, trace counters). */
   readonly queues: RequestQueue[] = [];
   private flightBase = 0;
@@ -73,6 +73,7 @@ export class Recorder {
     return n;
   }
 
+  /** A suspend attempt started towards `target` (T_STANDBY or T_HIBERNATE): opens its flight record. */
   attemptBegin(now: number, target: number): void {
     this.stats.attempts++;
     this.stats.stageDuration.fill(0);
@@ -91,15 +92,18 @@ export class Recorder {
     this.parkedAtStart = this.parkedTotal();
   }
 
+  /** A `suspend` was refused with BUSY. */
   busy(now: number): void {
     this.stats.busyRefusals++;
     if (this.systemRecords) this.trace.record(now, -1, -1, E_BUSY, BUSY);
   }
 
+  /** A hook stage started (trace only). */
   stageBegin(now: number, stage: number): void {
     if (this.systemRecords) this.trace.record(now, -1, stage, E_STAGE_BEGIN, OK);
   }
 
+  /** A hook stage ended after `us` microseconds with `status` (its first failure, or OK). */
   stageEnd(now: number, stage: number, us: number, status: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
@@ -111,6 +115,7 @@ export class Recorder {
     this.flight.setStage(this.flightBase, stage, -1);
   }
 
+  /** A hook answered PENDING (trace at TRACE_HOOKS). */
   hookPending(now: number, device: number, stage: number): void {
     if (this.hookRecords) this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
   }
@@ -165,16 +170,19 @@ export class Recorder {
     st.badAnswerTime = now;
   }
 
+  /** A hook outlived its budget: counted as a timeout. */
   timeout(now: number, device: number, stage: number): void {
     this.stats.timeouts++;
     if (this.systemRecords) this.trace.record(now, device, stage, E_TIMEOUT, TIMEOUT);
   }
 
+  /** A completion came after its timeout, twice or with a stale token (`device` -1 if unknown): counted, ignored. */
   late(now: number, device: number, stage: number, status: number): void {
     this.stats.lateCompletions++;
     if (this.systemRecords) this.trace.record(now, device, stage, E_LATE, status);
   }
 
+  /** A device's pool reservations were released (R2 or rollback; trace at TRACE_HOOKS). */
   release(now: number, device: number, stage: number): void {
     if (this.hookRecords) this.trace.record(now, device, stage, E_RELEASE, OK);
   }
@@ -198,10 +206,12 @@ export class Recorder {
     this.wakeCause(now, cause);
   }
 
+  /** The platform is about to sleep at `target` (T_STANDBY or T_HIBERNATE). */
   sleepEnter(now: number, stage: number, target: number): void {
     if (this.systemRecords) this.trace.record(now, -1, stage, E_SLEEP_ENTER, target);
   }
 
+  /** The platform woke after `us` microseconds asleep (after a hibernate: the RTC's count, 0 if unknown) for `cause` (IRQ line or WAKE_*). */
   sleepExit(now: number, stage: number, us: number, cause: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
@@ -209,10 +219,12 @@ export class Recorder {
     this.wakeCause(now, cause);
   }
 
+  /** IRQs were masked (trace only). */
   mask(now: number): void {
     if (this.systemRecords) this.trace.record(now, -1, -1, E_MASK, OK);
   }
 
+  /** IRQs were unmasked (trace only). */
   unmask(now: number): void {
     if (this.systemRecords) this.trace.record(now, -1, -1, E_UNMASK, OK);
   }

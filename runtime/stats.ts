@@ -6,14 +6,14 @@ import { STAGE_COUNT } from "./status";
  * which stage, what status, and how long each device spent in each stage. Fixed tables sized at boot.
  */
 export class PmStats {
-  attempts = 0;
-  successes = 0;
-  failures = 0;
-  busyRefusals = 0;
-  wakeAborts = 0;
-  timeouts = 0;
-  lateCompletions = 0;
-  resumeFailures = 0;
+  /** Suspend attempts started (a boot from a hibernate image counts its attempt again). */ attempts = 0;
+  /** Attempts that ended OK. */ successes = 0;
+  /** Attempts that failed in a suspend stage (a hook's error or a wake) and rolled back. */ failures = 0;
+  /** `suspend` calls refused with BUSY because an attempt was in progress. */ busyRefusals = 0;
+  /** Attempts a wake aborted before the platform slept. */ wakeAborts = 0;
+  /** Hooks that outlived their budget (TIMEOUT). */ timeouts = 0;
+  /** Completions that arrived after a timeout, twice, or with a stale token (ignored). */ lateCompletions = 0;
+  /** Resume-direction hooks that failed (the device was marked failed, the rest resumed). */ resumeFailures = 0;
   /**
    * Interrupt events the board could not post because its event queue was full (Moddable's
    * task.queueLength): the board's IRQ source adds them here, since a full queue silences a pin.
@@ -21,30 +21,30 @@ export class PmStats {
   irqQueueOverflows = 0;
   /** Deepest the board's event queue has been, in entries (reported by the board's IRQ source). */
   irqQueueMaxDepth = 0;
-  readonly failuresPerStage: Uint32Array;
+  /** Failures per stage (index: stage), rollbacks and resume failures alike. */ readonly failuresPerStage: Uint32Array;
   /** Last wake cause: IRQ line (>= 0) or a WAKE_* code; and when (us). */
   lastWakeCause = -1;
-  lastWakeTime = 0;
+  /** Platform time of the last wake (µs). */ lastWakeTime = 0;
   /** Driver give-up listeners and request completion callbacks that threw (caught at the runtime's boundary). */
   listenerFaults = 0;
   /** Hook answers (or completions) that were no status of the table, and the last one: device, stage, kind (BAD_*), value. */
   protocolErrors = 0;
-  badAnswerDevice = -1;
-  badAnswerStage = -1;
-  badAnswerKind = 0;
-  badAnswerNumber = 0;
-  badAnswerTime = 0;
+  /** Device of the last bad answer, -1 none. */ badAnswerDevice = -1;
+  /** Stage of the last bad answer, -1 none. */ badAnswerStage = -1;
+  /** What the last bad answer was: a BAD_* code. */ badAnswerKind = 0;
+  /** The last bad answer as a number (booleans as 1/0, non-numbers 0). */ badAnswerNumber = 0;
+  /** When the last bad answer came (platform µs). */ badAnswerTime = 0;
   /** Outcome of the last attempt: OK or the failing status. */
   lastOutcome = 0;
-  readonly historySize: number;
-  readonly failDevice: Int16Array;
-  readonly failStage: Int8Array;
-  readonly failStatus: Int16Array;
-  readonly failTime: Float64Array;
-  failTotal = 0;
+  /** Slots in the failure history ring (`failDevice` … `failTime`). */ readonly historySize: number;
+  /** Failure history, by slot (see `failureSlot`): device. */ readonly failDevice: Int16Array;
+  /** Failure history: stage. */ readonly failStage: Int8Array;
+  /** Failure history: status. */ readonly failStatus: Int16Array;
+  /** Failure history: when (platform µs). */ readonly failTime: Float64Array;
+  /** Failures recorded since boot (the ring keeps the last `historySize`). */ failTotal = 0;
   /** Per device per stage (index device * STAGE_COUNT + stage), microseconds (a hook never runs 35 minutes). */
   readonly lastDuration: Int32Array;
-  readonly maxDuration: Int32Array;
+  /** Longest duration seen, same indexing as `lastDuration` (µs). */ readonly maxDuration: Int32Array;
   /** Duration of each stage as a whole in the last attempt. */
   readonly stageDuration: Float64Array;
 
@@ -60,6 +60,7 @@ export class PmStats {
     this.stageDuration = new Float64Array(STAGE_COUNT);
   }
 
+  /** Appends a failure to the history ring and counts it for its stage (`time` in platform µs). */
   recordFailure(time: number, device: number, stage: number, status: number): void {
     const slot = this.failTotal % this.historySize;
     this.failDevice[slot] = device;
@@ -70,6 +71,7 @@ export class PmStats {
     this.failuresPerStage[stage]++;
   }
 
+  /** Keeps a hook's last and longest duration for `device` in `stage` (µs). */
   recordDuration(device: number, stage: number, us: number): void {
     const i = device * STAGE_COUNT + stage;
     this.lastDuration[i] = us;

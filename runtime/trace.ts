@@ -60,11 +60,17 @@ export const EVENT_NAMES: readonly string[] = Object.freeze([
  * registered once (console progress, simulator streams) sees each record's slot as it is written.
  */
 export class TraceRing {
+  /** Records the ring holds; older ones are overwritten. */
   readonly capacity: number;
+  /** Per slot: platform time, µs. */
   readonly time: Float64Array;
+  /** Per slot: device id, -1 for system events. */
   readonly device: Int16Array;
+  /** Per slot: stage, -1 for events outside a stage. */
   readonly stage: Int8Array;
+  /** Per slot: event code (E_*; names in EVENT_NAMES). */
   readonly event: Uint8Array;
+  /** Per slot: status, or the event's value (target, wake cause, IRQ line). */
   readonly status: Int16Array;
   /**
    * Microseconds the hook took, on a hook's end record (done, fail, resume-fail, and timeout): its
@@ -91,10 +97,12 @@ export class TraceRing {
     return this.listener;
   }
 
+  /** Registers the one listener, told each record's slot as it is written. */
   setListener(listener: (slot: number) => void): void {
     this.listener = listener;
   }
 
+  /** Writes one record (duration 0) and tells the listener. */
   record(time: number, device: number, stage: number, event: number, status: number): void {
     const slot = this.total % this.capacity;
     this.time[slot] = time;
@@ -131,6 +139,7 @@ export class TraceRing {
     return (first + i) % this.capacity;
   }
 
+  /** Forgets every record (the tables are kept). */
   clear(): void {
     this.total = 0;
   }

@@ -12,12 +12,16 @@ type Sink = { raise(line: number): void };
  * Handlers and trampolines are closures made once per IO instance at construction (boot).
  */
 export class Esp32IrqSource implements IrqSource {
+  /** Lines it numbers: GPIOs from `gpioBase`, UART ports from `uartBase`. */
   readonly lineCount: number;
   readonly deliver: (line: number) => void;
+  /** Line of GPIO 0. */
   readonly gpioBase: number;
+  /** Line of UART port 0. */
   readonly uartBase: number;
   /** onReadable calls per line (before the runtime saw them), and deliveries with no handler. */
   readonly raised: Uint32Array;
+  /** Deliveries to a line with no handler. */
   unhandled = 0;
   private readonly handlers: ((() => void) | null)[];
   private sink: Sink | null = null;
@@ -37,6 +41,7 @@ export class Esp32IrqSource implements IrqSource {
     };
   }
 
+  /** Where `raise` sends lines: the runtime's IrqController, or null for straight delivery. */
   setSink(sink: Sink | null): void {
     this.sink = sink;
   }

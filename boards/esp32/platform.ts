@@ -6,28 +6,47 @@ import type { BoardPlatform, IrqSource } from "../types";
 
 /** The native module as Esp32Platform calls it (boards/esp32/native.ts; a recording fake in tests). */
 export interface QuiesceNative {
+  /** esp_timer time since boot, µs. */
   nowUs(): number;
+  /** Masks this core's interrupts (our spinlock's critical section); keep it short (interrupt watchdog). */
   enterCritical(): number;
+  /** Leaves the critical section `enterCritical` entered. */
   leaveCritical(): number;
+  /** Stalls the other core (esp_ipc_isr); calls nest. */
   stallOther(): number;
+  /** Releases one `stallOther`. */
   releaseOther(): number;
+  /** Light sleep with the given sources (a negative pin or port, or `timerUs` <= 0, leaves it off): the wake cause (IRQ line or WAKE_*). */
   lightSleep(wakePin: number, wakeLevel: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number): number;
+  /** Deep sleep (`wakePin` an RTC GPIO): returns a wake cause only if the sleep was rejected; otherwise the chip reboots. */
   deepSleep(wakePin: number, wakeLevel: number, timerUs: number): number;
+  /** esp_reset_reason() as a RESET_* code. */
   resetReason(): number;
+  /** What ended the deep sleep this boot came from (IRQ line or WAKE_*). */
   bootWakeCause(wakePin: number, uartLine: number): number;
+  /** How long the deep sleep this boot came from lasted by the RTC clock, µs, -1 unknown. */
   bootSleptUs(): number;
+  /** Keeps the image in RTC memory (or only its header when it is at `flashAddress`): bytes kept inline, or IMAGE_TOO_LARGE. */
   imageSave(buffer: Uint8Array, flashAddress: number): number;
+  /** Copies the RTC image into `buffer`: its length, or IMAGE_NONE, IMAGE_BAD_CHECKSUM, IMAGE_TOO_LARGE, IMAGE_IN_FLASH. */
   imageLoad(buffer: Uint8Array): number;
+  /** Checks `buffer` (read back from flash) against the RTC header: the image length, or IMAGE_NONE / IMAGE_BAD_CHECKSUM. */
   imageVerify(buffer: Uint8Array): number;
+  /** Invalidates the RTC image header. */
   imageClear(): number;
+  /** One IMAGE_INFO_* field of the RTC header, -1 for an unknown field. */
   imageInfo(field: number): number;
+  /** Native counter `index` (STAT_*), -1 from STAT_COUNT on. */
   stat(index: number): number;
+  /** 1 in a debug build (UART0 then carries xsbug, so the console must not open it), else 0. */
   debugBuild(): number;
 }
 
 /** Moddable's `timer` module, as far as the platform uses it. */
 export interface TimerApi {
+  /** Timer.set: a timer calling `callback` after `interval` ms, then every `repeat` ms. */
   set(callback: () => void, interval: number, repeat: number): unknown;
+  /** Timer.schedule: re-arms `timer` without allocating. */
   schedule(timer: unknown, interval?: number, repeat?: number): void;
 }
 
@@ -47,16 +66,21 @@ export const MASK_SLEEP = 1;
 
 /** How `Esp32Platform` masks, which GPIO/UART/timer wakes each sleep, and where its boot messages go. */
 export interface Esp32PlatformOptions {
+  /** MASK_NOIRQ or MASK_SLEEP: where the hardware critical section spans. */
   maskMode: number;
   /** Wake button: GPIO and the level that means pressed (-1: none). Deep sleep needs an RTC GPIO. */
   wakePin: number;
+  /** The wake pin's pressed level: 0 low, 1 high. */
   wakeLevel: number;
   /** Console UART that wakes light sleep (-1: none), the RX edges that count, and its IRQ line. */
   uartPort: number;
+  /** RX edges that wake light sleep (esp_sleep_enable_uart_wakeup's threshold). */
   uartThreshold: number;
+  /** IRQ line reported as the cause of a UART wake. */
   uartLine: number;
   /** Timer wake from standby / hibernate in microseconds, 0 for none. */
   standbyTimerUs: number;
+  /** RTC timer wake from hibernate, µs (0: none). */
   hibernateTimerUs: number;
   /** Boot messages (main.ts passes trace or the console). */
   log: (message: string) => void;
@@ -69,6 +93,7 @@ export interface Esp32PlatformOptions {
 const PARKED_REPEAT_MS = 0x3fffffff;
 
 export class Esp32Platform implements BoardPlatform {
+  /** The options it was made with. */
   readonly options: Esp32PlatformOptions;
   readonly irqSource?: IrqSource;
   private readonly face: QuiesceNative;

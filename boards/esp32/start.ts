@@ -19,6 +19,7 @@ export interface Esp32StartOptions {
   readonly makeConsole?: ConsoleFactory;
   /** RTC timer wake from standby / hibernate, microseconds (0, the default: only the board's wake sources end a sleep). */
   readonly standbyTimerUs?: number;
+  /** RTC timer wake from hibernate, microseconds (0: none). */
   readonly hibernateTimerUs?: number;
   /**
    * MASK_SLEEP (default): the hardware critical section spans only the sleep call, because drivers do

@@ -5,8 +5,11 @@ import type { PmHooks } from "../../runtime/driver";
 
 /** embedded:io/digital instance. */
 export interface DigitalIo {
+  /** The pin's level, 0 or 1. */
   read(): number;
+  /** Drives an output pin to `value` (0 or 1). */
   write(value: number): void;
+  /** Releases the pin. */
   close(): void;
 }
 
@@ -16,17 +19,25 @@ export interface DigitalClass {
     pin: number; mode: number; edge?: number; onReadable?: (this: unknown, triggered: number) => void;
     initialValue?: number; target?: unknown;
   }): DigitalIo;
+  /** Mode: input. */
   readonly Input: number;
+  /** Mode: input with the internal pull-up. */
   readonly InputPullUp: number;
+  /** Mode: output. */
   readonly Output: number;
+  /** Edge: rising, for `onReadable`. */
   readonly Rising: number;
+  /** Edge: falling, for `onReadable`. */
   readonly Falling: number;
 }
 
 /** embedded:io/i2c instance: one per target address; a NAK throws. */
 export interface I2cIo {
+  /** Writes `buffer` to the target; `stop` false keeps the bus for a repeated start. */
   write(buffer: Uint8Array, stop?: boolean): void;
+  /** Fills `buffer` from the target; `stop` false keeps the bus for a repeated start. */
   read(buffer: Uint8Array, stop?: boolean): unknown;
+  /** Releases the bus instance. */
   close(): void;
 }
 
@@ -40,10 +51,15 @@ export interface I2cClass {
  * transfer calls until `flush(true)`, so a command, its address and its data can be separate calls.
  */
 export interface SpiIo {
+  /** Clocks `buffer` out (/CS stays asserted until `flush(true)`). */
   write(buffer: Uint8Array): void;
+  /** Clocks bytes in, filling `buffer`. */
   read(buffer: Uint8Array): unknown;
+  /** Full duplex: clocks `buffer` out and replaces it with the bytes clocked in. */
   transfer(buffer: Uint8Array): void;
+  /** Finishes pending transfers; `deselect` true also releases /CS. */
   flush(deselect?: boolean): void;
+  /** Releases the chip select instance. */
   close(): void;
 }
 
@@ -59,7 +75,9 @@ export interface SpiClass {
 export interface SerialIo {
   /** A number writes one byte (format "number"), a buffer all of it (format "buffer"). */
   write(value: number | Uint8Array): void;
+  /** Moves received bytes into `buffer`. */
   read(buffer: Uint8Array): unknown;
+  /** Releases the UART port. */
   close(): void;
 }
 
@@ -74,18 +92,26 @@ export interface SerialClass {
 
 /** The part of Moddable's `embedded:provider/builtin` device object the drivers read. */
 export interface IoProvider {
+  /** The ECMA-419 IO classes (Moddable's `device.io`). */
   io: {
+    /** embedded:io/digital. */
     Digital: DigitalClass;
+    /** embedded:io/i2c. */
     I2C: I2cClass;
+    /** embedded:io/spi. */
     SPI: SpiClass;
+    /** embedded:io/serial. */
     Serial: SerialClass;
   };
 }
 
 /** The board's pool sizes a driver may size its own tables from (read at construction). */
 export interface PoolLimits {
+  /** Bytes of the state arena (`PmConfig.stateArenaBytes`). */
   readonly stateArenaBytes: number;
+  /** Blocks in the request block pool (`PmConfig.blockCount`). */
   readonly blockCount: number;
+  /** Bytes per request block (`PmConfig.blockSize`). */
   readonly blockSize: number;
 }
 
@@ -99,9 +125,13 @@ export interface DriverContext {
   name: string;
   /** The board file, e.g. "boards/esp32-devkitc" (named in configuration errors). */
   board: string;
+  /** The board's pool sizes. */
   limits: PoolLimits;
+  /** Time and timers (the runtime's Platform). */
   platform: Platform;
+  /** The IO provider its pins and buses are opened through. */
   device: IoProvider;
+  /** The board entry's `options` (pins, address, ...), {} when none. */
   options: { readonly [key: string]: unknown };
   /** The parent device's driver, already constructed (a bus), or null. */
   parent: BoardDriver | null;
@@ -115,14 +145,19 @@ export interface BoardDriver extends PmHooks {
   attach(port: DevicePort): void;
   /** What the driver needs from S1 unless its board entry overrides it. */
   readonly stateBytes?: number;
+  /** Request blocks the driver reserves in S1 unless its board entry overrides it. */
   readonly requestBlocks?: number;
+  /** ROLE_STORAGE | ROLE_WAKE the driver declares unless its board entry overrides it. */
   readonly roles?: number;
 }
 
 /** A numeric option's allowed values: integers min..max unless `integer` is false (then any finite number in range). */
 export interface OptionRange {
+  /** Smallest allowed value. */
   readonly min: number;
+  /** Largest allowed value. */
   readonly max: number;
+  /** Integers only (default true). */
   readonly integer?: boolean;
   /** Shown after the range ("Hz", "µs"). */
   readonly unit?: string;

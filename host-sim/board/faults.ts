@@ -24,9 +24,13 @@ export const FAULT_MODE_NAMES: readonly string[] = ["none", "fail", "hang", "lat
 
 /** Per device and hook: mode, status, delay. Changed by tests at any time; read by the wrappers. */
 export class FaultTable {
+  /** Device names by slot (`slot`); a device's hooks are entries slot * 5 + hook of the tables below. */
   readonly devices: string[] = [];
+  /** Per device and hook: F_NONE, F_FAIL, F_HANG, F_LATE or F_THROW. */
   readonly mode: Int8Array;
+  /** Per device and hook: the status F_FAIL answers. */
   readonly status: Int16Array;
+  /** Per device and hook: how long after the driver's synchronous answer F_LATE reports it, µs. */
   readonly lateUs: Float64Array;
   /** Injected faults that fired. */
   fired = 0;
@@ -37,6 +41,7 @@ export class FaultTable {
     this.lateUs = new Float64Array(maxDevices * 5);
   }
 
+  /** `device`'s slot, given it on first use; RangeError past `maxDevices`. */
   slot(device: string): number {
     let i = this.devices.indexOf(device);
     if (i < 0) {
@@ -57,6 +62,7 @@ export class FaultTable {
     this.lateUs[k] = lateUs;
   }
 
+  /** Removes every fault (each hook's mode back to F_NONE). */
   clear(): void {
     this.mode.fill(0);
   }

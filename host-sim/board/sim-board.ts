@@ -26,7 +26,9 @@ import { SimTime } from "./sim-time";
 
 /** Collects model timing violations; tests assert it stays empty. */
 export class ViolationLog implements ViolationSink {
+  /** Every violation so far, as "chip: rule". */
   readonly list: string[] = [];
+  /** Appends "chip: rule" to `list`. */
   violation(chip: string, rule: string): void {
     this.list.push(chip + ": " + rule);
   }
@@ -34,7 +36,9 @@ export class ViolationLog implements ViolationSink {
 
 /** The far end of a UART: keeps every byte the board transmitted. */
 export class ByteSink implements UartPeer {
+  /** The bytes received, `capacity` at most (later ones are dropped). */
   readonly bytes: Uint8Array;
+  /** Bytes kept in `bytes`. */
   count = 0;
   constructor(capacity: number) {
     this.bytes = new Uint8Array(capacity);
@@ -46,6 +50,7 @@ export class ByteSink implements UartPeer {
 
 /** How a SimBoard is made: seed, timer slots, the driver table, the console, whether it boots at once. */
 export interface SimBoardOptions {
+  /** Seed of the virtual clock's and the models' PRNGs (button bounce): same seed, same run. Default 1. */
   seed?: number;
   /** Runtime/driver timer slots (reused across reboots). Default 48. */
   timerSlots?: number;
@@ -76,22 +81,35 @@ type Closable = { close(): void };
  * and boots again: boards/boot.ts then finds the image and resumes from it.
  */
 export class SimBoard {
+  /** The board definition and the models on its pins. */
   readonly wiring: SimBoardWiring;
+  /** The virtual clock under `time`: it moves only when the harness advances it. */
   readonly vclock: VirtualClock;
+  /** The board's time (virtual clock plus CPU time spent): models, IO and platform all read it. */
   readonly time: SimTime;
+  /** The IO hardware: pins, buses, UARTs, the event queue, IRQ lines. */
   readonly io: SimBoardIo;
+  /** The ECMA-419 device object (IO classes, pins) behind the firmware's provider. */
   readonly device: SimDevice;
+  /** The runtime's platform: timer pool, masking, sleeps (a deep-sleep wake reboots). */
   readonly platform: SimPlatform;
+  /** Integrates the SoC's and every model's current over virtual time. */
   readonly energy: EnergyMeter;
   /** The module's own flash (VDD_SDIO): off in deep sleep, re-powered at the wake. */
   readonly moduleFlash = new ModuleFlash();
+  /** Model timing violations; tests assert it stays empty. */
   readonly violations = new ViolationLog();
+  /** Faults injected into the drivers' hooks (kept across reboots: every boot wraps its drivers with it). */
   readonly faults: FaultTable;
   /** Models by board device name. */
   readonly buttons: { [device: string]: Button } = {};
+  /** LED models by device name. */
   readonly leds: { [device: string]: Led } = {};
+  /** BME280 models by device name. */
   readonly bme280s: { [device: string]: Bme280 } = {};
+  /** W25Q flash models by device name (their arrays survive reboots). */
   readonly flashes: { [device: string]: W25q } = {};
+  /** Byte sinks (wiring kind "uart-peer") by UART port: what the firmware transmitted. */
   readonly uartPeers: { [port: number]: ByteSink } = {};
   /** Terminals (wiring kind "terminal") by device name: what the firmware printed, and typing into it. */
   readonly terminals: { [device: string]: UartTerminal } = {};
@@ -99,7 +117,9 @@ export class SimBoard {
   uartRxLost = 0;
   /** Custom models (wiring kind "custom") by device name. */
   readonly models: { [device: string]: unknown } = {};
+  /** The running firmware (runtime, drivers, console), null between a reboot's teardown and its boot. */
   booted: BootedBoard | null = null;
+  /** Boots so far (the first included). */
   boots = 0;
   private readonly tracked: Closable[] = [];
   private readonly provider: IoProvider;
@@ -165,11 +185,13 @@ export class SimBoard {
     if (options.boot !== false) this.boot();
   }
 
+  /** The running firmware's power manager (a new one after every reboot); throws if not booted. */
   get pm(): PowerManager {
     if (this.booted === null) throw new Error("SimBoard: not booted; call boot() first");
     return this.booted.pm;
   }
 
+  /** The running firmware's driver of board device `name`; throws if there is none. */
   driver<T extends BoardDriver>(name: string): T {
     const b = this.booted;
     const d = b === null ? undefined : b.drivers[name];
@@ -177,6 +199,7 @@ export class SimBoard {
     return d as T;
   }
 
+  /** Boots the firmware (boards/boot.ts; resumes from a hibernate image if there is one) and runs the `onBoot` listeners. */
   boot(options: Partial<BootOptions> = {}): BootedBoard {
     const faults = this.faults;
     const platform = this.platform;
@@ -232,6 +255,7 @@ export class SimBoard {
 
   // ---- time ----
 
+  /** Runs the board for `us` of virtual time; returns how many timers fired. */
   advance(us: number): number {
     return this.time.advance(us);
   }
@@ -241,16 +265,19 @@ export class SimBoard {
     return this.time.runUntilIdle(maxUs);
   }
 
+  /** Board time, µs. */
   now(): number {
     return this.time.now();
   }
 
   // ---- stimuli ----
 
+  /** Closes the contact of button `device` (with the model's seeded bounce). */
   press(device = "button"): void {
     this.model(this.buttons, device, "button").press();
   }
 
+  /** Opens the contact of button `device`. */
   release(device = "button"): void {
     this.model(this.buttons, device, "button").release();
   }

@@ -36,6 +36,7 @@ export {
  * nothing slept, so no latency).
  */
 export class SimPlatform implements BoardPlatform {
+  /** The board's time: every timer and sleep of the platform runs on it. */
   readonly time: SimTime;
   irqSource: IrqSource | undefined = undefined;
   /** CPU time one now() call costs (esp_timer_get_time is ~60 cycles at 240 MHz). */
@@ -49,8 +50,9 @@ export class SimPlatform implements BoardPlatform {
   /** 1 between the wake event and the end of the wake latency. */
   private exiting = 0;
   private exitStartedAt = 0;
-  /** Light-sleep and deep-sleep wake latency (us); see the constants above. */
+  /** Light-sleep wake latency (us), hardware and software paths; see sleep-latency.ts. */
   lightWakeUs = LIGHT_SLEEP_HW_OUT_US + LIGHT_SLEEP_SW_OUT_US;
+  /** Deep-sleep wake to flash-ready at 240 MHz (us); `appBootUs` follows. */
   deepWakeUs = deepSleepWakeUs(240);
   /** Light-sleep entry path (us, CPU busy at active current before the chip sleeps); 0 = none. */
   lightEntryUs = lightSleepEntryUs(240);
@@ -58,15 +60,19 @@ export class SimPlatform implements BoardPlatform {
   appBootUs = DEEP_SLEEP_APP_BOOT_US;
   /** CPU time the runtime spends dispatching one hook, per stage (host-sim/board/dispatch-cost.ts). */
   readonly dispatchUs = new Float64Array(5);
-  /** Dispatches charged so far, and their total us. */
+  /** Dispatches charged so far. */
   dispatches = 0;
+  /** CPU time charged for those dispatches (us). */
   dispatchTotalUs = 0;
   /** Bound once: the fault wrapper calls it before every hook (boards/boot.ts wrap). */
   readonly chargeDispatch: (stage: number) => void;
-  /** SLEEP_* state, masks depth, counters. */
+  /** SLEEP_* state. */
   sleeping = SLEEP_NONE;
+  /** Nesting depth of maskInterrupts (0: unmasked). */
   masked = 0;
+  /** Nesting depth of enterSingleCpu (0: both CPUs run). */
   singleCpu = 0;
+  /** `sleep` calls since construction (TEST_PLATFORM holds included). */
   sleeps = 0;
   /** Armed before each sleep like esp_sleep_enable_timer_wakeup; 0 = off. */
   timerWakeUs = 0;
@@ -88,7 +94,10 @@ export class SimPlatform implements BoardPlatform {
   /** SoC power mode changes (energy meter), bound once. */
   onSleepChange: ((mode: number) => void) | null = null;
   /** What the IRQ source posts into: forwards to the runtime, then checks for a wake. */
-  readonly sinkProxy: { raise(line: number): void };
+  readonly sinkProxy: {
+    /** Forwards `line` to the runtime's sink, then ends a sleep it is a wake line for. */
+    raise(line: number): void;
+  };
 
   constructor(time: SimTime, poolSize: number, lines: number, wakeSources: readonly WakeSource[], nowCostUs: number, xsUnitsPerUs = ESP32_XS_UNITS_PER_US) {
     this.time = time;
@@ -171,6 +180,7 @@ export class SimPlatform implements BoardPlatform {
     this.singleCpu--;
   }
 
+  /** The runtime's IRQ sink (null: none): `sinkProxy` forwards raised lines to it. */
   setSink(sink: { raise(line: number): void } | null): void {
     this.sink = sink;
   }

@@ -10,6 +10,7 @@ import type { VirtualClock } from "../core/clock";
  * the clock past the floor, the floor stops mattering. Allocation-free after construction.
  */
 export class SimTime implements Clock {
+  /** The virtual clock underneath: timers fire only when the harness runs it. */
   readonly clock: VirtualClock;
   private floor = 0;
 
@@ -17,6 +18,7 @@ export class SimTime implements Clock {
     this.clock = clock;
   }
 
+  /** Board time, µs: the virtual clock, or the CPU-time floor if `spend` moved it further. */
   now(): number {
     const t = this.clock.now();
     return t > this.floor ? t : this.floor;
@@ -36,10 +38,12 @@ export class SimTime implements Clock {
     this.clock.schedule(handle, delayUs + (this.now() - this.clock.now()));
   }
 
+  /** Disarms timer `handle` (no-op if not armed). */
   cancel(handle: number): void {
     this.clock.cancel(handle);
   }
 
+  /** The earliest armed deadline (absolute µs), Infinity when no timer is armed. */
   nextDeadline(): number {
     return this.clock.nextDeadline();
   }
@@ -50,6 +54,7 @@ export class SimTime implements Clock {
     return this.clock.runUntil(target > now ? target : now);
   }
 
+  /** Runs the timers due in the next `us` from now(); returns how many fired. */
   advance(us: number): number {
     return this.runUntil(this.now() + us);
   }

@@ -8,6 +8,7 @@ export type SimModelKind = "button" | "led" | "bme280" | "w25q" | "uart-peer" | 
 
 /** One chip model on the simulated board: its kind, the device it stands behind, its pins or bus address. */
 export interface SimModelWiring {
+  /** Which model to build, and so which of the fields below apply. */
   readonly kind: SimModelKind;
   /** The board device this model stands behind (faults and registers are looked up by it). */
   readonly device: string;
@@ -15,7 +16,9 @@ export interface SimModelWiring {
   readonly pin?: number;
   /** bme280: SDA/SCL and address. */
   readonly data?: number;
+  /** bme280: the SCL pin. */
   readonly clock?: number;
+  /** bme280: the I2C address, 0x76 (default) or 0x77. */
   readonly address?: number;
   /** w25q: chip select. */
   readonly select?: number;
@@ -23,6 +26,7 @@ export interface SimModelWiring {
   readonly port?: number;
   /** terminal: the baud its typed bytes are paced at (one 10-bit frame each) and its receive ring. */
   readonly baud?: number;
+  /** terminal: the receive ring's size, bytes (default 256 KiB). */
   readonly rxBytes?: number;
   /**
    * custom (another board's chips, e.g. the Moddable Two display and touch): builds and attaches the
@@ -41,12 +45,15 @@ export interface SimModelContext {
   readonly violations: unknown;
   /** EnergyMeter: `add(model)`. */
   readonly energy: unknown;
+  /** The board's seed plus the model's index in the wiring: seeds the model's own PRNG. */
   readonly seed: number;
 }
 
 /** A simulated board: its definition, the chip models behind its devices, and what the firmware's main adds (drivers, onBoot, timer wake). */
 export interface SimBoardWiring {
+  /** The board definition boards/boot.ts boots (devices, pins, pm config, wake sources). */
   readonly definition: BoardDefinition;
+  /** The chip models, built in this order (on equal deadlines their timers fire in it). */
   readonly models: readonly SimModelWiring[];
   /** Pins with a pull-up resistor on the PCB (the DevKitC pulls GPIO0 up with 10 kOhm, R9 on the schematic). */
   readonly externalPullUps: readonly number[];

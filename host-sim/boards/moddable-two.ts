@@ -50,29 +50,45 @@ export class CommandRecorder implements SpiTarget {
 export interface SimModdableTwoOptions {
   /** Board entries to override (e.g. give the touch a reset line for the hibernate path). */
   touchOptions?: { [key: string]: number };
+  /** PmConfig fields to override (runtime sizes). */
   config?: Partial<PmConfig>;
   /** Wire FT6206 RSTN to this GPIO (a board rework; the stock Moddable Two has none). */
   touchResetPin?: number;
+  /** Seed of the board's PRNGs (SimBoardOptions.seed); default 1. */
   seed?: number;
 }
 
 /** The simulated Moddable Two and handles on its parts (models, drivers, recorder, outcomes). */
 export interface SimModdableTwo {
+  /** The SimBoard underneath (stimuli, reboot, energy, faults). */
   sim: SimBoard;
+  /** The board's time (`sim.time`). */
   clock: SimTime;
+  /** The board's IO hardware (`sim.io`). */
   board: SimBoardIo;
+  /** The ECMA-419 device object the firmware sees (`sim.device`). */
   device: SimDevice;
+  /** The runtime's platform (`sim.platform`). */
   platform: SimPlatform;
+  /** The first boot's power manager; after a reboot (hibernate wake) use `sim.pm`. */
   pm: PowerManager;
+  /** Model timing violations; tests assert it stays empty. */
   violations: ViolationLog;
+  /** The ILI9341 panel model. */
   display: Ili9341Model;
+  /** The FT6206 touch controller model. */
   touch: Ft6206Model;
+  /** Every command byte sent to the display, with its time and first parameters. */
   recorder: CommandRecorder;
+  /** The console's terminal (UART 0). */
   terminal: UartTerminal;
+  /** The first boot's drivers by board device name. */
   drivers: { readonly [name: string]: BoardDriver };
+  /** The first boot's device ids by board device name. */
   ids: { readonly [name: string]: number };
   /** Backlight pin level changes: [time, level]. */
   backlightLevels: [number, number][];
+  /** Status of every suspend outcome, in order (every boot's). */
   outcomes: number[];
 }
 

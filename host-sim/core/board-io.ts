@@ -51,13 +51,17 @@ export interface SimBoardOptions {
  * clock slot and each UART two, so the clock needs 1 + 2 * soc.uartPorts slots for this board.
  */
 export class SimBoardIo {
+  /** The SoC's data: GPIOs, input-only pins, bus and UART ports. */
   readonly soc: SocData;
+  /** The board's clock: UART timing, the event queue, bus wire time (`busy`). */
   readonly clock: Clock;
+  /** The XS task queue: ISRs post lines, the event loop drains them into the IRQ sink (`setSink`). */
   readonly queue: EventQueue;
   /** IRQ lines: GPIO n is line n, UART port p is line soc.gpioCount + p. */
   readonly lineCount: number;
   /** Bound once: register it with the IRQ controller for every line (`irq.register(line, board.deliver, wake)`). */
   readonly deliver: (line: number) => void;
+  /** UART port p (its IRQ line is soc.gpioCount + p). */
   readonly uarts: SimUart[];
   /** The LED PWM controller behind PWM: per-pin duty for models (a backlight) to read. */
   readonly ledc: SimLedc;
@@ -141,10 +145,12 @@ export class SimBoardIo {
     this.queue.setSink(sink);
   }
 
+  /** IRQ line of GPIO `pin` (the pin number; RangeError if not a GPIO). */
   gpioLine(pin: number): number {
     return this.checkPin(pin, "gpioLine");
   }
 
+  /** IRQ line of UART `port`. */
   uartLine(port: number): number {
     return this.uart(port).line;
   }
@@ -192,6 +198,7 @@ export class SimBoardIo {
     for (let i = 0; i < length; i++) u.inject(data[i]);
   }
 
+  /** UART `port`; RangeError naming the ports if it does not exist. */
   uart(port: number): SimUart {
     if (!(port >= 0 && port < this.uarts.length) || port !== Math.floor(port)) {
       throw new RangeError("UART port " + String(port) + " does not exist on " + this.soc.name + "; use 0.." + String(this.uarts.length - 1));
@@ -221,16 +228,19 @@ export class SimBoardIo {
     return OWNER_NAMES[this.owner[this.checkPin(pin, "pinOwner")]];
   }
 
+  /** Deliveries for a line with no handler (its instance closed after the post): dropped. */
   get staleDeliveries(): number {
     return this.counters[5];
   }
 
   // ---- used by the IO classes ----
 
+  /** `pin` is a GPIO of this SoC. */
   isValidPin(pin: number): boolean {
     return pin >= 0 && pin < this.valid.length && this.valid[pin] === 1;
   }
 
+  /** `pin` is input-only (cannot drive; on the ESP32, GPIO 34..39). */
   isInputOnly(pin: number): boolean {
     return this.inputOnly[pin] === 1;
   }
@@ -246,10 +256,12 @@ export class SimBoardIo {
     return "GPIO " + String(pin) + " is held by " + OWNER_NAMES[this.owner[pin]] + "; close that instance first";
   }
 
+  /** Marks `pin` held by an IO class (OWNER_*); the caller checked `isPinFree`. */
   claimPin(pin: number, owner: number): void {
     this.owner[pin] = owner;
   }
 
+  /** Frees `pin` at close: no drive, no pull, no edge watcher; the level follows what remains. */
   releasePin(pin: number): void {
     this.owner[pin] = OWNER_FREE;
     this.drive[pin] = DRIVE_NONE;
@@ -266,6 +278,7 @@ export class SimBoardIo {
     this.refresh(pin);
   }
 
+  /** Sets `pin`'s output value (0 or 1) and recomputes its level. */
   writePin(pin: number, value: number): void {
     this.outValue[pin] = value;
     this.refresh(pin);
@@ -276,6 +289,7 @@ export class SimBoardIo {
     this.edgeWatchers[pin] = watcher;
   }
 
+  /** What `deliver` calls for `line` (an instance's onReadable path); null when it closes. */
   setLineHandler(line: number, handler: (() => void) | null): void {
     this.lineHandlers[line] = handler;
   }
@@ -285,6 +299,7 @@ export class SimBoardIo {
     return this.queue.post(line);
   }
 
+  /** Records an open I2C instance: its slot, -2 if one is already open on these pins and address, -1 if no slot is free. */
   i2cOpenSlot(data: number, clock: number, address: number): number {
     const o = this.i2cOpen;
     for (let i = 0; i < o.length; i += 3) {
@@ -303,6 +318,7 @@ export class SimBoardIo {
     return -1;
   }
 
+  /** Frees `slot`; the last instance on a pin releases that pin. */
   i2cCloseSlot(slot: number): void {
     const o = this.i2cOpen;
     const i = slot * 3;
@@ -322,6 +338,7 @@ export class SimBoardIo {
     return false;
   }
 
+  /** The chip at `address` on the bus of these pins, or null (the transfer NAKs). */
   i2cTarget(data: number, clock: number, address: number): I2cTarget | null {
     for (let i = 0; i < this.i2cTargetCount; i++) {
       const t = this.i2cTargets[i] as I2cTarget;
@@ -361,6 +378,7 @@ export class SimBoardIo {
     return this.busTime[bus] + this.busTime[bus + 2] / 1000;
   }
 
+  /** The chip behind chip-select pin `select`, or null (reads return 0xff). */
   spiTarget(select: number): SpiTarget | null {
     return select >= 0 && select < this.spiTargets.length ? this.spiTargets[select] : null;
   }
@@ -375,10 +393,12 @@ export class SimBoardIo {
     if (selection !== null) selection.select();
   }
 
+  /** `selection` is the configuration holding its CS now. */
   isSpiActive(selection: SpiSelection): boolean {
     return this.spiActive === selection;
   }
 
+  /** Counts one SPI transfer of `bytes` bytes. */
   spiCount(bytes: number): void {
     this.counters[3]++;
     this.counters[4] += bytes;

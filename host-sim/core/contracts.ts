@@ -2,11 +2,13 @@
 
 /** The virtual clock (microseconds). Fixed timer slots created at boot; schedule/cancel never allocate. */
 export interface Clock {
+  /** Present time, µs. */
   now(): number;
   /** Allocates a timer slot bound to `callback` (boot time only). Returns its handle. */
   createTimer(callback: () => void): number;
   /** Arms slot `handle` to fire `delayUs` from now (re-arming replaces the previous deadline). */
   schedule(handle: number, delayUs: number): void;
+  /** Disarms slot `handle` (no-op if not armed). */
   cancel(handle: number): void;
   /**
    * Optional: the CPU is busy for `us` (a synchronous bus transfer, a busy-wait): time passes without
@@ -18,6 +20,7 @@ export interface Clock {
 
 /** A chip on a simulated I2C bus. Returning false NAKs the transfer (ECMA-419 I2C then throws). */
 export interface I2cTarget {
+  /** 7-bit I2C address the target answers to. */
   readonly address: number;
   /** Controller writes `length` bytes of `data` to the target. `stop` is false for a repeated start. */
   i2cWrite(data: Uint8Array, length: number, stop: boolean): boolean;
@@ -43,6 +46,7 @@ export interface UartPeer {
 
 /** Anything that draws current: the energy meter integrates `currentUa()` over virtual time. */
 export interface PowerModel {
+  /** The model's name, used in messages about it (models on a board take the device's name). */
   readonly name: string;
   /** Present draw in microamps, from the datasheet for the model's present state. */
   currentUa(): number;
@@ -53,5 +57,6 @@ export interface PowerModel {
  * a read before the measurement ended). Tests assert the list stays empty.
  */
 export interface ViolationSink {
+  /** `chip` (the model's name) broke timing rule `rule` (a sentence naming it). */
   violation(chip: string, rule: string): void;
 }

@@ -50,6 +50,7 @@ export function i2cFaultGate(state: Float64Array, faultIndex: number, stallIndex
  * listener is set once at wiring; calling it never allocates.
  */
 export interface NotifyingPowerModel extends PowerModel {
+  /** Sets (null clears) the one listener called at each change of `currentUa()`. */
   setPowerListener(listener: (() => void) | null): void;
 }
 

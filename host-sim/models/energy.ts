@@ -103,6 +103,7 @@ export class EnergyMeter {
     this.lastUa[0] = this.socUa[mode];
   }
 
+  /** The SoC's present power mode (SOC_*). */
   socMode(): number {
     return this.s[1];
   }
@@ -156,6 +157,7 @@ export class EnergyMeter {
     return avg > 0 ? (capacityMah * 1000) / avg : Infinity;
   }
 
+  /** Virtual time integrated so far (since construction or the last `reset`), µs. */
   elapsedUs(): number {
     return this.clock.now() - this.s[3];
   }
