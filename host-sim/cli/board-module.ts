@@ -1,5 +1,7 @@
 // --board: the shipped simulated boards by name, or a board module by path (its SimBoardWiring, or a bare BoardDefinition).
-import { resolve } from "path";
+import { existsSync } from "fs";
+import { dirname, join, resolve } from "path";
+import { DRIVERS } from "../../boards/drivers";
 import { SIM_ESP32_DEVKITC, type SimBoardWiring, type SimModelWiring } from "../boards/esp32-devkitc";
 import { simModdableTwoWiring } from "../boards/moddable-two";
 import type { BoardDefinition } from "../../boards/types";
@@ -63,6 +65,15 @@ export function loadBoard(spec: string): SimBoardWiring {
     }
   }
   const definition = values.find(isDefinition);
-  if (definition !== undefined) return wiringOf(definition);
+  if (definition !== undefined) {
+    // A bare definition runs with the shipped drivers only: a device of its own needs the module that wires its driver.
+    const own = (definition as BoardDefinition).devices.find((d) => !(d.driver in DRIVERS));
+    if (own !== undefined) {
+      const sibling = join(dirname(spec), "sim.ts");
+      throw new BoardError("--board " + spec + ": device \"" + own.name + "\" uses driver \"" + own.driver + "\", which the shipped drivers do not have: pass the module " +
+        "that exports this board's SimBoardWiring with its drivers" + (existsSync(sibling) ? " (" + sibling + ")" : "") + " instead of the bare board definition");
+    }
+    return wiringOf(definition);
+  }
   throw new BoardError("--board " + spec + " exports no SimBoardWiring and no BoardDefinition (exports: " + Object.keys(mod).join(", ") + ")");
 }

@@ -39,6 +39,12 @@ describe("--board", () => {
     expect(() => loadBoard("moddable-three")).toThrow(new BoardError("--board moddable-three is not a board; use esp32-devkitc or moddable-two, or a path to a board module"));
     expect(() => loadBoard("./no/such/board.ts")).toThrow(/^--board \.\/no\/such\/board\.ts: cannot load it \(Cannot find module .*\); give the path of a \.ts board module$/);
   });
+
+  it("a bare board definition with a driver of its own names the device and says to pass its wiring module instead", () => {
+    const spec = join(ROOT, "test/host-sim/shell/fixtures/own-driver-board.ts");
+    expect(() => loadBoard(spec)).toThrow(new BoardError("--board " + spec + ": device \"station\" uses driver \"station\", which the shipped drivers do not have: pass the module " +
+      "that exports this board's SimBoardWiring with its drivers instead of the bare board definition"));
+  });
 });
 
 describe("--serial-log", () => {
