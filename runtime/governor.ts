@@ -87,6 +87,7 @@ export class IdleGovernor {
     this.host = host;
     this.rec = rec;
     this.devices = devices;
+    this.staleUs = this.minIdleUs;
     this.reasons = new Uint32Array(REASON_COUNT);
     this.sleeps = new Uint32Array(T_HIBERNATE + 1);
     for (let i = 0; i < DECISIONS_KEPT; i++) this.log.push(new Decision());
