@@ -110,6 +110,10 @@ export class RuntimePort implements DevicePort {
     return this.attempt.phase === P_IDLE;
   }
 
+  get governed(): boolean {
+    return this.governor.enabled;
+  }
+
   get testLevel(): number {
     return this.attempt.test;
   }

@@ -24,6 +24,8 @@ export interface DevicePort {
   readonly fromImage: boolean;
   /** True when no suspend or resume is in progress. */
   readonly systemIdle: boolean;
+  /** True while the idle governor is on: a device whose activity it cannot see (a person typing) holds its lock. */
+  readonly governed: boolean;
   /** TEST_NONE, or the pm_test level of the attempt in progress (a TEST_DEVICES hold never stops a clock or a UART). */
   readonly testLevel: number;
   /** While resuming, what ended the sleep: an IRQ line (>= 0) or a WAKE_* code; WAKE_NONE otherwise (R1 as a rollback mirror). */

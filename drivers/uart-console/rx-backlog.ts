@@ -40,17 +40,20 @@ export class RxBacklog {
    * Empties the UART's RX FIFO through `chunk` (read(buffer): no allocation). Bounded: the FIFO holds
    * 128 bytes and a few more may arrive meanwhile; a short read means it is empty.
    */
-  pull(serial: SerialIo, chunk: Uint8Array): void {
+  pull(serial: SerialIo, chunk: Uint8Array): number {
+    let got = 0;
     try {
       for (let k = 0; k < 8; k++) {
         const n = serial.read(chunk);
-        if (typeof n !== "number" || n <= 0) return;
+        if (typeof n !== "number" || n <= 0) return got;
         this.append(chunk, n);
-        if (n < chunk.length) return;
+        got += n;
+        if (n < chunk.length) return got;
       }
     } catch (e) {
       this.readErrors++;
     }
+    return got;
   }
 
   /** Keeps src[0..n) in order, discarding what does not fit (and, once discarding, all of it). */

@@ -1,8 +1,14 @@
-// The console's four platform timers, created once at boot and re-armed without allocating.
+// The console's five platform timers, created once at boot and re-armed without allocating.
 import type { Platform } from "../../runtime/platform";
 
 /** Retry delay after the UART refused a write ("output full") and no onWritable is due. */
 export const TX_RETRY_US = 1_000;
+
+/**
+ * How long the console keeps its device lock after the last byte typed: the idle governor does not
+ * sleep while someone is at the console (a light sleep would lose the next keystroke, ESP32 UART wake).
+ */
+export const CONSOLE_HOLD_AWAKE_US = 30_000_000;
 
 /** What the timers call back into (the console). */
 export interface TimerTarget {
@@ -10,6 +16,7 @@ export interface TimerTarget {
   settled(): void;
   resyncQuiet(): void;
   retryWrite(): void;
+  quiet(): void;
 }
 
 /**
@@ -23,6 +30,7 @@ export class ConsoleTimers {
   private readonly settleTimer: number;
   private readonly resyncTimer: number;
   private readonly retryTimer: number;
+  private readonly quietTimer: number;
 
   constructor(platform: Platform, target: TimerTarget) {
     this.platform = platform;
@@ -37,6 +45,9 @@ export class ConsoleTimers {
     });
     this.retryTimer = platform.createTimer(function consoleRetry(): void {
       target.retryWrite();
+    });
+    this.quietTimer = platform.createTimer(function consoleQuiet(): void {
+      target.quiet();
     });
   }
 
@@ -58,5 +69,10 @@ export class ConsoleTimers {
 
   retry(): void {
     this.platform.schedule(this.retryTimer, TX_RETRY_US);
+  }
+
+  /** Input arrived: `quiet` is called once CONSOLE_HOLD_AWAKE_US pass without more. */
+  typed(): void {
+    this.platform.schedule(this.quietTimer, CONSOLE_HOLD_AWAKE_US);
   }
 }

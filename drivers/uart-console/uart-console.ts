@@ -83,6 +83,8 @@ export class UartConsole implements BoardDriver, ConsoleIo {
   private readonly timers: ConsoleTimers;
   private readonly gaveUp: () => void;
   private servicing = false;
+  /** The console's device lock is held: someone typed in the last CONSOLE_HOLD_AWAKE_US (timers.ts). */
+  private holding = false;
   private again = false;
 
   constructor(ctx: DriverContext) {
@@ -219,6 +221,21 @@ export class UartConsole implements BoardDriver, ConsoleIo {
     this.service();
   }
 
+  /** Bytes came in: someone is at the console; with the governor on, hold the console's lock (timers.ts). */
+  private typed(): void {
+    const port = this.port;
+    // Only with the governor on: a timer armed otherwise would keep every quiet board busy for nothing.
+    if (port === null || !(this.holding || port.governed)) return;
+    if (!this.holding) this.holding = port.lock() === OK;
+    this.timers.typed();
+  }
+
+  /** Timer: nobody typed for CONSOLE_HOLD_AWAKE_US: the idle governor may sleep again. */
+  quiet(): void {
+    if (this.holding && this.port !== null) this.port.unlock();
+    this.holding = false;
+  }
+
   onWritable(bytes: number): void {
     this.tx.writable = bytes;
     this.service();
@@ -271,7 +288,7 @@ export class UartConsole implements BoardDriver, ConsoleIo {
   private serviceOnce(): void {
     for (;;) {
       // Gated or not: bytes left in the FIFO would re-raise its interrupt at once (rx-backlog.ts).
-      this.rx.pull(this.serial, this.rxChunk);
+      if (this.rx.pull(this.serial, this.rxChunk) > 0) this.typed();
       this.tx.drain();
       this.power.completeIfDrained();
       if (this.power.gated) return;

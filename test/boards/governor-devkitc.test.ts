@@ -125,4 +125,33 @@ describe("the idle governor on the simulated DevKitC", () => {
     expect(sw).toContain("policy: governor on");
     expect(sim.pm.governor.enabled).toBe(true);
   });
+
+  it("someone typing holds the console's lock: after the waking line the next ones are answered; 30 s after the last key it sleeps again", () => {
+    const sim = new SimBoard(SIM_ESP32_DEVKITC, { seed: 7 });
+    const term = sim.terminal();
+    sim.advance(50_000);
+    term.type("policy on\r");
+    sim.advance(300_000);
+    expect(sim.platform.sleeping).not.toBe(SLEEP_NONE);
+    // The first line wakes the chip and loses its first byte (ESP32 UART wake): discarded, as always.
+    term.type("status\r");
+    sim.advance(100_000);
+    expect(term.takeAll()).toContain("discarded 'tatus', type the command again");
+    // From then on the console holds its lock: the governor stays awake and every line is answered.
+    for (const line of ["locks", "status"]) {
+      sim.advance(5_000_000);
+      expect(sim.platform.sleeping).toBe(SLEEP_NONE);
+      term.type(line + "\r");
+      sim.advance(200_000);
+    }
+    const out = term.takeAll();
+    expect(out).toMatch(/locks: 1 held of \d+, releases of a free lock 0\r\n {2}console held 1 for \d+ us/);
+    expect(out).toContain("phase idle, 8 devices");
+    expect(sim.pm.governor.reasons[R_LOCK]).toBeGreaterThan(0);
+    // 30 s after the last key the lock is released and the governor sleeps again.
+    sim.advance(29_000_000);
+    expect(sim.platform.sleeping).toBe(SLEEP_NONE);
+    sim.advance(2_000_000);
+    expect([sim.pm.locks.held, sim.platform.sleeping !== SLEEP_NONE]).toEqual([0, true]);
+  });
 });
