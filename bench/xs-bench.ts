@@ -33,6 +33,7 @@ export function requests(): XsRequest[] {
       r.push({ command: "baselineOutcome", arg: k * BASELINE_CODE + n }, { command: "baselineTicks", arg: k * BASELINE_CODE + n });
     }
     for (const [, s] of STAGES) r.push({ command: "stage", arg: s * STAGE_CODE + n });
+    r.push({ command: "stageReset", arg: n });
     for (let i = 0; i < WARMUPS + 1; i++) r.push({ command: "masked", arg: n });
     r.push({ command: "hooks", arg: n });
   }
@@ -86,6 +87,7 @@ export interface XsBenchResult {
   calibration: { immediateCompute: number; immediateSlots: number; probeOverhead: number };
   sizes: SizeResult[];
   /** Runtime compute per device at the largest N relative to N=8 (1 = perfectly linear). */
+  /** Marginal cost per added device between the two largest sizes over that between the two smallest. */
   scaling: number;
   /** Marginal cost per added device between the smallest and largest N, and the fixed cost per cycle it implies. */
   marginalPerDevice: number;
@@ -95,6 +97,18 @@ export interface XsBenchResult {
   traceLevels: number[];
   /** Absent when the run was asked for compute only. */
   wall?: WallResult;
+  /** Compute per device of the runtime's boot (constructor, register, seal), by N. */
+  boot: { n: number; perDevice: number }[];
+}
+
+export const BOOT_SIZES = [256, 1024, 4096];
+
+/** The runtime's boot alone at each of BOOT_SIZES (bench/xs-boot-entry.ts); deterministic like the cycle figures. */
+async function runBootBench(): Promise<{ n: number; perDevice: number }[]> {
+  const req = BOOT_SIZES.flatMap((n) => [{ command: "prepare", arg: n }, { command: "boot", arg: n }]);
+  // Boot at N = 4,096 grows the heap: collections during it are expected (slots are not reported here).
+  const run = await runInXsDetailed(path.join(__dirname, "xs-boot-entry.ts"), req, { timeoutMs: 300_000, allowCollection: true });
+  return BOOT_SIZES.map((n) => ({ n, perDevice: round(last(run.results, "boot", n).compute / n) }));
 }
 
 function take(results: XsMeasurement[], command: string, arg: number): XsMeasurement[] {
@@ -180,7 +194,9 @@ export async function runXsBench(options: { wall?: boolean } = {}): Promise<XsBe
     xsnapVersion: run.xsnapVersion,
     calibration: { immediateCompute, immediateSlots, probeOverhead },
     sizes,
-    scaling: Number(((sN.runtime.compute / sN.n) / (s0.runtime.compute / s0.n)).toFixed(4)),
+    // Linear: an added device costs the same at the small end (first two sizes) as at the large end (last two).
+    scaling: Number((((sN.runtime.compute - sizes[sizes.length - 2].runtime.compute) / (sN.n - sizes[sizes.length - 2].n)) /
+      ((sizes[1].runtime.compute - s0.runtime.compute) / (sizes[1].n - s0.n))).toFixed(4)),
     marginalPerDevice: round(marginal),
     fixedPerCycle: round(s0.runtime.compute - marginal * s0.n),
     maskedMarginalPerDevice: round((sN.maskedPerDevice * sN.n - s0.maskedPerDevice * s0.n) / (sN.n - s0.n)),
@@ -189,6 +205,7 @@ export async function runXsBench(options: { wall?: boolean } = {}): Promise<XsBe
       (sizes.find((z) => z.n === TRACE_LEVEL_N) as SizeResult).runtime.computePerDevice,
     ],
     wall: options.wall === false ? undefined : await runWallBench(),
+    boot: await runBootBench(),
   };
 }
 

@@ -122,18 +122,21 @@ export const commands: Record<string, (n: number) => number> = {
     const e = pick(isolated, n, "isolated");
     b.sink = e;
     const before = stageDone;
-    e.members.selectAll();
+    // A cycle selects its members once, at S1 (the sequencer keeps them through the stages).
+    if (stage === S_PREPARE) e.members.selectAll();
     e.run(stage);
     b.platform.runUntilIdle(1e9);
     b.sink = b.pm;
-    if (stage === S_RESUME) {
-      // What the PM's release step does after R2, so the next isolated S1 starts from scratch.
-      for (let d = 0; d < n; d++) {
-        b.pm.arena.release(d);
-        b.pm.blocks.unreserve(d);
-      }
-    }
     return (stageDone - before) * 10 + (e.failed ? 1 : 0);
+  },
+  /** After the isolated R2: what the PM's release step does, so the next isolated S1 starts from scratch (not measured). */
+  stageReset(n) {
+    const b = pick(runtime, n, "runtime");
+    for (let d = 0; d < n; d++) {
+      b.pm.arena.release(d);
+      b.pm.blocks.unreserve(d);
+    }
+    return n;
   },
   /** Full cycle on the probed board; returns the masked window's compute (mask..unmask minus the sleep call). */
   masked(n) {

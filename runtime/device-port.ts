@@ -33,6 +33,8 @@ export interface PortParts {
   /** Devices registered (the image's layout count) and the storage device's id. */
   readonly devices: number;
   readonly storage: number;
+  /** The empty view every device but the storage one sees as `image` (one for all, made at seal). */
+  readonly noImage: Uint8Array;
 }
 
 /**
@@ -72,8 +74,8 @@ export class RuntimePort implements DevicePort {
     this.id = id;
     this.name = name;
     this.state = new Uint8Array(arena.buffer, arena.offset[id], arena.size[id]);
-    // Every other device sees an empty view (made here, at seal: a module-level one would be frozen by preload).
-    this.image = new Uint8Array(arena.buffer, 0, storage ? arena.used : 0);
+    // Every other device sees the one empty view made at seal (a module-level one would be frozen by preload).
+    this.image = storage ? new Uint8Array(arena.buffer, 0, arena.used) : parts.noImage;
     this.imageDevices = storage ? parts.devices : 0;
     this.blocks = parts.blocks;
     this.blockSize = parts.blocks.blockSize;

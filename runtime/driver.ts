@@ -5,7 +5,7 @@ import type { GovernorConfig } from "./governor";
 /**
  * A device's power-management hooks, named by the protocol table (runtime/protocol.ts). Each receives
  * a completion token; a hook that answers PENDING (only where the table allows: prepare, suspend,
- * resume) must later call `port.complete(token, status)` exactly once. Tokens carry a generation, so
+ * resume) must later call `port.complete(token, status)` exactly once. A token names one stage run, so
  * a completion that arrives after a timeout is ignored safely. A hook a driver leaves out answers OK
  * and costs no call.
  *

@@ -1,91 +1,41 @@
 // Stage engine: runs one protocol stage over a set of devices in dependency order, with PENDING, budgets and tokens.
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
-import { InFlight, TOKEN_STRIDE, TOKEN_SHIFT, GEN_MASK } from "./in-flight";
-import { ReadyQueue } from "./ready";
-import { HookTable } from "./hook-table";
-import { Members } from "./members";
-import { type Recorder, BAD_PENDING } from "./recorder";
+import { TOKEN_STRIDE, TOKEN_SHIFT } from "./in-flight";
+import { HookTable, type HookFn } from "./hook-table";
+import { E_HOOK_DONE } from "./trace";
+import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
-import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE, type StageRow } from "./protocol";
-import { OK, PENDING, FULL, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
+import { StageRun } from "./stage-run";
+import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
+import { OK, PENDING, FULL, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
 
 /**
- * The engine alone owns device state, and changes it only after the device's hook answered OK, to the
- * row's state (Zephyr: the callback acts, the core records). Order within a stage: ready.ts. A
- * suspend-direction failure stops dispatch and waits for hooks in flight (budgets bound the wait); a
- * resume-direction failure marks the device failed and the rest go on.
+ * Order within a stage: ready.ts. The walk calls each member's hook and takes the common answer (a
+ * synchronous OK) itself; every other answer goes to StageRun (stage-run.ts), which alone records
+ * failures and decides when the run has settled.
  */
-export class StageEngine {
-  /** Device states and the run's members; only the engine changes states. */
-  readonly members: Members;
-  private stageId = -1;
-  private row: StageRow = STAGES[0];
-  /** A suspend-direction failure stopped dispatch. */
-  private failedFlag = false;
-  /** A wake stopped dispatch: the hooks in flight finish (or time out), nothing else starts. */
-  private stopping = false;
-  /** The run's first failure (device, status); in the resume direction the rest go on after it. */
-  private failDev = -1;
-  private failSt = OK;
-  private readonly g: DeviceGraph;
-  private readonly platform: Platform;
-  private readonly rec: Recorder;
-  private readonly arena: StateArena;
-  private readonly blocks: BlockPool;
-  private readonly owner: EngineOwner;
+export class StageEngine extends StageRun {
   private readonly hooks: HookTable;
-  private readonly ready: ReadyQueue;
-  private readonly flight: InFlight;
-  private remaining = 0;
-  private pumping = false;
-  private settled = true;
-  private earlyStatus = -1;
-  /** When the hook being called started (a throw's duration). */
-  private callStart = 0;
+  /** Per device: 1 if S1 reserves something for it (a state area or request blocks). */
+  private readonly pooled: Uint8Array;
 
   constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
+    super(g, platform, rec, arena, blocks, owner);
     const n = g.maxDevices;
-    this.g = g;
-    this.platform = platform;
-    this.rec = rec;
-    this.arena = arena;
-    this.blocks = blocks;
-    this.owner = owner;
-    this.members = new Members(n, () => g.count);
     this.hooks = new HookTable(n);
-    this.ready = new ReadyQueue(g);
-    this.flight = new InFlight(platform, n, () => g.count, () => this.onTimer());
+    this.pooled = new Uint8Array(n);
   }
 
   /** Boot (seal): looks each device's hooks up once. @boot */
   bindHooks(): void {
-    this.hooks.bind(this.g);
+    const g = this.g;
+    this.hooks.bind(g);
     this.ready.bind();
+    for (let d = 0; d < g.count; d++) this.pooled[d] = g.stateBytes[d] > 0 || g.requestBlocks[d] > 0 ? 1 : 0;
   }
-
-  /** The stage last run (or running), and its result: failed, which device, what status. */
-  get stage(): number { return this.stageId; }
-  /** The last run failed (a suspend-direction failure or a wake stopped it). */ get failed(): boolean { return this.failedFlag; }
-  /** The run's first failing device, -1 none. */ get failDevice(): number { return this.failDev; }
-  /** The run's first failure status, OK none. */ get failStatus(): number { return this.failSt; }
-  /** The last run was stopped part-way by `stopStarting`. */
-  get stopped(): boolean { return this.stopping; }
-
-  /** A wake during a stage whose hooks may pend: start nobody else; the stage ends when those in flight do. */
-  stopStarting(): void {
-    if (this.settled || !this.row.mayPend) return;
-    this.stopping = true;
-    this.failedFlag = true;
-  }
-
-  /** Device `d`'s state (D_*). */ state(d: number): number { return this.members.state(d); }
-  /** Whether `token` is a hook still in flight. */ holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
-  /** After a reboot from a hibernate image every device is off, its area already filled. */
-  adoptImage(): void { this.members.adoptImage(this.arena); }
-  /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
   /** Runs `stage` over the selected members; the owner's `stageEnded` reports the end (maybe before this returns). */ run(stage: number): void {
     const row = STAGES[stage];
@@ -102,199 +52,173 @@ export class StageEngine {
       return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
-    this.flight.begin(this.platform.now());
+    this.flight.begin(this.platform.now(), stage);
     this.remaining = this.members.size;
-    this.ready.begin(this.members.member, row.dir === DIR_SUSPEND);
+    this.ready.begin(this.members.out, row.dir === DIR_SUSPEND);
     this.pump();
   }
 
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
+    const flight = this.flight;
     const d = token & (TOKEN_STRIDE - 1);
-    if (typeof token !== "number" || !this.flight.holds(token)) {
-      const known = d < this.g.count;
-      this.rec.late(this.platform.now(), known ? d : -1, known ? this.flight.hookStage[d] : this.stageId, status);
-      return;
+    // flight.holds(token), inline: this runs once per PENDING hook.
+    if (typeof token !== "number" || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
+      return this.late(token, status);
     }
     const now = this.platform.now();
-    if (!isStatus(status) || status === PENDING) {
+    if (status !== OK && (!isStatus(status) || status === PENDING)) {
       this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
-    // Completed inside its own hook call: taken when the hook returns (if it then answers PENDING).
-    if (this.flight.inHook === d) return void (this.earlyStatus = status);
-    this.flight.done(d);
-    this.finish(d, status, now, this.flight.elapsed(d, now));
-    this.pump();
+    // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
+    if (flight.inHook === d) return this.inbox.early(status);
+    const us = flight.finishWait(d, now);
+    // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
+    // as that hook returns, so the counts it keeps in locals stay exact.
+    if (this.pumping) return this.inbox.put(d, status, now, us);
+    this.finish(d, status, now, us);
+    // Only a device set aside behind this one can start now: without one, no walk is needed.
+    if (this.ready.queued !== 0) this.pump();
+    else this.settle();
   }
 
-  private pump(): void {
+  protected pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    for (;;) {
-      try {
+    try {
+      this.pass();
+      // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
+      while (this.inbox.notes !== 0) {
+        this.takeInbox(-1);
         this.pass();
-        break;
-      } catch (e) {
-        // One try around the pass, not one per hook: a driver's exception is its stage failing (THREW);
-        // anything thrown outside a hook is the runtime's own and goes on up.
-        const d = this.flight.inHook;
-        this.flight.inHook = -1;
-        this.pumping = d >= 0;
-        if (d < 0) throw e;
-        const now = this.platform.now();
-        this.finish(d, THREW, now, now - this.callStart);
       }
+    } finally {
+      this.pumping = false;
     }
-    this.pumping = false;
     this.settle();
   }
 
   /**
-   * The hot loop. A synchronous OK answer (the common case) is handled here with locals and the
-   * member arrays; anything else (S1's reservations, PENDING, an error) goes through `start`/`finish`.
+   * The hot loop: one step per device per stage, about a hundred XS instructions besides the hook
+   * itself (bench/results.md). A synchronous OK answer (the common case) is handled here with locals,
+   * its stats and trace record written inline; every other case (S1's reservations, PENDING, an error,
+   * a completion that arrived during the call) writes the locals back and goes through `reserve`,
+   * `answered`, `takeInbox` and `finish`. Declarations sit at the top: XS pays for a block-scoped
+   * declaration on every pass through its block.
    */
   private pass(): void {
-    const ready = this.ready;
-    const stage = this.stageId;
-    const row = this.row;
-    const reserve = row.pools === POOLS_RESERVE;
-    const m = this.members, member = m.member, states = m.stateOf, advanced = m.advanced, reaches = row.reaches;
-    const fns = this.hooks.fn, selves = this.hooks.self;
-    const flight = this.flight, gens = flight.gen, hookStage = flight.hookStage;
-    const rec = this.rec, platform = this.platform;
-    const order = ready.order, n = order.length;
-    let prev = platform.now();
+    const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked, member = this.members.member;
+    const stage = this.stageId, reaches = this.row.reaches, mayPend = this.row.mayPend, budgets = this.g.budgetUs;
+    const pooled = this.row.pools === POOLS_RESERVE ? this.pooled : null;
+    const m = this.members, states = m.stateOf, advanced = m.advanced;
+    const fns = this.hooks.byStage[stage], selves = this.hooks.self;
+    const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
+    const rec = this.rec, last = rec.stats.lastDuration, max = rec.stats.maxDuration, tr = rec.hookTrace;
+    const ring = tr ?? rec.trace, cap = ring.capacity, times = ring.time, devs = ring.device, stages = ring.stage;
+    const events = ring.event, statuses = ring.status, durations = ring.duration;
+    let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
+    let d = 0, f: HookFn | null = null, status = OK, now = 0, us = 0, k = 0, slot = 0;
+    // A stop (a suspend-direction failure, a wake) is looked at where it can arise: after a slow path,
+    // a completion taken from the inbox, or a trace listener; not on every step.
     while (!this.failedFlag) {
-      let d: number;
-      if (ready.cursor < n) {
-        // ready.next(), inline for the ordered pass: this loop runs once per device per stage.
-        d = order[ready.cursor++];
-        if (member[d] === 0) continue;
-        if (ready.counting && !ready.depsDone(d)) {
-          ready.skip(d);
-          continue;
+      try {
+        for (;;) {
+          if (i < n) {
+            d = order[i];
+            i = i + 1;
+            if (blocked[d] !== 0) {
+              // A non-member, or a member waiting on a held device: set aside until that one finishes.
+              if (member[d] !== 0) ready.skip(d);
+              continue;
+            }
+          } else {
+            d = ready.next();
+            if (d < 0) break;
+            queued = true;
+          }
+          if (pooled !== null && pooled[d] !== 0 && !this.reserve(d)) {
+            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+            this.answered(d, FULL, prev);
+            ac = m.advancedCount;
+            break;
+          }
+          flight.inHook = d;
+          f = fns[d];
+          status = f === null ? OK : f.call(selves[d], base | d);
+          flight.inHook = -1;
+          if (inbox.notes !== 0) {
+            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+            status = this.takeInbox(status);
+            if (this.failedFlag) {
+              // Stopped during the call: this device's answer still counts, nobody else starts.
+              now = platform.now();
+              if (status === OK) this.finish(d, OK, now, now - prev);
+              else this.answered(d, status, prev);
+              ac = m.advancedCount;
+              break;
+            }
+            ac = m.advancedCount;
+          }
+          if (status === OK) {
+            now = platform.now();
+            us = now - prev;
+            states[d] = reaches;
+            advanced[ac] = d;
+            ac = ac + 1;
+            // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
+            k = d * STAGE_COUNT + stage;
+            last[k] = us;
+            if (us > max[k]) max[k] = us;
+            if (tr !== null) {
+              slot = tr.total % cap;
+              times[slot] = now;
+              devs[slot] = d;
+              stages[slot] = stage;
+              events[slot] = E_HOOK_DONE;
+              statuses[slot] = OK;
+              durations[slot] = us;
+              tr.total = tr.total + 1;
+              if (tr.listener !== null) {
+                tr.listener(slot);
+                if (this.failedFlag) break;
+              }
+            }
+            // A queued device was held (set aside): its waiters count it until now.
+            if (queued) ready.finished(d);
+            prev = now;
+          } else if (status === PENDING && mayPend) {
+            // answered(PENDING), inline: touches none of the counts kept in locals.
+            rec.hookPending(prev, d, stage);
+            flight.await(d, prev, budgets[d * STAGE_COUNT + stage]);
+            ready.hold(d);
+            prev = platform.now();
+          } else {
+            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+            this.answered(d, status, prev);
+            ac = m.advancedCount;
+            if (this.failedFlag) break;
+            prev = platform.now();
+          }
         }
-      } else {
-        d = ready.next();
-        if (d < 0) return;
-      }
-      if (reserve && !this.reserve(d)) {
-        this.answered(d, FULL, prev);
-        prev = platform.now();
-        continue;
-      }
-      // flight.issue(d, stage), inline.
-      const gen = (gens[d] + 1) & GEN_MASK;
-      gens[d] = gen;
-      hookStage[d] = stage;
-      const token = (gen << TOKEN_SHIFT) | d;
-      this.callStart = prev;
-      flight.inHook = d;
-      this.earlyStatus = -1;
-      const f = fns[d * STAGE_COUNT + stage];
-      let status = f === null ? OK : f.call(selves[d], token);
-      flight.inHook = -1;
-      // Completed during its own call: it must then answer PENDING; answering too is a protocol error.
-      if (this.earlyStatus >= 0) status = status === PENDING ? this.earlyStatus : PROTOCOL_ERROR;
-      if (status === OK) {
-        const now = platform.now();
-        this.remaining--;
-        states[d] = reaches;
-        advanced[m.advancedCount++] = d;
-        rec.hookDone(now, d, stage, now - prev);
-        if (ready.counting) ready.finished(d);
-        else ready.finishedIn[d] = ready.serial;
+        break;
+      } catch (e) {
+        // One try around the walk, not one per hook: a driver's exception is its stage failing (THREW);
+        // anything thrown outside a hook is the runtime's own and goes on up.
+        this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+        ready.cursor = i;
+        d = flight.inHook;
+        flight.inHook = -1;
+        if (d < 0) throw e;
+        inbox.takeOwn();
+        now = platform.now();
+        this.finish(d, THREW, now, now - prev);
+        ac = m.advancedCount;
         prev = now;
-      } else {
-        this.answered(d, status, prev);
-        prev = platform.now();
       }
     }
-  }
-
-  /** S1's reservations before the hook: the device's state area and its request blocks. */
-  private reserve(d: number): boolean {
-    this.arena.reserve(d);
-    return this.blocks.reserve(d, this.g.requestBlocks[d]);
-  }
-
-  /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */
-  private answered(d: number, status: number, at: number): void {
-    if (!isStatus(status)) {
-      // undefined from a forgotten return, 1.5, true, 70000: a protocol error, named (stats keep what it was).
-      this.rec.badAnswer(at, d, this.stageId, status, 0);
-      status = PROTOCOL_ERROR;
-    }
-    if (status === PENDING) {
-      if (this.row.mayPend) {
-        this.rec.hookPending(at, d, this.stageId);
-        this.flight.await(d, at, this.g.budgetUs[d * STAGE_COUNT + this.stageId]);
-        this.ready.counting = true;
-        return;
-      }
-      this.rec.badAnswer(at, d, this.stageId, status, BAD_PENDING); // PENDING from a masked, synchronous stage
-      status = PROTOCOL_ERROR;
-    }
-    const end = this.platform.now();
-    this.finish(d, status, end, end - at);
-  }
-
-  /** Device d's hook answered `status` at `now` after `us` microseconds. */
-  private finish(d: number, status: number, now: number, us: number): void {
-    const stage = this.stageId;
-    const row = this.row;
-    const suspendDir = row.dir === DIR_SUSPEND;
-    this.remaining--;
-    this.rec.hookEnd(now, d, stage, us, status, suspendDir);
-    if (status === OK) {
-      const m = this.members;
-      m.stateOf[d] = row.reaches;
-      m.advanced[m.advancedCount++] = d;
-    } else if (suspendDir) {
-      if (row.pools === POOLS_RESERVE) {
-        this.arena.release(d);
-        this.blocks.unreserve(d);
-      } else if (status === TIMEOUT && row.timeoutAdvances) {
-        // A hook that timed out may have half-acted (gated its queue): rollback gives it its mirror too.
-        this.members.advancedAnyway(d);
-      }
-      this.failedFlag = true; // the first failure is the stage's, even after a wake stopped dispatch
-      if (this.failDev < 0) {
-        this.failDev = d;
-        this.failSt = status;
-      }
-      return;
-    } else {
-      this.members.fail(d);
-      if (this.failSt === OK) {
-        this.failSt = status;
-        this.failDev = d;
-      }
-      this.owner.gaveUp(d, stage, status);
-    }
-    this.ready.finished(d);
-  }
-
-  private settle(): void {
-    if (this.settled || this.pumping) return;
-    if (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0)) return;
-    this.settled = true;
-    this.flight.stop();
-    this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
-  }
-
-  /** The budget timer fired: every awaited hook past its deadline fails with TIMEOUT. */
-  private onTimer(): void {
-    this.flight.fired();
-    const now = this.platform.now();
-    for (let d = this.flight.nextExpired(now); d >= 0; d = this.flight.nextExpired(now)) {
-      this.flight.expire(d);
-      this.rec.timeout(now, d, this.stageId);
-      // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
-      if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-      this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
-    }
-    this.pump();
+    this.remaining -= ac - m.advancedCount;
+    m.advancedCount = ac;
+    ready.cursor = i;
   }
 }

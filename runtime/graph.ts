@@ -130,9 +130,23 @@ export class DeviceGraph {
         this.storage = d;
       }
     }
-    this.checkCycles(edges);
-    if (this.storage >= 0) this.addStorageEdges(edges);
-    this.checkCycles(edges);
+    if (this.storage >= 0) {
+      // One sort at boot's cost: only when the storage edges close a cycle is the board's own graph
+      // checked first (its edges are each list's prefix), so the error names the cycle the board wrote.
+      const own = new Int32Array(n);
+      for (let d = 0; d < n; d++) own[d] = edges[d].length;
+      this.addStorageEdges(edges);
+      if (this.sortOrThrow(edges, false)) {
+        this.buildTables(edges);
+        this.sealed = true;
+        return;
+      }
+      const all = edges.map((e) => e.slice());
+      for (let d = 0; d < n; d++) edges[d].length = own[d];
+      this.sortOrThrow(edges, true);
+      this.sortOrThrow(all, true);
+    }
+    this.sortOrThrow(edges, true);
     this.buildTables(edges);
     this.sealed = true;
   }
@@ -168,7 +182,8 @@ export class DeviceGraph {
   }
 
   /** @boot */
-  private checkCycles(edges: number[][]): void {
+  /** Sets `order` (prerequisites first) and answers true; on a cycle, throws naming it, or answers false when `raise` is false. @boot */
+  private sortOrThrow(edges: number[][], raise: boolean): boolean {
     const n = this.count;
     const remaining = new Int32Array(n);
     const users: number[][] = [];
@@ -185,8 +200,9 @@ export class DeviceGraph {
     }
     if (order.length === n) {
       this.order = Int16Array.from(order);
-      return;
+      return true;
     }
+    if (!raise) return false;
     // Walk prerequisites among the leftovers until a device repeats: that loop is the cycle.
     let d = 0;
     while (remaining[d] === 0) d++;

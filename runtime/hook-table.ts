@@ -12,14 +12,18 @@ export type HookFn = (this: unknown, token: number) => number;
  * as `this` allocates nothing on XS (no bound functions are made, not even at boot).
  */
 export class HookTable {
-  /** Per device per stage (index device * STAGE_COUNT + stage): the driver's method, or null. The engine calls `fn.call(self[d], token)`. */
-  readonly fn: (HookFn | null)[];
+  /** Per stage, per device: the driver's method, or null. The engine calls `byStage[stage][d].call(self[d], token)`. */
+  readonly byStage: (HookFn | null)[][];
   readonly self: unknown[];
 
   constructor(maxDevices: number) {
-    this.fn = new Array(maxDevices * STAGE_COUNT);
+    this.byStage = new Array(STAGE_COUNT);
+    for (let s = 0; s < STAGE_COUNT; s++) {
+      const fns: (HookFn | null)[] = new Array(maxDevices);
+      for (let d = 0; d < maxDevices; d++) fns[d] = null;
+      this.byStage[s] = fns;
+    }
     this.self = new Array(maxDevices);
-    for (let i = 0; i < maxDevices * STAGE_COUNT; i++) this.fn[i] = null;
   }
 
   /** Boot (seal). @boot */
@@ -30,14 +34,14 @@ export class HookTable {
       for (let s = 0; s < STAGE_COUNT; s++) {
         if (STAGES[s].run !== RUN_HOOK) continue;
         const f = hooks[STAGES[s].hook];
-        this.fn[d * STAGE_COUNT + s] = typeof f === "function" ? f as HookFn : null;
+        this.byStage[s][d] = typeof f === "function" ? f as HookFn : null;
       }
     }
   }
 
   /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller. */
   call(d: number, stage: number, token: number): number {
-    const f = this.fn[d * STAGE_COUNT + stage];
+    const f = this.byStage[stage][d];
     if (f === null) return OK;
     return f.call(this.self[d], token);
   }

@@ -1,18 +1,22 @@
-// Hooks in flight: completion tokens with generations, the PENDING set, and the one budget timer over their deadlines.
+// Hooks in flight: completion tokens per run, the PENDING set, and the one budget timer over their deadlines.
 import type { Platform } from "./platform";
 
 /**
- * Tokens are generation * TOKEN_STRIDE + device: a completion for an old generation is recognised as late.
- * Generations wrap at 2^18 so every token is a small integer (an XS integer slot; a V8 Smi), never a boxed double.
+ * A token is the run's serial * TOKEN_STRIDE + device: one serial per stage run rather than a
+ * generation per device, so issuing a token is one OR in the engine's walk. A device gets one hook
+ * call per run, so (serial, device) names that call; a completion for an older serial, or for a
+ * device no longer awaited, is late. Serials wrap at 2^18 so every token is a small integer (an XS
+ * integer slot; a V8 Smi), never a boxed double.
  */
 export const TOKEN_SHIFT = 12;
-/** Token = generation * TOKEN_STRIDE + device id: the device is `token % TOKEN_STRIDE`. */
+/** Token = serial * TOKEN_STRIDE + device id: the device is `token % TOKEN_STRIDE`. */
 export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
-export const GEN_MASK = (1 << 18) - 1;
+export const SERIAL_MASK = (1 << 18) - 1;
+/** Runs whose stage is remembered (a late completion is recorded against the stage it answers). */
+const RUNS_KEPT = 64;
 
 /**
- * One entry per device: its current token generation, whether it answered PENDING and is still
- * awaited, and that wait's deadline. Deadlines are relative to the stage's epoch (set by `begin`),
+ * One entry per device: whether it answered PENDING and is still awaited, and that wait's deadline. Deadlines are relative to the stage's epoch (set by `begin`),
  * so they stay small integers whatever the uptime. One platform timer serves every deadline: it is
  * armed for the earliest and re-armed after each expiry. Invariant: `count` equals the number of
  * devices with `running[d] === 1`.
@@ -20,11 +24,14 @@ export const GEN_MASK = (1 << 18) - 1;
 export class InFlight {
   private readonly platform: Platform;
   private readonly devices: () => number;
-  /** Current token generation per device (the engine's hot loop issues tokens inline, as `issue` does). */
-  readonly gen: Int32Array;
-  private readonly running: Uint8Array;
-  /** Stage of each device's last hook call: a late completion is recorded against the stage it answers. */
-  readonly hookStage: Int8Array;
+  /** The current run's serial, and its tokens' base (serial << TOKEN_SHIFT): device d's token is `base | d`. */
+  serial = 0;
+  base = 0;
+  /** 1 while a device's PENDING hook is awaited; read-only outside this class. */
+  readonly running: Uint8Array;
+  /** The stage of the last RUNS_KEPT runs, by serial. */
+  private readonly runStage: Int8Array;
+  private readonly runSerial: Int32Array;
   private readonly deadline: Int32Array;
   /** When each awaited hook was called, relative to the stage's epoch. */
   private readonly started: Int32Array;
@@ -39,18 +46,30 @@ export class InFlight {
   constructor(platform: Platform, maxDevices: number, devices: () => number, onTimer: () => void) {
     this.platform = platform;
     this.devices = devices;
-    this.gen = new Int32Array(maxDevices);
     this.running = new Uint8Array(maxDevices);
-    this.hookStage = new Int8Array(maxDevices).fill(-1);
+    this.runStage = new Int8Array(RUNS_KEPT).fill(-1);
+    this.runSerial = new Int32Array(RUNS_KEPT).fill(-1);
     this.deadline = new Int32Array(maxDevices);
     this.started = new Int32Array(maxDevices);
     this.timer = platform.createTimer(onTimer);
   }
 
-  /** A stage starts: times from now on are relative to this moment. */
-  begin(now: number): void {
+  /** A run of `stage` starts: a new token serial; times from now on are relative to this moment. */
+  begin(now: number, stage: number): void {
+    const serial = (this.serial + 1) & SERIAL_MASK;
+    this.serial = serial;
+    this.base = serial << TOKEN_SHIFT;
+    this.runStage[serial % RUNS_KEPT] = stage;
+    this.runSerial[serial % RUNS_KEPT] = serial;
     this.epoch = now;
     this.count = 0;
+  }
+
+  /** The stage whose run issued `token`, or -1 when that run is too old to remember. */
+  stageOf(token: number): number {
+    const serial = token >> TOKEN_SHIFT;
+    const slot = serial % RUNS_KEPT;
+    return serial >= 0 && this.runSerial[slot] === serial ? this.runStage[slot] : -1;
   }
 
   /** Microseconds since the stage began. */
@@ -58,19 +77,11 @@ export class InFlight {
     return now - this.epoch;
   }
 
-  /** A new token for device d's hook in `stage` (older tokens of d become late). */
-  issue(d: number, stage: number): number {
-    const gen = (this.gen[d] + 1) & GEN_MASK;
-    this.gen[d] = gen;
-    this.hookStage[d] = stage;
-    return (gen << TOKEN_SHIFT) | d;
-  }
-
   /** True while `token` is device d's stage in flight, also inside its own hook call. */
   holds(token: number): boolean {
     const d = token & (TOKEN_STRIDE - 1);
-    if (d >= this.devices() || (token >> TOKEN_SHIFT) !== this.gen[d]) return false;
-    return this.running[d] === 1 || this.inHook === d;
+    // A forged device id past the table reads undefined: not running.
+    return (token >> TOKEN_SHIFT) === this.serial && (this.running[d] === 1 || this.inHook === d);
   }
 
   /** Device d answered PENDING to a call made at `now`: awaited until `budgetUs` after it. */
@@ -91,15 +102,21 @@ export class InFlight {
     return now - this.epoch - this.started[d];
   }
 
+  /** Device d's awaited hook completed at `now`: how long it took (µs). */
+  finishWait(d: number, now: number): number {
+    this.running[d] = 0;
+    this.count--;
+    return now - this.epoch - this.started[d];
+  }
+
   /** Device d's awaited hook completed. */
   done(d: number): void {
     this.running[d] = 0;
     this.count--;
   }
 
-  /** Device d's wait is over by budget: its generation moves on, so its eventual completion is late. */
+  /** Device d's wait is over by budget: it is no longer awaited, so its eventual completion is late. */
   expire(d: number): void {
-    this.gen[d] = (this.gen[d] + 1) & GEN_MASK;
     this.done(d);
   }
 

@@ -14,8 +14,15 @@ export class Members {
   /** Read by everyone through `state(d)`; written by the engine only (its hot path writes the arrays directly). */
   readonly stateOf: Uint8Array;
   readonly member: Uint8Array;
+  /** 1 - member: the stage walk copies it into its blocked counts in one `set` (ready.ts). */
+  readonly out: Uint8Array;
   /** Members of the next (or current) run. */
   size = 0;
+  /**
+   * Failed devices, counted by `fail` and recounted by `selectAll`: never below the true count, so 0
+   * lets the end of an attempt skip looking for failed devices (a re-probe may leave it high until then).
+   */
+  failedCount = 0;
   readonly advanced: Int16Array;
   advancedCount = 0;
 
@@ -23,6 +30,7 @@ export class Members {
     this.count = count;
     this.stateOf = new Uint8Array(maxDevices);
     this.member = new Uint8Array(maxDevices);
+    this.out = new Uint8Array(maxDevices).fill(1);
     this.advanced = new Int16Array(maxDevices);
   }
 
@@ -36,19 +44,27 @@ export class Members {
 
   /** Every device but the failed ones. */
   selectAll(): void {
+    const states = this.stateOf, member = this.member, out = this.out;
     let n = 0;
-    for (let d = 0; d < this.count(); d++) {
-      const m = this.stateOf[d] === D_FAILED ? 0 : 1;
-      this.member[d] = m;
+    const count = this.count();
+    for (let d = 0; d < count; d++) {
+      const m = states[d] === D_FAILED ? 0 : 1;
+      member[d] = m;
+      out[d] = 1 - m;
       n += m;
     }
     this.size = n;
+    this.failedCount = count - n;
   }
 
   /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */
   selectAdvanced(): number {
     this.member.fill(0);
-    for (let i = 0; i < this.advancedCount; i++) this.member[this.advanced[i]] = 1;
+    this.out.fill(1);
+    for (let i = 0; i < this.advancedCount; i++) {
+      this.member[this.advanced[i]] = 1;
+      this.out[this.advanced[i]] = 0;
+    }
     this.size = this.advancedCount;
     return this.advancedCount;
   }
@@ -59,6 +75,7 @@ export class Members {
     for (let d = 0; d < this.count(); d++) {
       const m = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
       this.member[d] = m;
+      this.out[d] = 1 - m;
       n += m;
     }
     this.size = n;
@@ -67,6 +84,7 @@ export class Members {
   /** A wake interrupted between stages: nothing of the next stage advanced. */
   forgetAdvanced(): void {
     this.member.fill(0);
+    this.out.fill(1);
     this.size = 0;
     this.advancedCount = 0;
   }
@@ -92,9 +110,14 @@ export class Members {
     this.stateOf[d] = state;
   }
 
-  /** Engine only: a resume-direction stage failed for d. */
+  /** Engine only: a resume-direction stage failed for d; it is no member of the later runs (the run in progress has passed it). */
   fail(d: number): void {
+    if (this.stateOf[d] !== D_FAILED) this.failedCount++;
     this.stateOf[d] = D_FAILED;
+    if (this.member[d] === 0) return;
+    this.member[d] = 0;
+    this.out[d] = 1;
+    this.size--;
   }
 
   /**
@@ -102,12 +125,12 @@ export class Members {
    * (a failed device keeps nothing reserved, member or not), and sets the others' state.
    */
   release(arena: StateArena, blocks: BlockPool, rec: Recorder, now: number, stage: number, reaches: number): void {
-    const member = this.member;
-    const states = this.stateOf;
-    for (let d = 0; d < this.count(); d++) {
+    const member = this.member, states = this.stateOf, reserved = arena.reserved;
+    for (let d = 0, count = this.count(); d < count; d++) {
       const st = states[d];
+      // A device S1 reserved nothing for, resumed, has nothing to give back (the common case: one test).
+      if (reserved[d] === 0 && st === D_ACTIVE) continue;
       if (member[d] === 0 && st !== D_FAILED) continue;
-      if (!arena.isReserved(d) && st === D_ACTIVE) continue;
       arena.release(d);
       blocks.unreserve(d);
       if (st !== D_FAILED) states[d] = reaches;

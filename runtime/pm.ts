@@ -103,7 +103,7 @@ export class PowerManager implements EngineOwner, PortHost {
     markWakeLines(this.config, g, this.irq);
     this.engine.bindHooks();
     const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks,
-      locks: this.locks, governor: this.governor, devices: g.count, storage: g.storage };
+      locks: this.locks, governor: this.governor, devices: g.count, storage: g.storage, noImage: new Uint8Array(this.arena.buffer, 0, 0) };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
     this.governor.kick();
   }
@@ -217,7 +217,7 @@ export class PowerManager implements EngineOwner, PortHost {
     }
     a.note(status);
     if (!isStage(row.next)) return this.finish();
-    this.engine.members.selectAll();
+    // The members stay: a device that failed in this run has already left them (Members.fail).
     this.runStage(row.next);
   }
 
@@ -237,7 +237,8 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
     this.attempt.phase = P_RESUMING;
-    this.engine.members.selectAll();
+    // The suspend stages kept their members (a failure there rolls back instead); a reboot from an image has none yet.
+    if (this.attempt.fromImage) this.engine.members.selectAll();
     this.runStage(STAGES[SLEEP_STAGE].next);
   }
 

@@ -30,7 +30,8 @@ export class StateArena {
   /** Byte view of `buffer`. */ readonly bytes: Uint8Array;
   /** Byte offset of each device's area in `buffer`. */ readonly offset: Int32Array;
   /** Size of each device's area, in bytes. */ readonly size: Int32Array;
-  private readonly reserved: Uint8Array;
+  /** 1 while a device's area is reserved (S1 to R2); read-only outside this class. */
+  readonly reserved: Uint8Array;
   /** Bytes of the areas reserved now. */ reservedBytes = 0;
   /** Bytes laid out so far, header included. */ used = 0;
 

@@ -83,7 +83,7 @@ export interface DevicePort {
 /**
  * "A stage of mine is waiting" in one place: the hook stores its token with `hold` (answering
  * PENDING), the work that ends it calls `finish`. `waiting` turns false by itself when the runtime
- * gives up on the stage (the token's generation moved on), so a driver never completes a stage the
+ * gives up on the stage (it no longer awaits the token), so a driver never completes a stage the
  * runtime has already rolled back.
  */
 export class PendingStage {

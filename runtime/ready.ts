@@ -1,41 +1,49 @@
-// Dependency order within one stage: an ordered pass over the devices; once a hook is pending, readiness is checked.
+// Dependency order within one stage: an ordered pass over the devices; what waits on a pending hook is set aside.
 import type { DeviceGraph } from "./graph";
 
 /**
  * Suspend direction: a device runs after every member that depends on it (children, users, the
  * storage device's savers); resume direction: after every member it depends on. While every hook of
  * the stage answers synchronously, walking the topological order (reversed for suspend) already
- * respects that: one loop step per device, nothing kept (the common case). Once a hook has answered
- * PENDING (`counting`), a device reached by the pass starts only if every member it waits on has
- * finished; otherwise it is set aside, and a finishing device looks only at the set-aside devices
- * that wait on it (its edges in this direction), so a completion costs its degree, whatever N. Each
- * member is handed out exactly once per run.
+ * respects that, and the walk costs one array read per device: `blocked[d]` is 0.
+ *
+ * A device that answers PENDING, or that the walk sets aside, is *held*: each member waiting on it
+ * (its edges in this direction) gets `blocked` + 1, so the walk sets those aside too when it reaches
+ * them. When a held device finishes, its waiters get - 1; one that the walk set aside and reaches 0
+ * is queued. So only held devices pay for their edges, whatever N. A non-member starts the run at
+ * `blocked` 1 (the member set's `out` mask, copied in one `set`): the walk passes it by, and the
+ * counts it gets and loses never bring it to 0. Invariant: for a member d of this run, `blocked[d]`
+ * equals the number of held, unfinished devices among those it waits on. Each member is handed out
+ * exactly once per run.
  */
 export class ReadyQueue {
   private readonly g: DeviceGraph;
   private readonly ring: Int16Array;
+  /** Per device: held, unfinished devices it waits on this run (1 more for a non-member). The engine's walk reads it. */
+  readonly blocked: Uint16Array;
   /** Serial of the run in which each device was set aside (and not yet queued). */
   private readonly skippedIn: Int32Array;
-  /** Serial of the run in which each device finished. */
-  readonly finishedIn: Int32Array;
+  /** Serial of the run in which each device was held (its waiters counted it). */
+  private readonly heldIn: Int32Array;
   private fwdOrder: Int16Array = new Int16Array(0);
   private revOrder: Int16Array = new Int16Array(0);
   /** The run's walking order (the engine's hot loop walks it inline). */
   order: Int16Array = new Int16Array(0);
-  private member: Uint8Array = new Uint8Array(0);
-  private suspendDir = true;
-  /** A hook of this run answered PENDING: devices reached from now on are checked before they start. */
-  counting = false;
+  /** The devices that wait on each device in this run's direction: `wait[waitStart[d] .. waitStart[d + 1])`. */
+  private wait: Int16Array = new Int16Array(0);
+  private waitStart: Int32Array = new Int32Array(1);
   cursor = 0;
-  serial = 0;
+  private serial = 0;
   private head = 0;
-  private length = 0;
+  /** Devices queued (set aside, now free to start) and not yet handed out. */
+  queued = 0;
 
   constructor(g: DeviceGraph) {
     this.g = g;
     this.ring = new Int16Array(g.maxDevices);
+    this.blocked = new Uint16Array(g.maxDevices);
     this.skippedIn = new Int32Array(g.maxDevices);
-    this.finishedIn = new Int32Array(g.maxDevices);
+    this.heldIn = new Int32Array(g.maxDevices);
   }
 
   /** Boot (seal): both walking orders. @boot */
@@ -47,71 +55,59 @@ export class ReadyQueue {
     for (let k = 0; k < n; k++) this.revOrder[n - 1 - k] = g.order[k];
   }
 
-  /** A run over `member` devices starts. */
-  begin(member: Uint8Array, suspendDir: boolean): void {
-    this.member = member;
-    this.suspendDir = suspendDir;
+  /** A run over the members starts; `out` is 1 for every device that is not one. */
+  begin(out: Uint8Array, suspendDir: boolean): void {
+    const g = this.g;
+    this.blocked.set(out);
+    // Suspend: a device's prerequisites (parent, what it needs) wait on it; resume: its dependents do.
     this.order = suspendDir ? this.revOrder : this.fwdOrder;
-    this.counting = false;
+    this.wait = suspendDir ? g.pre : g.dep;
+    this.waitStart = suspendDir ? g.preStart : g.depStart;
     this.cursor = 0;
     this.head = 0;
-    this.length = 0;
+    this.queued = 0;
     this.serial++;
   }
 
-  /** The next device to start, or -1 while every remaining one waits on a pending hook. */
+  /** A queued device (its last held prerequisite finished), or -1 while every remaining one waits. */
   next(): number {
-    const order = this.order;
-    while (this.cursor < order.length) {
-      const d = order[this.cursor++];
-      if (this.member[d] === 0) continue;
-      if (this.counting && !this.depsDone(d)) {
-        this.skippedIn[d] = this.serial;
-        continue;
-      }
-      return d;
-    }
-    if (this.length === 0) return -1;
+    if (this.queued === 0) return -1;
     const d = this.ring[this.head];
     this.head = (this.head + 1) % this.ring.length;
-    this.length--;
+    this.queued--;
     return d;
   }
 
-  /** True if every member device d waits on (in this run's direction) has finished. */
-  depsDone(d: number): boolean {
-    const g = this.g;
-    const member = this.member;
-    const serial = this.serial;
-    if (this.suspendDir) {
-      for (let i = g.depStart[d]; i < g.depStart[d + 1]; i++) if (member[g.dep[i]] === 1 && this.finishedIn[g.dep[i]] !== serial) return false;
-    } else {
-      for (let i = g.preStart[d]; i < g.preStart[d + 1]; i++) if (member[g.pre[i]] === 1 && this.finishedIn[g.pre[i]] !== serial) return false;
-    }
-    return true;
-  }
-
-  /** The pass reached d before what it waits on finished: it starts when the last of those finishes. */
+  /** The walk reached member d while something it waits on is held: it starts when the last of those finishes. */
   skip(d: number): void {
     this.skippedIn[d] = this.serial;
+    this.hold(d);
   }
 
-  /** Device d finished (synchronously or after PENDING): set-aside devices waiting on it may start now. */
+  /** Device d answered PENDING (or was set aside): its waiters count it until it finishes. */
+  hold(d: number): void {
+    if (this.heldIn[d] === this.serial) return;
+    this.heldIn[d] = this.serial;
+    const wait = this.wait, blocked = this.blocked;
+    for (let i = this.waitStart[d], end = this.waitStart[d + 1]; i < end; i++) blocked[wait[i]]++;
+  }
+
+  /** Whether device d is held this run (it must then call `finished`). */
+  isHeld(d: number): boolean {
+    return this.heldIn[d] === this.serial;
+  }
+
+  /** Device d finished (after PENDING, after being set aside, or failing): set-aside waiters reaching 0 are queued. */
   finished(d: number): void {
-    this.finishedIn[d] = this.serial;
-    if (!this.counting) return;
-    const g = this.g;
-    if (this.suspendDir) {
-      for (let i = g.preStart[d]; i < g.preStart[d + 1]; i++) this.release(g.pre[i]);
-    } else {
-      for (let i = g.depStart[d]; i < g.depStart[d + 1]; i++) this.release(g.dep[i]);
+    if (this.heldIn[d] !== this.serial) return;
+    this.heldIn[d] = 0;
+    const wait = this.wait, blocked = this.blocked, serial = this.serial;
+    for (let i = this.waitStart[d], end = this.waitStart[d + 1]; i < end; i++) {
+      const w = wait[i];
+      if (--blocked[w] !== 0 || this.skippedIn[w] !== serial) continue;
+      this.skippedIn[w] = 0;
+      this.ring[(this.head + this.queued) % this.ring.length] = w;
+      this.queued++;
     }
-  }
-
-  private release(d: number): void {
-    if (this.skippedIn[d] !== this.serial || !this.depsDone(d)) return;
-    this.skippedIn[d] = 0;
-    this.ring[(this.head + this.length) % this.ring.length] = d;
-    this.length++;
   }
 }

@@ -47,6 +47,8 @@ export class Recorder {
   readonly level: number;
   /** A record per hook that answered OK or PENDING, per release and per IRQ (TRACE_HOOKS: the timeline's lanes). */
   private readonly hookRecords: boolean;
+  /** The ring when hook records are kept, else null: the engine's walk writes a hook's OK record there itself (as `hookDone`). */
+  readonly hookTrace: TraceRing | null;
   /** Attempts, stages, sleep, wakes, masking, failures (TRACE_STAGES and up). */
   private readonly systemRecords: boolean;
 
@@ -56,6 +58,7 @@ export class Recorder {
     this.flight = flight;
     this.level = level;
     this.hookRecords = level >= TRACE_HOOKS;
+    this.hookTrace = this.hookRecords ? trace : null;
     this.systemRecords = level >= TRACE_STAGES;
   }
 
@@ -117,7 +120,7 @@ export class Recorder {
 
   /** A hook answered PENDING (trace at TRACE_HOOKS). */
   hookPending(now: number, device: number, stage: number): void {
-    if (this.hookRecords) this.trace.record(now, device, stage, E_HOOK_PENDING, PENDING);
+    if (this.hookRecords) this.trace.recordHook(now, device, stage, E_HOOK_PENDING, PENDING, 0);
   }
 
   /** The common case, kept to one call: a hook answered OK after `us` microseconds. */

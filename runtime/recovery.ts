@@ -112,6 +112,7 @@ export class Recovery {
 
   /** An attempt ended (IRQs on): each failed device's waiting requests complete with FAILED, its re-probe is scheduled. */
   settle(now: number, engine: StageEngine, ports: readonly RuntimePort[]): void {
+    if (engine.members.failedCount === 0) return this.arm(now);
     for (let d = 0; d < this.devices(); d++) {
       if (engine.state(d) !== D_FAILED) continue;
       ports[d].drainFailedQueues();

@@ -10,19 +10,19 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  743.75 - 84.19, // prepare
-  913.63 - 84.19, // suspend
-  602.63 - 84.19, // powerOffNoIrq
-  603.13 - 84.19, // powerOnNoIrq
-  727.38 - 84.19, // resume
+  540.88 - 84.19, // prepare
+  678.88 - 84.19, // suspend
+  417.63 - 84.19, // powerOffNoIrq
+  417.88 - 84.19, // powerOnNoIrq
+  427.88 - 84.19, // resume
 ];
 
 /*
  * XS metered instructions per microsecond on an ESP32 at 240 MHz: 4 (60 CPU cycles each).
  * ASSUMPTION, not a measurement (no ESP32 run of the bench exists yet). XS meters one unit per byte
  * code executed (Moddable documentation/xs/XS Metering.md: "count how many byte codes are executed").
- * Derivation: on the bench host (one AMD EPYC core) xsnap runs the runtime at 4,303 units per
- * device-cycle in 21.72 us (bench/results.md, xsnap wall time, N = 64): 198 units/us. One ESP32 LX6
+ * Derivation (made when the runtime cost 4,303 units per device-cycle): on the bench host (one AMD
+ * EPYC core) xsnap ran those in 21.72 us (bench/results.md, xsnap wall time, N = 64): 198 units/us. One ESP32 LX6
  * core is taken to be 50x slower at a byte-code interpreter: the ESP32 datasheet's "up to 600 MIPS"
  * for the dual-core 240 MHz part is 300 per core, 20-40x below a ~3 GHz server core's sustained
  * rate, and XS on the ESP32 executes from flash through a 32 KB cache whose misses the host does not

@@ -66,10 +66,17 @@ describe("ESP32 deep sleep: 2,350 us to flash ready, 34,650 us of boot at active
     let asleepAt = -1;
     let wokeAt = -1;
     let q = [0, 0, 0];
+    // Read at the moment the chip goes down (not at the end of the advance step that got there).
+    let socAsleep = -1;
+    let flashAsleep = -1;
     const hook = sim.platform.onSleepChange;
     sim.platform.onSleepChange = (mode: number): void => {
       if (hook !== null) hook(mode);
-      if (mode === SLEEP_DEEP) asleepAt = sim.now();
+      if (mode === SLEEP_DEEP) {
+        asleepAt = sim.now();
+        socAsleep = e.chargeUcOf(null);
+        flashAsleep = e.chargeUcOf(sim.moduleFlash);
+      }
       if (mode === SLEEP_NONE && asleepAt >= 0 && wokeAt < 0) {
         wokeAt = sim.now();
         q = [e.chargeUcOf(null), e.chargeUcOf(sim.moduleFlash), 0];
@@ -86,14 +93,9 @@ describe("ESP32 deep sleep: 2,350 us to flash ready, 34,650 us of boot at active
       return boot(options);
     };
     sim.setTimerWake(1_000_000);
-    const socAtSleep = (): number => e.chargeUcOf(null);
     expect(sim.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
-    let socAsleep = -1;
-    let flashAsleep = -1;
     for (let i = 0; i < 100 && asleepAt < 0; i++) sim.advance(1000);
     expect(asleepAt).toBeGreaterThan(0);
-    socAsleep = socAtSleep();
-    flashAsleep = e.chargeUcOf(sim.moduleFlash);
     sim.settle();
     expect(sim.boots).toBe(2);
     // Asleep: the SoC at 10 uA, the module flash unpowered (VDD_SDIO off). The sleep began at a
@@ -120,14 +122,14 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 829.44 XS units / 4 per us = 207.36 us of CPU time at 68 mA = 14.100 uC", () => {
+  it("one S2 dispatch: 594.69 XS units / 4 per us = 148.6725 us of CPU time at 68 mA = 10.110 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
-    expect(time.now()).toBeCloseTo(829.44 / ESP32_XS_UNITS_PER_US, 9);
-    expect(meter.chargeUc()).toBeCloseTo(uC((829.44 / 4) * 68_000), 9);
+    expect(time.now()).toBeCloseTo(594.69 / ESP32_XS_UNITS_PER_US, 9);
+    expect(meter.chargeUc()).toBeCloseTo(uC((594.69 / 4) * 68_000), 9);
     platform.setXsRate(0);
     platform.chargeDispatch(S_RESUME);
-    expect(time.now()).toBeCloseTo(207.36, 9);
+    expect(time.now()).toBeCloseTo(148.6725, 9);
     expect(platform.dispatches).toBe(2);
   });
 

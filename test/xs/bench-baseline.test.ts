@@ -19,6 +19,7 @@ function runtimeNumbers(x: XsBenchResult) {
       stagePerDevice: s.stagePerDevice,
       maskedPerDevice: s.maskedPerDevice,
     })),
+    boot: x.boot,
   };
 }
 
@@ -34,6 +35,13 @@ describe("XS compute matches the committed benchmark baseline", () => {
 
   it("runtime compute, slots and stage costs are identical to bench/results.json (run `npm run bench -- --update` after an intended change)", () => {
     expect(runtimeNumbers(now)).toEqual(runtimeNumbers(committed));
+  });
+
+  it("boot is linear and at most 3,000 compute per device at N = 4,096 (constructor, register, seal)", () => {
+    const per = now.boot.map((b) => b.perDevice);
+    expect(now.boot.map((b) => b.n)).toEqual([256, 1024, 4096]);
+    expect(per[2]).toBeLessThanOrEqual(3000);
+    expect(Math.abs(per[2] / per[0] - 1)).toBeLessThan(0.05);
   });
 
   it("every cycle ends OK; the runtime allocates 0 slots per cycle at every N, each baseline allocates on every cycle", () => {

@@ -69,9 +69,15 @@ describe("zero allocation on XS (runtime + synthetic drivers, xsnap)", () => {
     }
   });
 
-  it("scales linearly: compute per device per cycle at N=256 is within 5% of N=8", () => {
-    const per = [8, 64, 256].map((n) => measured("cycle", n).compute / n);
-    expect(Math.abs(per[2] / per[0] - 1)).toBeLessThan(0.05);
-    expect(Math.abs(per[1] / per[0] - 1)).toBeLessThan(0.05);
+  // A cycle costs a fixed part (attempt and stage records, masking, the sleep) plus a part per device.
+  // Linear means the cost of an added device is the same at any N: from 8 to 64 as from 64 to 256. (At
+  // N = 8 the fixed part is a visible share of the per-device figure, so comparing those would test the
+  // fixed part, not the scaling.)
+  it("scales linearly: an added device costs the same from N=8 to 64 as from 64 to 256 (within 5%)", () => {
+    const [c8, c64, c256] = [8, 64, 256].map((n) => measured("cycle", n).compute);
+    const low = (c64 - c8) / 56;
+    const high = (c256 - c64) / 192;
+    expect(Math.abs(high / low - 1)).toBeLessThan(0.05);
+    expect(Math.abs(c256 / 256 / (c64 / 64) - 1)).toBeLessThan(0.05);
   });
 });

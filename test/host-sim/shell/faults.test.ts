@@ -53,9 +53,9 @@ describe("fault verb", () => {
     const r = runScenario(sc, s);
     expect(r.failure).toBeNull();
     // The stage's time: 2 us of the runtime's now() calls, as before, plus the dispatch of the two S2
-    // hooks it ran (led, then bme280, which throws): 2 x 829.44 XS units at 4 per us (dispatch-cost.ts).
+    // hooks it ran (led, then bme280, which throws): 2 x 594.69 XS units at 4 per us (dispatch-cost.ts).
     const stageUs = Math.floor(2 + (2 * DISPATCH_XS_PER_HOOK[S_SUSPEND]) / ESP32_XS_UNITS_PER_US);
-    expect(stageUs).toBe(416);
+    expect(stageUs).toBe(299);
     expect(s.serialLog.split(/\r?\n/).filter((l) => l.includes("THREW")).map((l) => l.slice(16))).toEqual([
       "S2 suspend       bme280    failed THREW",
       "S2 suspend                 stage ended with THREW after " + stageUs + " us",

@@ -1,0 +1,198 @@
+// A stage run's bookkeeping: who answered what, the first failure, when the run settles; the engine's slow paths.
+import type { DeviceGraph } from "./graph";
+import type { Platform } from "./platform";
+import { InFlight, TOKEN_STRIDE } from "./in-flight";
+import { ReadyQueue } from "./ready";
+import { Inbox } from "./inbox";
+import { Members } from "./members";
+import { type Recorder, BAD_PENDING } from "./recorder";
+import type { EngineOwner } from "./engine-owner";
+import type { StateArena, BlockPool } from "./pools";
+import { STAGES, DIR_SUSPEND, POOLS_RESERVE, isStage, type StageRow } from "./protocol";
+import { OK, PENDING, TIMEOUT, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
+
+/**
+ * The engine alone owns device state, and changes it only after the device's hook answered OK, to the
+ * row's state (Zephyr: the callback acts, the core records). A suspend-direction failure stops
+ * dispatch and waits for hooks in flight (budgets bound the wait); a resume-direction failure marks
+ * the device failed and the rest go on. This class holds a run's state and every answer but the
+ * common one; the walk that makes the calls, and takes a synchronous OK itself, is engine.ts.
+ * Invariant: `remaining` is the members that have not finished; the run settles when it is 0, or
+ * when a failure stopped it and nothing is in flight.
+ */
+export abstract class StageRun {
+  /** Device states and the run's members; only the engine changes states. */
+  readonly members: Members;
+  protected stageId = -1;
+  protected row: StageRow = STAGES[0];
+  /** A suspend-direction failure stopped dispatch. */
+  protected failedFlag = false;
+  /** A wake stopped dispatch: the hooks in flight finish (or time out), nothing else starts. */
+  protected stopping = false;
+  /** The run's first failure (device, status); in the resume direction the rest go on after it. */
+  protected failDev = -1;
+  protected failSt = OK;
+  protected readonly g: DeviceGraph;
+  protected readonly platform: Platform;
+  protected readonly rec: Recorder;
+  protected readonly arena: StateArena;
+  protected readonly blocks: BlockPool;
+  protected readonly owner: EngineOwner;
+  protected readonly ready: ReadyQueue;
+  protected readonly flight: InFlight;
+  protected remaining = 0;
+  protected pumping = false;
+  protected settled = true;
+  /** Completions that arrived while the walk runs (from inside a hook): taken as soon as that hook returns. */
+  protected readonly inbox: Inbox;
+
+  constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
+    const n = g.maxDevices;
+    this.g = g;
+    this.platform = platform;
+    this.rec = rec;
+    this.arena = arena;
+    this.blocks = blocks;
+    this.owner = owner;
+    this.members = new Members(n, () => g.count);
+    this.ready = new ReadyQueue(g);
+    this.flight = new InFlight(platform, n, () => g.count, () => this.onTimer());
+    this.inbox = new Inbox(n);
+  }
+
+  /** The stage last run (or running), and its result: failed, which device, what status. */
+  get stage(): number { return this.stageId; }
+  /** The last run failed (a suspend-direction failure or a wake stopped it). */ get failed(): boolean { return this.failedFlag; }
+  /** The run's first failing device, -1 none. */ get failDevice(): number { return this.failDev; }
+  /** The run's first failure status, OK none. */ get failStatus(): number { return this.failSt; }
+  /** The last run was stopped part-way by `stopStarting`. */
+  get stopped(): boolean { return this.stopping; }
+
+  /** A wake during a stage whose hooks may pend: start nobody else; the stage ends when those in flight do. */
+  stopStarting(): void {
+    if (this.settled || !this.row.mayPend) return;
+    this.stopping = true;
+    this.failedFlag = true;
+    // Inside the walk (a hook raised the wake): the walk looks at its inbox after every call, not at this flag.
+    if (this.pumping) this.inbox.stop();
+  }
+
+  /** Device `d`'s state (D_*). */ state(d: number): number { return this.members.state(d); }
+  /** Whether `token` is a hook still in flight. */ holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
+  /** After a reboot from a hibernate image every device is off, its area already filled. */
+  adoptImage(): void { this.members.adoptImage(this.arena); }
+  /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
+
+  protected late(token: unknown, status: number): void {
+    const d = typeof token === "number" ? token & (TOKEN_STRIDE - 1) : -1;
+    const known = d >= 0 && d < this.g.count;
+    const stage = typeof token === "number" ? this.flight.stageOf(token) : -1;
+    this.rec.late(this.platform.now(), known ? d : -1, isStage(stage) ? stage : this.stageId, status);
+  }
+
+  /**
+   * Completions that arrived during a hook call: other devices' finish now; the called device's own
+   * (`status` is what its hook answered, -1 outside a call) must come with PENDING, else it is a
+   * protocol error. Returns the called device's status.
+   */
+  protected takeInbox(status: number): number {
+    const inbox = this.inbox;
+    inbox.takeStop();
+    const own = inbox.takeOwn();
+    if (own >= 0) status = status === PENDING ? own : PROTOCOL_ERROR;
+    // A finish may make a driver complete again (its give-up listener): the count is read each step.
+    for (let k = 0; k < inbox.count; k++) this.finish(inbox.device[k], inbox.status[k], inbox.at[k], inbox.us[k]);
+    inbox.clear();
+    return status;
+  }
+
+  /** S1's reservations before the hook: the device's state area and its request blocks. */
+  protected reserve(d: number): boolean {
+    this.arena.reserve(d);
+    return this.blocks.reserve(d, this.g.requestBlocks[d]);
+  }
+
+  /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */
+  protected answered(d: number, status: number, at: number): void {
+    if (status !== PENDING && !isStatus(status)) {
+      // undefined from a forgotten return, 1.5, true, 70000: a protocol error, named (stats keep what it was).
+      this.rec.badAnswer(at, d, this.stageId, status, 0);
+      status = PROTOCOL_ERROR;
+    }
+    if (status === PENDING) {
+      if (this.row.mayPend) {
+        this.rec.hookPending(at, d, this.stageId);
+        this.flight.await(d, at, this.g.budgetUs[d * STAGE_COUNT + this.stageId]);
+        this.ready.hold(d);
+        return;
+      }
+      this.rec.badAnswer(at, d, this.stageId, status, BAD_PENDING); // PENDING from a masked, synchronous stage
+      status = PROTOCOL_ERROR;
+    }
+    const end = this.platform.now();
+    this.finish(d, status, end, end - at);
+  }
+
+  /** Device d's hook answered `status` at `now` after `us` microseconds. */
+  protected finish(d: number, status: number, now: number, us: number): void {
+    const stage = this.stageId;
+    const row = this.row;
+    this.remaining--;
+    if (status === OK) {
+      const m = this.members;
+      m.stateOf[d] = row.reaches;
+      m.advanced[m.advancedCount++] = d;
+      this.rec.hookDone(now, d, stage, us);
+      return this.ready.finished(d);
+    }
+    const suspendDir = row.dir === DIR_SUSPEND;
+    this.rec.hookEnd(now, d, stage, us, status, suspendDir);
+    if (suspendDir) {
+      if (row.pools === POOLS_RESERVE) {
+        this.arena.release(d);
+        this.blocks.unreserve(d);
+      } else if (status === TIMEOUT && row.timeoutAdvances) {
+        // A hook that timed out may have half-acted (gated its queue): rollback gives it its mirror too.
+        this.members.advancedAnyway(d);
+      }
+      this.failedFlag = true; // the first failure is the stage's, even after a wake stopped dispatch
+      if (this.failDev < 0) {
+        this.failDev = d;
+        this.failSt = status;
+      }
+      return;
+    }
+    this.members.fail(d);
+    if (this.failSt === OK) {
+      this.failSt = status;
+      this.failDev = d;
+    }
+    this.owner.gaveUp(d, stage, status);
+    this.ready.finished(d);
+  }
+
+  protected settle(): void {
+    if (this.settled || this.pumping) return;
+    if (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0)) return;
+    this.settled = true;
+    this.flight.stop();
+    this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
+  }
+
+  /** The budget timer fired: every awaited hook past its deadline fails with TIMEOUT. */
+  protected onTimer(): void {
+    this.flight.fired();
+    const now = this.platform.now();
+    for (let d = this.flight.nextExpired(now); d >= 0; d = this.flight.nextExpired(now)) {
+      this.flight.expire(d);
+      this.rec.timeout(now, d, this.stageId);
+      // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
+      if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
+      this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
+    }
+    this.pump();
+  }
+
+  /** Runs the walk until nothing more can start now (engine.ts). */
+  protected abstract pump(): void;
+}
