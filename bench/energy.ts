@@ -1,4 +1,4 @@
-// Energy benchmark CLI: 24 h of the weather station under four sleep policies against the datasheet floor; --update writes bench/energy-results.{md,json}.
+// Energy benchmark CLI: 24 h of the weather station under its sleep policies against the datasheet floor; --update writes bench/energy-results.{md,json} and the one-period timeline bench/energy-timeline.html.
 import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
@@ -29,6 +29,10 @@ function main(): void {
   if (hours !== HOURS_DEFAULT) throw new Error("bench/energy.ts: --update writes the 24 h results only");
   fs.writeFileSync(path.join(__dirname, "energy-results.md"), md);
   fs.writeFileSync(path.join(__dirname, "energy-results.json"), JSON.stringify(Object.assign({ wallMs }, results), null, 2) + "\n");
+  // Required here for the same reason as energy-policies: after the re-spawn.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const viz = require("../host-sim/viz") as typeof import("../host-sim/viz");
+  viz.writeHtml(bench.timelineOfOnePeriod(), path.join(__dirname, "energy-timeline.html"));
 }
 
 main();

@@ -1,10 +1,10 @@
 // Boots a board: validates its definition, creates the PowerManager, constructs drivers from the table, registers, seals, starts the console.
 import { PowerManager } from "../runtime/pm";
 import type { PmHooks } from "../runtime/driver";
-import { WAKE_NONE } from "../runtime/status";
+import { T_HIBERNATE, WAKE_NONE } from "../runtime/status";
 import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
 import type { ConsoleIo } from "../drivers/common/console-io";
-import { IMAGE_LOADED, type ImageStore } from "../drivers/common/image-store";
+import { IMAGE_LOADED, PLATFORM_IMAGE_BAD_CHECKSUM, PLATFORM_IMAGE_NONE, PLATFORM_IMAGE_OTHER_LAYOUT, type ImageStore } from "../drivers/common/image-store";
 import type { BoardDefinition, BoardDevice, BoardPlatform, DriverFactory, DriverTable } from "./types";
 import { checkPools, validateBoard } from "./validate";
 import { DoneFanout } from "./done-fanout";
@@ -170,13 +170,24 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   }
   if (options.onDone !== undefined) for (let i = 0; i < options.onDone.length; i++) done.add(options.onDone[i]);
 
+  // The image: the storage device's (ROLE_STORAGE), else the platform's own memory when it keeps one.
+  const store = pm.graph.storage < 0 ? null : findStore(built[indexOfId(def, ids, pm.graph.storage)]);
+  const arenaImage = store === null && platform.bindImage !== undefined ? bindPlatformImage(def, pm, platform) : null;
   let image = -1;
   let resumed = false;
   const cause = platform.hibernateWakeCause();
+  if (cause === WAKE_NONE && arenaImage !== null && platform.clearImage !== undefined) platform.clearImage();
   if (cause !== WAKE_NONE) {
-    const store = findStore(built);
-    image = store === null ? NO_IMAGE_STORE : store.loadImage();
-    platform.log(store === null ? def.file + ": cold boot: no storage device holds a hibernate image" : store.describeImage(image));
+    if (store !== null) {
+      image = store.loadImage();
+      platform.log(store.describeImage(image));
+    } else if (arenaImage !== null && platform.loadImage !== undefined) {
+      image = platform.loadImage(arenaImage);
+      platform.log(def.file + ": " + platformImageText(image, arenaImage.length));
+    } else {
+      image = NO_IMAGE_STORE;
+      platform.log(def.file + ": cold boot: no storage device holds a hibernate image");
+    }
     if (image === IMAGE_LOADED) {
       resumed = true;
       pm.resumeFromImage(cause, platform.hibernateSleptUs !== undefined ? platform.hibernateSleptUs() : -1);
@@ -237,12 +248,46 @@ function irqLineOf(def: BoardDefinition, d: BoardDevice): number {
   return typeof pin === "number" ? def.irq.gpioBase + pin : -1;
 }
 
-function findStore(built: (BoardDriver | null)[]): ImageStore | null {
-  for (let i = 0; i < built.length; i++) {
-    const d = built[i] as unknown as Partial<ImageStore> | null;
-    if (d !== null && typeof d.loadImage === "function") return d as ImageStore;
+/** The storage device's driver as an image store, or null if it holds no image (a driver without `loadImage`). */
+function findStore(built: BoardDriver | null): ImageStore | null {
+  const d = built as unknown as Partial<ImageStore> | null;
+  return d !== null && typeof d.loadImage === "function" ? d as ImageStore : null;
+}
+
+/** Index in `def.devices` of runtime device id `id`. */
+function indexOfId(def: BoardDefinition, ids: { readonly [name: string]: number }, id: number): number {
+  for (let i = 0; i < def.devices.length; i++) if (ids[def.devices[i].name] === id) return i;
+  return -1;
+}
+
+/**
+ * No storage device: the platform keeps the image (the arena as laid out: ESP32 RTC slow memory). A
+ * board that lists hibernate for the governor must fit, or boot says how to; otherwise a hibernate
+ * whose image does not fit is refused by the platform at run time (docs/guarantees.md).
+ */
+function bindPlatformImage(def: BoardDefinition, pm: PowerManager, platform: BoardPlatform): Uint8Array {
+  const bytes = new Uint8Array(pm.arena.buffer, 0, pm.arena.used);
+  const room = platform.imageBytes ?? bytes.length;
+  let hibernate = false;
+  const states = def.pm.states ?? [];
+  for (let i = 0; i < states.length; i++) if (states[i].target === T_HIBERNATE) hibernate = true;
+  if (hibernate && bytes.length > room) {
+    throw new Error(def.file + ": pm.states lists hibernate and no device holds the image (ROLE_STORAGE), so the platform keeps it " +
+      "(ESP32 RTC slow memory), but the image is " + bytes.length + " bytes and it holds " + room + ": lower pm.stateArenaBytes or " +
+      "pm.flightRecords, raise the platform's rtcImageBytes (manifest defines.quiesce.rtcImageBytes, RTC slow memory is 8 KB), " +
+      "or give the flash the storage role");
   }
-  return null;
+  platform.bindImage!(bytes, -1);
+  return bytes;
+}
+
+/** The boot log line for a platform image's `loadImage` result. */
+function platformImageText(result: number, length: number): string {
+  if (result === IMAGE_LOADED) return "resumed from the hibernate image in RTC memory (" + length + " bytes)";
+  if (result === PLATFORM_IMAGE_NONE) return "cold boot: no hibernate image in RTC memory";
+  if (result === PLATFORM_IMAGE_BAD_CHECKSUM) return "cold boot: the hibernate image in RTC memory has a bad checksum";
+  if (result === PLATFORM_IMAGE_OTHER_LAYOUT) return "cold boot: the hibernate image in RTC memory has another length than this firmware's " + length + "-byte arena";
+  return "cold boot: the hibernate image in RTC memory was not loaded (" + result + ")";
 }
 
 /** Every line of the board's interrupt source goes through the runtime's IrqController (latched while masked). */

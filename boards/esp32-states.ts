@@ -30,6 +30,20 @@ import { deepFreeze } from "./freeze";
  */
 export const ESP32_LIGHT_SLEEP: IdleState = deepFreeze({ target: T_STANDBY, entryUs: 200, exitUs: 536, breakEvenUs: 5_000 });
 export const ESP32_DEEP_SLEEP: IdleState = deepFreeze({ target: T_HIBERNATE, entryUs: 50_000, exitUs: 40_000, breakEvenUs: 3_100_000 });
+/*
+ * Deep sleep with the image in RTC slow memory (a board with no storage device: the platform keeps the
+ * arena, ESP32 TRM §1.3.2.2, ESP-IDF RTC_DATA_ATTR), so no flash erase or program on the way down:
+ * - entry 5 ms: the runtime's S1..S3 walk (the simulator charges 165 + 208 + 130 µs of dispatch per
+ *   device, host-sim/board/dispatch-cost.ts: 4 ms for 8 devices) plus esp_deep_sleep_start (no
+ *   published figure); an estimate.
+ * - exit 37 ms: wake to flash ready 2.35 ms plus the boot to the application, 37 ms from the wake in
+ *   all (ESP-IDF examples/system/startup_time); what the simulator charges (host-sim/board/sleep-latency.ts).
+ *   The runtime's own R1/R2 walk after it is the governor's `wakeMarginUs`.
+ * - break-even 1.5 s: (42 ms at 27 mA = 1.13 mC) against light sleep's extra (0.8 - 0.01 mA): 1.44 s.
+ */
+export const ESP32_DEEP_SLEEP_RTC: IdleState = deepFreeze({ target: T_HIBERNATE, entryUs: 5_000, exitUs: 37_000, breakEvenUs: 1_500_000 });
+/** Light sleep and deep sleep with the image in RTC memory, for a board without a storage device. */
+export const ESP32_STATES_RTC: readonly IdleState[] = deepFreeze([ESP32_LIGHT_SLEEP, ESP32_DEEP_SLEEP_RTC]);
 /** Both, shallowest first, as `pm.states` lists them. */
 export const ESP32_STATES: readonly IdleState[] = deepFreeze([ESP32_LIGHT_SLEEP, ESP32_DEEP_SLEEP]);
 /** The governor as ESP32 boards ship it: off until the board (or the application, `pm.governor.enable(true)`) turns it on. */

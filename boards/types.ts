@@ -97,6 +97,17 @@ export interface BoardPlatform extends Platform {
   hibernateSleptUs?(): number;
   /** Boot-time messages ("resumed from hibernate", why a cold boot). */
   log(message: string): void;
+  /**
+   * Optional: bytes of hibernate image the platform keeps itself for a board with no storage device
+   * (ESP32: RTC slow memory, powered through deep sleep; ESP32 TRM §1.3.2.2, ESP-IDF `RTC_DATA_ATTR`).
+   */
+  readonly imageBytes?: number;
+  /** Boot: the arena bytes a hibernate keeps (`flashAddress` -1: kept whole by the platform). */
+  bindImage?(bytes: Uint8Array, flashAddress: number): void;
+  /** Boot after a hibernate wake: copies the kept image into `into` and forgets it: IMAGE_LOADED, or a PLATFORM_IMAGE_* code. */
+  loadImage?(into: Uint8Array): number;
+  /** Cold boot: forgets a kept image, so it never resurrects a later boot. */
+  clearImage?(): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The `locks` and `policy` replies, line by line: each PM lock's holder and hold time; the governor's policy and its last decisions with their reasons.
-import { R_SLEEP, R_LOCK, R_BUSY, R_SHORT, R_LATENCY, R_NO_STATE, R_REFUSED } from "../runtime/policy";
+import { R_SLEEP, R_LOCK, R_BUSY, R_SHORT, R_LATENCY, R_NO_STATE, R_REFUSED, type Decision } from "../runtime/policy";
 import { DECISIONS_KEPT } from "../runtime/governor";
 import { LOCK_APP } from "../runtime/locks";
 import type { Printer } from "./printer";
@@ -127,16 +127,29 @@ export class PolicyReport {
     }
     const d = g.log[abs % DECISIONS_KEPT];
     p.time(d.time);
+    this.decisionWords(d);
+  }
+
+  /**
+   * One decision in words, as `policy` prints it after its time ("idle 58 s to next timer: hibernate,
+   * break-even 3.1 s"). Also the timeline's marker text (host-sim/viz/governor-text.ts), which knows
+   * only what a trace record carries: `other` -1 (no lock or phase named), `breakEvenUs` -1 (not said).
+   */
+  decisionWords(d: Decision): void {
+    const p = this.p;
+    const r = p.ring;
+    const w = p.words;
     const reason = d.reason;
     if (reason === R_LOCK) {
       r.bytes(w.whyLock);
-      this.name(d.other);
+      if (d.other >= 0) this.name(d.other);
+      else r.bytes(w.whyLockAny);
       r.bytes(w.whyLockHeld);
       return;
     }
     if (reason === R_BUSY) {
       r.bytes(w.whyBusy);
-      r.bytes(w.phaseNames[d.other]);
+      r.bytes(d.other >= 0 ? w.phaseNames[d.other] : w.whyBusyAny);
       r.bytes(w.whyBusy2);
       return;
     }
@@ -153,9 +166,11 @@ export class PolicyReport {
       if (d.idleUs >= 0) r.bytes(w.whyToNext);
       r.bytes(w.colon);
       p.target(d.target);
-      r.bytes(w.whyBreakEven);
-      this.duration(d.breakEvenUs);
-      if (d.other !== 0) {
+      if (d.breakEvenUs >= 0) {
+        r.bytes(w.whyBreakEven);
+        this.duration(d.breakEvenUs);
+      }
+      if (d.other > 0) {
         r.bytes(w.whyRuledOut1);
         p.target(d.other);
         r.bytes(w.whyRuledOut2);
@@ -164,20 +179,24 @@ export class PolicyReport {
     } else if (reason === R_SHORT) {
       r.bytes(w.whyShort);
       p.target(d.target);
-      r.bytes(w.whyShort2);
-      this.duration(d.breakEvenUs);
+      if (d.breakEvenUs >= 0) {
+        r.bytes(w.whyShort2);
+        this.duration(d.breakEvenUs);
+      } else r.bytes(w.whyShortAny);
     } else if (reason === R_LATENCY) {
       r.bytes(w.whyLatency);
       p.target(d.target);
       r.bytes(w.whyLatency2);
       this.duration(d.latencyUs);
-      r.bytes(w.whyLatency3);
-      this.duration(d.constraintUs);
+      if (d.constraintUs >= 0) {
+        r.bytes(w.whyLatency3);
+        this.duration(d.constraintUs);
+      }
     } else if (reason === R_REFUSED) {
       r.bytes(w.colon);
       p.target(d.target);
       r.bytes(w.whyRefused);
-      p.status(d.other);
+      if (d.other >= 0) p.status(d.other);
     }
   }
 

@@ -266,6 +266,9 @@ export class Words {
   readonly decisionsNone = makeBytes("; none yet");
   readonly whyLock = makeBytes("lock ");
   readonly whyLockHeld = makeBytes(" held: stay awake");
+  readonly whyLockAny = makeBytes("(name not in the trace)");
+  readonly whyBusyAny = makeBytes("an attempt or a re-probe");
+  readonly whyShortAny = makeBytes("'s break-even");
   readonly whyBusy = makeBytes("runtime busy (");
   readonly whyBusy2 = makeBytes("): stay awake");
   readonly whyNoState = makeBytes("no idle state listed (pm.states): stay awake");

@@ -18,7 +18,7 @@ export interface GovernorHost {
 export interface GovernorConfig {
   /** Whether the governor runs from boot (`enable` switches it at run time). */
   readonly enabled: boolean;
-  /** Quiet time after the last activity (an attempt ended, the last lock released, a deadline moved) before it decides; default 10 ms. */
+  /** Quiet time after the last activity (an attempt ended, a deadline or constraint moved, boot) before it decides; default 10 ms. The last lock's release decides on the next turn. */
   readonly minIdleUs?: number;
   /** The timer wake comes this much earlier still, for the runtime's own resume walk (R1, R2); default 1 ms. */
   readonly wakeMarginUs?: number;
@@ -37,7 +37,7 @@ export const DECISIONS_KEPT = 8;
 
 /**
  * Runs only while the runtime is idle (like Recovery): activity re-arms one platform timer for
- * `minIdleUs`; when it fires, the governor reads the locks, the deadlines (the application's, each
+ * `minIdleUs` (the last lock's release for 0 µs: the next turn); when it fires, the governor reads the locks, the deadlines (the application's, each
  * device's, and the platform's own timers if it knows them) and the tightest latency constraint,
  * decides, records the decision (trace, counters, the last DECISIONS_KEPT) and, for a state, sets
  * the platform's timer wake and starts the suspend itself. A lock held waits for its release; a
@@ -94,7 +94,7 @@ export class IdleGovernor {
     this.deviceConstraintUs = new Float64Array(maxDevices).fill(-1);
     this.deviceDeadline = new Float64Array(maxDevices).fill(-1);
     this.timer = platform.createTimer(() => this.evaluate());
-    locks.setFreeListener(() => this.kick());
+    locks.setFreeListener(() => this.released());
   }
 
   /** Boot: device d's declared suspend and resume costs (DeviceSpec); returns d. */
@@ -114,6 +114,17 @@ export class IdleGovernor {
   kick(): void {
     this.staleUs = this.minIdleUs;
     if (this.enabled && this.host.phase === P_IDLE) this.platform.schedule(this.timer, this.minIdleUs);
+  }
+
+  /**
+   * The last lock was released: its holder says it is done, so decide on the next turn rather than
+   * after `minIdleUs` (a 0 µs timer: not inside the release, which may run in a driver's completion,
+   * and a lock taken again in the same turn still keeps it awake). Each awake ms costs the active
+   * current (68 mA at 240 MHz, ESP32-DS Table 8); the break-even rule still guards against short sleeps.
+   */
+  released(): void {
+    this.staleUs = this.minIdleUs;
+    if (this.enabled && this.host.phase === P_IDLE) this.platform.schedule(this.timer, 0);
   }
 
   /** An attempt ended (the system is active again). */

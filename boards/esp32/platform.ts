@@ -3,6 +3,10 @@ import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } fro
 // Only a constant: the face itself arrives through the options, so tests pass a recording fake.
 import { RESET_DEEP_SLEEP } from "./native";
 import type { BoardPlatform, IrqSource } from "../types";
+import { IMAGE_LOADED, PLATFORM_IMAGE_OTHER_LAYOUT } from "../../drivers/common/image-store";
+
+/** quiesce-native.c's default MODDEF_QUIESCE_RTCIMAGEBYTES (manifests/esp32.json defines.quiesce.rtcImageBytes). */
+export const RTC_IMAGE_BYTES_DEFAULT = 2048;
 
 /** The native module as Esp32Platform calls it (boards/esp32/native.ts; a recording fake in tests). */
 export interface QuiesceNative {
@@ -84,6 +88,8 @@ export interface Esp32PlatformOptions {
   hibernateTimerUs: number;
   /** Boot messages (main.ts passes trace or the console). */
   log: (message: string) => void;
+  /** RTC slow memory for the image of a board without a storage device: the manifest's defines.quiesce.rtcImageBytes (default 2,048). */
+  rtcImageBytes?: number;
   /** Where Digital/Serial events enter the runtime (boards/esp32/irq-source.ts). */
   irqSource?: IrqSource;
 }
@@ -112,6 +118,8 @@ export class Esp32Platform implements BoardPlatform {
   private stalled = 0;
   /** Hibernate attempts that fell back to a resume (image too large, or deep sleep rejected). */
   hibernateRefusals = 0;
+  /** BoardPlatform.imageBytes: what the native module's RTC image holds (quiesce-native.c MODDEF_QUIESCE_RTCIMAGEBYTES). */
+  readonly imageBytes: number;
 
   constructor(face: QuiesceNative, timerApi: TimerApi, options: Esp32PlatformOptions) {
     if (options.maskMode !== MASK_NOIRQ && options.maskMode !== MASK_SLEEP) {
@@ -120,6 +128,7 @@ export class Esp32Platform implements BoardPlatform {
     this.face = face;
     this.timerApi = timerApi;
     this.options = options;
+    this.imageBytes = options.rtcImageBytes ?? RTC_IMAGE_BYTES_DEFAULT;
     if (options.irqSource !== undefined) this.irqSource = options.irqSource;
   }
 
@@ -146,6 +155,19 @@ export class Esp32Platform implements BoardPlatform {
   bindImage(bytes: Uint8Array, flashAddress: number): void {
     this.image = bytes;
     this.imageFlashAddress = flashAddress;
+  }
+
+  /** Boot after a hibernate wake (no storage device): the RTC image into `into`, then forgotten. IMAGE_LOADED or a PLATFORM_IMAGE_* code. */
+  loadImage(into: Uint8Array): number {
+    const n = this.face.imageLoad(into);
+    this.face.imageClear();
+    if (n < 0) return n;
+    return n === into.length ? IMAGE_LOADED : PLATFORM_IMAGE_OTHER_LAYOUT;
+  }
+
+  /** Cold boot: the RTC image header is invalidated, so no later boot resumes from it. */
+  clearImage(): void {
+    this.face.imageClear();
   }
 
   now(): number {

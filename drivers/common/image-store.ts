@@ -3,6 +3,19 @@
 /** `loadImage` loaded the image: the arena holds it and the runtime may resume from it. */
 export const IMAGE_LOADED = 0;
 
+// Why a platform-kept image (BoardPlatform.loadImage: ESP32 RTC memory) was not loaded: the native
+// module's codes (boards/esp32/native.ts IMAGE_*), plus one for an image of another length.
+/** No image kept (a cold power-on, or it was consumed). */
+export const PLATFORM_IMAGE_NONE = -1;
+/** The kept image's checksum does not match (a torn write). */
+export const PLATFORM_IMAGE_BAD_CHECKSUM = -2;
+/** The kept image is larger than the arena it would be copied into. */
+export const PLATFORM_IMAGE_TOO_LARGE = -3;
+/** Only the header is kept: the image itself is on a storage device. */
+export const PLATFORM_IMAGE_IN_FLASH = -4;
+/** The kept image has another length than this firmware's arena (another firmware wrote it). */
+export const PLATFORM_IMAGE_OTHER_LAYOUT = -5;
+
 /**
  * A driver that holds the hibernate image (drivers/w25q). Boot finds it by `loadImage`, resumes when
  * the answer is IMAGE_LOADED and logs `describeImage`; the image format stays the driver's business.

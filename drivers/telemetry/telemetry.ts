@@ -35,8 +35,10 @@ export class Telemetry implements BoardDriver {
   pipelineLength = 0;
   /** TX FIFO free space as last reported, minus bytes written since. */
   private writable = 0;
-  /** Bytes estimated still in the TX FIFO. */
+  /** Bytes estimated still in the TX FIFO (at most), as of `fifoAt`. */
   private inFifo = 0;
+  /** Platform µs at which `inFifo` was last set (a write or a FIFO report): the drain bound counts from there. */
+  private fifoAt = 0;
   private pipeHead = 0;
   /** Bytes of the head frame already in the FIFO. */
   private pos = 0;
@@ -144,6 +146,7 @@ export class Telemetry implements BoardDriver {
 
   /** Moves frame bytes into the TX FIFO while it has room; frees each block once fully in. */
   private pump(): void {
+    const before = this.bytes;
     while (this.pipelineLength > 0 && this.writable > 0) {
       const head = this.pipeHead;
       const view = this.port.block(this.pipe[head]);
@@ -164,20 +167,29 @@ export class Telemetry implements BoardDriver {
       this.pipelineLength--;
       this.queue.retry();
     }
+    if (this.bytes !== before) this.fifoAt = this.platform.now();
     this.checkDrain();
   }
 
   private fifoWritable(count: number): void {
     this.writable = count;
     this.inFifo = this.fifoBytes - count;
+    this.fifoAt = this.platform.now();
     this.pump();
   }
 
-  /** When the ring is empty, the bytes still in the FIFO leave at the baud rate: time that, then S2 is done. */
+  /**
+   * When the ring is empty, the bytes still in the FIFO leave at the baud rate: time that, then S2 is
+   * done. The UART shifts one byte per 10 bit times without a pause while its FIFO holds any (ESP32
+   * TRM, UART chapter), so `inFifo` bytes at `fifoAt` are all on the wire by fifoAt + (inFifo + 1)
+   * byte times (one more for the shift register): a frame that has been going out since before S2
+   * is waited for only as long as it still takes.
+   */
   private checkDrain(): void {
     // Gated only between S2 and R2, hence after attach (the FIFO reports room from construction on).
     if (!this.queue.gated || this.pipelineLength > 0 || !this.s2.waiting) return;
-    this.platform.schedule(this.drainTimer, (this.inFifo + 1) * this.byteUs);
+    const left = this.fifoAt + (this.inFifo + 1) * this.byteUs - this.platform.now();
+    this.platform.schedule(this.drainTimer, left > 0 ? left : 0);
   }
 
   /**

@@ -169,9 +169,9 @@ export class W25q implements BoardDriver, ImageStore {
 
   // ---- hooks ----
 
-  /** S1: for hibernate, erase the image sectors now (tSE is far too long for S2/S3). */
+  /** S1: for hibernate, erase the image sectors now (tSE is far too long for S2/S3); only the storage device holds the image. */
   prepare(token: number): number {
-    if (this.port.target !== T_HIBERNATE) return OK;
+    if (this.port.target !== T_HIBERNATE || this.port.imageDevices === 0) return OK;
     return this.jobs.answer(token, this.jobs.start(JOB_ERASE, this.imageSectors));
   }
 
@@ -187,7 +187,8 @@ export class W25q implements BoardDriver, ImageStore {
   }
 
   private suspendBody(): number {
-    if (this.port.target !== T_HIBERNATE) return OK;
+    // A flash the board did not give the storage role (its image is in RTC memory) only powers down in S3.
+    if (this.port.target !== T_HIBERNATE || this.port.imageDevices === 0) return OK;
     return this.jobs.start(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices));
   }
 
@@ -250,6 +251,7 @@ export class W25q implements BoardDriver, ImageStore {
   /** The chip is idle: identify it, then invalidate a leftover image (PENDING while that programs). */
   private probeChip(): number {
     if (!this.flash.identify()) return IO;
+    if (this.port.imageDevices === 0) return OK;
     const magic = this.job.magicOnFlash();
     if (magic < 0) return IO;
     return magic === 0 ? OK : this.jobs.start(JOB_INVALIDATE, 1);

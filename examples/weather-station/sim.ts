@@ -14,6 +14,8 @@ export interface StationOptions extends SimBoardOptions {
   readonly withConsole?: boolean;
   /** Who sleeps the board: 0 the station (default), 1 nobody (always on), 2 the idle governor (weather-app.ts SLEEP_*). */
   readonly sleep?: number;
+  /** true: the hibernate image in RTC memory, not in the W25Q (board.ts weatherBoard `rtcImage`). */
+  readonly rtcImage?: boolean;
 }
 
 /** What main.ts does after every boot on the chip: connect the station to the BME280, the UART and the outcomes. */
@@ -27,7 +29,7 @@ export function stationWiring(options: StationOptions = {}): SimBoardWiring {
   const periodUs = options.periodUs ?? WEATHER.periodUs;
   const withConsole = options.withConsole !== false;
   return {
-    definition: weatherBoard(periodUs, options.hibernate ?? WEATHER.hibernate, withConsole, options.sleep ?? 0),
+    definition: weatherBoard(periodUs, options.hibernate ?? WEATHER.hibernate, withConsole, options.sleep ?? 0, options.rtcImage === true),
     models: withConsole ? SIM_ESP32_DEVKITC.models : SIM_ESP32_DEVKITC.models.filter((m) => m.device !== "console"),
     externalPullUps: SIM_ESP32_DEVKITC.externalPullUps,
     drivers: WEATHER_DRIVERS,

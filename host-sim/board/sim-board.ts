@@ -61,6 +61,8 @@ export interface SimBoardOptions {
    * charged (host-sim/board/dispatch-cost.ts). Default ESP32_XS_UNITS_PER_US; 0 charges nothing.
    */
   xsUnitsPerUs?: number;
+  /** RTC slow memory kept for the hibernate image of a board without a storage device, bytes (default 2,048, the native module's). */
+  rtcImageBytes?: number;
   /** Boot right away (default true). */
   boot?: boolean;
   /** Driver table for every boot (default the wiring's, else boards/drivers.ts DRIVERS: every shipped driver). */
@@ -149,7 +151,7 @@ export class SimBoard {
     for (let i = 0; i < wiring.models.length; i++) this.buildModel(i, seed);
     // Wake lines beyond the SoC's (the console's RX line) are the runtime's: size by the larger.
     const lines = Math.max(this.io.lineCount, def.pm.irqLines);
-    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, lines, def.wakeSources, options.nowCostUs ?? 0.25, options.xsUnitsPerUs);
+    this.platform = new SimPlatform(this.time, options.timerSlots ?? 48, lines, def.wakeSources, options.nowCostUs ?? 0.25, options.xsUnitsPerUs, options.rtcImageBytes);
     const self = this;
     this.rebootTimer = this.time.createTimer(function simReboot(): void {
       self.reboot(self.rebootCause);

@@ -2,6 +2,7 @@
 import type { IrqSource, BoardPlatform, WakeSource } from "../../boards/types";
 import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } from "../../runtime/status";
 import type { SimTime } from "./sim-time";
+import { IMAGE_LOADED, PLATFORM_IMAGE_NONE, PLATFORM_IMAGE_OTHER_LAYOUT } from "../../drivers/common/image-store";
 import { dispatchUsPerHook, ESP32_XS_UNITS_PER_US } from "./dispatch-cost";
 import { DEEP_SLEEP_APP_BOOT_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs } from "./sleep-latency";
 
@@ -15,6 +16,9 @@ export const SLEEP_DEEP = 2;
 export const SLEEP_HOLD = 3;
 
 function noop(): void {}
+
+/** RTC slow memory kept for the hibernate image: the native module's default (quiesce-native.c, manifests/esp32.json rtcImageBytes). */
+export const RTC_IMAGE_BYTES = 2048;
 
 // Sleep entry/exit latencies (ESP-IDF constants) live in sleep-latency.ts; re-exported for existing importers.
 export {
@@ -84,6 +88,19 @@ export class SimPlatform implements BoardPlatform {
   rtcDeepSleepAt = -1;
   /** Length of the deep sleep the present boot came from, by the RTC clock, -1 if unknown. */
   rtcSleptUs = -1;
+  /**
+   * RTC slow memory's share for the hibernate image (BoardPlatform.imageBytes): 2,048 bytes, the
+   * native module's default (boards/esp32/quiesce-native.c MODDEF_QUIESCE_RTCIMAGEBYTES) of the
+   * ESP32's 8 KB (TRM §1.3.2.2). Made once, so it survives the deep sleep's reboot as RTC memory does.
+   */
+  readonly imageBytes: number;
+  private readonly rtcImage: Uint8Array;
+  /** Bytes of `rtcImage` holding a valid image, 0 none. */
+  private rtcImageLength = 0;
+  /** The arena a hibernate copies into RTC memory (bindImage), null: the board has a storage device. */
+  private boundImage: Uint8Array | null = null;
+  /** Hibernates refused because the bound image did not fit RTC memory (Esp32Platform.hibernateRefusals). */
+  hibernateRefusals = 0;
   /** Boot messages. */
   readonly messages: string[] = [];
   private readonly wakeLines: Uint8Array;
@@ -99,8 +116,11 @@ export class SimPlatform implements BoardPlatform {
     raise(line: number): void;
   };
 
-  constructor(time: SimTime, poolSize: number, lines: number, wakeSources: readonly WakeSource[], nowCostUs: number, xsUnitsPerUs = ESP32_XS_UNITS_PER_US) {
+  constructor(time: SimTime, poolSize: number, lines: number, wakeSources: readonly WakeSource[], nowCostUs: number, xsUnitsPerUs = ESP32_XS_UNITS_PER_US,
+    rtcImageBytes = RTC_IMAGE_BYTES) {
     this.time = time;
+    this.imageBytes = rtcImageBytes;
+    this.rtcImage = new Uint8Array(rtcImageBytes);
     this.nowCostUs = nowCostUs;
     this.setXsRate(xsUnitsPerUs);
     this.slots = new Int32Array(poolSize);
@@ -194,6 +214,18 @@ export class SimPlatform implements BoardPlatform {
     }
     // The light-sleep entry path runs on the CPU (IRQs masked) before the chip sleeps.
     if (target !== T_HIBERNATE && this.lightEntryUs > 0) this.time.spend(this.lightEntryUs);
+    // No storage device: the image goes to RTC memory, or the deep sleep is refused (as Esp32Platform:
+    // the runtime resumes with this cause). The copy (~1 KB at CPU speed, a few µs) is not charged.
+    if (target === T_HIBERNATE && this.boundImage !== null) {
+      const img = this.boundImage;
+      this.rtcImageLength = 0;
+      if (img.length > this.imageBytes) {
+        this.hibernateRefusals++;
+        return WAKE_TIMER;
+      }
+      this.rtcImage.set(img);
+      this.rtcImageLength = img.length;
+    }
     this.enter(target === T_HIBERNATE ? SLEEP_DEEP : SLEEP_LIGHT);
     if (target === T_HIBERNATE) this.rtcDeepSleepAt = this.time.now();
     let delay = this.timerWakeUs > 0 ? this.timerWakeUs : -1;
@@ -245,8 +277,29 @@ export class SimPlatform implements BoardPlatform {
     this.messages.push(message);
   }
 
-  /** Reboot: the old firmware's timers die with its RAM. */
+  /** BoardPlatform.bindImage: a hibernate copies `bytes` into RTC memory (the board has no storage device). */
+  bindImage(bytes: Uint8Array, _flashAddress: number): void {
+    this.boundImage = bytes;
+  }
+
+  /** BoardPlatform.loadImage: the RTC image into `into`, consumed (a later boot never sees it again). */
+  loadImage(into: Uint8Array): number {
+    const n = this.rtcImageLength;
+    this.rtcImageLength = 0;
+    if (n === 0) return PLATFORM_IMAGE_NONE;
+    if (n !== into.length) return PLATFORM_IMAGE_OTHER_LAYOUT;
+    into.set(this.rtcImage.subarray(0, n));
+    return IMAGE_LOADED;
+  }
+
+  /** BoardPlatform.clearImage: a cold boot forgets the RTC image. */
+  clearImage(): void {
+    this.rtcImageLength = 0;
+  }
+
+  /** Reboot: the old firmware's timers die with its RAM (RTC memory, `rtcImage`, is kept). */
   reset(): void {
+    this.boundImage = null;
     for (let i = 0; i < this.created; i++) {
       this.time.cancel(this.slots[i]);
       this.callbacks[i] = noop;

@@ -2,13 +2,15 @@
 import {
   E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_HOOK_CALL, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE,
   E_ROLLBACK, E_MASK, E_UNMASK, E_IRQ_LATCH, E_IRQ_DELIVER, E_WAKE, E_SLEEP_ENTER, E_SLEEP_EXIT, E_SUSPEND_END,
-  E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, EVENT_NAMES,
+  E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, E_GOVERNOR, EVENT_NAMES,
 } from "../../runtime/trace";
+import { REASON_NAMES } from "../../runtime/policy";
+import { governorRecord, governorText, type GovernorRecord } from "./governor-text";
 import { inCycle } from "../../runtime/protocol";
 import { OK, STAGE_COUNT, STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, S_PLATFORM, T_HIBERNATE, WAKE_NONE } from "../../runtime/status";
 import {
   type TimelineModel, type VizDevice, type VizSlice, type VizInstant, type VizCounter, type VizAttempt,
-  type VizFlightRow, type VizEnergy, laneOrder, wakeLabel, deviceOfLine, deviceName, stageName, statusName, targetName,
+  type VizFlightRow, type VizEnergy, type VizDecision, laneOrder, wakeLabel, deviceOfLine, deviceName, stageName, statusName, targetName,
 } from "./model";
 
 export const COUNTER_MASKED = "irq masked";
@@ -20,6 +22,8 @@ export interface BuilderOptions {
   source?: "simulator" | "dump";
   /** Names a wake cause (IRQ line or WAKE_*); default: the device on that line, "timer", "test hold"... */
   wakeName?: (cause: number) => string;
+  /** Words of a governor decision; default: the console's formatter on what the record carries (the live collector adds the governor's). */
+  governorText?: (rec: GovernorRecord) => string;
 }
 
 /**
@@ -33,6 +37,7 @@ export class TimelineBuilder {
   private readonly slices: VizSlice[] = [];
   private readonly instants: VizInstant[] = [];
   private readonly counters: VizCounter[] = [];
+  private readonly decisions: VizDecision[] = [];
   private readonly attempts: VizAttempt[] = [];
   private readonly openHook = new Map<number, number>();
   private openStage = -1;
@@ -180,6 +185,13 @@ export class TimelineBuilder {
       case E_BUSY:
         this.instant(time, event, -1, -1, status, "suspend refused: BUSY (one in progress)");
         return;
+      case E_GOVERNOR: {
+        const rec = governorRecord(time, status, duration);
+        const text = this.options.governorText !== undefined ? this.options.governorText(rec) : governorText(rec, null);
+        this.decisions.push({ time, reason: rec.reason, reasonName: REASON_NAMES[rec.reason] ?? "reason " + rec.reason, target: rec.target, idleUs: rec.idleUs, text });
+        this.instant(time, event, -1, -1, status, text);
+        return;
+      }
       case E_RELEASE:
         this.instant(time, event, device, stage, status, deviceName(this.devices, device) + ": reservations released");
         return;
@@ -243,7 +255,7 @@ export class TimelineBuilder {
       board: this.options.board ?? "",
       source: this.options.source ?? "simulator",
       start, end: stop,
-      devices: this.devices, lanes, depth, slices, instants: this.instants.slice(), counters, attempts,
+      devices: this.devices, lanes, depth, slices, instants: this.instants.slice(), governor: this.decisions.slice(), counters, attempts,
       flight: extra.flight ?? null, energy: extra.energy ?? null,
       records: this.records, unmatched: this.unmatched,
       stageNames: STAGE_NAMES.slice(), statusNames: STATUS_NAMES.slice(), targetNames: TARGET_NAMES.slice(),

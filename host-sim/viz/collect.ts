@@ -4,6 +4,7 @@ import type { TraceRing } from "../../runtime/trace";
 import { F_SEQ, F_START, F_TARGET, F_OUTCOME, F_FAIL_DEVICE, F_FAIL_STAGE, F_WAKE, F_PARKED, F_TOTAL_US, F_STAGES } from "../../runtime/flight";
 import { S_RELEASE } from "../../runtime/status";
 import { TimelineBuilder, COUNTER_CURRENT, type BuilderOptions } from "./build";
+import { governorText, type GovernorRecord } from "./governor-text";
 import { devicesFromGraph, type TimelineModel, type VizFlightRow, type VizEnergy } from "./model";
 
 export const COUNTER_PARKED = "parked requests";
@@ -82,12 +83,15 @@ export function flightRows(pm: PowerManager): VizFlightRow[] {
  * record, which is why it never ships in firmware.
  */
 export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle {
+  let current: PowerManager = pm;
   const builder = new TimelineBuilder(devicesFromGraph(pm.graph, pm.arena.size), {
-    board: pm.config.board, ...options,
+    board: pm.config.board,
+    // Live: the governor's own kept decision (its lock, its constraint) or its states table fill in the words.
+    governorText: (rec: GovernorRecord) => governorText(rec, current),
+    ...options,
   });
   const energy = options.energy ?? null;
   const sampleCounters = options.counters !== false;
-  let current: PowerManager = pm;
   let previous: ((slot: number) => void) | null = null;
   let lastT = NaN;
   let lastQ = 0;
@@ -187,7 +191,7 @@ export function attachVizToBoard(board: { readonly pm: PowerManager; boot(option
 
 /** A model from the records a ring still holds (no counters but IRQ masking; no flight recorder). */
 export function modelFromRing(pm: PowerManager, options: BuilderOptions = {}): TimelineModel {
-  const builder = new TimelineBuilder(devicesFromGraph(pm.graph, pm.arena.size), { board: pm.config.board, ...options });
+  const builder = new TimelineBuilder(devicesFromGraph(pm.graph, pm.arena.size), { board: pm.config.board, governorText: (rec: GovernorRecord) => governorText(rec, pm), ...options });
   const tr = pm.trace;
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);

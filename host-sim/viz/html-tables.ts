@@ -94,6 +94,16 @@ export function energyTable(m: TimelineModel): string {
 
 export const fmtUa = formatCurrent;
 
+/** Governor decisions: time (from the trace's start) and the words the console's `policy` prints; the last `limit`. */
+export function governorTable(m: TimelineModel, limit = 32): string {
+  const rows = m.governor.slice(-limit);
+  let h = "<table class=\"governor\"><thead><tr><th>at</th><th>decision</th></tr></thead><tbody>";
+  for (const g of rows) {
+    h += "<tr data-reason=\"" + esc(g.reasonName) + "\"><td class=\"num\">" + fmtUs(g.time - m.start) + "</td><td>" + esc(g.text) + "</td></tr>";
+  }
+  return h + "</tbody></table>";
+}
+
 /** The device tree by parent; other prerequisites listed after "needs". */
 export function deviceTree(m: TimelineModel): string {
   const devs = m.devices;

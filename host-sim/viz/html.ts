@@ -6,7 +6,7 @@ import type { TimelineModel } from "./model";
 import { roleText } from "./model";
 import { formatCurrent, formatDuration } from "../units";
 import { multiTables } from "./html-multi";
-import { esc, banner, attemptsTable, slowestTable, energyTable, deviceTree, flightTable, fmtUs } from "./html-tables";
+import { esc, banner, attemptsTable, slowestTable, energyTable, governorTable, deviceTree, flightTable, fmtUs } from "./html-tables";
 
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
 export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8", "#9b5de5"];
@@ -106,6 +106,7 @@ ${failed ? "<button id=\"zoom-failure\" class=\"bad\" title=\"zoom to the first 
 ${multi !== "" ? "<div class=\"wide multi\"><h2>Over " + m.attempts.filter((a) => a.end >= 0).length + " attempts: min / median / max (like sleepgraph -multi)</h2><div class=\"scroll multi-tables\">" + multi + "</div></div>" : ""}
 <div><h2>Slowest devices</h2>${slowestTable(m)}</div>
 ${m.energy !== null ? "<div><h2>Energy</h2>" + energyTable(m) + "</div>" : ""}
+${m.governor.length > 0 ? "<div class=\"wide\"><h2>Governor decisions (" + (m.governor.length > 32 ? "last 32 of " : "") + m.governor.length + ")</h2><div class=\"scroll\">" + governorTable(m) + "</div></div>" : ""}
 <div><h2>Device tree</h2>${deviceTree(m)}</div>
 </section>
 ${m.flight !== null && m.flight.length > 0 ? "<section><h2>Flight recorder (last " + m.flight.length + " attempts, kept in the state arena)</h2><div class=\"scroll\">" + flightTable(m) + "</div></section>" : ""}

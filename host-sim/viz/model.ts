@@ -48,6 +48,20 @@ export interface VizInstant {
   label: string;
 }
 
+/** An idle-governor decision (an E_GOVERNOR record) with its words, as the console's `policy` prints them. */
+export interface VizDecision {
+  time: number;
+  /** runtime/policy.ts R_* and its name ("sleep", "lock", "short", ...). */
+  reason: number;
+  reasonName: string;
+  /** The state chosen or named (T_*), 0 none. */
+  target: number;
+  /** µs to the next deadline, -1 none. */
+  idleUs: number;
+  /** "idle 58 s to next timer: hibernate, break-even 3.1 s". */
+  text: string;
+}
+
 /** A step function: value holds from times[i] until times[i + 1]. */
 export interface VizCounter {
   name: string;
@@ -110,6 +124,8 @@ export interface TimelineModel {
   depth: number[];
   slices: VizSlice[];
   instants: VizInstant[];
+  /** Every governor decision in the trace, in time order (also an instant of kind "governor" with `text` as its label). */
+  governor: VizDecision[];
   counters: VizCounter[];
   attempts: VizAttempt[];
   flight: VizFlightRow[] | null;

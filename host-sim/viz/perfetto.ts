@@ -93,13 +93,21 @@ export function toPerfetto(model: TimelineModel): PerfettoTrace {
   }
 
   for (const i of model.instants) {
-    if (i.kind === "suspend-begin" || i.kind === "suspend-end" || i.kind === "sleep-enter") continue;
+    if (i.kind === "suspend-begin" || i.kind === "suspend-end" || i.kind === "sleep-enter" || i.kind === "governor") continue;
     // Wakes and sleep exits are global (a line through every track); the rest sit on their device.
     const global = i.kind === "wake" || i.kind === "sleep-exit";
     events.push({
       name: i.label, ph: "i", cat: i.kind, pid: PID, tid: global ? SYSTEM_TID : deviceTid(i.device), ts: i.time,
       s: global ? "g" : "t", cname: i.kind === "rollback" || i.kind === "timeout" || i.kind === "resume-fail" ? "terrible" : undefined,
       args: { event: i.kind, device: deviceName(devices, i.device), stage: i.stage >= 0 ? stageName(i.stage) : null, status: i.status },
+    });
+  }
+
+  // Each governor decision: an instant on the system thread named with its words (the console's `policy` line).
+  for (const g of model.governor) {
+    events.push({
+      name: g.text, ph: "i", cat: "governor", pid: PID, tid: SYSTEM_TID, ts: g.time, s: "t", cname: g.reason === 0 ? "good" : "generic_work",
+      args: { event: "governor", reason: g.reasonName, target: g.target > 0 ? targetName(g.target) : null, idleUs: g.idleUs },
     });
   }
 

@@ -115,7 +115,7 @@ describe("the governor in the runtime (fake platform: a sleep with a timer wake 
     expect([decisions(env.pm), env.platform.sleeps.length, env.pm.stats.attempts]).toEqual([[], 0, 0]);
   });
 
-  it("a lock held keeps it awake; the last release decides again after minIdleUs and it sleeps to the deadline", () => {
+  it("a lock held keeps it awake; the last release decides on the next turn (not after minIdleUs) and it sleeps to the deadline", () => {
     const env = board();
     const app = env.pm.locks.create("app-busy");
     env.pm.seal();
@@ -128,13 +128,29 @@ describe("the governor in the runtime (fake platform: a sleep with a timer wake 
     env.platform.advance(5_000);
     expect(decisions(env.pm)).toEqual(["[1000] lock app-busy"]);
     port.unlock();
-    env.platform.advance(1_000);
-    expect(decisions(env.pm)).toEqual(["[1000] lock app-busy", "[11000] sleep standby idle=1989000 breakEven=5000 latency=736 wake=1999464"]);
-    expect(env.platform.sleeps).toEqual([{ target: T_STANDBY, at: 11_000, wakeAt: 1_999_464 }]);
+    // Not inside the release: a 0 us timer, so the decision comes on the next turn of the event loop.
+    expect(decisions(env.pm)).toEqual(["[1000] lock app-busy"]);
+    env.platform.advance(0);
+    expect(decisions(env.pm)).toEqual(["[1000] lock app-busy", "[10000] sleep standby idle=1990000 breakEven=5000 latency=736 wake=1999464"]);
+    expect(env.platform.sleeps).toEqual([{ target: T_STANDBY, at: 10_000, wakeAt: 1_999_464 }]);
     expect([env.outcomes, env.pm.governor.owns]).toEqual([[], true]);
-    env.platform.advance(1_988_464);
+    env.platform.advance(1_989_464);
     expect([env.platform.t, env.outcomes, env.pm.stats.lastWakeCause, env.pm.governor.sleeps[T_STANDBY], env.pm.governor.owns]).toEqual([1_999_464, [OK], WAKE_TIMER, 1, false]);
-    expect(traced(env.pm)).toEqual(["1000 lock none -1", "11000 sleep standby 1989000"]);
+    expect(traced(env.pm)).toEqual(["1000 lock none -1", "10000 sleep standby 1990000"]);
+  });
+
+  it("a lock released and taken again in the same turn keeps it awake: the decision on the next turn sees it held", () => {
+    const env = board();
+    const app = env.pm.locks.create("app-busy");
+    env.pm.seal();
+    env.pm.nextDeadline(2_000_000);
+    env.pm.locks.acquire(app);
+    env.platform.advance(5_000);
+    env.pm.locks.release(app);
+    env.pm.locks.acquire(app);
+    env.platform.advance(0);
+    expect(env.platform.sleeps).toEqual([]);
+    expect(decisions(env.pm)).toEqual(["[1000] lock app-busy", "[5000] lock app-busy"]);
   });
 
   it("whole trace: hibernate for 58 s, standby for the rest, a device's deadline too close, a platform timer", () => {

@@ -193,6 +193,12 @@
         if (!covered && i.device >= 0) markers.push({ x: x + 6, lane: lane, device: name(i.device), stage: m.stageNames[i.stage], text: "\u2716 " + status(i.status) + " at " + m.stageNames[i.stage] });
       } else if (i.kind === "timeout" || i.kind === "resume-fail" || i.kind === "late" || i.kind === "busy") {
         e = el("circle", { cx: x, cy: y + L.lane / 2, r: 3.5, fill: i.kind === "late" ? "#9ca3af" : "#d32f2f", "class": "instant", "data-kind": i.kind });
+      } else if (i.kind === "governor") {
+        // A governor decision: a flag at the top of the system lane, green when it chose a sleep, with its words.
+        var sleep = i.label.indexOf("stay awake") < 0;
+        e = el("path", { d: "M" + x + "," + (y + 3) + "L" + x + "," + (y + L.lane - 3) + "M" + x + "," + (y + 3) + "L" + (x + 8) + "," + (y + 7) + "L" + x + "," + (y + 11) + "Z",
+          fill: sleep ? "#2e7d32" : "#9ca3af", stroke: sleep ? "#2e7d32" : "#6b7280", "stroke-width": 1.5, "class": "instant governor", "data-kind": i.kind });
+        labels.push({ x: x, text: "\u25c6 " + i.label, governor: true });
       } else if (i.kind === "release") {
         e = el("line", { x1: x, x2: x, y1: y + 5, y2: y + L.lane - 5, stroke: "#9ca3af", "stroke-width": 1.5, "class": "instant release" });
       }
@@ -202,10 +208,13 @@
     labels.forEach(function (l) {
       if (l.x - lastX < 150) return;
       lastX = l.x;
-      var g = el("g", { "class": "wake-label" });
+      var g = el("g", { "class": l.governor ? "wake-label governor-label" : "wake-label" });
       var t = el("text", { x: l.x + 5, y: L.axis - 9 + 0 }, g, l.text);
       var w = t.getComputedTextLength ? t.getComputedTextLength() : l.text.length * 6.5;
-      g.insertBefore(el("rect", { x: l.x + 2, y: L.axis - 21, width: w + 7, height: 15, rx: 3 }, g), t);
+      // Kept inside the plot (a decision near the right edge would be cut): the label ends at the edge instead.
+      var lx = Math.max(Math.min(l.x + 2, W - w - 9), 0);
+      t.setAttribute("x", lx + 3);
+      g.insertBefore(el("rect", { x: lx, y: L.axis - 21, width: w + 7, height: 15, rx: 3 }, g), t);
     });
   }
 
