@@ -89,12 +89,12 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
 }
 
 /** Where `register` reads each numeric DeviceSpec field from. */
-const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs"]);
+const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs", "autosuspendMs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 /** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
 const SPEC_LIMITS = Object.freeze([
   LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
-  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"],
+  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"], LIMITS["device.autosuspendMs"],
 ]);
 
 /**

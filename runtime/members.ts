@@ -14,6 +14,8 @@ export class Members {
   /** Read by everyone through `state(d)`; written by the engine only (its hot path writes the arrays directly). */
   readonly stateOf: Uint8Array;
   readonly member: Uint8Array;
+  /** 1 where a device sits out every run while it is runtime-suspended (runtime-pm.ts owns it; none until `exclude`). */
+  private skipped: Uint8Array;
   /** Members of the next (or current) run. */
   size = 0;
   readonly advanced: Int16Array;
@@ -24,6 +26,12 @@ export class Members {
     this.stateOf = new Uint8Array(maxDevices);
     this.member = new Uint8Array(maxDevices);
     this.advanced = new Int16Array(maxDevices);
+    this.skipped = new Uint8Array(maxDevices);
+  }
+
+  /** Boot (seal): devices marked 1 in `mask` are no members of a run (runtime-suspended: Linux direct_complete). */
+  exclude(mask: Uint8Array): void {
+    this.skipped = mask;
   }
 
   state(d: number): number {
@@ -34,11 +42,11 @@ export class Members {
     return this.member[d] === 1;
   }
 
-  /** Every device but the failed ones. */
+  /** Every device but the failed and the runtime-suspended ones. */
   selectAll(): void {
     let n = 0;
     for (let d = 0; d < this.count(); d++) {
-      const m = this.stateOf[d] === D_FAILED ? 0 : 1;
+      const m = this.stateOf[d] === D_FAILED || this.skipped[d] !== 0 ? 0 : 1;
       this.member[d] = m;
       n += m;
     }
