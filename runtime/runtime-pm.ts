@@ -46,10 +46,12 @@ export class RuntimePm {
   /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
   /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
   /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
-  /** Runtime suspends and resumes that ended OK, failures (error, throw, bad answer, timeout), per device. */
-  readonly suspends: Uint32Array; readonly resumes: Uint32Array; readonly failures: Uint32Array;
+  /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
+  /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
+  /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
   /** Last failure status per device (OK none). */ readonly lastError: Uint8Array;
-  /** Puts at usage 0 (PROTOCOL), completions with a stale token. */ badPuts = 0; late = 0;
+  /** Puts at usage 0 (PROTOCOL). */ badPuts = 0;
+  /** Completions with a stale token (after a timeout, twice, another device's). */ late = 0;
   /** Whether each device has runtime hooks (both looked up once at bind). */ readonly capable: Uint8Array;
   /** Per device: when its delay or its hook's budget ends (-1 none), a get waiting for suppliers, token generation, hook pending, hook start. */
   private readonly due: Float64Array; private readonly want: Uint8Array; private readonly gen: Int32Array;
@@ -58,8 +60,7 @@ export class RuntimePm {
   private readonly budget: Int32Array; private readonly sFn: (Hook | null)[] = []; private readonly rFn: (Hook | null)[] = []; private readonly self: unknown[] = [];
   private supStart: Int32Array = new Int32Array(1); private sup: Int16Array = new Int16Array(0);
   private conStart: Int32Array = new Int32Array(1); private con: Int16Array = new Int16Array(0);
-  private count = 0;
-  private readonly needNames: (readonly string[])[] = [];
+  private count = 0; private readonly needNames: (readonly string[])[] = [];
   /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
   private settleSync = false;
   /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
@@ -68,10 +69,7 @@ export class RuntimePm {
   private host!: RpmHost; private readonly onSettled: () => void;
 
   constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
-    this.platform = platform;
-    this.trace = trace;
-    this.records = records;
-    this.onSettled = onSettled;
+    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
     this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
     this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
     this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);

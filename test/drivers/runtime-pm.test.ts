@@ -4,7 +4,7 @@ import { OK, T_STANDBY, TEST_NONE, RPM_ACTIVE, RPM_SUSPENDED } from "../../runti
 import type { W25q } from "../../drivers/w25q/w25q";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
-import type { SimBoardWiring } from "../../host-sim/board/sim-board";
+import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 
 /** The DevKitC with its flash runtime-suspending after `ms` idle. */
 function devkitc(ms: number): SimBoard {
