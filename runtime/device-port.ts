@@ -155,10 +155,9 @@ export class RuntimePort implements DevicePort {
 
   /** Only this device's own tokens: another device's token from this port is ignored as late. */
   complete(token: number, status: number): void {
-    const own = (token & (TOKEN_STRIDE - 1)) === this.id;
     // A runtime hook's token (RPM_TOKEN set) is the runtime PM's; every other one the stage engine's.
-    if ((token & RPM_TOKEN) !== 0) this.rpm.complete(own ? token : -1, status);
-    else this.host.complete(own ? token : -1, status);
+    if ((token & RPM_TOKEN) === 0) this.host.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
+    else this.rpm.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
   }
 
   holds(token: number): boolean {

@@ -14,8 +14,9 @@ export class Members {
   /** Read by everyone through `state(d)`; written by the engine only (its hot path writes the arrays directly). */
   readonly stateOf: Uint8Array;
   readonly member: Uint8Array;
-  /** 1 where a device sits out every run while it is runtime-suspended (runtime-pm.ts owns it; none until `exclude`). */
+  /** 1 where a device sits out every run while it is runtime-suspended, and how many do (runtime-pm.ts owns both). */
   private skipped: Uint8Array;
+  private skipCount: Int32Array = new Int32Array(1);
   /** Members of the next (or current) run. */
   size = 0;
   readonly advanced: Int16Array;
@@ -30,8 +31,9 @@ export class Members {
   }
 
   /** Boot (seal): devices marked 1 in `mask` are no members of a run (runtime-suspended: Linux direct_complete). */
-  exclude(mask: Uint8Array): void {
+  exclude(mask: Uint8Array, count: Int32Array): void {
     this.skipped = mask;
+    this.skipCount = count;
   }
 
   state(d: number): number {
@@ -46,10 +48,12 @@ export class Members {
   selectAll(): void {
     let n = 0;
     for (let d = 0; d < this.count(); d++) {
-      const m = this.stateOf[d] === D_FAILED || this.skipped[d] !== 0 ? 0 : 1;
+      const m = this.stateOf[d] === D_FAILED ? 0 : 1;
       this.member[d] = m;
       n += m;
     }
+    // Runtime-suspended devices leave in a second pass, so a board without any costs nothing per device.
+    if (this.skipCount[0] > 0) for (let d = 0; d < this.count(); d++) if (this.skipped[d] !== 0 && this.member[d] === 1) { this.member[d] = 0; n--; }
     this.size = n;
   }
 

@@ -20,7 +20,7 @@ import { PmLocks } from "./locks";
 import { IdleGovernor } from "./governor";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
-import { RuntimePm, RPM_TOKEN, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
+import { RuntimePm, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage, isSuspendStage } from "./protocol";
 import { OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
@@ -104,7 +104,7 @@ export class PowerManager implements EngineOwner, PortHost {
       locks: this.locks, governor: this.governor, rpm: this.rpm, devices: g.count, storage: g.storage };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
     // A runtime-suspended device is no member of a system attempt (Linux direct_complete): it stays down through it.
-    this.engine.members.exclude(this.rpm.skip);
+    this.engine.members.exclude(this.rpm.skip, this.rpm.down);
     this.rpm.bind(g, { systemIdle: () => this.attempt.phase === P_IDLE, deviceState: (d: number) => this.engine.state(d),
       failDevice: (d: number) => this.failAtBoot(d), gaveUp: (d: number, status: number) => this.ports[d].gaveUp(-1, status) });
     this.governor.kick();
@@ -117,9 +117,9 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Registered once: called with the outcome when an attempt ends and the system is active again. */ setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
 
   /** Device `d`'s state (D_*). */ deviceState(d: number): number { return this.engine.state(d); }
-  /** A driver's PENDING hook finished (PortHost); a runtime hook's token goes to the runtime PM. */
-  complete(token: number, status: number): void { if (token > 0 && (token & RPM_TOKEN) !== 0) this.rpm.complete(token, status); else this.engine.complete(token, status); }
-  /** Whether `token` is a hook still in flight (PortHost). */ holds(token: number): boolean { return (token & RPM_TOKEN) !== 0 ? this.rpm.holds(token) : this.engine.holds(token); }
+  /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). */
+  complete(token: number, status: number): void { this.engine.complete(token, status); }
+  /** Whether `token` is a stage hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
 
   /** Boot, or a runtime resume that failed: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */
   failAtBoot(d: number): void {

@@ -45,7 +45,7 @@ export class RuntimePm {
   /** get minus put per device. */ readonly usage: Int32Array;
   /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
   /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
-  /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
+  /** 1 while RPM_SUSPENDED: a system attempt skips the device; `down[0]` counts them. */ readonly skip: Uint8Array; readonly down = new Int32Array(1);
   /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
   /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
   /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
@@ -60,7 +60,8 @@ export class RuntimePm {
   private readonly budget: Int32Array; private readonly sFn: (Hook | null)[] = []; private readonly rFn: (Hook | null)[] = []; private readonly self: unknown[] = [];
   private supStart: Int32Array = new Int32Array(1); private sup: Int16Array = new Int16Array(0);
   private conStart: Int32Array = new Int32Array(1); private con: Int16Array = new Int16Array(0);
-  private count = 0; private readonly needNames: (readonly string[])[] = [];
+  /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ private count = 0; private capableCount = 0;
+  private readonly needNames: (readonly string[])[] = [];
   /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
   private settleSync = false;
   /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
@@ -98,6 +99,7 @@ export class RuntimePm {
       if ((s === null) !== (r === null)) throw new Error(g.board + ": device \"" + g.names[d] + "\" has " + (s !== null ? "runtimeSuspend without runtimeResume" : "runtimeResume without runtimeSuspend") + ": implement both runtime hooks or neither");
       this.self.push(h); this.sFn.push(s); this.rFn.push(r);
       this.capable[d] = s !== null ? 1 : 0;
+      this.capableCount += this.capable[d];
       // Runtime hooks are budgeted as their system counterparts: S2 for runtimeSuspend, R2 for runtimeResume.
       this.budget[d * 2] = g.budgetUs[d * STAGE_COUNT + S_SUSPEND];
       this.budget[d * 2 + 1] = g.budgetUs[d * STAGE_COUNT + S_RESUME];
@@ -110,10 +112,7 @@ export class RuntimePm {
   }
 
   /** pm_runtime_get: counts a user; OK active now, PENDING resuming (requests wait in the queue), FAILED its device failed. */
-  get(d: number): number {
-    this.usage[d]++;
-    return this.need(d);
-  }
+  get(d: number): number { this.usage[d]++; return this.need(d); }
 
   /** pm_runtime_put (`auto` false: suspend now when idle) or put_autosuspend (after the delay). OK, or PROTOCOL at usage 0. */
   put(d: number, auto: boolean): number {
@@ -128,8 +127,8 @@ export class RuntimePm {
 
   /** A system attempt starts: OK (go on), or PENDING until transitions end (and, for a hibernate, every device is active). */
   settle(how: number): number {
-    this.settling = how;
-    this.settleSync = true;
+    if (this.capableCount === 0) return OK;
+    this.settling = how; this.settleSync = true;
     if (how === SETTLE_HIBERNATE) for (let d = 0; d < this.count; d++) if (this.state[d] === RPM_SUSPENDED) this.need(d);
     this.settleSync = false;
     if (this.unsettled()) return PENDING;
@@ -139,6 +138,7 @@ export class RuntimePm {
 
   /** The system is idle again (attempt or re-probe over): deferred resumes start, idle devices re-arm their delay. */
   systemIdle(): void {
+    if (this.capableCount === 0) return;
     for (let d = 0; d < this.count; d++) {
       if (this.state[d] === RPM_SUSPENDED && (this.usage[d] > 0 || this.want[d] !== 0)) this.need(d);
       else this.idle(d, this.delayUs[d]);
@@ -196,6 +196,7 @@ export class RuntimePm {
     const was = this.state[d];
     this.state[d] = row.next;
     this.skip[d] = row.next === RPM_SUSPENDED ? 1 : 0;
+    if ((was === RPM_SUSPENDED) !== (row.next === RPM_SUSPENDED)) this.down[0] += row.next === RPM_SUSPENDED ? 1 : -1;
     const now = this.platform.now();
     if (row.next !== was && this.records) this.trace.recordHook(now, d, -1, E_RPM_STATE, row.next, ev === EV_OK ? now - this.startedAt[d] : 0);
     const a = row.action;
