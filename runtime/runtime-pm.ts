@@ -45,7 +45,8 @@ export class RuntimePm {
   /** get minus put per device. */ readonly usage: Int32Array;
   /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
   /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
-  /** 1 while RPM_SUSPENDED: a system attempt skips the device; `down[0]` counts them. */ readonly skip: Uint8Array; readonly down = new Int32Array(1);
+  /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
+  /** `down[0]`: devices RPM_SUSPENDED now (Members skips its second pass at 0). */ readonly down = new Int32Array(1);
   /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
   /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
   /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
