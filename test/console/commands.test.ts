@@ -8,7 +8,6 @@ import {
 import { F_START, F_STAGES } from "../../runtime/flight";
 import { EVENT_NAMES } from "../../runtime/trace";
 
-const RPM_DUMP: string[] = [];
 
 describe("console commands", () => {
   it("prints a banner and a prompt at boot", () => {
@@ -40,7 +39,6 @@ describe("console commands", () => {
   it("rpm shows each device's runtime PM state, usage count and autosuspend delay", () => {
     const rig = new Rig();
     const out = rig.send("rpm\r").split("\r\n");
-    RPM_DUMP.push(...out);
     expect(out[0]).toMatch(/^runtime pm: 0 of \d+ devices runtime-suspended, puts without a get 0$/);
     expect(out.slice(1, -1).every((l) => /^  \S+ +(active     \(no runtime hooks\)  usage \d+|\w+ +usage \d+  autosuspend (off|\d+ ms)  suspends \d+ resumes \d+ failures \d+)/.test(l))).toBe(true);
     expect(rig.send("rpm now\r")).toMatch(/rpm.*it takes no arguments/);
