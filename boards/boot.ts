@@ -151,6 +151,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       wakeLine: irqLineOf(def, d) >= 0 ? irqLineOf(def, d) : undefined, budgetUs: d.budgetUs, stageBudgetUs: stageBudgets(d, drv),
       stateBytes: stateBytes[i], requestBlocks: blocks[i],
       suspendCostUs: d.suspendCostUs ?? costOf(drv, "suspendCostUs"), resumeCostUs: d.resumeCostUs ?? costOf(drv, "resumeCostUs"),
+      autosuspendMs: d.autosuspendMs ?? costOf(drv, "autosuspendMs"),
     });
     ids[d.name] = id;
   }
@@ -226,9 +227,9 @@ function stageBudgets(d: BoardDevice, drv: BoardDriver): BoardDevice["stageBudge
   return Object.assign({}, d.stageBudgetUs, { suspend: own });
 }
 
-/** A cost the driver declares for itself (`suspendCostUs`, `resumeCostUs`: µs it adds to a suspend or a resume), if any. */
-function costOf(drv: BoardDriver, key: "suspendCostUs" | "resumeCostUs"): number | undefined {
-  const v = (drv as unknown as Partial<{ suspendCostUs: number; resumeCostUs: number }>)[key];
+/** A number the driver declares for itself (`suspendCostUs`, `resumeCostUs`: µs it adds to a suspend or a resume; `autosuspendMs`), if any. */
+function costOf(drv: BoardDriver, key: "suspendCostUs" | "resumeCostUs" | "autosuspendMs"): number | undefined {
+  const v = (drv as unknown as Partial<{ suspendCostUs: number; resumeCostUs: number; autosuspendMs: number }>)[key];
   return typeof v === "number" ? v : undefined;
 }
 

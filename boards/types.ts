@@ -42,6 +42,8 @@ export interface BoardDevice {
   readonly suspendCostUs?: number;
   /** Resume cost, µs (see `suspendCostUs`). */
   readonly resumeCostUs?: number;
+  /** Runtime PM: idle this many ms after its last putAutosuspend, the device powers down by itself (its driver needs runtime hooks); default: what the driver declares, else never. */
+  readonly autosuspendMs?: number;
 }
 
 /** A line that can wake the SoC: from light sleep (standby) always; from deep sleep only if `hibernate`. */

@@ -41,7 +41,7 @@ export function validateBoard(def: BoardDefinition, drivers: { readonly [name: s
 }
 
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
-const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq", "suspendCostUs", "resumeCostUs"]);
+const DEVICE_FIELDS: readonly string[] = Object.freeze(["budgetUs", "stateBytes", "requestBlocks", "roles", "irq", "suspendCostUs", "resumeCostUs", "autosuspendMs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 /** Every field a board entry may have (types.ts BoardDevice): another is a typo, refused at boot. */
 const ENTRY_FIELDS: readonly string[] = Object.freeze(DEVICE_FIELDS.concat(["name", "driver", "options", "parent", "needs", "stageBudgetUs"]));

@@ -1,7 +1,7 @@
 // Console command parser and dispatcher: tokens are byte ranges of the line buffer compared against preencoded names.
 import { T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, TEST_PLATFORM, OK } from "../runtime/status";
 import type { Printer } from "./printer";
-import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_TRACE_ALL, J_DUMP, J_LOCKS, J_POLICY } from "./reports";
+import { Reports, J_HELP, J_STATUS, J_DEVICES, J_STATS, J_TRACE, J_TRACE_ALL, J_DUMP, J_LOCKS, J_POLICY, J_RPM } from "./reports";
 
 /** What the console does after a line ran. */
 export const X_PROMPT = 0;
@@ -73,6 +73,7 @@ export class Commands {
       return this.noArgs(w.cmdLocks, J_LOCKS);
     }
     if (this.is(0, w.cmdPolicy)) return this.policy();
+    if (this.is(0, w.cmdRpm)) return this.noArgs(w.cmdRpm, J_RPM);
     this.errors++;
     const r = this.p.ring;
     r.bytes(w.unknownCommand);

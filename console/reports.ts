@@ -4,6 +4,7 @@ import { E_SUSPEND_BEGIN, E_SLEEP_ENTER, E_SLEEP_EXIT, E_WAKE, E_IRQ_LATCH, E_IR
 import type { Printer } from "./printer";
 import { StatsReport } from "./stats-report";
 import { PolicyReport } from "./policy-report";
+import { RpmReport } from "./rpm-report";
 
 export const J_NONE = 0;
 export const J_HELP = 1;
@@ -16,6 +17,7 @@ export const J_DUMP = 6;
 export const J_TRACE_ALL = 7;
 export const J_LOCKS = 8;
 export const J_POLICY = 9;
+/** `rpm`: runtime PM per device (console/rpm-report.ts). */ export const J_RPM = 10;
 
 /** Records the power-management view shows: all but IRQ bookkeeping. */
 function pmRecord(event: number): boolean {
@@ -48,11 +50,13 @@ export class Reports {
   private treeDepth: Uint8Array = new Uint8Array(0);
   private readonly stats: StatsReport;
   private readonly policy: PolicyReport;
+  private readonly rpm: RpmReport;
 
   constructor(printer: Printer) {
     this.p = printer;
     this.stats = new StatsReport(printer);
     this.policy = new PolicyReport(printer);
+    this.rpm = new RpmReport(printer);
   }
 
   /** Boot, after pm.seal(): the parent tree in print order. */
@@ -116,6 +120,7 @@ export class Reports {
     else if (kind === J_STATS) this.end = this.stats.start();
     else if (kind === J_LOCKS) this.end = this.policy.startLocks();
     else if (kind === J_POLICY) this.end = this.policy.startPolicy();
+    else if (kind === J_RPM) this.end = this.rpm.start();
     else if (kind === J_TRACE_ALL || kind === J_DUMP) {
       const held = tr.length;
       const n = kind === J_DUMP || count > held ? held : count;
@@ -151,6 +156,7 @@ export class Reports {
     else if (k === J_STATS) this.stats.line(i);
     else if (k === J_LOCKS) this.policy.lockLine(i);
     else if (k === J_POLICY) this.policy.policyLine(i);
+    else if (k === J_RPM) this.rpm.line(i);
     else if (k === J_TRACE || k === J_TRACE_ALL || k === J_DUMP) this.traceLine(i);
     this.p.ring.newline();
     if (this.next >= this.end) this.kind = J_NONE;

@@ -51,6 +51,7 @@ export class Words {
   readonly cmdTrace = makeBytes("trace");
   readonly cmdRecover = makeBytes("recover");
   readonly cmdLocks = makeBytes("locks");
+  readonly cmdRpm = makeBytes("rpm");
   readonly cmdPolicy = makeBytes("policy");
   readonly argOn = makeBytes("on");
   readonly argOff = makeBytes("off");
@@ -299,5 +300,6 @@ export class Words {
     "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
     "  locks                    PM locks: who holds one and for how long (a held lock keeps the governor awake)",
     "  policy [on|off]          the idle governor: its states, the last decisions and why; on/off switches it",
+    "  rpm                      runtime PM per device: state, usage count, autosuspend delay, suspends/resumes/failures",
   ]);
 }

@@ -89,12 +89,12 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
 }
 
 /** Where `register` reads each numeric DeviceSpec field from. */
-const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs"]);
+const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs", "autosuspendMs"]);
 const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
 /** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
 const SPEC_LIMITS = Object.freeze([
   LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
-  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"],
+  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"], LIMITS["device.autosuspendMs"],
 ]);
 
 const DEFAULT_BUDGET = LIMITS["pm.defaultBudgetUs"];
@@ -118,6 +118,7 @@ export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs
   if (spec.requestBlocks !== undefined) checkField(b, spec, 4, spec.requestBlocks, undefined);
   if (spec.suspendCostUs !== undefined) checkField(b, spec, 5, spec.suspendCostUs, undefined);
   if (spec.resumeCostUs !== undefined) checkField(b, spec, 6, spec.resumeCostUs, undefined);
+  if (spec.autosuspendMs !== undefined) checkField(b, spec, 7, spec.autosuspendMs, undefined);
   const per = s.stageBudgetUs;
   if (per !== undefined) {
     if (typeof per !== "object" || per === null) throw new Error(who(b, spec) + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume?, reprobe? } of µs in its DeviceSpec");

@@ -11,6 +11,7 @@ import { LOCK_DEVICE, type PmLocks } from "./locks";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
 import { WAKE_NONE } from "./status";
 import { TOKEN_STRIDE } from "./in-flight";
+import { type RuntimePm, RPM_TOKEN } from "./runtime-pm";
 
 /** What a port needs from the power manager, and no more. */
 export interface PortHost {
@@ -30,6 +31,7 @@ export interface PortParts {
   readonly blocks: BlockPool;
   readonly locks: PmLocks;
   readonly governor: IdleGovernor;
+  readonly rpm: RuntimePm;
   /** Devices registered (the image's layout count) and the storage device's id. */
   readonly devices: number;
   readonly storage: number;
@@ -57,6 +59,7 @@ export class RuntimePort implements DevicePort {
   private readonly blocks: BlockPool;
   private readonly locks: PmLocks;
   private readonly governor: IdleGovernor;
+  private readonly rpm: RuntimePm;
   /** This device's PM lock (made here, at seal). */
   readonly lockId: number;
   private listener: ((stage: number, status: number) => void) | null = null;
@@ -81,6 +84,7 @@ export class RuntimePort implements DevicePort {
     this.blockSize = parts.blocks.blockSize;
     this.locks = parts.locks;
     this.governor = parts.governor;
+    this.rpm = parts.rpm;
     this.lockId = parts.locks.create(name, LOCK_DEVICE);
   }
 
@@ -90,6 +94,26 @@ export class RuntimePort implements DevicePort {
 
   unlock(): number {
     return this.locks.release(this.lockId);
+  }
+
+  get(): number {
+    return this.rpm.get(this.id);
+  }
+
+  put(): number {
+    return this.rpm.put(this.id, false);
+  }
+
+  putAutosuspend(): number {
+    return this.rpm.put(this.id, true);
+  }
+
+  get usage(): number {
+    return this.rpm.usage[this.id];
+  }
+
+  get runtimeState(): number {
+    return this.rpm.state[this.id];
   }
 
   nextDeadline(atUs: number): number {
@@ -133,11 +157,13 @@ export class RuntimePort implements DevicePort {
 
   /** Only this device's own tokens: another device's token from this port is ignored as late. */
   complete(token: number, status: number): void {
-    this.host.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
+    // A runtime hook's token (RPM_TOKEN set) is the runtime PM's; every other one the stage engine's.
+    if ((token & RPM_TOKEN) === 0) this.host.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
+    else this.rpm.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
   }
 
   holds(token: number): boolean {
-    return this.host.holds(token);
+    return (token & RPM_TOKEN) !== 0 ? this.rpm.holds(token) : this.host.holds(token);
   }
 
   /** @boot */

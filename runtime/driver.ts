@@ -31,6 +31,15 @@ export interface PmHooks {
    * failed and the runtime tries again later (capped backoff). May answer PENDING.
    */
   reprobe?(token: number): number;
+  /**
+   * Runtime PM, the system awake (docs/design.md "Device runtime PM"): the device is idle (usage 0, no
+   * active consumer, its autosuspend delay over): gate its queue, enter its low-power state (share the
+   * S2/S3 code). OK, PENDING (budget: the device's S2 budget) or an error (it stays active; tried
+   * again after the delay). Implement both runtime hooks or neither; without them the device never runtime-suspends.
+   */
+  runtimeSuspend?(token: number): number;
+  /** Runtime PM: someone needs the device (a get): power up, restore, reopen the queue (share the R1/R2 code). An error fails the device. Budget: its R2 budget. */
+  runtimeResume?(token: number): number;
 }
 
 /** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
@@ -60,6 +69,8 @@ export interface DeviceSpec {
   stateBytes?: number;
   /** Request blocks reserved in S1 from the block pool (per-request buffers while suspending). */
   requestBlocks?: number;
+  /** Runtime PM: after a putAutosuspend brings its usage to 0, the device runtime-suspends after this many ms (Linux autosuspend_delay_ms); absent: only `put` suspends it. */
+  autosuspendMs?: number;
   /** What this device adds to a suspend and to a resume, microseconds (the idle governor adds them to each state's latency). */
   suspendCostUs?: number;
   /** What this device adds to a resume, microseconds (see `suspendCostUs`). */

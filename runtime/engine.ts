@@ -62,8 +62,8 @@ export class StageEngine extends StageRun {
   complete(token: number, status: number): void {
     const flight = this.flight;
     const d = token & (TOKEN_STRIDE - 1);
-    // flight.holds(token), inline: this runs once per PENDING hook.
-    if (typeof token !== "number" || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
+    // flight.holds(token), inline: this runs once per PENDING hook. A fraction or a number past 2^31 is no token.
+    if (typeof token !== "number" || (token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
       return this.late(token, status);
     }
     const now = this.platform.now();
@@ -166,6 +166,8 @@ export class StageEngine extends StageRun {
             states[d] = reaches;
             advanced[ac] = d;
             ac = ac + 1;
+            // A queued device was held (set aside): its waiters count it until now.
+            if (queued) ready.finished(d);
             // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
             k = d * STAGE_COUNT + stage;
             last[k] = us;
@@ -180,18 +182,29 @@ export class StageEngine extends StageRun {
               durations[slot] = us;
               tr.total = tr.total + 1;
               if (tr.listener !== null) {
+                // A listener may complete a device or raise a wake: taken now, before anyone else starts.
                 tr.listener(slot);
-                if (this.failedFlag) break;
+                if (inbox.notes !== 0) {
+                  this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+                  this.takeInbox(-1);
+                  ac = m.advancedCount;
+                  if (this.failedFlag) break;
+                }
               }
             }
-            // A queued device was held (set aside): its waiters count it until now.
-            if (queued) ready.finished(d);
             prev = now;
           } else if (status === PENDING && mayPend) {
             // answered(PENDING), inline: touches none of the counts kept in locals.
             rec.hookPending(prev, d, stage);
             flight.await(d, prev, budgets[d * STAGE_COUNT + stage]);
             ready.hold(d);
+            // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
+            if (inbox.notes !== 0) {
+              this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+              this.takeInbox(-1);
+              ac = m.advancedCount;
+              if (this.failedFlag) break;
+            }
             prev = platform.now();
           } else {
             this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
@@ -211,6 +224,8 @@ export class StageEngine extends StageRun {
         flight.inHook = -1;
         if (d < 0) throw e;
         inbox.takeOwn();
+        // Completions the throwing hook made came before its throw: they are taken first.
+        if (inbox.notes !== 0) this.takeInbox(-1);
         now = platform.now();
         this.finish(d, THREW, now, now - prev);
         ac = m.advancedCount;

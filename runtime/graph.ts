@@ -41,6 +41,8 @@ export class DeviceGraph {
   /** Dependents of d: dep[depStart[d] .. depStart[d + 1]). */
   depStart: Int32Array = new Int32Array(1);
   /** Dependent ids, indexed by `depStart`. */ dep: Int16Array = new Int16Array(0);
+  /** Per device: how many of its prerequisites (the first ones in `pre`) the board named (parent, needs); the rest are storage ordering. */
+  readonly ownPre: Int16Array;
   /** Topological order, prerequisites first. */
   order: Int16Array = new Int16Array(0);
   /** Id of the storage device (ROLE_STORAGE), -1 none. */
@@ -61,6 +63,7 @@ export class DeviceGraph {
     this.stateBytes = new Int32Array(maxDevices);
     this.requestBlocks = new Int16Array(maxDevices);
     this.parent = new Int16Array(maxDevices).fill(-1);
+    this.ownPre = new Int16Array(maxDevices);
   }
 
   /** Boot: checks every number of `spec` against runtime/limits.ts before it lands in a typed array, then adds it. */
@@ -130,11 +133,11 @@ export class DeviceGraph {
         this.storage = d;
       }
     }
+    const own = this.ownPre;
+    for (let d = 0; d < n; d++) own[d] = edges[d].length;
     if (this.storage >= 0) {
       // One sort at boot's cost: only when the storage edges close a cycle is the board's own graph
       // checked first (its edges are each list's prefix), so the error names the cycle the board wrote.
-      const own = new Int32Array(n);
-      for (let d = 0; d < n; d++) own[d] = edges[d].length;
       this.addStorageEdges(edges);
       if (this.sortOrThrow(edges, false)) {
         this.buildTables(edges);

@@ -1,6 +1,6 @@
 // Every device's hooks, looked up once at seal by the protocol table's names.
 import type { DeviceGraph } from "./graph";
-import { STAGES, RUN_HOOK } from "./protocol";
+import { STAGES, hookStages } from "./protocol";
 import { OK, STAGE_COUNT } from "./status";
 
 /** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
@@ -28,16 +28,20 @@ export class HookTable {
 
   /** Boot (seal). @boot */
   bind(g: DeviceGraph): void {
+    // The hook stages and their method names, read off the table once (boot cost per device: a lookup per hook).
+    const ids = hookStages();
+    const names: string[] = [];
+    for (let k = 0; k < ids.length; k++) names.push(STAGES[ids[k]].hook);
     for (let d = 0; d < g.count; d++) {
       const hooks = g.hooks[d] as unknown as { [name: string]: unknown };
       this.self[d] = hooks;
-      for (let s = 0; s < STAGE_COUNT; s++) {
-        if (STAGES[s].run !== RUN_HOOK) continue;
-        const f = hooks[STAGES[s].hook];
-        this.byStage[s][d] = typeof f === "function" ? f as HookFn : null;
+      for (let k = 0; k < ids.length; k++) {
+        const f = hooks[names[k]];
+        if (typeof f === "function") this.byStage[ids[k]][d] = f as HookFn;
       }
     }
   }
+
 
   /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller. */
   call(d: number, stage: number, token: number): number {

@@ -25,6 +25,10 @@ export * as Flight from "./flight";
 export type { Platform } from "./platform";
 export type { PmHooks, DeviceSpec, PmConfig } from "./driver";
 export { PmLocks, LOCK_APP, LOCK_DEVICE } from "./locks";
+export { RuntimePm, RPM_TOKEN, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
+export type { RpmHost } from "./runtime-pm";
+/** Device runtime PM's transition table (runtime/runtime-pm-table.ts): states, events, actions. */
+export * as RuntimePmTable from "./runtime-pm-table";
 export { IdleGovernor, MIN_IDLE_US, WAKE_MARGIN_US, DECISIONS_KEPT } from "./governor";
 export type { GovernorConfig, GovernorHost } from "./governor";
 /** The idle governor's decision rule and reason codes (runtime/policy.ts), for reading its decisions. */

@@ -63,6 +63,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "device.roles": limit(0, ROLE_STORAGE | ROLE_WAKE, "(ROLE_STORAGE 1 | ROLE_WAKE 2)", "Uint8Array roles"),
   "device.suspendCostUs": TIME,
   "device.resumeCostUs": TIME,
+  "device.autosuspendMs": limit(0, 2_000_000, "ms", "Int32Array autosuspend delay in µs (runtime/runtime-pm.ts: ms x 1000 stays below 2^31); leave it out for no autosuspend"),
   "device.irq": LINE,
   "device.wakeLine": LINE,
 

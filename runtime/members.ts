@@ -16,6 +16,9 @@ export class Members {
   readonly member: Uint8Array;
   /** 1 - member: the stage walk copies it into its blocked counts in one `set` (ready.ts). */
   readonly out: Uint8Array;
+  /** 1 where a device sits out every run while it is runtime-suspended, and how many do (runtime-pm.ts owns both). */
+  private skipped: Uint8Array;
+  private skipCount: Int32Array = new Int32Array(1);
   /** Members of the next (or current) run. */
   size = 0;
   /**
@@ -32,6 +35,13 @@ export class Members {
     this.member = new Uint8Array(maxDevices);
     this.out = new Uint8Array(maxDevices).fill(1);
     this.advanced = new Int16Array(maxDevices);
+    this.skipped = new Uint8Array(maxDevices);
+  }
+
+  /** Boot (seal): devices marked 1 in `mask` are no members of a run (runtime-suspended: Linux direct_complete). */
+  exclude(mask: Uint8Array, count: Int32Array): void {
+    this.skipped = mask;
+    this.skipCount = count;
   }
 
   state(d: number): number {
@@ -42,7 +52,7 @@ export class Members {
     return this.member[d] === 1;
   }
 
-  /** Every device but the failed ones. */
+  /** Every device but the failed and the runtime-suspended ones. */
   selectAll(): void {
     const states = this.stateOf, member = this.member, out = this.out;
     let n = 0;
@@ -53,8 +63,17 @@ export class Members {
       out[d] = 1 - m;
       n += m;
     }
-    this.size = n;
     this.failedCount = count - n;
+    // Runtime-suspended devices leave in a second pass, so a board without any costs nothing per device.
+    if (this.skipCount[0] > 0) {
+      for (let d = 0; d < count; d++) {
+        if (this.skipped[d] === 0 || member[d] === 0) continue;
+        member[d] = 0;
+        out[d] = 1;
+        n--;
+      }
+    }
+    this.size = n;
   }
 
   /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */

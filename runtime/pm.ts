@@ -20,6 +20,7 @@ import { PmLocks } from "./locks";
 import { IdleGovernor } from "./governor";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
+import { RuntimePm, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage, isSuspendStage } from "./protocol";
 import { OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
@@ -44,9 +45,9 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Writes every event to `trace`, `stats` and `flight`. */ readonly recorder: Recorder;
   /** The attempt in progress (or the last one): phase, target, test level, outcome. */ readonly attempt = new Attempt();
   /** Re-probe scheduling for failed devices. */ readonly recovery: Recovery;
-  /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */
-  readonly locks: PmLocks;
+  /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */ readonly locks: PmLocks;
   /** Picks the idle state and starts suspends when nothing holds it off. */ readonly governor: IdleGovernor;
+  /** Device runtime PM: usage counts, autosuspend, runtime hooks (docs/design.md "Device runtime PM"). */ readonly rpm: RuntimePm;
   private readonly engine: StageEngine;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
@@ -76,23 +77,20 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
+    this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.start());
     this.irq.setWakeListener((line: number) => this.wakeRaised(line));
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
 
-  /** P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK or P_REPROBING. */
-  get phase(): number { return this.attempt.phase; }
-  /** Target of the attempt in progress (or the last one): T_STANDBY or T_HIBERNATE. */
-  get target(): number { return this.attempt.target; }
+  /** P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK or P_REPROBING. */ get phase(): number { return this.attempt.phase; }
+  /** Target of the attempt in progress (or the last one): T_STANDBY or T_HIBERNATE. */ get target(): number { return this.attempt.target; }
   /** Test level of the attempt: TEST_NONE, TEST_DEVICES or TEST_PLATFORM. */ get test(): number { return this.attempt.test; }
-  /** True while resuming after a hibernate reboot (until the done listener returned). */
-  get fromImage(): boolean { return this.attempt.fromImage; }
+  /** True while resuming after a hibernate reboot (until the done listener returned). */ get fromImage(): boolean { return this.attempt.fromImage; }
   /** After a hibernate reboot: that sleep as the RTC measured it (µs), -1 unknown. */ get imageSleptUs(): number { return this.sleeper.sleptUs; }
 
   /** Boot: adds a device; returns its id. */
-  register(spec: DeviceSpec): number { return this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec); }
-  /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port). */
-  registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
+  register(spec: DeviceSpec): number { return this.rpm.declare(this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec), spec); }
+  /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port). */ registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
 
   /** Boot: freezes the registry, checks pools against the devices' declared needs, makes every port. */
   seal(): void {
@@ -103,25 +101,27 @@ export class PowerManager implements EngineOwner, PortHost {
     markWakeLines(this.config, g, this.irq);
     this.engine.bindHooks();
     const parts: PortParts = { host: this, attempt: this.attempt, stats: this.stats, irq: this.irq, arena: this.arena, blocks: this.blocks,
-      locks: this.locks, governor: this.governor, devices: g.count, storage: g.storage, noImage: new Uint8Array(this.arena.buffer, 0, 0) };
+      locks: this.locks, governor: this.governor, rpm: this.rpm, devices: g.count, storage: g.storage, noImage: new Uint8Array(this.arena.buffer, 0, 0) };
     for (let d = 0; d < g.count; d++) this.ports.push(new RuntimePort(parts, d, g.names[d], (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1));
+    // A runtime-suspended device is no member of a system attempt (Linux direct_complete): it stays down through it.
+    this.engine.members.exclude(this.rpm.skip, this.rpm.down);
+    this.rpm.bind(g, { systemIdle: () => this.attempt.phase === P_IDLE, deviceState: (d: number) => this.engine.state(d),
+      failDevice: (d: number) => this.failAtBoot(d), gaveUp: (d: number, status: number) => this.ports[d].gaveUp(-1, status) });
     this.governor.kick();
   }
 
   /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
   /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
-  /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */
-  port(d: number): DevicePort { return this.ports[d]; }
-  /** Registered once: called with the outcome when an attempt ends and the system is active again. */
-  setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
+  /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */ port(d: number): DevicePort { return this.ports[d]; }
+  /** Registered once: called with the outcome when an attempt ends and the system is active again. */ setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
 
   /** Device `d`'s state (D_*). */ deviceState(d: number): number { return this.engine.state(d); }
-  /** A driver's PENDING hook finished (PortHost). */
+  /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). */
   complete(token: number, status: number): void { this.engine.complete(token, status); }
-  /** Whether `token` is a hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
+  /** Whether `token` is a stage hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
 
-  /** Boot: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */
+  /** Boot, or a runtime resume that failed: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */
   failAtBoot(d: number): void {
     this.engine.failAtBoot(d);
     this.ports[d].failQueues(FAILED);
@@ -129,9 +129,7 @@ export class PowerManager implements EngineOwner, PortHost {
   }
 
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
-  recover(d: number): number {
-    return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d);
-  }
+  recover(d: number): number { return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d); }
 
   /**
    * Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad
@@ -152,10 +150,13 @@ export class PowerManager implements EngineOwner, PortHost {
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
-    this.engine.members.selectAll();
-    this.runStage(FIRST_STAGE);
+    // Runtime transitions in flight end first; a hibernate (RAM lost) also brings runtime-suspended devices back.
+    if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) === OK) this.start();
     return OK;
   }
+
+  /** The attempt's first stage, over every device but the failed and the runtime-suspended ones. */
+  private start(): void { this.engine.members.selectAll(); this.runStage(FIRST_STAGE); }
 
   /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
   resumeFromImage(cause: number, sleptUs = -1): number {
@@ -237,8 +238,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
     this.attempt.phase = P_RESUMING;
-    // The suspend stages kept their members (a failure there rolls back instead); a reboot from an image has none yet.
-    if (this.attempt.fromImage) this.engine.members.selectAll();
+    if (this.attempt.fromImage) this.engine.members.selectAll(); // else the suspend stages' members stand (a failure there rolls back)
     this.runStage(STAGES[SLEEP_STAGE].next);
   }
 
@@ -275,13 +275,12 @@ export class PowerManager implements EngineOwner, PortHost {
     this.settleFailed(now);
     if (this.onDone !== null) this.onDone(a.outcome);
     a.fromImage = false;
+    this.rpm.systemIdle();
     this.governor.attemptEnded();
   }
 
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
-  private settleFailed(now: number): void {
-    this.recovery.settle(now, this.engine, this.ports);
-  }
+  private settleFailed(now: number): void { this.recovery.settle(now, this.engine, this.ports); }
 
   /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
   private reprobeDue(): void {
@@ -295,6 +294,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private reprobed(): void {
     this.attempt.phase = P_IDLE;
     this.recovery.finish(this.platform.now(), this.engine, this.ports);
+    this.rpm.systemIdle();
     this.governor.kick();
   }
 }

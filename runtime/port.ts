@@ -61,6 +61,21 @@ export interface DevicePort {
   nextDeadline(atUs: number): number;
   /** The longest wake latency this device tolerates (µs, -1 none): the governor skips states slower than that. OK, or INVALID as nextDeadline. */
   constrainLatency(us: number): number;
+  /**
+   * Runtime PM (Linux pm_runtime_get, Zephyr pm_device_runtime_get): counts a user of the device and
+   * makes sure it is powered. OK: active now; PENDING: its runtime resume is under way (or waits for the
+   * system attempt to end): requests wait in the device's queue, which its runtimeResume reopens; FAILED:
+   * the device failed. Each get needs one put. A device without runtime hooks is always active.
+   */
+  get(): number;
+  /** pm_runtime_put_sync: one user less; at 0 (and no active consumer) the device runtime-suspends now. OK, or PROTOCOL at 0 (counted, never negative). */
+  put(): number;
+  /** pm_runtime_put_autosuspend / Zephyr put_async: as `put`, but the device suspends after its `autosuspendMs` of idleness (never without one). */
+  putAutosuspend(): number;
+  /** Users counted by get minus put. */
+  readonly usage: number;
+  /** The device's runtime state (RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING: runtime/status.ts). */
+  readonly runtimeState: number;
   /** A wake-capable input (a button) asks for a system suspend: OK, BUSY or INVALID as `PowerManager.suspend`. */
   requestSuspend(target: number, test: number): number;
   /** Request blocks (reserved for this device in S1): size in bytes, then acquire/release by index. */

@@ -84,11 +84,14 @@ export abstract class StageRun {
   /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
   protected late(token: unknown, status: number): void {
-    const d = typeof token === "number" ? token & (TOKEN_STRIDE - 1) : -1;
-    const known = d >= 0 && d < this.g.count;
-    const stage = typeof token === "number" ? this.flight.stageOf(token) : -1;
-    this.rec.late(this.platform.now(), known ? d : -1, isStage(stage) ? stage : this.stageId, status);
+    // Only an integer names a device and a run; anything else is recorded as from no device, at no stage.
+    const valid = typeof token === "number" && (token | 0) === token && token >= 0;
+    const d = valid ? (token as number) & (TOKEN_STRIDE - 1) : -1;
+    const stage = valid ? this.flight.stageOf(token as number) : -1;
+    // A run older than the last 64 is not remembered: its stage is recorded as unknown (-1), not guessed.
+    this.rec.late(this.platform.now(), d < this.g.count ? d : -1, isStage(stage) ? stage : -1, status);
   }
+
 
   /**
    * Completions that arrived during a hook call: other devices' finish now; the called device's own
@@ -183,15 +186,25 @@ export abstract class StageRun {
   protected onTimer(): void {
     this.flight.fired();
     const now = this.platform.now();
-    for (let d = this.flight.nextExpired(now); d >= 0; d = this.flight.nextExpired(now)) {
-      this.flight.expire(d);
-      this.rec.timeout(now, d, this.stageId);
-      // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
-      if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-      this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
+    // A give-up listener may complete another device: that waits in the inbox (as during the walk) so
+    // the expiries finish against this run's row before anything else can end the stage.
+    const was = this.pumping;
+    this.pumping = true;
+    try {
+      for (let d = this.flight.nextExpired(now); d >= 0; d = this.flight.nextExpired(now)) {
+        this.flight.expire(d);
+        this.rec.timeout(now, d, this.stageId);
+        // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
+        if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
+        this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
+      }
+    } finally {
+      this.pumping = was;
     }
+    if (this.inbox.notes !== 0) this.takeInbox(-1);
     this.pump();
   }
+
 
   /** Runs the walk until nothing more can start now (engine.ts). */
   protected abstract pump(): void;

@@ -85,6 +85,8 @@ export const D_SUSPENDED = 2;
 export const D_OFF = 3;
 /** Device state: a resume stage failed; requests are refused with FAILED until a re-probe succeeds. */
 export const D_FAILED = 4;
+// Runtime PM states (runtime/runtime-pm-table.ts holds the transitions), separate from the system states above.
+export { RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING, RPM_STATE_NAMES } from "./runtime-pm-table";
 /** Device state -> its name, for reports. */
 export const STATE_NAMES: readonly string[] = Object.freeze(["active", "prepared", "suspended", "off", "failed"]);
 

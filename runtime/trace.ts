@@ -45,14 +45,20 @@ export const E_BUSY = 19;
 export const E_RELEASE = 20;
 /** The idle governor decided: status = reason * 8 + target (runtime/policy.ts R_*), duration = idle µs (-1 none, capped at 2^31 - 1). */
 export const E_GOVERNOR = 21;
+/** Runtime PM (runtime/runtime-pm.ts): device's runtime state changed to status (RPM_*); duration = the hook's µs when a transition ends. */
+export const E_RPM_STATE = 22;
+/** Runtime PM: a runtime hook failed with status (error, THREW, PROTOCOL, TIMEOUT); duration = its µs. */
+export const E_RPM_FAIL = 23;
+/** Runtime PM: a put with the usage count already 0 (PROTOCOL; the count stays 0). */
+export const E_RPM_BAD_PUT = 24;
 /** How many trace events there are (the length of EVENT_NAMES). */
-export const EVENT_COUNT = 22;
+export const EVENT_COUNT = 25;
 
 /** Trace event -> its name, for reports. */
 export const EVENT_NAMES: readonly string[] = Object.freeze([
   "suspend-begin", "stage-begin", "call", "done", "pending", "fail", "timeout", "late", "rollback",
   "mask", "unmask", "irq-latch", "irq-deliver", "wake", "sleep-enter", "sleep-exit", "suspend-end",
-  "stage-end", "resume-fail", "busy", "release", "governor",
+  "stage-end", "resume-fail", "busy", "release", "governor", "rpm-state", "rpm-fail", "rpm-bad-put",
 ]);
 
 /**

@@ -72,6 +72,18 @@ export class Backlight implements BoardDriver {
     this.port = port;
   }
 
+  /**
+   * Runtime PM: dark after the board's `autosuspendMs` without a brightness write (a screen timeout),
+   * with S2's code; a write relights it with R2's, after its display woke (it `needs` the display).
+   */
+  runtimeSuspend(token: number): number {
+    return this.suspend(token);
+  }
+
+  runtimeResume(token: number): number {
+    return this.resume(token);
+  }
+
   get brightness(): number {
     return this.level;
   }
@@ -80,6 +92,14 @@ export class Backlight implements BoardDriver {
   set brightness(value: number) {
     const v = value < 0 ? 0 : value > 1000 ? 1000 : value | 0;
     this.level = v;
+    // Activity: a runtime-suspended backlight comes back (display first); the idle delay starts again.
+    const port = this.port;
+    if (port !== null && port.get() !== OK) {
+      this.save();
+      port.putAutosuspend();
+      return;
+    }
+    if (port !== null) port.putAutosuspend();
     if (this.suspended) {
       this.save();
       return;

@@ -1,4 +1,5 @@
 // ILI9341 frame writes: fixed request slots behind a RequestQueue, each a solid rectangle sent as RAMWR in timed DMA chunks.
+import type { DevicePort } from "../../runtime/port";
 import { RequestQueue } from "../../runtime/queue";
 import { OK, PENDING, BUSY, FULL, INVALID, IO } from "../../runtime/status";
 import type { SpiIo } from "../common/io";
@@ -42,6 +43,8 @@ export class Ili9341Frames {
   private remaining = 0;
   private chunkColor = -1;
   private onFrame: ((slot: number, status: number) => void) | null = null;
+  /** The driver's port, set at attach: each accepted frame holds a runtime-PM get until it completes. */
+  port: DevicePort | null = null;
 
   constructor(capacity: number, bus: SpiBus, spi: SpiIo, panel: Ili9341Panel, hz: number, waitChunk: (us: number) => void) {
     this.bus = bus;
@@ -80,9 +83,12 @@ export class Ili9341Frames {
     this.req[b + R_W] = w;
     this.req[b + R_H] = h;
     this.req[b + R_COLOR] = color & 0xffff;
+    // A runtime-suspended panel wakes first; the frame waits in the gated queue until its DISPON.
+    if (this.port !== null) this.port.get();
     const status = this.queue.submit(slot);
     if (status !== OK) {
       this.free[this.freeTop++] = slot;
+      if (this.port !== null) this.port.putAutosuspend();
       return status;
     }
     this.lastSlot = slot;
@@ -143,5 +149,6 @@ export class Ili9341Frames {
     else this.failures++;
     this.free[this.freeTop++] = slot;
     if (this.onFrame !== null) this.onFrame(slot, status);
+    if (this.port !== null) this.port.putAutosuspend();
   }
 }

@@ -55,6 +55,8 @@ export class Ili9341 implements BoardDriver {
   private s2Waiting = false;
   /** R2 (or its stand-in after a failed R1) is stepping on the timer. */
   private r2Waiting = false;
+  /** The S2 path in progress is a runtime suspend (it ends with SLPIN). */
+  private runtimeSleep = false;
   private port!: DevicePort;
   private s2!: PendingStage;
   private r2!: PendingStage;
@@ -96,10 +98,11 @@ export class Ili9341 implements BoardDriver {
     this.s2 = new PendingStage(port);
     this.r2 = new PendingStage(port);
     this.probe = new PendingStage(port);
+    this.frameWriter.port = port;
     // Parked frame writes count in the runtime's stats, the flight recorder and the console's stats.
     port.registerQueue(this.queue);
     const self = this;
-    port.onGiveUp(function ili9341GaveUp(): void { self.runtimeGaveUp(); });
+    port.onGiveUp(function ili9341GaveUp(stage: number): void { self.runtimeGaveUp(stage); });
   }
 
   /** Registered once: told `(slot, status)` when a frame request completes. */
@@ -133,13 +136,39 @@ export class Ili9341 implements BoardDriver {
   }
 
   suspend(token: number): number {
+    return this.sleepStart(token, false);
+  }
+
+  /**
+   * Runtime PM: S2's waits (a frame in flight, 120 ms since SLPOUT), then S3's DISPOFF + SLPIN
+   * (8.2.11/8.2.12): the panel's sleep-in current instead of its display-on current. Budget: its S2's.
+   */
+  runtimeSuspend(token: number): number {
+    return this.sleepStart(token, true);
+  }
+
+  /** Runtime PM: R2's path (SLPIN + 120 ms, SLPOUT, 120 ms, DISPON), then the parked frames replay. Budget: its R2's. */
+  runtimeResume(token: number): number {
+    return this.resume(token);
+  }
+
+  /** S2 and runtimeSuspend: gate, wait until the panel may sleep, save; the runtime one also sleeps the panel. */
+  private sleepStart(token: number, runtime: boolean): number {
     this.queue.gate();
+    this.runtimeSleep = runtime;
     if (this.s2Blocked()) {
       this.s2Waiting = true;
       return this.s2.hold(token);
     }
+    return this.s2Done();
+  }
+
+  private s2Done(): number {
     this.saveState();
-    return OK;
+    if (!this.runtimeSleep) return OK;
+    const status = this.powerOffNoIrq(0);
+    if (status !== OK) this.queue.open();
+    return status;
   }
 
   powerOffNoIrq(_token: number): number {
@@ -184,8 +213,13 @@ export class Ili9341 implements BoardDriver {
   }
 
   /** The runtime gave up on a stage: a suspend-stage timeout gets its R2 mirror; a failed device forgets its stages. */
-  private runtimeGaveUp(): void {
+  private runtimeGaveUp(stage: number): void {
     if (this.queue.failed) this.forget();
+    else if (stage < 0 && this.runtimeSleep && this.s2Waiting) {
+      // A runtime suspend over its budget: the device stays active, so its frames flow again.
+      this.forget();
+      this.queue.open();
+    }
   }
 
   /** Drops every stage and wait of ours, so a re-probe starts from scratch. */
@@ -219,8 +253,7 @@ export class Ili9341 implements BoardDriver {
   private s2Continue(): void {
     if (!this.s2Waiting || this.s2Blocked()) return;
     this.s2Waiting = false;
-    this.saveState();
-    this.s2.finish(OK);
+    this.s2.finish(this.s2Done());
   }
 
   /** Advances R2; answers PENDING while waiting, OK when done. */

@@ -1,5 +1,6 @@
 // The W25Q's user requests: read, page program and sector erase through one RequestQueue, program/erase finished by BUSY polling.
 import { RequestQueue } from "../../runtime/queue";
+import type { DevicePort } from "../../runtime/port";
 import { OK, PENDING, BUSY, IO, INVALID } from "../../runtime/status";
 import { RequestTable } from "../common/request-table";
 import { type FlashPort, PAGE_BYTES, SECTOR_BYTES, PP_TYP_US, PP_MAX_US, SE_TYP_US, SE_MAX_US } from "./flash";
@@ -27,6 +28,9 @@ export class FlashRequests {
   private readonly imageAddress: number;
   private readonly imageEnd: number;
   private onDone: ((token: number, status: number) => void) | null = null;
+  /** Set at attach: each accepted request holds a runtime-PM get until it completes; a program/erase in flight holds the device's PM lock. */
+  private port: DevicePort | null = null;
+  private locked = false;
 
   constructor(capacity: number, flash: FlashPort, poller: BusyPoll, sizeBytes: number, imageAddress: number, imageEnd: number) {
     this.flash = flash;
@@ -42,8 +46,20 @@ export class FlashRequests {
       },
       function w25qDone(slot: number, status: number): void {
         const token = self.req.put(slot);
+        const port = self.port;
+        if (port !== null && self.locked && self.queue.idle) {
+          self.locked = false;
+          port.unlock();
+        }
         if (self.onDone !== null) self.onDone(token, status);
+        // After the client's callback: a request it submits there keeps the chip up without a power cycle.
+        if (port !== null) port.putAutosuspend();
       });
+  }
+
+  /** Attach: the port whose get/put and lock the requests hold. @boot */
+  bind(port: DevicePort): void {
+    this.port = port;
   }
 
   /** Boot: who hears each request's completion (token, status). */
@@ -71,8 +87,13 @@ export class FlashRequests {
     const slot = this.req.take(kind, token, address, buf, length);
     // No slot means the queue is full too: let it refuse (and count) the request.
     if (slot < 0) return this.queue.submit(-1);
+    // A runtime-suspended flash wakes first: while its resume runs the request waits in the gated queue.
+    if (this.port !== null) this.port.get();
     const status = this.queue.submit(slot);
-    if (status !== OK) this.req.put(slot);
+    if (status !== OK) {
+      this.req.put(slot);
+      if (this.port !== null) this.port.putAutosuspend();
+    }
     return status;
   }
 
@@ -86,6 +107,11 @@ export class FlashRequests {
     if (!started) return IO;
     if (kind === R_PROGRAM) this.poller.start(BY_QUEUE, PP_TYP_US, PP_MAX_US);
     else this.poller.start(BY_QUEUE, SE_TYP_US, SE_MAX_US);
+    // The idle governor does not sleep while the chip programs or erases for us.
+    if (this.port !== null && !this.locked) {
+      this.locked = true;
+      this.port.lock();
+    }
     return PENDING;
   }
 }

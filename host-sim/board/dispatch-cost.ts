@@ -10,8 +10,8 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  540.88 - 84.19, // prepare
-  678.88 - 84.19, // suspend
+  542.13 - 84.19, // prepare
+  680.63 - 84.19, // suspend
   417.63 - 84.19, // powerOffNoIrq
   417.88 - 84.19, // powerOnNoIrq
   427.88 - 84.19, // resume

@@ -97,6 +97,9 @@ class FaultingHooks implements PmHooks {
     this.platform = platform;
     // A driver without a re-probe keeps none here too: the runtime then counts it as OK without a call.
     if (inner.reprobe === undefined) this.reprobe = undefined;
+    // Runtime hooks likewise: a driver without them never runtime-suspends, wrapped or not.
+    if (inner.runtimeSuspend === undefined) this.runtimeSuspend = undefined;
+    if (inner.runtimeResume === undefined) this.runtimeResume = undefined;
     const self = this;
     this.timer = platform.createTimer(function faultLate(): void {
       const token = self.lateToken;
@@ -156,5 +159,15 @@ class FaultingHooks implements PmHooks {
   /** Forwarded untouched (no fault slot): the driver's own re-probe runs against the chip models' faults. */
   reprobe?(token: number): number {
     return (this.inner.reprobe as (token: number) => number).call(this.inner, token);
+  }
+
+  /** Forwarded untouched (no fault slot: a runtime hook fault is a chip model's fault). */
+  runtimeSuspend?(token: number): number {
+    return (this.inner.runtimeSuspend as (token: number) => number).call(this.inner, token);
+  }
+
+  /** Forwarded untouched, as `runtimeSuspend`. */
+  runtimeResume?(token: number): number {
+    return (this.inner.runtimeResume as (token: number) => number).call(this.inner, token);
   }
 }

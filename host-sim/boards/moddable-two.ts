@@ -56,6 +56,8 @@ export interface SimModdableTwoOptions {
   touchResetPin?: number;
   /** Seed of the board's PRNGs (SimBoardOptions.seed); default 1. */
   seed?: number;
+  /** Runtime PM: `autosuspendMs` per device name (the shipped board sets none). */
+  autosuspendMs?: { [device: string]: number };
 }
 
 /** The simulated Moddable Two and handles on its parts (models, drivers, recorder, outcomes). */
@@ -98,8 +100,9 @@ export interface SimModdableTwo {
  */
 export function simModdableTwoDefinition(options: SimModdableTwoOptions = {}): BoardDefinition {
   const devices: BoardDevice[] = MODDABLE_TWO.devices.map((d) => {
-    if (d.name === "touch" && options.touchOptions !== undefined) return { ...d, options: { ...d.options, ...options.touchOptions } };
-    return d;
+    if (d.name === "touch" && options.touchOptions !== undefined) d = { ...d, options: { ...d.options, ...options.touchOptions } };
+    const ms = options.autosuspendMs?.[d.name];
+    return ms === undefined ? d : { ...d, autosuspendMs: ms };
   });
   return { ...MODDABLE_TWO, pm: { ...MODDABLE_TWO.pm, ...options.config }, devices };
 }

@@ -2,7 +2,7 @@
 import { FAULT_MODES, FAULT_STAGES, WAKE_SOURCES } from "./scenario";
 
 /** The firmware console's commands (drivers/uart-console words) and the shell's own verbs. */
-const COMMANDS = ["help", "status", "devices", "stats", "trace", "suspend", "recover", "press", "wake", "fault", "time", "quit"];
+const COMMANDS = ["help", "status", "devices", "stats", "trace", "suspend", "recover", "locks", "policy", "rpm", "press", "wake", "fault", "time", "quit"];
 
 /**
  * Words that complete the last (possibly empty) word of `line`, in a fixed order. Arguments follow

@@ -8,6 +8,7 @@ import {
 import { F_START, F_STAGES } from "../../runtime/flight";
 import { EVENT_NAMES } from "../../runtime/trace";
 
+
 describe("console commands", () => {
   it("prints a banner and a prompt at boot", () => {
     const rig = new Rig();
@@ -30,8 +31,17 @@ describe("console commands", () => {
       "  recover DEVICE           re-probe a failed device now (status shows failed devices)",
       "  locks                    PM locks: who holds one and for how long (a held lock keeps the governor awake)",
       "  policy [on|off]          the idle governor: its states, the last decisions and why; on/off switches it",
+      "  rpm                      runtime PM per device: state, usage count, autosuspend delay, suspends/resumes/failures",
       "> ",
     ].join("\r\n"));
+  });
+
+  it("rpm shows each device's runtime PM state, usage count and autosuspend delay", () => {
+    const rig = new Rig();
+    const out = rig.send("rpm\r").split("\r\n");
+    expect(out[0]).toMatch(/^runtime pm: 0 of \d+ devices runtime-suspended, puts without a get 0$/);
+    expect(out.slice(1, -1).every((l) => /^  \S+ +(active     \(no runtime hooks\)  usage \d+|\w+ +usage \d+  autosuspend (off|\d+ ms)  suspends \d+ resumes \d+ failures \d+)/.test(l))).toBe(true);
+    expect(rig.send("rpm now\r")).toMatch(/rpm.*it takes no arguments/);
   });
 
   it("status shows the phase, the last outcome and each device's state", () => {

@@ -163,6 +163,8 @@ export class World {
     let drainToken = -1;
     if (q) q.setDrainListener(() => { if (drainToken >= 0) { const t = drainToken; drainToken = -1; this.pm.complete(t, OK); } });
     const act = (h: number, token: number): number => {
+      // The runtime writes no call record (one record per hook, at its end): the order check needs the call.
+      this.obs.trace.push({ t: this.p.t, d, s: -1, e: TraceEvents.E_HOOK_CALL, st: OK });
       const masked = this.pm.irq.masked;
       const noIrq = h === 2 || h === 3;
       if (masked !== noIrq) this.obs.contextErrors.push("d" + d + ":" + HOOKS[h] + (masked ? " masked" : " unmasked"));

@@ -2,8 +2,8 @@
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import { makeTree } from "./tree";
-import { OK, PENDING, WAKEUP, PROTOCOL, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, STAGE_NAMES } from "../../runtime";
-import { EVENT_NAMES } from "../../runtime/trace";
+import { OK, PENDING, WAKEUP, PROTOCOL, IO, TIMEOUT, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, STAGE_NAMES } from "../../runtime";
+import { EVENT_NAMES, E_HOOK_DONE, E_HOOK_PENDING, E_LATE } from "../../runtime/trace";
 
 /** The trace ring's hook records of one stage, as "device:event". */
 function hookRecords(env: Env, stage: number): string[] {
@@ -95,5 +95,135 @@ describe("a wake raised from inside a hook of a stage that may pend", () => {
     expect(suspends[suspends.length - 1]).toBe("display");
     expect(env.outcomes).toEqual([WAKEUP]);
     expect(env.log).toContain("display:resume");
+  });
+});
+
+/** Three independent devices; suspend walks c, b, a; c is the wake source (line 0). */
+function three(): { env: Env; a: ReturnType<Env["add"]>; b: ReturnType<Env["add"]>; c: ReturnType<Env["add"]> } {
+  const env = new Env();
+  const a = env.add({ name: "a" });
+  const b = env.add({ name: "b" });
+  const c = env.add({ name: "c", roles: ROLE_WAKE, wakeLine: 0 });
+  env.pm.seal();
+  return { env, a, b, c };
+}
+
+describe("what a trace listener does while the walk runs is taken before the next device starts", () => {
+  test("a wake raised on a PENDING record starts no further device", () => {
+    const { env, b } = three();
+    b.behaviour.prepare = { kind: "pending", afterUs: 100 };
+    let fired = false;
+    env.pm.trace.setListener((slot) => {
+      if (!fired && env.pm.trace.event[slot] === E_HOOK_PENDING) { fired = true; env.pm.irq.raise(0); }
+    });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(20_000);
+    expect(env.log.filter((l) => l.endsWith(":prepare"))).toEqual(["c:prepare", "b:prepare"]);
+    expect(env.outcomes).toEqual([WAKEUP]);
+  });
+
+  test("an error completed on a done record stops the suspend before the next device", () => {
+    const { env, b, c } = three();
+    let token = -1;
+    c.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    let fired = false;
+    env.pm.trace.setListener((slot) => {
+      const tr = env.pm.trace;
+      if (!fired && tr.event[slot] === E_HOOK_DONE && tr.device[slot] === b.id && tr.stage[slot] === S_SUSPEND) { fired = true; env.pm.complete(token, IO); }
+    });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(20_000);
+    expect(env.log.filter((l) => l.endsWith(":suspend"))).toEqual(["c:suspend", "b:suspend"]);
+    expect(env.outcomes).toEqual([IO]);
+  });
+
+  test("an error completed on a PENDING record stops the suspend before the next device", () => {
+    const { env, b, c } = three();
+    let token = -1;
+    c.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    b.behaviour.suspend = { kind: "hang" };
+    let fired = false;
+    env.pm.trace.setListener((slot) => {
+      const tr = env.pm.trace;
+      if (!fired && tr.event[slot] === E_HOOK_PENDING && tr.device[slot] === b.id) { fired = true; env.pm.complete(token, IO); }
+    });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(20_000);
+    expect(env.log.filter((l) => l.endsWith(":suspend"))).toEqual(["c:suspend", "b:suspend"]);
+    expect(env.outcomes).toEqual([IO]);
+  });
+});
+
+describe("completions that race a throw or a timeout", () => {
+  test("a hook that completes another device with an error and then throws: the completion came first and is the failure", () => {
+    const { env, pender, caller } = pair();
+    let token = -1;
+    pender.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    caller.behaviour.suspend = { kind: "call", fn: () => { env.pm.complete(token, IO); throw new Error("boom"); } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    const st = env.pm.stats;
+    expect(env.outcomes).toEqual([IO]);
+    expect(env.pm.graph.names[st.failDevice[st.failureSlot(0)]]).toBe("pender");
+    expect(hookRecords(env, S_SUSPEND).slice(0, 3)).toEqual(["pender:pending", "pender:fail", "caller:fail"]);
+  });
+
+  test("a give-up listener that completes another held device with an error: the timeout stays first, both roll back, nobody is failed", () => {
+    const env = new Env({ reprobeFirstUs: 100_000_000 } as never);
+    const a = env.add({ name: "a" });
+    const b = env.add({ name: "b", budgetUs: 1_000 });
+    env.add({ name: "c" });
+    env.pm.seal();
+    let ta = -1;
+    b.behaviour.suspend = { kind: "hang" };
+    a.behaviour.suspend = { kind: "call", fn: (t) => { ta = t; return PENDING; } };
+    env.pm.port(b.id).onGiveUp(() => { env.pm.complete(ta, IO); });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(5_000);
+    expect(hookRecords(env, S_SUSPEND)).toEqual(["c:done", "b:pending", "a:pending", "b:timeout", "b:fail", "a:fail", "b:rollback"]);
+    // b timed out in S2, so it may have half-acted: its mirror (R2) runs, and c's; a never reached S2.
+    expect(env.log.filter((l) => l.endsWith(":resume"))).toEqual(["b:resume", "c:resume"]);
+    expect(env.outcomes).toEqual([TIMEOUT]);
+    expect(env.pm.stats.resumeFailures).toBe(0);
+    expect(env.states()).toEqual(["a=" + D_ACTIVE, "b=" + D_ACTIVE, "c=" + D_ACTIVE]);
+  });
+});
+
+describe("tokens that name no stage in flight", () => {
+  /** The late records, as "device@stage". */
+  function lateRecords(env: Env): string[] {
+    const tr = env.pm.trace;
+    const out: string[] = [];
+    for (let i = 0; i < tr.length; i++) { const s = tr.slot(i); if (tr.event[s] === E_LATE) out.push(tr.device[s] + "@" + tr.stage[s]); }
+    return out;
+  }
+
+  test("NaN, -1, a fraction, a token 2^32 off and a string are late, from no device, at no stage; the real one still counts", () => {
+    const { env, pender } = pair();
+    let token = -1;
+    pender.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    for (const forged of [NaN, -1, token + 0.5, token + 2 ** 32, "x" as unknown as number]) env.pm.complete(forged, OK);
+    expect(env.pm.stats.lateCompletions).toBe(5);
+    expect(lateRecords(env)).toEqual(["-1@-1", "-1@-1", "-1@-1", "-1@-1", "-1@-1"]);
+    env.pm.complete(token, OK);
+    env.platform.advance(1_000);
+    expect(env.outcomes).toEqual([OK]);
+  });
+
+  test("a completion older than the last 64 stage runs is late at an unknown stage (-1); a recent one names its stage", () => {
+    const env = new Env();
+    const a = env.add({ name: "a", budgetUs: 1_000 });
+    env.pm.seal();
+    const tokens: number[] = [];
+    a.behaviour.suspend = { kind: "call", fn: (t) => { tokens.push(t); return tokens.length === 1 ? PENDING : OK; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(5_000); // S2 timed out, rolled back
+    env.pm.complete(tokens[0], OK);
+    expect(lateRecords(env)).toEqual(["0@" + S_SUSPEND]);
+    for (let i = 0; i < 30; i++) { env.pm.suspend(T_STANDBY, TEST_NONE); env.platform.advance(5_000); }
+    env.pm.complete(tokens[0], OK);
+    expect(lateRecords(env).slice(-1)).toEqual(["0@-1"]);
+    expect(env.pm.stats.lateCompletions).toBe(2);
   });
 });

@@ -36,7 +36,7 @@ describe("tab completion", () => {
   });
 
   it("knows each command's grammar", () => {
-    expect(completions("", DEVICES)).toEqual(["help", "status", "devices", "stats", "trace", "suspend", "recover", "press", "wake", "fault", "time", "quit"]);
+    expect(completions("", DEVICES)).toEqual(["help", "status", "devices", "stats", "trace", "suspend", "recover", "locks", "policy", "rpm", "press", "wake", "fault", "time", "quit"]);
     expect(completions("reco", DEVICES)).toEqual(["recover"]);
     expect(completions("recover ", DEVICES)).toEqual([...DEVICES]);
     expect(completions("s", DEVICES)).toEqual(["status", "stats", "suspend"]);

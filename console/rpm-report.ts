@@ -1,0 +1,91 @@
+// The `rpm` reply, line by line: each device's runtime PM state, usage count, autosuspend delay and counts.
+import { RPM_STATE_NAMES } from "../runtime/status";
+import type { Printer } from "./printer";
+import { makeBytes, makeTable } from "./words";
+
+/** State names padded to one column (11 bytes). @boot */
+function padded(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < names.length; i++) out.push((names[i] + "           ").slice(0, 11));
+  return out;
+}
+
+/** Bytes the report writes, encoded once at boot (console/words.ts style). */
+const W = {
+  header: makeBytes("runtime pm: "),
+  suspendedOf: makeBytes(" of "),
+  suspendedTail: makeBytes(" devices runtime-suspended, puts without a get "),
+  state: makeTable(padded(RPM_STATE_NAMES)),
+  usage: makeBytes("usage "),
+  delay: makeBytes("  autosuspend "),
+  ms: makeBytes(" ms"),
+  off: makeBytes("off"),
+  counts: makeBytes("  suspends "),
+  resumes: makeBytes(" resumes "),
+  failures: makeBytes(" failures "),
+  noHooks: makeBytes("active     (no runtime hooks)"),
+  last: makeBytes(" last "),
+};
+
+/**
+ * A cursor like the other reports: `start` counts the lines, `line` writes one. Numbers and boot-made
+ * bytes only: nothing allocates (test/console/alloc.test.ts).
+ */
+export class RpmReport {
+  private readonly p: Printer;
+
+  constructor(printer: Printer) {
+    this.p = printer;
+  }
+
+  /** A header, then one line per device. */
+  start(): number {
+    return 1 + this.p.pm.graph.count;
+  }
+
+  line(i: number): void {
+    const p = this.p;
+    const r = p.ring;
+    const rpm = p.pm.rpm;
+    if (i === 0) {
+      let down = 0;
+      for (let d = 0; d < p.pm.graph.count; d++) down += rpm.skip[d];
+      r.bytes(W.header);
+      r.dec(down);
+      r.bytes(W.suspendedOf);
+      r.dec(p.pm.graph.count);
+      r.bytes(W.suspendedTail);
+      r.dec(rpm.badPuts);
+      return;
+    }
+    const d = i - 1;
+    r.bytes(p.words.indent);
+    p.device(d, p.nameWidth);
+    if (rpm.capable[d] === 0) {
+      r.bytes(W.noHooks);
+      r.bytes(W.counts.subarray(0, 2));
+      r.bytes(W.usage);
+      r.dec(rpm.usage[d]);
+      return;
+    }
+    r.bytes(W.state[rpm.state[d]]);
+    r.bytes(W.usage);
+    r.dec(rpm.usage[d]);
+    r.bytes(W.delay);
+    if (rpm.delayUs[d] < 0) r.bytes(W.off);
+    else {
+      r.dec(rpm.delayUs[d] / 1000);
+      r.bytes(W.ms);
+    }
+    r.bytes(W.counts);
+    r.dec(rpm.suspends[d]);
+    r.bytes(W.resumes);
+    r.dec(rpm.resumes[d]);
+    r.bytes(W.failures);
+    r.dec(rpm.failures[d]);
+    if (rpm.failures[d] > 0) {
+      r.bytes(W.last);
+      r.bytes(p.words.status[rpm.lastError[d]]);
+    }
+  }
+}

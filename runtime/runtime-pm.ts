@@ -1,0 +1,300 @@
+// Device runtime PM: per-device usage counts, autosuspend on one preallocated timer, runtime hooks driven by runtime-pm-table.ts.
+import type { DeviceGraph } from "./graph";
+import type { DeviceSpec } from "./driver";
+import type { Platform } from "./platform";
+import type { TraceRing } from "./trace";
+import { E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT } from "./trace";
+import { TOKEN_SHIFT, TOKEN_STRIDE, SERIAL_MASK as GEN_MASK } from "./in-flight";
+import { RpmLinks } from "./rpm-links";
+import {
+  RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
+  A_CALL_SUSPEND, A_CALL_RESUME, A_SUSPENDED, A_RESUMED, A_SUSPEND_FAILED, A_RESUME_FAILED, A_BAD,
+} from "./runtime-pm-table";
+import { OK, PENDING, FAILED, TIMEOUT, THREW, PROTOCOL, S_SUSPEND, S_RESUME, STAGE_COUNT, D_FAILED, isStatus } from "./status";
+
+/** Runtime-PM tokens carry this bit: a port routes their completions here, never to the stage engine. */
+export const RPM_TOKEN = 1 << 30;
+/** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
+export const SETTLE_STANDBY = 1;
+/** A hibernate (RAM lost) also brings every runtime-suspended device back first: all take part, the image holds all. */
+export const SETTLE_HIBERNATE = 2;
+
+/** What the runtime PM needs from the power manager. */
+export interface RpmHost {
+  /** No system attempt or re-probe runs: runtime transitions may start. */
+  systemIdle(): boolean;
+  /** The device's system state (D_*): a failed device is the failed-device path's, not ours. */
+  deviceState(d: number): number;
+  /** A runtime resume failed: the failed-device path (queues fail, requests complete FAILED, re-probe). */
+  failDevice(d: number): void;
+  /** The runtime gave up on a runtime hook (TIMEOUT): the driver's give-up listener hears stage -1. */
+  gaveUp(d: number, status: number): void;
+}
+
+type Hook = (this: unknown, token: number) => number;
+
+/**
+ * Invariants: `usage[d]` >= 0 (a put at 0 is PROTOCOL, counted); `active[s]` counts the consumers of s
+ * (children and `needs` users) that are not RPM_SUSPENDED, so a supplier suspends only at 0 and a consumer
+ * resumes only after its suppliers are RPM_ACTIVE; `skip[d]` is 1 exactly while d is RPM_SUSPENDED (a system
+ * attempt's member selection reads it). Only `step` changes `state`, from the table, after the hook answered.
+ * Every table is made at construction or `bind`; one platform timer serves every delay and budget.
+ */
+export class RuntimePm {
+  /** RPM_* per device. */ readonly state: Uint8Array;
+  /** get minus put per device. */ readonly usage: Int32Array;
+  /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
+  /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
+  /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
+  /** `down[0]`: devices RPM_SUSPENDED now (Members skips its second pass at 0). */ readonly down = new Int32Array(1);
+  /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
+  /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
+  /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
+  /** Last failure status per device (OK none). */ readonly lastError: Uint8Array;
+  /** Puts at usage 0 (PROTOCOL). */ badPuts = 0;
+  /** Completions with a stale token (after a timeout, twice, another device's). */ late = 0;
+  /** Whether each device has runtime hooks (both looked up once at bind). */ readonly capable: Uint8Array;
+  /** Per device: when its delay or its hook's budget ends (-1 none), a get waiting for suppliers, token generation, hook pending, hook start. */
+  private readonly due: Float64Array; private readonly want: Uint8Array; private readonly gen: Int32Array;
+  private readonly running: Uint8Array; private readonly startedAt: Float64Array;
+  /** Budgets (device * 2: suspend, + 1: resume) and the hooks, looked up once at bind. */
+  private readonly budget: Int32Array; private readonly sFn: (Hook | null)[]; private readonly rFn: (Hook | null)[]; private readonly self: unknown[];
+  private supStart: Int32Array = new Int32Array(1); private sup: Int16Array = new Int16Array(0);
+  private conStart: Int32Array = new Int32Array(1); private con: Int16Array = new Int16Array(0);
+  /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ private count = 0; private capableCount = 0;
+  /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
+  private settleSync = false;
+  /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
+  private inHook = -1; private early = -1; private timerAt = -1; private settling = 0;
+  private readonly timer: number; private readonly platform: Platform; private readonly trace: TraceRing; private readonly records: boolean;
+  private host!: RpmHost; private readonly onSettled: () => void;
+
+  constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
+    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
+    this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
+    this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
+    this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
+    this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max);
+    this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
+    this.sFn = new Array(max); this.rFn = new Array(max); this.self = new Array(max); // set at bind for devices with runtime hooks only
+    this.timer = platform.createTimer(() => this.fired());
+  }
+
+  /** Boot (register): the device's autosuspend delay (`autosuspendMs`, checked by config-check.ts); returns `d`. */
+  declare(d: number, spec: DeviceSpec): number {
+    this.delayUs[d] = spec.autosuspendMs === undefined ? -1 : spec.autosuspendMs * 1000;
+    return d;
+  }
+
+  /** Boot (seal): hooks looked up once, suppliers (parent and `needs`) and consumers as CSR, every idle device's delay armed. @boot */
+  bind(g: DeviceGraph, host: RpmHost): void {
+    this.host = host;
+    const n = (this.count = g.count);
+    for (let d = 0; d < n; d++) {
+      const h = g.hooks[d] as unknown as { [name: string]: unknown };
+      if (h.runtimeSuspend === undefined && h.runtimeResume === undefined) continue; // most devices: one test, nothing stored
+      const s = typeof h.runtimeSuspend === "function" ? h.runtimeSuspend as Hook : null, r = typeof h.runtimeResume === "function" ? h.runtimeResume as Hook : null;
+      // Both or neither: a device that could go down and never come back would lose its requests.
+      if ((s === null) !== (r === null)) throw new Error(g.board + ": device \"" + g.names[d] + "\" has " + (s !== null ? "runtimeSuspend without runtimeResume" : "runtimeResume without runtimeSuspend") + ": implement both runtime hooks or neither");
+      if (s === null) continue;
+      this.self[d] = h; this.sFn[d] = s; this.rFn[d] = r; this.capable[d] = 1; this.capableCount++;
+      // Runtime hooks are budgeted as their system counterparts: S2 for runtimeSuspend, R2 for runtimeResume.
+      this.budget[d * 2] = g.budgetUs[d * STAGE_COUNT + S_SUSPEND];
+      this.budget[d * 2 + 1] = g.budgetUs[d * STAGE_COUNT + S_RESUME];
+    }
+    if (this.capableCount === 0) return; // no driver with runtime hooks: no runtime state ever changes, no links, no timer
+    const links = new RpmLinks(g);
+    this.supStart = links.supStart; this.sup = links.sup; this.conStart = links.conStart; this.con = links.con;
+    for (let d = 0; d < n; d++) this.active[d] = this.conStart[d + 1] - this.conStart[d];
+    // Idle from boot: every device with a delay and no consumer goes down after it (on the timer: drivers attach after seal).
+    const now = this.platform.now();
+    for (let d = 0; d < n; d++) if (this.capable[d] !== 0 && this.delayUs[d] >= 0 && this.active[d] === 0) this.due[d] = now + this.delayUs[d];
+    this.arm();
+  }
+
+  /** pm_runtime_get: counts a user; OK active now, PENDING resuming (requests wait in the queue), FAILED its device failed. */
+  get(d: number): number { this.usage[d]++; return this.need(d); }
+
+  /** pm_runtime_put (`auto` false: suspend now when idle) or put_autosuspend (after the delay). OK, or PROTOCOL at usage 0. */
+  put(d: number, auto: boolean): number {
+    if (this.usage[d] === 0) {
+      this.badPuts++;
+      if (this.records) this.trace.record(this.platform.now(), d, -1, E_RPM_BAD_PUT, PROTOCOL);
+      return PROTOCOL;
+    }
+    if (--this.usage[d] === 0) this.idle(d, auto ? this.delayUs[d] : 0);
+    return OK;
+  }
+
+  /** A system attempt starts: OK (go on), or PENDING until transitions end (and, for a hibernate, every device is active). */
+  settle(how: number): number {
+    if (this.capableCount === 0) return OK;
+    this.settling = how; this.settleSync = true;
+    if (how === SETTLE_HIBERNATE) for (let d = 0; d < this.count; d++) if (this.state[d] === RPM_SUSPENDED) this.need(d);
+    this.settleSync = false;
+    if (this.unsettled()) return PENDING;
+    this.settling = 0;
+    return OK;
+  }
+
+  /** The system is idle again (attempt or re-probe over): deferred resumes start, idle devices re-arm their delay. */
+  systemIdle(): void {
+    if (this.capableCount === 0) return;
+    for (let d = 0; d < this.count; d++) {
+      if (this.state[d] === RPM_SUSPENDED && (this.usage[d] > 0 || this.want[d] !== 0)) this.need(d);
+      else this.idle(d, this.delayUs[d]);
+    }
+  }
+
+  /** True while `token` is a runtime hook of its device in flight. */
+  holds(token: number): boolean {
+    const d = token & (TOKEN_STRIDE - 1);
+    return (token & RPM_TOKEN) !== 0 && d < this.count && ((token & ~RPM_TOKEN) >> TOKEN_SHIFT) === this.gen[d] && (this.running[d] === 1 || this.inHook === d);
+  }
+
+  /** A PENDING runtime hook completed; a stale token is counted and ignored. */
+  complete(token: number, status: number): void {
+    if (typeof token !== "number" || !this.holds(token)) return void this.late++;
+    const d = token & (TOKEN_STRIDE - 1);
+    if (!isStatus(status) || status === PENDING) status = PROTOCOL;
+    if (this.inHook === d) return void (this.early = status);
+    this.running[d] = 0;
+    this.due[d] = -1;
+    this.step(d, status === OK ? EV_OK : EV_ERROR, status);
+  }
+
+  /** Why `d` is needed active: a get, a consumer, a hibernate. OK when active now. */
+  private need(d: number): number {
+    if (this.host.deviceState(d) === D_FAILED) return FAILED;
+    const st = this.state[d];
+    if (st === RPM_ACTIVE) { this.due[d] = -1; this.want[d] = 0; return OK; }
+    if (st !== RPM_SUSPENDED || !this.mayStart()) { this.want[d] = 1; return PENDING; }
+    // Suppliers first (a bus before its chip): d waits, marked, and starts when the last one is active.
+    let ready = true;
+    for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.need(this.sup[i]) !== OK) ready = false;
+    if (!ready) { this.want[d] = 1; return PENDING; }
+    this.want[d] = 0;
+    this.step(d, EV_GET, OK);
+    return this.state[d] === RPM_ACTIVE ? OK : this.host.deviceState(d) === D_FAILED ? FAILED : PENDING;
+  }
+
+  /** Usage 0, no active consumer: suspend after `delay` µs (0: now; -1: never); a suspend starts only while the system is idle. */
+  private idle(d: number, delay: number): void {
+    if (this.capable[d] === 0 || this.state[d] !== RPM_ACTIVE || this.usage[d] > 0 || this.active[d] > 0 || delay < 0) return;
+    if (this.host.deviceState(d) === D_FAILED) return;
+    if (delay === 0 && this.settling === 0 && this.host.systemIdle()) return this.step(d, EV_IDLE, OK);
+    this.due[d] = this.platform.now() + delay;
+    this.arm();
+  }
+
+  private mayStart(): boolean {
+    return this.settling === SETTLE_HIBERNATE || (this.settling === 0 && this.host.systemIdle());
+  }
+
+  /** The one place runtime state changes: the table's row for (state, event), then its action. */
+  private step(d: number, ev: number, status: number): void {
+    const row = rpmStep(this.state[d], ev);
+    const was = this.state[d];
+    this.state[d] = row.next;
+    this.skip[d] = row.next === RPM_SUSPENDED ? 1 : 0;
+    if ((was === RPM_SUSPENDED) !== (row.next === RPM_SUSPENDED)) this.down[0] += row.next === RPM_SUSPENDED ? 1 : -1;
+    const now = this.platform.now();
+    if (row.next !== was && this.records) this.trace.recordHook(now, d, -1, E_RPM_STATE, row.next, ev === EV_OK ? now - this.startedAt[d] : 0);
+    const a = row.action;
+    if (a === A_CALL_SUSPEND) this.call(d, this.sFn[d], 0);
+    else if (a === A_CALL_RESUME) {
+      for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.active[this.sup[i]]++;
+      this.call(d, this.rFn[d], 1);
+    } else if (a === A_SUSPENDED) {
+      this.suspends[d]++;
+      for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (--this.active[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      if (this.usage[d] > 0 || this.want[d] !== 0 || this.settling === SETTLE_HIBERNATE) this.need(d);
+    } else if (a === A_RESUMED) {
+      this.resumes[d]++;
+      this.want[d] = 0;
+      for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
+      this.idle(d, this.delayUs[d]);
+    } else if (a === A_SUSPEND_FAILED || a === A_RESUME_FAILED) {
+      this.failures[d]++;
+      this.lastError[d] = status;
+      if (this.records) this.trace.recordHook(now, d, -1, E_RPM_FAIL, status, now - this.startedAt[d]);
+      // A refused suspend is tried again after the delay (a delay of 0 or none: at the next put), never in a loop.
+      if (a === A_RESUME_FAILED) this.host.failDevice(d);
+      else if (this.delayUs[d] > 0) this.idle(d, this.delayUs[d]);
+    } else if (a === A_BAD) {
+      this.late++;
+    }
+    if (this.settling !== 0 && !this.settleSync && !this.unsettled()) {
+      this.settling = 0;
+      this.onSettled();
+    }
+  }
+
+  /** Calls a runtime hook with a fresh token; a throw is THREW, anything but a status PROTOCOL. */
+  private call(d: number, f: Hook | null, which: number): void {
+    const gen = (this.gen[d] + 1) & GEN_MASK;
+    this.gen[d] = gen;
+    const token = RPM_TOKEN | (gen << TOKEN_SHIFT) | d;
+    this.startedAt[d] = this.platform.now();
+    this.inHook = d;
+    this.early = -1;
+    let status: unknown = OK;
+    try {
+      if (f !== null) status = f.call(this.self[d], token);
+    } catch (e) {
+      status = THREW;
+    }
+    this.inHook = -1;
+    if (!isStatus(status)) status = PROTOCOL;
+    if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
+    if (status === PENDING) {
+      this.running[d] = 1;
+      this.due[d] = this.platform.now() + this.budget[d * 2 + which];
+      return this.arm();
+    }
+    this.step(d, status === OK ? EV_OK : EV_ERROR, status as number);
+  }
+
+  /** Any device mid-transition, or (hibernate) one not active yet. */
+  private unsettled(): boolean {
+    for (let d = 0; d < this.count; d++) {
+      const st = this.state[d];
+      if (st === RPM_SUSPENDING || st === RPM_RESUMING) return true;
+      if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && this.host.deviceState(d) !== D_FAILED) return true;
+    }
+    return false;
+  }
+
+  /** Re-arms the one timer for the earliest delay or budget. */
+  private arm(): void {
+    let next = -1;
+    for (let d = 0; d < this.count; d++) if (this.due[d] >= 0 && (next < 0 || this.due[d] < next)) next = this.due[d];
+    if (next < 0) {
+      if (this.timerAt >= 0) this.platform.cancel(this.timer);
+      this.timerAt = -1;
+      return;
+    }
+    const now = this.platform.now();
+    this.timerAt = next;
+    this.platform.schedule(this.timer, next > now ? next - now : 0);
+  }
+
+  /** Due delays suspend their idle device (if the system is idle then); due budgets fail their hook with TIMEOUT. */
+  private fired(): void {
+    this.timerAt = -1;
+    const now = this.platform.now();
+    for (let d = 0; d < this.count; d++) {
+      if (this.due[d] < 0 || this.due[d] > now) continue;
+      this.due[d] = -1;
+      if (this.running[d] === 1) {
+        this.running[d] = 0;
+        this.gen[d] = (this.gen[d] + 1) & GEN_MASK;
+        this.host.gaveUp(d, TIMEOUT);
+        this.step(d, EV_ERROR, TIMEOUT);
+      } else if (this.settling === 0 && this.host.systemIdle()) {
+        this.idle(d, 0);
+      }
+    }
+    this.arm();
+  }
+}

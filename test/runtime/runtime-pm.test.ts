@@ -1,0 +1,377 @@
+// Device runtime PM: get/put counting, autosuspend on the virtual clock, parent/child, requests never lost, system suspend skipping, errors.
+import { describe, expect, test } from "vitest";
+import { Env, FakeDevice, type Behaviour } from "./fakes";
+import {
+  OK, IO, FAILED, PENDING, PROTOCOL, TIMEOUT, THREW, BUSY, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
+  RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_STATE_NAMES, STATUS_NAMES, RequestQueue, TraceEvents, RuntimePmTable, PowerManager,
+  type DeviceSpec,
+} from "../../runtime";
+import { BASE_CONFIG, FakePlatform } from "./fakes";
+
+/** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
+class RpmDevice extends FakeDevice {
+  rs: Behaviour = { kind: "ok" };
+  rr: Behaviour = { kind: "ok" };
+  queue: RequestQueue | null = null;
+  private run(hook: string, b: Behaviour, token: number): number {
+    const env = this.env;
+    env.log.push(this.name + ":" + hook);
+    switch (b.kind) {
+      case "ok": return OK;
+      case "fail": return b.status;
+      case "throw": throw new Error(this.name + " exploded in " + hook);
+      case "hang": return PENDING;
+      case "pending":
+        env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":done"); env.pm.port(this.id).complete(token, b.status ?? OK); });
+        return PENDING;
+      case "call": return b.fn(token);
+      case "late": return PENDING;
+    }
+  }
+  // Shares code with S2/R2 as a real driver does: gate on the way down, reopen on the way up.
+  runtimeSuspend(t: number): number { const s = this.run("runtimeSuspend", this.rs, t); if (s === OK || s === PENDING) this.queue?.gate(); return s; }
+  runtimeResume(t: number): number { const s = this.run("runtimeResume", this.rr, t); if (s === OK) this.queue?.open(); else if (s === PENDING) this.reopenOnDone = true; return s; }
+  reopenOnDone = false;
+}
+
+function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): FakeDevice {
+  const dev = runtime ? new RpmDevice(spec.name, env) : new FakeDevice(spec.name, env);
+  dev.id = env.pm.register({ ...spec, hooks: dev });
+  env.devices[spec.name] = dev;
+  return dev;
+}
+
+/** Runtime-PM trace records as "device event value" (states by name). */
+function rpmTrace(env: Env): string[] {
+  const tr = env.pm.trace;
+  const out: string[] = [];
+  for (let i = 0; i < tr.length; i++) {
+    const s = tr.slot(i);
+    const ev = tr.event[s];
+    if (ev !== TraceEvents.E_RPM_STATE && ev !== TraceEvents.E_RPM_FAIL && ev !== TraceEvents.E_RPM_BAD_PUT) continue;
+    const v = ev === TraceEvents.E_RPM_STATE ? RPM_STATE_NAMES[tr.status[s]] : STATUS_NAMES[tr.status[s]];
+    out.push(env.pm.graph.names[tr.device[s]] + " " + TraceEvents.EVENT_NAMES[ev] + " " + v);
+  }
+  return out;
+}
+
+function rpmCalls(env: Env): string[] {
+  return env.log.filter((l) => /:(runtimeSuspend|runtimeResume|prepare|suspend|powerOffNoIrq!|powerOnNoIrq!|resume)(:done)?$/.test(l));
+}
+
+describe("the table", () => {
+  test("one row per state and event, every next a state", () => {
+    expect(RuntimePmTable.checkRpmTable()).toBeNull();
+  });
+});
+
+describe("get/put counting", () => {
+  test("get counts, put at zero suspends now, the next get resumes: whole trace", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash" });
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    expect([port.get(), port.get(), port.usage]).toEqual([OK, OK, 2]);
+    expect([port.put(), port.usage, port.runtimeState]).toEqual([OK, 1, RPM_ACTIVE]);
+    expect([port.put(), port.usage, port.runtimeState]).toEqual([OK, 0, RPM_SUSPENDED]);
+    expect([port.get(), port.runtimeState]).toEqual([OK, RPM_ACTIVE]);
+    expect(rpmCalls(env)).toEqual(["flash:runtimeSuspend", "flash:runtimeResume"]);
+    expect(rpmTrace(env)).toEqual(["flash rpm-state suspending", "flash rpm-state suspended", "flash rpm-state resuming", "flash rpm-state active"]);
+    expect([env.pm.rpm.suspends[dev.id], env.pm.rpm.resumes[dev.id]]).toEqual([1, 1]);
+  });
+
+  test("a put without a get answers PROTOCOL, is counted and traced, and the count never goes negative", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash" });
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    expect([port.put(), port.putAutosuspend(), port.usage, env.pm.rpm.badPuts]).toEqual([PROTOCOL, PROTOCOL, 0, 2]);
+    expect(rpmTrace(env)).toEqual(["flash rpm-bad-put PROTOCOL", "flash rpm-bad-put PROTOCOL"]);
+    expect(port.get()).toBe(OK);
+    expect(port.usage).toBe(1);
+  });
+
+  test("a device without runtime hooks counts users but never runtime-suspends", () => {
+    const env = new Env();
+    const dev = add(env, { name: "led", autosuspendMs: 0 }, false);
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    expect([port.get(), port.put(), port.putAutosuspend()]).toEqual([OK, OK, PROTOCOL]);
+    env.platform.advance(1_000_000);
+    expect(port.runtimeState).toBe(RPM_ACTIVE);
+    expect(rpmTrace(env)).toEqual(["led rpm-bad-put PROTOCOL"]);
+  });
+
+  test("one runtime hook without the other is refused at boot, naming the device and the fix", () => {
+    const env = new Env();
+    const hooks = { runtimeSuspend: () => OK };
+    env.pm.register({ name: "half", hooks });
+    expect(() => env.pm.seal()).toThrow('boards/test-board: device "half" has runtimeSuspend without runtimeResume: implement both runtime hooks or neither');
+  });
+
+  test("autosuspendMs is checked at register, naming board, device, field and range", () => {
+    const pm = new PowerManager(BASE_CONFIG, new FakePlatform([]));
+    expect(() => pm.register({ name: "flash", hooks: {}, autosuspendMs: -1 })).toThrow(/boards\/test-board: device "flash" autosuspendMs is -1: must be an integer 0\.\.2000000 ms/);
+    expect(() => pm.register({ name: "flash", hooks: {}, autosuspendMs: 1.5 })).toThrow(/autosuspendMs is 1.5/);
+  });
+});
+
+describe("autosuspend on the virtual clock", () => {
+  test("idle from boot: down after the delay, not a microsecond before", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash", autosuspendMs: 50 });
+    env.pm.seal();
+    env.platform.advance(49_999);
+    expect(env.pm.port(dev.id).runtimeState).toBe(RPM_ACTIVE);
+    env.platform.advance(1);
+    expect(env.pm.port(dev.id).runtimeState).toBe(RPM_SUSPENDED);
+    expect(rpmTrace(env)).toEqual(["flash rpm-state suspending", "flash rpm-state suspended"]);
+  });
+
+  test("putAutosuspend waits the delay from the last put; a get meanwhile cancels it", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash", autosuspendMs: 10 });
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    port.get();
+    env.platform.advance(20_000);
+    expect(port.runtimeState).toBe(RPM_ACTIVE); // in use: no delay runs
+    port.putAutosuspend();
+    env.platform.advance(9_000);
+    port.get(); // re-get at 9 ms: the pending autosuspend is cancelled
+    env.platform.advance(50_000);
+    expect([port.runtimeState, rpmCalls(env)]).toEqual([RPM_ACTIVE, []]);
+    port.putAutosuspend();
+    env.platform.advance(9_999);
+    expect(port.runtimeState).toBe(RPM_ACTIVE);
+    env.platform.advance(1);
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+    expect(rpmCalls(env)).toEqual(["flash:runtimeSuspend"]);
+  });
+
+  test("a PENDING runtime suspend: a get meanwhile waits for it, then resumes at once", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash", autosuspendMs: 0 }) as RpmDevice;
+    dev.rs = { kind: "pending", afterUs: 500 };
+    env.pm.seal();
+    env.platform.advance(0);
+    const port = env.pm.port(dev.id);
+    expect(port.runtimeState).toBe(RPM_SUSPENDING);
+    expect(port.get()).toBe(PENDING);
+    env.platform.advance(500);
+    expect(port.runtimeState).toBe(RPM_ACTIVE);
+    expect(rpmCalls(env)).toEqual(["flash:runtimeSuspend", "flash:runtimeSuspend:done", "flash:runtimeResume"]);
+  });
+});
+
+describe("parent and child", () => {
+  test("a bus stays active while its chip is; goes down after the chip; resumes before it", () => {
+    const env = new Env();
+    add(env, { name: "bus", autosuspendMs: 5 });
+    const chip = add(env, { name: "chip", parent: "bus", autosuspendMs: 10 });
+    env.pm.seal();
+    env.platform.advance(9_999);
+    expect(rpmCalls(env)).toEqual([]); // the bus's 5 ms passed, but its child is active
+    env.platform.advance(1);
+    expect(rpmCalls(env)).toEqual(["chip:runtimeSuspend"]);
+    env.platform.advance(5_000);
+    expect(rpmCalls(env)).toEqual(["chip:runtimeSuspend", "bus:runtimeSuspend"]);
+    expect(env.pm.rpm.active[env.devices.bus.id]).toBe(0);
+    expect(env.pm.port(chip.id).get()).toBe(OK);
+    expect(rpmCalls(env).slice(2)).toEqual(["bus:runtimeResume", "chip:runtimeResume"]);
+    expect(env.pm.rpm.active[env.devices.bus.id]).toBe(1);
+  });
+
+  test("a bus whose resume pends: the chip waits for it and its get answers PENDING", () => {
+    const env = new Env();
+    const bus = add(env, { name: "bus" }) as RpmDevice;
+    const chip = add(env, { name: "chip", parent: "bus" });
+    env.pm.seal();
+    const cp = env.pm.port(chip.id);
+    cp.get();
+    cp.put(); // chip down now, then the bus (its last consumer went down)
+    expect(env.pm.port(bus.id).runtimeState).toBe(RPM_SUSPENDED);
+    bus.rr = { kind: "pending", afterUs: 300 };
+    expect(cp.get()).toBe(PENDING);
+    env.platform.advance(300);
+    expect(cp.runtimeState).toBe(RPM_ACTIVE);
+    expect(rpmCalls(env)).toEqual(["chip:runtimeSuspend", "bus:runtimeSuspend", "bus:runtimeResume", "bus:runtimeResume:done", "chip:runtimeResume"]);
+  });
+});
+
+/** A sensor with a request queue: each request holds a get until it completes (then putAutosuspend). */
+function sensor(env: Env, autosuspendMs = 10) {
+  const dev = add(env, { name: "sensor", autosuspendMs }) as RpmDevice;
+  const done: string[] = [];
+  let port = env.pm.port(0);
+  const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
+  dev.queue = q;
+  dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+  dev.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
+  env.pm.seal();
+  port = env.pm.port(dev.id);
+  port.registerQueue(q);
+  const submit = (t: number): number => { port.get(); const s = q.submit(t); if (s !== OK) port.putAutosuspend(); return s; };
+  return { dev, q, done, port, submit };
+}
+
+describe("requests to a runtime-suspended device", () => {
+  test("wake it first and wait in its queue while its resume pends; never lost, served in order", () => {
+    const env = new Env();
+    const { dev, done, port, submit } = sensor(env);
+    env.platform.advance(10_000);
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+    dev.rr = { kind: "pending", afterUs: 2_000 };
+    dev.rr = { kind: "call", fn: (token) => { env.later(2_000, () => { dev.queue!.open(); port.complete(token, OK); }); return PENDING; } };
+    expect([submit(1), submit(2)]).toEqual([OK, OK]);
+    expect([done, port.usage]).toEqual([[], 2]);
+    env.platform.advance(2_000);
+    expect(done).toEqual(["1:OK", "2:OK"]);
+    expect(port.usage).toBe(0);
+    env.platform.advance(10_000);
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+  });
+});
+
+describe("system suspend and runtime PM", () => {
+  test("a runtime-suspended device is skipped, stays down through the resume, and wakes on demand after", () => {
+    const env = new Env();
+    add(env, { name: "bus" }, false);
+    const { done, port, submit } = sensor(env, 10);
+    env.platform.advance(10_000);
+    env.log.length = 0;
+    env.platform.sleepMode = "sync";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.outcomes).toEqual([OK]);
+    expect(env.calls()).toEqual(["bus:prepare", "bus:suspend", "bus:powerOffNoIrq!", "bus:powerOnNoIrq!", "bus:resume"]);
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+    expect(submit(7)).toBe(OK);
+    expect(done).toEqual(["7:OK"]);
+    expect(rpmCalls(env).filter((l) => l.startsWith("sensor"))).toEqual(["sensor:runtimeResume"]);
+  });
+
+  test("a request during the attempt waits for its end, then wakes the device; nothing is lost", () => {
+    const env = new Env();
+    const { done, port, submit } = sensor(env, 10);
+    env.platform.advance(10_000);
+    env.platform.sleepMode = "async";
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(submit(3)).toBe(OK);
+    expect([done, port.runtimeState]).toEqual([[], RPM_SUSPENDED]);
+    env.platform.wakeNow(0);
+    expect(done).toEqual(["3:OK"]);
+    expect(port.runtimeState).toBe(RPM_ACTIVE);
+  });
+
+  test("a runtime suspend in flight: the system suspend waits for it before S1, then skips the device", () => {
+    const env = new Env();
+    add(env, { name: "bus" }, false);
+    const dev = add(env, { name: "flash", autosuspendMs: 0 }) as RpmDevice;
+    dev.rs = { kind: "pending", afterUs: 1_000 };
+    env.pm.seal();
+    env.platform.advance(0);
+    env.platform.sleepMode = "sync";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(rpmCalls(env)).toEqual(["flash:runtimeSuspend"]);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(BUSY);
+    env.platform.advance(1_000);
+    expect(env.outcomes).toEqual([OK]);
+    expect(rpmCalls(env)).toEqual(["flash:runtimeSuspend", "flash:runtimeSuspend:done", "bus:prepare", "bus:suspend", "bus:powerOffNoIrq!", "bus:powerOnNoIrq!", "bus:resume"]);
+  });
+
+  test("a hibernate brings runtime-suspended devices back first (parents first) and takes every device", () => {
+    const env = new Env();
+    add(env, { name: "bus", autosuspendMs: 0 });
+    const chip = add(env, { name: "chip", parent: "bus", autosuspendMs: 0 }) as RpmDevice;
+    env.pm.seal();
+    env.platform.advance(0);
+    expect(rpmCalls(env)).toEqual(["chip:runtimeSuspend", "bus:runtimeSuspend"]);
+    chip.rr = { kind: "pending", afterUs: 100 };
+    env.log.length = 0;
+    env.platform.sleepMode = "sync";
+    expect(env.pm.suspend(T_HIBERNATE, TEST_DEVICES)).toBe(OK);
+    expect(rpmCalls(env)).toEqual(["bus:runtimeResume", "chip:runtimeResume"]);
+    env.platform.advance(100);
+    env.platform.advance(1_000); // the devices-level hold
+    expect(env.outcomes).toEqual([OK]);
+    expect(rpmCalls(env)).toEqual(["bus:runtimeResume", "chip:runtimeResume", "chip:runtimeResume:done",
+      "chip:prepare", "bus:prepare", "chip:suspend", "bus:suspend", "chip:powerOffNoIrq!", "bus:powerOffNoIrq!",
+      "bus:powerOnNoIrq!", "chip:powerOnNoIrq!", "bus:resume", "chip:resume",
+      // Idle again after the (test) hibernate: down again on their delay (0 here: at once, the chip first).
+      "chip:runtimeSuspend", "bus:runtimeSuspend"]);
+    expect(env.pm.port(chip.id).runtimeState).toBe(RPM_SUSPENDED);
+  });
+});
+
+describe("errors from runtime hooks (the failed-device rule)", () => {
+  test("a runtime suspend that fails leaves the device active; counted, traced, tried again after the delay", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash", autosuspendMs: 10 }) as RpmDevice;
+    dev.rs = { kind: "fail", status: IO };
+    env.pm.seal();
+    env.platform.advance(10_000);
+    expect(env.pm.port(dev.id).runtimeState).toBe(RPM_ACTIVE);
+    env.platform.advance(10_000);
+    dev.rs = { kind: "ok" };
+    env.platform.advance(10_000);
+    expect(env.pm.port(dev.id).runtimeState).toBe(RPM_SUSPENDED);
+    expect(rpmTrace(env)).toEqual(["flash rpm-state suspending", "flash rpm-state active", "flash rpm-fail IO",
+      "flash rpm-state suspending", "flash rpm-state active", "flash rpm-fail IO", "flash rpm-state suspending", "flash rpm-state suspended"]);
+    expect([env.pm.rpm.failures[dev.id], env.pm.deviceState(dev.id)]).toEqual([2, D_ACTIVE]);
+  });
+
+  test("a runtime resume that fails marks the device failed: waiting requests complete FAILED, a re-probe brings it back", () => {
+    const env = new Env();
+    const { dev, done, port, submit, q } = sensor(env, 10);
+    env.platform.advance(10_000);
+    dev.rr = { kind: "pending", afterUs: 1_000, status: IO };
+    expect([submit(1), submit(2)]).toEqual([OK, OK]);
+    env.platform.advance(999);
+    expect(done).toEqual([]);
+    dev.behaviour.reprobe = { kind: "fail", status: IO }; // still broken: stays failed
+    env.platform.advance(1);
+    expect(env.pm.deviceState(dev.id)).toBe(D_FAILED);
+    expect(done).toEqual(["1:FAILED", "2:FAILED"]);
+    expect(submit(3)).toBe(FAILED); // refused at submit, never lost
+    expect([port.usage, port.runtimeState]).toEqual([0, RPM_ACTIVE]);
+    dev.behaviour.reprobe = { kind: "ok" };
+    env.platform.advance(1_000_000); // the re-probe backoff (1 s)
+    expect(env.pm.deviceState(dev.id)).toBe(D_ACTIVE);
+    expect(submit(4)).toBe(OK);
+    expect(done).toEqual(["1:FAILED", "2:FAILED", "4:OK"]);
+    expect([q.completedFailed, q.refusedFailed]).toEqual([2, 1]);
+    expect(rpmTrace(env).slice(-2)).toEqual(["sensor rpm-state active", "sensor rpm-fail IO"]);
+  });
+
+  test("a runtime resume over its budget times out (its R2 budget): failed, the driver told, a late completion ignored", () => {
+    const env = new Env({ defaultBudgetUs: 5_000 });
+    const dev = add(env, { name: "flash", autosuspendMs: 0 }) as RpmDevice;
+    let token = -1;
+    dev.rr = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    env.pm.seal();
+    const heard: number[] = [];
+    env.pm.port(dev.id).onGiveUp((stage, status) => heard.push(stage, status));
+    env.platform.advance(0);
+    expect(env.pm.port(dev.id).get()).toBe(PENDING);
+    env.platform.advance(5_000);
+    // Failed, then re-probed at the first idle moment (no reprobe hook: OK): active again.
+    expect([env.pm.stats.resumeFailures + env.pm.rpm.failures[dev.id], env.pm.deviceState(dev.id), heard]).toEqual([1, D_ACTIVE, [-1, TIMEOUT]]);
+    env.pm.port(dev.id).complete(token, OK);
+    expect(env.pm.rpm.late).toBe(1);
+    expect(rpmTrace(env).slice(-2)).toEqual(["flash rpm-state active", "flash rpm-fail TIMEOUT"]);
+  });
+
+  test("a throwing or badly answering runtime hook is THREW or PROTOCOL, never let through", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash", autosuspendMs: 1 }) as RpmDevice;
+    dev.rs = { kind: "throw" };
+    env.pm.seal();
+    env.platform.advance(1_000);
+    dev.rs = { kind: "call", fn: () => undefined as unknown as number };
+    env.platform.advance(1_000);
+    expect(env.pm.rpm.failures[dev.id]).toBe(2);
+    expect(rpmTrace(env).filter((l) => l.includes("fail"))).toEqual(["flash rpm-fail THREW", "flash rpm-fail PROTOCOL"]);
+    expect(STATUS_NAMES[env.pm.rpm.lastError[dev.id]]).toBe("PROTOCOL");
+    expect(THREW).toBeGreaterThan(0);
+  });
+});
