@@ -218,7 +218,8 @@ export class Recorder {
   sleepExit(now: number, stage: number, us: number, cause: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
-    if (this.systemRecords) this.trace.record(now, -1, stage, E_SLEEP_EXIT, cause);
+    // The record carries the sleep's length: after a hibernate it ends at the wake, before the reboot's boot (the record's time).
+    if (this.systemRecords) this.trace.recordHook(now, -1, stage, E_SLEEP_EXIT, cause, us < 0 ? 0 : us > 2147483647 ? 2147483647 : us);
     this.wakeCause(now, cause);
   }
 

@@ -95,12 +95,17 @@ export class SummaryBuilder {
         this.qSleep = chargeAt(energy, r.time, this.now);
         this.tSleep = r.time;
         return null;
-      case E.E_SLEEP_EXIT:
-        this.qWake = chargeAt(energy, r.time, this.now);
-        this.tWake = r.time;
-        this.stageUs[S_PLATFORM] += r.time - this.stageStart[S_PLATFORM];
+      case E.E_SLEEP_EXIT: {
+        // After a hibernate the record comes from the new firmware, after its boot; its duration (the RTC's
+        // sleep) ends the sleep at the wake, so the boot counts as awake, at the active current it drew.
+        const rtcEnd = this.tSleep >= 0 && r.duration > 0 && r.duration < 2147483647 ? this.tSleep + r.duration : -1;
+        const wokeAt = rtcEnd >= 0 && rtcEnd < r.time ? rtcEnd : r.time;
+        this.qWake = chargeAt(energy, wokeAt, this.now);
+        this.tWake = wokeAt;
+        this.stageUs[S_PLATFORM] += wokeAt - this.stageStart[S_PLATFORM];
         this.wake = this.wakeName(r.status);
         return null;
+      }
       case E.E_HOOK_CALL:
       case E.E_HOOK_PENDING:
         this.hookStart.set(r.device * 16 + r.stage, r.time);
