@@ -213,7 +213,10 @@ export function renderMarkdown(r: BenchResults, wallMs: number): string {
     .filter((_, i) => shown.some((n) => by(n).phaseUcPerReading[i] > 0.05) || floorPh[i] > 0);
   const ph = (n: PolicyName, name: (typeof PHASES)[number]): number => by(n).phaseUcPerReading[PHASES.indexOf(name)];
   const walk = (["S1 prepare", "S2 suspend", "S3 power-off", "firmware start, image restore, R1/R2 after a reboot", "between stages"] as const).reduce((a, k) => a + ph("governor-rtc", k), 0);
-  const reading = ph("governor-rtc", "awake outside an attempt (the reading, waits)");
+  // The explicit hibernate suspends while the frame is still in the FIFO (S2 drains it under S1's work); the
+  // governor waits for the telemetry driver's PM lock, released when the frame's last byte left the wire.
+  const reading = ph("explicit-hibernate-rtc", "awake outside an attempt (the reading, waits)");
+  const frame = ph("governor-rtc", "awake outside an attempt (the reading, waits)") - reading;
   const gap = rtc.chargePerReadingUc - fl.perReadingUc;
   return [
     "# Energy benchmark: the weather station under its sleep policies",
@@ -252,7 +255,9 @@ export function renderMarkdown(r: BenchResults, wallMs: number): string {
     `- **The reading**, ${f(reading - fl.i2cUc - fl.measureUc, 0)} µC over the floor's I2C exchange and conversion: the driver waits t_measure,max`,
     "  (9.3 ms, BME280-DS §9.1) and the simulated chip converts at that timing, the floor at typ (8.0 ms); the sensor",
     "  model's own charge is 4.27 µC against §9.5's 3.54 µC (datasheet-figures.md).",
-    `- **The frame** costs nothing apart: its ${f(fl.uartUc, 0)} µC of the floor's are hidden under S1/S2, which run while the FIFO drains.`,
+    `- **The frame**, ${f(frame, 0)} µC: the telemetry driver holds its PM lock until the frame's last byte left the wire (a light`,
+    "  sleep would stop the UART mid-frame, docs/idle-policy.md), so the governor starts the suspend after it; the floor's",
+    `  frame is ${f(fl.uartUc, 0)} µC. The explicit policies hide it under S1/S2, which run while the FIFO drains.`,
     "",
     "The W25Q variants lose the rest to the image in flash: a 4 KB sector erase in S1 (tSE typ 45 ms, at 20 mA, with the",
     "CPU awake at 68 mA through it), page programs in S2, and reading it back at the boot. The governor used to wait",

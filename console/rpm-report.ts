@@ -14,22 +14,26 @@ function padded(names: readonly string[]): string[] {
 const W = {
   header: makeBytes("runtime pm: "),
   suspendedOf: makeBytes(" of "),
-  suspendedTail: makeBytes(" devices runtime-suspended, puts without a get "),
+  suspendedTail: makeBytes(" devices runtime-suspended, "),
+  badPuts: makeBytes("puts without a get "),
   state: makeTable(padded(RPM_STATE_NAMES)),
+  stateBare: makeTable(RPM_STATE_NAMES),
   usage: makeBytes("usage "),
   delay: makeBytes("  autosuspend "),
   ms: makeBytes(" ms"),
   off: makeBytes("off"),
   counts: makeBytes("  suspends "),
   resumes: makeBytes(" resumes "),
-  failures: makeBytes(" failures "),
+  space: makeBytes(" "),
+  failures: makeBytes("failures "),
   noHooks: makeBytes("active     (no runtime hooks)"),
   last: makeBytes(" last "),
 };
 
 /**
  * A cursor like the other reports: `start` counts the lines, `line` writes one. Numbers and boot-made
- * bytes only: nothing allocates (test/console/alloc.test.ts).
+ * bytes only: nothing allocates (test/console/alloc.test.ts). The word writers (`stateWords`,
+ * `failureWords`, `badPutWords`) are also what the timeline's runtime-PM lane prints (host-sim/viz/rpm-text.ts).
  */
 export class RpmReport {
   private readonly p: Printer;
@@ -55,7 +59,7 @@ export class RpmReport {
       r.bytes(W.suspendedOf);
       r.dec(p.pm.graph.count);
       r.bytes(W.suspendedTail);
-      r.dec(rpm.badPuts);
+      this.badPutWords(rpm.badPuts);
       return;
     }
     const d = i - 1;
@@ -68,7 +72,7 @@ export class RpmReport {
       r.dec(rpm.usage[d]);
       return;
     }
-    r.bytes(W.state[rpm.state[d]]);
+    this.stateWords(rpm.state[d], true);
     r.bytes(W.usage);
     r.dec(rpm.usage[d]);
     r.bytes(W.delay);
@@ -81,11 +85,28 @@ export class RpmReport {
     r.dec(rpm.suspends[d]);
     r.bytes(W.resumes);
     r.dec(rpm.resumes[d]);
+    r.bytes(W.space);
+    this.failureWords(rpm.failures[d], rpm.lastError[d]);
+  }
+
+  /** A runtime state's name ("suspended"); `pad`: to the `rpm` lines' column. */
+  stateWords(state: number, pad: boolean): void {
+    this.p.ring.bytes(pad ? W.state[state] : W.stateBare[state]);
+  }
+
+  /** "failures N", then " last STATUS" once a runtime hook failed. */
+  failureWords(count: number, last: number): void {
+    const r = this.p.ring;
     r.bytes(W.failures);
-    r.dec(rpm.failures[d]);
-    if (rpm.failures[d] > 0) {
-      r.bytes(W.last);
-      r.bytes(p.words.status[rpm.lastError[d]]);
-    }
+    r.dec(count);
+    if (count === 0) return;
+    r.bytes(W.last);
+    r.bytes(this.p.words.status[last]);
+  }
+
+  /** "puts without a get N": puts made at usage 0 (PROTOCOL, counted). */
+  badPutWords(count: number): void {
+    this.p.ring.bytes(W.badPuts);
+    this.p.ring.dec(count);
   }
 }

@@ -158,7 +158,10 @@ export class Bme280 implements BoardDriver {
       this.ioErrors++;
       return IO;
     }
+    // The conversion (t_measure,max, section 9.1) holds the device's PM lock: a suspend started now would
+    // only wait for it in S2, so the idle governor waits for the burst read instead.
     this.phase = MEASURING;
+    this.port.lock();
     this.platform.schedule(this.timer, this.measureUs);
     return PENDING;
   }
@@ -169,7 +172,7 @@ export class Bme280 implements BoardDriver {
       this.platform.schedule(this.timer, REPOLL_US);
       return;
     }
-    this.phase = IDLE;
+    this.measured();
     if (status < 0 || !this.chip.readData()) {
       this.ioErrors++;
       this.queue.done(IO);
@@ -264,7 +267,7 @@ export class Bme280 implements BoardDriver {
    */
   reprobe(token: number): number {
     if (this.phase === MEASURING) {
-      this.phase = IDLE;
+      this.measured();
       this.queue.done(IO);
     }
     this.clearSuspend();
@@ -294,6 +297,12 @@ export class Bme280 implements BoardDriver {
       this.phase = IDLE;
     }
     this.probe.drop();
+  }
+
+  /** The forced conversion is over (read, or aborted by a reset): its PM lock goes. */
+  private measured(): void {
+    this.phase = IDLE;
+    this.port.unlock();
   }
 
   private clearSuspend(): void {

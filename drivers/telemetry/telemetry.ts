@@ -52,6 +52,8 @@ export class Telemetry implements BoardDriver {
   private readonly retryTimer: number;
   private readonly drainTimer: number;
   private held = 0;
+  /** The device's PM lock is held: a frame is in the ring or its bytes are still leaving the FIFO. */
+  private locked = false;
   private onSent: ((token: number, status: number) => void) | null = null;
 
   constructor(ctx: DriverContext) {
@@ -140,6 +142,12 @@ export class Telemetry implements BoardDriver {
     this.pipeLength[at] = length + 2;
     this.pipelineLength++;
     if (++this.held > this.maxBlocksHeld) this.maxBlocksHeld = this.held;
+    // A frame on its way holds the device's PM lock until its last byte left the wire: a light sleep
+    // stops the UART's clock (ESP32 TRM, UART chapter), so the idle governor must not sleep mid-frame.
+    if (!this.locked) {
+      this.locked = true;
+      this.port.lock();
+    }
     this.pump();
     return OK;
   }
@@ -180,26 +188,31 @@ export class Telemetry implements BoardDriver {
 
   /**
    * When the ring is empty, the bytes still in the FIFO leave at the baud rate: time that, then S2 is
-   * done. The UART shifts one byte per 10 bit times without a pause while its FIFO holds any (ESP32
-   * TRM, UART chapter), so `inFifo` bytes at `fifoAt` are all on the wire by fifoAt + (inFifo + 1)
-   * byte times (one more for the shift register): a frame that has been going out since before S2
-   * is waited for only as long as it still takes.
+   * done and the lock is released. The UART shifts one byte per 10 bit times without a pause while its
+   * FIFO holds any (ESP32 TRM, UART chapter), so `inFifo` bytes at `fifoAt` are all on the wire by
+   * fifoAt + (inFifo + 1) byte times (one more for the shift register): a frame that has been going
+   * out since before S2 is waited for only as long as it still takes.
    */
   private checkDrain(): void {
-    // Gated only between S2 and R2, hence after attach (the FIFO reports room from construction on).
-    if (!this.queue.gated || this.pipelineLength > 0 || !this.s2.waiting) return;
+    // Someone waits for the wire: the lock (set only after attach) or S2 (gated only between S2 and R2).
+    if (this.pipelineLength > 0 || (!this.locked && !(this.queue.gated && this.s2.waiting))) return;
     const left = this.fifoAt + (this.inFifo + 1) * this.byteUs - this.platform.now();
     this.platform.schedule(this.drainTimer, left > 0 ? left : 0);
   }
 
   /**
-   * The last byte left the wire: S2 is done. If the runtime gave up on that S2 meanwhile, its R2
-   * mirror (a timed-out S2 counts as advanced) reopens the queue, after which this timer is stale.
+   * The last byte left the wire: the lock is released and S2 is done. A frame queued after the timer was
+   * set keeps both until its own drain. If the runtime gave up on that S2 meanwhile, its R2 mirror (a
+   * timed-out S2 counts as advanced) reopens the queue, after which `finish` finds nothing to end.
    */
   private drained(): void {
-    if (!this.queue.gated) return;
+    if (this.pipelineLength > 0) return;
     this.inFifo = 0;
-    this.s2.finish(OK);
+    if (this.locked) {
+      this.locked = false;
+      this.port.unlock();
+    }
+    if (this.queue.gated) this.s2.finish(OK);
   }
 
   /** S2: gate (new records park; one waiting for a block stays at the head), drain every frame to the wire. */

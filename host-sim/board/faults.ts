@@ -3,11 +3,20 @@ import type { PmHooks } from "../../runtime/driver";
 import type { Platform } from "../../runtime/platform";
 import type { PowerManager } from "../../runtime/pm";
 import { IO, OK, PENDING } from "../../runtime/status";
+import { RPM_TOKEN } from "../../runtime/runtime-pm";
 
 /** The hooks faults can be injected into, in stage order (index = stage id). */
 export const HOOK_NAMES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
 /** A hook faults can be injected into. */
 export type HookName = (typeof HOOK_NAMES)[number];
+/** The runtime-PM hooks faults can be injected into (fault slots 5 and 6, after the stages). */
+export const RUNTIME_HOOK_NAMES = ["runtimeSuspend", "runtimeResume"] as const;
+/** A runtime-PM hook faults can be injected into. */
+export type RuntimeHookName = (typeof RUNTIME_HOOK_NAMES)[number];
+/** Every hook with a fault slot: the stage hooks in stage order, then the runtime hooks. */
+export const FAULT_HOOK_NAMES: readonly (HookName | RuntimeHookName)[] = [...HOOK_NAMES, ...RUNTIME_HOOK_NAMES];
+/** Fault slots per device. */
+const SLOTS = FAULT_HOOK_NAMES.length;
 
 /** Injected fault mode: none (the driver's hook runs). */
 export const F_NONE = 0;
@@ -24,7 +33,7 @@ export const FAULT_MODE_NAMES: readonly string[] = ["none", "fail", "hang", "lat
 
 /** Per device and hook: mode, status, delay. Changed by tests at any time; read by the wrappers. */
 export class FaultTable {
-  /** Device names by slot (`slot`); a device's hooks are entries slot * 5 + hook of the tables below. */
+  /** Device names by slot (`slot`); a device's hooks are entries slot * 7 + hook (FAULT_HOOK_NAMES) of the tables below. */
   readonly devices: string[] = [];
   /** Per device and hook: F_NONE, F_FAIL, F_HANG, F_LATE or F_THROW. */
   readonly mode: Int8Array;
@@ -36,27 +45,27 @@ export class FaultTable {
   fired = 0;
 
   constructor(maxDevices: number) {
-    this.mode = new Int8Array(maxDevices * 5);
-    this.status = new Int16Array(maxDevices * 5);
-    this.lateUs = new Float64Array(maxDevices * 5);
+    this.mode = new Int8Array(maxDevices * SLOTS);
+    this.status = new Int16Array(maxDevices * SLOTS);
+    this.lateUs = new Float64Array(maxDevices * SLOTS);
   }
 
   /** `device`'s slot, given it on first use; RangeError past `maxDevices`. */
   slot(device: string): number {
     let i = this.devices.indexOf(device);
     if (i < 0) {
-      if (this.devices.length * 5 === this.mode.length) throw new RangeError("FaultTable: more than " + (this.mode.length / 5) + " devices");
+      if (this.devices.length * SLOTS === this.mode.length) throw new RangeError("FaultTable: more than " + (this.mode.length / SLOTS) + " devices");
       i = this.devices.length;
       this.devices.push(device);
     }
     return i;
   }
 
-  /** Test time: sets the fault of `device`'s `hook`. */
-  set(device: string, hook: HookName, mode: number, status = IO, lateUs = 0): void {
-    const h = HOOK_NAMES.indexOf(hook);
-    if (h < 0) throw new RangeError("fault: unknown hook \"" + hook + "\"; use " + HOOK_NAMES.join(", "));
-    const k = this.slot(device) * 5 + h;
+  /** Test time: sets the fault of `device`'s `hook` (a stage hook or a runtime hook). */
+  set(device: string, hook: HookName | RuntimeHookName, mode: number, status = IO, lateUs = 0): void {
+    const h = FAULT_HOOK_NAMES.indexOf(hook);
+    if (h < 0) throw new RangeError("fault: unknown hook \"" + hook + "\"; use " + FAULT_HOOK_NAMES.join(", "));
+    const k = this.slot(device) * SLOTS + h;
     this.mode[k] = mode;
     this.status[k] = status;
     this.lateUs[k] = lateUs;
@@ -72,7 +81,7 @@ export class FaultTable {
    * before every hook: the simulated platform charges the runtime's own dispatch time there.
    */
   wrap(name: string, driver: PmHooks, pm: PowerManager, platform: Platform, dispatch: ((stage: number) => void) | null = null): PmHooks {
-    return new FaultingHooks(this, this.slot(name) * 5, driver, pm, platform, dispatch);
+    return new FaultingHooks(this, this.slot(name) * SLOTS, driver, pm, platform, dispatch);
   }
 }
 
@@ -104,20 +113,23 @@ class FaultingHooks implements PmHooks {
     this.timer = platform.createTimer(function faultLate(): void {
       const token = self.lateToken;
       self.lateToken = -1;
-      if (token >= 0) self.pm.complete(token, self.lateStatus);
+      // A runtime hook's token goes to the runtime PM, as a driver's port routes it.
+      if (token >= 0 && (token & RPM_TOKEN) !== 0) self.pm.rpm.complete(token, self.lateStatus);
+      else if (token >= 0) self.pm.complete(token, self.lateStatus);
     });
   }
 
   private run(h: number, token: number): number {
-    // The runtime's CPU time to get here (ready queue, token, call): charged before the hook runs.
-    if (this.dispatch !== null) this.dispatch(h);
+    // The runtime's CPU time to get here (ready queue, token, call): charged before a stage hook runs
+    // (a runtime hook's dispatch is not in the measured XS cost: host-sim/board/dispatch-cost.ts).
+    if (this.dispatch !== null && h < HOOK_NAMES.length) this.dispatch(h);
     const k = this.base + h;
     const mode = this.table.mode[k];
     if (mode === F_NONE) return this.call(h, token);
     this.table.fired++;
     if (mode === F_FAIL) return this.table.status[k];
     if (mode === F_HANG) return PENDING;
-    if (mode === F_THROW) throw new Error("injected fault: " + this.table.devices[this.base / 5] + " " + HOOK_NAMES[h]);
+    if (mode === F_THROW) throw new Error("injected fault: " + this.table.devices[this.base / SLOTS] + " " + FAULT_HOOK_NAMES[h]);
     const status = this.call(h, token);
     if (status === PENDING || h === 2 || h === 3) return status;
     this.lateToken = token;
@@ -133,7 +145,10 @@ class FaultingHooks implements PmHooks {
     if (h === 1) return d.suspend !== undefined ? d.suspend(token) : OK;
     if (h === 2) return d.powerOffNoIrq !== undefined ? d.powerOffNoIrq(token) : OK;
     if (h === 3) return d.powerOnNoIrq !== undefined ? d.powerOnNoIrq(token) : OK;
-    return d.resume !== undefined ? d.resume(token) : OK;
+    if (h === 4) return d.resume !== undefined ? d.resume(token) : OK;
+    // Runtime hooks exist here only when the driver has both (the constructor leaves them out otherwise).
+    if (h === 5) return (d.runtimeSuspend as (token: number) => number).call(d, token);
+    return (d.runtimeResume as (token: number) => number).call(d, token);
   }
 
   prepare(token: number): number {
@@ -161,13 +176,13 @@ class FaultingHooks implements PmHooks {
     return (this.inner.reprobe as (token: number) => number).call(this.inner, token);
   }
 
-  /** Forwarded untouched (no fault slot: a runtime hook fault is a chip model's fault). */
+  /** Fault slot 5: fail, hang (the runtime gives up at the S2 budget), late, throw (docs/guarantees.md runtime PM). */
   runtimeSuspend?(token: number): number {
-    return (this.inner.runtimeSuspend as (token: number) => number).call(this.inner, token);
+    return this.run(5, token);
   }
 
-  /** Forwarded untouched, as `runtimeSuspend`. */
+  /** Fault slot 6, as `runtimeSuspend` (a failed runtime resume fails the device: its requests complete FAILED, re-probed). */
   runtimeResume?(token: number): number {
-    return (this.inner.runtimeResume as (token: number) => number).call(this.inner, token);
+    return this.run(6, token);
   }
 }

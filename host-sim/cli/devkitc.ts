@@ -75,6 +75,14 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
       if (sim.wiring.definition.devices.every((d) => d.name !== device)) {
         return "no device `" + device + "`; devices are " + sim.wiring.definition.devices.map((d) => d.name).join(", ");
       }
+      if (stage === "runtimeSuspend" || stage === "runtimeResume") {
+        // Only a driver with runtime hooks has them; the runtime calls them only while the system is awake.
+        const pm = sim.pm;
+        const capable = pm.graph.names.slice(0, pm.graph.count).filter((_n, d) => pm.rpm.capable[d] !== 0);
+        if (!capable.includes(device)) {
+          return "device `" + device + "` has no runtime hooks: " + stage + " faults apply to " + (capable.length > 0 ? capable.join(", ") : "no device on this board");
+        }
+      }
       sim.faults.set(device, stage, FAULT_CODES[mode], IO, LATE_US);
       return null;
     },

@@ -5,10 +5,11 @@ export { ScenarioError } from "./scenario-yaml";
 
 export const WAKE_SOURCES = ["button", "uart", "timer"] as const;
 export type WakeSource = (typeof WAKE_SOURCES)[number];
-export const FAULT_STAGES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
+/** The stage hooks, then the runtime-PM hooks (a device with runtime hooks only: W25Q, ILI9341, backlight). */
+export const FAULT_STAGES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume", "runtimeSuspend", "runtimeResume"] as const;
 export type FaultStage = (typeof FAULT_STAGES)[number];
-/** The stage labels the firmware's progress lines print (S1..S3, R1, R2), in FAULT_STAGES order. */
-export const FAULT_STAGE_LABELS = ["S1", "S2", "S3", "R1", "R2"] as const;
+/** The stage labels the firmware's progress lines print (S1..S3, R1, R2), then RS/RR for the runtime hooks, in FAULT_STAGES order. */
+export const FAULT_STAGE_LABELS = ["S1", "S2", "S3", "R1", "R2", "RS", "RR"] as const;
 /** Hooks that run with interrupts off and must answer at once: a `late` answer cannot apply there. */
 export const SYNC_STAGES: readonly FaultStage[] = ["powerOffNoIrq", "powerOnNoIrq"];
 /** `none` clears a fault injected earlier. */

@@ -26,7 +26,8 @@ export const SHELL_HELP = [
   "press                         press and release the BOOT button (bounce included)",
   "wake button|uart|timer        raise a wake source",
   "fault DEVICE STAGE MODE       inject a hook fault; STAGE a hook or its label (prepare|S1, suspend|S2,",
-  "                              powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2), MODE fail|hang|late|throw (none clears)",
+  "                              powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, runtime PM: runtimeSuspend|RS,",
+  "                              runtimeResume|RR), MODE fail|hang|late|throw (none clears)",
   "time                          virtual time and board phase",
   "quit                          leave (Ctrl-D / Ctrl-C too)",
 ];

@@ -26,6 +26,11 @@ export interface DriverCase {
   chipReset?: boolean;
   /** Submits one request on the device's queue (its completion lands in `completed`); absent for devices without one. */
   submit?(b: CaseBoard): number;
+  /**
+   * Uses a device that has no request queue (a brightness write): what wakes it from runtime suspend in
+   * the runtime-PM checks, which then compare `snapshot` with the state before.
+   */
+  use?(b: CaseBoard): void;
   /** A "nak" chip fault on the device's model makes its re-probe fail (the driver can see the chip is gone). */
   brokenChip?: boolean;
 }

@@ -4,6 +4,7 @@ import { OK, IO, T_STANDBY, TEST_PLATFORM, D_ACTIVE, D_FAILED, STATUS_NAMES, STA
 import { F_FAIL, F_HANG, F_NONE, HOOK_NAMES } from "../board/faults";
 import { SLEEP_HOLD } from "../board/sim-platform";
 import type { CaseBoard, DriverCase } from "./case";
+import { describeRuntimeConformance } from "./runtime";
 
 function states(b: CaseBoard): string[] {
   const g = b.sim.pm.graph;
@@ -89,7 +90,8 @@ function expectServes(b: CaseBoard, c: DriverCase): void {
  * at the device's budget, a resume-stage failure marks the device failed (parked requests complete
  * FAILED, new ones are refused) until the runtime's re-probe brings it back, and, where the case says
  * so, a chip still broken at the re-probe keeps it failed and a chip power-cycled while suspended is
- * restored by R1. No datasheet timing violation anywhere. Call it at the top level of a test file.
+ * restored by R1. No datasheet timing violation anywhere. Drivers with runtime hooks also keep the
+ * runtime-PM contract (./runtime.ts). Call it at the top level of a test file.
  */
 export function describeDriverConformance(cases: readonly DriverCase[]): void {
   describe.each(cases.map((c) => [c.device, c] as const))("driver conformance: %s", (_name, c) => {
@@ -219,6 +221,8 @@ export function describeDriverConformance(cases: readonly DriverCase[]): void {
         expect(b.sim.violations.list).toEqual([]);
       });
     }
+
+    describeRuntimeConformance(c);
 
     if (c.chipReset) {
       it("chip power-cycled while suspended: R1 restores it, state equal, no violation", () => {

@@ -2,8 +2,9 @@
 import {
   E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_HOOK_CALL, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE,
   E_ROLLBACK, E_MASK, E_UNMASK, E_IRQ_LATCH, E_IRQ_DELIVER, E_WAKE, E_SLEEP_ENTER, E_SLEEP_EXIT, E_SUSPEND_END,
-  E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, E_GOVERNOR, EVENT_NAMES,
+  E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, E_GOVERNOR, E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT, EVENT_NAMES,
 } from "../../runtime/trace";
+import { RpmLane } from "./rpm-lane";
 import { REASON_NAMES } from "../../runtime/policy";
 import { governorRecord, governorText, type GovernorRecord } from "./governor-text";
 import { inCycle } from "../../runtime/protocol";
@@ -39,6 +40,7 @@ export class TimelineBuilder {
   private readonly counters: VizCounter[] = [];
   private readonly decisions: VizDecision[] = [];
   private readonly attempts: VizAttempt[] = [];
+  private readonly rpm = new RpmLane();
   private readonly openHook = new Map<number, number>();
   private openStage = -1;
   private openSleep = -1;
@@ -53,6 +55,11 @@ export class TimelineBuilder {
     this.devices = devices;
     this.options = options;
     this.counter(COUNTER_MASKED, "", NaN, 0);
+  }
+
+  /** Live: a device's runtime-PM state when the collector attached (its lane starts with it). */
+  rpmInitial(device: number, state: number): void {
+    this.rpm.initial(device, state);
   }
 
   private wake(cause: number): string {
@@ -195,6 +202,15 @@ export class TimelineBuilder {
       case E_RELEASE:
         this.instant(time, event, device, stage, status, deviceName(this.devices, device) + ": reservations released");
         return;
+      case E_RPM_STATE:
+        this.rpm.state(time, device, status, duration);
+        return;
+      case E_RPM_FAIL:
+        this.instant(time, event, device, -1, status, deviceName(this.devices, device) + " " + this.rpm.failText(device, status));
+        return;
+      case E_RPM_BAD_PUT:
+        this.instant(time, event, device, -1, status, deviceName(this.devices, device) + ": " + this.rpm.badPutText(device));
+        return;
       default:
         this.instant(time, event, device, stage, status, "event " + event);
     }
@@ -249,13 +265,14 @@ export class TimelineBuilder {
     const current = counters.find((c) => c.name === COUNTER_CURRENT);
     if (current !== undefined) for (const a of attempts) a.chargeUc = integrate(current, a.start, a.end < 0 ? stop : a.end) / 1e6;
     const { lanes, depth } = laneOrder(this.devices);
+    const rpmLanes = lanes.filter((d) => this.devices[d].runtimePm === true || this.rpm.has(d));
     return {
       version: 1,
       title: this.options.title ?? "quiesce suspend timeline",
       board: this.options.board ?? "",
       source: this.options.source ?? "simulator",
       start, end: stop,
-      devices: this.devices, lanes, depth, slices, instants: this.instants.slice(), governor: this.decisions.slice(), counters, attempts,
+      devices: this.devices, lanes, depth, slices, rpm: this.rpm.finish(start, stop), rpmLanes, instants: this.instants.slice(), governor: this.decisions.slice(), counters, attempts,
       flight: extra.flight ?? null, energy: extra.energy ?? null,
       records: this.records, unmatched: this.unmatched,
       stageNames: STAGE_NAMES.slice(), statusNames: STATUS_NAMES.slice(), targetNames: TARGET_NAMES.slice(),

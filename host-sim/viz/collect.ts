@@ -5,7 +5,7 @@ import { F_SEQ, F_START, F_TARGET, F_OUTCOME, F_FAIL_DEVICE, F_FAIL_STAGE, F_WAK
 import { S_RELEASE } from "../../runtime/status";
 import { TimelineBuilder, COUNTER_CURRENT, type BuilderOptions } from "./build";
 import { governorText, type GovernorRecord } from "./governor-text";
-import { devicesFromGraph, type TimelineModel, type VizFlightRow, type VizEnergy } from "./model";
+import { devicesFromGraph, type TimelineModel, type VizDevice, type VizFlightRow, type VizEnergy } from "./model";
 
 export const COUNTER_PARKED = "parked requests";
 export const COUNTER_ARENA = "arena reserved";
@@ -59,6 +59,13 @@ function presentOf(e: EnergySource): number {
   throw new Error("viz: the energy option has none of chargeUc(), averageUa()+elapsedUs(), currentUa(), presentUa(): pass the board's EnergyMeter");
 }
 
+/** The board's devices, each marked with whether its driver has runtime hooks (its runtime-PM lane shows even before a change). */
+function devicesWithRpm(pm: PowerManager): VizDevice[] {
+  const devices = devicesFromGraph(pm.graph, pm.arena.size);
+  for (const d of devices) d.runtimePm = pm.rpm.capable[d.id] !== 0;
+  return devices;
+}
+
 /** Reads the flight recorder, oldest first. */
 export function flightRows(pm: PowerManager): VizFlightRow[] {
   const fr = pm.flight;
@@ -84,7 +91,7 @@ export function flightRows(pm: PowerManager): VizFlightRow[] {
  */
 export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle {
   let current: PowerManager = pm;
-  const builder = new TimelineBuilder(devicesFromGraph(pm.graph, pm.arena.size), {
+  const builder = new TimelineBuilder(devicesWithRpm(pm), {
     board: pm.config.board,
     // Live: the governor's own kept decision (its lock, its constraint) or its states table fill in the words.
     governorText: (rec: GovernorRecord) => governorText(rec, current),
@@ -151,6 +158,8 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
     next.trace.setListener(listener);
   };
   attach(pm);
+  // Runtime-PM lanes start in the state each device is in now (later changes come as records).
+  for (let d = 0; d < pm.graph.count; d++) if (pm.rpm.capable[d] !== 0) builder.rpmInitial(d, pm.rpm.state[d]);
 
   return {
     finish(): TimelineModel {
@@ -191,7 +200,7 @@ export function attachVizToBoard(board: { readonly pm: PowerManager; boot(option
 
 /** A model from the records a ring still holds (no counters but IRQ masking; no flight recorder). */
 export function modelFromRing(pm: PowerManager, options: BuilderOptions = {}): TimelineModel {
-  const builder = new TimelineBuilder(devicesFromGraph(pm.graph, pm.arena.size), { board: pm.config.board, governorText: (rec: GovernorRecord) => governorText(rec, pm), ...options });
+  const builder = new TimelineBuilder(devicesWithRpm(pm), { board: pm.config.board, governorText: (rec: GovernorRecord) => governorText(rec, pm), ...options });
   const tr = pm.trace;
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);

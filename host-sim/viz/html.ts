@@ -11,6 +11,9 @@ import { esc, banner, attemptsTable, slowestTable, energyTable, governorTable, d
 /** Stage colours (index = stage id): suspend direction warm, platform sleep slate, resume direction cool. */
 export const STAGE_COLORS = ["#f2c14e", "#f78154", "#c2577a", "#7b7f9e", "#4d9de0", "#3bb273", "#b8b8b8", "#9b5de5"];
 
+/** Runtime-PM state colours (index = RPM_*): active green, suspending amber, suspended slate, resuming blue. */
+export const RPM_COLORS = ["#cfe8d4", "#f6c177", "#8a93a6", "#7fb3e6"];
+
 /** Lane geometry shared with the client script (it reads these from the data block). */
 export const LAYOUT = { axis: 28, lane: 24, counter: 44, label: 190 };
 
@@ -44,6 +47,11 @@ function laneLabels(m: TimelineModel): string {
       "\" style=\"height:" + LAYOUT.lane + "px;padding-left:" + (8 + 14 * m.depth[i]) + "px\" title=\"" + esc(d.name + (roles !== "" ? " (" + roles + ")" : "")) + "\">" +
       (m.depth[i] > 0 ? "<span class=\"branch\">&#x2514;</span>" : "") + esc(d.name) +
       (roles.includes("storage") ? " <span class=\"tag\">storage</span>" : "") + (roles.includes("wake") ? " <span class=\"tag\">wake</span>" : "") + "</div>";
+    // The device's runtime-PM state, a sub-lane right under it (the client draws the rows in this order).
+    if (m.rpmLanes.includes(d.id)) {
+      h += "<div class=\"lane-label rpm\" data-lane=\"rpm\" data-device=\"" + esc(d.name) + "\" style=\"height:" + LAYOUT.lane + "px;padding-left:" +
+        (22 + 14 * m.depth[i]) + "px\" title=\"" + esc(d.name) + ": runtime PM state (console: rpm)\">runtime pm</div>";
+    }
   }
   for (const c of m.counters) {
     h += "<div class=\"lane-label counter\" data-lane=\"counter\" data-counter=\"" + esc(c.name) + "\" style=\"height:" + LAYOUT.counter + "px\">" +
@@ -52,12 +60,20 @@ function laneLabels(m: TimelineModel): string {
   return h;
 }
 
-function legend(): string {
+function legend(m: TimelineModel): string {
   let h = "";
   for (let s = 0; s < STAGE_NAMES.length; s++) {
     h += "<span class=\"legend-item\"><span class=\"swatch\" style=\"background:" + STAGE_COLORS[s] + "\"></span>" + esc(s === 3 ? "platform sleep" : STAGE_NAMES[s]) + "</span>";
   }
-  return h + "<span class=\"legend-item\"><span class=\"swatch failed\"></span>failed</span>";
+  h += "<span class=\"legend-item\"><span class=\"swatch failed\"></span>failed</span>";
+  if (m.rpmLanes.length === 0) return h;
+  // The runtime-PM lane's states, named as the spans name them (the console's `rpm` words).
+  const names: string[] = [];
+  for (const s of m.rpm) names[s.state] = s.name;
+  names.forEach((n, st) => {
+    if (n !== undefined) h += "<span class=\"legend-item rpm\"><span class=\"swatch\" style=\"background:" + RPM_COLORS[st] + "\"></span>" + esc(n) + "</span>";
+  });
+  return h;
 }
 
 function attemptButtons(m: TimelineModel): string {
@@ -72,7 +88,7 @@ export function toHtml(m: TimelineModel): string {
   const sub = [m.board !== "" ? "board " + m.board : "", m.source === "dump" ? "decoded from a console trace dump" : "host simulator",
     m.records + " trace records", "span " + fmtUs(m.end - m.start)].filter((s) => s !== "").join(" &middot; ");
   const failed = m.slices.some((s) => s.failed) || m.attempts.some((a) => a.failStage >= 0);
-  const data = { model: m, colors: STAGE_COLORS, layout: LAYOUT };
+  const data = { model: m, colors: STAGE_COLORS, rpmColors: RPM_COLORS, layout: LAYOUT };
   const multi = multiTables(m);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -92,7 +108,7 @@ ${failed ? "<button id=\"zoom-failure\" class=\"bad\" title=\"zoom to the first 
 <span class="sep"></span>${attemptButtons(m)}
 <span class="range" id="range"></span>
 </div>
-<div class="legend">${legend()}</div>
+<div class="legend">${legend(m)}</div>
 <div class="timeline" id="timeline">
 <div class="labels" style="width:${LAYOUT.label}px"><div class="axis-pad" style="height:${LAYOUT.axis}px"></div>${laneLabels(m)}</div>
 <div class="plot" id="plot"><svg id="tl-svg" xmlns="http://www.w3.org/2000/svg"></svg></div>

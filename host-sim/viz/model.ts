@@ -17,6 +17,23 @@ export interface VizDevice {
   stateBytes: number;
   /** Hook budget per stage (index = stage id), us; absent when the source does not know it (a dump). */
   budgetUs?: number[];
+  /** The driver has runtime hooks (runtime PM); absent when the source does not know (a dump: its records say). */
+  runtimePm?: boolean;
+}
+
+/** A span of one device's runtime-PM state (E_RPM_STATE records): from one state change to the next. */
+export interface VizRpmSpan {
+  device: number;
+  /** RPM_* (runtime/runtime-pm-table.ts). */
+  state: number;
+  /** The state's words as the console's `rpm` prints them ("suspended"). */
+  name: string;
+  start: number;
+  end: number;
+  /** The trace ended before the state changed again. */
+  open: boolean;
+  /** Not seen: what the state must have been before the first record (or, live, what it was at attach). */
+  inferred: boolean;
 }
 
 /** One hook run of one device in one stage (device -1: a whole system stage, or the platform sleep). */
@@ -124,6 +141,10 @@ export interface TimelineModel {
   depth: number[];
   slices: VizSlice[];
   instants: VizInstant[];
+  /** Runtime-PM state spans per device, in time order; failures and bad puts are instants ("rpm-fail", "rpm-bad-put"). */
+  rpm: VizRpmSpan[];
+  /** Devices with a runtime-PM sub-lane under their lane (runtime hooks, or runtime-PM records), in lane order. */
+  rpmLanes: number[];
   /** Every governor decision in the trace, in time order (also an instant of kind "governor" with `text` as its label). */
   governor: VizDecision[];
   counters: VizCounter[];

@@ -31,6 +31,14 @@ export function deviceTid(device: number): number {
   return device < 0 ? SYSTEM_TID : device + 2;
 }
 
+/** A device's runtime-PM track: after every device track (2 + device count + id). */
+export function rpmTid(model: TimelineModel, device: number): number {
+  return 2 + model.devices.length + device;
+}
+
+/** Runtime-PM state colours (index = RPM_*): active good, suspending/resuming in progress, suspended sleeping. */
+export const RPM_CNAME = ["good", "rail_response", "thread_state_sleeping", "rail_animation"];
+
 /**
  * Reserved colour names of the trace viewer (catapult's ColorScheme): suspend direction warm,
  * resume direction cool, platform sleep grey, failures red. Perfetto picks its own colours by name.
@@ -54,10 +62,15 @@ export function toPerfetto(model: TimelineModel): PerfettoTrace {
   meta.push({ name: "process_name", ph: "M", pid: PID, args: { name: "quiesce" + (model.board !== "" ? " " + model.board : "") } });
   meta.push({ name: "thread_name", ph: "M", pid: PID, tid: SYSTEM_TID, args: { name: "system (stages, sleep)" } });
   meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid: SYSTEM_TID, args: { sort_index: 0 } });
+  let sort = 1;
   for (let i = 0; i < model.lanes.length; i++) {
     const d = model.lanes[i];
     meta.push({ name: "thread_name", ph: "M", pid: PID, tid: deviceTid(d), args: { name: devices[d].name } });
-    meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid: deviceTid(d), args: { sort_index: i + 1 } });
+    meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid: deviceTid(d), args: { sort_index: sort++ } });
+    // Its runtime-PM state: a track of its own right under the device's (a thread cannot hold overlapping spans).
+    if (!model.rpmLanes.includes(d)) continue;
+    meta.push({ name: "thread_name", ph: "M", pid: PID, tid: rpmTid(model, d), args: { name: devices[d].name + " runtime pm" } });
+    meta.push({ name: "thread_sort_index", ph: "M", pid: PID, tid: rpmTid(model, d), args: { sort_index: sort++ } });
   }
 
   for (const a of model.attempts) {
@@ -92,13 +105,22 @@ export function toPerfetto(model: TimelineModel): PerfettoTrace {
     });
   }
 
+  // Runtime-PM states: one slice per span, named with the console's `rpm` words.
+  for (const r of model.rpm) {
+    const args: Record<string, unknown> = { device: deviceName(devices, r.device), state: r.name };
+    if (r.inferred) args.inferred = "before the first record";
+    if (r.open) args.open = "the trace ends before the state changes";
+    events.push({ name: r.name, ph: "X", cat: "rpm", pid: PID, tid: rpmTid(model, r.device), ts: r.start, dur: r.end - r.start, cname: RPM_CNAME[r.state], args });
+  }
+
   for (const i of model.instants) {
     if (i.kind === "suspend-begin" || i.kind === "suspend-end" || i.kind === "sleep-enter" || i.kind === "governor") continue;
     // Wakes and sleep exits are global (a line through every track); the rest sit on their device.
     const global = i.kind === "wake" || i.kind === "sleep-exit";
+    const rpm = (i.kind === "rpm-fail" || i.kind === "rpm-bad-put") && model.rpmLanes.includes(i.device);
     events.push({
-      name: i.label, ph: "i", cat: i.kind, pid: PID, tid: global ? SYSTEM_TID : deviceTid(i.device), ts: i.time,
-      s: global ? "g" : "t", cname: i.kind === "rollback" || i.kind === "timeout" || i.kind === "resume-fail" ? "terrible" : undefined,
+      name: i.label, ph: "i", cat: i.kind, pid: PID, tid: global ? SYSTEM_TID : rpm ? rpmTid(model, i.device) : deviceTid(i.device), ts: i.time,
+      s: global ? "g" : "t", cname: i.kind === "rollback" || i.kind === "timeout" || i.kind === "resume-fail" || i.kind === "rpm-fail" ? "terrible" : undefined,
       args: { event: i.kind, device: deviceName(devices, i.device), stage: i.stage >= 0 ? stageName(i.stage) : null, status: i.status },
     });
   }

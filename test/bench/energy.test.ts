@@ -6,6 +6,8 @@ import { floorAt, POLICIES, runPolicy, type PolicyResult } from "../../bench/ene
 import { PHASES } from "../../bench/energy-phases";
 
 const HOUR_US = 3.6e9;
+/** The station's frame (19 bytes, length and checksum) plus the shift register's byte, 10 bit times each at 115200 baud, ms. */
+const FRAME_WIRE_MS = ((19 + 2 + 1) * 10 * 1e3) / 115200;
 
 describe("energy benchmark (bench/energy.ts), 1 h of virtual time per policy", () => {
   const r = Object.fromEntries(POLICIES.map((p) => [p, runPolicy(p, HOUR_US)])) as Record<(typeof POLICIES)[number], PolicyResult>;
@@ -34,11 +36,16 @@ describe("energy benchmark (bench/energy.ts), 1 h of virtual time per policy", (
     expect(floor.perReadingUc).toBeLessThan(Math.min(...POLICIES.map((p) => r[p].chargePerReadingUc)));
   });
 
-  it("the governor hibernates like explicit hibernate and, deciding as the station's lock is released, pays nothing on top", () => {
+  it("the governor hibernates like explicit hibernate and, deciding as the last lock is released, pays only the frame's time on the wire on top", () => {
     // It used to wait minIdleUs (10 ms at 68 mA) awake after the release; the release now decides on the next turn.
+    // The telemetry driver holds its lock until the frame (19 + 2 bytes, 86.8 us each at 115200) left the wire,
+    // which explicit hibernate overlaps with S1/S2: the governor is awake up to that long more, nothing else.
     expect(r["governor"].boots).toBe(r["governor"].readings + 1);
-    expect(Math.abs(r["governor"].awakeMsPerReading - r["explicit-hibernate"].awakeMsPerReading)).toBeLessThan(0.2);
-    expect(Math.abs(r["governor"].averageUa - r["explicit-hibernate"].averageUa)).toBeLessThan(0.5);
+    const extraMs = r["governor"].awakeMsPerReading - r["explicit-hibernate"].awakeMsPerReading;
+    expect(extraMs).toBeGreaterThan(1.5);
+    expect(extraMs).toBeLessThan(FRAME_WIRE_MS);
+    // 1.74 ms at 68 mA every 60 s: about 2 uA.
+    expect(Math.abs(r["governor"].averageUa - r["explicit-hibernate"].averageUa)).toBeLessThan(2.5);
   });
 
   it("with the image in RTC memory the governor is within 1.15x of the floor, and no W25Q erase or program is paid", () => {
@@ -48,8 +55,9 @@ describe("energy benchmark (bench/energy.ts), 1 h of virtual time per policy", (
     // S1 is only the runtime's walk over 8 devices (8 x 165 us of dispatch), not a 45 ms sector erase.
     expect(rtc.phaseMsPerReading[PHASES.indexOf("S1 prepare")]).toBeLessThan(2);
     expect(r["governor"].phaseMsPerReading[PHASES.indexOf("S1 prepare")]).toBeGreaterThan(45);
-    // Nothing is left awake between the resume and the reading: the wake margin matches the R1/R2 walk.
-    expect(rtc.phaseMsPerReading[PHASES.indexOf("awake outside an attempt (the reading, waits)")] - r["explicit-hibernate-rtc"].phaseMsPerReading[PHASES.indexOf("awake outside an attempt (the reading, waits)")]).toBeLessThan(0.2);
+    // Nothing else is left awake between the resume and the reading (the wake margin matches the R1/R2 walk):
+    // awake outside an attempt, the governor adds only the wait for the frame's last byte.
+    expect(rtc.phaseMsPerReading[PHASES.indexOf("awake outside an attempt (the reading, waits)")] - r["explicit-hibernate-rtc"].phaseMsPerReading[PHASES.indexOf("awake outside an attempt (the reading, waits)")]).toBeLessThan(FRAME_WIRE_MS);
     // The phases add up to the meter's total.
     const sum = rtc.phaseUcPerReading.reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(rtc.chargePerReadingUc, 3);

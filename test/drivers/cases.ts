@@ -162,6 +162,8 @@ export const MODDABLE_TWO_CASES: DriverCase[] = [
       b.sim.driver<Backlight>("backlight").brightness = 600;
       return b;
     },
+    // A brightness write is its only use: it wakes a runtime-suspended backlight (display first).
+    use: (b) => { b.sim.driver<Backlight>("backlight").brightness = 600; },
     snapshot: (b) => {
       const bl = b.sim.driver<Backlight>("backlight");
       return [b.sim.io.level(18), bl.lit ? 1 : 0, bl.brightness];

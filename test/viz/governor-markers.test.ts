@@ -14,11 +14,21 @@ const PERIOD = 60_000_000;
 describe("governor decisions on the timeline", () => {
   const model = timelineOfOnePeriod();
 
-  it("one period of the weather station: one decision, its words as the console prints them, a marker at its time", () => {
-    expect(model.governor.map((g) => [g.reasonName, g.target, g.text])).toEqual([["sleep", T_HIBERNATE, "idle 59.9 s to next timer: hibernate, break-even 1.5 s"]]);
-    const g = model.governor[0];
+  it("one period of the weather station: two decisions, their words as the console prints them, markers at their time", () => {
+    // The reading's lock goes with the frame's completion; the telemetry driver's lock stays until the frame left the wire.
+    expect(model.governor.map((g) => [g.reasonName, g.target, g.text])).toEqual([
+      ["lock", 0, "lock telemetry held: stay awake"],
+      ["sleep", T_HIBERNATE, "idle 59.9 s to next timer: hibernate, break-even 1.5 s"],
+    ]);
+    const [held, g] = model.governor;
     const marker = model.instants.filter((i) => i.kind === "governor");
-    expect(marker).toEqual([{ time: g.time, kind: "governor", device: -1, stage: -1, status: R_SLEEP * 8 + T_HIBERNATE, label: g.text }]);
+    expect(marker).toEqual([
+      { time: held.time, kind: "governor", device: -1, stage: -1, status: R_LOCK * 8, label: held.text },
+      { time: g.time, kind: "governor", device: -1, stage: -1, status: R_SLEEP * 8 + T_HIBERNATE, label: g.text },
+    ]);
+    // 19 + 2 bytes at 115200 baud (1.9 ms from the write; the first decision came on a later turn).
+    expect(g.time - held.time).toBeGreaterThan(1_000);
+    expect(g.time - held.time).toBeLessThan(2_000);
     // The decision comes right as the reading's lock is released, and the suspend it starts follows at once.
     const attempt = model.attempts.find((a) => a.start >= g.time)!;
     expect(attempt.target).toBe(T_HIBERNATE);
@@ -27,13 +37,13 @@ describe("governor decisions on the timeline", () => {
 
   it("the HTML page carries the marker (data) and a decisions table with the words; Perfetto an instant named with them", () => {
     const html = toHtml(model);
-    expect(html).toContain("<h2>Governor decisions (1)</h2>");
+    expect(html).toContain("<h2>Governor decisions (2)</h2>");
     expect(html).toContain("<td>idle 59.9 s to next timer: hibernate, break-even 1.5 s</td>");
     expect(html).toContain("\"kind\":\"governor\"");
     const events = toPerfetto(model).traceEvents.filter((e) => e.cat === "governor");
-    expect(events).toEqual([expect.objectContaining({
-      name: "idle 59.9 s to next timer: hibernate, break-even 1.5 s", ph: "i", ts: model.governor[0].time,
-      args: { event: "governor", reason: "sleep", target: "hibernate", idleUs: model.governor[0].idleUs },
+    expect(events).toEqual([expect.objectContaining({ name: "lock telemetry held: stay awake", ph: "i", ts: model.governor[0].time }), expect.objectContaining({
+      name: "idle 59.9 s to next timer: hibernate, break-even 1.5 s", ph: "i", ts: model.governor[1].time,
+      args: { event: "governor", reason: "sleep", target: "hibernate", idleUs: model.governor[1].idleUs },
     })]);
   });
 

@@ -5,9 +5,14 @@
   var m = data.model, colors = data.colors, L = data.layout;
   var svg = document.getElementById("tl-svg"), plot = document.getElementById("plot"), tip = document.getElementById("tip");
   var NS = "http://www.w3.org/2000/svg";
-  var laneOf = {};
-  m.lanes.forEach(function (d, i) { laneOf[d] = i + 1; });
-  var nLanes = m.lanes.length + 1;
+  var rpmColors = data.rpmColors || [];
+  // Rows: the system, then each device in lane order, its runtime-PM sub-lane right under it (html.ts labels them so).
+  var laneOf = {}, rpmRowOf = {}, nLanes = 1;
+  var rpmLanes = m.rpmLanes || [];
+  m.lanes.forEach(function (d) {
+    laneOf[d] = nLanes++;
+    if (rpmLanes.indexOf(d) >= 0) rpmRowOf[d] = nLanes++;
+  });
   var height = L.axis + nLanes * L.lane + m.counters.length * L.counter + 2;
   var full = fitRange(m.start, m.end);
   var view = { t0: full.t0, t1: full.t1 };
@@ -169,13 +174,35 @@
     return markers;
   }
 
+  /** Runtime-PM state spans in each device's sub-lane, coloured by state, named with the console's `rpm` words. */
+  function drawRpm() {
+    (m.rpm || []).forEach(function (s) {
+      var row = rpmRowOf[s.device];
+      if (row === undefined || !visible(s.start, s.end)) return;
+      var x0 = X(s.start), x1 = X(s.end);
+      var x = Math.max(x0, -2), w = Math.max(Math.min(x1, W + 2) - x, 1);
+      var y = laneY(row) + 5, h = L.lane - 10;
+      var r = el("rect", { x: x, y: y, width: w, height: h, fill: rpmColors[s.state] || "#ccc", "fill-opacity": s.inferred ? 0.5 : 1,
+        "class": "rpm-span", "data-device": name(s.device), "data-state": s.name });
+      r.__tip = name(s.device) + " runtime pm: " + s.name + (s.inferred ? " (before the first record: inferred)" : "") + "\n" +
+        fmt(s.start) + " \u2192 " + fmt(s.end) + "  (" + fmt(s.end - s.start) + ")" + (s.open ? ", still so when the trace ends" : "");
+      if (w > s.name.length * 6.4 + 8) el("text", { x: x + 4, y: y + h / 2 + 4, "class": "rpm-text" }, undefined, s.name);
+    });
+  }
+
   function drawInstants(markers) {
     var labels = [];
     m.instants.forEach(function (i) {
       if (i.time < view.t0 || i.time > view.t1) return;
       var x = X(i.time), lane = i.device >= 0 && laneOf[i.device] !== undefined ? laneOf[i.device] : 0, y = laneY(lane);
       var e = null;
-      if (i.kind === "wake" || i.kind === "sleep-exit") {
+      var rpmKind = i.kind === "rpm-fail" || i.kind === "rpm-bad-put";
+      if (rpmKind && rpmRowOf[i.device] !== undefined) { lane = rpmRowOf[i.device]; y = laneY(lane); }
+      if (rpmKind) {
+        // A failed runtime hook (red) or a put without a get (orange), on the device's runtime-PM row.
+        e = el("circle", { cx: x, cy: y + L.lane / 2, r: 4, fill: i.kind === "rpm-fail" ? "#d32f2f" : "#ef6c00", "class": "instant rpm-mark", "data-kind": i.kind });
+        if (i.kind === "rpm-fail") markers.push({ x: x + 4, lane: lane, device: name(i.device), stage: "runtime pm", text: "\u2716 " + i.label.slice(name(i.device).length + 1) });
+      } else if (i.kind === "wake" || i.kind === "sleep-exit") {
         el("line", { x1: x, x2: x, y1: L.axis, y2: L.axis + nLanes * L.lane, "class": "wake-line" });
         labels.push({ x: x, text: "\u26a1 " + i.label });
         e = el("circle", { cx: x, cy: y + L.lane / 2, r: 4.5, fill: "#1565c0", "class": "instant wake", "data-kind": i.kind });
@@ -262,6 +289,7 @@
     var p = el("pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" }, defs);
     el("line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: "rgba(255,255,255,0.75)", "stroke-width": 2 }, p);
     drawGrid();
+    drawRpm();
     var markers = drawSlices();
     drawInstants(markers);
     drawCounters();
