@@ -23,6 +23,7 @@ const W = {
   ms: makeBytes(" ms"),
   off: makeBytes("off"),
   counts: makeBytes("  suspends "),
+  gap: makeBytes("  "),
   resumes: makeBytes(" resumes "),
   space: makeBytes(" "),
   failures: makeBytes("failures "),
@@ -67,7 +68,7 @@ export class RpmReport {
     p.device(d, p.nameWidth);
     if (rpm.capable[d] === 0) {
       r.bytes(W.noHooks);
-      r.bytes(W.counts.subarray(0, 2));
+      r.bytes(W.gap);
       r.bytes(W.usage);
       r.dec(rpm.usage[d]);
       return;

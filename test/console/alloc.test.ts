@@ -24,10 +24,10 @@ describe("uart-console on XS", () => {
     ], { timeoutMs: 120_000 });
   }, 120_000);
 
-  it("20 rounds of every command and bad-input line (360 lines, trace dump and recover included): 0 slots", () => {
+  it("20 rounds of every command and bad-input line (420 lines: trace dump, recover, rpm, locks and policy included): 0 slots", () => {
     expect([r[3].slots, r[3].retained]).toEqual([0, 0]);
-    // 18 lines a round; the too-long, refused and empty ones never reach the parser.
-    expect(r[3].result).toBe(20 * 15);
+    // 21 lines a round; the too-long, refused and empty ones never reach the parser.
+    expect(r[3].result).toBe(20 * 18);
   });
 
   it("20 console-started suspends with progress lines (test holds, standby and hibernate): all OK, 0 slots", () => {
