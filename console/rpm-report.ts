@@ -1,5 +1,5 @@
 // The `rpm` reply, line by line: each device's runtime PM state, usage count, autosuspend delay and counts.
-import { RPM_STATE_NAMES } from "../runtime/status";
+import { RPM_STATE_NAMES, D_FAILED } from "../runtime/status";
 import type { Printer } from "./printer";
 import { makeBytes, makeTable } from "./words";
 
@@ -28,6 +28,8 @@ const W = {
   space: makeBytes(" "),
   failures: makeBytes("failures "),
   noHooks: makeBytes("active     (no runtime hooks)"),
+  /** A device whose runtime resume failed is the failed-device path's: its runtime state says nothing then. */
+  failed: makeBytes("failed     "),
   last: makeBytes(" last "),
 };
 
@@ -73,7 +75,8 @@ export class RpmReport {
       r.dec(rpm.usage[d]);
       return;
     }
-    this.stateWords(rpm.state[d], true);
+    if (p.pm.deviceState(d) === D_FAILED) r.bytes(W.failed);
+    else this.stateWords(rpm.state[d], true);
     r.bytes(W.usage);
     r.dec(rpm.usage[d]);
     r.bytes(W.delay);

@@ -143,10 +143,7 @@ export class PowerManager implements EngineOwner, PortHost {
     }
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
-    // A hibernate with its storage device failed would lose the image (or leave an older one to restore).
-    // With no storage device the platform keeps the image (ESP32: RTC memory) or refuses the deep sleep itself.
-    const storage = this.graph.storage;
-    if (target === T_HIBERNATE && test === TEST_NONE && storage >= 0 && this.engine.state(storage) === D_FAILED) return FAILED;
+    if (this.storageLost(target, test)) return FAILED;
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
@@ -156,7 +153,14 @@ export class PowerManager implements EngineOwner, PortHost {
   }
 
   /** The attempt's first stage, over every device but the failed and the runtime-suspended ones. */
-  private start(): void { this.engine.members.selectAll(); this.runStage(FIRST_STAGE); }
+  /** A hibernate with its storage device failed would lose the image (without one, the platform keeps it or refuses the deep sleep). */
+  private storageLost(target: number, test: number): boolean { return target === T_HIBERNATE && test === TEST_NONE && this.graph.storage >= 0 && this.engine.state(this.graph.storage) === D_FAILED; }
+  /** S1, once runtime PM settled: a storage device that failed its runtime resume meanwhile ends the attempt FAILED. */
+  private start(): void {
+    if (this.storageLost(this.attempt.target, this.attempt.test)) return this.engine.members.forgetAdvanced(), this.abort(FIRST_STAGE, this.graph.storage, FAILED);
+    this.engine.members.selectAll();
+    this.runStage(FIRST_STAGE);
+  }
 
   /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
   resumeFromImage(cause: number, sleptUs = -1): number {
@@ -221,7 +225,6 @@ export class PowerManager implements EngineOwner, PortHost {
     // The members stay: a device that failed in this run has already left them (Members.fail).
     this.runStage(row.next);
   }
-
   /** EngineOwner: the engine gave up on a device's stage or marked it failed: its queues and its driver are told. */
   gaveUp(device: number, stage: number, status: number): void {
     const port = this.ports[device];
@@ -249,7 +252,6 @@ export class PowerManager implements EngineOwner, PortHost {
     if (!this.engine.stopped) this.engine.members.forgetAdvanced();
     this.abort(stage, line >= 0 ? this.graph.deviceOnLine(line) : -1, WAKEUP);
   }
-
   /** A suspend stage failed (or a wake arrived): undo exactly what advanced, in reverse, via the mirrors. */
   private abort(stage: number, device: number, status: number): void {
     this.recorder.failure(this.platform.now(), device, stage, status);
@@ -278,10 +280,8 @@ export class PowerManager implements EngineOwner, PortHost {
     this.rpm.systemIdle();
     this.governor.attemptEnded();
   }
-
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
   private settleFailed(now: number): void { this.recovery.settle(now, this.engine, this.ports); }
-
   /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
   private reprobeDue(): void {
     const now = this.platform.now();

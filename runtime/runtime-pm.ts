@@ -1,11 +1,11 @@
 // Device runtime PM: per-device usage counts, autosuspend on one preallocated timer, runtime hooks driven by runtime-pm-table.ts.
 import type { DeviceGraph } from "./graph";
 import type { DeviceSpec } from "./driver";
-import type { Platform } from "./platform";
-import type { TraceRing } from "./trace";
 import { E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT } from "./trace";
 import { TOKEN_SHIFT, TOKEN_STRIDE, SERIAL_MASK as GEN_MASK } from "./in-flight";
 import { RpmLinks } from "./rpm-links";
+import { RpmState, type RpmHost, type Hook } from "./rpm-state";
+export type { RpmHost } from "./rpm-state";
 import {
   RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
   A_CALL_SUSPEND, A_CALL_RESUME, A_SUSPENDED, A_RESUMED, A_SUSPEND_FAILED, A_RESUME_FAILED, A_BAD,
@@ -19,20 +19,6 @@ export const SETTLE_STANDBY = 1;
 /** A hibernate (RAM lost) also brings every runtime-suspended device back first: all take part, the image holds all. */
 export const SETTLE_HIBERNATE = 2;
 
-/** What the runtime PM needs from the power manager. */
-export interface RpmHost {
-  /** No system attempt or re-probe runs: runtime transitions may start. */
-  systemIdle(): boolean;
-  /** The device's system state (D_*): a failed device is the failed-device path's, not ours. */
-  deviceState(d: number): number;
-  /** A runtime resume failed: the failed-device path (queues fail, requests complete FAILED, re-probe). */
-  failDevice(d: number): void;
-  /** The runtime gave up on a runtime hook (TIMEOUT): the driver's give-up listener hears stage -1. */
-  gaveUp(d: number, status: number): void;
-}
-
-type Hook = (this: unknown, token: number) => number;
-
 /**
  * Invariants: `usage[d]` >= 0 (a put at 0 is PROTOCOL, counted); `active[s]` counts the consumers of s
  * (children and `needs` users) that are not RPM_SUSPENDED, so a supplier suspends only at 0 and a consumer
@@ -40,45 +26,7 @@ type Hook = (this: unknown, token: number) => number;
  * attempt's member selection reads it). Only `step` changes `state`, from the table, after the hook answered.
  * Every table is made at construction or `bind`; one platform timer serves every delay and budget.
  */
-export class RuntimePm {
-  /** RPM_* per device. */ readonly state: Uint8Array;
-  /** get minus put per device. */ readonly usage: Int32Array;
-  /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
-  /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
-  /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
-  /** `down[0]`: devices RPM_SUSPENDED now (Members skips its second pass at 0). */ readonly down = new Int32Array(1);
-  /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
-  /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
-  /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
-  /** Last failure status per device (OK none). */ readonly lastError: Uint8Array;
-  /** Puts at usage 0 (PROTOCOL). */ badPuts = 0;
-  /** Completions with a stale token (after a timeout, twice, another device's). */ late = 0;
-  /** Whether each device has runtime hooks (both looked up once at bind). */ readonly capable: Uint8Array;
-  /** Per device: when its delay or its hook's budget ends (-1 none), a get waiting for suppliers, token generation, hook pending, hook start. */
-  private readonly due: Float64Array; private readonly want: Uint8Array; private readonly gen: Int32Array;
-  private readonly running: Uint8Array; private readonly startedAt: Float64Array;
-  /** Budgets (device * 2: suspend, + 1: resume) and the hooks, looked up once at bind. */
-  private readonly budget: Int32Array; private readonly sFn: (Hook | null)[]; private readonly rFn: (Hook | null)[]; private readonly self: unknown[];
-  private supStart: Int32Array = new Int32Array(1); private sup: Int16Array = new Int16Array(0);
-  private conStart: Int32Array = new Int32Array(1); private con: Int16Array = new Int16Array(0);
-  /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ private count = 0; private capableCount = 0;
-  /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
-  private settleSync = false;
-  /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
-  private inHook = -1; private early = -1; private timerAt = -1; private settling = 0;
-  private readonly timer: number; private readonly platform: Platform; private readonly trace: TraceRing; private readonly records: boolean;
-  private host!: RpmHost; private readonly onSettled: () => void;
-
-  constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
-    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
-    this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
-    this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
-    this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
-    this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max);
-    this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
-    this.sFn = new Array(max); this.rFn = new Array(max); this.self = new Array(max); // set at bind for devices with runtime hooks only
-    this.timer = platform.createTimer(() => this.fired());
-  }
+export class RuntimePm extends RpmState {
 
   /** Boot (register): the device's autosuspend delay (`autosuspendMs`, checked by config-check.ts); returns `d`. */
   declare(d: number, spec: DeviceSpec): number {
@@ -113,7 +61,7 @@ export class RuntimePm {
   }
 
   /** pm_runtime_get: counts a user; OK active now, PENDING resuming (requests wait in the queue), FAILED its device failed. */
-  get(d: number): number { this.usage[d]++; return this.need(d); }
+  get(d: number): number { this.usage[d]++; this.soon[d] = 0; return this.need(d); }
 
   /** pm_runtime_put (`auto` false: suspend now when idle) or put_autosuspend (after the delay). OK, or PROTOCOL at usage 0. */
   put(d: number, auto: boolean): number {
@@ -122,7 +70,11 @@ export class RuntimePm {
       if (this.records) this.trace.record(this.platform.now(), d, -1, E_RPM_BAD_PUT, PROTOCOL);
       return PROTOCOL;
     }
-    if (--this.usage[d] === 0) this.idle(d, auto ? this.delayUs[d] : 0);
+    if (--this.usage[d] === 0) {
+      // A put means "now": if a transition or a system attempt is in the way, it still holds when they end.
+      if (!auto) this.soon[d] = 1;
+      this.idle(d, auto ? this.delayUs[d] : 0);
+    }
     return OK;
   }
 
@@ -142,14 +94,15 @@ export class RuntimePm {
     if (this.capableCount === 0) return;
     for (let d = 0; d < this.count; d++) {
       if (this.state[d] === RPM_SUSPENDED && (this.usage[d] > 0 || this.want[d] !== 0)) this.need(d);
-      else this.idle(d, this.delayUs[d]);
+      // A delay still running keeps its end (Linux keeps last_busy across a system sleep): not restarted.
+      else if (this.soon[d] !== 0 || this.due[d] < 0) this.idle(d, this.soon[d] !== 0 ? 0 : this.delayUs[d]);
     }
   }
 
   /** True while `token` is a runtime hook of its device in flight. */
   holds(token: number): boolean {
     const d = token & (TOKEN_STRIDE - 1);
-    return (token & RPM_TOKEN) !== 0 && d < this.count && ((token & ~RPM_TOKEN) >> TOKEN_SHIFT) === this.gen[d] && (this.running[d] === 1 || this.inHook === d);
+    return (token | 0) === token && (token & RPM_TOKEN) !== 0 && d < this.count && ((token & ~RPM_TOKEN) >> TOKEN_SHIFT) === this.gen[d] && (this.running[d] === 1 || this.inHook === d);
   }
 
   /** A PENDING runtime hook completed; a stale token is counted and ignored. */
@@ -170,19 +123,24 @@ export class RuntimePm {
     if (st === RPM_ACTIVE) { this.due[d] = -1; this.want[d] = 0; return OK; }
     if (st !== RPM_SUSPENDED || !this.mayStart()) { this.want[d] = 1; return PENDING; }
     // Suppliers first (a bus before its chip): d waits, marked, and starts when the last one is active.
-    let ready = true;
-    for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.need(this.sup[i]) !== OK) ready = false;
-    if (!ready) { this.want[d] = 1; return PENDING; }
+    let ready = OK;
+    // While suppliers come up for d, none may idle down before d counts itself as their consumer (delay 0).
+    this.needDepth++;
+    for (let i = this.supStart[d]; i < this.supStart[d + 1] && ready !== FAILED; i++) { const r = this.need(this.sup[i]); if (r !== OK) ready = r; }
+    this.needDepth--;
+    // A failed supplier (Linux: the child's get returns the error): d stays down, wanted, until the supplier is back.
+    if (ready !== OK) { this.want[d] = 1; return ready; }
     this.want[d] = 0;
     this.step(d, EV_GET, OK);
-    return this.state[d] === RPM_ACTIVE ? OK : this.host.deviceState(d) === D_FAILED ? FAILED : PENDING;
+    // A failed resume leaves the table's state active: the device's own failure decides first.
+    return this.host.deviceState(d) === D_FAILED ? FAILED : this.state[d] === RPM_ACTIVE ? OK : PENDING;
   }
 
   /** Usage 0, no active consumer: suspend after `delay` µs (0: now; -1: never); a suspend starts only while the system is idle. */
   private idle(d: number, delay: number): void {
     if (this.capable[d] === 0 || this.state[d] !== RPM_ACTIVE || this.usage[d] > 0 || this.active[d] > 0 || delay < 0) return;
     if (this.host.deviceState(d) === D_FAILED) return;
-    if (delay === 0 && this.settling === 0 && this.host.systemIdle()) return this.step(d, EV_IDLE, OK);
+    if (delay === 0 && this.needDepth === 0 && this.settling === 0 && this.host.systemIdle()) return this.step(d, EV_IDLE, OK);
     this.due[d] = this.platform.now() + delay;
     this.arm();
   }
@@ -208,12 +166,14 @@ export class RuntimePm {
     } else if (a === A_SUSPENDED) {
       this.suspends[d]++;
       for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (--this.active[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      // A get that came during the suspend still resumes it (as Linux does); a put since then suspends it again after.
       if (this.usage[d] > 0 || this.want[d] !== 0 || this.settling === SETTLE_HIBERNATE) this.need(d);
+      else this.soon[d] = 0;
     } else if (a === A_RESUMED) {
       this.resumes[d]++;
       this.want[d] = 0;
       for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
-      this.idle(d, this.delayUs[d]);
+      this.idle(d, this.soon[d] !== 0 ? 0 : this.delayUs[d]);
     } else if (a === A_SUSPEND_FAILED || a === A_RESUME_FAILED) {
       this.failures[d]++;
       this.lastError[d] = status;
@@ -260,8 +220,15 @@ export class RuntimePm {
     for (let d = 0; d < this.count; d++) {
       const st = this.state[d];
       if (st === RPM_SUSPENDING || st === RPM_RESUMING) return true;
-      if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && this.host.deviceState(d) !== D_FAILED) return true;
+      if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && !this.cutOff(d)) return true;
     }
+    return false;
+  }
+
+  /** d, or a supplier of d (transitively), is failed: d cannot come back now, so no attempt waits for it. */
+  private cutOff(d: number): boolean {
+    if (this.host.deviceState(d) === D_FAILED) return true;
+    for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.cutOff(this.sup[i])) return true;
     return false;
   }
 
@@ -280,7 +247,7 @@ export class RuntimePm {
   }
 
   /** Due delays suspend their idle device (if the system is idle then); due budgets fail their hook with TIMEOUT. */
-  private fired(): void {
+  protected fired(): void {
     this.timerAt = -1;
     const now = this.platform.now();
     for (let d = 0; d < this.count; d++) {
@@ -293,6 +260,8 @@ export class RuntimePm {
         this.step(d, EV_ERROR, TIMEOUT);
       } else if (this.settling === 0 && this.host.systemIdle()) {
         this.idle(d, 0);
+      } else {
+        this.soon[d] = 1; // the delay ran out during a system attempt: down as soon as it ends (systemIdle)
       }
     }
     this.arm();

@@ -1,0 +1,66 @@
+// Runtime PM's per-device tables, made at boot: what runtime-pm.ts reads and changes (one concept: the state it keeps).
+import type { Platform } from "./platform";
+import type { TraceRing } from "./trace";
+
+/** What the runtime PM needs from the power manager. */
+export interface RpmHost {
+  /** No system attempt or re-probe runs: runtime transitions may start. */
+  systemIdle(): boolean;
+  /** The device's system state (D_*): a failed device is the failed-device path's, not ours. */
+  deviceState(d: number): number;
+  /** A runtime resume failed: the failed-device path (queues fail, requests complete FAILED, re-probe). */
+  failDevice(d: number): void;
+  /** The runtime gave up on a runtime hook (TIMEOUT): the driver's give-up listener hears stage -1. */
+  gaveUp(d: number, status: number): void;
+}
+
+export type Hook = (this: unknown, token: number) => number;
+
+/** Every table sized at construction (maxDevices); `bind` fills the hooks and links. */
+export abstract class RpmState {
+  /** RPM_* per device. */ readonly state: Uint8Array;
+  /** get minus put per device. */ readonly usage: Int32Array;
+  /** Consumers not runtime-suspended, per supplier. */ readonly active: Int16Array;
+  /** Autosuspend delay per device, µs; -1: putAutosuspend never suspends (a put still does). */ readonly delayUs: Int32Array;
+  /** 1 while RPM_SUSPENDED: a system attempt skips the device. */ readonly skip: Uint8Array;
+  /** `down[0]`: devices RPM_SUSPENDED now (Members skips its second pass at 0). */ readonly down = new Int32Array(1);
+  /** Runtime suspends that ended OK, per device. */ readonly suspends: Uint32Array;
+  /** Runtime resumes that ended OK, per device. */ readonly resumes: Uint32Array;
+  /** Runtime hooks that failed (error, throw, bad answer, timeout), per device. */ readonly failures: Uint32Array;
+  /** Last failure status per device (OK none). */ readonly lastError: Uint8Array;
+  /** Puts at usage 0 (PROTOCOL). */ badPuts = 0;
+  /** Completions with a stale token (after a timeout, twice, another device's). */ late = 0;
+  /** Whether each device has runtime hooks (both looked up once at bind). */ readonly capable: Uint8Array;
+  /** Per device: when its delay or its hook's budget ends (-1 none), a get waiting for suppliers, token generation, hook pending, hook start. */
+  protected readonly due: Float64Array; protected readonly want: Uint8Array; protected readonly gen: Int32Array;
+  /** Suspend at the first chance (a put to 0, or a delay that ran out while a transition or a system attempt was in the way): the delay is not restarted. */
+  protected readonly soon: Uint8Array;
+  /** Inside `need`'s walk over a device's suppliers (a supplier that just came up waits for its timer to idle). */
+  protected needDepth = 0;
+  protected readonly running: Uint8Array; protected readonly startedAt: Float64Array;
+  /** Budgets (device * 2: suspend, + 1: resume) and the hooks, looked up once at bind. */
+  protected readonly budget: Int32Array; protected readonly sFn: (Hook | null)[]; protected readonly rFn: (Hook | null)[]; protected readonly self: unknown[];
+  protected supStart: Int32Array = new Int32Array(1); protected sup: Int16Array = new Int16Array(0);
+  protected conStart: Int32Array = new Int32Array(1); protected con: Int16Array = new Int16Array(0);
+  /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ protected count = 0; protected capableCount = 0;
+  /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
+  protected settleSync = false;
+  /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
+  protected inHook = -1; protected early = -1; protected timerAt = -1; protected settling = 0;
+  protected readonly timer: number; protected readonly platform: Platform; protected readonly trace: TraceRing; protected readonly records: boolean;
+  protected host!: RpmHost; protected readonly onSettled: () => void;
+
+  constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
+    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
+    this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
+    this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
+    this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
+    this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max); this.soon = new Uint8Array(max);
+    this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
+    this.sFn = new Array(max); this.rFn = new Array(max); this.self = new Array(max); // set at bind for devices with runtime hooks only
+    this.timer = platform.createTimer(() => this.fired());
+  }
+
+  /** The one timer fired: due delays and budgets (runtime-pm.ts). */
+  protected abstract fired(): void;
+}

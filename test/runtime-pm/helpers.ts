@@ -1,0 +1,37 @@
+// Review helpers: a fake driver with runtime hooks (copied from test/runtime/runtime-pm.test.ts).
+import { Env, FakeDevice, type Behaviour } from "../runtime/fakes";
+import { OK, PENDING, RequestQueue, type DeviceSpec } from "../../runtime";
+
+export class RpmDevice extends FakeDevice {
+  rs: Behaviour = { kind: "ok" };
+  rr: Behaviour = { kind: "ok" };
+  queue: RequestQueue | null = null;
+  private run(hook: string, b: Behaviour, token: number): number {
+    const env = this.env;
+    env.log.push(this.name + ":" + hook);
+    switch (b.kind) {
+      case "ok": return OK;
+      case "fail": return b.status;
+      case "throw": throw new Error(this.name + " exploded in " + hook);
+      case "hang": return PENDING;
+      case "pending":
+        env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":done"); env.pm.port(this.id).complete(token, b.status ?? OK); });
+        return PENDING;
+      case "call": return b.fn(token);
+      case "late": return PENDING;
+    }
+  }
+  runtimeSuspend(t: number): number { const s = this.run("runtimeSuspend", this.rs, t); if (s === OK || s === PENDING) this.queue?.gate(); return s; }
+  runtimeResume(t: number): number { const s = this.run("runtimeResume", this.rr, t); if (s === OK) this.queue?.open(); return s; }
+}
+
+export function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): RpmDevice {
+  const dev = runtime ? new RpmDevice(spec.name, env) : (new FakeDevice(spec.name, env) as RpmDevice);
+  dev.id = env.pm.register({ ...spec, hooks: dev });
+  env.devices[spec.name] = dev;
+  return dev;
+}
+
+export function rpmCalls(env: Env): string[] {
+  return env.log.filter((l) => /:(runtimeSuspend|runtimeResume|prepare|suspend|powerOffNoIrq!|powerOnNoIrq!|resume|reprobe)(:done)?$/.test(l));
+}

@@ -1,0 +1,72 @@
+// System attempts and runtime PM: gets and puts during an attempt, delays kept across it, resumes pending at its start.
+import { describe, expect, test } from "vitest";
+import { Env } from "../runtime/fakes";
+import { add, rpmCalls } from "./helpers";
+import {
+  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, D_OFF, RPM_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, RequestQueue, STATUS_NAMES,
+} from "../../runtime";
+
+describe("M: get+put of a runtime-suspended device during a standby (no autosuspendMs)", () => {
+  test("the get still resumes it after the attempt (as Linux); the put suspends it again: suspended, usage 0", () => {
+    const env = new Env();
+    add(env, { name: "other" }, false);
+    const dev = add(env, { name: "flash" });
+    env.pm.seal();
+    const p = env.pm.port(dev.id);
+    p.get(); p.put();
+    expect(p.runtimeState).toBe(RPM_SUSPENDED);
+    env.platform.sleepMode = "async";
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(p.get()).toBe(PENDING);
+    expect(p.put()).toBe(OK);
+    env.platform.wakeNow(0);
+    env.platform.advance(10_000_000);
+    expect({ state: p.runtimeState, usage: p.usage, calls: rpmCalls(env).filter((c) => c.startsWith("flash")) })
+      .toEqual({ state: RPM_SUSPENDED, usage: 0, calls: ["flash:runtimeSuspend", "flash:runtimeResume", "flash:runtimeSuspend"] });
+  });
+});
+
+describe("O: the autosuspend delay is restarted by every system attempt", () => {
+  test("idle 300 ms with a 50 ms delay, a standby every 30 ms (governor-like): the device should have runtime-suspended", () => {
+    const env = new Env();
+    add(env, { name: "other" }, false);
+    const dev = add(env, { name: "flash", autosuspendMs: 50 });
+    env.pm.seal();
+    env.platform.sleepMode = "sync";
+    for (let i = 0; i < 10; i++) {
+      env.platform.advance(30_000);
+      expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    }
+    expect({ state: env.pm.port(dev.id).runtimeState, suspends: env.pm.rpm.suspends[dev.id], t: env.platform.t })
+      .toEqual({ state: RPM_SUSPENDED, suspends: 1, t: expect.anything() });
+  });
+});
+
+describe("held: a standby while a runtime resume with queued requests is pending", () => {
+  test("waits for it, the device takes part, the requests are served once", () => {
+    const env = new Env();
+    const dev = add(env, { name: "sensor", autosuspendMs: 10 });
+    const done: string[] = [];
+    let port = env.pm.port(0);
+    const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
+    dev.queue = q;
+    dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+    dev.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
+    env.pm.seal();
+    port = env.pm.port(dev.id);
+    port.registerQueue(q);
+    env.platform.advance(10_000);
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+    dev.rr = { kind: "call", fn: (t) => { env.later(2_000, () => { q.open(); port.complete(t, OK); }); return PENDING; } };
+    port.get(); q.submit(1);
+    expect(port.runtimeState).toBe(RPM_RESUMING);
+    env.platform.sleepMode = "sync";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).not.toBe(OK);
+    env.platform.advance(2_000);
+    expect(env.outcomes).toEqual([OK]);
+    expect(done).toEqual(["1:OK"]);
+    expect(env.calls()).toContain("sensor:suspend");
+    expect(env.pm.deviceState(dev.id)).toBe(D_ACTIVE);
+  });
+});
