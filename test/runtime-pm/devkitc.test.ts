@@ -1,6 +1,6 @@
 // Runtime PM of the DevKitC's W25Q (the storage device) around hibernate, and the console's rpm reply for odd states.
 import { describe, expect, it } from "vitest";
-import { OK, FAILED, T_HIBERNATE, TEST_NONE, RPM_ACTIVE, RPM_SUSPENDED, D_FAILED } from "../../runtime/status";
+import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED } from "../../runtime/status";
 import type { W25q } from "../../drivers/w25q/w25q";
 import type { Led } from "../../drivers/led/led";
 import { SimBoard } from "../../host-sim/board/sim-board";
@@ -60,7 +60,7 @@ describe("console rpm", () => {
     sim.flashes.flash.setFault("nak");
     const f = sim.driver<W25q>("flash");
     f.setClient(() => undefined);
-    const r = f.read(1, 0, new Uint8Array(4));
+    f.read(1, 0, new Uint8Array(4));
     const term = sim.terminal("console");
     sim.advance(10_000);
     term.takeAll();

@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { Env } from "../runtime/fakes";
 import { add, rpmCalls } from "./helpers";
 import {
-  OK, IO, FAILED, PENDING, PROTOCOL, TIMEOUT, BUSY, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
+  OK, IO, FAILED, PENDING, PROTOCOL, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
   RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_RESUMING, ROLE_STORAGE, P_IDLE, PowerManager,
 } from "../../runtime";
 import { BASE_CONFIG, FakePlatform } from "../runtime/fakes";

@@ -1,7 +1,8 @@
-// Review helpers: a fake driver with runtime hooks (copied from test/runtime/runtime-pm.test.ts).
+// Runtime-PM test helpers: a fake driver with runtime hooks, scripted like the other fake hooks, and its log.
 import { Env, FakeDevice, type Behaviour } from "../runtime/fakes";
 import { OK, PENDING, RequestQueue, type DeviceSpec } from "../../runtime";
 
+/** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
 export class RpmDevice extends FakeDevice {
   rs: Behaviour = { kind: "ok" };
   rr: Behaviour = { kind: "ok" };
@@ -21,8 +22,10 @@ export class RpmDevice extends FakeDevice {
       case "late": return PENDING;
     }
   }
+  // Shares code with S2/R2 as a real driver does: gate on the way down, reopen on the way up.
   runtimeSuspend(t: number): number { const s = this.run("runtimeSuspend", this.rs, t); if (s === OK || s === PENDING) this.queue?.gate(); return s; }
-  runtimeResume(t: number): number { const s = this.run("runtimeResume", this.rr, t); if (s === OK) this.queue?.open(); return s; }
+  runtimeResume(t: number): number { const s = this.run("runtimeResume", this.rr, t); if (s === OK) this.queue?.open(); else if (s === PENDING) this.reopenOnDone = true; return s; }
+  reopenOnDone = false;
 }
 
 export function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): RpmDevice {

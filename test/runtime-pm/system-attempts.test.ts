@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { Env } from "../runtime/fakes";
 import { add, rpmCalls } from "./helpers";
 import {
-  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, D_OFF, RPM_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, RequestQueue, STATUS_NAMES,
+  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, RequestQueue, STATUS_NAMES,
 } from "../../runtime";
 
 describe("M: get+put of a runtime-suspended device during a standby (no autosuspendMs)", () => {

@@ -1,45 +1,12 @@
 // Device runtime PM: get/put counting, autosuspend on the virtual clock, parent/child, requests never lost, system suspend skipping, errors.
 import { describe, expect, test } from "vitest";
-import { Env, FakeDevice, type Behaviour } from "./fakes";
+import { Env } from "./fakes";
 import {
   OK, IO, FAILED, PENDING, PROTOCOL, TIMEOUT, THREW, BUSY, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
   RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_STATE_NAMES, STATUS_NAMES, RequestQueue, TraceEvents, RuntimePmTable, PowerManager,
-  type DeviceSpec,
 } from "../../runtime";
 import { BASE_CONFIG, FakePlatform } from "./fakes";
-
-/** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
-class RpmDevice extends FakeDevice {
-  rs: Behaviour = { kind: "ok" };
-  rr: Behaviour = { kind: "ok" };
-  queue: RequestQueue | null = null;
-  private run(hook: string, b: Behaviour, token: number): number {
-    const env = this.env;
-    env.log.push(this.name + ":" + hook);
-    switch (b.kind) {
-      case "ok": return OK;
-      case "fail": return b.status;
-      case "throw": throw new Error(this.name + " exploded in " + hook);
-      case "hang": return PENDING;
-      case "pending":
-        env.later(b.afterUs, () => { env.log.push(this.name + ":" + hook + ":done"); env.pm.port(this.id).complete(token, b.status ?? OK); });
-        return PENDING;
-      case "call": return b.fn(token);
-      case "late": return PENDING;
-    }
-  }
-  // Shares code with S2/R2 as a real driver does: gate on the way down, reopen on the way up.
-  runtimeSuspend(t: number): number { const s = this.run("runtimeSuspend", this.rs, t); if (s === OK || s === PENDING) this.queue?.gate(); return s; }
-  runtimeResume(t: number): number { const s = this.run("runtimeResume", this.rr, t); if (s === OK) this.queue?.open(); else if (s === PENDING) this.reopenOnDone = true; return s; }
-  reopenOnDone = false;
-}
-
-function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): FakeDevice {
-  const dev = runtime ? new RpmDevice(spec.name, env) : new FakeDevice(spec.name, env);
-  dev.id = env.pm.register({ ...spec, hooks: dev });
-  env.devices[spec.name] = dev;
-  return dev;
-}
+import { RpmDevice, add } from "../runtime-pm/helpers";
 
 /** Runtime-PM trace records as "device event value" (states by name). */
 function rpmTrace(env: Env): string[] {
