@@ -25,8 +25,10 @@ export default defineConfig({
   resolve: { alias },
   test: {
     include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-    // The 100,000-cycle soak runs only through `npm run test:soak`.
-    exclude: process.env.QUIESCE_SOAK ? [] : ["test/soak/**"],
+    // The 100,000-cycle soak runs only through `npm run test:soak`; the Node (V8 --jitless) heap check over the
+    // DevKitC drivers (16 s on one core) only through `npm run test:deep`: the XS suites are the allocation
+    // verdict in `npm test` (test/drivers/xs-alloc.test.ts), and test/node-heap keeps a Node check there.
+    exclude: [...(process.env.QUIESCE_SOAK ? [] : ["test/soak/**"]), ...(process.env.QUIESCE_DEEP ? [] : ["test/drivers/alloc.test.ts"])],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "threads",
