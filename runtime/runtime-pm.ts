@@ -196,6 +196,8 @@ export class RuntimePm extends RpmState {
     this.gen[d] = gen;
     const token = RPM_TOKEN | (gen << TOKEN_SHIFT) | d;
     this.startedAt[d] = this.platform.now();
+    // A hook may make another device's hook run (a get on it): the outer call's own completion survives it.
+    const outerHook = this.inHook, outerEarly = this.early;
     this.inHook = d;
     this.early = -1;
     let status: unknown = OK;
@@ -204,9 +206,11 @@ export class RuntimePm extends RpmState {
     } catch (e) {
       status = THREW;
     }
-    this.inHook = -1;
+    const early = this.early;
+    this.inHook = outerHook;
+    this.early = outerEarly;
     if (!isStatus(status)) status = PROTOCOL;
-    if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
+    if (early >= 0) status = status === PENDING ? early : PROTOCOL;
     if (status === PENDING) {
       this.running[d] = 1;
       this.due[d] = this.platform.now() + this.budget[d * 2 + which];
