@@ -3,7 +3,7 @@ import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
 import { TOKEN_STRIDE, TOKEN_SHIFT } from "./in-flight";
 import { HookTable, type HookFn } from "./hook-table";
-import { E_HOOK_DONE } from "./trace";
+import { E_HOOK_DONE, E_HOOK_PENDING } from "./trace";
 import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
@@ -45,10 +45,10 @@ export class StageEngine extends StageRun {
     this.stopping = false;
     this.failDev = -1;
     this.failSt = OK;
-    this.members.beginRun();
+    this.members.advancedCount = 0; // members.beginRun, inline
     if (row.pools === POOLS_RELEASE) {
       // The mirror of S1: frees the members' reservations; no hook, so it ends at once.
-      this.members.release(this.arena, this.blocks, this.rec, this.platform.now(), stage, row.reaches);
+      this.members.release(this.arena, this.blocks, this.g.requestBlocks, this.rec, this.platform.now(), stage, row.reaches);
       return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
@@ -77,10 +77,18 @@ export class StageEngine extends StageRun {
     // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
     // as that hook returns, so the counts it keeps in locals stay exact.
     if (this.pumping) return this.inbox.put(d, status, now, us);
-    this.finish(d, status, now, us);
+    if (status === OK) {
+      // finish(OK), inline: the common completion.
+      const m = this.members;
+      this.remaining--;
+      m.stateOf[d] = this.row.reaches;
+      m.advanced[m.advancedCount++] = d;
+      this.rec.hookDone(now, d, this.stageId, us);
+      this.ready.finished(d);
+    } else this.finish(d, status, now, us);
     // Only a device set aside behind this one can start now: without one, no walk is needed.
     if (this.ready.queued !== 0) this.pump();
-    else this.settle();
+    else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
 
   protected pump(): void {
@@ -108,14 +116,16 @@ export class StageEngine extends StageRun {
    * declaration on every pass through its block.
    */
   private pass(): void {
-    const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked, member = this.members.member;
-    const stage = this.stageId, reaches = this.row.reaches, mayPend = this.row.mayPend, budgets = this.g.budgetUs;
-    const pooled = this.row.pools === POOLS_RESERVE ? this.pooled : null;
+    // Only what the common step reads is hoisted: each declaration here is paid on every pass (a
+    // stage runs one pass, plus one per completion that frees a set-aside device).
+    const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
+    const stage = this.stageId, row = this.row, reaches = row.reaches;
+    const pooled = row.pools === POOLS_RESERVE ? this.pooled : null;
     const m = this.members, states = m.stateOf, advanced = m.advanced;
     const fns = this.hooks.byStage[stage], selves = this.hooks.self;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
-    const rec = this.rec, last = rec.stats.lastDuration, max = rec.stats.maxDuration, tr = rec.hookTrace;
-    const ring = tr ?? rec.trace, cap = ring.capacity, times = ring.time, devs = ring.device, stages = ring.stage;
+    const stats = this.rec.stats, last = stats.lastDuration, max = stats.maxDuration, tr = this.rec.hookTrace;
+    const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, devs = ring.device, stages = ring.stage;
     const events = ring.event, statuses = ring.status, durations = ring.duration;
     let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
     let d = 0, f: HookFn | null = null, status = OK, now = 0, us = 0, k = 0, slot = 0;
@@ -129,7 +139,7 @@ export class StageEngine extends StageRun {
             i = i + 1;
             if (blocked[d] !== 0) {
               // A non-member, or a member waiting on a held device: set aside until that one finishes.
-              if (member[d] !== 0) ready.skip(d);
+              if (m.member[d] !== 0) ready.skip(d);
               continue;
             }
           } else {
@@ -193,11 +203,22 @@ export class StageEngine extends StageRun {
               }
             }
             prev = now;
-          } else if (status === PENDING && mayPend) {
+          } else if (status === PENDING && row.mayPend) {
             // answered(PENDING), inline: touches none of the counts kept in locals.
-            rec.hookPending(prev, d, stage);
-            flight.await(d, prev, budgets[d * STAGE_COUNT + stage]);
+            flight.await(d, prev, this.g.budgetUs[d * STAGE_COUNT + stage]);
             ready.hold(d);
+            if (tr !== null) {
+              // recorder.hookPending, inline: the record a timeline draws the wait from.
+              slot = tr.total % cap;
+              times[slot] = prev;
+              devs[slot] = d;
+              stages[slot] = stage;
+              events[slot] = E_HOOK_PENDING;
+              statuses[slot] = PENDING;
+              durations[slot] = 0;
+              tr.total = tr.total + 1;
+              if (tr.listener !== null) tr.listener(slot);
+            }
             // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
             if (inbox.notes !== 0) {
               this.remaining -= ac - m.advancedCount; m.advancedCount = ac;

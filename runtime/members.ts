@@ -143,7 +143,7 @@ export class Members {
    * Engine only, the release stage: frees the reservations of the members and of every failed device
    * (a failed device keeps nothing reserved, member or not), and sets the others' state.
    */
-  release(arena: StateArena, blocks: BlockPool, rec: Recorder, now: number, stage: number, reaches: number): void {
+  release(arena: StateArena, blocks: BlockPool, quota: Int16Array, rec: Recorder, now: number, stage: number, reaches: number): void {
     const member = this.member, states = this.stateOf, reserved = arena.reserved;
     for (let d = 0, count = this.count(); d < count; d++) {
       const st = states[d];
@@ -151,7 +151,8 @@ export class Members {
       if (reserved[d] === 0 && st === D_ACTIVE) continue;
       if (member[d] === 0 && st !== D_FAILED) continue;
       arena.release(d);
-      blocks.unreserve(d);
+      // Only a device with request blocks can hold a guarantee (BlockPool.reserve).
+      if (quota[d] !== 0) blocks.unreserve(d);
       if (st !== D_FAILED) states[d] = reaches;
       rec.release(now, d, stage);
     }

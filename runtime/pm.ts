@@ -177,7 +177,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   private runStage(stage: number): void {
     const row = STAGES[stage];
-    this.window.set(row.masked);
+    if (row.masked) this.window.mask(); else this.window.unmask();
     if (row.run === RUN_PLATFORM) {
       this.attempt.phase = P_SLEEPING;
       this.sleeper.enter(stage, this.attempt.target, this.attempt.test);

@@ -10,17 +10,9 @@ import {
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 import { isStage } from "./protocol";
 
-/** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
-export const BAD_UNDEFINED = 1;
-export const BAD_BOOLEAN = 2;
-/** A number that is not an integer (1.5, NaN, Infinity). */
-export const BAD_FRACTION = 3;
-/** An integer that is no status of the table (70000, -1). */
-export const BAD_RANGE = 4;
-/** A string, an object, a Promise (an async hook). */
-export const BAD_OTHER = 5;
-/** PENDING from a stage that must answer at once (S3, R1: IRQs masked). */
-export const BAD_PENDING = 6;
+// What a bad answer was: the codes live with the stats that keep them.
+export { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER, BAD_PENDING } from "./stats";
+import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER } from "./stats";
 
 /** Trace levels, chosen per build (PmConfig.traceLevel): the firmware ships TRACE_HOOKS (a timeline lane per device). */
 export const TRACE_OFF = 0;
@@ -103,14 +95,35 @@ export class Recorder {
 
   /** A hook stage started (trace only). */
   stageBegin(now: number, stage: number): void {
-    if (this.systemRecords) this.trace.record(now, -1, stage, E_STAGE_BEGIN, OK);
+    // trace.record inline (two records per stage, every attempt): one call instead of two.
+    if (!this.systemRecords) return;
+    const tr = this.trace;
+    const slot = tr.total % tr.capacity;
+    tr.time[slot] = now;
+    tr.device[slot] = -1;
+    tr.stage[slot] = stage;
+    tr.event[slot] = E_STAGE_BEGIN;
+    tr.status[slot] = OK;
+    tr.duration[slot] = 0;
+    tr.total++;
+    if (tr.listener !== null) tr.listener(slot);
   }
 
   /** A hook stage ended after `us` microseconds with `status` (its first failure, or OK). */
   stageEnd(now: number, stage: number, us: number, status: number): void {
     this.stats.stageDuration[stage] = us;
     this.flight.setStage(this.flightBase, stage, us);
-    if (this.systemRecords) this.trace.record(now, -1, stage, E_STAGE_END, status);
+    if (!this.systemRecords) return;
+    const tr = this.trace;
+    const slot = tr.total % tr.capacity;
+    tr.time[slot] = now;
+    tr.device[slot] = -1;
+    tr.stage[slot] = stage;
+    tr.event[slot] = E_STAGE_END;
+    tr.status[slot] = status;
+    tr.duration[slot] = 0;
+    tr.total++;
+    if (tr.listener !== null) tr.listener(slot);
   }
 
   /** A stage whose duration the hibernate image cannot know (it is written before the stage ends). */
@@ -187,7 +200,18 @@ export class Recorder {
 
   /** A device's pool reservations were released (R2 or rollback; trace at TRACE_HOOKS). */
   release(now: number, device: number, stage: number): void {
-    if (this.hookRecords) this.trace.record(now, device, stage, E_RELEASE, OK);
+    if (!this.hookRecords) return;
+    // trace.record inline: one per reserved device every attempt.
+    const tr = this.trace;
+    const slot = tr.total % tr.capacity;
+    tr.time[slot] = now;
+    tr.device[slot] = device;
+    tr.stage[slot] = stage;
+    tr.event[slot] = E_RELEASE;
+    tr.status[slot] = OK;
+    tr.duration[slot] = 0;
+    tr.total++;
+    if (tr.listener !== null) tr.listener(slot);
   }
 
   /** The attempt failed at `stage` on `device` (a hook's error, or WAKEUP): rollback starts. */

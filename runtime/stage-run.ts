@@ -112,7 +112,8 @@ export abstract class StageRun {
   /** S1's reservations before the hook: the device's state area and its request blocks. */
   protected reserve(d: number): boolean {
     this.arena.reserve(d);
-    return this.blocks.reserve(d, this.g.requestBlocks[d]);
+    const n = this.g.requestBlocks[d];
+    return n === 0 || this.blocks.reserve(d, n);
   }
 
   /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */

@@ -1,6 +1,18 @@
 // Stats: outcome counts, failures per stage, the last K failures (device, stage, status), wake cause, durations.
 import { STAGE_COUNT } from "./status";
 
+/** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
+export const BAD_UNDEFINED = 1;
+export const BAD_BOOLEAN = 2;
+/** A number that is not an integer (1.5, NaN, Infinity). */
+export const BAD_FRACTION = 3;
+/** An integer that is no status of the table (70000, -1). */
+export const BAD_RANGE = 4;
+/** A string, an object, a Promise (an async hook). */
+export const BAD_OTHER = 5;
+/** PENDING from a stage that must answer at once (S3, R1: IRQs masked). */
+export const BAD_PENDING = 6;
+
 /**
  * Everything a firmware engineer asks after a failed suspend (Linux's suspend_stats): which device,
  * which stage, what status, and how long each device spent in each stage. Fixed tables sized at boot.

@@ -6,12 +6,14 @@ import { PromiseClock } from "./promise-clock";
 import { EagerClock } from "./eager-clock";
 import { TunedAsyncPowerManager } from "./tuned-pm";
 import { SyncOrPromisePowerManager, type SyncHooks } from "./sync-pm";
+import { RecordingSyncPowerManager } from "./sync-rec-pm";
 import { AsyncSynthDriver, SyncSynthDriver, type SleepClock } from "./drivers";
 
-export type BaselineKind = "naive" | "tuned" | "sync";
-export const BASELINE_KINDS: readonly BaselineKind[] = ["naive", "tuned", "sync"];
+/** "syncRec": sync-or-Promise writing the runtime's per-hook records and stats (sync-rec-pm.ts). */
+export type BaselineKind = "naive" | "tuned" | "sync" | "syncRec";
+export const BASELINE_KINDS: readonly BaselineKind[] = ["naive", "tuned", "sync", "syncRec"];
 
-/** What the board needs of a manager: all three have it. */
+/** What the board needs of a manager: every baseline has it. */
 export interface BaselineManager {
   busy: boolean;
   wakeLine: number;
@@ -71,7 +73,7 @@ export class BaselineBoard {
     const clock = kind === "naive" ? new PromiseClock() : new EagerClock();
     this.clock = clock;
     const make: DriverFactory = driverFor ?? ((d, c, s, r) => {
-      const driver = kind === "sync" ? new SyncSynthDriver(c) : new AsyncSynthDriver(c);
+      const driver = kind === "sync" || kind === "syncRec" ? new SyncSynthDriver(c) : new AsyncSynthDriver(c);
       driver.suspendUs = s;
       driver.resumeUs = r;
       return driver;
@@ -124,7 +126,8 @@ export class BaselineBoard {
     };
     this.pm = kind === "tuned"
       ? new TunedAsyncPowerManager(devices as { name: string; hooks: AsyncHooks; prereqs: number[]; dependents: number[]; budgetUs: number }[], clock, platform, order)
-      : new SyncOrPromisePowerManager(devices, clock, platform, order);
+      : kind === "sync" ? new SyncOrPromisePowerManager(devices, clock, platform, order)
+        : new RecordingSyncPowerManager(devices, clock, platform, order);
   }
 
   /** Starts one cycle; `onDone(outcome)` runs once the clock has no timer left (outcome is then also in `outcome`). */

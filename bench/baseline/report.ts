@@ -1,7 +1,7 @@
 // results.md sections for the baselines: what each one is, compute and slots per full cycle next to the runtime, and the wall-time method.
 import type { XsBenchResult, WallResult } from "../xs-bench";
 
-const TITLES = ["naive async", "tuned async", "sync-or-Promise"];
+const TITLES = ["naive async", "tuned async", "sync-or-Promise", "sync-or-Promise + records"];
 
 /** Per full cycle: runtime and the three baselines, per device, from the same worker run. */
 export function baselineSection(x: XsBenchResult, lines: string[]): void {

@@ -35,21 +35,21 @@ const NOOP = (): void => {};
 export class SyncOrPromisePowerManager {
   busy = false;
   wakeLine = -1;
-  private readonly n: number;
-  private readonly hooks: SyncHooks[];
+  protected readonly n: number;
+  protected readonly hooks: SyncHooks[];
   private readonly budgetUs: Float64Array;
-  private readonly down: Int32Array;
-  private readonly up: Int32Array;
+  protected readonly down: Int32Array;
+  protected readonly up: Int32Array;
   private readonly waitDown: number[][];
   private readonly waitUp: number[][];
   private readonly done: (Promise<void> | null)[];
-  private readonly suspended: Uint8Array;
-  private stageStatus = OK;
+  protected readonly suspended: Uint8Array;
+  protected stageStatus = OK;
   /** Devices of this stage still pending or behind a pending one. */
-  private left = 0;
-  private stageEnd: (status: number) => void = NOOP;
+  protected left = 0;
+  protected stageEnd: (status: number) => void = NOOP;
 
-  constructor(devices: SyncDevice[], private readonly clock: EagerClock, private readonly platform: SyncSleepPlatform, topo: ArrayLike<number>) {
+  constructor(devices: SyncDevice[], protected readonly clock: EagerClock, protected readonly platform: SyncSleepPlatform, topo: ArrayLike<number>) {
     const n = devices.length;
     this.n = n;
     this.hooks = [];
@@ -111,7 +111,7 @@ export class SyncOrPromisePowerManager {
   }
 
   /** One stage over `members` (null: all): a number when it finished synchronously, else a Promise of it. */
-  private runStage(hook: number, members: Uint8Array | null): number | Promise<number> {
+  protected runStage(hook: number, members: Uint8Array | null): number | Promise<number> {
     const suspendDir = hook !== H_RESUME;
     const order = suspendDir ? this.down : this.up;
     const wait = suspendDir ? this.waitDown : this.waitUp;
@@ -148,7 +148,7 @@ export class SyncOrPromisePowerManager {
   }
 
   /** Calls the hook now; null when it answered at once (finished), else the promise of its end. */
-  private start(d: number, hook: number, suspendDir: boolean): Promise<void> | null {
+  protected start(d: number, hook: number, suspendDir: boolean): Promise<void> | null {
     if (suspendDir && this.stageStatus !== OK) return null;
     const answer = this.call(d, hook);
     if (typeof answer === "number") {
@@ -159,13 +159,13 @@ export class SyncOrPromisePowerManager {
     return this.pending(d, hook, answer);
   }
 
-  private async pending(d: number, hook: number, answer: Promise<number>): Promise<void> {
+  protected async pending(d: number, hook: number, answer: Promise<number>): Promise<void> {
     this.finish(d, hook, await this.budget(d, answer));
     if (--this.left === 0) this.stageEnd(this.stageStatus);
   }
 
   /** A device behind pending ones: runs its hook once they finished. */
-  private async later(d: number, hook: number, suspendDir: boolean, gate: Promise<unknown>): Promise<void> {
+  protected async later(d: number, hook: number, suspendDir: boolean, gate: Promise<unknown>): Promise<void> {
     await gate;
     if (!suspendDir || this.stageStatus === OK) {
       const answer = this.call(d, hook);
@@ -175,7 +175,7 @@ export class SyncOrPromisePowerManager {
   }
 
   /** The hook's answer; a hook that throws answers THREW, as the runtime's dispatch does. */
-  private call(d: number, hook: number): number | Promise<number> {
+  protected call(d: number, hook: number): number | Promise<number> {
     const h = this.hooks[d];
     try {
       if (hook === H_PREPARE) return h.prepare();
@@ -186,7 +186,7 @@ export class SyncOrPromisePowerManager {
     }
   }
 
-  private budget(d: number, answer: Promise<number>): Promise<number> {
+  protected budget(d: number, answer: Promise<number>): Promise<number> {
     const clock = this.clock;
     return new Promise<number>((resolve) => {
       const timer: Timer = clock.after(this.budgetUs[d], () => resolve(TIMEOUT));
@@ -203,7 +203,7 @@ export class SyncOrPromisePowerManager {
     });
   }
 
-  private finish(d: number, hook: number, status: number): void {
+  protected finish(d: number, hook: number, status: number): void {
     if (hook === H_SUSPEND && (status === OK || status === TIMEOUT)) this.suspended[d] = 1;
     if (status !== OK && this.stageStatus === OK) this.stageStatus = status;
   }

@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  542.13 - 84.19, // prepare
-  680.63 - 84.19, // suspend
-  417.63 - 84.19, // powerOffNoIrq
-  417.88 - 84.19, // powerOnNoIrq
-  427.88 - 84.19, // resume
+  535.63 - 84.19, // prepare
+  661.5 - 84.19, // suspend
+  414.5 - 84.19, // powerOffNoIrq
+  414.75 - 84.19, // powerOnNoIrq
+  424.75 - 84.19, // resume
 ];
 
 /*

@@ -1,6 +1,8 @@
-// The three bench baselines keep the runtime's contract: dependency order, latency equal to the critical path, rollback, budgets, wakeups, BUSY.
+// The bench baselines keep the runtime's contract: dependency order, latency equal to the critical path, rollback, budgets, wakeups, BUSY.
 import { describe, expect, it } from "vitest";
-import { OK, BUSY, IO, TIMEOUT, WAKEUP, THREW } from "../../runtime/status";
+import { OK, BUSY, IO, TIMEOUT, WAKEUP, THREW, S_SUSPEND, S_RESUME, STAGE_COUNT } from "../../runtime/status";
+import { TraceEvents, type TraceRing } from "../../runtime";
+import type { RecordingSyncPowerManager } from "../../bench/baseline/sync-rec-pm";
 import { BASELINE_KINDS, type BaselineKind } from "../../bench/baseline/async-board";
 import { criticalPath, sequentialSum } from "../../bench/critical-path";
 import { hookDuration, FIRST_LEAF, FLASH, BUDGET_US } from "../../bench/synthetic/synth-board";
@@ -130,7 +132,7 @@ describe.each(BASELINE_KINDS.map((k) => [k]))("%s baseline", (kind: BaselineKind
   });
 });
 
-describe.each([["tuned"], ["sync"]] as [BaselineKind][])("%s baseline, like the runtime's dispatch", (kind) => {
+describe.each([["tuned"], ["sync"], ["syncRec"]] as [BaselineKind][])("%s baseline, like the runtime's dispatch", (kind) => {
   it("a hook that throws answers THREW and is rolled back like a failure (the naive draft lets the rejection escape instead)", async () => {
     const s = new Scenario(kind, 24).script(9, "suspend", { throws: true });
     expect(await s.run()).toBe(THREW);
@@ -162,5 +164,45 @@ describe("EagerClock (the tuned baselines' timer heap)", () => {
     await new Promise<void>((resolve) => clock.drive(resolve));
     expected.sort((a, b) => a.at - b.at || a.id - b.id);
     expect(fired).toEqual(expected.map((e) => e.id));
+  });
+});
+
+describe("sync-or-Promise + records (what the runtime writes at TRACE_HOOKS, written by the baseline)", () => {
+  const eventsOf = (ring: TraceRing): number[][] => {
+    const out: number[][] = [];
+    for (let i = 0; i < ring.length; i++) {
+      const slot = ring.slot(i);
+      out.push([ring.device[slot], ring.stage[slot], ring.event[slot], ring.status[slot], ring.duration[slot]]);
+    }
+    return out;
+  };
+
+  it("one cycle at N = 12 writes the runtime's record sequence shape: attempt, stages, a record per hook with its duration, mask, sleep", async () => {
+    const s = new Scenario("syncRec", 12, "uniform");
+    expect(await s.run()).toBe(OK);
+    const pm = s.board.pm as RecordingSyncPowerManager;
+    const recs = eventsOf(pm.trace);
+    const kinds = recs.map((r) => TraceEvents.EVENT_NAMES[r[2]]);
+    // 12 devices x 5 hooks, a done record each; device 8 (every 4th leaf) and the flash pend in suspend, device 8 in resume.
+    expect(kinds.filter((k) => k === "done").length).toBe(60);
+    expect(recs.filter((r) => r[2] === TraceEvents.E_HOOK_PENDING).map((r) => [r[0], r[1]])).toEqual([[FLASH, S_SUSPEND], [8, S_SUSPEND], [8, S_RESUME]]);
+    expect(kinds.filter((k) => k !== "done" && k !== "pending")).toEqual([
+      "suspend-begin", "stage-begin", "stage-end", "stage-begin", "stage-end", "mask", "stage-begin", "stage-end",
+      "sleep-enter", "sleep-exit", "stage-begin", "stage-end", "unmask", "stage-begin", "stage-end", "suspend-end",
+    ]);
+    // A pending hook's done record carries how long it took; its stats too.
+    const done8 = recs.find((r) => r[0] === 8 && r[1] === S_SUSPEND && r[2] === TraceEvents.E_HOOK_DONE);
+    expect(done8?.[4]).toBe(hookDuration(8, 1, "uniform"));
+    expect(pm.stats.lastDuration[8 * STAGE_COUNT + S_RESUME]).toBe(hookDuration(8, 4, "uniform"));
+    expect(pm.stats.maxDuration[FLASH * STAGE_COUNT + S_SUSPEND]).toBe(hookDuration(FLASH, 1, "uniform"));
+  });
+
+  it("a failing hook gets a fail record with its status, and the rollback's resume hooks their done records", async () => {
+    const s = new Scenario("syncRec", 24).script(9, "suspend", { status: IO });
+    expect(await s.run()).toBe(IO);
+    const recs = eventsOf((s.board.pm as RecordingSyncPowerManager).trace);
+    expect(recs.filter((r) => r[2] === TraceEvents.E_HOOK_FAIL).map((r) => [r[0], r[1], r[3]])).toEqual([[9, S_SUSPEND, IO]]);
+    const resumed = recs.filter((r) => r[1] === S_RESUME && r[2] === TraceEvents.E_HOOK_DONE).map((r) => r[0]);
+    expect(sorted(resumed)).toEqual(sorted(s.devices("resume")));
   });
 });

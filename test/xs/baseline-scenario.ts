@@ -41,7 +41,7 @@ export class Scenario {
       const c = clock as Clocked;
       const act = (hook: HookName, syntheticUs: number): number | Promise<number> => this.act(c, d, hook, syntheticUs);
       // Async style (naive, tuned): every pending-capable hook returns a Promise; sync style only when pending.
-      const wrap = (hook: HookName, us: number) => (kind === "sync" ? () => act(hook, us) : async () => act(hook, us));
+      const wrap = (hook: HookName, us: number) => (kind === "sync" || kind === "syncRec" ? () => act(hook, us) : async () => act(hook, us));
       return {
         prepare: wrap("prepare", 0),
         suspend: wrap("suspend", suspendUs),

@@ -1,0 +1,229 @@
+// Baseline (sync-or-Promise with records): the sync-or-Promise manager writing what the runtime's trace and stats hold, per hook.
+import { OK, PENDING, BUSY, WAKEUP, STAGE_COUNT } from "../../runtime/status";
+import { S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime/status";
+import { TraceRing, PmStats } from "../../runtime";
+import {
+  E_SUSPEND_BEGIN, E_SUSPEND_END, E_STAGE_BEGIN, E_STAGE_END, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL,
+  E_MASK, E_UNMASK, E_SLEEP_ENTER, E_SLEEP_EXIT,
+} from "../../runtime/trace";
+import type { EagerClock } from "./eager-clock";
+import { H_PREPARE, H_SUSPEND, H_RESUME, type SyncSleepPlatform } from "./tuned-pm";
+import { SyncOrPromisePowerManager, type SyncDevice } from "./sync-pm";
+
+/** Trace records, as the synthetic runtime board keeps (bench/synthetic/synth-board.ts traceRecords). */
+export const REC_TRACE_RECORDS = 256;
+
+/**
+ * The firmware ships with a record per hook (a timeline lane per device) and each hook's last and
+ * longest duration: a sync-or-Promise design that must show the same writes them too. This one
+ * writes, into the runtime's own TraceRing and PmStats, what the runtime writes at TRACE_HOOKS for
+ * the same cycle: attempt, stage, mask and sleep records, a PENDING record for each hook that
+ * answers with a Promise, a done (or fail) record with the hook's duration for every hook, and the
+ * per device, per stage last and longest durations. As in the runtime's walk, a hook answered at
+ * once (S1, S2, R2 in `start`; S3 and R1) has its stats and record written inline; the rarer
+ * records go through a method. The clock is read before and after each hook (`clock.t`, a field:
+ * cheaper than the runtime's platform.now() call). The base class is left as it was, so the bare
+ * baseline pays nothing for any of this.
+ */
+export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
+  readonly trace = new TraceRing(REC_TRACE_RECORDS);
+  readonly stats: PmStats;
+  /** When each device's hook in the current stage was called (virtual µs). */
+  private readonly calledAt: Float64Array;
+  private stageAt = 0;
+
+  constructor(devices: SyncDevice[], clock: EagerClock, platform: SyncSleepPlatform, topo: ArrayLike<number>) {
+    super(devices, clock, platform, topo);
+    this.stats = new PmStats(devices.length, 4);
+    this.calledAt = new Float64Array(devices.length);
+  }
+
+  override async suspend(): Promise<number> {
+    if (this.busy) return BUSY;
+    this.busy = true;
+    this.wakeLine = -1;
+    const tr = this.trace;
+    tr.record(this.clock.t, -1, -1, E_SUSPEND_BEGIN, 0);
+    let outcome = OK;
+    try {
+      let r = this.runStage(H_PREPARE, null);
+      const prepared = typeof r === "number" ? r : this.endStage(S_PREPARE, await r);
+      if (prepared !== OK || this.wakeLine >= 0) return (outcome = prepared !== OK ? prepared : WAKEUP);
+      this.suspended.fill(0);
+      r = this.runStage(H_SUSPEND, null);
+      const suspended = typeof r === "number" ? r : this.endStage(S_SUSPEND, await r);
+      if (suspended !== OK || this.wakeLine >= 0) {
+        r = this.runStage(H_RESUME, this.suspended);
+        if (typeof r !== "number") this.endStage(S_RESUME, await r);
+        return (outcome = suspended !== OK ? suspended : WAKEUP);
+      }
+      this.platform.mask();
+      tr.record(this.clock.t, -1, -1, E_MASK, OK);
+      const failure = this.noIrq();
+      this.platform.unmask();
+      tr.record(this.clock.t, -1, -1, E_UNMASK, OK);
+      r = this.runStage(H_RESUME, null);
+      const resumed = typeof r === "number" ? r : this.endStage(S_RESUME, await r);
+      return (outcome = failure !== OK ? failure : resumed);
+    } finally {
+      tr.record(this.clock.t, -1, -1, E_SUSPEND_END, outcome);
+      this.busy = false;
+    }
+  }
+
+  /** S3 over every device, the sleep, R1 over those S3 reached, in reverse: the first S3 failure, or OK. */
+  private noIrq(): number {
+    // The records are written inline, as the runtime's walk writes its own.
+    const down = this.down, hooks = this.hooks, clock = this.clock, tr = this.trace;
+    const last = this.stats.lastDuration, max = this.stats.maxDuration;
+    let off = 0;
+    let failure = OK;
+    this.beginStage(S_POWER_OFF);
+    for (; off < this.n; off++) {
+      const d = down[off];
+      const at = clock.t;
+      const s = hooks[d].powerOffNoIrq();
+      const now = clock.t;
+      const us = now - at;
+      const k = d * STAGE_COUNT + S_POWER_OFF;
+      last[k] = us;
+      if (us > max[k]) max[k] = us;
+      const slot = tr.total % tr.capacity;
+      tr.time[slot] = now;
+      tr.device[slot] = d;
+      tr.stage[slot] = S_POWER_OFF;
+      tr.event[slot] = s === OK ? E_HOOK_DONE : E_HOOK_FAIL;
+      tr.status[slot] = s;
+      tr.duration[slot] = us;
+      tr.total++;
+      if (s !== OK) {
+        failure = s;
+        break;
+      }
+    }
+    this.endStage(S_POWER_OFF, failure);
+    if (failure === OK) {
+      const at = clock.t;
+      tr.record(at, -1, S_PLATFORM, E_SLEEP_ENTER, 1);
+      const cause = this.platform.sleep();
+      tr.recordHook(clock.t, -1, S_PLATFORM, E_SLEEP_EXIT, cause, clock.t - at);
+    }
+    this.beginStage(S_POWER_ON);
+    for (let j = off - 1; j >= 0; j--) {
+      const d = down[j];
+      const at = clock.t;
+      const s = hooks[d].powerOnNoIrq();
+      const now = clock.t;
+      const us = now - at;
+      const k = d * STAGE_COUNT + S_POWER_ON;
+      last[k] = us;
+      if (us > max[k]) max[k] = us;
+      const slot = tr.total % tr.capacity;
+      tr.time[slot] = now;
+      tr.device[slot] = d;
+      tr.stage[slot] = S_POWER_ON;
+      tr.event[slot] = s === OK ? E_HOOK_DONE : E_HOOK_FAIL;
+      tr.status[slot] = s;
+      tr.duration[slot] = us;
+      tr.total++;
+    }
+    this.endStage(S_POWER_ON, OK);
+    return failure;
+  }
+
+  protected override runStage(hook: number, members: Uint8Array | null): number | Promise<number> {
+    const stage = STAGE_OF[hook];
+    this.beginStage(stage);
+    const r = super.runStage(hook, members);
+    // A stage with a pending hook: `suspend` writes its end record once it has awaited it.
+    return typeof r === "number" ? this.endStage(stage, r) : r;
+  }
+
+  /** The base's `start`, with the hook's stats and record written inline (the common case: an answer at once). */
+  protected override start(d: number, hook: number, suspendDir: boolean): Promise<void> | null {
+    if (suspendDir && this.stageStatus !== OK) return null;
+    const clock = this.clock;
+    const at = clock.t;
+    const answer = this.call(d, hook);
+    if (typeof answer === "number") {
+      const stage = STAGE_OF[hook], tr = this.trace, last = this.stats.lastDuration, max = this.stats.maxDuration;
+      const now = clock.t;
+      const us = now - at;
+      const k = d * STAGE_COUNT + stage;
+      last[k] = us;
+      if (us > max[k]) max[k] = us;
+      const slot = tr.total % tr.capacity;
+      tr.time[slot] = now;
+      tr.device[slot] = d;
+      tr.stage[slot] = stage;
+      tr.event[slot] = answer === OK ? E_HOOK_DONE : E_HOOK_FAIL;
+      tr.status[slot] = answer;
+      tr.duration[slot] = us;
+      tr.total++;
+      this.finish(d, hook, answer);
+      return null;
+    }
+    this.hookPending(d, STAGE_OF[hook], at);
+    this.left++;
+    return this.pending(d, hook, answer);
+  }
+
+  protected override async pending(d: number, hook: number, answer: Promise<number>): Promise<void> {
+    const status = await this.budget(d, answer);
+    this.hookEnd(d, STAGE_OF[hook], status, this.calledAt[d]);
+    this.finish(d, hook, status);
+    if (--this.left === 0) this.stageEnd(this.stageStatus);
+  }
+
+  protected override async later(d: number, hook: number, suspendDir: boolean, gate: Promise<unknown>): Promise<void> {
+    await gate;
+    if (!suspendDir || this.stageStatus === OK) {
+      const at = this.clock.t;
+      const answer = this.call(d, hook);
+      if (typeof answer !== "number") this.hookPending(d, STAGE_OF[hook], at);
+      const status = typeof answer === "number" ? answer : await this.budget(d, answer);
+      this.hookEnd(d, STAGE_OF[hook], status, typeof answer === "number" ? at : this.calledAt[d]);
+      this.finish(d, hook, status);
+    }
+    if (--this.left === 0) this.stageEnd(this.stageStatus);
+  }
+
+  /** A hook answered (or its Promise settled with) `status`; it was called at `at`: its stats and its record. */
+  private hookEnd(d: number, stage: number, status: number, at: number): void {
+    const now = this.clock.t;
+    const us = now - at;
+    const k = d * STAGE_COUNT + stage;
+    const st = this.stats;
+    st.lastDuration[k] = us;
+    if (us > st.maxDuration[k]) st.maxDuration[k] = us;
+    const tr = this.trace;
+    const slot = tr.total % tr.capacity;
+    tr.time[slot] = now;
+    tr.device[slot] = d;
+    tr.stage[slot] = stage;
+    tr.event[slot] = status === OK ? E_HOOK_DONE : E_HOOK_FAIL;
+    tr.status[slot] = status;
+    tr.duration[slot] = us;
+    tr.total++;
+  }
+
+  private hookPending(d: number, stage: number, at: number): void {
+    this.calledAt[d] = at;
+    this.trace.recordHook(at, d, stage, E_HOOK_PENDING, PENDING, 0);
+  }
+
+  private beginStage(stage: number): void {
+    this.stageAt = this.clock.t;
+    this.trace.record(this.stageAt, -1, stage, E_STAGE_BEGIN, OK);
+  }
+
+  private endStage(stage: number, status: number): number {
+    const now = this.clock.t;
+    this.stats.stageDuration[stage] = now - this.stageAt;
+    this.trace.record(now, -1, stage, E_STAGE_END, status);
+    return status;
+  }
+}
+
+/** The base's hook index (H_PREPARE, H_SUSPEND, H_RESUME) as the runtime's stage id. */
+const STAGE_OF = Int8Array.of(S_PREPARE, S_SUSPEND, S_RESUME);
