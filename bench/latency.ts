@@ -1,4 +1,4 @@
-// Simulated suspend/resume latency (virtual clock) of the runtime and the three baselines vs the graph's critical path and sequential sum.
+// Simulated suspend/resume latency (virtual clock) of the runtime and the baselines vs the graph's critical path and sequential sum.
 import { SynthBoard, M_PENDING, HOOKS } from "./synthetic/synth-board";
 import { PROBE_SLEEP_ENTER, PROBE_SLEEP_EXIT } from "./synthetic/list-platform";
 import { BaselineBoard, BASELINE_KINDS, type BaselineKind } from "./baseline/async-board";

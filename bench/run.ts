@@ -1,4 +1,4 @@
-// `npm run bench`: XS compute/slots and wall time (runtime vs three async baselines), simulated latency, Node heap; `--update` rewrites the committed results.
+// `npm run bench`: XS compute/slots and wall time (runtime vs the baselines), simulated latency, Node heap; `--update` rewrites the committed results.
 import * as fs from "fs";
 import * as path from "path";
 import { runXsBench, WALL_NAMES, type XsBenchResult } from "./xs-bench";

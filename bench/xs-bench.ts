@@ -1,4 +1,4 @@
-// Runs the XS benchmark (runtime vs the three async baselines, one worker, alternating; wall time in a second worker) and derives the reported metrics.
+// Runs the XS benchmark (runtime vs the four baselines, one worker, alternating; wall time in a second worker) and derives the reported metrics.
 import * as path from "path";
 import { runInXsDetailed, type XsMeasurement, type XsRequest } from "../test/xs/harness";
 import { BASELINE_KINDS, type BaselineKind } from "./baseline/async-board";

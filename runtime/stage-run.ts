@@ -125,9 +125,10 @@ export abstract class StageRun {
     }
     if (status === PENDING) {
       if (this.row.mayPend) {
-        this.rec.hookPending(at, d, this.stageId);
+        // Awaited before its record is written: a trace listener may complete it from that record.
         this.flight.await(d, at, this.g.budgetUs[d * STAGE_COUNT + this.stageId]);
         this.ready.hold(d);
+        this.rec.hookPending(at, d, this.stageId);
         return;
       }
       this.rec.badAnswer(at, d, this.stageId, status, BAD_PENDING); // PENDING from a masked, synchronous stage

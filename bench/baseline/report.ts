@@ -3,11 +3,11 @@ import type { XsBenchResult, WallResult } from "../xs-bench";
 
 const TITLES = ["naive async", "tuned async", "sync-or-Promise", "sync-or-Promise + records"];
 
-/** Per full cycle: runtime and the three baselines, per device, from the same worker run. */
+/** Per full cycle: runtime and the baselines, per device, from the same worker run. */
 export function baselineSection(x: XsBenchResult, lines: string[]): void {
-  lines.push("", "## Per full cycle (S1..R2 with platform sleep): runtime and three baselines", "");
+  lines.push("", "## Per full cycle (S1..R2 with platform sleep): runtime and four baselines", "");
   lines.push(
-    "All four run in one xsnap worker, alternating (runtime, naive, tuned, sync-or-Promise, then again) after 2 warm-ups; " +
+    "All five run in one xsnap worker, alternating (runtime, naive, tuned, sync-or-Promise, sync-or-Promise + records, then again) after 2 warm-ups; " +
       "each figure is the last of two runs that must agree exactly (compute and slots are deterministic, for the baselines too). " +
       "The baselines have the runtime's contract (dependency order with overlap of pending branches, per-device budgets answering TIMEOUT, " +
       "late completions ignored, rollback of exactly what advanced through the mirror stages, WAKEUP between stages, BUSY when re-entered), " +
@@ -26,7 +26,13 @@ export function baselineSection(x: XsBenchResult, lines: string[]): void {
   lines.push(
     "- **sync-or-Promise** (`bench/baseline/sync-pm.ts`): hooks answer a status number, or a Promise only when pending; the stage calls " +
       "every hook whose predecessors are done synchronously and chains only what sits behind a pending one, so only pending hooks pay " +
-      "for a Promise, a budget timer and an await.",
+      "for a Promise, a budget timer and an await. It keeps no trace and no stats.",
+    "- **sync-or-Promise + records** (`bench/baseline/sync-rec-pm.ts`, not asked for by issue 12): the same manager writing what the runtime " +
+      "writes at the shipped trace level, into the runtime's own TraceRing and PmStats: attempt, stage, mask and sleep records, a pending " +
+      "record for each hook that answers with a Promise, a done or fail record with its duration for every hook, and each hook's last and " +
+      "longest duration. The common record (a hook that answered at once) is written inline, as the runtime's walk writes it; the clock is " +
+      "a field read before and after each hook. It is the comparison at equal observability: a firmware that ships a timeline lane per " +
+      "device pays for these records whichever design drives the hooks.",
     "",
   );
   const head = ["N", "runtime compute / device", "slots"];
@@ -54,9 +60,9 @@ export function wallSection(w: WallResult, lines: string[]): void {
       `called after the last cycle ended, so the collections the batch's garbage triggered and the reclaiming of what it left are both inside ` +
       `its time. The harness collects before every batch, outside the window, so no batch pays for another's garbage. ` +
       `One warm-up round, then ${w.rounds} rounds; a round runs one batch of each implementation, the order rotating by one each round ` +
-      `(runtime, naive, tuned, sync; then naive, tuned, sync, runtime; ...), so drift in machine load hits all four alike. ` +
+      `(runtime, naive, tuned, sync, sync + records; then naive, tuned, sync, sync + records, runtime; ...), so drift in machine load hits all five alike. ` +
       `Reported: the median over the rounds of batch time / (${w.cyclesPerBatch} x ${w.n}). The closing \`gc()\` alone takes ` +
-      `${w.gcOnlyUs} us (median), about ${round2(w.gcOnlyUs / (w.cyclesPerBatch * w.n))} us per device-cycle, paid by all four. ` +
+      `${w.gcOnlyUs} us (median), about ${round2(w.gcOnlyUs / (w.cyclesPerBatch * w.n))} us per device-cycle, paid by all five. ` +
       "Wall time is not deterministic: it depends on the machine and its load (CI does not compare it); compute above is the exact figure.",
     "",
   );

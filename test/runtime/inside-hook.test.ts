@@ -152,6 +152,22 @@ describe("what a trace listener does while the walk runs is taken before the nex
     expect(env.log.filter((l) => l.endsWith(":suspend"))).toEqual(["c:suspend", "b:suspend"]);
     expect(env.outcomes).toEqual([IO]);
   });
+
+  test("a completion of the device its own PENDING record names is that device's completion, not a late one", () => {
+    const { env, b } = three();
+    let token = -1;
+    b.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    let fired = false;
+    env.pm.trace.setListener((slot) => {
+      const tr = env.pm.trace;
+      if (!fired && tr.event[slot] === E_HOOK_PENDING && tr.device[slot] === b.id) { fired = true; env.pm.complete(token, OK); }
+    });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(20_000);
+    expect(env.outcomes).toEqual([OK]);
+    expect(env.pm.stats.lateCompletions).toBe(0);
+    expect(hookRecords(env, S_SUSPEND).filter((r) => r.startsWith("b:"))).toEqual(["b:pending", "b:done"]);
+  });
 });
 
 describe("completions that race a throw or a timeout", () => {
