@@ -78,12 +78,24 @@ export class StageEngine extends StageRun {
     // as that hook returns, so the counts it keeps in locals stay exact.
     if (this.pumping) return this.inbox.put(d, status, now, us);
     if (status === OK) {
-      // finish(OK), inline: the common completion.
-      const m = this.members;
+      // finish(OK) and recorder.hookDone, inline: the common completion (once per PENDING hook).
+      const m = this.members, stats = this.rec.stats, tr = this.rec.hookTrace, k = d * STAGE_COUNT + this.stageId;
       this.remaining--;
       m.stateOf[d] = this.row.reaches;
       m.advanced[m.advancedCount++] = d;
-      this.rec.hookDone(now, d, this.stageId, us);
+      stats.lastDuration[k] = us;
+      if (us > stats.maxDuration[k]) stats.maxDuration[k] = us;
+      if (tr !== null) {
+        const slot = tr.total % tr.capacity;
+        tr.time[slot] = now;
+        tr.device[slot] = d;
+        tr.stage[slot] = this.stageId;
+        tr.event[slot] = E_HOOK_DONE;
+        tr.status[slot] = OK;
+        tr.duration[slot] = us;
+        tr.total++;
+        if (tr.listener !== null) tr.listener(slot);
+      }
       this.ready.finished(d);
     } else this.finish(d, status, now, us);
     // Only a device set aside behind this one can start now: without one, no walk is needed.
@@ -143,15 +155,21 @@ export class StageEngine extends StageRun {
               continue;
             }
           } else {
+            // The order is walked: only devices queued behind a held one are left (usually none).
+            if (ready.queued === 0) break;
             d = ready.next();
-            if (d < 0) break;
             queued = true;
           }
-          if (pooled !== null && pooled[d] !== 0 && !this.reserve(d)) {
-            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
-            this.answered(d, FULL, prev);
-            ac = m.advancedCount;
-            break;
+          if (pooled !== null && pooled[d] !== 0) {
+            // S1's reservations before the hook: the state area (zeroed), then the request blocks.
+            this.arena.reserve(d);
+            k = this.g.requestBlocks[d];
+            if (k !== 0 && !this.blocks.reserve(d, k)) {
+              this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+              this.answered(d, FULL, prev);
+              ac = m.advancedCount;
+              break;
+            }
           }
           flight.inHook = d;
           f = fns[d];

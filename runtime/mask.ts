@@ -14,17 +14,13 @@ export class MaskWindow {
   private readonly irq: IrqController;
   private readonly platform: Platform;
   private readonly rec: Recorder;
-  private open = false;
+  /** The power manager's mask level is held (IRQs masked, other CPU held); written by `mask` and `unmask` only. */
+  isOpen = false;
 
   constructor(irq: IrqController, platform: Platform, rec: Recorder) {
     this.irq = irq;
     this.platform = platform;
     this.rec = rec;
-  }
-
-  /** The power manager's mask level is held (IRQs masked, other CPU held). */
-  get isOpen(): boolean {
-    return this.open;
   }
 
   /** Makes the window match a stage's context: masked (true) or IRQs on (false). */
@@ -35,8 +31,8 @@ export class MaskWindow {
 
   /** Opens the window: masks IRQs, holds the other CPU (no-op if open). */
   mask(): void {
-    if (this.open) return;
-    this.open = true;
+    if (this.isOpen) return;
+    this.isOpen = true;
     this.irq.mask();
     this.platform.enterSingleCpu();
     this.rec.mask(this.platform.now());
@@ -44,8 +40,8 @@ export class MaskWindow {
 
   /** Closes the window: releases the other CPU, then delivers latched lines (no-op if closed). */
   unmask(): void {
-    if (!this.open) return;
-    this.open = false;
+    if (!this.isOpen) return;
+    this.isOpen = false;
     this.platform.leaveSingleCpu();
     this.rec.unmask(this.platform.now());
     this.irq.unmask();

@@ -26,6 +26,8 @@ export class Members {
    * lets the end of an attempt skip looking for failed devices (a re-probe may leave it high until then).
    */
   failedCount = 0;
+  /** The device count when `selectAll` last selected every device, -1 once anything changed the selection. */
+  private allIn = -1;
   readonly advanced: Int16Array;
   advancedCount = 0;
 
@@ -54,9 +56,15 @@ export class Members {
 
   /** Every device but the failed and the runtime-suspended ones. */
   selectAll(): void {
+    const count = this.count();
+    // Every device was selected last time and no selection, failure or runtime suspend happened since:
+    // the tables already say so (the usual next attempt), so no pass over the devices.
+    if (this.allIn === count && this.skipCount[0] === 0) {
+      this.size = count;
+      return;
+    }
     const states = this.stateOf, member = this.member, out = this.out;
     let n = 0;
-    const count = this.count();
     for (let d = 0; d < count; d++) {
       const m = states[d] === D_FAILED ? 0 : 1;
       member[d] = m;
@@ -74,10 +82,12 @@ export class Members {
       }
     }
     this.size = n;
+    this.allIn = n === count ? count : -1;
   }
 
   /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */
   selectAdvanced(): number {
+    this.allIn = -1;
     this.member.fill(0);
     this.out.fill(1);
     for (let i = 0; i < this.advancedCount; i++) {
@@ -90,6 +100,7 @@ export class Members {
 
   /** The failed devices marked in `candidates` (a re-probe). */
   selectFailed(candidates: Uint8Array): void {
+    this.allIn = -1;
     let n = 0;
     for (let d = 0; d < this.count(); d++) {
       const m = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
@@ -102,6 +113,7 @@ export class Members {
 
   /** A wake interrupted between stages: nothing of the next stage advanced. */
   forgetAdvanced(): void {
+    this.allIn = -1;
     this.member.fill(0);
     this.out.fill(1);
     this.size = 0;
@@ -133,6 +145,7 @@ export class Members {
   fail(d: number): void {
     if (this.stateOf[d] !== D_FAILED) this.failedCount++;
     this.stateOf[d] = D_FAILED;
+    this.allIn = -1;
     if (this.member[d] === 0) return;
     this.member[d] = 0;
     this.out[d] = 1;
@@ -145,8 +158,10 @@ export class Members {
    */
   release(arena: StateArena, blocks: BlockPool, quota: Int16Array, rec: Recorder, now: number, stage: number, reaches: number): void {
     const member = this.member, states = this.stateOf, reserved = arena.reserved;
+    // Hoisted: XS pays for a block-scoped declaration on every pass through the loop body.
+    let st = 0;
     for (let d = 0, count = this.count(); d < count; d++) {
-      const st = states[d];
+      st = states[d];
       // A device S1 reserved nothing for, resumed, has nothing to give back (the common case: one test).
       if (reserved[d] === 0 && st === D_ACTIVE) continue;
       if (member[d] === 0 && st !== D_FAILED) continue;

@@ -177,7 +177,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   private runStage(stage: number): void {
     const row = STAGES[stage];
-    if (row.masked) this.window.mask(); else this.window.unmask();
+    if (row.masked !== this.window.isOpen) row.masked ? this.window.mask() : this.window.unmask();
     if (row.run === RUN_PLATFORM) {
       this.attempt.phase = P_SLEEPING;
       this.sleeper.enter(stage, this.attempt.target, this.attempt.test);

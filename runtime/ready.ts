@@ -102,8 +102,9 @@ export class ReadyQueue {
     if (this.heldIn[d] !== this.serial) return;
     this.heldIn[d] = 0;
     const wait = this.wait, blocked = this.blocked, serial = this.serial;
+    let w = 0; // hoisted: a block-scoped declaration costs XS on every pass
     for (let i = this.waitStart[d], end = this.waitStart[d + 1]; i < end; i++) {
-      const w = wait[i];
+      w = wait[i];
       if (--blocked[w] !== 0 || this.skippedIn[w] !== serial) continue;
       this.skippedIn[w] = 0;
       this.ring[(this.head + this.queued) % this.ring.length] = w;

@@ -109,13 +109,6 @@ export abstract class StageRun {
     return status;
   }
 
-  /** S1's reservations before the hook: the device's state area and its request blocks. */
-  protected reserve(d: number): boolean {
-    this.arena.reserve(d);
-    const n = this.g.requestBlocks[d];
-    return n === 0 || this.blocks.reserve(d, n);
-  }
-
   /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */
   protected answered(d: number, status: number, at: number): void {
     if (status !== PENDING && !isStatus(status)) {

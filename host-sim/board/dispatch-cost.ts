@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  535.63 - 84.19, // prepare
-  661.5 - 84.19, // suspend
-  414.5 - 84.19, // powerOffNoIrq
-  414.75 - 84.19, // powerOnNoIrq
-  424.75 - 84.19, // resume
+  526.5 - 84.19, // prepare
+  651.13 - 84.19, // suspend
+  409.88 - 84.19, // powerOffNoIrq
+  410.13 - 84.19, // powerOnNoIrq
+  420.13 - 84.19, // resume
 ];
 
 /*
