@@ -88,13 +88,13 @@ export function attachPhases(sim: SimBoard): PhaseMeter {
       if (prev !== null) prev(slot);
       close();
       lightExit = false;
-      const e = tr.event[slot];
+      const e = tr.eventAt(slot);
       if (e === E_SUSPEND_BEGIN) inAttempt = true;
       if (e === E_SUSPEND_END) {
         inAttempt = false;
         stage = -1;
       }
-      if (e === E_STAGE_BEGIN) stage = tr.stage[slot];
+      if (e === E_STAGE_BEGIN) stage = tr.stageAt(slot);
       if (e === E_STAGE_END) stage = -1;
       relabel();
     });

@@ -111,10 +111,10 @@ export class ConsoleApp implements ConsoleClient, CommandHost {
       // pm.fromImage is cleared before the done callback runs: note it while the attempt is recorded.
       if (this.pm.fromImage) this.fromImage = true;
       const tr = this.pm.trace;
-      const ev = tr.event[slot];
+      const ev = tr.eventAt(slot);
       // A dump and a suspend exclude each other: a suspend that begins mid-dump ends the dump first.
       if (ev === E_SUSPEND_BEGIN && !this.reports.cutDump()) this.progress.droppedLines++;
-      if (tr.stage[slot] === S_REPROBE) this.noteReprobe(ev, tr.device[slot], tr.status[slot]);
+      if (tr.stageAt(slot) === S_REPROBE) this.noteReprobe(ev, tr.deviceAt(slot), tr.statusAt(slot));
       // An attempt the idle governor started is quiet, as ESP-IDF's automatic light sleep: only its failures
       // print (`policy` shows every decision). Forty lines per automatic sleep would keep the UART, and the chip, awake.
       if (!this.pm.governor.owns || failureRecord(ev)) this.progress.record(slot);

@@ -36,7 +36,7 @@ export class Progress {
   record(slot: number): boolean {
     const p = this.p;
     const tr = p.pm.trace;
-    const ev = tr.event[slot];
+    const ev = tr.eventAt(slot);
     if (ev !== E_SUSPEND_BEGIN && ev !== E_HOOK_DONE && ev !== E_HOOK_PENDING && ev !== E_HOOK_FAIL &&
       ev !== E_TIMEOUT && ev !== E_LATE && ev !== E_RESUME_FAIL && ev !== E_STAGE_END && ev !== E_ROLLBACK &&
       ev !== E_SLEEP_ENTER && ev !== E_SLEEP_EXIT && ev !== E_WAKE) return false;
@@ -46,9 +46,9 @@ export class Progress {
       return false;
     }
     const w = p.words;
-    const d = tr.device[slot];
-    const stage = tr.stage[slot];
-    const status = tr.status[slot];
+    const d = tr.deviceAt(slot);
+    const stage = tr.stageAt(slot);
+    const status = tr.statusAt(slot);
     const st = p.pm.stats;
     if (r.lastByte !== 0x0a) r.newline();
     p.time(tr.time[slot]);

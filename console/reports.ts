@@ -134,7 +134,7 @@ export class Reports {
       const oldest = tr.total - tr.length;
       this.first = tr.total;
       while (abs >= oldest && n < count) {
-        if (pmRecord(tr.event[abs % tr.capacity])) {
+        if (pmRecord(tr.eventAt(abs % tr.capacity))) {
           n++;
           this.first = abs;
         }
@@ -263,7 +263,7 @@ export class Reports {
     if (this.kind === J_TRACE) {
       // Skips the IRQ records between two shown ones (an overwritten record ends the skip: it is reported below).
       abs = this.cursor;
-      while (abs < tr.total && tr.total - abs <= tr.capacity && !pmRecord(tr.event[abs % tr.capacity])) abs++;
+      while (abs < tr.total && tr.total - abs <= tr.capacity && !pmRecord(tr.eventAt(abs % tr.capacity))) abs++;
       this.cursor = abs + 1;
     }
     if (tr.total - abs > tr.capacity) {
@@ -275,24 +275,24 @@ export class Reports {
     if (dump) {
       r.bytes(w.dumpRecord);
       r.hexF64(tr.time[slot]);
-      r.hexI16(tr.device[slot]);
-      r.hex2(tr.stage[slot] & 0xff);
-      r.hex2(tr.event[slot]);
-      r.hexI16(tr.status[slot]);
+      r.hexI16(tr.deviceAt(slot));
+      r.hex2(tr.stageAt(slot) & 0xff);
+      r.hex2(tr.eventAt(slot));
+      r.hexI16(tr.statusAt(slot));
       r.hexI32(tr.duration[slot]);
       return;
     }
     p.time(tr.time[slot]);
-    const d = tr.device[slot];
+    const d = tr.deviceAt(slot);
     if (d < 0) r.padded(w.dash, p.nameWidth);
     else p.device(d, p.nameWidth);
-    const stage = tr.stage[slot];
+    const stage = tr.stageAt(slot);
     if (stage < 0) r.padded(w.dash, 15);
     else r.padded(w.stage[stage], 15);
-    const ev = tr.event[slot];
+    const ev = tr.eventAt(slot);
     if (ev < EVENT_COUNT) r.padded(w.event[ev], 14);
     else r.dec(ev);
-    const status = tr.status[slot];
+    const status = tr.statusAt(slot);
     if (ev === E_SUSPEND_BEGIN || ev === E_SLEEP_ENTER) p.target(status);
     else if (ev === E_SLEEP_EXIT || ev === E_WAKE) p.cause(status);
     else if (ev === E_IRQ_LATCH || ev === E_IRQ_DELIVER) {

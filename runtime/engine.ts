@@ -3,7 +3,7 @@ import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
 import { TOKEN_STRIDE, TOKEN_SHIFT } from "./in-flight";
 import { HookTable, type HookFn } from "./hook-table";
-import { E_HOOK_DONE, E_HOOK_PENDING } from "./trace";
+import { E_HOOK_DONE, E_HOOK_PENDING, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT } from "./trace";
 import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
@@ -88,10 +88,7 @@ export class StageEngine extends StageRun {
       if (tr !== null) {
         const slot = tr.total % tr.capacity;
         tr.time[slot] = now;
-        tr.device[slot] = d;
-        tr.stage[slot] = this.stageId;
-        tr.event[slot] = E_HOOK_DONE;
-        tr.status[slot] = OK;
+        tr.code[slot] = (d + 1) | ((this.stageId + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
         tr.duration[slot] = us;
         tr.total++;
         if (tr.listener !== null) tr.listener(slot);
@@ -137,8 +134,9 @@ export class StageEngine extends StageRun {
     const fns = this.hooks.byStage[stage], selves = this.hooks.self;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const stats = this.rec.stats, last = stats.lastDuration, max = stats.maxDuration, tr = this.rec.hookTrace;
-    const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, devs = ring.device, stages = ring.stage;
-    const events = ring.event, statuses = ring.status, durations = ring.duration;
+    const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
+    // A done record's code is this tag plus the device (trace.ts `traceTag`, inline: no call per pass).
+    const doneTag = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
     let d = 0, f: HookFn | null = null, status = OK, now = 0, us = 0, k = 0, slot = 0;
     // A stop (a suspend-direction failure, a wake) is looked at where it can arise: after a slow path,
@@ -203,10 +201,7 @@ export class StageEngine extends StageRun {
             if (tr !== null) {
               slot = tr.total % cap;
               times[slot] = now;
-              devs[slot] = d;
-              stages[slot] = stage;
-              events[slot] = E_HOOK_DONE;
-              statuses[slot] = OK;
+              codes[slot] = doneTag + d;
               durations[slot] = us;
               tr.total = tr.total + 1;
               if (tr.listener !== null) {
@@ -229,10 +224,7 @@ export class StageEngine extends StageRun {
               // recorder.hookPending, inline: the record a timeline draws the wait from.
               slot = tr.total % cap;
               times[slot] = prev;
-              devs[slot] = d;
-              stages[slot] = stage;
-              events[slot] = E_HOOK_PENDING;
-              statuses[slot] = PENDING;
+              codes[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_PENDING << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
               durations[slot] = 0;
               tr.total = tr.total + 1;
               if (tr.listener !== null) tr.listener(slot);

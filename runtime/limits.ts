@@ -13,8 +13,8 @@ export interface Limit {
 
 /** Budgets land in Int32Array tables (and are added to times): kept well below 2^31 - 1. */
 export const MAX_BUDGET_US = 2_000_000_000;
-/** The widest `irqLines`: lines land in Int16Array fields (wakeLine) with -1 for "none". */
-export const MAX_IRQ_LINES = 1024;
+/** The widest `irqLines`: a trace record's status holds a line in 10 signed bits (runtime/trace.ts), so 0..511. */
+export const MAX_IRQ_LINES = 512;
 
 function limit(min: number, max: number, unit: string, lands: string, line?: boolean): Limit {
   return Object.freeze(line ? { min, max, unit, lands, line } : { min, max, unit, lands });
@@ -39,7 +39,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.stateArenaBytes": limit(0, 16_777_216, "bytes", "one ArrayBuffer, Int32Array offsets"),
   "pm.blockCount": limit(0, 32_767, "blocks", "block ids in Int16Array (free stack, owner, quota)"),
   "pm.blockSize": limit(1, 65_536, "bytes", "one Uint8Array view per block"),
-  "pm.irqLines": limit(1, MAX_IRQ_LINES, "lines", "line ids in Int16Array (wakeLine)"),
+  "pm.irqLines": limit(1, MAX_IRQ_LINES, "lines", "a trace record carries a line in 10 signed bits (runtime/trace.ts)"),
   "pm.traceRecords": limit(1, 65_536, "records", "trace ring (Float64Array, Int16Array)"),
   "pm.defaultBudgetUs": BUDGET,
   "pm.testHoldUs": limit(0, MAX_BUDGET_US, "µs", "platform sleep hold"),

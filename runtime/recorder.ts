@@ -5,7 +5,7 @@ import type { RequestQueue } from "./queue";
 import {
   TraceRing, E_SUSPEND_BEGIN, E_STAGE_BEGIN, E_STAGE_END, E_ROLLBACK, E_MASK, E_UNMASK, E_WAKE, E_SLEEP_ENTER,
   E_SLEEP_EXIT, E_SUSPEND_END, E_BUSY, E_RELEASE, E_IRQ_LATCH, E_IRQ_DELIVER, E_HOOK_DONE,
-  E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL, E_GOVERNOR,
+  E_HOOK_PENDING, E_HOOK_FAIL, E_TIMEOUT, E_LATE, E_RESUME_FAIL, E_GOVERNOR, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT,
 } from "./trace";
 import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 import { isStage } from "./protocol";
@@ -100,10 +100,7 @@ export class Recorder {
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;
-    tr.device[slot] = -1;
-    tr.stage[slot] = stage;
-    tr.event[slot] = E_STAGE_BEGIN;
-    tr.status[slot] = OK;
+    tr.code[slot] = ((stage + 1) << STAGE_SHIFT) | (E_STAGE_BEGIN << EVENT_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
     if (tr.listener !== null) tr.listener(slot);
@@ -117,10 +114,7 @@ export class Recorder {
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;
-    tr.device[slot] = -1;
-    tr.stage[slot] = stage;
-    tr.event[slot] = E_STAGE_END;
-    tr.status[slot] = status;
+    tr.code[slot] = ((stage + 1) << STAGE_SHIFT) | (E_STAGE_END << EVENT_SHIFT) | (status << STATUS_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
     if (tr.listener !== null) tr.listener(slot);
@@ -147,10 +141,7 @@ export class Recorder {
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;
-    tr.device[slot] = device;
-    tr.stage[slot] = stage;
-    tr.event[slot] = E_HOOK_DONE;
-    tr.status[slot] = OK;
+    tr.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     tr.duration[slot] = us;
     tr.total++;
     if (tr.listener !== null) tr.listener(slot);
@@ -205,10 +196,7 @@ export class Recorder {
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;
-    tr.device[slot] = device;
-    tr.stage[slot] = stage;
-    tr.event[slot] = E_RELEASE;
-    tr.status[slot] = OK;
+    tr.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (E_RELEASE << EVENT_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
     if (tr.listener !== null) tr.listener(slot);

@@ -61,23 +61,40 @@ export const EVENT_NAMES: readonly string[] = Object.freeze([
   "stage-end", "resume-fail", "busy", "release", "governor", "rpm-state", "rpm-fail", "rpm-bad-put",
 ]);
 
+// A record's device, stage, event and status share one Int32 (`code`), so writing a record is three
+// stores (time, code, duration) instead of six: device + 1 in bits 0..12 (-1..4095: maxDevices is at
+// most 4096), stage + 1 in bits 13..16 (-1..14), the event in bits 17..21, the status in bits 22..31,
+// signed (-512..511: statuses, wake causes, IRQ lines below MAX_IRQ_LINES, governor decisions; a late
+// completion's unchecked value keeps its low 10 bits).
+/** Where a record's stage + 1 starts in its `code` (bits 0..12 hold device + 1). */
+export const STAGE_SHIFT = 13;
+/** Where a record's event starts in its `code`. */
+export const EVENT_SHIFT = 17;
+/** Where a record's status starts in its `code` (the top 10 bits, signed). */
+export const STATUS_SHIFT = 22;
+
+/** A record's `code` for these fields (the engine's walk precomputes the part after the device: see `tag`). */
+export function traceCode(device: number, stage: number, event: number, status: number): number {
+  return (device + 1) | ((stage + 1) << STAGE_SHIFT) | (event << EVENT_SHIFT) | (status << STATUS_SHIFT);
+}
+
+/** `traceCode(device, stage, event, status)` is `traceTag(stage, event, status) + device`: one add per record. */
+export function traceTag(stage: number, event: number, status: number): number {
+  return traceCode(0, stage, event, status);
+}
+
 /**
- * Parallel typed arrays rather than record objects: writing a record is five stores. A listener
+ * Parallel typed arrays rather than record objects: writing a record is three stores. A listener
  * registered once (console progress, simulator streams) sees each record's slot as it is written.
+ * Readers take the fields with `deviceAt`, `stageAt`, `eventAt` and `statusAt`.
  */
 export class TraceRing {
   /** Records the ring holds; older ones are overwritten. */
   readonly capacity: number;
   /** Per slot: platform time, µs. */
   readonly time: Float64Array;
-  /** Per slot: device id, -1 for system events. */
-  readonly device: Int16Array;
-  /** Per slot: stage, -1 for events outside a stage. */
-  readonly stage: Int8Array;
-  /** Per slot: event code (E_*; names in EVENT_NAMES). */
-  readonly event: Uint8Array;
-  /** Per slot: status, or the event's value (target, wake cause, IRQ line). */
-  readonly status: Int16Array;
+  /** Per slot: device, stage, event and status packed (`traceCode`; read them with the `*At` methods). */
+  readonly code: Int32Array;
   /**
    * Microseconds the hook took, on a hook's end record (done, fail, resume-fail, and timeout): its
    * start is `time - duration`. No call record is written: one record per synchronous hook.
@@ -91,11 +108,28 @@ export class TraceRing {
   constructor(capacity: number) {
     this.capacity = capacity;
     this.time = new Float64Array(capacity);
-    this.device = new Int16Array(capacity);
-    this.stage = new Int8Array(capacity);
-    this.event = new Uint8Array(capacity);
-    this.status = new Int16Array(capacity);
+    this.code = new Int32Array(capacity);
     this.duration = new Int32Array(capacity);
+  }
+
+  /** Device id of the record in `slot`, -1 for a system event. */
+  deviceAt(slot: number): number {
+    return (this.code[slot] & 0x1fff) - 1;
+  }
+
+  /** Stage of the record in `slot`, -1 outside a stage. */
+  stageAt(slot: number): number {
+    return ((this.code[slot] >> STAGE_SHIFT) & 0xf) - 1;
+  }
+
+  /** Event code (E_*; names in EVENT_NAMES) of the record in `slot`. */
+  eventAt(slot: number): number {
+    return (this.code[slot] >> EVENT_SHIFT) & 0x1f;
+  }
+
+  /** Status, or the event's value (target, wake cause, IRQ line), of the record in `slot`. */
+  statusAt(slot: number): number {
+    return this.code[slot] >> STATUS_SHIFT;
   }
 
   /** The listener now set (a host-side collector chains after it). */
@@ -112,10 +146,7 @@ export class TraceRing {
   record(time: number, device: number, stage: number, event: number, status: number): void {
     const slot = this.total % this.capacity;
     this.time[slot] = time;
-    this.device[slot] = device;
-    this.stage[slot] = stage;
-    this.event[slot] = event;
-    this.status[slot] = status;
+    this.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (event << EVENT_SHIFT) | (status << STATUS_SHIFT);
     this.duration[slot] = 0;
     this.total++;
     if (this.listener !== null) this.listener(slot);
@@ -125,10 +156,7 @@ export class TraceRing {
   recordHook(time: number, device: number, stage: number, event: number, status: number, durationUs: number): void {
     const slot = this.total % this.capacity;
     this.time[slot] = time;
-    this.device[slot] = device;
-    this.stage[slot] = stage;
-    this.event[slot] = event;
-    this.status[slot] = status;
+    this.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (event << EVENT_SHIFT) | (status << STATUS_SHIFT);
     this.duration[slot] = durationUs;
     this.total++;
     if (this.listener !== null) this.listener(slot);

@@ -5,6 +5,7 @@ import { TraceRing, PmStats } from "../../runtime";
 import {
   E_SUSPEND_BEGIN, E_SUSPEND_END, E_STAGE_BEGIN, E_STAGE_END, E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL,
   E_MASK, E_UNMASK, E_SLEEP_ENTER, E_SLEEP_EXIT,
+  STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT,
 } from "../../runtime/trace";
 import type { EagerClock } from "./eager-clock";
 import { H_PREPARE, H_SUSPEND, H_RESUME, type SyncSleepPlatform } from "./tuned-pm";
@@ -90,10 +91,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       if (us > max[k]) max[k] = us;
       const slot = tr.total % tr.capacity;
       tr.time[slot] = now;
-      tr.device[slot] = d;
-      tr.stage[slot] = S_POWER_OFF;
-      tr.event[slot] = s === OK ? E_HOOK_DONE : E_HOOK_FAIL;
-      tr.status[slot] = s;
+      tr.code[slot] = (d + 1) | ((S_POWER_OFF + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
       tr.duration[slot] = us;
       tr.total++;
       if (s !== OK) {
@@ -120,10 +118,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       if (us > max[k]) max[k] = us;
       const slot = tr.total % tr.capacity;
       tr.time[slot] = now;
-      tr.device[slot] = d;
-      tr.stage[slot] = S_POWER_ON;
-      tr.event[slot] = s === OK ? E_HOOK_DONE : E_HOOK_FAIL;
-      tr.status[slot] = s;
+      tr.code[slot] = (d + 1) | ((S_POWER_ON + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
       tr.duration[slot] = us;
       tr.total++;
     }
@@ -154,10 +149,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       if (us > max[k]) max[k] = us;
       const slot = tr.total % tr.capacity;
       tr.time[slot] = now;
-      tr.device[slot] = d;
-      tr.stage[slot] = stage;
-      tr.event[slot] = answer === OK ? E_HOOK_DONE : E_HOOK_FAIL;
-      tr.status[slot] = answer;
+      tr.code[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | ((answer === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (answer << STATUS_SHIFT);
       tr.duration[slot] = us;
       tr.total++;
       this.finish(d, hook, answer);
@@ -199,10 +191,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;
-    tr.device[slot] = d;
-    tr.stage[slot] = stage;
-    tr.event[slot] = status === OK ? E_HOOK_DONE : E_HOOK_FAIL;
-    tr.status[slot] = status;
+    tr.code[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | ((status === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (status << STATUS_SHIFT);
     tr.duration[slot] = us;
     tr.total++;
   }

@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  526.5 - 84.19, // prepare
-  651.13 - 84.19, // suspend
-  409.88 - 84.19, // powerOffNoIrq
-  410.13 - 84.19, // powerOnNoIrq
-  420.13 - 84.19, // resume
+  504.38 - 84.19, // prepare
+  628.75 - 84.19, // suspend
+  387.75 - 84.19, // powerOffNoIrq
+  388 - 84.19, // powerOnNoIrq
+  398 - 84.19, // resume
 ];
 
 /*

@@ -67,14 +67,14 @@ pm.seal();
 const E = TraceEvents;
 pm.trace.setListener((slot) => {
   const tr = pm.trace;
-  const ev = tr.event[slot];
-  const dev = tr.device[slot] >= 0 ? pm.graph.names[tr.device[slot]] : "";
-  const stage = tr.stage[slot] >= 0 ? STAGE_NAMES[tr.stage[slot]] : "";
+  const ev = tr.eventAt(slot);
+  const dev = tr.deviceAt(slot) >= 0 ? pm.graph.names[tr.deviceAt(slot)] : "";
+  const stage = tr.stageAt(slot) >= 0 ? STAGE_NAMES[tr.stageAt(slot)] : "";
   const time = String(tr.time[slot]).padStart(9) + " us  ";
   if (ev === E.E_STAGE_BEGIN) console.log(time + "== " + stage);
   else if (ev === E.E_HOOK_DONE || ev === E.E_HOOK_PENDING || ev === E.E_HOOK_FAIL || ev === E.E_RESUME_FAIL)
-    console.log(time + "   " + stage.padEnd(14) + dev.padEnd(8) + E.EVENT_NAMES[ev] + (ev === E.E_HOOK_FAIL ? " " + STATUS_NAMES[tr.status[slot]] : ""));
-  else if (ev === E.E_ROLLBACK) console.log(time + "!! rollback: " + dev + " failed in " + stage + " with " + STATUS_NAMES[tr.status[slot]]);
+    console.log(time + "   " + stage.padEnd(14) + dev.padEnd(8) + E.EVENT_NAMES[ev] + (ev === E.E_HOOK_FAIL ? " " + STATUS_NAMES[tr.statusAt(slot)] : ""));
+  else if (ev === E.E_ROLLBACK) console.log(time + "!! rollback: " + dev + " failed in " + stage + " with " + STATUS_NAMES[tr.statusAt(slot)]);
   else if (ev === E.E_SLEEP_ENTER || ev === E.E_SLEEP_EXIT || ev === E.E_MASK || ev === E.E_UNMASK) console.log(time + "-- " + E.EVENT_NAMES[ev]);
 });
 pm.setDoneCallback((status) => console.log("suspend " + (status === OK ? "ok" : "failed: " + STATUS_NAMES[status]) +

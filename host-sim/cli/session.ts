@@ -137,10 +137,10 @@ export class Session {
     }
     for (let i = from; i < tr.total; i++) {
       const slot = i % tr.capacity;
-      const d = tr.device[slot];
+      const d = tr.deviceAt(slot);
       const r: TraceRecord = {
         time: tr.time[slot], device: d, name: d >= 0 && d < pm.graph.count ? pm.graph.names[d] : "",
-        stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot],
+        stage: tr.stageAt(slot), event: tr.eventAt(slot), status: tr.statusAt(slot), duration: tr.duration[slot],
       };
       this.trace$.next(r);
       if (r.event === E_SLEEP_ENTER) this.asleep$.next(pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?");

@@ -45,7 +45,7 @@ function expectClean(b: CaseBoard, d: number): void {
   const rpm = b.sim.pm.rpm;
   expect({ failures: rpm.failures[d], last: STATUS_NAMES[rpm.lastError[d]], late: rpm.late }).toEqual({ failures: 0, last: "OK", late: 0 });
   const tr = b.sim.pm.trace;
-  for (let i = 0; i < tr.length; i++) if (tr.event[tr.slot(i)] === E_RPM_FAIL) expect(b.sim.pm.graph.names[tr.device[tr.slot(i)]] + " runtime hook failed").toBe("no runtime hook failure");
+  for (let i = 0; i < tr.length; i++) if (tr.eventAt(tr.slot(i)) === E_RPM_FAIL) expect(b.sim.pm.graph.names[tr.deviceAt(tr.slot(i))] + " runtime hook failed").toBe("no runtime hook failure");
   expect(b.sim.violations.list).toEqual([]);
 }
 
@@ -110,8 +110,8 @@ export function describeRuntimeConformance(c: DriverCase): void {
     const ran: string[] = [];
     for (let i = tr.length - (tr.total - from); i < tr.length; i++) {
       const s = tr.slot(i);
-      const ev = tr.event[s];
-      if (tr.device[s] === d && (ev === E_HOOK_DONE || ev === E_HOOK_PENDING || ev === E_HOOK_FAIL)) ran.push("stage " + tr.stage[s]);
+      const ev = tr.eventAt(s);
+      if (tr.deviceAt(s) === d && (ev === E_HOOK_DONE || ev === E_HOOK_PENDING || ev === E_HOOK_FAIL)) ran.push("stage " + tr.stageAt(s));
     }
     expect(ran).toEqual([]);
     expect(RPM_STATE_NAMES[pm.rpm.state[d]]).toBe("suspended");

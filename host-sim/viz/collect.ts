@@ -133,7 +133,7 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
   const listener = (slot: number): void => {
     if (previous !== null) previous(slot);
     const tr = current.trace;
-    push(tr.time[slot], tr.device[slot], tr.stage[slot], tr.event[slot], tr.status[slot], tr.duration[slot]);
+    push(tr.time[slot], tr.deviceAt(slot), tr.stageAt(slot), tr.eventAt(slot), tr.statusAt(slot), tr.duration[slot]);
   };
 
   const attach = (next: PowerManager): void => {
@@ -152,7 +152,7 @@ export function attachViz(pm: PowerManager, options: VizOptions = {}): VizHandle
       const tr = next.trace;
       for (let i = 0; i < tr.length; i++) {
         const s = tr.slot(i);
-        push(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s], tr.duration[s]);
+        push(tr.time[s], tr.deviceAt(s), tr.stageAt(s), tr.eventAt(s), tr.statusAt(s), tr.duration[s]);
       }
     }
     next.trace.setListener(listener);
@@ -204,7 +204,7 @@ export function modelFromRing(pm: PowerManager, options: BuilderOptions = {}): T
   const tr = pm.trace;
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    builder.record(tr.time[s], tr.device[s], tr.stage[s], tr.event[s], tr.status[s], tr.duration[s]);
+    builder.record(tr.time[s], tr.deviceAt(s), tr.stageAt(s), tr.eventAt(s), tr.statusAt(s), tr.duration[s]);
   }
   return builder.finish(undefined, { flight: flightRows(pm) });
 }

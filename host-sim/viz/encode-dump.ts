@@ -16,10 +16,10 @@ export function encodeTraceDump(trace: TraceRing): string {
   for (let i = 0; i < n; i++) {
     const s = trace.slot(i);
     view.setFloat64(0, trace.time[s], true);
-    view.setInt16(8, trace.device[s], true);
-    view.setInt8(10, trace.stage[s]);
-    view.setUint8(11, trace.event[s]);
-    view.setInt16(12, trace.status[s], true);
+    view.setInt16(8, trace.deviceAt(s), true);
+    view.setInt8(10, trace.stageAt(s));
+    view.setUint8(11, trace.eventAt(s));
+    view.setInt16(12, trace.statusAt(s), true);
     view.setInt32(14, trace.duration[s], true);
     let hex = "T ";
     for (let k = 0; k < DUMP_RECORD_BYTES; k++) hex += (bytes[k] < 16 ? "0" : "") + bytes[k].toString(16);

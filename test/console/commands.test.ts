@@ -172,11 +172,11 @@ describe("console commands", () => {
     const tr = rig.pm.trace;
     const expectLine = (abs: number): string => {
       const s = abs % tr.capacity;
-      const dev = tr.device[s] < 0 ? "-" : rig.pm.graph.names[tr.device[s]];
-      const stage = tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]];
-      const ev = EVENT_NAMES[tr.event[s]];
-      const detail = ev === "irq-deliver" || ev === "irq-latch" ? "line " + tr.status[s]
-        : ev === "sleep-exit" ? "test hold" : ev === "suspend-begin" || ev === "sleep-enter" ? "standby" : STATUS_NAMES[tr.status[s]];
+      const dev = tr.deviceAt(s) < 0 ? "-" : rig.pm.graph.names[tr.deviceAt(s)];
+      const stage = tr.stageAt(s) < 0 ? "-" : STAGE_NAMES[tr.stageAt(s)];
+      const ev = EVENT_NAMES[tr.eventAt(s)];
+      const detail = ev === "irq-deliver" || ev === "irq-latch" ? "line " + tr.statusAt(s)
+        : ev === "sleep-exit" ? "test hold" : ev === "suspend-begin" || ev === "sleep-enter" ? "standby" : STATUS_NAMES[tr.statusAt(s)];
       return "[" + String(tr.time[s]).padStart(10) + " us] " + dev.padEnd(8) + stage.padEnd(15) + ev.padEnd(14) + detail;
     };
     const three = rig.send("trace all 3\r").split("\r\n");
@@ -211,13 +211,13 @@ describe("console commands", () => {
     // The same records trace all would show, minus irq-latch/irq-deliver: the suspend's closing stages, device by device.
     const pm: number[] = [];
     for (let abs = total - 1; abs >= total - tr.length && pm.length < 16; abs--) {
-      const ev = EVENT_NAMES[tr.event[abs % tr.capacity]];
+      const ev = EVENT_NAMES[tr.eventAt(abs % tr.capacity)];
       if (ev !== "irq-latch" && ev !== "irq-deliver") pm.unshift(abs);
     }
     const fields = (l: string) => l.slice(15).trim().split(/\s+/).slice(0, 3).join(" ");
     expect(def.slice(1, 17).map(fields)).toEqual(pm.map((abs) => {
       const s = abs % tr.capacity;
-      return [tr.device[s] < 0 ? "-" : rig.pm.graph.names[tr.device[s]], tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]], EVENT_NAMES[tr.event[s]]].join(" ");
+      return [tr.deviceAt(s) < 0 ? "-" : rig.pm.graph.names[tr.deviceAt(s)], tr.stageAt(s) < 0 ? "-" : STAGE_NAMES[tr.stageAt(s)], EVENT_NAMES[tr.eventAt(s)]].join(" ");
     }));
     expect(def.join("\n")).not.toContain("irq-");
     expect(def.slice(1, 17).filter((l) => / (resume|powerOnNoIrq) /.test(l)).length).toBeGreaterThanOrEqual(8);
@@ -231,7 +231,7 @@ describe("console commands", () => {
     const history: { time: number; device: number; stage: number; event: number; status: number; duration: number }[] = [];
     const tr = rig.pm.trace;
     tr.setListener((slot) => {
-      history.push({ time: tr.time[slot], device: tr.device[slot], stage: tr.stage[slot], event: tr.event[slot], status: tr.status[slot], duration: tr.duration[slot] });
+      history.push({ time: tr.time[slot], device: tr.deviceAt(slot), stage: tr.stageAt(slot), event: tr.eventAt(slot), status: tr.statusAt(slot), duration: tr.duration[slot] });
       rig.console.onTrace(slot);
     });
     const before = tr.total;

@@ -97,7 +97,7 @@ describe("console during suspend and resume", () => {
     // The progress times are the trace's times.
     const tr = rig.pm.trace;
     let beginAt = -1;
-    for (let i = 0; i < tr.length; i++) if (tr.event[tr.slot(i)] === 0) beginAt = tr.time[tr.slot(i)];
+    for (let i = 0; i < tr.length; i++) if (tr.eventAt(tr.slot(i)) === 0) beginAt = tr.time[tr.slot(i)];
     expect(before).toContain("\r\n[" + String(beginAt).padStart(10) + " us] suspend begins: standby\r\n");
     expect(rig.console.progress.droppedLines).toBe(0);
     expect(rig.outcomes).toEqual([OK]);

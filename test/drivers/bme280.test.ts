@@ -75,10 +75,10 @@ describe("bme280 driver on the simulated DevKitC", () => {
     let doneAt = -1;
     for (let i = 0; i < tr.length; i++) {
       const s = tr.slot(i);
-      if (tr.device[s] !== id || tr.stage[s] !== S_SUSPEND) continue;
-      events.push(tr.event[s]);
-      if (tr.event[s] === E_HOOK_PENDING) pendingAt = tr.time[s];
-      if (tr.event[s] === E_HOOK_DONE) doneAt = tr.time[s];
+      if (tr.deviceAt(s) !== id || tr.stageAt(s) !== S_SUSPEND) continue;
+      events.push(tr.eventAt(s));
+      if (tr.eventAt(s) === E_HOOK_PENDING) pendingAt = tr.time[s];
+      if (tr.eventAt(s) === E_HOOK_DONE) doneAt = tr.time[s];
     }
     expect(events.filter((e) => e === E_HOOK_PENDING || e === E_HOOK_DONE)).toEqual([E_HOOK_PENDING, E_HOOK_DONE]);
     expect(doneAt - t0).toBeGreaterThanOrEqual(bme.measureUs);

@@ -33,14 +33,14 @@ function decisions(sim: SimBoard, from: number): { time: number; reason: number 
   const out: { time: number; reason: number }[] = [];
   for (let i = Math.max(0, tr.length - (tr.total - from)); i < tr.length; i++) {
     const s = tr.slot(i);
-    if (tr.event[s] === E_GOVERNOR) out.push({ time: tr.time[s], reason: tr.status[s] >> 3 });
+    if (tr.eventAt(s) === E_GOVERNOR) out.push({ time: tr.time[s], reason: tr.statusAt(s) >> 3 });
   }
   return out;
 }
 
 function suspendBegin(sim: SimBoard, from: number): number {
   const tr = sim.pm.trace;
-  for (let i = Math.max(0, tr.length - (tr.total - from)); i < tr.length; i++) if (tr.event[tr.slot(i)] === E_SUSPEND_BEGIN) return tr.time[tr.slot(i)];
+  for (let i = Math.max(0, tr.length - (tr.total - from)); i < tr.length; i++) if (tr.eventAt(tr.slot(i)) === E_SUSPEND_BEGIN) return tr.time[tr.slot(i)];
   return -1;
 }
 

@@ -75,7 +75,7 @@ describe("telemetry driver", () => {
     let s2done = -1;
     for (let i = 0; i < tr.length; i++) {
       const s = tr.slot(i);
-      if (tr.device[s] === b.sim.booted!.ids["telemetry"] && tr.stage[s] === S_SUSPEND && tr.event[s] === E_HOOK_DONE) s2done = tr.time[s];
+      if (tr.deviceAt(s) === b.sim.booted!.ids["telemetry"] && tr.stageAt(s) === S_SUSPEND && tr.eventAt(s) === E_HOOK_DONE) s2done = tr.time[s];
     }
     expect(s2done).toBeGreaterThan(0);
     for (const blk of taken) pm.blocks.release(blk);

@@ -18,7 +18,7 @@ function stageEvents(b: ReturnType<typeof makeDevkitc>, device: string, stage: n
   const out: [number, number][] = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    if (tr.device[s] === id && tr.stage[s] === stage && (tr.event[s] === E_HOOK_PENDING || tr.event[s] === E_HOOK_DONE)) out.push([tr.event[s], tr.time[s]]);
+    if (tr.deviceAt(s) === id && tr.stageAt(s) === stage && (tr.eventAt(s) === E_HOOK_PENDING || tr.eventAt(s) === E_HOOK_DONE)) out.push([tr.eventAt(s), tr.time[s]]);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 // A random run of the simulated ESP32-DevKitC: hook/re-probe/chip faults set and cleared, wakes, requests, console lines, suspends and hibernates.
+import type { TraceRing } from "../../runtime/trace";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { HOOK_NAMES, type HookName } from "../../host-sim/board/faults";
 import type { FaultKind } from "../../host-sim/models/common";
@@ -185,9 +186,9 @@ export class BoardWorld {
     (b.drivers["flash"] as W25q).setClient(done);
   }
 
-  private note(pm: { trace: { time: Float64Array; device: Int16Array; stage: Int8Array; event: Uint8Array; status: Int16Array }; target: number; fromImage: boolean; flight: { total: number } }, slot: number): void {
+  private note(pm: { trace: TraceRing; target: number; fromImage: boolean; flight: { total: number } }, slot: number): void {
     const tr = pm.trace;
-    const r: TraceRec = { t: tr.time[slot], d: tr.device[slot], s: tr.stage[slot], e: tr.event[slot], st: tr.status[slot] };
+    const r: TraceRec = { t: tr.time[slot], d: tr.deviceAt(slot), s: tr.stageAt(slot), e: tr.eventAt(slot), st: tr.statusAt(slot) };
     this.epoch.trace.push(r);
     if (r.e === E_SUSPEND_BEGIN && pm.target === T_HIBERNATE && !pm.fromImage) this.image.begin(this.obs.epochs.length - 1, pm.flight.total + 1, r.t);
     if (r.e === E_SUSPEND_END) this.image.end();

@@ -136,7 +136,7 @@ export class World {
     this.pm.irq.setObserver((line, ev) => { if (ev === 0) obs.latchEpisodes[line]++; });
     this.pm.trace.setListener((slot) => {
       const tr = this.pm.trace;
-      obs.trace.push({ t: tr.time[slot], d: tr.device[slot], s: tr.stage[slot], e: tr.event[slot], st: tr.status[slot] });
+      obs.trace.push({ t: tr.time[slot], d: tr.deviceAt(slot), s: tr.stageAt(slot), e: tr.eventAt(slot), st: tr.statusAt(slot) });
     });
     this.pm.setDoneCallback((s) => obs.outcomes.push(s));
   }

@@ -59,7 +59,7 @@ describe("PowerManager constructor: PmConfig numbers", () => {
     expect(pmError({ defaultBudgetUs: 2 ** 31 })).toBe(
       "boards/test-board: pm.defaultBudgetUs is 2147483648: must be an integer 1..2000000000 µs: lower it in the PmConfig");
     expect(pmError({ irqLines: undefined })).toBe(
-      "boards/test-board: pm.irqLines is missing: set it in the PmConfig (an integer 1..1024)");
+      "boards/test-board: pm.irqLines is missing: set it in the PmConfig (an integer 1..512)");
     expect(pmError({ reprobeFirstUs: 400_000_000 })).toBe(
       "boards/test-board: pm.reprobeCapUs is 300000000 (the default), below pm.reprobeFirstUs 400000000: must be an integer 400000000..2000000000 µs: raise reprobeCapUs or lower reprobeFirstUs in the PmConfig");
     expect(pmError({ failureHistory: 0 })).toBe(
@@ -113,7 +113,7 @@ describe("register: DeviceSpec numbers", () => {
     expect(registerError({ requestBlocks: 40_000 })).toBe(
       "boards/test-board: device \"dev\" requestBlocks is 40000: must be an integer 0..32767 blocks: lower it in its DeviceSpec");
     expect(registerError({ roles: 256 })).toMatch(/roles is 256: must be an integer 0\.\.3 \(ROLE_STORAGE 1 \| ROLE_WAKE 2\): lower it/);
-    expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.1023: use a whole number in its DeviceSpec$/);
+    expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.511: use a whole number in its DeviceSpec$/);
     expect(registerError({ stageBudgetUs: { powerOff: 10 } })).toBe(
       "boards/test-board: device \"dev\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend, resume or reprobe in its DeviceSpec");
     const env = new Env();

@@ -29,9 +29,9 @@ function trace(env: Env, from = 0): string[] {
   const out: string[] = [];
   for (let i = from; i < tr.length; i++) {
     const s = tr.slot(i);
-    const d = tr.device[s] < 0 ? "-" : env.pm.graph.names[tr.device[s]];
-    const st = tr.stage[s] < 0 ? "-" : STAGE_NAMES[tr.stage[s]];
-    out.push([d, st, TraceEvents.EVENT_NAMES[tr.event[s]], tr.status[s]].join(" "));
+    const d = tr.deviceAt(s) < 0 ? "-" : env.pm.graph.names[tr.deviceAt(s)];
+    const st = tr.stageAt(s) < 0 ? "-" : STAGE_NAMES[tr.stageAt(s)];
+    out.push([d, st, TraceEvents.EVENT_NAMES[tr.eventAt(s)], tr.statusAt(s)].join(" "));
   }
   return out;
 }

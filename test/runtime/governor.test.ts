@@ -39,8 +39,8 @@ function traced(pm: PowerManager): string[] {
   const out: string[] = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    if (tr.event[s] !== E_GOVERNOR) continue;
-    out.push(tr.time[s] + " " + REASON_NAMES[tr.status[s] >> 3] + " " + TARGET_NAMES[tr.status[s] & 7] + " " + tr.duration[s]);
+    if (tr.eventAt(s) !== E_GOVERNOR) continue;
+    out.push(tr.time[s] + " " + REASON_NAMES[tr.statusAt(s) >> 3] + " " + TARGET_NAMES[tr.statusAt(s) & 7] + " " + tr.duration[s]);
   }
   return out;
 }

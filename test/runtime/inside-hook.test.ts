@@ -11,8 +11,8 @@ function hookRecords(env: Env, stage: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    if (tr.device[s] < 0 || tr.stage[s] !== stage) continue;
-    out.push(env.pm.graph.names[tr.device[s]] + ":" + EVENT_NAMES[tr.event[s]]);
+    if (tr.deviceAt(s) < 0 || tr.stageAt(s) !== stage) continue;
+    out.push(env.pm.graph.names[tr.deviceAt(s)] + ":" + EVENT_NAMES[tr.eventAt(s)]);
   }
   return out;
 }
@@ -114,7 +114,7 @@ describe("what a trace listener does while the walk runs is taken before the nex
     b.behaviour.prepare = { kind: "pending", afterUs: 100 };
     let fired = false;
     env.pm.trace.setListener((slot) => {
-      if (!fired && env.pm.trace.event[slot] === E_HOOK_PENDING) { fired = true; env.pm.irq.raise(0); }
+      if (!fired && env.pm.trace.eventAt(slot) === E_HOOK_PENDING) { fired = true; env.pm.irq.raise(0); }
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(20_000);
@@ -129,7 +129,7 @@ describe("what a trace listener does while the walk runs is taken before the nex
     let fired = false;
     env.pm.trace.setListener((slot) => {
       const tr = env.pm.trace;
-      if (!fired && tr.event[slot] === E_HOOK_DONE && tr.device[slot] === b.id && tr.stage[slot] === S_SUSPEND) { fired = true; env.pm.complete(token, IO); }
+      if (!fired && tr.eventAt(slot) === E_HOOK_DONE && tr.deviceAt(slot) === b.id && tr.stageAt(slot) === S_SUSPEND) { fired = true; env.pm.complete(token, IO); }
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(20_000);
@@ -145,7 +145,7 @@ describe("what a trace listener does while the walk runs is taken before the nex
     let fired = false;
     env.pm.trace.setListener((slot) => {
       const tr = env.pm.trace;
-      if (!fired && tr.event[slot] === E_HOOK_PENDING && tr.device[slot] === b.id) { fired = true; env.pm.complete(token, IO); }
+      if (!fired && tr.eventAt(slot) === E_HOOK_PENDING && tr.deviceAt(slot) === b.id) { fired = true; env.pm.complete(token, IO); }
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(20_000);
@@ -160,7 +160,7 @@ describe("what a trace listener does while the walk runs is taken before the nex
     let fired = false;
     env.pm.trace.setListener((slot) => {
       const tr = env.pm.trace;
-      if (!fired && tr.event[slot] === E_HOOK_PENDING && tr.device[slot] === b.id) { fired = true; env.pm.complete(token, OK); }
+      if (!fired && tr.eventAt(slot) === E_HOOK_PENDING && tr.deviceAt(slot) === b.id) { fired = true; env.pm.complete(token, OK); }
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(20_000);
@@ -210,7 +210,7 @@ describe("tokens that name no stage in flight", () => {
   function lateRecords(env: Env): string[] {
     const tr = env.pm.trace;
     const out: string[] = [];
-    for (let i = 0; i < tr.length; i++) { const s = tr.slot(i); if (tr.event[s] === E_LATE) out.push(tr.device[s] + "@" + tr.stage[s]); }
+    for (let i = 0; i < tr.length; i++) { const s = tr.slot(i); if (tr.eventAt(s) === E_LATE) out.push(tr.deviceAt(s) + "@" + tr.stageAt(s)); }
     return out;
   }
 

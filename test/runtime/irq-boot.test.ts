@@ -144,7 +144,7 @@ describe("pools and trace ring", () => {
     for (let i = 0; i < 6; i++) t.record(i * 10, i, 1, 2, 0);
     expect(t.length).toBe(4);
     const devs: number[] = [];
-    for (let i = 0; i < t.length; i++) devs.push(t.device[t.slot(i)]);
+    for (let i = 0; i < t.length; i++) devs.push(t.deviceAt(t.slot(i)));
     expect(devs).toEqual([2, 3, 4, 5]);
   });
 });

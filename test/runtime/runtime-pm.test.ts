@@ -14,10 +14,10 @@ function rpmTrace(env: Env): string[] {
   const out: string[] = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    const ev = tr.event[s];
+    const ev = tr.eventAt(s);
     if (ev !== TraceEvents.E_RPM_STATE && ev !== TraceEvents.E_RPM_FAIL && ev !== TraceEvents.E_RPM_BAD_PUT) continue;
-    const v = ev === TraceEvents.E_RPM_STATE ? RPM_STATE_NAMES[tr.status[s]] : STATUS_NAMES[tr.status[s]];
-    out.push(env.pm.graph.names[tr.device[s]] + " " + TraceEvents.EVENT_NAMES[ev] + " " + v);
+    const v = ev === TraceEvents.E_RPM_STATE ? RPM_STATE_NAMES[tr.statusAt(s)] : STATUS_NAMES[tr.statusAt(s)];
+    out.push(env.pm.graph.names[tr.deviceAt(s)] + " " + TraceEvents.EVENT_NAMES[ev] + " " + v);
   }
   return out;
 }

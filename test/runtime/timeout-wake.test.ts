@@ -167,10 +167,10 @@ describe("wakeups", () => {
     env.platform.advance(200);
     const tr = env.pm.trace;
     const events: number[] = [];
-    for (let i = 0; i < tr.length; i++) events.push(tr.event[tr.slot(i)]);
+    for (let i = 0; i < tr.length; i++) events.push(tr.eventAt(tr.slot(i)));
     expect(events).toContain(TraceEvents.E_WAKE);
     expect(events).toContain(TraceEvents.E_ROLLBACK);
     expect(events.at(-1)).toBe(TraceEvents.E_SUSPEND_END);
-    expect(tr.status[tr.slot(tr.length - 1)]).toBe(WAKEUP);
+    expect(tr.statusAt(tr.slot(tr.length - 1))).toBe(WAKEUP);
   });
 });

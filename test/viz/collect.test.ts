@@ -10,7 +10,7 @@ describe("collector", () => {
   it("keeps the previous trace listener running first and restores it on detach", () => {
     const env = makeTree();
     const seen: string[] = [];
-    env.pm.trace.setListener((slot) => seen.push(EVENT_NAMES[env.pm.trace.event[slot]]));
+    env.pm.trace.setListener((slot) => seen.push(EVENT_NAMES[env.pm.trace.eventAt(slot)]));
     const viz = attachViz(env.pm);
     env.pm.suspend(1, TEST_NONE);
     expect(env.outcomes).toEqual([OK]);

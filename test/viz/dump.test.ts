@@ -15,7 +15,7 @@ function ringRecords(tr: TraceRing): { time: number; device: number; stage: numb
   const out = [];
   for (let i = 0; i < tr.length; i++) {
     const s = tr.slot(i);
-    out.push({ time: tr.time[s], device: tr.device[s], stage: tr.stage[s], event: tr.event[s], status: tr.status[s], duration: tr.duration[s] });
+    out.push({ time: tr.time[s], device: tr.deviceAt(s), stage: tr.stageAt(s), event: tr.eventAt(s), status: tr.statusAt(s), duration: tr.duration[s] });
   }
   return out;
 }

@@ -172,7 +172,7 @@ describe("sync-or-Promise + records (what the runtime writes at TRACE_HOOKS, wri
     const out: number[][] = [];
     for (let i = 0; i < ring.length; i++) {
       const slot = ring.slot(i);
-      out.push([ring.device[slot], ring.stage[slot], ring.event[slot], ring.status[slot], ring.duration[slot]]);
+      out.push([ring.deviceAt(slot), ring.stageAt(slot), ring.eventAt(slot), ring.statusAt(slot), ring.duration[slot]]);
     }
     return out;
   };
