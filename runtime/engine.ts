@@ -93,7 +93,7 @@ export class StageEngine extends StageRun {
         tr.total++;
         if (tr.listener !== null) tr.listener(slot);
       }
-      this.ready.finished(d);
+      if (this.ready.waitStart[d + 1] !== this.ready.waitStart[d]) this.ready.finished(d);
     } else this.finish(d, status, now, us);
     // Only a device set aside behind this one can start now: without one, no walk is needed.
     if (this.ready.queued !== 0) this.pump();
@@ -219,7 +219,8 @@ export class StageEngine extends StageRun {
           } else if (status === PENDING && row.mayPend) {
             // answered(PENDING), inline: touches none of the counts kept in locals.
             flight.await(d, prev, this.g.budgetUs[d * STAGE_COUNT + stage]);
-            ready.hold(d);
+            // Only a device something waits on in this direction needs holding (its waiters count it).
+            if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.hold(d);
             if (tr !== null) {
               // recorder.hookPending, inline: the record a timeline draws the wait from.
               slot = tr.total % cap;

@@ -31,7 +31,8 @@ export class ReadyQueue {
   order: Int16Array = new Int16Array(0);
   /** The devices that wait on each device in this run's direction: `wait[waitStart[d] .. waitStart[d + 1])`. */
   private wait: Int16Array = new Int16Array(0);
-  private waitStart: Int32Array = new Int32Array(1);
+  /** Read by the engine, which skips `hold` and `finished` for a device nobody waits on (a leaf, resuming). */
+  waitStart: Int32Array = new Int32Array(1);
   cursor = 0;
   private serial = 0;
   private head = 0;

@@ -11,7 +11,7 @@
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
   504.38 - 84.19, // prepare
-  628.75 - 84.19, // suspend
+  633 - 84.19, // suspend
   387.75 - 84.19, // powerOffNoIrq
   388 - 84.19, // powerOnNoIrq
   398 - 84.19, // resume
