@@ -30,7 +30,8 @@ const NOOP = (): void => {};
  * only a device behind a pending one is chained (`.then` on one, Promise.all on two or more pending).
  * `done[d]` is null for a device already finished (or not a member), otherwise the promise that
  * settles when it finishes. Budgets, THREW, rollback membership and the countdown are as in
- * tuned-pm.ts.
+ * tuned-pm.ts. Written for XS as the runtime is: loop locals declared once outside the loops (XS
+ * pays for a block-scoped declaration on every pass), the common path inline in the stage loop.
  */
 export class SyncOrPromisePowerManager {
   busy = false;
@@ -40,9 +41,9 @@ export class SyncOrPromisePowerManager {
   private readonly budgetUs: Float64Array;
   protected readonly down: Int32Array;
   protected readonly up: Int32Array;
-  private readonly waitDown: number[][];
-  private readonly waitUp: number[][];
-  private readonly done: (Promise<void> | null)[];
+  protected readonly waitDown: number[][];
+  protected readonly waitUp: number[][];
+  protected readonly done: (Promise<void> | null)[];
   protected readonly suspended: Uint8Array;
   protected stageStatus = OK;
   /** Devices of this stage still pending or behind a pending one. */
@@ -89,18 +90,17 @@ export class SyncOrPromisePowerManager {
         return suspended !== OK ? suspended : WAKEUP;
       }
       this.platform.mask();
-      const down = this.down;
-      let off = 0;
-      let failure = OK;
-      for (; off < this.n; off++) {
-        const s = this.hooks[down[off]].powerOffNoIrq();
+      const down = this.down, hooks = this.hooks, n = this.n;
+      let off = 0, failure = OK, s = OK;
+      for (; off < n; off++) {
+        s = hooks[down[off]].powerOffNoIrq();
         if (s !== OK) {
           failure = s;
           break;
         }
       }
       if (failure === OK) this.platform.sleep();
-      for (let k = off - 1; k >= 0; k--) this.hooks[down[k]].powerOnNoIrq();
+      for (let k = off - 1; k >= 0; k--) hooks[down[k]].powerOnNoIrq();
       this.platform.unmask();
       r = this.runStage(H_RESUME, null);
       const resumed = typeof r === "number" ? r : await r;
@@ -115,48 +115,45 @@ export class SyncOrPromisePowerManager {
     const suspendDir = hook !== H_RESUME;
     const order = suspendDir ? this.down : this.up;
     const wait = suspendDir ? this.waitDown : this.waitUp;
-    const done = this.done;
+    const done = this.done, n = this.n;
     this.stageStatus = OK;
     this.left = 0;
-    for (let k = 0; k < this.n; k++) {
-      const d = order[k];
+    let i = 0, j = 0, d = 0;
+    let w: number[], p: Promise<void> | null, gate: Promise<unknown> | null, many: Promise<void>[] | null;
+    let answer: number | Promise<number>;
+    for (; i < n; i++) {
+      d = order[i];
       done[d] = null;
       if (members !== null && members[d] === 0) continue;
-      // Still-pending devices this one waits on: usually none, so nothing to chain.
-      const w = wait[d];
-      let gate: Promise<unknown> | null = null;
-      let many: Promise<void>[] | null = null;
-      for (let j = 0; j < w.length; j++) {
-        const p = done[w[j]];
+      w = wait[d];
+      gate = null;
+      many = null;
+      for (j = 0; j < w.length; j++) {
+        p = done[w[j]];
         if (p === null) continue;
         if (gate === null) gate = p;
         else if (many === null) many = [gate as Promise<void>, p];
         else many.push(p);
       }
       if (many !== null) gate = Promise.all(many);
-      if (gate === null) done[d] = this.start(d, hook, suspendDir);
-      else {
+      if (gate !== null) {
         this.left++;
         done[d] = this.later(d, hook, suspendDir, gate);
+        continue;
       }
+      if (suspendDir && this.stageStatus !== OK) continue;
+      answer = this.call(d, hook);
+      if (typeof answer === "number") {
+        this.finish(d, hook, answer);
+        continue;
+      }
+      this.left++;
+      done[d] = this.pending(d, hook, answer);
     }
-    // Decrements happen only in promise jobs, after this loop: left cannot reach 0 before we get here.
     if (this.left === 0) return this.stageStatus;
     return new Promise<number>((resolve) => {
       this.stageEnd = resolve;
     });
-  }
-
-  /** Calls the hook now; null when it answered at once (finished), else the promise of its end. */
-  protected start(d: number, hook: number, suspendDir: boolean): Promise<void> | null {
-    if (suspendDir && this.stageStatus !== OK) return null;
-    const answer = this.call(d, hook);
-    if (typeof answer === "number") {
-      this.finish(d, hook, answer);
-      return null;
-    }
-    this.left++;
-    return this.pending(d, hook, answer);
   }
 
   protected async pending(d: number, hook: number, answer: Promise<number>): Promise<void> {

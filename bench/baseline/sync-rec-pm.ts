@@ -21,8 +21,8 @@ export const REC_TRACE_RECORDS = 256;
  * the same cycle: attempt, stage, mask and sleep records, a PENDING record for each hook that
  * answers with a Promise, a done (or fail) record with the hook's duration for every hook, and the
  * per device, per stage last and longest durations. As in the runtime's walk, a hook answered at
- * once (S1, S2, R2 in `start`; S3 and R1) has its stats and record written inline; the rarer
- * records go through a method. The clock is read before and after each hook (`clock.t`, a field:
+ * once (S1, S2, R2 in `runStage`; S3 and R1 in `noIrq`) has its stats and record written inline
+ * with hoisted locals; the rarer records go through a method. The clock is read before and after each hook (`clock.t`, a field:
  * cheaper than the runtime's platform.now() call). The base class is left as it was, so the bare
  * baseline pays nothing for any of this.
  */
@@ -74,26 +74,27 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
 
   /** S3 over every device, the sleep, R1 over those S3 reached, in reverse: the first S3 failure, or OK. */
   private noIrq(): number {
-    // The records are written inline, as the runtime's walk writes its own.
-    const down = this.down, hooks = this.hooks, clock = this.clock, tr = this.trace;
+    // The records are written inline with hoisted locals, as the runtime's walk writes its own (XS pays
+    // for a block-scoped declaration on every pass through a loop body).
+    const down = this.down, hooks = this.hooks, clock = this.clock, tr = this.trace, n = this.n;
     const last = this.stats.lastDuration, max = this.stats.maxDuration;
-    let off = 0;
-    let failure = OK;
+    const cap = tr.capacity, times = tr.time, codes = tr.code, durations = tr.duration;
+    let off = 0, failure = OK, d = 0, at = 0, s = 0, now = 0, us = 0, k = 0, slot = 0, j = 0;
     this.beginStage(S_POWER_OFF);
-    for (; off < this.n; off++) {
-      const d = down[off];
-      const at = clock.t;
-      const s = hooks[d].powerOffNoIrq();
-      const now = clock.t;
-      const us = now - at;
-      const k = d * STAGE_COUNT + S_POWER_OFF;
+    for (; off < n; off++) {
+      d = down[off];
+      at = clock.t;
+      s = hooks[d].powerOffNoIrq();
+      now = clock.t;
+      us = now - at;
+      k = d * STAGE_COUNT + S_POWER_OFF;
       last[k] = us;
       if (us > max[k]) max[k] = us;
-      const slot = tr.total % tr.capacity;
-      tr.time[slot] = now;
-      tr.code[slot] = (d + 1) | ((S_POWER_OFF + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
-      tr.duration[slot] = us;
-      tr.total++;
+      slot = tr.total % cap;
+      times[slot] = now;
+      codes[slot] = (d + 1) | ((S_POWER_OFF + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
+      durations[slot] = us;
+      tr.total = tr.total + 1;
       if (s !== OK) {
         failure = s;
         break;
@@ -101,63 +102,95 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     }
     this.endStage(S_POWER_OFF, failure);
     if (failure === OK) {
-      const at = clock.t;
+      at = clock.t;
       tr.record(at, -1, S_PLATFORM, E_SLEEP_ENTER, 1);
-      const cause = this.platform.sleep();
-      tr.recordHook(clock.t, -1, S_PLATFORM, E_SLEEP_EXIT, cause, clock.t - at);
+      s = this.platform.sleep();
+      tr.recordHook(clock.t, -1, S_PLATFORM, E_SLEEP_EXIT, s, clock.t - at);
     }
     this.beginStage(S_POWER_ON);
-    for (let j = off - 1; j >= 0; j--) {
-      const d = down[j];
-      const at = clock.t;
-      const s = hooks[d].powerOnNoIrq();
-      const now = clock.t;
-      const us = now - at;
-      const k = d * STAGE_COUNT + S_POWER_ON;
+    for (j = off - 1; j >= 0; j--) {
+      d = down[j];
+      at = clock.t;
+      s = hooks[d].powerOnNoIrq();
+      now = clock.t;
+      us = now - at;
+      k = d * STAGE_COUNT + S_POWER_ON;
       last[k] = us;
       if (us > max[k]) max[k] = us;
-      const slot = tr.total % tr.capacity;
-      tr.time[slot] = now;
-      tr.code[slot] = (d + 1) | ((S_POWER_ON + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
-      tr.duration[slot] = us;
-      tr.total++;
+      slot = tr.total % cap;
+      times[slot] = now;
+      codes[slot] = (d + 1) | ((S_POWER_ON + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
+      durations[slot] = us;
+      tr.total = tr.total + 1;
     }
     this.endStage(S_POWER_ON, OK);
     return failure;
   }
 
+  /**
+   * The base's stage loop with the records: a hook answered at once has its stats and record written
+   * inline with hoisted locals (the common case); a pending one a PENDING record, its end in `pending`.
+   */
   protected override runStage(hook: number, members: Uint8Array | null): number | Promise<number> {
     const stage = STAGE_OF[hook];
     this.beginStage(stage);
-    const r = super.runStage(hook, members);
-    // A stage with a pending hook: `suspend` writes its end record once it has awaited it.
-    return typeof r === "number" ? this.endStage(stage, r) : r;
-  }
-
-  /** The base's `start`, with the hook's stats and record written inline (the common case: an answer at once). */
-  protected override start(d: number, hook: number, suspendDir: boolean): Promise<void> | null {
-    if (suspendDir && this.stageStatus !== OK) return null;
-    const clock = this.clock;
-    const at = clock.t;
-    const answer = this.call(d, hook);
-    if (typeof answer === "number") {
-      const stage = STAGE_OF[hook], tr = this.trace, last = this.stats.lastDuration, max = this.stats.maxDuration;
-      const now = clock.t;
-      const us = now - at;
-      const k = d * STAGE_COUNT + stage;
-      last[k] = us;
-      if (us > max[k]) max[k] = us;
-      const slot = tr.total % tr.capacity;
-      tr.time[slot] = now;
-      tr.code[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | ((answer === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (answer << STATUS_SHIFT);
-      tr.duration[slot] = us;
-      tr.total++;
-      this.finish(d, hook, answer);
-      return null;
+    const clock = this.clock, tr = this.trace, cap = tr.capacity, times = tr.time, codes = tr.code, durations = tr.duration;
+    const last = this.stats.lastDuration, max = this.stats.maxDuration;
+    const suspendDir = hook !== H_RESUME;
+    const order = suspendDir ? this.down : this.up;
+    const wait = suspendDir ? this.waitDown : this.waitUp;
+    const done = this.done, n = this.n, tag = ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
+    this.stageStatus = OK;
+    this.left = 0;
+    let i = 0, j = 0, d = 0, at = 0, now = 0, us = 0, k = 0, slot = 0;
+    let w: number[], p: Promise<void> | null, gate: Promise<unknown> | null, many: Promise<void>[] | null;
+    let answer: number | Promise<number>;
+    for (; i < n; i++) {
+      d = order[i];
+      done[d] = null;
+      if (members !== null && members[d] === 0) continue;
+      w = wait[d];
+      gate = null;
+      many = null;
+      for (j = 0; j < w.length; j++) {
+        p = done[w[j]];
+        if (p === null) continue;
+        if (gate === null) gate = p;
+        else if (many === null) many = [gate as Promise<void>, p];
+        else many.push(p);
+      }
+      if (many !== null) gate = Promise.all(many);
+      if (gate !== null) {
+        this.left++;
+        done[d] = this.later(d, hook, suspendDir, gate);
+        continue;
+      }
+      if (suspendDir && this.stageStatus !== OK) continue;
+      at = clock.t;
+      answer = this.call(d, hook);
+      if (typeof answer === "number") {
+        now = clock.t;
+        us = now - at;
+        k = d * STAGE_COUNT + stage;
+        last[k] = us;
+        if (us > max[k]) max[k] = us;
+        slot = tr.total % cap;
+        times[slot] = now;
+        codes[slot] = answer === OK ? tag + d + 1 : (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_FAIL << EVENT_SHIFT) | (answer << STATUS_SHIFT);
+        durations[slot] = us;
+        tr.total = tr.total + 1;
+        this.finish(d, hook, answer);
+        continue;
+      }
+      this.hookPending(d, stage, at);
+      this.left++;
+      done[d] = this.pending(d, hook, answer);
     }
-    this.hookPending(d, STAGE_OF[hook], at);
-    this.left++;
-    return this.pending(d, hook, answer);
+    // A stage with a pending hook: `suspend` writes its end record once it has awaited it.
+    if (this.left === 0) return this.endStage(stage, this.stageStatus);
+    return new Promise<number>((resolve) => {
+      this.stageEnd = resolve;
+    });
   }
 
   protected override async pending(d: number, hook: number, answer: Promise<number>): Promise<void> {

@@ -68,13 +68,22 @@ export function synthSpecs(n: number, hooks: PmHooks[]): DeviceSpec[] {
   return specs;
 }
 
+/**
+ * A hook with nothing to do answers OK at once from its own mode entry, as a real driver (and the
+ * baselines' SyncSynthDriver) checks its own field: only a scripted or PENDING hook goes to `act`.
+ */
 class SynthHooks implements PmHooks {
-  constructor(private readonly board: SynthBoard, private readonly id: number) {}
-  prepare(token: number): number { return this.board.act(this.id, 0, token); }
-  suspend(token: number): number { return this.board.act(this.id, 1, token); }
-  powerOffNoIrq(token: number): number { return this.board.act(this.id, 2, token); }
-  powerOnNoIrq(token: number): number { return this.board.act(this.id, 3, token); }
-  resume(token: number): number { return this.board.act(this.id, 4, token); }
+  private readonly mode: Uint8Array;
+  private readonly base: number;
+  constructor(private readonly board: SynthBoard, private readonly id: number) {
+    this.mode = board.mode;
+    this.base = id * HOOKS;
+  }
+  prepare(token: number): number { return this.mode[this.base] === M_OK ? OK : this.board.act(this.id, 0, token); }
+  suspend(token: number): number { return this.mode[this.base + 1] === M_OK ? OK : this.board.act(this.id, 1, token); }
+  powerOffNoIrq(token: number): number { return this.mode[this.base + 2] === M_OK ? OK : this.board.act(this.id, 2, token); }
+  powerOnNoIrq(token: number): number { return this.mode[this.base + 3] === M_OK ? OK : this.board.act(this.id, 3, token); }
+  resume(token: number): number { return this.mode[this.base + 4] === M_OK ? OK : this.board.act(this.id, 4, token); }
 }
 
 /** The uart: a RequestQueue gated in S2 (PENDING until its in-flight request drains) and reopened in R2. */

@@ -3,18 +3,18 @@
 /*
  * XS compute per device per stage, N = 8 (the size of the boards here), from bench/results.json
  * `xs.sizes[n=8].stagePerDevice` (a bare StageEngine running one stage; XS 13.3.0 metered instructions,
- * deterministic), minus `hookFloor` (84.19: the synthetic driver hook's own body, called directly),
+ * deterministic), minus `hookFloor` (47.19: the synthetic driver hook's own body, called directly),
  * so what is left is the runtime's dispatch of one hook: the ready queue, the token, the call, the
  * answer, the trace record. Index = stage (S_PREPARE .. S_RESUME). test/host-sim/dispatch-cost.test.ts
  * checks these against bench/results.json, so a re-baselined bench flags them.
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  504.38 - 84.19, // prepare
-  633 - 84.19, // suspend
-  387.75 - 84.19, // powerOffNoIrq
-  388 - 84.19, // powerOnNoIrq
-  398 - 84.19, // resume
+  465.38 - 47.19, // prepare
+  606.88 - 47.19, // suspend
+  350.75 - 47.19, // powerOffNoIrq
+  351 - 47.19, // powerOnNoIrq
+  365.63 - 47.19, // resume
 ];
 
 /*
