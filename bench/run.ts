@@ -7,9 +7,11 @@ import { BASELINE_KINDS } from "./baseline/async-board";
 import { runLatency, type LatencyResult } from "./latency";
 import { runDevkitcLatency, type DevkitcLatency } from "./devkitc-latency";
 import { runHeapChild, JITLESS_FLAGS, JIT_FLAGS } from "../test/node-heap/run-child";
+import { measuredBlock, withBlock } from "./readme-block";
 
 const JSON_FILE = path.join(__dirname, "results.json");
 const MD_FILE = path.join(__dirname, "results.md");
+const README = path.join(__dirname, "..", "README.md");
 
 export interface BenchResults {
   xs: XsBenchResult;
@@ -155,7 +157,8 @@ function devkitcOnly(update: boolean): void {
   if (update) {
     fs.writeFileSync(JSON_FILE, JSON.stringify(results, null, 2) + "\n");
     fs.writeFileSync(MD_FILE, md + "\n");
-    process.stdout.write(`wrote ${path.relative(process.cwd(), JSON_FILE)} and ${path.relative(process.cwd(), MD_FILE)} (DevKitC latency only)\n`);
+    fs.writeFileSync(README, withBlock(fs.readFileSync(README, "utf8"), measuredBlock(results)));
+    process.stdout.write(`wrote ${path.relative(process.cwd(), JSON_FILE)}, ${path.relative(process.cwd(), MD_FILE)} and README.md's measured block (DevKitC latency only)\n`);
   }
 }
 
@@ -184,7 +187,8 @@ async function main(): Promise<void> {
   if (update) {
     fs.writeFileSync(JSON_FILE, JSON.stringify(results, null, 2) + "\n");
     fs.writeFileSync(MD_FILE, md + "\n");
-    process.stdout.write(`wrote ${path.relative(process.cwd(), JSON_FILE)} and ${path.relative(process.cwd(), MD_FILE)}\n`);
+    fs.writeFileSync(README, withBlock(fs.readFileSync(README, "utf8"), measuredBlock(results)));
+    process.stdout.write(`wrote ${path.relative(process.cwd(), JSON_FILE)}, ${path.relative(process.cwd(), MD_FILE)} and README.md's measured block\n`);
     return;
   }
   if (fs.existsSync(JSON_FILE)) {
