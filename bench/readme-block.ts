@@ -55,7 +55,8 @@ export function measuredBlock(r: BenchResults): string {
     `- The masked window (S3, the sleep call, R1) costs ${int(x.maskedMarginalPerDevice)} per added device. Boot (constructor, register, seal) costs`,
     `  ${int(boot.perDevice)} per device at N = ${int(boot.n)}, linear in N.`,
   );
-  const unmet = Object.entries(r.targets).filter(([, t]) => !t.met && !t.target.startsWith("(added)"));
+  // Every unmet row, the issue's and the ones this project added ("(added)" in the target's text).
+  const unmet = Object.entries(r.targets).filter(([, t]) => !t.met);
   if (unmet.length > 0) {
     lines.push("- Not met (issue 12 stays open; `bench/results.md` \"Targets\"):");
     for (const [name, t] of unmet) lines.push(`  - ${name}: ${t.target}; measured ${t.measured}`);

@@ -40,7 +40,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "pm.blockCount": limit(0, 32_767, "blocks", "block ids in Int16Array (free stack, owner, quota)"),
   "pm.blockSize": limit(1, 65_536, "bytes", "one Uint8Array view per block"),
   "pm.irqLines": limit(1, MAX_IRQ_LINES, "lines", "a trace record carries a line in 10 signed bits (runtime/trace.ts)"),
-  "pm.traceRecords": limit(1, 65_536, "records", "trace ring (Float64Array, Int16Array)"),
+  "pm.traceRecords": limit(1, 65_536, "records", "trace ring (a Float64Array and two Int32Arrays)"),
   "pm.defaultBudgetUs": BUDGET,
   "pm.testHoldUs": limit(0, MAX_BUDGET_US, "µs", "platform sleep hold"),
   "pm.failureHistory": limit(1, 1024, "records", "stats failure ring (index modulo its size)"),

@@ -89,7 +89,8 @@ export abstract class StageRun {
     const d = valid ? (token as number) & (TOKEN_STRIDE - 1) : -1;
     const stage = valid ? this.flight.stageOf(token as number) : -1;
     // A run older than the last 64 is not remembered: its stage is recorded as unknown (-1), not guessed.
-    this.rec.late(this.platform.now(), d < this.g.count ? d : -1, isStage(stage) ? stage : -1, status);
+    // A value that is no status is recorded as PROTOCOL: the record's 10 status bits could alias a real one.
+    this.rec.late(this.platform.now(), d < this.g.count ? d : -1, isStage(stage) ? stage : -1, isStatus(status) ? status : PROTOCOL_ERROR);
   }
 
 

@@ -3,8 +3,9 @@ import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import { makeTree, TREE_NAMES } from "./tree";
 import {
-  OK, PENDING, PROTOCOL, T_STANDBY, TEST_NONE, D_ACTIVE, P_IDLE, S_SUSPEND, STATUS_COUNT, STAGE_NAMES,
+  OK, PENDING, PROTOCOL, IO, T_STANDBY, TEST_NONE, D_ACTIVE, P_IDLE, S_SUSPEND, STATUS_COUNT, STAGE_NAMES,
 } from "../../runtime";
+import { E_LATE } from "../../runtime/trace";
 import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER, BAD_PENDING } from "../../runtime/recorder";
 
 const BAD: [string, unknown, number][] = [
@@ -55,6 +56,22 @@ describe("a hook that answers something that is not a status", () => {
     env.pm.complete(token, PENDING);
     expect(env.outcomes).toEqual([PROTOCOL]);
     expect([STAGE_NAMES[env.pm.stats.badAnswerStage], env.pm.stats.badAnswerKind, env.pm.stats.badAnswerNumber]).toEqual([STAGE_NAMES[S_SUSPEND], BAD_RANGE, PENDING]);
+  });
+
+  test("a late completion is recorded with its status when it is one, else as PROTOCOL (never as a status it was not: 1028 is no IO)", () => {
+    const env = new Env();
+    const dev = env.add({ name: "sensor" });
+    env.pm.seal();
+    let token = -1;
+    dev.behaviour.suspend = { kind: "call", fn: (t) => { token = t; return OK; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect(env.outcomes).toEqual([OK]);
+    for (const status of [IO, 1028, 70000, 516, -1, 1.5, PENDING]) env.pm.complete(token, status);
+    const tr = env.pm.trace;
+    const late: number[] = [];
+    for (let i = 0; i < tr.length; i++) if (tr.eventAt(tr.slot(i)) === E_LATE) late.push(tr.statusAt(tr.slot(i)));
+    expect(late).toEqual([IO, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PROTOCOL, PENDING]);
+    expect(env.pm.stats.lateCompletions).toBe(7);
   });
 });
 

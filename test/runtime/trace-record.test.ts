@@ -43,7 +43,8 @@ describe("a trace record is a time, one packed code and a duration", () => {
 
   test("what a record's status carries fits its 10 signed bits: statuses, wake causes, IRQ lines below MAX_IRQ_LINES", () => {
     expect([STATUS_COUNT - 1 <= 511, WAKE_RESET >= -512, MAX_IRQ_LINES - 1 <= 511, LIMITS["pm.irqLines"].max]).toEqual([true, true, true, MAX_IRQ_LINES]);
-    // A late completion's unchecked value keeps its low 10 bits (sign-extended), as an Int16 field kept its low 16.
+    // The ring itself keeps a value's low 10 bits (sign-extended); the runtime never hands it one outside
+    // the range: a late completion's value that is no status is recorded as PROTOCOL (test/runtime/answers.test.ts).
     const r = new TraceRing(1);
     r.record(0, 3, 1, 7, 70000);
     expect([r.deviceAt(0), r.stageAt(0), r.eventAt(0), r.statusAt(0)]).toEqual([3, 1, 7, ((70000 << 22) >> 22)]);
