@@ -22,6 +22,10 @@ const RUNS_KEPT = 64;
  * devices with `running[d] === 1`.
  */
 export class InFlight {
+  // The fields the walk reads on every call come first: XS finds an own property by walking the
+  // object's slots in the order they were defined.
+  /** The device whose hook is executing right now (a completion from inside it is taken on return), or -1. */
+  inHook = -1;
   private readonly platform: Platform;
   private readonly devices: () => number;
   /** The current run's serial, and its tokens' base (serial << TOKEN_SHIFT): device d's token is `base | d`. */
@@ -40,8 +44,6 @@ export class InFlight {
   private epoch = 0;
   /** Devices awaited (answered PENDING, neither completed nor expired). */
   count = 0;
-  /** The device whose hook is executing right now (a completion from inside it is taken on return), or -1. */
-  inHook = -1;
 
   constructor(platform: Platform, maxDevices: number, devices: () => number, onTimer: () => void) {
     this.platform = platform;

@@ -10,6 +10,8 @@
  * walk tests one field.
  */
 export class Inbox {
+  /** Entries, the own completion and a stop: what the walk checks after every call (first: XS finds a property by walking the slots in order). */
+  notes = 0;
   readonly device: Int16Array;
   readonly status: Int16Array;
   /** When each completion arrived, and its hook's elapsed time then (µs). */
@@ -20,8 +22,6 @@ export class Inbox {
   own = -1;
   /** A wake stopped the run during the call (the engine's flag says so; this only makes the walk look). */
   stopped = false;
-  /** Entries, the own completion and a stop: what the walk checks after every call. */
-  notes = 0;
 
   constructor(maxDevices: number) {
     this.device = new Int16Array(maxDevices);

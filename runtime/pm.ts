@@ -33,6 +33,7 @@ export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING }
  * in the constructor and `seal`: from `suspend` until the system is active again nothing allocates.
  */
 export class PowerManager implements EngineOwner, PortHost {
+  /** First: every completion reaches the engine through here, and XS finds a property by walking the slots in order. */ private readonly engine: StageEngine;
   /** The board's configuration, checked in the constructor. */ readonly config: PmConfig;
   /** The device registry: names, hooks, roles, dependency order. */ readonly graph: DeviceGraph;
   /** Interrupt lines: masking, latching, wake lines. */ readonly irq: IrqController;
@@ -48,7 +49,6 @@ export class PowerManager implements EngineOwner, PortHost {
   /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */ readonly locks: PmLocks;
   /** Picks the idle state and starts suspends when nothing holds it off. */ readonly governor: IdleGovernor;
   /** Device runtime PM: usage counts, autosuspend, runtime hooks (docs/design.md "Device runtime PM"). */ readonly rpm: RuntimePm;
-  private readonly engine: StageEngine;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
   private readonly sleeper: SleepStage;

@@ -17,6 +17,11 @@ import type { DeviceGraph } from "./graph";
  * exactly once per run.
  */
 export class ReadyQueue {
+  // Read by the engine on every completion: first, since XS finds a property by walking the slots in order.
+  /** Devices queued (set aside, now free to start) and not yet handed out. */
+  queued = 0;
+  /** Read by the engine, which skips `hold` and `finished` for a device nobody waits on (a leaf, resuming). */
+  waitStart: Int32Array = new Int32Array(1);
   private readonly g: DeviceGraph;
   private readonly ring: Int16Array;
   /** Per device: held, unfinished devices it waits on this run (1 more for a non-member). The engine's walk reads it. */
@@ -31,13 +36,9 @@ export class ReadyQueue {
   order: Int16Array = new Int16Array(0);
   /** The devices that wait on each device in this run's direction: `wait[waitStart[d] .. waitStart[d + 1])`. */
   private wait: Int16Array = new Int16Array(0);
-  /** Read by the engine, which skips `hold` and `finished` for a device nobody waits on (a leaf, resuming). */
-  waitStart: Int32Array = new Int32Array(1);
   cursor = 0;
   private serial = 0;
   private head = 0;
-  /** Devices queued (set aside, now free to start) and not yet handed out. */
-  queued = 0;
 
   constructor(g: DeviceGraph) {
     this.g = g;

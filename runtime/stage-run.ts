@@ -21,6 +21,12 @@ import { OK, PENDING, TIMEOUT, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus
  * when a failure stopped it and nothing is in flight.
  */
 export abstract class StageRun {
+  // What the walk and `complete` read on every call come first: XS finds a property by walking the slots in order.
+  protected readonly flight: InFlight;
+  protected readonly platform: Platform;
+  protected pumping = false;
+  protected remaining = 0;
+  protected readonly ready: ReadyQueue;
   /** Device states and the run's members; only the engine changes states. */
   readonly members: Members;
   protected stageId = -1;
@@ -33,15 +39,10 @@ export abstract class StageRun {
   protected failDev = -1;
   protected failSt = OK;
   protected readonly g: DeviceGraph;
-  protected readonly platform: Platform;
   protected readonly rec: Recorder;
   protected readonly arena: StateArena;
   protected readonly blocks: BlockPool;
   protected readonly owner: EngineOwner;
-  protected readonly ready: ReadyQueue;
-  protected readonly flight: InFlight;
-  protected remaining = 0;
-  protected pumping = false;
   protected settled = true;
   /** Completions that arrived while the walk runs (from inside a hook): taken as soon as that hook returns. */
   protected readonly inbox: Inbox;

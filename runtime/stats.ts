@@ -18,6 +18,10 @@ export const BAD_PENDING = 6;
  * which stage, what status, and how long each device spent in each stage. Fixed tables sized at boot.
  */
 export class PmStats {
+  // Written per hook: first, since XS finds a property by walking the slots in order.
+  /** Per device per stage (index device * STAGE_COUNT + stage), microseconds (a hook never runs 35 minutes). */
+  readonly lastDuration: Int32Array;
+  /** Longest duration seen, same indexing as `lastDuration` (µs). */ readonly maxDuration: Int32Array;
   /** Suspend attempts started (a boot from a hibernate image counts its attempt again). */ attempts = 0;
   /** Attempts that ended OK. */ successes = 0;
   /** Attempts that failed in a suspend stage (a hook's error or a wake) and rolled back. */ failures = 0;
@@ -54,9 +58,6 @@ export class PmStats {
   /** Failure history: status. */ readonly failStatus: Int16Array;
   /** Failure history: when (platform µs). */ readonly failTime: Float64Array;
   /** Failures recorded since boot (the ring keeps the last `historySize`). */ failTotal = 0;
-  /** Per device per stage (index device * STAGE_COUNT + stage), microseconds (a hook never runs 35 minutes). */
-  readonly lastDuration: Int32Array;
-  /** Longest duration seen, same indexing as `lastDuration` (µs). */ readonly maxDuration: Int32Array;
   /** Duration of each stage as a whole in the last attempt. */
   readonly stageDuration: Float64Array;
 

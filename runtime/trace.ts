@@ -89,6 +89,11 @@ export function traceTag(stage: number, event: number, status: number): number {
  * Readers take the fields with `deviceAt`, `stageAt`, `eventAt` and `statusAt`.
  */
 export class TraceRing {
+  // Read on every record: first, since XS finds a property by walking the slots in order.
+  /** Records ever written; the newest is at slot (total - 1) % capacity. */
+  total = 0;
+  /** Set once with `setListener` (the recorder's hot path reads it directly). */
+  listener: ((slot: number) => void) | null = null;
   /** Records the ring holds; older ones are overwritten. */
   readonly capacity: number;
   /** Per slot: platform time, µs. */
@@ -100,10 +105,6 @@ export class TraceRing {
    * start is `time - duration`. No call record is written: one record per synchronous hook.
    */
   readonly duration: Int32Array;
-  /** Records ever written; the newest is at slot (total - 1) % capacity. */
-  total = 0;
-  /** Set once with `setListener` (the recorder's hot path reads it directly). */
-  listener: ((slot: number) => void) | null = null;
 
   constructor(capacity: number) {
     this.capacity = capacity;
