@@ -15,7 +15,7 @@ const TRACE_LEVEL_N = 64;
 const WALL_CYCLES = 40;
 export const WARMUPS = 2;
 /** Timed wall rounds after one warm-up round; each round runs every implementation once, in rotated order. */
-export const WALL_ROUNDS = 7;
+export const WALL_ROUNDS = 15;
 const STAGES: [string, number][] = [["prepare", 0], ["suspend", 1], ["powerOffNoIrq", 2], ["powerOnNoIrq", 4], ["resume", 5]];
 const CALIBRATION_TURNS = 100;
 export const WALL_NAMES = ["runtime", ...BASELINE_KINDS] as const;

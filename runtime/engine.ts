@@ -73,7 +73,10 @@ export class StageEngine extends StageRun {
     }
     // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
     if (flight.inHook === d) return this.inbox.early(status);
-    const us = flight.finishWait(d, now);
+    // flight.finishWait, inline.
+    flight.running[d] = 0;
+    flight.count--;
+    const us = now - flight.epoch - flight.started[d];
     // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
     // as that hook returns, so the counts it keeps in locals stay exact.
     if (this.pumping) return this.inbox.put(d, status, now, us);
@@ -218,7 +221,14 @@ export class StageEngine extends StageRun {
             prev = now;
           } else if (status === PENDING && row.mayPend) {
             // answered(PENDING), inline: touches none of the counts kept in locals.
-            flight.await(d, prev, this.g.budgetUs[d * STAGE_COUNT + stage]);
+            // flight.await, inline (once per PENDING hook; in-flight.ts keeps `count` = devices running).
+            k = prev - flight.epoch;
+            flight.started[d] = k;
+            flight.running[d] = 1;
+            flight.count = flight.count + 1;
+            k = k + this.g.budgetUs[d * STAGE_COUNT + stage];
+            flight.deadline[d] = k;
+            if (flight.timerAt < 0 || k < flight.timerAt) flight.arm(k, prev);
             // Only a device something waits on in this direction needs holding (its waiters count it).
             if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.hold(d);
             if (tr !== null) {

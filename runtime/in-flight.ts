@@ -36,12 +36,15 @@ export class InFlight {
   /** The stage of the last RUNS_KEPT runs, by serial. */
   private readonly runStage: Int8Array;
   private readonly runSerial: Int32Array;
-  private readonly deadline: Int32Array;
+  /** Each awaited hook's deadline, relative to the stage's epoch (the engine's walk writes `await` inline). */
+  readonly deadline: Int32Array;
   /** When each awaited hook was called, relative to the stage's epoch. */
-  private readonly started: Int32Array;
+  readonly started: Int32Array;
   private readonly timer: number;
-  private timerAt = -1;
-  private epoch = 0;
+  /** The budget timer's deadline (relative to the epoch), -1 when it is not armed; read-only outside this class. */
+  timerAt = -1;
+  /** The stage's start (platform µs); read-only outside this class. */
+  epoch = 0;
   /** Devices awaited (answered PENDING, neither completed nor expired). */
   count = 0;
 
@@ -93,10 +96,13 @@ export class InFlight {
     this.count++;
     const at = now - this.epoch + budgetUs;
     this.deadline[d] = at;
-    if (this.timerAt < 0 || at < this.timerAt) {
-      this.timerAt = at;
-      this.platform.schedule(this.timer, at - (now - this.epoch));
-    }
+    if (this.timerAt < 0 || at < this.timerAt) this.arm(at, now);
+  }
+
+  /** The budget timer for deadline `at` (relative to the epoch), at platform time `now`: it is the earliest. */
+  arm(at: number, now: number): void {
+    this.timerAt = at;
+    this.platform.schedule(this.timer, at - (now - this.epoch));
   }
 
   /** Microseconds since device d's awaited hook was called. */
