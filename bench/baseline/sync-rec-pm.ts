@@ -22,9 +22,10 @@ export const REC_TRACE_RECORDS = 256;
  * answers with a Promise, a done (or fail) record with the hook's duration for every hook, and the
  * per device, per stage last and longest durations. As in the runtime's walk, a hook answered at
  * once (S1, S2, R2 in `runStage`; S3 and R1 in `noIrq`) has its stats and record written inline
- * with hoisted locals; the rarer records go through a method. The clock is read before and after each hook (`clock.t`, a field:
- * cheaper than the runtime's platform.now() call). The base class is left as it was, so the bare
- * baseline pays nothing for any of this.
+ * with hoisted locals; the rarer records go through a method. The clock is a call (`clock.now()`, as the
+ * runtime's `platform.now()`: on a board time comes from a native call), read once per hook answered at
+ * once, its end being the next hook's start, as the runtime's walk does. The base class is left as it
+ * was, so the bare baseline pays nothing for any of this.
  */
 export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
   readonly trace = new TraceRing(REC_TRACE_RECORDS);
@@ -44,7 +45,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     this.busy = true;
     this.wakeLine = -1;
     const tr = this.trace;
-    tr.record(this.clock.t, -1, -1, E_SUSPEND_BEGIN, 0);
+    tr.record(this.clock.now(), -1, -1, E_SUSPEND_BEGIN, 0);
     let outcome = OK;
     try {
       let r = this.runStage(H_PREPARE, null);
@@ -59,15 +60,15 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
         return (outcome = suspended !== OK ? suspended : WAKEUP);
       }
       this.platform.mask();
-      tr.record(this.clock.t, -1, -1, E_MASK, OK);
+      tr.record(this.clock.now(), -1, -1, E_MASK, OK);
       const failure = this.noIrq();
       this.platform.unmask();
-      tr.record(this.clock.t, -1, -1, E_UNMASK, OK);
+      tr.record(this.clock.now(), -1, -1, E_UNMASK, OK);
       r = this.runStage(H_RESUME, null);
       const resumed = typeof r === "number" ? r : this.endStage(S_RESUME, await r);
       return (outcome = failure !== OK ? failure : resumed);
     } finally {
-      tr.record(this.clock.t, -1, -1, E_SUSPEND_END, outcome);
+      tr.record(this.clock.now(), -1, -1, E_SUSPEND_END, outcome);
       this.busy = false;
     }
   }
@@ -81,12 +82,13 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     const cap = tr.capacity, times = tr.time, codes = tr.code, durations = tr.duration;
     let off = 0, failure = OK, d = 0, at = 0, s = 0, now = 0, us = 0, k = 0, slot = 0, j = 0;
     this.beginStage(S_POWER_OFF);
+    at = clock.now();
     for (; off < n; off++) {
       d = down[off];
-      at = clock.t;
       s = hooks[d].powerOffNoIrq();
-      now = clock.t;
+      now = clock.now();
       us = now - at;
+      at = now;
       k = d * STAGE_COUNT + S_POWER_OFF;
       last[k] = us;
       if (us > max[k]) max[k] = us;
@@ -102,18 +104,19 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     }
     this.endStage(S_POWER_OFF, failure);
     if (failure === OK) {
-      at = clock.t;
+      at = clock.now();
       tr.record(at, -1, S_PLATFORM, E_SLEEP_ENTER, 1);
       s = this.platform.sleep();
-      tr.recordHook(clock.t, -1, S_PLATFORM, E_SLEEP_EXIT, s, clock.t - at);
+      tr.recordHook(clock.now(), -1, S_PLATFORM, E_SLEEP_EXIT, s, clock.now() - at);
     }
     this.beginStage(S_POWER_ON);
+    at = clock.now();
     for (j = off - 1; j >= 0; j--) {
       d = down[j];
-      at = clock.t;
       s = hooks[d].powerOnNoIrq();
-      now = clock.t;
+      now = clock.now();
       us = now - at;
+      at = now;
       k = d * STAGE_COUNT + S_POWER_ON;
       last[k] = us;
       if (us > max[k]) max[k] = us;
@@ -142,7 +145,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     const done = this.done, n = this.n, tag = ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     this.stageStatus = OK;
     this.left = 0;
-    let i = 0, j = 0, d = 0, at = 0, now = 0, us = 0, k = 0, slot = 0;
+    let i = 0, j = 0, d = 0, at = clock.now(), now = 0, us = 0, k = 0, slot = 0;
     let w: number[], p: Promise<void> | null, gate: Promise<unknown> | null, many: Promise<void>[] | null;
     let answer: number | Promise<number>;
     for (; i < n; i++) {
@@ -166,11 +169,11 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
         continue;
       }
       if (suspendDir && this.stageStatus !== OK) continue;
-      at = clock.t;
       answer = this.call(d, hook);
       if (typeof answer === "number") {
-        now = clock.t;
+        now = clock.now();
         us = now - at;
+        at = now;
         k = d * STAGE_COUNT + stage;
         last[k] = us;
         if (us > max[k]) max[k] = us;
@@ -185,6 +188,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       this.hookPending(d, stage, at);
       this.left++;
       done[d] = this.pending(d, hook, answer);
+      at = clock.now();
     }
     // A stage with a pending hook: `suspend` writes its end record once it has awaited it.
     if (this.left === 0) return this.endStage(stage, this.stageStatus);
@@ -203,7 +207,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
   protected override async later(d: number, hook: number, suspendDir: boolean, gate: Promise<unknown>): Promise<void> {
     await gate;
     if (!suspendDir || this.stageStatus === OK) {
-      const at = this.clock.t;
+      const at = this.clock.now();
       const answer = this.call(d, hook);
       if (typeof answer !== "number") this.hookPending(d, STAGE_OF[hook], at);
       const status = typeof answer === "number" ? answer : await this.budget(d, answer);
@@ -215,7 +219,7 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
 
   /** A hook answered (or its Promise settled with) `status`; it was called at `at`: its stats and its record. */
   private hookEnd(d: number, stage: number, status: number, at: number): void {
-    const now = this.clock.t;
+    const now = this.clock.now();
     const us = now - at;
     const k = d * STAGE_COUNT + stage;
     const st = this.stats;
@@ -235,12 +239,12 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
   }
 
   private beginStage(stage: number): void {
-    this.stageAt = this.clock.t;
+    this.stageAt = this.clock.now();
     this.trace.record(this.stageAt, -1, stage, E_STAGE_BEGIN, OK);
   }
 
   private endStage(stage: number, status: number): number {
-    const now = this.clock.t;
+    const now = this.clock.now();
     this.stats.stageDuration[stage] = now - this.stageAt;
     this.trace.record(now, -1, stage, E_STAGE_END, status);
     return status;
