@@ -45,7 +45,7 @@ export class StageEngine extends StageRun {
     this.stopping = false;
     this.failDev = -1;
     this.failSt = OK;
-    this.members.advancedCount = 0; // members.beginRun, inline
+    this.members.advancedCount = 0; // nothing advanced in this run yet
     if (row.pools === POOLS_RELEASE) {
       // The mirror of S1: frees the members' reservations; no hook, so it ends at once.
       this.members.release(this.arena, this.blocks, this.g.requestBlocks, this.rec, this.platform.now(), stage, row.reaches);
@@ -73,7 +73,7 @@ export class StageEngine extends StageRun {
     }
     // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
     if (flight.inHook === d) return this.inbox.early(status);
-    // flight.finishWait, inline.
+    // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;
     const us = now - flight.epoch - flight.started[d];

@@ -110,13 +110,6 @@ export class InFlight {
     return now - this.epoch - this.started[d];
   }
 
-  /** Device d's awaited hook completed at `now`: how long it took (µs). */
-  finishWait(d: number, now: number): number {
-    this.running[d] = 0;
-    this.count--;
-    return now - this.epoch - this.started[d];
-  }
-
   /** Device d's awaited hook completed. */
   done(d: number): void {
     this.running[d] = 0;

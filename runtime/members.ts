@@ -120,11 +120,6 @@ export class Members {
     this.advancedCount = 0;
   }
 
-  /** A run starts: nothing advanced in it yet. */
-  beginRun(): void {
-    this.advancedCount = 0;
-  }
-
   /** Engine only: d's hook answered OK and it reached `state`; it counts as advanced. */
   reach(d: number, state: number): void {
     this.stateOf[d] = state;
