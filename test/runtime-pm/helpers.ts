@@ -1,6 +1,6 @@
 // Runtime-PM test helpers: a fake driver with runtime hooks, scripted like the other fake hooks, and its log.
 import { Env, FakeDevice, type Behaviour } from "../runtime/fakes";
-import { OK, PENDING, RequestQueue, type DeviceSpec } from "../../runtime";
+import { OK, PENDING, RequestQueue, STATUS_NAMES, type DeviceSpec } from "../../runtime";
 
 /** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
 export class RpmDevice extends FakeDevice {
@@ -37,4 +37,20 @@ export function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): 
 
 export function rpmCalls(env: Env): string[] {
   return env.log.filter((l) => /:(runtimeSuspend|runtimeResume|prepare|suspend|powerOffNoIrq!|powerOnNoIrq!|resume|reprobe)(:done)?$/.test(l));
+}
+
+/** A sensor with a request queue: each request holds a get until it completes (then putAutosuspend). */
+export function sensor(env: Env, autosuspendMs = 10) {
+  const dev = add(env, { name: "sensor", autosuspendMs });
+  const done: string[] = [];
+  let port = env.pm.port(0);
+  const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
+  dev.queue = q;
+  dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+  dev.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
+  env.pm.seal();
+  port = env.pm.port(dev.id);
+  port.registerQueue(q);
+  const submit = (t: number): number => { port.get(); const s = q.submit(t); if (s !== OK) port.putAutosuspend(); return s; };
+  return { dev, q, done, port, submit };
 }

@@ -1,9 +1,9 @@
 // System attempts and runtime PM: gets and puts during an attempt, delays kept across it, resumes pending at its start.
 import { describe, expect, test } from "vitest";
 import { Env } from "../runtime/fakes";
-import { add, rpmCalls } from "./helpers";
+import { add, rpmCalls, sensor } from "./helpers";
 import {
-  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, RequestQueue, STATUS_NAMES,
+  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING,
 } from "../../runtime";
 
 describe("M: get+put of a runtime-suspended device during a standby (no autosuspendMs)", () => {
@@ -45,16 +45,7 @@ describe("O: the autosuspend delay is restarted by every system attempt", () => 
 describe("held: a standby while a runtime resume with queued requests is pending", () => {
   test("waits for it, the device takes part, the requests are served once", () => {
     const env = new Env();
-    const dev = add(env, { name: "sensor", autosuspendMs: 10 });
-    const done: string[] = [];
-    let port = env.pm.port(0);
-    const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
-    dev.queue = q;
-    dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
-    dev.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
-    env.pm.seal();
-    port = env.pm.port(dev.id);
-    port.registerQueue(q);
+    const { dev, q, done, port } = sensor(env, 10);
     env.platform.advance(10_000);
     expect(port.runtimeState).toBe(RPM_SUSPENDED);
     dev.rr = { kind: "call", fn: (t) => { env.later(2_000, () => { q.open(); port.complete(t, OK); }); return PENDING; } };

@@ -3,10 +3,10 @@ import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import {
   OK, IO, FAILED, PENDING, PROTOCOL, TIMEOUT, THREW, BUSY, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
-  RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_STATE_NAMES, STATUS_NAMES, RequestQueue, TraceEvents, RuntimePmTable, PowerManager,
+  RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_STATE_NAMES, STATUS_NAMES, TraceEvents, RuntimePmTable, PowerManager,
 } from "../../runtime";
 import { BASE_CONFIG, FakePlatform } from "./fakes";
-import { RpmDevice, add } from "../runtime-pm/helpers";
+import { RpmDevice, add, sensor } from "../runtime-pm/helpers";
 
 /** Runtime-PM trace records as "device event value" (states by name). */
 function rpmTrace(env: Env): string[] {
@@ -165,22 +165,6 @@ describe("parent and child", () => {
     expect(rpmCalls(env)).toEqual(["chip:runtimeSuspend", "bus:runtimeSuspend", "bus:runtimeResume", "bus:runtimeResume:done", "chip:runtimeResume"]);
   });
 });
-
-/** A sensor with a request queue: each request holds a get until it completes (then putAutosuspend). */
-function sensor(env: Env, autosuspendMs = 10) {
-  const dev = add(env, { name: "sensor", autosuspendMs }) as RpmDevice;
-  const done: string[] = [];
-  let port = env.pm.port(0);
-  const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
-  dev.queue = q;
-  dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
-  dev.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
-  env.pm.seal();
-  port = env.pm.port(dev.id);
-  port.registerQueue(q);
-  const submit = (t: number): number => { port.get(); const s = q.submit(t); if (s !== OK) port.putAutosuspend(); return s; };
-  return { dev, q, done, port, submit };
-}
 
 describe("requests to a runtime-suspended device", () => {
   test("wake it first and wait in its queue while its resume pends; never lost, served in order", () => {
