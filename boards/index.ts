@@ -3,7 +3,7 @@ export { bootBoard } from "./boot";
 export type { BootOptions, BootedBoard, BoardConsole, ConsoleFactory } from "./boot";
 export { validateBoard, checkPools } from "./validate";
 export { deepFreeze } from "./freeze";
-export { PIN_OPTIONS } from "./types";
+export { PIN_OPTIONS, driverFactory } from "./types";
 export type { BoardDefinition, BoardDevice, WakeSource, IrqSource, BoardPlatform, DriverFactory, DriverTable } from "./types";
 export { uart0Console, UART_LINE_BASE, CONSOLE_WAKE_LINE } from "./esp32-console";
 export { numberOption, parentOf } from "../drivers/common/io";

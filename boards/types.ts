@@ -3,8 +3,21 @@ import type { PmConfig } from "../runtime/driver";
 import type { Platform } from "../runtime/platform";
 import type { BoardDriver, DriverContext } from "../drivers/common/io";
 
-/** Makes one driver from its board entry (boot calls it once per device). */
-export type DriverFactory = (ctx: DriverContext) => BoardDriver;
+/**
+ * Makes one driver from its board entry (boot calls it once per device). `options` lists every key of
+ * the entry's `options` the driver reads: boot refuses any other, since a misspelt one would otherwise
+ * leave the driver on its default in silence. A plain function (no list) has its keys unchecked.
+ */
+export interface DriverFactory {
+  (ctx: DriverContext): BoardDriver;
+  /** The option keys the driver reads (its exported `<DRIVER>_OPTIONS`). */
+  readonly options?: readonly string[];
+}
+
+/** A driver table entry that declares its driver's option keys: `driverFactory((ctx) => new Led(ctx), LED_OPTIONS)`. @boot */
+export function driverFactory(make: (ctx: DriverContext) => BoardDriver, options: readonly string[]): DriverFactory {
+  return Object.freeze(Object.assign(make, { options: Object.freeze(options) }));
+}
 
 /** Driver name -> factory: what a board's `driver` fields name. A board module exports the table of the drivers it uses. */
 export type DriverTable = { readonly [name: string]: DriverFactory };

@@ -1,16 +1,16 @@
 // Boot-time checks of a board definition: every number in range, unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
 import { ROLE_WAKE } from "../runtime/status";
-import { checkPmConfig, unknownField } from "../runtime/config-check";
+import { checkPmConfig, nearestName, unknownField } from "../runtime/config-check";
 import { ANY_INTEGER, LIMITS, outOfRange } from "../runtime/limits";
-import type { BoardDefinition, BoardDevice } from "./types";
+import type { BoardDefinition, BoardDevice, DriverTable } from "./types";
 import { PIN_OPTIONS } from "./types";
 
 /** Throws the first problem found, as "<board file>: <what>: <fix>". */
-export function validateBoard(def: BoardDefinition, drivers: { readonly [name: string]: unknown }): void {
+export function validateBoard(def: BoardDefinition, drivers: DriverTable): void {
   const f = def.file;
   const devices = def.devices;
   const index: { [name: string]: number } = {};
-  checkNumbers(def);
+  checkNumbers(def, drivers);
   if (devices.length > def.pm.maxDevices) {
     throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
   }
@@ -48,10 +48,11 @@ const ENTRY_FIELDS: readonly string[] = Object.freeze(DEVICE_FIELDS.concat(["nam
 
 /**
  * Every number of the definition, before any lands in a typed array: pm sizes, the pin map, IRQ
- * numbering, each device's budgets, sizes, roles, irq and numeric options, wake source lines.
+ * numbering, each device's budgets, sizes, roles, irq and numeric options, wake source lines; each
+ * entry's field names and option keys come first (a misspelt name is the problem, whatever its value).
  * Throws "<board>: device "<name>" <field> is <v>: must be an integer <min>..<max> <unit>: <fix> in the board entry".
  */
-function checkNumbers(def: BoardDefinition): void {
+function checkNumbers(def: BoardDefinition, drivers: DriverTable): void {
   const f = def.file;
   checkPmConfig(Object.assign({ board: f }, def.pm), "in the board's pm sizes");
   const lineMax = def.pm.irqLines - 1;
@@ -66,7 +67,7 @@ function checkNumbers(def: BoardDefinition): void {
     const bad = outOfRange(irq[key], LIMITS["board.irq." + key], lineMax);
     if (bad !== null) throw new Error(f + ": irq." + key + " " + bad + " in the board's irq numbering");
   }
-  for (let i = 0; i < def.devices.length; i++) checkDeviceNumbers(def, def.devices[i], lineMax);
+  for (let i = 0; i < def.devices.length; i++) checkDeviceNumbers(def, def.devices[i], lineMax, drivers);
   for (let i = 0; i < def.wakeSources.length; i++) {
     const w = def.wakeSources[i];
     const bad = outOfRange(w.line, LIMITS["board.wakeSources.line"], lineMax);
@@ -77,11 +78,14 @@ function checkNumbers(def: BoardDefinition): void {
   }
 }
 
-function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number): void {
+function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number, drivers: DriverTable): void {
   const who = def.file + ": device \"" + String(d.name) + "\" ";
   const fields = d as unknown as { readonly [key: string]: unknown };
   const unknown = unknownField(fields, ENTRY_FIELDS);
   if (unknown !== null) throw new Error(who + unknown + ": fix it in the board entry");
+  // A driver not in the table is reported after the numbers, by validateBoard.
+  const factory = drivers[d.driver] as DriverTable[string] | undefined;
+  if (factory !== undefined && factory.options !== undefined) checkOptionKeys(def, d, factory.options);
   for (let k = 0; k < DEVICE_FIELDS.length; k++) {
     const key = DEVICE_FIELDS[k];
     if (fields[key] === undefined) continue;
@@ -114,6 +118,17 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
   if (d.irq === undefined && typeof pin === "number" && def.irq.gpioBase + pin > lineMax) {
     throw new Error(who + "option \"pin\" " + pin + " is IRQ line " + (def.irq.gpioBase + pin) + " (irq.gpioBase " + def.irq.gpioBase +
       " + pin): must be an integer 0.." + lineMax + " (below pm.irqLines " + (lineMax + 1) + "): raise pm.irqLines or set the device's irq in the board entry");
+  }
+}
+
+/** Every key of the entry's options is one its driver reads (DriverFactory.options): a misspelt one would be ignored. */
+function checkOptionKeys(def: BoardDefinition, d: BoardDevice, known: readonly string[]): void {
+  const keys = Object.keys(d.options ?? {});
+  for (let k = 0; k < keys.length; k++) {
+    if (known.indexOf(keys[k]) >= 0) continue;
+    const near = nearestName(keys[k], known);
+    throw new Error(def.file + ": device \"" + d.name + "\": options." + keys[k] + " is not an option of driver \"" + d.driver + "\" (known: " +
+      known.join(", ") + "): fix the spelling" + (near !== "" ? " (did you mean \"" + near + "\"?)" : "") + " or remove it");
   }
 }
 

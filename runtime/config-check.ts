@@ -171,6 +171,21 @@ export function unknownField(obj: object, known: readonly string[]): string | nu
   return null;
 }
 
+/**
+ * The entry of `known` within two edits of `name` (case aside), the closest first, or "": the suggestion
+ * `unknownField` makes, for messages of another shape. (unknownField keeps its own copy of the loop: it runs
+ * at every PowerManager construction, and a call here would move the boot cost bench/results.json pins.) @boot
+ */
+export function nearestName(name: string, known: readonly string[]): string {
+  let best = "";
+  let bestCost = 3;
+  for (let k = 0; k < known.length; k++) {
+    const cost = editDistance(name.toLowerCase(), known[k].toLowerCase());
+    if (cost < bestCost) { best = known[k]; bestCost = cost; }
+  }
+  return best;
+}
+
 /** SPEC_FIELDS[i] of `spec` is `v`: an integer within its limits (`lineMax` for wakeLine), else throws naming it. @boot */
 function checkField(b: string, spec: DeviceSpec, i: number, v: unknown, lineMax: number | undefined): void {
   const l = SPEC_LIMITS[i];
@@ -184,7 +199,7 @@ function who(b: string, spec: DeviceSpec): string {
   return b + ": device \"" + String(spec.name) + "\" ";
 }
 
-/** Levenshtein distance, for the suggestion above (short names only, at boot). @boot */
+/** Levenshtein distance, for the suggestions above (short names only, at boot). @boot */
 function editDistance(a: string, b: string): number {
   let prev: number[] = [];
   for (let j = 0; j <= b.length; j++) prev.push(j);

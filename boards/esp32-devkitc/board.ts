@@ -1,14 +1,14 @@
 // ESP32-DevKitC V4 (ESP32-WROOM-32) as data: BOOT button, LED, BME280 on I2C, W25Q on VSPI, telemetry on UART2, console on UART0.
 import { ROLE_STORAGE, ROLE_WAKE } from "../../runtime/status";
-import type { BoardDefinition, BoardDevice, DriverTable } from "../types";
-import { Button } from "../../drivers/button/button";
-import { Led } from "../../drivers/led/led";
-import { I2cBus } from "../../drivers/i2c-bus/i2c-bus";
-import { SpiBus } from "../../drivers/spi-bus/spi-bus";
-import { Bme280 } from "../../drivers/bme280/bme280";
-import { W25q } from "../../drivers/w25q/w25q";
-import { Telemetry } from "../../drivers/telemetry/telemetry";
-import { UartConsole } from "../../drivers/uart-console/uart-console";
+import { type BoardDefinition, type BoardDevice, type DriverTable, driverFactory } from "../types";
+import { Button, BUTTON_OPTIONS } from "../../drivers/button/button";
+import { Led, LED_OPTIONS } from "../../drivers/led/led";
+import { I2cBus, I2C_BUS_OPTIONS } from "../../drivers/i2c-bus/i2c-bus";
+import { SpiBus, SPI_BUS_OPTIONS } from "../../drivers/spi-bus/spi-bus";
+import { Bme280, BME280_OPTIONS } from "../../drivers/bme280/bme280";
+import { W25q, W25Q_OPTIONS } from "../../drivers/w25q/w25q";
+import { Telemetry, TELEMETRY_OPTIONS } from "../../drivers/telemetry/telemetry";
+import { UartConsole, UART_CONSOLE_OPTIONS } from "../../drivers/uart-console/uart-console";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
 import { ESP32_LIGHT_SLEEP, ESP32_GOVERNOR_OFF } from "../esp32-states";
@@ -109,12 +109,12 @@ export const ESP32_DEVKITC: BoardDefinition = deepFreeze({
 
 /** The drivers this board's devices name, and only those: a firmware for it links no other driver. */
 export const DEVKITC_DRIVERS: DriverTable = Object.freeze({
-  "i2c-bus": (ctx) => new I2cBus(ctx),
-  "spi-bus": (ctx) => new SpiBus(ctx),
-  "bme280": (ctx) => new Bme280(ctx),
-  "w25q": (ctx) => new W25q(ctx),
-  "led": (ctx) => new Led(ctx),
-  "button": (ctx) => new Button(ctx),
-  "telemetry": (ctx) => new Telemetry(ctx),
-  "uart-console": (ctx) => new UartConsole(ctx),
+  "i2c-bus": driverFactory((ctx) => new I2cBus(ctx), I2C_BUS_OPTIONS),
+  "spi-bus": driverFactory((ctx) => new SpiBus(ctx), SPI_BUS_OPTIONS),
+  "bme280": driverFactory((ctx) => new Bme280(ctx), BME280_OPTIONS),
+  "w25q": driverFactory((ctx) => new W25q(ctx), W25Q_OPTIONS),
+  "led": driverFactory((ctx) => new Led(ctx), LED_OPTIONS),
+  "button": driverFactory((ctx) => new Button(ctx), BUTTON_OPTIONS),
+  "telemetry": driverFactory((ctx) => new Telemetry(ctx), TELEMETRY_OPTIONS),
+  "uart-console": driverFactory((ctx) => new UartConsole(ctx), UART_CONSOLE_OPTIONS),
 });

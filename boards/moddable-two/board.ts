@@ -1,13 +1,13 @@
 // Moddable Two (ESP32-WROVER, ILI9341 240x320 SPI display, FT6206 touch, PWM backlight, console) as a board definition.
 import type { PmConfig } from "../../runtime/driver";
-import type { BoardDefinition, BoardDevice, DriverTable } from "../types";
-import { Button } from "../../drivers/button/button";
-import { I2cBus } from "../../drivers/i2c-bus/i2c-bus";
-import { SpiBus } from "../../drivers/spi-bus/spi-bus";
-import { Ili9341 } from "../../drivers/ili9341/ili9341";
-import { Ft6206 } from "../../drivers/ft6206/ft6206";
-import { Backlight } from "../../drivers/backlight/backlight";
-import { UartConsole } from "../../drivers/uart-console/uart-console";
+import { type BoardDefinition, type BoardDevice, type DriverTable, driverFactory } from "../types";
+import { Button, BUTTON_OPTIONS } from "../../drivers/button/button";
+import { I2cBus, I2C_BUS_OPTIONS } from "../../drivers/i2c-bus/i2c-bus";
+import { SpiBus, SPI_BUS_OPTIONS } from "../../drivers/spi-bus/spi-bus";
+import { Ili9341, ILI9341_OPTIONS } from "../../drivers/ili9341/ili9341";
+import { Ft6206, FT6206_OPTIONS } from "../../drivers/ft6206/ft6206";
+import { Backlight, BACKLIGHT_OPTIONS } from "../../drivers/backlight/backlight";
+import { UartConsole, UART_CONSOLE_OPTIONS } from "../../drivers/uart-console/uart-console";
 import { CONSOLE_WAKE_LINE, UART_LINE_BASE, uart0Console } from "../esp32-console";
 import { deepFreeze } from "../freeze";
 import { ESP32_LIGHT_SLEEP, ESP32_GOVERNOR_OFF } from "../esp32-states";
@@ -113,11 +113,11 @@ export const MODDABLE_TWO: BoardDefinition = deepFreeze({
 
 /** The drivers this board's devices name, and only those: a firmware for it links no other driver. */
 export const MODDABLE_TWO_DRIVERS: DriverTable = Object.freeze({
-  "i2c-bus": (ctx) => new I2cBus(ctx),
-  "spi-bus": (ctx) => new SpiBus(ctx),
-  "ili9341": (ctx) => new Ili9341(ctx),
-  "ft6206": (ctx) => new Ft6206(ctx),
-  "backlight": (ctx) => new Backlight(ctx),
-  "button": (ctx) => new Button(ctx),
-  "uart-console": (ctx) => new UartConsole(ctx),
+  "i2c-bus": driverFactory((ctx) => new I2cBus(ctx), I2C_BUS_OPTIONS),
+  "spi-bus": driverFactory((ctx) => new SpiBus(ctx), SPI_BUS_OPTIONS),
+  "ili9341": driverFactory((ctx) => new Ili9341(ctx), ILI9341_OPTIONS),
+  "ft6206": driverFactory((ctx) => new Ft6206(ctx), FT6206_OPTIONS),
+  "backlight": driverFactory((ctx) => new Backlight(ctx), BACKLIGHT_OPTIONS),
+  "button": driverFactory((ctx) => new Button(ctx), BUTTON_OPTIONS),
+  "uart-console": driverFactory((ctx) => new UartConsole(ctx), UART_CONSOLE_OPTIONS),
 });

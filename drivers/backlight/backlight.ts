@@ -16,6 +16,9 @@ interface PwmClass {
 /** Saved brightness, 0..1000 (per mille), little-endian in the state area. */
 export const BACKLIGHT_STATE_BYTES = 2;
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const BACKLIGHT_OPTIONS: readonly string[] = Object.freeze(["pin", "activeLow", "pwm", "resolution", "hz", "brightness"]);
+
 /**
  * Ordering comes from the board: the backlight `needs` the display, so the runtime suspends it
  * before the display (dark before DISPOFF/SLPIN, nobody sees a sleeping panel's garbage) and resumes

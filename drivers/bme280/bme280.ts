@@ -23,6 +23,9 @@ const INIT = 1; // soft reset issued, waiting t_startup
 const MEASURING = 2;
 const PROBE = 3; // reprobe: soft reset issued, waiting t_startup before identify and configure
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const BME280_OPTIONS: readonly string[] = Object.freeze(["address", "osrsT", "osrsP", "osrsH", "filter", "queueCapacity"]);
+
 /**
  * Cold boot: `start` checks the chip id, soft-resets, waits t_startup on a timer (queue gated meanwhile),
  * reads the trimming NVM and writes the configuration. A sample is one queued request: write ctrl_meas

@@ -4,6 +4,9 @@ import type { Platform } from "../../runtime/platform";
 import { OK, ROLE_WAKE, T_STANDBY, TEST_NONE } from "../../runtime/status";
 import { type BoardDriver, type DigitalIo, type DriverContext, numberOption } from "../common/io";
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const BUTTON_OPTIONS: readonly string[] = Object.freeze(["pin", "debounceUs", "longPressUs", "target"]);
+
 /**
  * Debounce in time: every edge (bounce included) re-arms one timer; when it fires the contact has been
  * quiet `debounceUs` and the level read then is the settled one (Ganssle, "A Guide to Debouncing":

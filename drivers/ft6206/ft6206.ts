@@ -16,6 +16,9 @@ export * from "./ft6206-spec";
 const STEP_PULSE = 0; // wake line low: release it after WAKE_PULSE_US
 const STEP_STARTUP = 1; // released: wait the firmware start-up (reset line only), then restore
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const FT6206_OPTIONS: readonly string[] = Object.freeze(["address", "reset", "wake", "interrupt", "threshold"]);
+
 /**
  * Wake method (board option): the FT6206 leaves hibernate (G_PMODE 0xA5 = 3) only by a > 5 ms low
  * pulse on RSTN or on WAKE/INT; in hibernate it does not answer I2C.

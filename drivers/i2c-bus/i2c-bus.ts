@@ -2,6 +2,9 @@
 import { type BoardDriver, type DriverContext, type I2cClass, type I2cIo, numberOption } from "../common/io";
 import { BusPower } from "../common/bus-power";
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const I2C_BUS_OPTIONS: readonly string[] = Object.freeze(["data", "clock", "hz", "port"]);
+
 /** See BusPower for the ordering and power rules; this adds the I2C pins and the per-chip instances. */
 export class I2cBus extends BusPower {
   readonly data: number;

@@ -17,6 +17,9 @@ const W_S2 = 3;
 const W_R2 = 4;
 const W_PROBE = 5; // reprobe: the init sequence from SWRESET, one step per wait
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const ILI9341_OPTIONS: readonly string[] = Object.freeze(["select", "dc", "hz", "madctl", "colmod", "invert", "queue"]);
+
 /**
  * Stages (DESIGN.md protocol; datasheet V1.11 8.2.11/8.2.12):
  * - S2 gates the frame queue and waits (PENDING) for a frame in flight to finish its last DMA chunk,

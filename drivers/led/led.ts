@@ -6,6 +6,9 @@ import { type BoardDriver, type DigitalIo, type DriverContext, numberOption } fr
 /** Bytes of state this driver saves (its level). */
 export const LED_STATE_BYTES = 1;
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const LED_OPTIONS: readonly string[] = Object.freeze(["pin"]);
+
 /**
  * The level is saved in S2 (not S3) so that a hibernate image, written by the storage device in its
  * own S2 after every state saver, includes it. While suspended `set` writes the saved level instead of

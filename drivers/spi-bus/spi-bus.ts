@@ -2,6 +2,9 @@
 import { type BoardDriver, type DriverContext, type SpiClass, type SpiIo, numberOption } from "../common/io";
 import { BusPower } from "../common/bus-power";
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const SPI_BUS_OPTIONS: readonly string[] = Object.freeze(["clock", "miso", "mosi", "port"]);
+
 /**
  * Same role as the I2C bus: the runtime suspends it after every chip on it (a flash writing the state
  * image in S2 still has its bus) and resumes it before them. S3 would gate the SPI host's clock; the

@@ -6,6 +6,9 @@ import { OK, FULL, INVALID } from "../../runtime/status";
 import { type BoardDriver, type DriverContext, type SerialIo, numberOption } from "../common/io";
 import { RequestTable } from "../common/request-table";
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const TELEMETRY_OPTIONS: readonly string[] = Object.freeze(["port", "transmit", "receive", "baud", "requestBlocks", "fifoBytes", "queueCapacity"]);
+
 /**
  * A record is framed as [length, payload..., XOR of payload] (a block holds blockSize - 2 payload
  * bytes). Serving a request takes a block from the runtime's BlockPool (Linux USB's per-URB buffer),

@@ -29,6 +29,10 @@ class NoClient implements ConsoleClient {
   recover(): void {}
 }
 
+/** Every key of its board entry's `options` this driver reads (`serial`: port/transmit/receive/baud nested): boot refuses any other. */
+export const UART_CONSOLE_OPTIONS: readonly string[] = Object.freeze(["port", "transmit", "receive", "baud", "serial", "raiseWakeOnRx",
+  "echo", "lineBytes", "txRingBytes", "rxBacklogBytes", "wakeLine", "resyncQuietUs", "settleUs"]);
+
 /**
  * RX: every onReadable empties the UART FIFO with `read(buffer)` in 64-byte chunks into a backlog ring
  * (`rxBacklogBytes`, default 256; rx-backlog.ts says why it must never leave bytes in the FIFO); the

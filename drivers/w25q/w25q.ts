@@ -14,6 +14,9 @@ import { ImageJob, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
 import { JobRunner } from "./job-runner";
 import { BE_MAX_US, CHIP_ABSENT, CHIP_READY, CHIP_STUCK, wakeChip } from "./chip-wake";
 
+/** Every key of its board entry's `options` this driver reads: boot refuses any other (boards/validate.ts). */
+export const W25Q_OPTIONS: readonly string[] = Object.freeze(["select", "hz", "sizeBytes", "imageAddress", "queueCapacity"]);
+
 /**
  * One queue serialises user requests; PM jobs (image erase/write/invalidate, job-runner.ts) take the
  * chip between requests. Program and erase answer PENDING and finish when status polling (05h, BUSY

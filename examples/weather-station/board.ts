@@ -1,8 +1,8 @@
 // The weather station's board: the shipped ESP32-DevKitC V4 (BME280, button, telemetry UART, flash, console) plus the station itself as a device.
-import { deepFreeze, type BoardDefinition, type DriverTable } from "quiesce/boards";
+import { deepFreeze, driverFactory, type BoardDefinition, type DriverTable } from "quiesce/boards";
 import { DEVKITC_DRIVERS, ESP32_DEVKITC } from "quiesce/boards/esp32-devkitc/board";
 import { ESP32_STATES, ESP32_STATES_RTC } from "quiesce/boards/esp32-states";
-import { WeatherApp } from "./weather-app";
+import { WeatherApp, WEATHER_OPTIONS } from "./weather-app";
 
 /** What a user changes: the sampling period and whether the station sleeps in standby or hibernate between samples. */
 export const WEATHER = deepFreeze({
@@ -52,5 +52,5 @@ export const WEATHER_BOARD: BoardDefinition = weatherBoard();
 
 /** The DevKitC's drivers and the station's own. */
 export const WEATHER_DRIVERS: DriverTable = Object.freeze(Object.assign({}, DEVKITC_DRIVERS, {
-  "weather": (ctx: Parameters<DriverTable[string]>[0]) => new WeatherApp(ctx),
+  "weather": driverFactory((ctx) => new WeatherApp(ctx), WEATHER_OPTIONS),
 }));

@@ -28,6 +28,9 @@ export const SLEEP_EXPLICIT = 0;
 export const SLEEP_NEVER = 1;
 export const SLEEP_GOVERNOR = 2;
 
+/** Every key of its board entry's `options` the station reads: boot refuses any other (a misspelling). */
+export const WEATHER_OPTIONS: readonly string[] = Object.freeze(["periodUs", "hibernate", "sleep", "buttonLine"]);
+
 /**
  * Why a device and not a loop in main: the runtime orders it. It `needs` the BME280 and the telemetry
  * UART, so it suspends before them (its S2 waits for a reading in flight, PENDING) and resumes after

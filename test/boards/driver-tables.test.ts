@@ -18,6 +18,8 @@ describe("board driver tables", () => {
     it(name + ": the table validates the board and has no driver the board does not name", () => {
       expect(() => validateBoard(def, table)).not.toThrow();
       expect(Object.keys(table).sort()).toEqual([...new Set(def.devices.map((d) => d.driver))].sort());
+      // Each entry lists its driver's option keys, so a misspelt one in the board is refused at boot.
+      expect(Object.keys(table).filter((k) => !Array.isArray(table[k].options))).toEqual([]);
     });
   }
 

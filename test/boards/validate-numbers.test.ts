@@ -1,13 +1,14 @@
 // Boot refuses every out-of-range number of a board definition, naming board, device, field and the range from runtime/limits.ts.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
-import { MODDABLE_TWO } from "../../boards/moddable-two/board";
-import type { BoardDefinition } from "../../boards/types";
+import { ESP32_DEVKITC, DEVKITC_DRIVERS } from "../../boards/esp32-devkitc/board";
+import { MODDABLE_TWO, MODDABLE_TWO_DRIVERS } from "../../boards/moddable-two/board";
+import type { BoardDefinition, DriverTable } from "../../boards/types";
 import { validateBoard } from "../../boards/validate";
 import { DRIVERS } from "../../boards/drivers";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
+import { simModdableTwoDefinition } from "../../host-sim/boards/moddable-two";
 import { LIMITS, rangeText, type Limit } from "../../runtime/limits";
 import { numberOption, type DriverContext } from "../../drivers/common/io";
 
@@ -76,9 +77,9 @@ function badValue(l: Limit, max: number): fc.Arbitrary<unknown> {
   );
 }
 
-function refusal(def: BoardDefinition): string {
+function refusal(def: BoardDefinition, table: DriverTable = DRIVERS): string {
   try {
-    validateBoard(def, DRIVERS);
+    validateBoard(def, table);
   } catch (e) {
     expect(e).toBeInstanceOf(Error);
     return (e as Error).message;
@@ -124,8 +125,6 @@ describe("boot validates every number of a board definition", () => {
       "boards/esp32-devkitc: device \"bme280\" option \"address\" is 374: must be an integer 0..127: lower it in the board entry"],
     ["a string baud", (d) => { ((d.devices[6] as unknown as Mutable).options as Mutable).baud = "fast"; },
       "boards/esp32-devkitc: device \"telemetry\" option \"baud\" is \"fast\" (a string): must be an integer 300..5000000 baud: write it as a number in the board entry"],
-    ["a fractional option not in the table", (d) => { ((d.devices[4] as unknown as Mutable).options as Mutable).blinkMs = 2.5; },
-      "boards/esp32-devkitc: device \"led\" option \"blinkMs\" is 2.5: must be an integer -2147483647..2147483647: use a whole number in the board entry"],
     ["irq.uartBase beyond irqLines", (d) => { (d.irq as Mutable).uartBase = 44; },
       "boards/esp32-devkitc: irq.uartBase is 44: must be an integer 0..43 (below pm.irqLines 44): lower it in the board's irq numbering"],
     ["a pin whose IRQ line (gpioBase + pin) is beyond irqLines", (d) => { (d.irq as Mutable).gpioBase = 42; },
@@ -152,6 +151,14 @@ describe("boot validates every number of a board definition", () => {
       expect(refusal(def)).toBe(message);
     });
   }
+
+  it("refuses a fractional option not in the table, for a driver that does not list its keys (any key passes, its number is still checked)", () => {
+    const def = clone(ESP32_DEVKITC);
+    ((def.devices[4] as unknown as Mutable).options as Mutable).blinkMs = 2.5;
+    const undeclared = { ...DRIVERS, led: (ctx: DriverContext) => DRIVERS.led(ctx) };
+    expect(refusal(def, undeclared)).toBe(
+      "boards/esp32-devkitc: device \"led\" option \"blinkMs\" is 2.5: must be an integer -2147483647..2147483647: use a whole number in the board entry");
+  });
 
   it("property: a random bad number in a random field of a valid board is always refused, naming board, device, field and range", () => {
     const all = BOARDS.flatMap((b) => fields(b).map((f) => ({ board: b, f })));
@@ -227,5 +234,55 @@ describe("a misspelt field is refused, not ignored", () => {
   it("every shipped board and every field the types name still boots", () => {
     expect(() => check(clone(ESP32_DEVKITC))).not.toThrow();
     expect(() => check(clone(MODDABLE_TWO))).not.toThrow();
+  });
+});
+
+describe("a misspelt driver option is refused, not ignored", () => {
+  /** `def` with device `name`'s option `key` renamed to `to` (same value). */
+  const renamed = (def: BoardDefinition, name: string, key: string, to: string): BoardDefinition => {
+    const out = clone(def);
+    const o = (out.devices.find((d) => d.name === name) as unknown as Mutable).options as Mutable;
+    o[to] = o[key];
+    delete o[key];
+    return out;
+  };
+
+  it("names board, device, key, the driver's known keys and the fix, with the nearest key when one is close", () => {
+    expect(refusal(renamed(ESP32_DEVKITC, "bme280", "address", "adress"))).toBe("boards/esp32-devkitc: device \"bme280\": options.adress is not an option " +
+      "of driver \"bme280\" (known: address, osrsT, osrsP, osrsH, filter, queueCapacity): fix the spelling (did you mean \"address\"?) or remove it");
+    expect(refusal(renamed(MODDABLE_TWO, "display", "invert", "inverted"))).toBe("boards/moddable-two: device \"display\": options.inverted is not an option " +
+      "of driver \"ili9341\" (known: select, dc, hz, madctl, colmod, invert, queue): fix the spelling (did you mean \"invert\"?) or remove it");
+    expect(refusal(renamed(MODDABLE_TWO, "touch", "threshold", "sensitivity"))).toBe("boards/moddable-two: device \"touch\": options.sensitivity is not an " +
+      "option of driver \"ft6206\" (known: address, reset, wake, interrupt, threshold): fix the spelling or remove it");
+  });
+
+  it("every device of each shipped board: a misspelt key is refused before its value is looked at, and boot refuses it too", () => {
+    for (const def of BOARDS) {
+      for (const d of def.devices) {
+        const key = Object.keys(d.options ?? {})[0];
+        const known = (DRIVERS[d.driver].options ?? []).join(", ");
+        expect(refusal(renamed(def, d.name, key, key.toUpperCase() + "_"))).toBe(def.file + ": device \"" + d.name + "\": options." + key.toUpperCase() +
+          "_ is not an option of driver \"" + d.driver + "\" (known: " + known + "): fix the spelling (did you mean \"" + key + "\"?) or remove it");
+      }
+    }
+    const bad = renamed(ESP32_DEVKITC, "led", "pin", "pins");
+    (((bad.devices.find((d) => d.name === "led") as unknown as Mutable).options) as Mutable).pins = 2.5;
+    expect(refusal(bad)).toBe("boards/esp32-devkitc: device \"led\": options.pins is not an option of driver \"led\" (known: pin): fix the spelling (did you mean \"pin\"?) or remove it");
+    expect(() => new SimBoard({ ...SIM_ESP32_DEVKITC, definition: renamed(ESP32_DEVKITC, "button", "debounceUs", "debounceMs") })).toThrow(
+      "boards/esp32-devkitc: device \"button\": options.debounceMs is not an option of driver \"button\" (known: pin, debounceUs, longPressUs, target): " +
+      "fix the spelling (did you mean \"debounceUs\"?) or remove it");
+  });
+
+  it("every option key the shipped boards use is one their driver lists, and every shipped driver lists its keys", () => {
+    for (const table of [DRIVERS, DEVKITC_DRIVERS, MODDABLE_TWO_DRIVERS]) {
+      for (const name of Object.keys(table)) expect([name, Array.isArray(table[name].options)]).toEqual([name, true]);
+    }
+    for (const def of [...BOARDS, SIM_ESP32_DEVKITC.definition, simModdableTwoDefinition()]) {
+      for (const d of def.devices) {
+        const unknown = Object.keys(d.options ?? {}).filter((k) => !(DRIVERS[d.driver].options ?? []).includes(k));
+        expect([def.file, d.name, unknown]).toEqual([def.file, d.name, []]);
+      }
+      expect(refusal(def)).toBe("");
+    }
   });
 });

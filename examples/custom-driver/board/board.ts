@@ -1,11 +1,11 @@
 // The board this example runs on, as data: an ESP32-DevKitC V4 with a PIR motion sensor on GPIO27 (the wake source), an LED, W25Q flash and the console.
 import { ROLE_STORAGE } from "quiesce/runtime/status";
-import { CONSOLE_WAKE_LINE, UART_LINE_BASE, deepFreeze, uart0Console, type BoardDefinition, type DriverTable } from "quiesce/boards";
-import { SpiBus } from "quiesce/drivers/spi-bus/spi-bus";
-import { W25q } from "quiesce/drivers/w25q/w25q";
-import { Led } from "quiesce/drivers/led/led";
-import { UartConsole } from "quiesce/drivers/uart-console/uart-console";
-import { Pir, PIR_STABILITY_US } from "../pir/pir";
+import { CONSOLE_WAKE_LINE, UART_LINE_BASE, deepFreeze, driverFactory, uart0Console, type BoardDefinition, type DriverTable } from "quiesce/boards";
+import { SpiBus, SPI_BUS_OPTIONS } from "quiesce/drivers/spi-bus/spi-bus";
+import { W25q, W25Q_OPTIONS } from "quiesce/drivers/w25q/w25q";
+import { Led, LED_OPTIONS } from "quiesce/drivers/led/led";
+import { UartConsole, UART_CONSOLE_OPTIONS } from "quiesce/drivers/uart-console/uart-console";
+import { Pir, PIR_OPTIONS, PIR_STABILITY_US } from "../pir/pir";
 
 /*
  * Wiring (ESP32-DevKitC V4, ESP32-WROOM-32): the PIR module's output to GPIO27, which is RTC_GPIO17,
@@ -60,12 +60,12 @@ export const PIR_BOARD: BoardDefinition = deepFreeze({
   irq: { gpioBase: 0, uartBase: UART_LINE_BASE },
 });
 
-/** Driver name -> constructor for every `driver` above: quiesce's and this example's own "pir". */
+/** Driver name -> constructor and the option keys it reads, for every `driver` above: quiesce's and this example's own "pir". */
 export const PIR_BOARD_DRIVERS: DriverTable = Object.freeze({
-  "spi-bus": (ctx) => new SpiBus(ctx),
-  "w25q": (ctx) => new W25q(ctx),
-  "pir": (ctx) => new Pir(ctx),
-  "led": (ctx) => new Led(ctx),
-  "uart-console": (ctx) => new UartConsole(ctx),
+  "spi-bus": driverFactory((ctx) => new SpiBus(ctx), SPI_BUS_OPTIONS),
+  "w25q": driverFactory((ctx) => new W25q(ctx), W25Q_OPTIONS),
+  "pir": driverFactory((ctx) => new Pir(ctx), PIR_OPTIONS),
+  "led": driverFactory((ctx) => new Led(ctx), LED_OPTIONS),
+  "uart-console": driverFactory((ctx) => new UartConsole(ctx), UART_CONSOLE_OPTIONS),
 });
 // #endregion board

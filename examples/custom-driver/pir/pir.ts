@@ -22,6 +22,11 @@ export const PIR_STATE_BYTES = 4;
 const STATE_MARKER = 0x9e;
 // #endregion state
 
+// #region options
+/** Every option the constructor reads: the board's driver table carries it, and boot refuses any other key (a misspelling). */
+export const PIR_OPTIONS: readonly string[] = Object.freeze(["pin", "enable", "warmupUs", "queueCapacity"]);
+// #endregion options
+
 /**
  * Counts motion onsets, serves "wait for the next motion" requests (each completes OK at the next
  * onset), and is a wake source: an onset while a suspend runs aborts it (`port.wakeEvent()`), and
