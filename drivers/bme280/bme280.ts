@@ -46,13 +46,9 @@ export class Bme280 implements BoardDriver {
   readonly last = new Int32Array(3);
   /** R1 found the chip reset and re-initialised it. */
   reinits = 0;
-  samples = 0;
-  ioErrors = 0;
   private phase = IDLE;
   /** S2 gated the queue and R2 has not reopened it yet. */
   private suspended = false;
-  /** S2 answered PENDING and has not ended (completed, or R2 came after the runtime gave up on it). */
-  private s2Pending = false;
   private readonly chip: Bme280Chip;
   private readonly platform: Platform;
   private readonly timer: number;
@@ -139,8 +135,7 @@ export class Bme280 implements BoardDriver {
     const phase = this.phase;
     if (phase === INIT) {
       this.phase = IDLE;
-      const ok = this.chip.readTrim() && this.writeConfig();
-      if (!ok) this.ioErrors++;
+      if (this.chip.readTrim()) this.writeConfig();
       this.workEnded();
       return;
     }
@@ -157,10 +152,7 @@ export class Bme280 implements BoardDriver {
   private serve(_token: number): number {
     if (!this.chip.trimmed) return IO;
     // Section 3.3.3: writing mode 01 starts one measurement; the chip returns to sleep by itself.
-    if (!this.chip.writeReg(REG_CTRL_MEAS, this.ctrlMeas | 1)) {
-      this.ioErrors++;
-      return IO;
-    }
+    if (!this.chip.writeReg(REG_CTRL_MEAS, this.ctrlMeas | 1)) return IO;
     // The conversion (t_measure,max, section 9.1) holds the device's PM lock: a suspend started now would
     // only wait for it in S2, so the idle governor waits for the burst read instead.
     this.phase = MEASURING;
@@ -177,7 +169,6 @@ export class Bme280 implements BoardDriver {
     }
     this.measured();
     if (status < 0 || !this.chip.readData()) {
-      this.ioErrors++;
       this.queue.done(IO);
       return;
     }
@@ -198,7 +189,6 @@ export class Bme280 implements BoardDriver {
       f[1] = this.last[1];
       f[2] = this.last[2] / 1024;
     }
-    this.samples++;
     this.queue.done(OK);
   }
 
@@ -212,7 +202,6 @@ export class Bme280 implements BoardDriver {
     st[2] = this.ctrlMeas;
     st[3] = this.config;
     if (this.queue.idle && this.phase === IDLE) return OK;
-    this.s2Pending = true;
     return this.s2.hold(token);
   }
 
@@ -224,7 +213,6 @@ export class Bme280 implements BoardDriver {
    */
   private workEnded(): void {
     if (this.phase !== IDLE) return;
-    this.s2Pending = false;
     if (this.s2.finish(OK)) return;
     if (!this.suspended) this.queue.open();
   }
@@ -310,7 +298,6 @@ export class Bme280 implements BoardDriver {
 
   private clearSuspend(): void {
     this.suspended = false;
-    this.s2Pending = false;
     this.s2.drop();
   }
 

@@ -38,15 +38,14 @@ export class Ft6206 implements BoardDriver {
   readonly stateBytes = FT6206_STATE_BYTES;
   readonly wakeMethod: number;
   readonly lowPowerMode: number;
-  /** Samples read, touches dropped while suspended, I2C failures. */
-  samples = 0;
+  /** Touches not read: INT came while suspended, while a suspend or resume owned the bus, or before attach. */
   dropped = 0;
-  ioErrors = 0;
   /** Last sample: touches (0..2), x, y. */
   readonly point = new Int16Array(3);
   private readonly platform: Platform;
   private readonly bus: I2cBus;
   private readonly i2c: I2cIo;
+  /** The INT input, or null: never read, held so the instance and its onReadable belong to this driver for its lifetime. */
   private readonly int: DigitalIo | null;
   private readonly wakeLine: DigitalIo | null;
   private readonly timer: number;
@@ -129,14 +128,12 @@ export class Ft6206 implements BoardDriver {
       this.i2c.write(this.reg1, false);
       this.i2c.read(this.sampleBuf);
     } catch {
-      this.ioErrors++;
       return IO;
     }
     const b = this.sampleBuf;
     this.point[0] = b[0] & 0x0f;
     this.point[1] = ((b[1] & 0x0f) << 8) | b[2];
     this.point[2] = ((b[3] & 0x0f) << 8) | b[4];
-    this.samples++;
     if (this.onSample !== null) this.onSample(this.point[0], this.point[1], this.point[2]);
     return OK;
   }
@@ -148,7 +145,6 @@ export class Ft6206 implements BoardDriver {
       this.i2c.write(this.reg1, false);
       this.i2c.read(this.reg1);
     } catch {
-      this.ioErrors++;
       return -1;
     }
     return this.reg1[0];
@@ -160,7 +156,6 @@ export class Ft6206 implements BoardDriver {
     try {
       this.i2c.write(this.reg2);
     } catch {
-      this.ioErrors++;
       return IO;
     }
     return OK;

@@ -39,7 +39,6 @@ export class Ili9341Frames {
   private readonly chunk = new Uint8Array(CHUNK_BYTES);
   /** views[k] is chunk[0 .. 2^(k+1)): any even length is written as a sum of these, without allocating. */
   private readonly views: Uint8Array[];
-  private current = -1;
   private remaining = 0;
   private chunkColor = -1;
   private onFrame: ((slot: number, status: number) => void) | null = null;
@@ -99,7 +98,6 @@ export class Ili9341Frames {
   nextChunk(): void {
     if (this.remaining === 0) {
       this.spi.flush(true);
-      this.current = -1;
       this.queue.done(OK);
       return;
     }
@@ -138,7 +136,6 @@ export class Ili9341Frames {
       }
       this.chunkColor = color;
     }
-    this.current = slot;
     this.remaining = w * h * 2;
     this.nextChunk();
     return PENDING;

@@ -13,8 +13,7 @@ export class TxRing {
   private head = 0;
   /** Bytes waiting. */
   count = 0;
-  /** Bytes ever accepted and ever handed to the UART (stats; the difference is `count`). */
-  written = 0;
+  /** Bytes that ever left the ring: handed to the UART, or forgotten by `clear`. */
   sent = 0;
   /** Bytes refused because the ring was full. */
   droppedBytes = 0;
@@ -42,7 +41,6 @@ export class TxRing {
     this.buf[(this.head + this.count) % this.capacity] = b;
     this.lastByte = b;
     this.count++;
-    this.written++;
     if (this.count > this.highWater) this.highWater = this.count;
   }
 
