@@ -1,5 +1,5 @@
 // The runtime-PM part of the conformance kit: drivers with runtime hooks keep the runtime-PM contract (docs/writing-a-driver.md).
-import { expect, it } from "vitest";
+import { expect, it, type TestContext } from "vitest";
 import { OK, PROTOCOL, T_STANDBY, TEST_PLATFORM, RPM_ACTIVE, RPM_SUSPENDED, RPM_STATE_NAMES, STATUS_NAMES } from "../../runtime/status";
 import { E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_RPM_FAIL } from "../../runtime/trace";
 import type { CaseBoard, DriverCase } from "./case";
@@ -40,6 +40,18 @@ function request(b: CaseBoard, c: DriverCase): void {
   }
 }
 
+/**
+ * How both runtime-suspended checks start: a fresh board settled 100 ms, the device's index, and the
+ * state its runtime cycles must restore. Skips the check (throws) for a device without runtime hooks.
+ */
+function settled(c: DriverCase, ctx: TestContext): { b: CaseBoard; d: number; before: number[] } {
+  const b = c.make();
+  const d = b.sim.pm.graph.names.indexOf(c.device);
+  if (b.sim.pm.rpm.capable[d] === 0) ctx.skip();
+  b.sim.advance(100_000);
+  return { b, d, before: c.snapshot(b) };
+}
+
 /** No runtime hook failed, answered something but a status, or completed twice (a stale token). */
 function expectClean(b: CaseBoard, d: number): void {
   const rpm = b.sim.pm.rpm;
@@ -66,12 +78,8 @@ export function describeRuntimeConformance(c: DriverCase): void {
   });
 
   it("runtime-suspended: a request wakes it first and is served, state restored; usage never negative", (ctx) => {
-    const b = c.make();
+    const { b, d, before } = settled(c, ctx);
     const pm = b.sim.pm;
-    const d = pm.graph.names.indexOf(c.device);
-    if (pm.rpm.capable[d] === 0) return ctx.skip();
-    b.sim.advance(100_000);
-    const before = c.snapshot(b);
     const port = pm.port(d);
     // A put without a get is refused and counted; the count stays 0.
     expect([STATUS_NAMES[port.put()], port.usage, pm.rpm.badPuts]).toEqual([STATUS_NAMES[PROTOCOL], 0, 1]);
@@ -93,12 +101,8 @@ export function describeRuntimeConformance(c: DriverCase): void {
   });
 
   it("runtime-suspended: a standby skips it (no system hook of it runs, it stays down); served after", (ctx) => {
-    const b = c.make();
+    const { b, d, before } = settled(c, ctx);
     const pm = b.sim.pm;
-    const d = pm.graph.names.indexOf(c.device);
-    if (pm.rpm.capable[d] === 0) return ctx.skip();
-    b.sim.advance(100_000);
-    const before = c.snapshot(b);
     expect(RPM_STATE_NAMES[allDown(b, d)]).toBe("suspended");
     const from = pm.trace.total;
     const n = b.outcomes.length;
