@@ -183,11 +183,12 @@ export class PowerManager implements EngineOwner, PortHost {
       this.sleeper.enter(stage, this.attempt.target, this.attempt.test);
       return;
     }
+    const now = this.platform.now();
     if (row.run === RUN_HOOK) {
-      this.stageStart = this.platform.now();
-      this.recorder.stageBegin(this.stageStart, stage);
+      this.stageStart = now;
+      this.recorder.stageBegin(now, stage);
     }
-    this.engine.run(stage);
+    this.engine.run(stage, now);
   }
 
   /** EngineOwner: the engine finished `stage`. */
@@ -209,11 +210,11 @@ export class PowerManager implements EngineOwner, PortHost {
       // (in RAM the real values overwrite these as those stages end).
       if (a.target === T_HIBERNATE) {
         for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
-      }
-      // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
-      // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
-      if (a.target === T_HIBERNATE && a.test === TEST_NONE && STAGES[row.next].masked) {
-        for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
+        // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
+        // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
+        if (a.test === TEST_NONE && STAGES[row.next].masked) {
+          for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
+        }
       }
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
       // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
@@ -221,7 +222,7 @@ export class PowerManager implements EngineOwner, PortHost {
       return this.runStage(row.next);
     }
     a.note(status);
-    if (!isStage(row.next)) return this.finish();
+    if (row.next === NO_STAGE) return this.finish();
     // The members stay: a device that failed in this run has already left them (Members.fail).
     this.runStage(row.next);
   }
