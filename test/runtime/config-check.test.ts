@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
 
 const BAD: readonly unknown[] = [Number.NaN, -1, 1.5, 2 ** 31, Number.POSITIVE_INFINITY, "100"];
@@ -91,6 +91,28 @@ describe("register: DeviceSpec numbers", () => {
     d.behaviour.suspend = { kind: "ok" };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     expect(env.outcomes).toEqual([TIMEOUT, OK]);
+  });
+
+  test("a hook called late in a long stage keeps its whole budget: its deadline (start + budget) may pass 2^31 µs", () => {
+    // bus waits 200 s on its child, then hangs: it times out 2,000 s after its own call, not when another
+    // device's timer next looks at the deadlines (an Int32 deadline wrapped negative: TIMEOUT 5 s later).
+    const env = new Env({ defaultBudgetUs: MAX_BUDGET_US });
+    const bus = env.add({ name: "bus" });
+    const a = env.add({ name: "a", parent: "bus" });
+    const bus2 = env.add({ name: "bus2", budgetUs: 5_000_000 });
+    const e = env.add({ name: "e", parent: "bus2" });
+    env.pm.seal();
+    a.behaviour.suspend = { kind: "pending", afterUs: 200_000_000 };
+    e.behaviour.suspend = { kind: "pending", afterUs: 200_000_010 };
+    bus.behaviour.suspend = { kind: "hang" };
+    bus2.behaviour.suspend = { kind: "pending", afterUs: 1_000_000 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(200_000_000 + MAX_BUDGET_US - 1);
+    expect(env.outcomes).toEqual([]);
+    env.platform.advance(1);
+    expect(env.outcomes).toEqual([TIMEOUT]);
+    const st = env.pm.stats;
+    expect([st.failDevice[st.failureSlot(0)], st.failStage[st.failureSlot(0)]]).toEqual([bus.id, S_SUSPEND]);
   });
 
   test("every DeviceSpec number refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {
