@@ -102,7 +102,7 @@ export class StageEngine extends StageRun {
         tr.code[slot] = (d + 1) | ((this.stageId + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
         tr.duration[slot] = us;
         tr.total++;
-        if (tr.listener !== null) tr.listener(slot);
+        if (tr.listener !== null) tr.tell(slot);
       }
       if (this.ready.waitStart[d + 1] !== this.ready.waitStart[d]) this.ready.finished(d);
     } else this.finish(d, status, now, us);
@@ -220,7 +220,7 @@ export class StageEngine extends StageRun {
               tr.total = tr.total + 1;
               if (tr.listener !== null) {
                 // A listener may complete a device or raise a wake: taken now, before anyone else starts.
-                tr.listener(slot);
+                tr.tell(slot);
                 if (inbox.notes !== 0) {
                   this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
                   this.takeInbox(-1);
@@ -249,7 +249,7 @@ export class StageEngine extends StageRun {
               codes[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_PENDING << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
               durations[slot] = 0;
               tr.total = tr.total + 1;
-              if (tr.listener !== null) tr.listener(slot);
+              if (tr.listener !== null) tr.tell(slot);
             }
             // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
             if (inbox.notes !== 0) {
