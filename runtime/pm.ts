@@ -136,11 +136,9 @@ export class PowerManager implements EngineOwner, PortHost {
    * target or test level; FAILED: a hibernate while the storage device is failed.
    */
   suspend(target: number, test: number): number {
+    if (!this.graph.sealed) this.unsealed("suspend");
     const now = this.platform.now();
-    if (this.attempt.phase !== P_IDLE) {
-      this.recorder.busy(now);
-      return BUSY;
-    }
+    if (this.attempt.phase !== P_IDLE) return this.recorder.busy(now), BUSY;
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
     if (this.storageLost(target, test)) return FAILED;
@@ -152,7 +150,8 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** The attempt's first stage, over every device but the failed and the runtime-suspended ones. */
+  /** A call that needs the sealed registry (the engine's tables are made at seal): a boot-order error. */
+  private unsealed(call: string): never { throw new Error(this.config.board + ": " + call + " before seal: call pm.seal() once every device is registered"); }
   /** A hibernate with its storage device failed would lose the image (without one, the platform keeps it or refuses the deep sleep). */
   private storageLost(target: number, test: number): boolean { return target === T_HIBERNATE && test === TEST_NONE && this.graph.storage >= 0 && this.engine.state(this.graph.storage) === D_FAILED; }
   /** S1, once runtime PM settled: a storage device that failed its runtime resume meanwhile ends the attempt FAILED. */
@@ -164,6 +163,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
   resumeFromImage(cause: number, sleptUs = -1): number {
+    if (!this.graph.sealed) this.unsealed("resumeFromImage");
     if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();
     this.attempt.beginFromImage();
@@ -200,10 +200,7 @@ export class PowerManager implements EngineOwner, PortHost {
       this.recorder.stageEnd(now, stage, now - this.stageStart, status);
     }
     if (a.phase === P_REPROBING) return this.reprobed();
-    if (a.phase === P_ROLLBACK) {
-      a.note(status);
-      return this.rollbackNext();
-    }
+    if (a.phase === P_ROLLBACK) return a.note(status), this.rollbackNext();
     if (row.dir === DIR_SUSPEND) {
       if (device >= 0) return this.abort(stage, device, status);
       // The image is written during S2: its copy of the later suspend stages' durations reads "unknown"

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, P_IDLE, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
 
 const BAD: readonly unknown[] = [Number.NaN, -1, 1.5, 2 ** 31, Number.POSITIVE_INFINITY, "100"];
@@ -168,5 +168,20 @@ describe("register: DeviceSpec numbers", () => {
       expect(msg).toContain((t.kind === "pm" ? "pm." : "") + t.f + " is ");
       expect(msg).toContain(rangeText(t.l));
     }), { numRuns: 1000 });
+  });
+});
+
+describe("boot order", () => {
+  test("a suspend (or an image resume) before seal is refused with the fix, and changes nothing: after seal it works", () => {
+    const env = new Env();
+    env.add({ name: "a" });
+    expect(() => env.pm.suspend(T_STANDBY, TEST_NONE)).toThrow(
+      new Error("boards/test-board: suspend before seal: call pm.seal() once every device is registered"));
+    expect(() => env.pm.resumeFromImage(0)).toThrow(
+      new Error("boards/test-board: resumeFromImage before seal: call pm.seal() once every device is registered"));
+    expect([env.pm.phase, env.log, env.pm.trace.total]).toEqual([P_IDLE, [], 0]);
+    env.pm.seal();
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.outcomes).toEqual([OK]);
   });
 });
