@@ -2,7 +2,7 @@
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
 import { TOKEN_STRIDE, TOKEN_SHIFT } from "./in-flight";
-import { HookTable, type HookFn } from "./hook-table";
+import { HookTable } from "./hook-table";
 import { E_HOOK_DONE, E_HOOK_PENDING, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT } from "./trace";
 import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
@@ -10,7 +10,7 @@ export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
 import { StageRun } from "./stage-run";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
-import { OK, PENDING, FULL, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
+import { OK, PENDING, FULL, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 
 /**
  * Order within a stage: ready.ts. The walk calls each member's hook and takes the common answer (a
@@ -34,11 +34,19 @@ export class StageEngine extends StageRun {
     const g = this.g;
     this.hooks.bind(g);
     this.ready.bind();
-    for (let d = 0; d < g.count; d++) this.pooled[d] = g.stateBytes[d] > 0 || g.requestBlocks[d] > 0 ? 1 : 0;
+    const list = new Int16Array(g.count);
+    let k = 0;
+    for (let d = 0; d < g.count; d++) {
+      this.pooled[d] = g.stateBytes[d] > 0 || g.requestBlocks[d] > 0 ? 1 : 0;
+      if (this.pooled[d] !== 0) list[k++] = d;
+    }
+    this.members.setPooled(list, k);
   }
 
-  /** Runs `stage` over the selected members; the owner's `stageEnded` reports the end (maybe before this returns). */ run(stage: number): void {
+  /** Runs `stage` over the selected members from `now` (the owner's clock read); the owner's `stageEnded` reports the end (maybe before this returns). */ run(stage: number, now: number): void {
     const row = STAGES[stage];
+    // The run before this one made every device active (a normal cycle's R2): a release need only look at the pooled ones.
+    const allActive = this.row.reaches === D_ACTIVE && this.members.advancedCount === this.g.count;
     this.stageId = stage;
     this.row = row;
     this.failedFlag = false;
@@ -48,11 +56,11 @@ export class StageEngine extends StageRun {
     this.members.advancedCount = 0; // nothing advanced in this run yet
     if (row.pools === POOLS_RELEASE) {
       // The mirror of S1: frees the members' reservations; no hook, so it ends at once.
-      this.members.release(this.arena, this.blocks, this.g.requestBlocks, this.rec, this.platform.now(), stage, row.reaches);
+      this.members.release(this.arena, this.blocks, this.g.requestBlocks, this.rec, now, stage, row.reaches, allActive);
       return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
-    this.flight.begin(this.platform.now(), stage);
+    this.flight.begin(now, stage);
     this.remaining = this.members.size;
     this.ready.begin(this.members.out, row.dir === DIR_SUSPEND);
     this.pump();
@@ -94,7 +102,7 @@ export class StageEngine extends StageRun {
         tr.code[slot] = (d + 1) | ((this.stageId + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
         tr.duration[slot] = us;
         tr.total++;
-        if (tr.listener !== null) tr.listener(slot);
+        if (tr.listener !== null) tr.tell(slot);
       }
       if (this.ready.waitStart[d + 1] !== this.ready.waitStart[d]) this.ready.finished(d);
     } else this.finish(d, status, now, us);
@@ -116,7 +124,11 @@ export class StageEngine extends StageRun {
     } finally {
       this.pumping = false;
     }
-    this.settle();
+    // settle(), inline: once per stage, and per completion that frees a set-aside device.
+    if (this.settled || (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0))) return;
+    this.settled = true;
+    this.flight.stop();
+    this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
   }
 
   /**
@@ -134,14 +146,14 @@ export class StageEngine extends StageRun {
     const stage = this.stageId, row = this.row, reaches = row.reaches;
     const pooled = row.pools === POOLS_RESERVE ? this.pooled : null;
     const m = this.members, states = m.stateOf, advanced = m.advanced;
-    const fns = this.hooks.byStage[stage], selves = this.hooks.self;
+    const recv = this.hooks.byStage[stage], name = row.hook;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const stats = this.rec.stats, last = stats.lastDuration, max = stats.maxDuration, tr = this.rec.hookTrace;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     // A done record's code is this tag plus the device (trace.ts `traceTag`, inline: no call per pass).
     const doneTag = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
-    let d = 0, f: HookFn | null = null, status = OK, now = 0, us = 0, k = 0, slot = 0;
+    let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
     // A stop (a suspend-direction failure, a wake) is looked at where it can arise: after a slow path,
     // a completion taken from the inbox, or a trace listener; not on every step.
     while (!this.failedFlag) {
@@ -173,8 +185,7 @@ export class StageEngine extends StageRun {
             }
           }
           flight.inHook = d;
-          f = fns[d];
-          status = f === null ? OK : f.call(selves[d], base | d);
+          status = recv[d][name](base | d);
           flight.inHook = -1;
           if (inbox.notes !== 0) {
             this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
@@ -209,7 +220,7 @@ export class StageEngine extends StageRun {
               tr.total = tr.total + 1;
               if (tr.listener !== null) {
                 // A listener may complete a device or raise a wake: taken now, before anyone else starts.
-                tr.listener(slot);
+                tr.tell(slot);
                 if (inbox.notes !== 0) {
                   this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
                   this.takeInbox(-1);
@@ -238,7 +249,7 @@ export class StageEngine extends StageRun {
               codes[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_PENDING << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
               durations[slot] = 0;
               tr.total = tr.total + 1;
-              if (tr.listener !== null) tr.listener(slot);
+              if (tr.listener !== null) tr.tell(slot);
             }
             // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
             if (inbox.notes !== 0) {

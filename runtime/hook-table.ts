@@ -1,52 +1,55 @@
-// Every device's hooks, looked up once at seal by the protocol table's names.
+// Every device's hook receivers per stage, chosen once at seal by the protocol table's names.
 import type { DeviceGraph } from "./graph";
 import { STAGES, hookStages } from "./protocol";
 import { OK, STAGE_COUNT } from "./status";
 
-/** A hook as the engine calls it: the driver's own method, called with the driver as `this`. */
-export type HookFn = (this: unknown, token: number) => number;
+/** What the engine calls a stage's hook on: `receiver[row.hook](token)`. */
+export type HookReceiver = { readonly [hook: string]: (token: number) => number };
+
+function answerOk(): number {
+  return OK;
+}
+
+/** Every hook name of the table, answering OK. @boot */
+function makeNoHooks(): HookReceiver {
+  const o: { [hook: string]: (token: number) => number } = {};
+  const ids = hookStages();
+  for (let k = 0; k < ids.length; k++) o[STAGES[ids[k]].hook] = answerOk;
+  return Object.freeze(o);
+}
+
+/** The receiver of a hook a driver leaves out (one for every board, made once at module load). */
+const NO_HOOKS = makeNoHooks();
 
 /**
- * Looked up once, so a driver's hooks are locked configuration (Moddable's rule for IO objects) and
- * a hook a driver leaves out costs no call: it answers OK. `Function.prototype.call` with the driver
- * as `this` allocates nothing on XS (no bound functions are made, not even at boot).
+ * Which hooks a driver has is decided at seal: per stage, a device's receiver is its hooks object
+ * when that has the stage's method, else NO_HOOKS (answers OK). The engine then calls the method by
+ * name on the receiver, as Linux calls `dev->driver->pm->suspend`: a plain method call, with the
+ * driver as `this`, costs about 15 XS instructions less than `Function.prototype.call` on a function
+ * looked up at seal (bench/results.md), and allocates nothing.
  */
 export class HookTable {
-  /** Per stage, per device: the driver's method, or null. The engine calls `byStage[stage][d].call(self[d], token)`. */
-  readonly byStage: (HookFn | null)[][];
-  readonly self: unknown[];
+  /** Per stage, per device: the object whose `STAGES[stage].hook` method the engine calls. */
+  readonly byStage: HookReceiver[][];
 
   constructor(maxDevices: number) {
     this.byStage = new Array(STAGE_COUNT);
     for (let s = 0; s < STAGE_COUNT; s++) {
-      const fns: (HookFn | null)[] = new Array(maxDevices);
-      for (let d = 0; d < maxDevices; d++) fns[d] = null;
-      this.byStage[s] = fns;
+      const recv: HookReceiver[] = new Array(maxDevices);
+      for (let d = 0; d < maxDevices; d++) recv[d] = NO_HOOKS;
+      this.byStage[s] = recv;
     }
-    this.self = new Array(maxDevices);
   }
 
   /** Boot (seal). @boot */
   bind(g: DeviceGraph): void {
     // The hook stages and their method names, read off the table once (boot cost per device: a lookup per hook).
     const ids = hookStages();
-    const names: string[] = [];
-    for (let k = 0; k < ids.length; k++) names.push(STAGES[ids[k]].hook);
     for (let d = 0; d < g.count; d++) {
-      const hooks = g.hooks[d] as unknown as { [name: string]: unknown };
-      this.self[d] = hooks;
+      const hooks = g.hooks[d] as unknown as HookReceiver;
       for (let k = 0; k < ids.length; k++) {
-        const f = hooks[names[k]];
-        if (typeof f === "function") this.byStage[ids[k]][d] = f as HookFn;
+        if (typeof hooks[STAGES[ids[k]].hook] === "function") this.byStage[ids[k]][d] = hooks;
       }
     }
-  }
-
-
-  /** Device d's hook for `stage`: its answer, OK if it has none. A throw goes to the caller. */
-  call(d: number, stage: number, token: number): number {
-    const f = this.byStage[stage][d];
-    if (f === null) return OK;
-    return f.call(this.self[d], token);
   }
 }

@@ -16,8 +16,8 @@ export const SERIAL_MASK = (1 << 18) - 1;
 const RUNS_KEPT = 64;
 
 /**
- * One entry per device: whether it answered PENDING and is still awaited, and that wait's deadline. Deadlines are relative to the stage's epoch (set by `begin`),
- * so they stay small integers whatever the uptime. One platform timer serves every deadline: it is
+ * One entry per device: whether it answered PENDING and is still awaited, and that wait's deadline.
+ * Deadlines are relative to the stage's epoch (set by `begin`), so they stay exact whatever the uptime. One platform timer serves every deadline: it is
  * armed for the earliest and re-armed after each expiry. Invariant: `count` equals the number of
  * devices with `running[d] === 1`.
  */
@@ -36,10 +36,14 @@ export class InFlight {
   /** The stage of the last RUNS_KEPT runs, by serial. */
   private readonly runStage: Int8Array;
   private readonly runSerial: Int32Array;
-  /** Each awaited hook's deadline, relative to the stage's epoch (the engine's walk writes `await` inline). */
-  readonly deadline: Int32Array;
+  /**
+   * Each awaited hook's deadline, relative to the stage's epoch (the engine's walk writes `await` inline).
+   * Float64, not Int32: a hook started late in a long stage with the largest budget (2e9 µs) has a
+   * deadline past 2^31 µs, which an Int32 would wrap negative (expired at once).
+   */
+  readonly deadline: Float64Array;
   /** When each awaited hook was called, relative to the stage's epoch. */
-  readonly started: Int32Array;
+  readonly started: Float64Array;
   private readonly timer: number;
   /** The budget timer's deadline (relative to the epoch), -1 when it is not armed; read-only outside this class. */
   timerAt = -1;
@@ -54,8 +58,8 @@ export class InFlight {
     this.running = new Uint8Array(maxDevices);
     this.runStage = new Int8Array(RUNS_KEPT).fill(-1);
     this.runSerial = new Int32Array(RUNS_KEPT).fill(-1);
-    this.deadline = new Int32Array(maxDevices);
-    this.started = new Int32Array(maxDevices);
+    this.deadline = new Float64Array(maxDevices);
+    this.started = new Float64Array(maxDevices);
     this.timer = platform.createTimer(onTimer);
   }
 

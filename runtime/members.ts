@@ -30,6 +30,11 @@ export class Members {
   private allIn = -1;
   readonly advanced: Int16Array;
   advancedCount = 0;
+  /** The devices S1 reserves for (`setPooled`): a normal cycle's release walks only these. */
+  private pooled: Int16Array = new Int16Array(0);
+  private pooledCount = 0;
+  /** Set by `adoptImage`: every area was adopted, pooled or not, so the next release looks at every device. */
+  private fromImage = false;
 
   constructor(maxDevices: number, count: () => number) {
     this.count = count;
@@ -151,11 +156,26 @@ export class Members {
    * Engine only, the release stage: frees the reservations of the members and of every failed device
    * (a failed device keeps nothing reserved, member or not), and sets the others' state.
    */
-  release(arena: StateArena, blocks: BlockPool, quota: Int16Array, rec: Recorder, now: number, stage: number, reaches: number): void {
-    const member = this.member, states = this.stateOf, reserved = arena.reserved;
+  release(arena: StateArena, blocks: BlockPool, quota: Int16Array, rec: Recorder, now: number, stage: number, reaches: number, allActive: boolean): void {
+    const member = this.member, states = this.stateOf, reserved = arena.reserved, count = this.count();
     // Hoisted: XS pays for a block-scoped declaration on every pass through the loop body.
-    let st = 0;
-    for (let d = 0, count = this.count(); d < count; d++) {
+    let st = 0, d = 0;
+    if (allActive && !this.fromImage) {
+      // Every device is active (the run before reached every one): only the devices S1 reserved
+      // something for have anything to give back; the others are not looked at.
+      for (let i = 0; i < this.pooledCount; i++) {
+        d = this.pooled[i];
+        if (reserved[d] === 0) continue;
+        // arena.release, inline (once per reserving device per cycle).
+        reserved[d] = 0;
+        arena.reservedBytes -= arena.size[d];
+        if (quota[d] !== 0) blocks.unreserve(d);
+        rec.release(now, d, stage);
+      }
+      return;
+    }
+    this.fromImage = false;
+    for (d = 0; d < count; d++) {
       st = states[d];
       // A device S1 reserved nothing for, resumed, has nothing to give back (the common case: one test).
       if (reserved[d] === 0 && st === D_ACTIVE) continue;
@@ -168,8 +188,15 @@ export class Members {
     }
   }
 
+  /** Boot (seal): the devices S1 reserves something for (a state area or request blocks), in id order. */
+  setPooled(list: Int16Array, count: number): void {
+    this.pooled = list;
+    this.pooledCount = count;
+  }
+
   /** After a reboot from a hibernate image every device is off, its area already filled. */
   adoptImage(arena: StateArena): void {
+    this.fromImage = true;
     for (let d = 0; d < this.count(); d++) {
       this.stateOf[d] = D_OFF;
       arena.adopt(d);

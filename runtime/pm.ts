@@ -136,11 +136,9 @@ export class PowerManager implements EngineOwner, PortHost {
    * target or test level; FAILED: a hibernate while the storage device is failed.
    */
   suspend(target: number, test: number): number {
+    if (!this.graph.sealed) this.unsealed("suspend");
     const now = this.platform.now();
-    if (this.attempt.phase !== P_IDLE) {
-      this.recorder.busy(now);
-      return BUSY;
-    }
+    if (this.attempt.phase !== P_IDLE) return this.recorder.busy(now), BUSY;
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
     if (this.storageLost(target, test)) return FAILED;
@@ -152,7 +150,8 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** The attempt's first stage, over every device but the failed and the runtime-suspended ones. */
+  /** A call that needs the sealed registry (the engine's tables are made at seal): a boot-order error. */
+  private unsealed(call: string): never { throw new Error(this.config.board + ": " + call + " before seal: call pm.seal() once every device is registered"); }
   /** A hibernate with its storage device failed would lose the image (without one, the platform keeps it or refuses the deep sleep). */
   private storageLost(target: number, test: number): boolean { return target === T_HIBERNATE && test === TEST_NONE && this.graph.storage >= 0 && this.engine.state(this.graph.storage) === D_FAILED; }
   /** S1, once runtime PM settled: a storage device that failed its runtime resume meanwhile ends the attempt FAILED. */
@@ -164,6 +163,7 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
   resumeFromImage(cause: number, sleptUs = -1): number {
+    if (!this.graph.sealed) this.unsealed("resumeFromImage");
     if (this.attempt.phase !== P_IDLE) return BUSY;
     this.engine.adoptImage();
     this.attempt.beginFromImage();
@@ -183,11 +183,12 @@ export class PowerManager implements EngineOwner, PortHost {
       this.sleeper.enter(stage, this.attempt.target, this.attempt.test);
       return;
     }
+    const now = this.platform.now();
     if (row.run === RUN_HOOK) {
-      this.stageStart = this.platform.now();
-      this.recorder.stageBegin(this.stageStart, stage);
+      this.stageStart = now;
+      this.recorder.stageBegin(now, stage);
     }
-    this.engine.run(stage);
+    this.engine.run(stage, now);
   }
 
   /** EngineOwner: the engine finished `stage`. */
@@ -199,21 +200,18 @@ export class PowerManager implements EngineOwner, PortHost {
       this.recorder.stageEnd(now, stage, now - this.stageStart, status);
     }
     if (a.phase === P_REPROBING) return this.reprobed();
-    if (a.phase === P_ROLLBACK) {
-      a.note(status);
-      return this.rollbackNext();
-    }
+    if (a.phase === P_ROLLBACK) return a.note(status), this.rollbackNext();
     if (row.dir === DIR_SUSPEND) {
       if (device >= 0) return this.abort(stage, device, status);
       // The image is written during S2: its copy of the later suspend stages' durations reads "unknown"
       // (in RAM the real values overwrite these as those stages end).
       if (a.target === T_HIBERNATE) {
         for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
-      }
-      // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
-      // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
-      if (a.target === T_HIBERNATE && a.test === TEST_NONE && STAGES[row.next].masked) {
-        for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
+        // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
+        // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
+        if (a.test === TEST_NONE && STAGES[row.next].masked) {
+          for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
+        }
       }
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
       // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
@@ -221,7 +219,7 @@ export class PowerManager implements EngineOwner, PortHost {
       return this.runStage(row.next);
     }
     a.note(status);
-    if (!isStage(row.next)) return this.finish();
+    if (row.next === NO_STAGE) return this.finish();
     // The members stay: a device that failed in this run has already left them (Members.fail).
     this.runStage(row.next);
   }

@@ -103,7 +103,7 @@ export class Recorder {
     tr.code[slot] = ((stage + 1) << STAGE_SHIFT) | (E_STAGE_BEGIN << EVENT_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
-    if (tr.listener !== null) tr.listener(slot);
+    if (tr.listener !== null) tr.tell(slot);
   }
 
   /** A hook stage ended after `us` microseconds with `status` (its first failure, or OK). */
@@ -117,7 +117,7 @@ export class Recorder {
     tr.code[slot] = ((stage + 1) << STAGE_SHIFT) | (E_STAGE_END << EVENT_SHIFT) | (status << STATUS_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
-    if (tr.listener !== null) tr.listener(slot);
+    if (tr.listener !== null) tr.tell(slot);
   }
 
   /** A stage whose duration the hibernate image cannot know (it is written before the stage ends). */
@@ -144,7 +144,7 @@ export class Recorder {
     tr.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     tr.duration[slot] = us;
     tr.total++;
-    if (tr.listener !== null) tr.listener(slot);
+    if (tr.listener !== null) tr.tell(slot);
   }
 
   /** A hook's answer (or completion). `rollsBack`: a failure here stops the stage (suspend direction). */
@@ -199,7 +199,7 @@ export class Recorder {
     tr.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (E_RELEASE << EVENT_SHIFT);
     tr.duration[slot] = 0;
     tr.total++;
-    if (tr.listener !== null) tr.listener(slot);
+    if (tr.listener !== null) tr.tell(slot);
   }
 
   /** The attempt failed at `stage` on `device` (a hook's error, or WAKEUP): rollback starts. */

@@ -94,6 +94,8 @@ export class TraceRing {
   total = 0;
   /** Set once with `setListener` (the recorder's hot path reads it directly). */
   listener: ((slot: number) => void) | null = null;
+  /** Times the listener threw (each was caught where the record was written; see `tell`). */
+  listenerFaults = 0;
   /** Records the ring holds; older ones are overwritten. */
   readonly capacity: number;
   /** Per slot: platform time, µs. */
@@ -138,6 +140,19 @@ export class TraceRing {
     return this.listener;
   }
 
+  /**
+   * Tells the listener about the record in `slot` (writers call it when `listener` is set). A listener
+   * that throws is counted and the writer goes on: a consumer's bug (a console, a timeline) must not
+   * stop a stage half-way with devices suspended.
+   */
+  tell(slot: number): void {
+    try {
+      (this.listener as (slot: number) => void)(slot);
+    } catch {
+      this.listenerFaults++;
+    }
+  }
+
   /** Registers the one listener, told each record's slot as it is written. */
   setListener(listener: (slot: number) => void): void {
     this.listener = listener;
@@ -150,7 +165,7 @@ export class TraceRing {
     this.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (event << EVENT_SHIFT) | (status << STATUS_SHIFT);
     this.duration[slot] = 0;
     this.total++;
-    if (this.listener !== null) this.listener(slot);
+    if (this.listener !== null) this.tell(slot);
   }
 
   /** A hook's end: as `record`, plus how long it took (its start is `time - durationUs`). */
@@ -160,7 +175,7 @@ export class TraceRing {
     this.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (event << EVENT_SHIFT) | (status << STATUS_SHIFT);
     this.duration[slot] = durationUs;
     this.total++;
-    if (this.listener !== null) this.listener(slot);
+    if (this.listener !== null) this.tell(slot);
   }
 
   /** Number of records still held. */

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, P_IDLE, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
 
 const BAD: readonly unknown[] = [Number.NaN, -1, 1.5, 2 ** 31, Number.POSITIVE_INFINITY, "100"];
@@ -93,6 +93,28 @@ describe("register: DeviceSpec numbers", () => {
     expect(env.outcomes).toEqual([TIMEOUT, OK]);
   });
 
+  test("a hook called late in a long stage keeps its whole budget: its deadline (start + budget) may pass 2^31 µs", () => {
+    // bus waits 200 s on its child, then hangs: it times out 2,000 s after its own call, not when another
+    // device's timer next looks at the deadlines (an Int32 deadline wrapped negative: TIMEOUT 5 s later).
+    const env = new Env({ defaultBudgetUs: MAX_BUDGET_US });
+    const bus = env.add({ name: "bus" });
+    const a = env.add({ name: "a", parent: "bus" });
+    const bus2 = env.add({ name: "bus2", budgetUs: 5_000_000 });
+    const e = env.add({ name: "e", parent: "bus2" });
+    env.pm.seal();
+    a.behaviour.suspend = { kind: "pending", afterUs: 200_000_000 };
+    e.behaviour.suspend = { kind: "pending", afterUs: 200_000_010 };
+    bus.behaviour.suspend = { kind: "hang" };
+    bus2.behaviour.suspend = { kind: "pending", afterUs: 1_000_000 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(200_000_000 + MAX_BUDGET_US - 1);
+    expect(env.outcomes).toEqual([]);
+    env.platform.advance(1);
+    expect(env.outcomes).toEqual([TIMEOUT]);
+    const st = env.pm.stats;
+    expect([st.failDevice[st.failureSlot(0)], st.failStage[st.failureSlot(0)]]).toEqual([bus.id, S_SUSPEND]);
+  });
+
   test("every DeviceSpec number refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {
     for (const f of SPEC_FIELDS) {
       for (const v of BAD) {
@@ -146,5 +168,20 @@ describe("register: DeviceSpec numbers", () => {
       expect(msg).toContain((t.kind === "pm" ? "pm." : "") + t.f + " is ");
       expect(msg).toContain(rangeText(t.l));
     }), { numRuns: 1000 });
+  });
+});
+
+describe("boot order", () => {
+  test("a suspend (or an image resume) before seal is refused with the fix, and changes nothing: after seal it works", () => {
+    const env = new Env();
+    env.add({ name: "a" });
+    expect(() => env.pm.suspend(T_STANDBY, TEST_NONE)).toThrow(
+      new Error("boards/test-board: suspend before seal: call pm.seal() once every device is registered"));
+    expect(() => env.pm.resumeFromImage(0)).toThrow(
+      new Error("boards/test-board: resumeFromImage before seal: call pm.seal() once every device is registered"));
+    expect([env.pm.phase, env.log, env.pm.trace.total]).toEqual([P_IDLE, [], 0]);
+    env.pm.seal();
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.outcomes).toEqual([OK]);
   });
 });

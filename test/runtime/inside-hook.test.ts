@@ -170,6 +170,28 @@ describe("what a trace listener does while the walk runs is taken before the nex
   });
 });
 
+describe("a trace listener that throws", () => {
+  test("is counted on every record it threw on; the walk, the completions and the cycle go on as without it", () => {
+    const { env, b } = three();
+    b.behaviour.suspend = { kind: "pending", afterUs: 100 };
+    const seen: number[] = [];
+    env.pm.trace.setListener((slot) => {
+      seen.push(slot);
+      throw new Error("listener bug");
+    });
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(20_000);
+    expect(env.outcomes).toEqual([OK]);
+    expect(env.states()).toEqual(["a=" + D_ACTIVE, "b=" + D_ACTIVE, "c=" + D_ACTIVE]);
+    expect(env.pm.trace.listenerFaults).toBe(seen.length);
+    expect(seen.length).toBe(env.pm.trace.total);
+    expect(hookRecords(env, S_SUSPEND)).toEqual(["c:done", "b:pending", "a:done", "b:done"]);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(20_000);
+    expect(env.outcomes).toEqual([OK, OK]);
+  });
+});
+
 describe("completions that race a throw or a timeout", () => {
   test("a hook that completes another device with an error and then throws: the completion came first and is the failure", () => {
     const { env, pender, caller } = pair();
