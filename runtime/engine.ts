@@ -1,7 +1,7 @@
 // Stage engine: runs one protocol stage over a set of devices in dependency order, with PENDING, budgets and tokens.
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
-import { TOKEN_STRIDE, TOKEN_SHIFT } from "./in-flight";
+import { TOKEN_STRIDE, TOKEN_SHIFT, START_WRAP } from "./in-flight";
 import { HookTable } from "./hook-table";
 import { E_HOOK_DONE, E_HOOK_PENDING, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT } from "./trace";
 import type { Recorder } from "./recorder";
@@ -84,7 +84,8 @@ export class StageEngine extends StageRun {
     // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;
-    const us = now - flight.epoch - flight.started[d];
+    let us = now - flight.epoch - flight.started[d];
+    if (us >= START_WRAP) us = us % START_WRAP; // flight.elapsed, inline: a call made past 2^31 µs into the stage
     // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
     // as that hook returns, so the counts it keeps in locals stay exact.
     if (this.pumping) return this.inbox.put(d, status, now, us);

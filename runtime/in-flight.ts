@@ -12,6 +12,8 @@ export const TOKEN_SHIFT = 12;
 /** Token = serial * TOKEN_STRIDE + device id: the device is `token % TOKEN_STRIDE`. */
 export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
 export const SERIAL_MASK = (1 << 18) - 1;
+/** `started` keeps a call's time modulo this (an Int32 store wraps): an elapsed time past it is reduced. */
+export const START_WRAP = 4294967296;
 /** Runs whose stage is remembered (a late completion is recorded against the stage it answers). */
 const RUNS_KEPT = 64;
 
@@ -42,8 +44,13 @@ export class InFlight {
    * deadline past 2^31 µs, which an Int32 would wrap negative (expired at once).
    */
   readonly deadline: Float64Array;
-  /** When each awaited hook was called, relative to the stage's epoch. */
-  readonly started: Float64Array;
+  /**
+   * When each awaited hook was called, relative to the stage's epoch, modulo 2^32 (START_WRAP). Int32:
+   * it is read on every completion, and Node's interpreter boxes every Float64Array read. A call more
+   * than 2^31 µs (36 min) into a stage wraps; `elapsed` is still exact, since an awaited hook is done
+   * or expired within its budget (at most 2e9 µs, under 2^32).
+   */
+  readonly started: Int32Array;
   private readonly timer: number;
   /** The budget timer's deadline (relative to the epoch), -1 when it is not armed; read-only outside this class. */
   timerAt = -1;
@@ -59,7 +66,7 @@ export class InFlight {
     this.runStage = new Int8Array(RUNS_KEPT).fill(-1);
     this.runSerial = new Int32Array(RUNS_KEPT).fill(-1);
     this.deadline = new Float64Array(maxDevices);
-    this.started = new Float64Array(maxDevices);
+    this.started = new Int32Array(maxDevices);
     this.timer = platform.createTimer(onTimer);
   }
 
@@ -111,7 +118,8 @@ export class InFlight {
 
   /** Microseconds since device d's awaited hook was called. */
   elapsed(d: number, now: number): number {
-    return now - this.epoch - this.started[d];
+    const us = now - this.epoch - this.started[d];
+    return us < START_WRAP ? us : us % START_WRAP;
   }
 
   /** Device d's awaited hook completed. */

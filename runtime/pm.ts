@@ -150,7 +150,7 @@ export class PowerManager implements EngineOwner, PortHost {
     return OK;
   }
 
-  /** A call that needs the sealed registry (the engine's tables are made at seal): a boot-order error. */
+  /** A call that needs the sealed registry (the engine's tables are made at seal): a boot-order error, so only before seal. @boot */
   private unsealed(call: string): never { throw new Error(this.config.board + ": " + call + " before seal: call pm.seal() once every device is registered"); }
   /** A hibernate with its storage device failed would lose the image (without one, the platform keeps it or refuses the deep sleep). */
   private storageLost(target: number, test: number): boolean { return target === T_HIBERNATE && test === TEST_NONE && this.graph.storage >= 0 && this.engine.state(this.graph.storage) === D_FAILED; }

@@ -2,8 +2,9 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, P_IDLE, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, STAGE_COUNT, P_IDLE, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
+import { E_HOOK_DONE } from "../../runtime/trace";
 
 const BAD: readonly unknown[] = [Number.NaN, -1, 1.5, 2 ** 31, Number.POSITIVE_INFINITY, "100"];
 const PM_FIELDS = Object.keys(LIMITS).filter((k) => k.startsWith("pm.")).map((k) => k.slice(3));
@@ -113,6 +114,42 @@ describe("register: DeviceSpec numbers", () => {
     expect(env.outcomes).toEqual([TIMEOUT]);
     const st = env.pm.stats;
     expect([st.failDevice[st.failureSlot(0)], st.failStage[st.failureSlot(0)]]).toEqual([bus.id, S_SUSPEND]);
+  });
+
+  test("a hook called more than 2^31 µs into a stage gets its exact duration and its whole budget", () => {
+    // c and b each wait 1,999 s, one after the other (children first): a is called 3,998 s into S2.
+    const env = new Env({ defaultBudgetUs: MAX_BUDGET_US });
+    const a = env.add({ name: "a" });
+    const b = env.add({ name: "b", parent: "a" });
+    const c = env.add({ name: "c", parent: "b" });
+    env.pm.seal();
+    c.behaviour.suspend = { kind: "pending", afterUs: 1_999_000_000 };
+    b.behaviour.suspend = { kind: "pending", afterUs: 1_999_000_000 };
+    a.behaviour.suspend = { kind: "pending", afterUs: 10_000_000 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(4_100_000_000);
+    expect(env.outcomes).toEqual([OK]);
+    const st = env.pm.stats;
+    expect([c, b, a].map((x) => st.lastDuration[x.id * STAGE_COUNT + S_SUSPEND])).toEqual([1_999_000_000, 1_999_000_000, 10_000_000]);
+    const tr = env.pm.trace, durations: number[] = [];
+    for (let i = 0; i < tr.length; i++) {
+      const slot = (tr.total - tr.length + i) % tr.capacity;
+      if (tr.stageAt(slot) === S_SUSPEND && tr.eventAt(slot) === E_HOOK_DONE) durations.push(tr.duration[slot]);
+    }
+    expect(durations).toEqual([1_999_000_000, 1_999_000_000, 10_000_000]);
+    a.behaviour.suspend = { kind: "hang" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(3_998_000_000 + MAX_BUDGET_US - 1);
+    expect(env.outcomes).toEqual([OK]);
+    env.platform.advance(1);
+    expect(env.outcomes).toEqual([OK, TIMEOUT]);
+    expect(st.lastDuration[a.id * STAGE_COUNT + S_SUSPEND]).toBe(MAX_BUDGET_US);
+    // The longest stays the budget: a 10 s wait started 3,998 s into the stage is 10 s, not 2^32 µs more.
+    a.behaviour.suspend = { kind: "pending", afterUs: 10_000_000 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(4_100_000_000);
+    expect(env.outcomes).toEqual([OK, TIMEOUT, OK]);
+    expect([st.lastDuration[a.id * STAGE_COUNT + S_SUSPEND], st.maxDuration[a.id * STAGE_COUNT + S_SUSPEND]]).toEqual([10_000_000, MAX_BUDGET_US]);
   });
 
   test("every DeviceSpec number refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {
