@@ -16,6 +16,7 @@ const SLOTS_X1_X10: Record<string, [number, number]> = {
   objectDestructuring: [0, 0],
   pushGrowth: [0, 0], // element storage is chunk memory, which slot counts cannot see
   functionCall: [2, 2], // the {k} receiver, made once per command (x1 and x10 alike): each .call allocates nothing
+  computedCall: [3, 3], // the {k, add1} receiver, made once per command: each obj[name](x) allocates nothing
   emptyObject: [1, 10],
   arrayLiteral: [2, 20],
   templateString: [2, 20],
