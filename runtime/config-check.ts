@@ -1,6 +1,6 @@
-// Boot-time checks of the numbers a caller hands the runtime directly (PmConfig, DeviceSpec) against runtime/limits.ts; may allocate.
-import type { DeviceSpec, PmConfig } from "./driver";
-import { LIMITS, MAX_IRQ_LINES, outOfRange } from "./limits";
+// Boot-time checks of the PmConfig a caller hands the runtime (its numbers against runtime/limits.ts), wake lines at seal; may allocate.
+import type { PmConfig } from "./driver";
+import { LIMITS, outOfRange } from "./limits";
 import type { DeviceGraph } from "./graph";
 import type { IrqController } from "./irq";
 import { REPROBE_FIRST_US, REPROBE_CAP_US } from "./recovery";
@@ -88,61 +88,6 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
   }
 }
 
-/** Where `register` reads each numeric DeviceSpec field from. */
-const SPEC_FIELDS: readonly string[] = Object.freeze(["roles", "wakeLine", "budgetUs", "stateBytes", "requestBlocks", "suspendCostUs", "resumeCostUs", "autosuspendMs"]);
-const STAGE_KEYS: readonly string[] = Object.freeze(["prepare", "suspend", "resume", "reprobe"]);
-/** LIMITS rows of SPEC_FIELDS, looked up once (not a string concatenation per device). */
-const SPEC_LIMITS = Object.freeze([
-  LIMITS["device.roles"], LIMITS["device.wakeLine"], LIMITS["device.budgetUs"], LIMITS["device.stateBytes"], LIMITS["device.requestBlocks"],
-  LIMITS["device.suspendCostUs"], LIMITS["device.resumeCostUs"], LIMITS["device.autosuspendMs"],
-]);
-
-const DEFAULT_BUDGET = LIMITS["pm.defaultBudgetUs"];
-
-/**
- * A DeviceSpec's numbers before `register` writes them into its typed arrays (Uint8 roles, Int16
- * wakeLine and requestBlocks, Int32 budgets and stateBytes), and the default budget it falls back to.
- * `lines` is the configuration's irqLines when known. Throws naming board, device, field, range. @boot
- */
-export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs: number, lines = MAX_IRQ_LINES): void {
-  const b = board === "" ? "(PmConfig without board)" : board;
-  if (typeof spec !== "object" || spec === null) throw new Error(b + ": register: the spec is " + String(spec) + ": pass a DeviceSpec object");
-  if (typeof spec.name !== "string" || spec.name === "") throw new Error(b + ": register: a device has no name: give every DeviceSpec a unique name");
-  const s = spec as unknown as { readonly [key: string]: unknown };
-  // Named reads, not s[key] over SPEC_FIELDS: this runs once per device at boot (N up to 4096), and an
-  // absent field then costs one test.
-  if (spec.roles !== undefined) checkField(b, spec, 0, spec.roles, undefined);
-  if (spec.wakeLine !== undefined) checkField(b, spec, 1, spec.wakeLine, lines - 1);
-  if (spec.budgetUs !== undefined) checkField(b, spec, 2, spec.budgetUs, undefined);
-  if (spec.stateBytes !== undefined) checkField(b, spec, 3, spec.stateBytes, undefined);
-  if (spec.requestBlocks !== undefined) checkField(b, spec, 4, spec.requestBlocks, undefined);
-  if (spec.suspendCostUs !== undefined) checkField(b, spec, 5, spec.suspendCostUs, undefined);
-  if (spec.resumeCostUs !== undefined) checkField(b, spec, 6, spec.resumeCostUs, undefined);
-  if (spec.autosuspendMs !== undefined) checkField(b, spec, 7, spec.autosuspendMs, undefined);
-  const per = s.stageBudgetUs;
-  if (per !== undefined) {
-    if (typeof per !== "object" || per === null) throw new Error(who(b, spec) + "stageBudgetUs is " + String(per) + ": must be an object { prepare?, suspend?, resume?, reprobe? } of µs in its DeviceSpec");
-    const p = per as { readonly [key: string]: unknown };
-    const keys = Object.keys(p);
-    for (let i = 0; i < keys.length; i++) {
-      if (STAGE_KEYS.indexOf(keys[i]) < 0 && p[keys[i]] !== undefined) {
-        throw new Error(who(b, spec) + "stageBudgetUs." + keys[i] + " is not a PENDING stage: use prepare, suspend, resume or reprobe in its DeviceSpec");
-      }
-    }
-    for (let i = 0; i < STAGE_KEYS.length; i++) {
-      const v = p[STAGE_KEYS[i]];
-      if (v === undefined) continue;
-      const bad = outOfRange(v, LIMITS["device.stageBudgetUs." + STAGE_KEYS[i]]);
-      if (bad !== null) throw new Error(who(b, spec) + "stageBudgetUs." + STAGE_KEYS[i] + " " + bad + " in its DeviceSpec");
-    }
-  }
-  const dl = DEFAULT_BUDGET;
-  if (spec.budgetUs === undefined && !(typeof defaultBudgetUs === "number" && (defaultBudgetUs | 0) === defaultBudgetUs && defaultBudgetUs >= dl.min && defaultBudgetUs <= dl.max)) {
-    const bad = outOfRange(defaultBudgetUs, LIMITS["pm.defaultBudgetUs"]);
-    if (bad !== null) throw new Error(who(b, spec) + "budgetUs falls back to defaultBudgetUs, which " + bad + " in the PmConfig");
-  }
-}
-
 /** At seal: every wake device's line is below pm.irqLines (named with board and device) and marked as a wake line. @boot */
 export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqController): void {
   for (let d = 0; d < g.count; d++) {
@@ -157,7 +102,11 @@ export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqControll
  * "budgetUs"? (known: ...)`, or null. A misspelt optional field would otherwise be ignored in silence. @boot
  */
 export function unknownField(obj: object, known: readonly string[]): string | null {
-  const keys = Object.keys(obj);
+  return unknownKey(Object.keys(obj), known);
+}
+
+/** `unknownField` over keys already listed (register lists a spec's keys once: each list is 15 XS slots of boot garbage a device). @boot */
+export function unknownKey(keys: readonly string[], known: readonly string[]): string | null {
   for (let i = 0; i < keys.length; i++) {
     if (known.indexOf(keys[i]) >= 0) continue;
     let best = "";
@@ -173,7 +122,7 @@ export function unknownField(obj: object, known: readonly string[]): string | nu
 
 /**
  * The entry of `known` within two edits of `name` (case aside), the closest first, or "": the suggestion
- * `unknownField` makes, for messages of another shape. (unknownField keeps its own copy of the loop: it runs
+ * `unknownField` makes, for messages of another shape. (unknownKey keeps its own copy of the loop: it runs
  * at every PowerManager construction, and a call here would move the boot cost bench/results.json pins.) @boot
  */
 export function nearestName(name: string, known: readonly string[]): string {
@@ -184,19 +133,6 @@ export function nearestName(name: string, known: readonly string[]): string {
     if (cost < bestCost) { best = known[k]; bestCost = cost; }
   }
   return best;
-}
-
-/** SPEC_FIELDS[i] of `spec` is `v`: an integer within its limits (`lineMax` for wakeLine), else throws naming it. @boot */
-function checkField(b: string, spec: DeviceSpec, i: number, v: unknown, lineMax: number | undefined): void {
-  const l = SPEC_LIMITS[i];
-  if (typeof v === "number" && (v | 0) === v && v >= l.min && v <= l.max && lineMax === undefined) return;
-  const bad = outOfRange(v, l, lineMax);
-  if (bad !== null) throw new Error(who(b, spec) + SPEC_FIELDS[i] + " " + bad + " in its DeviceSpec");
-}
-
-/** "board: device "name" ": built only when there is something to say (register runs once per device, N up to 4096). @boot */
-function who(b: string, spec: DeviceSpec): string {
-  return b + ": device \"" + String(spec.name) + "\" ";
 }
 
 /** Levenshtein distance, for the suggestions above (short names only, at boot). @boot */

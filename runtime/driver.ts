@@ -42,11 +42,15 @@ export interface PmHooks {
   runtimeResume?(token: number): number;
 }
 
-/** A device as a board declares it (plain data plus its hooks). Read once by `register`. */
+/**
+ * A device as a board declares it (plain data plus its hooks). Read once by `register`, which refuses
+ * (keeping nothing) a key not listed here, a name the console cannot type, a hook name on `hooks` that
+ * is not a function, and a number out of range (runtime/spec-check.ts).
+ */
 export interface DeviceSpec {
-  /** Unique device name (console, trace, errors; `parent` and `needs` refer to it). */
+  /** Unique device name (console, trace, errors; `parent` and `needs` refer to it): printable ASCII without spaces (0x21-0x7e). */
   name: string;
-  /** The driver's hooks; missing ones answer OK. */
+  /** The driver's hooks (usually the driver itself: other members are its own); missing ones answer OK, present ones must be functions. */
   hooks: PmHooks;
   /** The bus or device this one hangs off: it suspends after and resumes before this device. */
   parent?: string;
@@ -54,7 +58,10 @@ export interface DeviceSpec {
   needs?: readonly string[];
   /** ROLE_STORAGE | ROLE_WAKE. */
   roles?: number;
-  /** Wake-capable IRQ line (with ROLE_WAKE). */
+  /**
+   * The device's IRQ line. With ROLE_WAKE it is marked wake-capable at seal and `port.wakeEvent()` raises
+   * it; without, it only names this device as the waking one when a line the board made a wake source ends a suspend.
+   */
   wakeLine?: number;
   /** Time budget in microseconds for each PENDING stage of this device; defaults from the board. */
   budgetUs?: number;
