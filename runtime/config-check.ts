@@ -1,4 +1,4 @@
-// Boot-time checks of the PmConfig a caller hands the runtime (its numbers against runtime/limits.ts), wake lines at seal; may allocate.
+// Boot-time checks of the PmConfig a caller hands the runtime (its numbers against runtime/limits.ts, its nested objects' keys), wake lines at seal; may allocate.
 import type { PmConfig } from "./driver";
 import { LIMITS, outOfRange } from "./limits";
 import type { DeviceGraph } from "./graph";
@@ -14,6 +14,9 @@ const OPTIONAL: readonly string[] = Object.freeze(["flightRecords", "reprobeFirs
 /** The numbers of each `pm.states` entry. */
 const STATE_FIELDS: readonly string[] = Object.freeze(["entryUs", "exitUs", "breakEvenUs"]);
 const GOVERNOR_FIELDS: readonly string[] = Object.freeze(["minIdleUs", "wakeMarginUs"]);
+/** Every field of a `pm.states` entry (IdleState) and of `pm.governor` (GovernorConfig): another is a typo, refused at boot. */
+const STATE_KEYS: readonly string[] = Object.freeze(["target"].concat(STATE_FIELDS));
+const GOVERNOR_KEYS: readonly string[] = Object.freeze(["enabled"].concat(GOVERNOR_FIELDS));
 /** Every field a PmConfig may have: another is a typo, refused at boot. */
 const PM_FIELDS: readonly string[] = Object.freeze(REQUIRED.concat(OPTIONAL, ["board", "states", "governor"]));
 /** One ArrayBuffer backs every request block. */
@@ -66,6 +69,8 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
     if (!Array.isArray(states)) throw new Error(b + ": pm.states is " + String(states) + ": must be an array of { target, entryUs, exitUs, breakEvenUs } " + where);
     for (let i = 0; i < states.length; i++) {
       const e = states[i] as { readonly [key: string]: unknown };
+      const unknown = e === null || typeof e !== "object" ? null : unknownField(e, STATE_KEYS);
+      if (unknown !== null) throw new Error(b + ": pm.states[" + i + "] " + unknown + ": fix it " + where);
       for (let k = 0; k < STATE_FIELDS.length; k++) {
         const bad = outOfRange(e === null || typeof e !== "object" ? undefined : e[STATE_FIELDS[k]], LIMITS["states." + STATE_FIELDS[k]]);
         if (bad !== null) throw new Error(b + ": pm.states[" + i + "]." + STATE_FIELDS[k] + " " + bad + " " + where);
@@ -77,6 +82,8 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
   if (g === null || typeof g !== "object" || typeof g.enabled !== "boolean") {
     throw new Error(b + ": pm.governor must be { enabled: true|false, minIdleUs?, wakeMarginUs? } " + where);
   }
+  const unknown = unknownField(g, GOVERNOR_KEYS);
+  if (unknown !== null) throw new Error(b + ": pm.governor " + unknown + ": fix it " + where);
   if (g.enabled === true && (!Array.isArray(states) || states.length === 0)) {
     throw new Error(b + ": pm.governor is enabled but pm.states lists no state to enter: add states (boards/esp32-states.ts ESP32_LIGHT_SLEEP) or disable the governor " + where);
   }

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, STAGE_COUNT, P_IDLE, T_STANDBY, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, STAGE_COUNT, P_IDLE, T_STANDBY, T_HIBERNATE, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
 import { E_HOOK_DONE } from "../../runtime/trace";
 
@@ -70,6 +70,29 @@ describe("PowerManager constructor: PmConfig numbers", () => {
 
   test("the edges of every range are accepted", () => {
     expect(pmError({ defaultBudgetUs: MAX_BUDGET_US, testHoldUs: 0, stateArenaBytes: 0, blockCount: 0, reprobeFirstUs: 1, reprobeCapUs: MAX_BUDGET_US })).toBe("");
+  });
+});
+
+describe("PowerManager constructor: nested PmConfig keys", () => {
+  const LIGHT = { target: T_STANDBY, entryUs: 200, exitUs: 536, breakEvenUs: 5_000 };
+
+  test("a misspelt pm.governor key is refused naming the nearest and every known key (minIdelUs left the default 10 ms in silence)", () => {
+    expect(pmError({ states: [LIGHT], governor: { enabled: true, minIdelUs: 50_000 } })).toBe(
+      "boards/test-board: pm.governor has an unknown field \"minIdelUs\": did you mean \"minIdleUs\"? (known: enabled, minIdleUs, wakeMarginUs): fix it in the PmConfig");
+    expect(pmError({ governor: { enabled: false, sleepy: true } })).toBe(
+      "boards/test-board: pm.governor has an unknown field \"sleepy\" (known: enabled, minIdleUs, wakeMarginUs): fix it in the PmConfig");
+  });
+
+  test("a misspelt key of a pm.states entry is refused naming the entry (an extra extUs was ignored; a missing exitUs now names the typo)", () => {
+    expect(pmError({ states: [LIGHT, { target: T_HIBERNATE, entryUs: 50_000, exitUs: 40_000, breakEvenUs: 3_100_000, extUs: 37_000 }] })).toBe(
+      "boards/test-board: pm.states[1] has an unknown field \"extUs\": did you mean \"exitUs\"? (known: target, entryUs, exitUs, breakEvenUs): fix it in the PmConfig");
+    expect(pmError({ states: [{ target: T_STANDBY, entryUs: 200, extUs: 536, breakEvenUs: 5_000 }] })).toBe(
+      "boards/test-board: pm.states[0] has an unknown field \"extUs\": did you mean \"exitUs\"? (known: target, entryUs, exitUs, breakEvenUs): fix it in the PmConfig");
+  });
+
+  test("the shipped shapes pass: every known key, the optional ones left out", () => {
+    expect(pmError({ states: [LIGHT], governor: { enabled: true, minIdleUs: 10_000, wakeMarginUs: 1_000 } })).toBe("");
+    expect(pmError({ states: [LIGHT], governor: { enabled: false } })).toBe("");
   });
 });
 
