@@ -137,10 +137,10 @@ export class IdleGovernor {
 
   /**
    * Device d's (or the application's, d = -1) next deadline: absolute platform µs, -1 none. OK, or
-   * INVALID (nothing changed) for anything else: NaN, undefined, other negatives, beyond MAX_TIME_US.
+   * INVALID (nothing changed) for anything else: not a number ("5", true, undefined), NaN, other negatives, beyond MAX_TIME_US.
    */
   setDeadline(d: number, atUs: number): number {
-    if (!(atUs === -1 || (atUs >= 0 && atUs <= MAX_TIME_US))) return INVALID;
+    if (typeof atUs !== "number" || !(atUs === -1 || (atUs >= 0 && atUs <= MAX_TIME_US))) return INVALID;
     if (d < 0) this.appDeadline = atUs;
     else this.deviceDeadline[d] = atUs;
     this.kick();
@@ -149,7 +149,7 @@ export class IdleGovernor {
 
   /** Device d's (or the application's, d = -1) latency constraint in µs, -1 none; OK, or INVALID as above. */
   constrain(d: number, us: number): number {
-    if (!(us === -1 || (us >= 0 && us <= MAX_TIME_US))) return INVALID;
+    if (typeof us !== "number" || !(us === -1 || (us >= 0 && us <= MAX_TIME_US))) return INVALID;
     if (d < 0) this.appConstraintUs = us;
     else this.deviceConstraintUs[d] = us;
     this.kick();

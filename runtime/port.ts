@@ -57,7 +57,7 @@ export interface DevicePort {
   lock(): number;
   /** Releases one count of the device's lock: OK, or PROTOCOL when not held. */
   unlock(): number;
-  /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. OK, or INVALID (NaN, other negatives, beyond 2^52). */
+  /** When this device next needs the CPU (absolute platform µs, -1 none): the governor's timer wake comes before it. OK, or INVALID, changing nothing (not a number, NaN, other negatives, beyond 2^52). */
   nextDeadline(atUs: number): number;
   /** The longest wake latency this device tolerates (µs, -1 none): the governor skips states slower than that. OK, or INVALID as nextDeadline. */
   constrainLatency(us: number): number;

@@ -315,6 +315,21 @@ describe("inputs that would break the rule (found by review)", () => {
     expect(decisions(env.pm)).toEqual(["[1000] latency standby idle=57999000 breakEven=5000 latency=736 constraint=500"]);
   });
 
+  it("a string, a boolean, null, an object, an array or a BigInt is INVALID, not a number read by coercion; nothing changes", () => {
+    const env = board();
+    env.pm.seal();
+    env.pm.nextDeadline(58_000_000);
+    env.pm.port(1).constrainLatency(800);
+    for (const v of ["5", "", true, false, null, {}, [5], 5n] as unknown as number[]) {
+      expect([env.pm.nextDeadline(v), env.pm.constrainLatency(v), env.pm.port(1).nextDeadline(v), env.pm.port(1).constrainLatency(v)]).toEqual([INVALID, INVALID, INVALID, INVALID]);
+    }
+    const g = env.pm.governor;
+    expect([g.appDeadline, g.appConstraintUs, g.deviceDeadline[1], g.deviceConstraintUs[1]]).toEqual([58_000_000, -1, -1, 800]);
+    env.platform.advance(2_000);
+    // The deadline and the device's 800 us constraint held: standby, hibernate ruled out.
+    expect(decisions(env.pm)).toEqual(["[1000] sleep standby idle=57999000 breakEven=5000 latency=736 constraint=800 wake=57999464 ruledOut=hibernate"]);
+  });
+
   it("a deadline already past is asked about again after 1, 2, 4 ... ms up to 1 s, not every minIdleUs", () => {
     const env = board();
     env.pm.seal();
