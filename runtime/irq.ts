@@ -1,5 +1,6 @@
 // IRQ controller: lines with handlers registered once, nested masking, latch-while-masked, wake-capable lines.
 import type { Platform } from "./platform";
+import { OK, INVALID } from "./status";
 
 /** Handler for one line, registered once at boot. Receives the line number. */
 export type IrqHandler = (line: number) => void;
@@ -58,10 +59,11 @@ export class IrqController {
     this.observer = observer;
   }
 
-  /** Registers the handler of `line` once (Tock: callbacks are registered once). */
+  /** Registers the handler of `line` once (Tock: callbacks are registered once). Throws, registering nothing, for a bad line or handler. @boot */
   register(line: number, handler: IrqHandler, wakeCapable: boolean): void {
-    if (line < 0 || line >= this.lines) {
-      throw new Error("irq line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");
+    this.checkLine(line, "irq line ");
+    if (typeof handler !== "function") {
+      throw new Error("irq line " + line + ": the handler is " + (handler === null ? "null" : "a " + typeof handler) + ", not a function: pass (line) => void");
     }
     if (this.handlers[line] !== null) {
       throw new Error("irq line " + line + " already has a handler: each line is registered once at boot");
@@ -72,10 +74,15 @@ export class IrqController {
 
   /** Boot: a device declared this line as its wake source (ROLE_WAKE), with or without a handler yet. @boot */
   markWake(line: number): void {
-    if (line < 0 || line >= this.lines) {
-      throw new Error("wake line " + line + " out of range 0.." + (this.lines - 1) + ": raise irqLines in the board config");
-    }
+    this.checkLine(line, "wake line ");
     this.wakeCapable[line] = 1;
+  }
+
+  /** `line` is an integer 0 .. lines - 1, else throws naming it (a NaN or "3" would index no table, or a property of one). @boot */
+  private checkLine(line: number, what: string): void {
+    if (typeof line === "number" && (line | 0) === line && line >= 0 && line < this.lines) return;
+    throw new Error(what + (typeof line === "string" ? JSON.stringify(line) : String(line)) + " out of range 0.." + (this.lines - 1) +
+      ": use an integer line below irqLines, or raise irqLines in the board config");
   }
 
   /** Whether `line` may wake the system. */
@@ -130,8 +137,13 @@ export class IrqController {
     this.wakeArmed = false;
   }
 
-  /** An interrupt arrives. Masked: latched (repeat raises coalesce, as a level-triggered pending bit). */
-  raise(line: number): void {
+  /**
+   * An interrupt arrives. Masked: latched (repeat raises coalesce, as a level-triggered pending bit). OK,
+   * or INVALID, counting and changing nothing, for a line that is not an integer 0 .. lines - 1 or has
+   * neither a handler nor a wake mark (nothing would take it).
+   */
+  raise(line: number): number {
+    if (!(line >= 0 && line < this.lines) || (line | 0) !== line || (this.handlers[line] === null && this.wakeCapable[line] === 0)) return INVALID;
     this.raisedCount[line]++;
     if (this.wakeCapable[line] === 1 && this.wakeArmed && this.wakeLine < 0) {
       this.wakeLine = line;
@@ -144,9 +156,10 @@ export class IrqController {
         this.latchedAny = 1;
         if (this.observer !== null) this.observer(line, 0);
       }
-      return;
+      return OK;
     }
     this.deliver(line);
+    return OK;
   }
 
   /** Whether `line` is latched, waiting for the unmask. */

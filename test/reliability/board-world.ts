@@ -174,7 +174,7 @@ export class BoardWorld {
     const raise = irq.raise.bind(irq);
     irq.raise = (line: number) => {
       if (!irq.masked) e.raisedUnmasked[line]++;
-      raise(line);
+      return raise(line);
     };
     const done = (token: number, status: number) => {
       const o = this.obs;

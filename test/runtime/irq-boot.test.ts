@@ -1,6 +1,6 @@
 // IRQ latching and delivery order; boot-time rejection of bad device graphs; pools and the trace ring.
 import { describe, expect, test } from "vitest";
-import { IrqController, StateArena, BlockPool, TraceRing, ROLE_STORAGE, ROLE_WAKE, T_STANDBY, TEST_NONE } from "../../runtime";
+import { IrqController, StateArena, BlockPool, TraceRing, OK, INVALID, ROLE_STORAGE, ROLE_WAKE, T_STANDBY, TEST_NONE } from "../../runtime";
 import { Env, FakePlatform } from "./fakes";
 
 describe("IRQ controller", () => {
@@ -38,6 +38,44 @@ describe("IRQ controller", () => {
     expect(log).toEqual([0]);
     irq.unmask();
     expect(log).toEqual([0, 3]);
+  });
+
+  test("raise on a line out of range, not an integer, or with neither handler nor wake mark answers INVALID and changes nothing, masked or not", () => {
+    const irq = new IrqController(8);
+    const log: string[] = [];
+    irq.setObserver((line, event) => log.push(event + ":" + line));
+    irq.register(2, (line) => log.push("irq" + line), false);
+    irq.markWake(5);
+    const counts = () => [irq.raisedCount, irq.deliveredCount, irq.latchedCount].map((c) => Array.from(c).join(""));
+    const before = counts();
+    const bad = [99, 8, -1, NaN, 1.5, Infinity, "2", true, null, undefined, 0, 7] as unknown as number[];
+    for (let masked = 0; masked < 2; masked++) {
+      if (masked === 1) irq.mask();
+      // 99 unmasked threw "handler is not a function"; masked it was latched past the tables and traced.
+      for (const line of bad) expect([line, irq.raise(line)]).toEqual([line, INVALID]);
+      expect([counts(), log, irq.isLatched(99), irq.maskDepth]).toEqual([before, [], false, masked]);
+    }
+    irq.unmask();
+    expect(log).toEqual([]);
+    expect([irq.raise(2), irq.raise(5)]).toEqual([OK, OK]);
+    expect(log).toEqual(["1:2", "irq2", "1:5"]);
+  });
+
+  test("register and markWake refuse a line that is not an integer in range, and a handler that is not a function, registering nothing", () => {
+    const irq = new IrqController(8);
+    expect(() => irq.register(NaN, () => undefined, false)).toThrow(
+      new Error("irq line NaN out of range 0..7: use an integer line below irqLines, or raise irqLines in the board config"));
+    expect(() => irq.register("3" as unknown as number, () => undefined, false)).toThrow(
+      new Error("irq line \"3\" out of range 0..7: use an integer line below irqLines, or raise irqLines in the board config"));
+    expect(() => irq.register(1.5, () => undefined, true)).toThrow(/^irq line 1.5 out of range 0\.\.7: /);
+    expect(() => irq.register(1, 5 as unknown as () => void, false)).toThrow(new Error("irq line 1: the handler is a number, not a function: pass (line) => void"));
+    expect(() => irq.register(1, null as unknown as () => void, false)).toThrow(new Error("irq line 1: the handler is null, not a function: pass (line) => void"));
+    expect(() => irq.markWake(NaN)).toThrow(new Error("wake line NaN out of range 0..7: use an integer line below irqLines, or raise irqLines in the board config"));
+    expect(() => irq.markWake(8)).toThrow(/^wake line 8 out of range 0\.\.7: /);
+    expect([irq.raise(1), irq.isWakeCapable(1), irq.isWakeCapable(NaN)]).toEqual([INVALID, false, false]);
+    const log: number[] = [];
+    irq.register(1, (line) => log.push(line), false);
+    expect([irq.raise(1), log]).toEqual([OK, [1]]);
   });
 
   test("handlers are registered once; out-of-range lines name the setting", () => {
