@@ -9,7 +9,7 @@ import type { Recovery } from "./recovery";
 import type { IdleGovernor } from "./governor";
 import { LOCK_DEVICE, type PmLocks } from "./locks";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
-import { WAKE_NONE } from "./status";
+import { WAKE_NONE, OK, INVALID } from "./status";
 import { TOKEN_STRIDE } from "./in-flight";
 import { type RuntimePm, RPM_TOKEN } from "./runtime-pm";
 
@@ -232,8 +232,12 @@ export class RuntimePort implements DevicePort {
     return this.blocks.acquire(this.id);
   }
 
-  releaseBlock(block: number): void {
-    this.blocks.release(block);
+  /** Only a block this device holds: any other index (out of range, NaN, a free block, another device's) is INVALID and changes nothing. */
+  releaseBlock(block: number): number {
+    const blocks = this.blocks;
+    if (!(block >= 0 && block < blocks.count) || (block | 0) !== block || blocks.owner[block] !== this.id) return INVALID;
+    blocks.release(block);
+    return OK;
   }
 
   block(block: number): Uint8Array {

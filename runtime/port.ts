@@ -82,8 +82,11 @@ export interface DevicePort {
   readonly blockSize: number;
   /** A free block's index, or -1 when none is free (the request waits; it is never refused). */
   acquireBlock(): number;
-  /** Returns a block from `acquireBlock` to the pool. */
-  releaseBlock(block: number): void;
+  /**
+   * Returns a block this device got from `acquireBlock` to the pool: OK, or INVALID, changing nothing, for
+   * any other index (not an integer, out of range, free, or held by another device).
+   */
+  releaseBlock(block: number): number;
   /** The block's bytes: a view made once at boot. */
   block(block: number): Uint8Array;
   /**

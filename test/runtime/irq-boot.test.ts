@@ -177,6 +177,29 @@ describe("pools and trace ring", () => {
     expect(p.views[a].length).toBe(8);
   });
 
+  test("port.releaseBlock answers INVALID and changes nothing for any block the device does not hold (999 made the pool free 9 of 8)", () => {
+    const env = new Env({ blockCount: 4 });
+    const a = env.add({ name: "a", requestBlocks: 1 });
+    const b = env.add({ name: "b" });
+    env.pm.seal();
+    const pa = env.pm.port(a.id), pb = env.pm.port(b.id), pool = env.pm.blocks;
+    const mine = pa.acquireBlock();
+    const theirs = pb.acquireBlock();
+    const state = () => [pool.free, pool.inUse, Array.from(pool.owner), pool.unreserved];
+    const before = state();
+    expect([mine, theirs, before]).toEqual([0, 1, [2, 2, [a.id, b.id, -1, -1], 2]]);
+    // Out of range, not an integer, another device's block, a free block.
+    for (const block of [999, 4, -1, NaN, 1.5, Infinity, "0", true, null, undefined, theirs, 2] as unknown as number[]) {
+      expect([block, pa.releaseBlock(block)]).toEqual([block, INVALID]);
+      expect(state()).toEqual(before);
+    }
+    expect([pa.releaseBlock(mine), pa.releaseBlock(mine), pb.releaseBlock(theirs)]).toEqual([OK, INVALID, OK]);
+    expect(state()).toEqual([4, 0, [-1, -1, -1, -1], 4]);
+    // The pool is whole: every block can be taken once, then none.
+    const got = [pb.acquireBlock(), pb.acquireBlock(), pb.acquireBlock(), pb.acquireBlock(), pb.acquireBlock()];
+    expect([got.slice(0, 4).sort(), got[4], pool.free]).toEqual([[0, 1, 2, 3], -1, 0]);
+  });
+
   test("trace ring keeps the last N records in order", () => {
     const t = new TraceRing(4);
     for (let i = 0; i < 6; i++) t.record(i * 10, i, 1, 2, 0);
