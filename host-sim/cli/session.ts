@@ -2,7 +2,7 @@
 import { Subject } from "rxjs";
 import { STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
 import { E_SLEEP_ENTER, E_SUSPEND_BEGIN } from "../../runtime/trace";
-import type { TraceRecord } from "./progress";
+import { type TraceRecord, phaseName } from "./progress";
 import {
   FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
   type FaultMode, type FaultStage, type WakeSource,
@@ -233,7 +233,8 @@ export class Session {
       case "fault":
         return this.faultVerb(args);
       case "time":
-        return { text: "virtual time " + (this.now() / 1e6).toFixed(6) + " s, phase " + PHASES[this.board.pm.phase], error: false };
+        if (args.length > 0) return usage("time takes no arguments (it prints the virtual time and the board phase)");
+        return { text: "virtual time " + (this.now() / 1e6).toFixed(6) + " s, phase " + phaseName(this.board.pm.phase), error: false };
       case "quit":
       case "exit":
         return { text: null, error: false, quit: true };
@@ -282,7 +283,6 @@ export class Session {
   }
 }
 
-const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
 const TEST_NAMES = ["none", "devices", "platform"];
 
 /** What an armed fault will do, as the confirmation says it. */
