@@ -19,6 +19,9 @@ export interface PortHost {
   holds(token: number): boolean;
   suspend(target: number, test: number): number;
   registerQueue(queue: RequestQueue): void;
+  /** The device names and the arena: the storage port's `imageLayout` (read at boot only). */
+  readonly graph: { readonly names: readonly string[] };
+  readonly arena: StateArena;
 }
 
 /** The runtime parts every port reads, made once at seal. */
@@ -242,5 +245,13 @@ export class RuntimePort implements DevicePort {
 
   block(block: number): Uint8Array {
     return this.blocks.views[block];
+  }
+
+  /**
+   * A getter, last in the class: no field on every port (seal stays as cheap) and no slot ahead of
+   * the hot methods (XS walks a prototype's slots in order). Only the storage port has a layout. @boot
+   */
+  get imageLayout(): number {
+    return this.imageDevices === 0 ? 0 : this.host.arena.fingerprint(this.host.graph.names, this.imageDevices);
   }
 }

@@ -20,6 +20,14 @@ export function checkPools(config: PmConfig, g: DeviceGraph): void {
   }
 }
 
+const FNV_BASIS = 0x811c9dc5;
+
+/** FNV-1a step over the four bytes of `v`, low byte first. */
+function fnv32(h: number, v: number): number {
+  for (let i = 0; i < 32; i += 8) h = Math.imul(h ^ ((v >>> i) & 0xff), 0x01000193);
+  return h >>> 0;
+}
+
 /**
  * One ArrayBuffer holds every device's state-save area. Offsets are fixed when the registry is sealed
  * (so a hibernate image has a stable layout); S1 reserves an area (zeroed), R2 or rollback releases it.
@@ -82,6 +90,26 @@ export class StateArena {
   /** Whether `device`'s area is reserved (S1 to R2). */
   isReserved(device: number): boolean {
     return this.reserved[device] === 1;
+  }
+
+  /**
+   * The layout a hibernate image is tied to: 32-bit FNV-1a over each of the first `count` devices that
+   * has state, in order: its name (length first, so names cannot run together), offset and size. A
+   * firmware whose devices were reordered, renamed or resized (even to the same total) gets another
+   * value and rejects the image instead of restoring bytes into the wrong devices' areas. A stateless
+   * device owns no image byte, so moving one changes nothing. Computed when asked (the storage
+   * driver's attach), not at seal: a board pays for it only when it writes images. @boot
+   */
+  fingerprint(names: readonly string[], count: number): number {
+    let h = FNV_BASIS;
+    for (let d = 0; d < count; d++) {
+      if (this.size[d] === 0) continue;
+      const name = names[d];
+      h = fnv32(h, name.length);
+      for (let i = 0; i < name.length; i++) h = fnv32(h, name.charCodeAt(i));
+      h = fnv32(fnv32(h, this.offset[d]), this.size[d]);
+    }
+    return h;
   }
 }
 

@@ -96,6 +96,11 @@ export interface DevicePort {
   readonly image: Uint8Array;
   /** Storage role: devices the image's layout holds (0 for every other device). */
   readonly imageDevices: number;
+  /**
+   * Storage role: the fingerprint of the image's layout, each device's name, state offset and size in
+   * order (0 for every other device). Computed when read, O(devices): read it once, at attach.
+   */
+  readonly imageLayout: number;
 }
 
 /**

@@ -2,8 +2,8 @@
 import type { Platform } from "../../runtime/platform";
 import { FlashPort, PAGE_BYTES, SECTOR_BYTES, PP_MAX_US } from "./flash";
 import {
-  Crc32, IMAGE_HEADER_BYTES, IMAGE_MAGIC, IMAGE_OK, IMAGE_NOT_CONSUMED, attemptOf, countView, get32, headerVersion, imageByte,
-  readImage, writeHeader,
+  Crc32, IMAGE_HEADER_BYTES, IMAGE_MAGIC, IMAGE_OK, IMAGE_NOT_CONSUMED, attemptOf, countView, get32, headerLayout, headerVersion,
+  imageByte, readImage, writeHeader,
 } from "./image";
 import { waitIdle } from "./chip-wake";
 
@@ -38,6 +38,8 @@ export class ImageJob {
   length = 0;
   /** The header version of the last image `load` read (what boot names when it is another one). */
   lastVersion = 0;
+  /** The layout fingerprint of the last image `load` read (what boot names when it is another one). */
+  lastLayout = 0;
   private readonly flash: FlashPort;
   private readonly crc = new Crc32();
   private readonly header = new Uint8Array(IMAGE_HEADER_BYTES);
@@ -66,9 +68,9 @@ export class ImageJob {
     this.started = false;
   }
 
-  /** S2: header for `image` (the whole arena) and the attempt in progress; returns the pages to program. */
-  prepareWrite(image: Uint8Array, devices: number): number {
-    writeHeader(this.crc, this.header, devices, attemptOf(this.count), image, image.length);
+  /** S2: header for `image` (the whole arena, laid out as `layout`) and the attempt in progress; returns the pages to program. */
+  prepareWrite(image: Uint8Array, devices: number, layout: number): number {
+    writeHeader(this.crc, this.header, devices, layout, attemptOf(this.count), image, image.length);
     this.length = IMAGE_HEADER_BYTES + image.length;
     return Math.ceil(this.length / PAGE_BYTES);
   }
@@ -100,9 +102,10 @@ export class ImageJob {
    * maximum), so neither a failed resume nor a later hibernate that never reaches the flash can bring
    * it back. If that program fails the image is not used either (IMAGE_NOT_CONSUMED). @boot
    */
-  load(image: Uint8Array, devices: number, platform: Platform): number {
-    const result = readImage(this.flash, this.address, this.header, this.crc, image, image.length, devices);
+  load(image: Uint8Array, devices: number, layout: number, platform: Platform): number {
+    const result = readImage(this.flash, this.address, this.header, this.crc, image, image.length, devices, layout);
     this.lastVersion = headerVersion(this.header);
+    this.lastLayout = headerLayout(this.header);
     if (result !== IMAGE_OK) return result;
     if (this.flash.program(this.address, this.zero4) && waitIdle(this.flash, platform, PP_MAX_US) && this.magicOnFlash() === 0) return IMAGE_OK;
     image.fill(0);

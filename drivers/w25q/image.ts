@@ -1,17 +1,22 @@
-// The hibernate state image on flash: a 20-byte header (magic, version, device count, length, attempt, CRC-32) + the state arena.
+// The hibernate state image on flash: a 24-byte header (magic, version, device count, length, attempt, layout, CRC-32) + the state arena.
 import { IMAGE_LOADED } from "../common/image-store";
 
 /**
  * Layout (little-endian):
  *   0  u32 magic "QSCI"     4  u16 version     6  u16 device count
  *   8  u32 payload length  12  u32 attempt: the suspend attempt that wrote it (the flight recorder's sequence)
- *  16  u32 CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of bytes 0..15 + payload
- *  20  payload: the runtime's state arena bytes [0, length)
- * The device count and length tie the image to one board layout: a firmware whose devices or arena
- * sizes changed rejects an old image instead of restoring bytes into the wrong areas. The attempt ties
- * it to the one flight record it continues: the arena starts with the recorder's count of finished
- * attempts (runtime/flight.ts), so a valid image's attempt is that count + 1, the record begun and
- * never ended because the board deep-slept.
+ *  16  u32 layout: the runtime's fingerprint of the arena layout (DevicePort.imageLayout: FNV-1a over
+ *      the name, state offset and size of each device with state, in registration order)
+ *  20  u32 CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320) of bytes 0..19 + payload
+ *  24  payload: the runtime's state arena bytes [0, length)
+ * The device count, length and layout tie the image to one board layout: a firmware whose devices or
+ * arena sizes changed rejects an old image instead of restoring bytes into the wrong areas. Count and
+ * length alone missed a firmware that reorders devices, renames them or moves stateBytes from one to
+ * another with the same total: every area would have received another device's bytes. The layout is
+ * computed once at boot (runtime/pools.ts StateArena.fingerprint, read at attach); S2 only copies the number.
+ * The attempt ties it to the one flight record it continues: the arena starts with the recorder's count
+ * of finished attempts (runtime/flight.ts), so a valid image's attempt is that count + 1, the record
+ * begun and never ended because the board deep-slept.
  *
  * Never two lives (Linux swsusp_check resets the swap signature as soon as it reads a valid image):
  * boot zeroes the magic of an image before the runtime resumes from it, S1 of every hibernate erases
@@ -26,9 +31,11 @@ import { IMAGE_LOADED } from "../common/image-store";
  * The sector erase (tSE 45 ms typ, 400 ms max) cannot wait until then: it runs in S1 for hibernate.
  */
 export const IMAGE_MAGIC = 0x49435351; // "QSCI" as bytes Q S C I
-/** 2: the attempt field (version 1 had a 16-byte header without it). */
-export const IMAGE_VERSION = 2;
-export const IMAGE_HEADER_BYTES = 20;
+/** 3: the layout field (version 2 had a 20-byte header without it, version 1 a 16-byte one without the attempt). */
+export const IMAGE_VERSION = 3;
+export const IMAGE_HEADER_BYTES = 24;
+/** Header bytes the CRC covers before the payload: all but the CRC itself. */
+const HEADER_CRC_AT = 20;
 
 // loadImage outcomes; IMAGE_OK is the storage role's "loaded" (drivers/common/image-store.ts), the others are why not.
 export const IMAGE_OK = IMAGE_LOADED;
@@ -44,6 +51,8 @@ export const IMAGE_NO_FLASH = 6;
 export const IMAGE_STALE = 7;
 /** Valid, but its magic could not be zeroed: restoring it could happen twice, so it is not used. */
 export const IMAGE_NOT_CONSUMED = 8;
+/** Same device count and length, another layout fingerprint: devices reordered, renamed or resized. `describeImage` names both. */
+export const IMAGE_OTHER_LAYOUT = 9;
 export const IMAGE_RESULT_TEXT: readonly string[] = Object.freeze([
   "resumed from hibernate",
   "cold boot: no hibernate image on flash",
@@ -54,7 +63,26 @@ export const IMAGE_RESULT_TEXT: readonly string[] = Object.freeze([
   "cold boot: the flash did not answer JEDEC ID 9Fh at wake; no hibernate image read",
   "cold boot: hibernate image belongs to another attempt than the flight record it carries; ignored",
   "cold boot: hibernate image could not be marked used (page program of its magic failed); ignored",
+  "cold boot: hibernate image is from another device layout (devices reordered, renamed or their stateBytes changed); ignored",
 ]);
+
+/**
+ * The boot log line for a `load` result. Another version or layout names both sides (the image's, read
+ * from its header, and this firmware's), so a firmware update that changed the layout says so. @boot
+ */
+export function imageResultText(result: number, imageVersion: number, imageLayout: number, layout: number): string {
+  if (result === IMAGE_OTHER_VERSION) return "hibernate image version " + imageVersion + ", this firmware reads " + IMAGE_VERSION + ": cold boot";
+  if (result === IMAGE_OTHER_LAYOUT) {
+    return "hibernate image of device layout " + hex8(imageLayout) + ", this firmware's is " + hex8(layout) +
+      " (devices reordered, renamed or their stateBytes changed): cold boot";
+  }
+  return IMAGE_RESULT_TEXT[result];
+}
+
+/** A layout fingerprint as boot names it: 0x and eight hex digits. @boot */
+function hex8(v: number): string {
+  return "0x" + ("0000000" + (v >>> 0).toString(16)).slice(-8);
+}
 
 /** Table-driven CRC-32, table built once at construction; `update` allocates nothing. */
 export class Crc32 {
@@ -88,8 +116,8 @@ export function get32(b: Uint8Array, i: number): number {
   return (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
 }
 
-/** Fills `header` (IMAGE_HEADER_BYTES) for `payload[0, length)` written by suspend attempt `attempt`. */
-export function writeHeader(crc: Crc32, header: Uint8Array, devices: number, attempt: number, payload: Uint8Array, length: number): void {
+/** Fills `header` (IMAGE_HEADER_BYTES) for `payload[0, length)` of layout `layout`, written by suspend attempt `attempt`. */
+export function writeHeader(crc: Crc32, header: Uint8Array, devices: number, layout: number, attempt: number, payload: Uint8Array, length: number): void {
   put32(header, 0, IMAGE_MAGIC);
   header[4] = IMAGE_VERSION & 0xff;
   header[5] = IMAGE_VERSION >> 8;
@@ -97,9 +125,10 @@ export function writeHeader(crc: Crc32, header: Uint8Array, devices: number, att
   header[7] = devices >> 8;
   put32(header, 8, length);
   put32(header, 12, attempt);
-  let c = crc.update(0xffffffff, header, 0, 16);
+  put32(header, 16, layout);
+  let c = crc.update(0xffffffff, header, 0, HEADER_CRC_AT);
   c = crc.update(c, payload, 0, length);
-  put32(header, 16, ~c >>> 0);
+  put32(header, HEADER_CRC_AT, ~c >>> 0);
 }
 
 /** The version field of a header read back (what another firmware wrote). */
@@ -112,19 +141,25 @@ export function headerAttempt(header: Uint8Array): number {
   return get32(header, 12);
 }
 
-/** Checks a header read back; IMAGE_OK means the payload must still pass `checkPayload`. */
-export function checkHeader(header: Uint8Array, devices: number, length: number): number {
+/** The layout field of a header read back. */
+export function headerLayout(header: Uint8Array): number {
+  return get32(header, 16);
+}
+
+/** Checks a header read back against this firmware's layout; IMAGE_OK means the payload must still pass `checkPayload`. */
+export function checkHeader(header: Uint8Array, devices: number, length: number, layout: number): number {
   const magic = get32(header, 0);
   if (magic !== IMAGE_MAGIC) return IMAGE_NONE;
   if (headerVersion(header) !== IMAGE_VERSION) return IMAGE_OTHER_VERSION;
   if ((header[6] | (header[7] << 8)) !== devices || get32(header, 8) !== length) return IMAGE_MISMATCH;
+  if (headerLayout(header) !== layout >>> 0) return IMAGE_OTHER_LAYOUT;
   return IMAGE_OK;
 }
 
 export function checkPayload(crc: Crc32, header: Uint8Array, payload: Uint8Array, length: number): number {
-  let c = crc.update(0xffffffff, header, 0, 16);
+  let c = crc.update(0xffffffff, header, 0, HEADER_CRC_AT);
   c = crc.update(c, payload, 0, length);
-  return (~c >>> 0) === get32(header, 16) ? IMAGE_OK : IMAGE_CORRUPT;
+  return (~c >>> 0) === get32(header, HEADER_CRC_AT) ? IMAGE_OK : IMAGE_CORRUPT;
 }
 
 /** Byte `i` of the image (header then payload): the page writer copies through this, no views made. */
@@ -138,14 +173,15 @@ export interface ImageSource {
 }
 
 /**
- * Boot: reads the header at `address`, checks it against this firmware's layout, reads the payload
- * straight into `arena[0, length)` and checks the CRC. Anything but IMAGE_OK zeroes the arena.
+ * Boot: reads the header at `address`, checks it against this firmware's layout (`devices`, `length`,
+ * the `layout` fingerprint), reads the payload straight into `arena[0, length)` and checks the CRC.
+ * Anything but IMAGE_OK zeroes the arena.
  * @boot
  */
-export function readImage(flash: ImageSource, address: number, header: Uint8Array, crc: Crc32, arena: Uint8Array, length: number, devices: number): number {
+export function readImage(flash: ImageSource, address: number, header: Uint8Array, crc: Crc32, arena: Uint8Array, length: number, devices: number, layout: number): number {
   let result = IMAGE_UNREADABLE;
   if (flash.read(address, header)) {
-    result = checkHeader(header, devices, length);
+    result = checkHeader(header, devices, length, layout);
     if (result === IMAGE_OK) {
       const payload = new Uint8Array(arena.buffer, arena.byteOffset, length);
       if (length === 0 || flash.read(address + IMAGE_HEADER_BYTES, payload)) result = checkPayload(crc, header, arena, length);

@@ -8,7 +8,7 @@ import { isSpiBus, type SpiBus } from "../spi-bus/spi-bus";
 import { FlashPort, SECTOR_BYTES, STATUS_BUSY, SE_TYP_US } from "./flash";
 import { FlashRequests } from "./flash-requests";
 import type { ImageStore } from "../common/image-store";
-import { IMAGE_HEADER_BYTES, IMAGE_NO_FLASH, IMAGE_OTHER_VERSION, IMAGE_RESULT_TEXT, IMAGE_VERSION } from "./image";
+import { IMAGE_HEADER_BYTES, IMAGE_NO_FLASH, imageResultText } from "./image";
 import { BusyPoll, BY_QUEUE, BY_JOB, BY_PROBE } from "./busy-poll";
 import { ImageJob, JOB_ERASE, JOB_WRITE, JOB_INVALIDATE } from "./image-job";
 import { JobRunner } from "./job-runner";
@@ -42,6 +42,8 @@ export class W25q implements BoardDriver, ImageStore {
   private readonly requests: FlashRequests;
   /** Boot found no flash at wake (the image could not be read): `start` reports instead of throwing. */
   private absentAtWake = false;
+  /** The port's `imageLayout`, read once at attach: S2 writes it into the header, boot checks it. */
+  private layout = 0;
   private port!: DevicePort;
   private stage!: PendingStage;
 
@@ -86,6 +88,7 @@ export class W25q implements BoardDriver, ImageStore {
         " bytes, more than its " + this.imageSectors + " sector(s): lower stateArenaBytes or flightRecords");
     }
     this.port = port;
+    this.layout = port.imageLayout;
     this.stage = new PendingStage(port);
     this.jobs.bind(port, this.stage);
     this.requests.bind(port);
@@ -147,15 +150,12 @@ export class W25q implements BoardDriver, ImageStore {
       this.port.image.fill(0);
       return IMAGE_NO_FLASH;
     }
-    return this.job.load(this.port.image, this.port.imageDevices, this.platform);
+    return this.job.load(this.port.image, this.port.imageDevices, this.layout, this.platform);
   }
 
   /** @boot */
   describeImage(result: number): string {
-    if (result === IMAGE_OTHER_VERSION) {
-      return "hibernate image version " + this.job.lastVersion + ", this firmware reads " + IMAGE_VERSION + ": cold boot";
-    }
-    return IMAGE_RESULT_TEXT[result];
+    return imageResultText(result, this.job.lastVersion, this.job.lastLayout, this.layout);
   }
 
   /** The operation `by` started ended (BusyPoll). */
@@ -193,7 +193,7 @@ export class W25q implements BoardDriver, ImageStore {
   private suspendBody(): number {
     // A flash the board did not give the storage role (its image is in RTC memory) only powers down in S3.
     if (this.port.target !== T_HIBERNATE || this.port.imageDevices === 0) return OK;
-    return this.jobs.start(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices));
+    return this.jobs.start(JOB_WRITE, this.job.prepareWrite(this.port.image, this.port.imageDevices, this.layout));
   }
 
   /** The operation S2 waited for is done: write the image, unless the runtime gave up on that S2 meanwhile. */

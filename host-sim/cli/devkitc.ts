@@ -7,6 +7,7 @@ import { F_FAIL, F_HANG, F_LATE, F_NONE, F_THROW } from "../board/faults";
 import { SLEEP_DEEP, SLEEP_NONE } from "../board/sim-platform";
 import type { FaultMode, FaultStage, WakeSource } from "./scenario";
 import type { ShellBoard } from "./shell-board";
+import { phaseName } from "./progress";
 
 /** How late a `late` fault reports: past every stage budget on this board (flash 500 ms), so it times out first. */
 const LATE_US = 600_000;
@@ -64,7 +65,7 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
       }
       if (source === "timer") {
         if (platform.sleeping === SLEEP_NONE) {
-          return "the board is not asleep (phase " + PHASES[sim.pm.phase] + "): a timer wake only ends a sleep; suspend first";
+          return "the board is not asleep (phase " + phaseName(sim.pm.phase) + "): a timer wake only ends a sleep; suspend first";
         }
         platform.wakeNow(WAKE_TIMER);
         return null;
@@ -100,5 +101,3 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
     },
   };
 }
-
-const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];

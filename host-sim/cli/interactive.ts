@@ -55,9 +55,9 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
   const buttonKey = io.buttonKey ?? KEY_PRESS;
   for (const l of banner(session, buttonKey)) screen.line(io.paint.dim(l));
   const subs = new Subscription();
-  subs.add(session.asleep$.subscribe((target) => {
+  subs.add(session.asleep$.subscribe((s) => {
     const w = session.board.wakers();
-    screen.notice("asleep (" + target + "): " + (w.indexOf("button") >= 0 ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`", false);
+    screen.asleepNotice("asleep (" + s.target + "): " + (w.indexOf("button") >= 0 ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`", s.atUs);
   }));
   return new Promise<InteractiveEnd>((resolve) => {
     let done = false;

@@ -4,6 +4,14 @@ import * as E from "../../runtime/trace";
 import { STAGE_NAMES, STATUS_NAMES, TARGET_NAMES } from "../../runtime/status";
 import { formatDuration } from "../units";
 
+/** The runtime's phases (runtime/phase.ts P_*) as the shell names them (`time`, a refused `wake timer`). */
+const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback", "reprobing"];
+
+/** A phase's name; a phase the runtime added since shows as its number rather than "undefined". */
+export function phaseName(phase: number): string {
+  return PHASES[phase] ?? String(phase);
+}
+
 /** One trace record, copied out of the ring (the shell may allocate; the runtime never does). */
 export interface TraceRecord {
   time: number;

@@ -102,7 +102,7 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
     const screen = new Screen(write, { paint: o.paint, trace: o.quiet ? "off" : o.trace, summaries: !o.quiet });
     if (!o.quiet) {
       screen.attach(session);
-      session.asleep$.subscribe((target) => screen.notice("asleep (" + target + "): woken by " + session.board.wakers().join(", "), false));
+      session.asleep$.subscribe((s) => screen.asleepNotice("asleep (" + s.target + "): woken by " + session.board.wakers().join(", "), s.atUs));
     }
     screen.line(o.paint.bold("scenario: " + sc.name) + o.paint.dim(" (" + sc.file + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {

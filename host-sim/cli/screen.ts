@@ -49,6 +49,10 @@ export class Screen {
   private editing = "";
   /** Host lines waiting for the firmware to finish its line or report. */
   private readonly waiting: string[] = [];
+  /** The first `sleepLines` waiting lines end with an `asleepNotice`: due before the firmware's first line from after that sleep. */
+  private sleepLines = 0;
+  /** When that sleep began, board µs rounded as the firmware prints "[ t us]". */
+  private sleepAt = 0;
   private lastSerialAt = -Infinity;
   private asleep: () => boolean = () => false;
   private promptReady: () => boolean = () => true;
@@ -90,6 +94,7 @@ export class Screen {
       const raw = this.held.slice(0, nl + 1);
       this.held = this.held.slice(nl + 1);
       const body = raw.replace(/\r?\n$/, "");
+      if (this.sleepLines > 0 && this.shown === "" && this.afterSleep(body)) this.out(this.takeSleepLines());
       this.out(this.shown === "" ? colourLine(body, this.options.paint) + "\n" : (this.promptLeft ? this.shown : "") + body + "\n");
       this.shown = "";
       this.promptLeft = false;
@@ -127,6 +132,21 @@ export class Screen {
     this.line((error ? p.bad("[sim] ") : p.sim("[sim] ")) + (error ? p.warn(text) : text));
   }
 
+  /**
+   * The board fell asleep at `atUs`. Like any host line the notice waits for the console to go quiet
+   * (the UART FIFO still empties into the sleep; then the notice is the last thing on screen while it
+   * lasts), but never past the sleep's end: it goes before the firmware's first line stamped later than
+   * the sleep began ("-- platform woke"), or, once awake, its first unstamped one. Waiting for quiet
+   * alone put it after the whole wake report and "suspend ok" when the sleep was shorter than that quiet
+   * (`--timer-wake 1us`), as if the board had slept after it woke.
+   */
+  asleepNotice(text: string, atUs: number): void {
+    this.waiting.push(this.options.paint.sim("[sim] ") + text);
+    this.sleepLines = this.waiting.length;
+    this.sleepAt = Math.round(atUs);
+    this.release();
+  }
+
   /** A whole line (or lines) of the host's own: trace view, summary, notice, scenario step. */
   line(text: string): void {
     this.waiting.push(text);
@@ -156,6 +176,19 @@ export class Screen {
     this.editing = text;
   }
 
+  /** Whether firmware line `body` tells of something after the waiting notice's sleep began. */
+  private afterSleep(body: string): boolean {
+    const stamp = /^\[ *(\d+) us\]/.exec(body);
+    return stamp !== null ? Number(stamp[1]) > this.sleepAt : !this.asleep();
+  }
+
+  /** The waiting host lines up to and including the sleep notice, as text to print. */
+  private takeSleepLines(): string {
+    const text = this.waiting.splice(0, this.sleepLines).join("\n") + "\n";
+    this.sleepLines = 0;
+    return text;
+  }
+
   private partialDue(): boolean {
     if (this.held.startsWith("> ")) return this.promptReady();
     return !this.asleep() && this.now() - this.heldSince >= PARTIAL_STABLE_US;
@@ -171,6 +204,7 @@ export class Screen {
     if (!all && ((this.shown !== "" && !prompt) || this.now() - this.lastSerialAt < HOST_QUIET_US)) return;
     const text = this.waiting.join("\n") + "\n";
     this.waiting.length = 0;
+    this.sleepLines = 0;
     if (this.shown === "") {
       this.out(text);
       return;

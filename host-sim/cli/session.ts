@@ -2,7 +2,7 @@
 import { Subject } from "rxjs";
 import { STATE_NAMES, TARGET_NAMES } from "../../runtime/status";
 import { E_SLEEP_ENTER, E_SUSPEND_BEGIN } from "../../runtime/trace";
-import type { TraceRecord } from "./progress";
+import { type TraceRecord, phaseName } from "./progress";
 import {
   FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply,
   type FaultMode, type FaultStage, type WakeSource,
@@ -51,8 +51,8 @@ export class Session {
   readonly summary$ = new Subject<SuspendSummary>();
   /** After every drain (virtual time moved): the screen prints host lines that waited for quiet. */
   readonly drained$ = new Subject<void>();
-  /** The board went to sleep: the target's name (standby, hibernate), or the test hold standing in for it. */
-  readonly asleep$ = new Subject<string>();
+  /** The board went to sleep: the target's name (standby, hibernate) or the test hold standing in for it, and when (board µs). */
+  readonly asleep$ = new Subject<{ target: string; atUs: number }>();
   /** Shell messages (verb answers, warnings), one line each. */
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
   readonly board: ShellBoard;
@@ -143,7 +143,7 @@ export class Session {
         stage: tr.stageAt(slot), event: tr.eventAt(slot), status: tr.statusAt(slot), duration: tr.duration[slot],
       };
       this.trace$.next(r);
-      if (r.event === E_SLEEP_ENTER) this.asleep$.next(pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?");
+      if (r.event === E_SLEEP_ENTER) this.asleep$.next({ target: pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?", atUs: r.time });
       if (r.event === E_SUSPEND_BEGIN) this.builder.test = pm.test;
       const s = this.builder.push(r, this.board.energy, this.batteryMah, this.now());
       if (s !== null) this.held.push({ summary: s, at: r.time });
@@ -233,7 +233,8 @@ export class Session {
       case "fault":
         return this.faultVerb(args);
       case "time":
-        return { text: "virtual time " + (this.now() / 1e6).toFixed(6) + " s, phase " + PHASES[this.board.pm.phase], error: false };
+        if (args.length > 0) return usage("time takes no arguments (it prints the virtual time and the board phase)");
+        return { text: "virtual time " + (this.now() / 1e6).toFixed(6) + " s, phase " + phaseName(this.board.pm.phase), error: false };
       case "quit":
       case "exit":
         return { text: null, error: false, quit: true };
@@ -282,7 +283,6 @@ export class Session {
   }
 }
 
-const PHASES = ["idle", "suspending", "sleeping", "resuming", "rollback"];
 const TEST_NAMES = ["none", "devices", "platform"];
 
 /** What an armed fault will do, as the confirmation says it. */

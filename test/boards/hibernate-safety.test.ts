@@ -75,7 +75,7 @@ describe("hibernate never resurrects an older image", () => {
     const length = get32(mem, at + 8);
     const payload = mem.slice(at + IMAGE_HEADER_BYTES, at + IMAGE_HEADER_BYTES + length);
     const header = new Uint8Array(IMAGE_HEADER_BYTES);
-    writeHeader(new Crc32(), header, mem[at + 6] | (mem[at + 7] << 8), 1, payload, length);
+    writeHeader(new Crc32(), header, mem[at + 6] | (mem[at + 7] << 8), get32(mem, at + 16), 1, payload, length);
     mem.set(header, at);
     wakeByButton(b);
     expect(b.sim.booted!.resumed).toBe(false);
@@ -134,6 +134,6 @@ describe("the W25Q at boot", () => {
     b.sim.flashes["flash"].memory[at + 4] = 1; // version 1 (bits only go 1 -> 0 on a real chip; the test edits the array)
     wakeByButton(b);
     expect(b.sim.booted!.resumed).toBe(false);
-    expect(b.sim.platform.messages).toEqual(["hibernate image version 1, this firmware reads 2: cold boot"]);
+    expect(b.sim.platform.messages).toEqual(["hibernate image version 1, this firmware reads 3: cold boot"]);
   });
 });

@@ -6,7 +6,7 @@ import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
 import { SOC_DEEP_SLEEP } from "../../host-sim/models/energy";
 import type { Led } from "../../drivers/led/led";
 import type { W25q } from "../../drivers/w25q/w25q";
-import { IMAGE_MAGIC, get32 } from "../../drivers/w25q/image";
+import { IMAGE_HEADER_BYTES, IMAGE_MAGIC, get32 } from "../../drivers/w25q/image";
 import { makeDevkitc, bmeRegisters } from "../drivers/cases";
 
 function imageMagic(b: ReturnType<typeof makeDevkitc>): number {
@@ -69,7 +69,8 @@ describe("hibernate round trip", () => {
     b.sim.driver<Led>("led").set(1);
     hibernate(b);
     const f = b.sim.driver<W25q>("flash");
-    b.sim.flashes["flash"].memory[f.imageAddress + 16] ^= 0x01;
+    // A payload byte (the header's 24 bytes come first; offset 16 is the layout fingerprint, 20 the CRC).
+    b.sim.flashes["flash"].memory[f.imageAddress + IMAGE_HEADER_BYTES + 3] ^= 0x01;
     b.sim.press();
     b.sim.advance(60_000);
     b.sim.release();

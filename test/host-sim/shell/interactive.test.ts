@@ -3,9 +3,9 @@ import { Subject } from "rxjs";
 import { describe, expect, it } from "vitest";
 import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { type InteractiveEnd, runInteractive } from "../../../host-sim/cli/interactive";
-import { PLAIN } from "../../../host-sim/cli/progress";
+import { PLAIN, phaseName } from "../../../host-sim/cli/progress";
 import { Session } from "../../../host-sim/cli/session";
-import { P_SLEEPING } from "../../../runtime/pm";
+import { P_REPROBING, P_SLEEPING } from "../../../runtime/pm";
 
 interface Rig {
   input: Subject<string | Uint8Array>;
@@ -47,7 +47,7 @@ describe("interactive shell, line mode (piped stdin)", () => {
     r.input.next("time\nfault bme280 suspend fail\nsuspend standby\nfault bme280 suspend none\npress\n");
     r.runUntil((o) => o.includes("suspend begins: standby") && o.split("suspend begins").length === 3);
     r.runUntil(() => r.session.board.pm.phase === P_SLEEPING);
-    r.input.next("time\nwake timer\nbogus\nfault bme280\nwake gpio\nfault bme280 sleep fail\nfault bmp180 suspend fail\npress now\nquit\nstatus\n");
+    r.input.next("time\nwake timer\nbogus\nfault bme280\nwake gpio\nfault bme280 sleep fail\nfault bmp180 suspend fail\npress now\ntime x\nquit\nstatus\n");
     r.runUntil((o) => o.includes("[sim] quit"));
     const end = await r.done;
     expect(end.code).toBe(0);
@@ -66,6 +66,7 @@ describe("interactive shell, line mode (piped stdin)", () => {
       "stage `sleep` is unknown; usage: fault DEVICE STAGE MODE, STAGE prepare|S1, suspend|S2, powerOffNoIrq|S3, powerOnNoIrq|R1, resume|R2, runtimeSuspend|RS, runtimeResume|RR, MODE fail|hang|late|throw|none",
       "no device `bmp180` on ESP32-DevKitC V4 (simulated); devices are i2c0, vspi, bme280, flash, led, button, telemetry, console",
       "press takes no arguments (it presses the one BOOT button)",
+      "time takes no arguments (it prints the virtual time and the board phase)",
       "quit (quit) at virtual time T s",
     ]);
     // The firmware's side of the same session, in order.
@@ -94,6 +95,20 @@ describe("interactive shell, line mode (piped stdin)", () => {
     const end = await r.done;
     expect([end.code, end.why]).toEqual([0, "end of input"]);
     expect(r.out()).toContain("phase idle, 8 devices, last outcome OK");
+  });
+});
+
+describe("shell verbs refuse arguments they do not take", () => {
+  it("`time x` is an error naming the fix, as `press x` is; `time` alone still answers", () => {
+    const s = new Session(bootShellBoard({ seed: 1 }), 2000);
+    expect([s.verb("time x"), s.verb("time 1 2"), s.verb("press x")]).toEqual([
+      { text: "time takes no arguments (it prints the virtual time and the board phase)", error: true },
+      { text: "time takes no arguments (it prints the virtual time and the board phase)", error: true },
+      { text: "press takes no arguments (it presses the one BOOT button)", error: true },
+    ]);
+    // Every runtime phase has a name (re-probing failed devices printed "phase undefined").
+    expect(phaseName(P_REPROBING)).toBe("reprobing");
+    expect(s.verb("time")).toEqual({ text: expect.stringMatching(/^virtual time [0-9.]+ s, phase idle$/), error: false });
   });
 });
 
