@@ -5,7 +5,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const JITLESS_FLAGS = ["--expose-gc", "--jitless", "--min-semi-space-size=64", "--max-semi-space-size=64"];
+// --no-lazy-feedback-allocation: V8 otherwise gives a function its feedback vector only after some calls,
+// so a function first called often enough inside the measured runs (once per few cycles) showed up as a
+// fixed ~1.5 KB that the slope read as ~7 bytes a cycle, depending on unrelated code layout.
+export const JITLESS_FLAGS = ["--expose-gc", "--jitless", "--no-lazy-feedback-allocation", "--min-semi-space-size=64", "--max-semi-space-size=64"];
 export const JIT_FLAGS = ["--expose-gc", "--min-semi-space-size=64", "--max-semi-space-size=64"];
 
 let bundlePath: string | null = null;
