@@ -187,6 +187,8 @@ export class RuntimePort implements DevicePort {
 
   registerQueue(queue: RequestQueue): void {
     this.queues.push(queue);
+    // Its completion callbacks are the application's: one that throws is caught in the queue and counted here too.
+    queue.countFaultsIn(this.stats);
     this.host.registerQueue(queue);
   }
 
@@ -209,14 +211,10 @@ export class RuntimePort implements DevicePort {
   private completeQueues(status: number): void {
     for (let i = 0; i < this.queues.length; i++) {
       const q = this.queues[i];
-      // A completion callback that throws (the application's) must not keep the other requests waiting.
+      // A completion callback that submits again adds a waiting request: taken too, at most capacity rounds (a throw is the queue's, counted).
       for (let tries = 0; tries < q.capacity && q.waiting > 0 && (status !== 0 || q.waitingFailed()); tries++) {
-        try {
-          if (status === 0) q.drainFailed();
-          else q.completeWaiting(status);
-        } catch (e) {
-          this.stats.listenerFaults++;
-        }
+        if (status === 0) q.drainFailed();
+        else q.completeWaiting(status);
       }
     }
   }

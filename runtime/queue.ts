@@ -1,9 +1,9 @@
 // Request queue: fixed ring, open/gated, parks while gated, refuses only at submit when full, replays FIFO.
-import { OK, PENDING, FULL, BUSY } from "./status";
+import { OK, PENDING, FULL, BUSY, THREW } from "./status";
 
-/** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it). */
+/** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it); a throw completes it THREW. */
 export type ServeFn = (token: number) => number;
-/** Called exactly once per accepted request with its final status. */
+/** Called exactly once per accepted request with its final status; a throw is caught and counted (`callbackFaults`). */
 export type CompleteFn = (token: number, status: number) => void;
 
 /** Queue state: serving requests. */
@@ -22,7 +22,16 @@ export const Q_FAILED = 2;
  * requests with the failure status; `drainFailed` completes the requests that were waiting with it
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
  * Before a hibernate's deep sleep the runtime completes parked requests with ABORTED (`completeWaiting`).
- * Invariant: submitted === refused + completed + length.
+ * Invariant: submitted === refused + completed + length (a request leaves the ring, counted, before its callback runs).
+ *
+ * Faults stay here, counted, never thrown through: a completion callback that throws (the application's) is counted in
+ * `callbackFaults` and the queue goes on with the next request; a `serve` that throws (the driver's) completes that
+ * request with THREW, counted in `serveFaults`. `lastFault` keeps what was thrown for the application to log or rethrow.
+ * The callers are the driver's hooks and I/O callbacks (`open` in R2, `done`), the application (`submit`) and the
+ * runtime (`revive`, drains): an exception let through would charge the device with the application's bug (a resume
+ * hook that throws fails its device) or skip the caller's own bookkeeping after the call, wedging it instead. This is
+ * how the runtime treats every application callback (give-up and trace listeners) and how Moddable's host treats an
+ * exception escaping a callback: reported, the event loop goes on. The catch allocates nothing (the XS suites measure it).
  */
 export class RequestQueue {
   /** Most requests the ring holds (accepted and not yet completed); `submit` answers FULL beyond. */
@@ -60,7 +69,15 @@ export class RequestQueue {
   completedFailed = 0;
   /** Parked requests completed with ABORTED when a hibernate committed to deep sleep (also in `completed`). */
   completedAborted = 0;
+  /** Completion callbacks that threw (each request still completed once; the queue went on). */
+  callbackFaults = 0;
+  /** `serve` calls that threw (that request completed with THREW). */
+  serveFaults = 0;
+  /** The last value a completion callback or `serve` threw, null none. */
+  lastFault: unknown = null;
   private failStatus = OK;
+  /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */
+  private faultSink: { listenerFaults: number } | null = null;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
     this.capacity = capacity;
@@ -68,6 +85,11 @@ export class RequestQueue {
     this.parkedSlot = new Uint8Array(capacity);
     this.serve = serve;
     this.complete = complete;
+  }
+
+  /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */
+  countFaultsIn(sink: { listenerFaults: number }): void {
+    this.faultSink = sink;
   }
 
   /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */
@@ -143,8 +165,8 @@ export class RequestQueue {
 
   /**
    * Completes every waiting request (not the one in flight, which its driver still finishes) with
-   * `status`, in FIFO order. Each request leaves the ring before its completion runs, so a completion
-   * that throws leaves the queue consistent and a second call finishes the rest.
+   * `status`, in FIFO order. Each request leaves the ring before its completion runs; one that throws is
+   * counted and the rest still complete.
    */
   completeWaiting(status: number): void {
     // Only what waits now: a completion that submits again is not looped over here (the caller decides).
@@ -170,7 +192,7 @@ export class RequestQueue {
       this.completed++;
       if (status === this.failStatus && this.state === Q_FAILED) this.completedFailed++;
       else this.completedAborted++;
-      this.complete(this.ring[slot], status);
+      this.deliver(this.ring[slot], status);
     }
   }
 
@@ -220,7 +242,18 @@ export class RequestQueue {
     this.head = (this.head + 1) % this.capacity;
     this.length--;
     this.completed++;
-    this.complete(token, status);
+    this.deliver(token, status);
+  }
+
+  /** Runs the completion callback; a throw is counted and kept, never let through (see the class comment). */
+  private deliver(token: number, status: number): void {
+    try {
+      this.complete(token, status);
+    } catch (e) {
+      this.callbackFaults++;
+      this.lastFault = e;
+      if (this.faultSink !== null) this.faultSink.listenerFaults++;
+    }
   }
 
   private pump(): void {
@@ -228,7 +261,14 @@ export class RequestQueue {
     if (this.serving) return;
     this.serving = true;
     while (this.length > 0 && !this.inFlight && this.state === Q_OPEN) {
-      const status = this.serve(this.ring[this.head]);
+      let status = THREW;
+      try {
+        status = this.serve(this.ring[this.head]);
+      } catch (e) {
+        // The driver's bug: this request ends with it (THREW), the next ones are still served.
+        this.serveFaults++;
+        this.lastFault = e;
+      }
       if (status === FULL || status === BUSY) {
         this.waited++;
         break;

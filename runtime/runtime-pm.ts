@@ -129,7 +129,12 @@ export class RuntimePm extends RpmState {
     for (let i = this.supStart[d]; i < this.supStart[d + 1] && ready !== FAILED; i++) { const r = this.need(this.sup[i]); if (r !== OK) ready = r; }
     this.needDepth--;
     // A failed supplier (Linux: the child's get returns the error): d stays down, wanted, until the supplier is back.
-    if (ready !== OK) { this.want[d] = 1; return ready; }
+    if (ready !== OK) {
+      this.want[d] = 1;
+      // The walk cancelled the active suppliers' delays (as a get does); cut off, d holds them no more (Linux rpm_put_suppliers).
+      if (ready === FAILED) for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      return ready;
+    }
     this.want[d] = 0;
     this.step(d, EV_GET, OK);
     // A failed resume leaves the table's state active: the device's own failure decides first.
@@ -139,10 +144,21 @@ export class RuntimePm extends RpmState {
   /** Usage 0, no active consumer: suspend after `delay` µs (0: now; -1: never); a suspend starts only while the system is idle. */
   private idle(d: number, delay: number): void {
     if (this.capable[d] === 0 || this.state[d] !== RPM_ACTIVE || this.usage[d] > 0 || this.active[d] > 0 || delay < 0) return;
-    if (this.host.deviceState(d) === D_FAILED) return;
+    if (this.host.deviceState(d) === D_FAILED || this.awaited(d)) return;
     if (delay === 0 && this.needDepth === 0 && this.settling === 0 && this.host.systemIdle()) return this.step(d, EV_IDLE, OK);
     this.due[d] = this.platform.now() + delay;
     this.arm();
+  }
+
+  /** d is active now: the consumers that waited for it (a get during its transition) resume, if their other suppliers let them. */
+  private consumersGo(d: number): void {
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
+  }
+
+  /** A consumer of d waits to resume and can (no failed supplier): d stays up for it, as a resuming child holds its parent in Linux. */
+  private awaited(d: number): boolean {
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) return true;
+    return false;
   }
 
   private mayStart(): boolean {
@@ -172,15 +188,22 @@ export class RuntimePm extends RpmState {
     } else if (a === A_RESUMED) {
       this.resumes[d]++;
       this.want[d] = 0;
-      for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
+      this.consumersGo(d);
       this.idle(d, this.soon[d] !== 0 ? 0 : this.delayUs[d]);
     } else if (a === A_SUSPEND_FAILED || a === A_RESUME_FAILED) {
       this.failures[d]++;
       this.lastError[d] = status;
       if (this.records) this.trace.recordHook(now, d, -1, E_RPM_FAIL, status, now - this.startedAt[d]);
-      // A refused suspend is tried again after the delay (a delay of 0 or none: at the next put), never in a loop.
+      // Either way the get that waited on d is answered (d is active now, or failed): it must not resume d after a later suspend.
+      this.want[d] = 0;
       if (a === A_RESUME_FAILED) this.host.failDevice(d);
-      else if (this.delayUs[d] > 0) this.idle(d, this.delayUs[d]);
+      else {
+        // Linux: a failed runtime_suspend leaves the device active and the resumes waiting on it go on (its consumers' first:
+        // they then hold it). It is tried again after the delay (a delay of 0 or none: at the next put), never in a loop.
+        this.soon[d] = 0;
+        this.consumersGo(d);
+        if (this.delayUs[d] > 0) this.idle(d, this.delayUs[d]);
+      }
     } else if (a === A_BAD) {
       this.late++;
     }

@@ -1,10 +1,10 @@
-// Zero allocation of runtime-PM failure paths on XS: refused suspends, failed and timed-out resumes, bad puts.
+// Zero allocation of runtime-PM failure paths on XS: refused suspends, a supplier's failed suspend under a waiting consumer, failed and timed-out resumes, bad puts.
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runInXs, type XsMeasurement, type XsRequest } from "../xs/harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "rpm-fail-cycles.ts");
-const CASES: [string, number, number][] = [["suspfail", 5, 1], ["resfail", 3, 3], ["resfail", 103, 3], ["badput", 5, 5], ["hibernate", 0, 1]];
+const CASES: [string, number, number][] = [["suspfail", 5, 1], ["supfail", 4, 8], ["resfail", 3, 3], ["resfail", 103, 3], ["badput", 5, 5], ["hibernate", 0, 1]];
 
 describe("runtime PM failure paths on XS", () => {
   let results: XsMeasurement[];

@@ -1,6 +1,6 @@
 // Runtime-PM test helpers: a fake driver with runtime hooks, scripted like the other fake hooks, and its log.
 import { Env, FakeDevice, type Behaviour } from "../runtime/fakes";
-import { OK, PENDING, RequestQueue, STATUS_NAMES, type DeviceSpec } from "../../runtime";
+import { OK, PENDING, RequestQueue, STATUS_NAMES, RPM_STATE_NAMES, TraceEvents, type DeviceSpec } from "../../runtime";
 
 /** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
 export class RpmDevice extends FakeDevice {
@@ -37,6 +37,20 @@ export function add(env: Env, spec: Omit<DeviceSpec, "hooks">, runtime = true): 
 
 export function rpmCalls(env: Env): string[] {
   return env.log.filter((l) => /:(runtimeSuspend|runtimeResume|prepare|suspend|powerOffNoIrq!|powerOnNoIrq!|resume|reprobe)(:done)?$/.test(l));
+}
+
+/** Runtime-PM trace records as "device event value" (states and statuses by name), in order. */
+export function rpmTrace(env: Env): string[] {
+  const tr = env.pm.trace;
+  const out: string[] = [];
+  for (let i = 0; i < tr.length; i++) {
+    const s = tr.slot(i);
+    const ev = tr.eventAt(s);
+    if (ev !== TraceEvents.E_RPM_STATE && ev !== TraceEvents.E_RPM_FAIL && ev !== TraceEvents.E_RPM_BAD_PUT) continue;
+    const v = ev === TraceEvents.E_RPM_STATE ? RPM_STATE_NAMES[tr.statusAt(s)] : STATUS_NAMES[tr.statusAt(s)];
+    out.push(env.pm.graph.names[tr.deviceAt(s)] + " " + TraceEvents.EVENT_NAMES[ev] + " " + v);
+  }
+  return out;
 }
 
 /** A sensor with a request queue: each request holds a get until it completes (then putAutosuspend). */

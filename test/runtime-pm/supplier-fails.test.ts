@@ -1,0 +1,156 @@
+// Runtime PM when a runtime suspend fails: the device stays active and the gets that waited on it (its own, its consumers') go on, as in Linux.
+import { describe, expect, test } from "vitest";
+import { Env } from "../runtime/fakes";
+import { add, rpmCalls, rpmTrace } from "./helpers";
+import { OK, IO, FAILED, PENDING, D_FAILED, T_STANDBY, TEST_NONE, RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RequestQueue, STATUS_NAMES } from "../../runtime";
+import type { Behaviour } from "../runtime/fakes";
+
+/**
+ * P (autosuspendMs 1) supplies C (its child); C is put down at once, P's delay runs out 1 ms later and its
+ * runtimeSuspend starts with `rs`. While P is SUSPENDING, C gets a user and a request (the repro of the review).
+ */
+function consumerWaits(rs: Behaviour) {
+  const env = new Env({ defaultBudgetUs: 5_000 });
+  const P = add(env, { name: "P", autosuspendMs: 1 });
+  const C = add(env, { name: "C", parent: "P" });
+  const done: string[] = [];
+  const q = new RequestQueue(4, () => OK, (t, s) => done.push(t + ":" + STATUS_NAMES[s] + "@" + env.platform.now()));
+  C.queue = q;
+  env.pm.seal();
+  const pc = env.pm.port(C.id), pp = env.pm.port(P.id);
+  pc.registerQueue(q);
+  pc.get(); pc.put();
+  P.rs = rs;
+  env.platform.advance(1_500);
+  const before = pp.runtimeState;
+  const answers = [pc.get(), q.submit(7)];
+  return { env, P, C, pc, pp, q, done, before, answers };
+}
+
+describe("a supplier's runtime suspend fails while a consumer waits to resume on it", () => {
+  test("IO after 2 ms: P stays active, C resumes at once (no retry of P), request 7 is served then", () => {
+    const w = consumerWaits({ kind: "pending", afterUs: 2_000, status: IO });
+    w.env.platform.advance(1_000_000);
+    expect({
+      before: w.before, answers: w.answers, C: w.pc.runtimeState, usage: w.pc.usage, P: w.pp.runtimeState, done: w.done,
+      calls: rpmCalls(w.env), trace: rpmTrace(w.env), failures: w.env.pm.rpm.failures[w.P.id], active: w.env.pm.rpm.active[w.P.id],
+    }).toEqual({
+      before: RPM_SUSPENDING, answers: [PENDING, OK], C: RPM_ACTIVE, usage: 1, P: RPM_ACTIVE, done: ["7:OK@3000"],
+      calls: ["C:runtimeSuspend", "P:runtimeSuspend", "P:runtimeSuspend:done", "C:runtimeResume"],
+      trace: ["C rpm-state suspending", "C rpm-state suspended", "P rpm-state suspending", "P rpm-state active", "P rpm-fail IO", "C rpm-state resuming", "C rpm-state active"],
+      failures: 1, active: 1,
+    });
+  });
+
+  test("a hung suspend: TIMEOUT at P's 5 ms budget, then the same: C resumes, request 7 served, no retry storm", () => {
+    const w = consumerWaits({ kind: "hang" });
+    w.env.platform.advance(1_000_000);
+    expect({ C: w.pc.runtimeState, P: w.pp.runtimeState, done: w.done, calls: rpmCalls(w.env), trace: rpmTrace(w.env) }).toEqual({
+      C: RPM_ACTIVE, P: RPM_ACTIVE, done: ["7:OK@6000"],
+      calls: ["C:runtimeSuspend", "P:runtimeSuspend", "C:runtimeResume"],
+      trace: ["C rpm-state suspending", "C rpm-state suspended", "P rpm-state suspending", "P rpm-state active", "P rpm-fail TIMEOUT", "C rpm-state resuming", "C rpm-state active"],
+    });
+  });
+
+  test("afterwards the pair works as before: P gets a user of its own, C is put down, P suspends only after both are gone", () => {
+    const w = consumerWaits({ kind: "pending", afterUs: 2_000, status: IO });
+    w.env.platform.advance(2_600);
+    expect(w.pp.get()).toBe(OK);
+    w.env.platform.advance(60_000_000);
+    expect([w.done, w.pc.runtimeState, w.pc.usage]).toEqual([["7:OK@3000"], RPM_ACTIVE, 1]);
+    w.P.rs = { kind: "ok" };
+    w.pc.put();
+    w.env.platform.advance(10_000);
+    expect([w.pc.runtimeState, w.pp.runtimeState]).toEqual([RPM_SUSPENDED, RPM_ACTIVE]); // P's own user holds it
+    w.pp.put();
+    expect(rpmCalls(w.env).slice(4)).toEqual(["C:runtimeSuspend", "P:runtimeSuspend"]);
+    expect([w.pc.runtimeState, w.pp.runtimeState]).toEqual([RPM_SUSPENDED, RPM_SUSPENDED]);
+  });
+
+  test("P's own get during its failing suspend: PENDING, then active; the next put suspends it and nothing resumes it again", () => {
+    const env = new Env();
+    const P = add(env, { name: "P" });
+    env.pm.seal();
+    const pp = env.pm.port(P.id);
+    pp.get(); P.rs = { kind: "pending", afterUs: 500, status: IO };
+    pp.put();
+    expect([pp.runtimeState, pp.get()]).toEqual([RPM_SUSPENDING, PENDING]);
+    env.platform.advance(500);
+    expect([pp.runtimeState, pp.usage]).toEqual([RPM_ACTIVE, 1]);
+    P.rs = { kind: "ok" };
+    pp.put(); // suspend now: the get it answered is over, so no resume follows
+    env.platform.advance(1_000_000);
+    expect([pp.runtimeState, rpmCalls(env)]).toEqual([RPM_SUSPENDED, ["P:runtimeSuspend", "P:runtimeSuspend:done", "P:runtimeSuspend"]]);
+  });
+
+  test("no delay: a refused suspend after a put waits for the next put, not the end of the next system attempt", () => {
+    const env = new Env();
+    const P = add(env, { name: "P" });
+    env.pm.seal();
+    const pp = env.pm.port(P.id);
+    pp.get(); P.rs = { kind: "fail", status: IO };
+    pp.put();
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(1_000_000);
+    expect([env.outcomes, pp.runtimeState, rpmCalls(env)]).toEqual([[OK], RPM_ACTIVE, ["P:runtimeSuspend", "P:prepare", "P:suspend", "P:powerOffNoIrq!", "P:powerOnNoIrq!", "P:resume"]]);
+    P.rs = { kind: "ok" };
+    pp.get(); pp.put();
+    expect(pp.runtimeState).toBe(RPM_SUSPENDED);
+  });
+});
+
+describe("a supplier does not go down under a consumer waiting to resume", () => {
+  test("C needs P and Q; P's suspend fails while Q's still runs: P is not retried while C waits, C resumes when Q is back", () => {
+    const env = new Env();
+    const P = add(env, { name: "P", autosuspendMs: 1 });
+    const Q = add(env, { name: "Q", autosuspendMs: 1 });
+    const C = add(env, { name: "C", parent: "P", needs: ["Q"] });
+    env.pm.seal();
+    const pc = env.pm.port(C.id);
+    pc.get(); pc.put();
+    P.rs = { kind: "pending", afterUs: 500, status: IO };
+    Q.rs = { kind: "pending", afterUs: 5_000 };
+    env.platform.advance(1_000);
+    expect(pc.get()).toBe(PENDING);
+    env.platform.advance(1_000_000);
+    expect({ C: pc.runtimeState, P: env.pm.port(P.id).runtimeState, Q: env.pm.port(Q.id).runtimeState, calls: rpmCalls(env) }).toEqual({
+      C: RPM_ACTIVE, P: RPM_ACTIVE, Q: RPM_ACTIVE,
+      calls: ["C:runtimeSuspend", "P:runtimeSuspend", "Q:runtimeSuspend", "P:runtimeSuspend:done", "Q:runtimeSuspend:done", "Q:runtimeResume", "C:runtimeResume"],
+    });
+  });
+
+  test("a consumer cut off by a failed supplier holds none: C needs P and Q, Q's resume fails, P idles down after its 1 ms", () => {
+    const env = new Env({ reprobeFirstUs: 1_000_000 });
+    const P = add(env, { name: "P", autosuspendMs: 1 });
+    const Q = add(env, { name: "Q", autosuspendMs: 1 });
+    const C = add(env, { name: "C", parent: "P", needs: ["Q"] });
+    env.pm.seal();
+    const pc = env.pm.port(C.id);
+    pc.get(); pc.put();
+    env.platform.advance(2_000);
+    Q.rr = { kind: "fail", status: IO };
+    Q.behaviour.reprobe = { kind: "fail", status: IO };
+    expect(pc.get()).toBe(FAILED);
+    env.platform.advance(5_000);
+    expect({ P: env.pm.port(P.id).runtimeState, Q: env.pm.deviceState(Q.id), C: pc.runtimeState, calls: rpmCalls(env) }).toEqual({
+      P: RPM_SUSPENDED, Q: D_FAILED, C: RPM_SUSPENDED,
+      calls: ["C:runtimeSuspend", "P:runtimeSuspend", "Q:runtimeSuspend", "P:runtimeResume", "Q:runtimeResume", "Q:reprobe", "P:runtimeSuspend"],
+    });
+  });
+
+  test("a bus with no delay whose chip gets a user during the chip's pending suspend: the bus stays up (not down and up again)", () => {
+    const env = new Env();
+    const bus = add(env, { name: "bus" });
+    const chip = add(env, { name: "chip", parent: "bus" });
+    env.pm.seal();
+    const cp = env.pm.port(chip.id);
+    cp.get();
+    chip.rs = { kind: "pending", afterUs: 500 };
+    cp.put();
+    expect(cp.get()).toBe(PENDING);
+    env.platform.advance(1_000);
+    expect([cp.runtimeState, env.pm.port(bus.id).runtimeState, rpmCalls(env)])
+      .toEqual([RPM_ACTIVE, RPM_ACTIVE, ["chip:runtimeSuspend", "chip:runtimeSuspend:done", "chip:runtimeResume"]]);
+    expect(bus.id).toBe(0);
+  });
+});
