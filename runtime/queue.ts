@@ -1,5 +1,5 @@
 // Request queue: fixed ring, open/gated, parks while gated, refuses only at submit when full, replays FIFO.
-import { OK, PENDING, FULL, BUSY, THREW } from "./status";
+import { OK, PENDING, FULL, BUSY, THREW, INVALID } from "./status";
 
 /** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it); a throw completes it THREW. */
 export type ServeFn = (token: number) => number;
@@ -107,9 +107,17 @@ export class RequestQueue {
     return this.state === Q_GATED;
   }
 
-  /** Queues `token` (served now if open, parked if gated): OK accepted, FULL ring full, or the device's failure status; refused requests are never completed. */
+  /**
+   * Queues `token` (served now if open, parked if gated): OK accepted, FULL ring full, INVALID a token that
+   * is not a 32-bit integer (the ring would hand back another: 1.5 as 1, 2^32 + 5 as 5), or the device's
+   * failure status; refused requests are never completed.
+   */
   submit(token: number): number {
     this.submitted++;
+    if ((token | 0) !== token) {
+      this.refused++;
+      return INVALID;
+    }
     if (this.state === Q_FAILED) {
       this.refused++;
       this.refusedFailed++;

@@ -1,7 +1,7 @@
 // Request queue: parking from S2 to R1, FIFO replay, FULL at submit, balanced counters, block-pool serialisation, the DevKitC queues registered for parked accounting.
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
-import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, T_STANDBY, TEST_NONE, TEST_PLATFORM, P_IDLE, P_SUSPENDING } from "../../runtime";
+import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, INVALID, T_STANDBY, TEST_NONE, TEST_PLATFORM, P_IDLE, P_SUSPENDING } from "../../runtime";
 import { Env } from "./fakes";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
@@ -30,6 +30,18 @@ describe("RequestQueue", () => {
     expect(served).toEqual([1, 2, 3, 4, 5]);
     expect(done).toEqual(["1:0", "2:0", "3:0", "4:0", "5:0"]);
     expect([q.refused, q.replayed, q.parkedNow]).toEqual([1, 4, 0]);
+    balanced(q);
+  });
+
+  test("a token that is not a 32-bit integer is refused INVALID and kept nowhere (the ring would hand back another token)", () => {
+    const served: number[] = [];
+    const done: string[] = [];
+    const q = new RequestQueue(4, (t) => { served.push(t); return OK; }, (t, s) => done.push(t + ":" + s));
+    const bad: unknown[] = [1.5, 2 ** 32 + 5, 2 ** 31, Number.NaN, Number.POSITIVE_INFINITY, "3", null, undefined];
+    expect(bad.map((t) => q.submit(t as number))).toEqual(bad.map(() => INVALID));
+    expect([q.submit(-7), q.submit(2 ** 31 - 1)]).toEqual([OK, OK]);
+    expect([served, done]).toEqual([[-7, 2 ** 31 - 1], ["-7:0", (2 ** 31 - 1) + ":0"]]);
+    expect([q.refused, q.length]).toEqual([bad.length, 0]);
     balanced(q);
   });
 
