@@ -4,7 +4,9 @@ import type { PmHooks } from "../runtime/driver";
 import { T_HIBERNATE, WAKE_NONE } from "../runtime/status";
 import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/io";
 import type { ConsoleIo } from "../drivers/common/console-io";
-import { IMAGE_LOADED, PLATFORM_IMAGE_BAD_CHECKSUM, PLATFORM_IMAGE_NONE, PLATFORM_IMAGE_OTHER_LAYOUT, type ImageStore } from "../drivers/common/image-store";
+import {
+  IMAGE_LOADED, PLATFORM_IMAGE_BAD_CHECKSUM, PLATFORM_IMAGE_NONE, PLATFORM_IMAGE_OTHER_DEVICES, PLATFORM_IMAGE_OTHER_LAYOUT, type ImageStore,
+} from "../drivers/common/image-store";
 import type { BoardDefinition, BoardDevice, BoardPlatform, DriverFactory, DriverTable } from "./types";
 import { checkPools, validateBoard } from "./validate";
 import { DoneFanout } from "./done-fanout";
@@ -69,7 +71,8 @@ export interface BootedBoard {
   readonly ids: { readonly [name: string]: number };
   /**
    * After a hibernate wake, the storage device's `loadImage` answer (IMAGE_LOADED or its own reason
-   * for a cold boot), NO_IMAGE_STORE if the board has none; -1 on a cold power-on.
+   * for a cold boot), or with no storage device the platform image's (IMAGE_LOADED or a
+   * PLATFORM_IMAGE_* code), NO_IMAGE_STORE if the board keeps none; -1 on a cold power-on.
    */
   readonly image: number;
   /** True if this boot resumed from a hibernate image. */
@@ -96,8 +99,9 @@ interface Startable {
  * checked -> register in definition order (ids, hence the arena layout and the image, are stable) ->
  * IRQ lines -> seal -> done fan-out and the console (its banner, trace listener and done report, so it
  * also reports a resume from an image). Then, if the platform says this boot is a wake from hibernate,
- * the storage device validates the image and the runtime resumes every device from it; otherwise each
- * driver's `start`.
+ * the storage device (or, with none, boot itself: the platform's image is the arena, its flight record
+ * header carrying the layout stamp) validates the image and the runtime resumes every device from it;
+ * otherwise each driver's `start`.
  */
 export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions): BootedBoard {
   const table = options.drivers;
@@ -174,6 +178,9 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   // The image: the storage device's (ROLE_STORAGE), else the platform's own memory when it keeps one.
   const store = pm.graph.storage < 0 ? null : findStore(built[indexOfId(def, ids, pm.graph.storage)]);
   const arenaImage = store === null && platform.bindImage !== undefined ? bindPlatformImage(def, pm, platform) : null;
+  // The platform's image is the arena itself: it carries this layout stamp, checked when one is loaded.
+  const layout = arenaImage === null ? 0 : pm.arena.fingerprint(pm.graph.names, pm.graph.count);
+  if (arenaImage !== null) pm.flight.stampLayout(layout);
   let image = -1;
   let resumed = false;
   const cause = platform.hibernateWakeCause();
@@ -183,8 +190,7 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       image = store.loadImage();
       platform.log(store.describeImage(image));
     } else if (arenaImage !== null && platform.loadImage !== undefined) {
-      image = platform.loadImage(arenaImage);
-      platform.log(def.file + ": " + platformImageText(image, arenaImage.length));
+      image = loadPlatformImage(def, pm, platform, arenaImage, layout);
     } else {
       image = NO_IMAGE_STORE;
       platform.log(def.file + ": cold boot: no storage device holds a hibernate image");
@@ -282,13 +288,40 @@ function bindPlatformImage(def: BoardDefinition, pm: PowerManager, platform: Boa
   return bytes;
 }
 
-/** The boot log line for a platform image's `loadImage` result. */
-function platformImageText(result: number, length: number): string {
+/**
+ * Boot after a hibernate wake, the image kept by the platform: loads it into the arena and takes it
+ * only if it carries this firmware's layout stamp (`layout`): the same length is not the same layout
+ * (devices reordered, renamed or their stateBytes swapped keep the total). Anything but IMAGE_LOADED
+ * leaves the arena zeroed and stamped again, a cold boot; the outcome goes to the boot log.
+ */
+function loadPlatformImage(def: BoardDefinition, pm: PowerManager, platform: BoardPlatform, arenaImage: Uint8Array, layout: number): number {
+  let result = platform.loadImage!(arenaImage);
+  const written = pm.flight.stampedLayout();
+  if (result === IMAGE_LOADED && written !== layout) result = PLATFORM_IMAGE_OTHER_DEVICES;
+  if (result !== IMAGE_LOADED) {
+    arenaImage.fill(0);
+    pm.flight.stampLayout(layout);
+  }
+  platform.log(def.file + ": " + platformImageText(result, arenaImage.length, written, layout));
+  return result;
+}
+
+/** The boot log line for a platform image's load result; `written` is the loaded image's layout stamp, `layout` this firmware's. */
+function platformImageText(result: number, length: number, written: number, layout: number): string {
   if (result === IMAGE_LOADED) return "resumed from the hibernate image in RTC memory (" + length + " bytes)";
   if (result === PLATFORM_IMAGE_NONE) return "cold boot: no hibernate image in RTC memory";
   if (result === PLATFORM_IMAGE_BAD_CHECKSUM) return "cold boot: the hibernate image in RTC memory has a bad checksum";
   if (result === PLATFORM_IMAGE_OTHER_LAYOUT) return "cold boot: the hibernate image in RTC memory has another length than this firmware's " + length + "-byte arena";
+  if (result === PLATFORM_IMAGE_OTHER_DEVICES) {
+    return "cold boot: the hibernate image in RTC memory was written by another device layout (" + hex8(written) + ", this firmware's is " +
+      hex8(layout) + "): devices reordered, renamed or their stateBytes changed";
+  }
   return "cold boot: the hibernate image in RTC memory was not loaded (" + result + ")";
+}
+
+/** A layout stamp as the boot log names it: 0x and eight hex digits (drivers/w25q names its own the same way). */
+function hex8(v: number): string {
+  return "0x" + ("0000000" + (v >>> 0).toString(16)).slice(-8);
 }
 
 /** Every line of the board's interrupt source goes through the runtime's IrqController (latched while masked). */

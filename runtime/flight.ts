@@ -28,24 +28,26 @@ export const F_FIELDS = F_STAGES + STAGE_COUNT;
 /**
  * The table is a Float64Array view over the front of the state arena, so a hibernate image (which is
  * the arena) carries it across deep sleep and the reboot that follows. Recording is stores only.
+ * Its header is two slots: 0 the count of finished attempts (`total`), 1 the arena's layout stamp
+ * (`stampLayout`); the records follow.
  */
 export class FlightRecorder {
   /** Attempts the table keeps; older ones are overwritten. */
   readonly capacity: number;
-  /** Slot 0: `total`; then `capacity` records of F_FIELDS slots each (a view over the arena). */
+  /** Slot 0: `total`; slot 1: the layout stamp; then `capacity` records of F_FIELDS slots each (a view over the arena). */
   readonly table: Float64Array;
-  /** Attempts ever recorded (also persisted in slot 0 of the header, see `sync`). */
+  /** Attempts ever recorded (also persisted in slot 0 of the header, see `finish`). */
   total = 0;
 
   constructor(buffer: ArrayBuffer, byteOffset: number, capacity: number) {
     this.capacity = capacity;
-    // One leading slot holds `total`, so the count survives with the image.
-    this.table = new Float64Array(buffer, byteOffset, 1 + capacity * F_FIELDS);
+    // Two leading slots hold `total` and the layout stamp, so both survive with the image.
+    this.table = new Float64Array(buffer, byteOffset, 2 + capacity * F_FIELDS);
   }
 
-  /** Bytes the table needs at the front of the state arena for `capacity` records. */
+  /** Bytes the table needs at the front of the state arena for `capacity` records (its two header slots included). */
   static bytesFor(capacity: number): number {
-    return (1 + capacity * F_FIELDS) * 8;
+    return (2 + capacity * F_FIELDS) * 8;
   }
 
   /** Starts the record of a new attempt; returns its base index into `table`. */
@@ -105,6 +107,22 @@ export class FlightRecorder {
   }
 
   private base(n: number): number {
-    return 1 + (n % this.capacity) * F_FIELDS;
+    return 2 + (n % this.capacity) * F_FIELDS;
+  }
+
+  // Last in the class: boot-only, so no slot ahead of the hot methods (XS walks a prototype's slots in order).
+
+  /**
+   * Boot, where the arena itself is the hibernate image (no storage device: ESP32 RTC memory): the
+   * arena's layout fingerprint (StateArena.fingerprint) into header slot 1, so every image carries the
+   * layout it was written under and boot rejects one of another layout (boards/boot.ts). @boot
+   */
+  stampLayout(layout: number): void {
+    this.table[1] = layout >>> 0;
+  }
+
+  /** The layout stamp in header slot 1: `stampLayout`'s, or that of the firmware whose image was loaded (0: none). @boot */
+  stampedLayout(): number {
+    return this.table[1];
   }
 }

@@ -4,7 +4,8 @@
 export const IMAGE_LOADED = 0;
 
 // Why a platform-kept image (BoardPlatform.loadImage: ESP32 RTC memory) was not loaded: the native
-// module's codes (boards/esp32/native.ts IMAGE_*), plus one for an image of another length.
+// module's codes (boards/esp32/native.ts IMAGE_*), plus one for an image of another length and one
+// for an image of another device layout (boot's own check, boards/boot.ts).
 /** No image kept (a cold power-on, or it was consumed). */
 export const PLATFORM_IMAGE_NONE = -1;
 /** The kept image's checksum does not match (a torn write). */
@@ -15,6 +16,11 @@ export const PLATFORM_IMAGE_TOO_LARGE = -3;
 export const PLATFORM_IMAGE_IN_FLASH = -4;
 /** The kept image has another length than this firmware's arena (another firmware wrote it). */
 export const PLATFORM_IMAGE_OTHER_LAYOUT = -5;
+/**
+ * The kept image has this firmware's length but another layout stamp (the flight record header's,
+ * runtime/flight.ts): devices reordered, renamed or their stateBytes changed. Found by boot, not the platform.
+ */
+export const PLATFORM_IMAGE_OTHER_DEVICES = -6;
 
 /**
  * A driver that holds the hibernate image (drivers/w25q). Boot finds it by `loadImage`, resumes when

@@ -292,6 +292,16 @@ export class SimPlatform implements BoardPlatform {
     return IMAGE_LOADED;
   }
 
+  /**
+   * Tests: RTC slow memory as `other` left it (its hibernate image, if any, not consumed): another
+   * firmware on the same chip, as an OTA update that takes effect at the deep-sleep wake would boot.
+   */
+  adoptRtcMemory(other: SimPlatform): void {
+    const n = Math.min(other.rtcImageLength, this.rtcImage.length);
+    this.rtcImage.set(other.rtcImage.subarray(0, n));
+    this.rtcImageLength = n;
+  }
+
   /** BoardPlatform.clearImage: a cold boot forgets the RTC image. */
   clearImage(): void {
     this.rtcImageLength = 0;
