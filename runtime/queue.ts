@@ -1,7 +1,7 @@
 // Request queue: fixed ring, open/gated, parks while gated, refuses only at submit when full, replays FIFO.
-import { OK, PENDING, FULL, BUSY, THREW, INVALID } from "./status";
+import { OK, PENDING, FULL, BUSY, THREW, INVALID, PROTOCOL, isStatus } from "./status";
 
-/** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it); a throw completes it THREW. */
+/** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it); a throw completes it THREW, an answer that is no status PROTOCOL. */
 export type ServeFn = (token: number) => number;
 /** Called exactly once per accepted request with its final status; a throw is caught and counted (`callbackFaults`). */
 export type CompleteFn = (token: number, status: number) => void;
@@ -225,7 +225,7 @@ export class RequestQueue {
   done(status: number): void {
     if (!this.inFlight) return;
     this.inFlight = false;
-    this.finishHead(status);
+    this.finishHead(status !== OK && !isStatus(status) ? PROTOCOL : status);
     // Failed while this one was in flight: the ones behind it complete now, in order.
     if (this.state === Q_FAILED) return this.drainFailed();
     if (this.state === Q_GATED) {
@@ -277,6 +277,8 @@ export class RequestQueue {
         this.serveFaults++;
         this.lastFault = e;
       }
+      // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would).
+      if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
       if (status === FULL || status === BUSY) {
         this.waited++;
         break;

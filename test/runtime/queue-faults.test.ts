@@ -64,6 +64,20 @@ describe("RequestQueue: a serve that throws", () => {
   });
 });
 
+describe("RequestQueue: an answer that is no status", () => {
+  test("from serve or done (undefined, 1.5, true, 70000, a string) completes that request PROTOCOL; the next are served", () => {
+    const done: string[] = [];
+    const answers: unknown[] = [undefined, 1.5, true, 70_000, "0"];
+    const q = new RequestQueue(8, (t) => (t < answers.length ? answers[t] : t === 9 ? PENDING : OK) as number, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    for (let t = 0; t < answers.length; t++) expect(q.submit(t)).toBe(OK);
+    expect(q.submit(9)).toBe(OK);
+    q.done(undefined as unknown as number);
+    expect(q.submit(10)).toBe(OK);
+    expect(done).toEqual(["0:PROTOCOL", "1:PROTOCOL", "2:PROTOCOL", "3:PROTOCOL", "4:PROTOCOL", "9:PROTOCOL", "10:OK"]);
+    expect(balanced(q)).toBe(true);
+  });
+});
+
 describe("RequestQueue: property with faults", () => {
   test("any interleaving of submit/gate/open/done with throwing serves and callbacks: each accepted request completes exactly once, in order, and nothing is left after open and done", () => {
     fc.assert(fc.property(fc.array(fc.constantFrom("submit", "gate", "open", "done"), { maxLength: 120 }), fc.integer({ min: 1, max: 6 }),
