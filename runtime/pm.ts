@@ -110,7 +110,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.governor.kick();
   }
 
-  /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
+  /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if not a number, negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
   /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */ port(d: number): DevicePort { return this.ports[d]; }
