@@ -9,7 +9,8 @@ import { PIN_OPTIONS } from "./types";
 export function validateBoard(def: BoardDefinition, drivers: DriverTable): void {
   const f = def.file;
   const devices = def.devices;
-  const index: { [name: string]: number } = {};
+  // No prototype: a device named "constructor", or a parent "toString" no device has, is not found on Object.prototype.
+  const index = Object.create(null) as { [name: string]: number };
   checkNumbers(def, drivers);
   if (devices.length > def.pm.maxDevices) {
     throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
@@ -17,9 +18,11 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
   for (let i = 0; i < devices.length; i++) {
     const d = devices[i];
     if (!d.name) throw new Error(f + ": devices[" + i + "] has no name: give every device a unique name");
+    // Boot keeps drivers and ids by name in plain objects (BootedBoard.drivers, ids), where "__proto__" sets the prototype.
+    if (d.name === "__proto__") throw new Error(f + ": devices[" + i + "] is named \"__proto__\", which JavaScript objects take as their prototype, not a key: rename it");
     if (index[d.name] !== undefined) throw new Error(f + ": devices: \"" + d.name + "\" is defined twice: rename one");
     index[d.name] = i;
-    if (drivers[d.driver] === undefined) {
+    if (driverOf(drivers, d.driver) === undefined) {
       throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in the driver table boot was given: add it to the board's driver table (BootOptions.drivers) or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
     }
   }
@@ -38,6 +41,14 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
   checkCycle(def, index);
   checkPins(def);
   checkIrq(def, index);
+}
+
+/**
+ * The table's own entry for `name`, or undefined. Not `drivers[name]`: that finds Object.prototype's
+ * `constructor`, `toString`, `__proto__`... on every table, and boot would call one as a factory.
+ */
+function driverOf(drivers: DriverTable, name: string): DriverTable[string] | undefined {
+  return typeof name === "string" && Object.prototype.hasOwnProperty.call(drivers, name) ? drivers[name] : undefined;
 }
 
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
@@ -84,7 +95,7 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
   const unknown = unknownField(fields, ENTRY_FIELDS);
   if (unknown !== null) throw new Error(who + unknown + ": fix it in the board entry");
   // A driver not in the table is reported after the numbers, by validateBoard.
-  const factory = drivers[d.driver] as DriverTable[string] | undefined;
+  const factory = driverOf(drivers, d.driver);
   if (factory !== undefined && factory.options !== undefined) checkOptionKeys(def, d, factory.options);
   for (let k = 0; k < DEVICE_FIELDS.length; k++) {
     const key = DEVICE_FIELDS[k];
