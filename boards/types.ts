@@ -156,5 +156,6 @@ export interface BoardPlatform extends Platform {
 /**
  * Option keys whose values are GPIO numbers (checked for two devices on one pin, and against the
  * `option.<key>` rows of runtime/limits.ts: integers 0..63; leave a pin out rather than set -1).
+ * Each is one a shipped driver reads (the backlight driver's GPIO is its `pin`).
  */
-export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt", "wake"]);
+export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "interrupt", "wake"]);
