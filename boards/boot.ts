@@ -117,7 +117,8 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
     for (let i = 0; i < n; i++) {
       const d = def.devices[i];
       if (built[i] !== null) continue;
-      const parent = d.parent === undefined ? null : byName[d.parent] ?? null;
+      // Own entries only: a parent named "constructor" not built yet must not find Object.prototype's.
+      const parent = d.parent === undefined || !Object.prototype.hasOwnProperty.call(byName, d.parent) ? null : byName[d.parent];
       if (d.parent !== undefined && parent === null) continue;
       const ctx: DriverContext = {
         name: d.name, board: def.file, limits, platform, device, options: d.options ?? {}, parent, irqLine: irqLineOf(def, d),

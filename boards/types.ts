@@ -10,13 +10,41 @@ import type { BoardDriver, DriverContext } from "../drivers/common/io";
  */
 export interface DriverFactory {
   (ctx: DriverContext): BoardDriver;
-  /** The option keys the driver reads (its exported `<DRIVER>_OPTIONS`). */
+  /** The top-level option keys the driver reads: its exported `<DRIVER>_OPTIONS`, less any `<group>.<key>` entry. */
   readonly options?: readonly string[];
+  /**
+   * Its option groups, each with the keys it may hold: an option whose value is an object of options
+   * and replaces the top-level ones of the same names (uart-console's `serial`: port, transmit,
+   * receive, baud). Made by `driverFactory` from the list's `<group>.<key>` entries.
+   */
+  readonly groups?: { readonly [group: string]: readonly string[] };
 }
 
-/** A driver table entry that declares its driver's option keys: `driverFactory((ctx) => new Led(ctx), LED_OPTIONS)`. @boot */
+/**
+ * A driver table entry that declares its driver's option keys: `driverFactory((ctx) => new Led(ctx), LED_OPTIONS)`.
+ * An entry `<group>.<key>` ("serial.baud") is a key inside the option group `<group>`, which is listed
+ * too. The list is split here, when the board module loads, so boot compares names without building
+ * strings (the XS heap is sized for boot's garbage too). @boot
+ */
 export function driverFactory(make: (ctx: DriverContext) => BoardDriver, options: readonly string[]): DriverFactory {
-  return Object.freeze(Object.assign(make, { options: Object.freeze(options) }));
+  const top: string[] = [];
+  const groups: { [group: string]: string[] } = {};
+  let grouped = false;
+  for (let i = 0; i < options.length; i++) {
+    const dot = options[i].indexOf(".");
+    if (dot < 0) {
+      top.push(options[i]);
+      continue;
+    }
+    const group = options[i].slice(0, dot);
+    if (!Object.prototype.hasOwnProperty.call(groups, group)) groups[group] = [];
+    groups[group].push(options[i].slice(dot + 1));
+    grouped = true;
+  }
+  if (!grouped) return Object.freeze(Object.assign(make, { options: Object.freeze(options) }));
+  const names = Object.keys(groups);
+  for (let i = 0; i < names.length; i++) Object.freeze(groups[names[i]]);
+  return Object.freeze(Object.assign(make, { options: Object.freeze(top), groups: Object.freeze(groups) }));
 }
 
 /** Driver name -> factory: what a board's `driver` fields name. A board module exports the table of the drivers it uses. */
@@ -128,5 +156,6 @@ export interface BoardPlatform extends Platform {
 /**
  * Option keys whose values are GPIO numbers (checked for two devices on one pin, and against the
  * `option.<key>` rows of runtime/limits.ts: integers 0..63; leave a pin out rather than set -1).
+ * Each is one a shipped driver reads (the backlight driver's GPIO is its `pin`).
  */
-export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "backlight", "interrupt", "wake"]);
+export const PIN_OPTIONS: readonly string[] = Object.freeze(["pin", "data", "clock", "miso", "mosi", "select", "transmit", "receive", "reset", "dc", "interrupt", "wake"]);

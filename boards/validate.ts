@@ -1,15 +1,16 @@
 // Boot-time checks of a board definition: every number in range, unknown names, cycles, shared pins, IRQ lines, pool sizes; errors name the fix.
 import { ROLE_WAKE } from "../runtime/status";
 import { checkPmConfig, nearestName, unknownField } from "../runtime/config-check";
-import { ANY_INTEGER, LIMITS, outOfRange } from "../runtime/limits";
-import type { BoardDefinition, BoardDevice, DriverTable } from "./types";
+import { ANY_INTEGER, LIMITS, describeValue, outOfRange } from "../runtime/limits";
+import type { BoardDefinition, BoardDevice, DriverFactory, DriverTable } from "./types";
 import { PIN_OPTIONS } from "./types";
 
 /** Throws the first problem found, as "<board file>: <what>: <fix>". */
 export function validateBoard(def: BoardDefinition, drivers: DriverTable): void {
   const f = def.file;
   const devices = def.devices;
-  const index: { [name: string]: number } = {};
+  // No prototype: a device named "constructor", or a parent "toString" no device has, is not found on Object.prototype.
+  const index = Object.create(null) as { [name: string]: number };
   checkNumbers(def, drivers);
   if (devices.length > def.pm.maxDevices) {
     throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
@@ -17,9 +18,11 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
   for (let i = 0; i < devices.length; i++) {
     const d = devices[i];
     if (!d.name) throw new Error(f + ": devices[" + i + "] has no name: give every device a unique name");
+    // Boot keeps drivers and ids by name in plain objects (BootedBoard.drivers, ids), where "__proto__" sets the prototype.
+    if (d.name === "__proto__") throw new Error(f + ": devices[" + i + "] is named \"__proto__\", which JavaScript objects take as their prototype, not a key: rename it");
     if (index[d.name] !== undefined) throw new Error(f + ": devices: \"" + d.name + "\" is defined twice: rename one");
     index[d.name] = i;
-    if (drivers[d.driver] === undefined) {
+    if (driverOf(drivers, d.driver) === undefined) {
       throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in the driver table boot was given: add it to the board's driver table (BootOptions.drivers) or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
     }
   }
@@ -36,8 +39,16 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
     }
   }
   checkCycle(def, index);
-  checkPins(def);
+  checkPins(def, drivers);
   checkIrq(def, index);
+}
+
+/**
+ * The table's own entry for `name`, or undefined. Not `drivers[name]`: that finds Object.prototype's
+ * `constructor`, `toString`, `__proto__`... on every table, and boot would call one as a factory.
+ */
+function driverOf(drivers: DriverTable, name: string): DriverTable[string] | undefined {
+  return typeof name === "string" && Object.prototype.hasOwnProperty.call(drivers, name) ? drivers[name] : undefined;
 }
 
 /** The per-device numbers of a board entry, each read against its `device.<field>` row of runtime/limits.ts. */
@@ -84,8 +95,8 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
   const unknown = unknownField(fields, ENTRY_FIELDS);
   if (unknown !== null) throw new Error(who + unknown + ": fix it in the board entry");
   // A driver not in the table is reported after the numbers, by validateBoard.
-  const factory = drivers[d.driver] as DriverTable[string] | undefined;
-  if (factory !== undefined && factory.options !== undefined) checkOptionKeys(def, d, factory.options);
+  const factory = driverOf(drivers, d.driver);
+  if (factory !== undefined && factory.options !== undefined) checkOptionKeys(def, d, factory);
   for (let k = 0; k < DEVICE_FIELDS.length; k++) {
     const key = DEVICE_FIELDS[k];
     if (fields[key] === undefined) continue;
@@ -113,6 +124,15 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
     const bad = outOfRange(o[keys[k]], row ?? ANY_INTEGER, row !== undefined && row.line ? lineMax : undefined);
     if (bad !== null) throw new Error(who + "option \"" + keys[k] + "\" " + bad + " in the board entry");
   }
+  const groups = factory !== undefined ? factory.groups : undefined;
+  if (groups !== undefined) {
+    const names = Object.keys(groups);
+    for (let k = 0; k < names.length; k++) {
+      // checkOptionKeys has refused a group that is not an object.
+      const g = o[names[k]] as { readonly [key: string]: unknown } | undefined;
+      if (g !== undefined) checkGroupNumbers(who, names[k], g, lineMax);
+    }
+  }
   // Boot registers a pin-only device on line gpioBase + pin: that line must exist too.
   const pin = o["pin"];
   if (d.irq === undefined && typeof pin === "number" && def.irq.gpioBase + pin > lineMax) {
@@ -121,14 +141,71 @@ function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: numbe
   }
 }
 
-/** Every key of the entry's options is one its driver reads (DriverFactory.options): a misspelt one would be ignored. */
-function checkOptionKeys(def: BoardDefinition, d: BoardDevice, known: readonly string[]): void {
+/** The numbers inside an option group (uart-console's `serial`), each against its top-level key's row: "option "serial.baud" is 0". */
+function checkGroupNumbers(who: string, group: string, g: { readonly [key: string]: unknown }, lineMax: number): void {
+  const keys = Object.keys(g);
+  for (let k = 0; k < keys.length; k++) {
+    const row = LIMITS["option." + keys[k]];
+    if (row === undefined && typeof g[keys[k]] !== "number") continue;
+    const bad = outOfRange(g[keys[k]], row ?? ANY_INTEGER, row !== undefined && row.line ? lineMax : undefined);
+    if (bad !== null) throw new Error(who + "option \"" + group + "." + keys[k] + "\" " + bad + " in the board entry");
+  }
+}
+
+/**
+ * Every key of the entry's options is one its driver reads (DriverFactory.options): a misspelt one would
+ * be ignored. Then what each of the driver's option groups holds (checkGroup).
+ */
+function checkOptionKeys(def: BoardDefinition, d: BoardDevice, factory: DriverFactory): void {
+  const known = factory.options ?? [];
   const keys = Object.keys(d.options ?? {});
   for (let k = 0; k < keys.length; k++) {
     if (known.indexOf(keys[k]) >= 0) continue;
     const near = nearestName(keys[k], known);
     throw new Error(def.file + ": device \"" + d.name + "\": options." + keys[k] + " is not an option of driver \"" + d.driver + "\" (known: " +
       known.join(", ") + "): fix the spelling" + (near !== "" ? " (did you mean \"" + near + "\"?)" : "") + " or remove it");
+  }
+  const groups = factory.groups;
+  if (groups === undefined) return;
+  const names = Object.keys(groups);
+  for (let k = 0; k < names.length; k++) checkGroup(def, d, names[k], groups[names[k]], known);
+}
+
+/**
+ * An option group holds only its listed keys, and replaces the top-level options of the same names
+ * (the driver reads one or the other: `serial` or port/transmit/receive/baud), so both given is refused
+ * too: either way the board's value would be ignored in silence. Each names every key at fault.
+ */
+function checkGroup(def: BoardDefinition, d: BoardDevice, group: string, inside: readonly string[], known: readonly string[]): void {
+  const who = def.file + ": device \"" + d.name + "\": ";
+  const o = d.options ?? {};
+  const g = o[group];
+  if (g === undefined) return;
+  // The top-level options the group replaces (all four for the console's serial).
+  const replaced = inside.filter((key) => known.indexOf(key) >= 0);
+  if (typeof g !== "object" || g === null || Array.isArray(g)) {
+    throw new Error(who + "options." + group + " is " + (Array.isArray(g) ? "an array" : describeValue(g)) + ": must be an object with " +
+      inside.join(", ") + ": fix it in the board entry" + (replaced.length > 0 ? ", or leave it out and set " + replaced.join(", ") + " in options" : ""));
+  }
+  const keys = Object.keys(g);
+  let bad = "";
+  let n = 0;
+  for (let k = 0; k < keys.length; k++) {
+    if (inside.indexOf(keys[k]) >= 0) continue;
+    const near = nearestName(keys[k], inside);
+    bad += (n++ > 0 ? ", " : "") + "options." + group + "." + keys[k] + (near !== "" ? " (did you mean \"" + near + "\"?)" : "");
+  }
+  if (n > 0) {
+    throw new Error(who + bad + (n === 1 ? " is not an option" : " are not options") + " of driver \"" + d.driver + "\" (known in " + group + ": " +
+      inside.join(", ") + "): fix the spelling or remove " + (n === 1 ? "it" : "them"));
+  }
+  n = 0;
+  for (let k = 0; k < replaced.length; k++) {
+    if (o[replaced[k]] !== undefined) bad += (n++ > 0 ? ", " : "") + "options." + replaced[k];
+  }
+  if (n > 0) {
+    throw new Error(who + bad + (n === 1 ? " is" : " are") + " ignored when options." + group + " is given (" + group + " replaces " +
+      replaced.join(", ") + "): remove " + bad + " from the board entry (set " + (n === 1 ? "it" : "them") + " in options." + group + ")");
   }
 }
 
@@ -163,20 +240,33 @@ function checkCycle(def: BoardDefinition, index: { [name: string]: number }): vo
   for (let i = 0; i < n; i++) if (mark[i] === 0) visit(i);
 }
 
-function checkPins(def: BoardDefinition): void {
+function checkPins(def: BoardDefinition, drivers: DriverTable): void {
   const owner: { [pin: number]: string } = {};
   for (let i = 0; i < def.devices.length; i++) {
     const d = def.devices[i];
     const o = d.options ?? {};
-    for (let k = 0; k < PIN_OPTIONS.length; k++) {
-      const v = o[PIN_OPTIONS[k]];
-      if (typeof v !== "number") continue;
-      const other = owner[v];
-      if (other !== undefined && other !== d.name) {
-        throw new Error(def.file + ": pins: " + other + " and " + d.name + " both use GPIO " + v + ": give each device its own pin");
-      }
-      owner[v] = d.name;
+    claimPins(def, d.name, o, owner);
+    // An option group (uart-console's `serial`: port, transmit, receive, baud) holds pins too.
+    const groups = (driverOf(drivers, d.driver) as DriverFactory).groups;
+    if (groups === undefined) continue;
+    const names = Object.keys(groups);
+    for (let k = 0; k < names.length; k++) {
+      const g = o[names[k]] as { readonly [key: string]: unknown } | undefined;
+      if (g !== undefined) claimPins(def, d.name, g, owner);
     }
+  }
+}
+
+/** Marks `options`' PIN_OPTIONS as `name`'s GPIOs, or throws naming the other device on one. */
+function claimPins(def: BoardDefinition, name: string, options: { readonly [key: string]: unknown }, owner: { [pin: number]: string }): void {
+  for (let k = 0; k < PIN_OPTIONS.length; k++) {
+    const v = options[PIN_OPTIONS[k]];
+    if (typeof v !== "number") continue;
+    const other = owner[v];
+    if (other !== undefined && other !== name) {
+      throw new Error(def.file + ": pins: " + other + " and " + name + " both use GPIO " + v + ": give each device its own pin");
+    }
+    owner[v] = name;
   }
 }
 

@@ -26,7 +26,7 @@ export class Ili9341Frames {
   lastSlot = -1;
   /** Frames completed since boot. */
   completed = 0;
-  /** Frame requests refused or failed (IO) since boot. */
+  /** Accepted frame requests completed with an error (IO, FAILED, ABORTED) since boot; refusals are the queue's `refused`. */
   failures = 0;
   private readonly bus: SpiBus;
   private readonly spi: SpiIo;
@@ -71,6 +71,7 @@ export class Ili9341Frames {
   fill(x: number, y: number, w: number, h: number, color: number): number {
     if (!(x >= 0 && y >= 0 && w >= 1 && h >= 1 && x + w <= 320 && y + h <= 320)) return INVALID;
     if (this.freeTop === 0) {
+      // No free slot: counted as the queue counts its own FULL, so submitted = refused + completed + length holds.
       this.queue.refused++;
       this.queue.submitted++;
       return FULL;

@@ -121,8 +121,14 @@ export class Ili9341 implements BoardDriver {
   get lastSlot(): number { return this.frameWriter.lastSlot; }
   /** Frames completed since boot. */
   get frames(): number { return this.frameWriter.completed; }
-  /** Frame requests refused or failed (IO) since boot. */
+  /**
+   * Frame requests accepted and then completed with an error since boot: IO (the bus was down), FAILED
+   * (waiting when the display failed), ABORTED (parked when a hibernate committed). Refusals are
+   * `refused`, apart, as the console's `stats` counts failures and BUSY refusals apart.
+   */
   get failures(): number { return this.frameWriter.failures; }
+  /** Frame requests `fill` refused since boot, nothing kept: FULL (every slot taken), or FAILED while the display is failed. */
+  get refused(): number { return this.queue.refused; }
 
   /** MADCTL/COLMOD/invert as the driver last wrote them. */
   register(index: number): number {
@@ -131,7 +137,8 @@ export class Ili9341 implements BoardDriver {
 
   /**
    * Queues a solid rectangle (x, y, w, h, RGB565). OK: accepted (`lastSlot` names it; the frame
-   * listener hears it exactly once); FULL: refused, nothing kept; INVALID: outside the panel.
+   * listener hears it exactly once); FULL (or FAILED while the display is failed): refused, nothing
+   * kept, counted in `refused`; INVALID: outside the panel, not a request, not counted.
    * While suspended the request is parked and drawn after DISPON.
    */
   fill(x: number, y: number, w: number, h: number, color: number): number {

@@ -29,9 +29,14 @@ class NoClient implements ConsoleClient {
   recover(): void {}
 }
 
-/** Every key of its board entry's `options` this driver reads (`serial`: port/transmit/receive/baud nested): boot refuses any other. */
+/**
+ * Every key of its board entry's `options` this driver reads: boot refuses any other. `serial` is an
+ * option group (`serial.<key>`, boards/types.ts driverFactory): the four Serial options nested, which
+ * replace the top-level ones, so boot also refuses another key inside it and the two forms mixed.
+ */
 export const UART_CONSOLE_OPTIONS: readonly string[] = Object.freeze(["port", "transmit", "receive", "baud", "serial", "raiseWakeOnRx",
-  "echo", "lineBytes", "txRingBytes", "rxBacklogBytes", "wakeLine", "resyncQuietUs", "settleUs"]);
+  "echo", "lineBytes", "txRingBytes", "rxBacklogBytes", "wakeLine", "resyncQuietUs", "settleUs",
+  "serial.port", "serial.transmit", "serial.receive", "serial.baud"]);
 
 /**
  * RX: every onReadable empties the UART FIFO with `read(buffer)` in 64-byte chunks into a backlog ring
@@ -94,6 +99,7 @@ export class UartConsole implements BoardDriver, ConsoleIo {
   constructor(ctx: DriverContext) {
     this.name = ctx.name;
     const o = ctx.options;
+    // `serial` replaces the top-level four whole (boot has checked it holds only those, and not both forms).
     const serialOptions = (typeof o.serial === "object" && o.serial !== null ? o.serial : o) as { readonly [key: string]: unknown };
     const baud = typeof serialOptions.baud === "number" ? serialOptions.baud : 115200;
     const lineBytes = numberOption(ctx, "lineBytes", 128);

@@ -4,7 +4,7 @@ import { ESP32_DEVKITC, DEVKITC_DRIVERS } from "../../boards/esp32-devkitc/board
 import { MODDABLE_TWO, MODDABLE_TWO_DRIVERS } from "../../boards/moddable-two/board";
 import { DRIVERS } from "../../boards/drivers";
 import { validateBoard } from "../../boards/validate";
-import type { BoardDefinition, DriverTable } from "../../boards/types";
+import { PIN_OPTIONS, type BoardDefinition, type DriverTable } from "../../boards/types";
 import { PIR_BOARD, PIR_BOARD_DRIVERS } from "../../examples/custom-driver/board/board";
 import { WEATHER_BOARD, WEATHER_DRIVERS } from "../../examples/weather-station/board";
 
@@ -22,6 +22,12 @@ describe("board driver tables", () => {
       expect(Object.keys(table).filter((k) => !Array.isArray(table[k].options))).toEqual([]);
     });
   }
+
+  it("every PIN_OPTIONS key is a pin some shipped driver reads (a \"backlight\" key was listed that none did: the backlight's GPIO is its pin)", () => {
+    const read = new Set([...Object.values(DRIVERS), ...Object.values(PIR_BOARD_DRIVERS), ...Object.values(WEATHER_DRIVERS)].flatMap((f) => f.options ?? []));
+    expect(PIN_OPTIONS.filter((k) => !read.has(k))).toEqual([]);
+    expect(PIN_OPTIONS).not.toContain("backlight");
+  });
 
   it("DRIVERS (the simulator's default) is every shipped driver: the shipped boards' tables together", () => {
     expect(Object.keys(DRIVERS).sort()).toEqual([
