@@ -74,7 +74,7 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
 
   "option.pin": GPIO, "option.data": GPIO, "option.clock": GPIO, "option.miso": GPIO, "option.mosi": GPIO,
   "option.select": GPIO, "option.transmit": GPIO, "option.receive": GPIO, "option.reset": GPIO, "option.dc": GPIO,
-  "option.backlight": GPIO, "option.interrupt": GPIO, "option.wake": GPIO,
+  "option.interrupt": GPIO, "option.wake": GPIO,
   "option.address": limit(0, 127, "", "7-bit I2C address"),
   "option.hz": limit(1, 80_000_000, "Hz", "bus / PWM clock (ESP32 SPI tops out at 80 MHz)"),
   "option.port": limit(0, 7, "", "controller number (I2C 0..1, SPI host 0..2, UART 0..2)"),
