@@ -98,9 +98,9 @@ function checkIdlePolicy(config: PmConfig, b: string, where: string): void {
 /** At seal: every wake device's line is below pm.irqLines (named with board and device) and marked as a wake line. @boot */
 export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqController): void {
   for (let d = 0; d < g.count; d++) {
-    const line = (g.roles[d] & ROLE_WAKE) !== 0 ? g.wakeLine[d] : -1;
-    if (line >= config.irqLines) throw new Error(config.board + ": device \"" + g.names[d] + "\" wakeLine is " + line + ": must be below pm.irqLines " + config.irqLines + ": raise irqLines or fix the line");
-    if (line >= 0) irq.markWake(line);
+    // Checked for every device: one without ROLE_WAKE still names the waker when a board wake source is on its line.
+    if (g.wakeLine[d] >= config.irqLines) throw new Error(config.board + ": device \"" + g.names[d] + "\" wakeLine is " + g.wakeLine[d] + ": must be below pm.irqLines " + config.irqLines + ": raise irqLines or fix the line");
+    if ((g.roles[d] & ROLE_WAKE) !== 0 && g.wakeLine[d] >= 0) irq.markWake(g.wakeLine[d]);
   }
 }
 

@@ -60,7 +60,7 @@ export class PowerManager implements EngineOwner, PortHost {
     checkPmConfig(config);
     this.config = config;
     this.platform = platform;
-    this.graph = new DeviceGraph(config.board, config.maxDevices);
+    this.graph = new DeviceGraph(config.board, config.maxDevices, config.irqLines);
     this.irq = new IrqController(config.irqLines);
     this.irq.setPlatform(platform);
     const records = config.flightRecords ?? 8;
@@ -95,6 +95,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Boot: freezes the registry, checks pools against the devices' declared needs, makes every port. */
   seal(): void {
     const g = this.graph;
+    if (g.sealed) throw new Error(this.config.board + ": seal called twice: the registry, arena layout and ports are made once, at boot");
     g.seal();
     checkPools(this.config, g);
     for (let d = 0; d < g.count; d++) this.arena.layout(d, g.stateBytes[d]);
@@ -161,10 +162,10 @@ export class PowerManager implements EngineOwner, PortHost {
     this.runStage(FIRST_STAGE);
   }
 
-  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area; `sleptUs` by the RTC, -1 unknown. */
+  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area, runtime-suspended ones too; `sleptUs` by the RTC, -1 unknown; BUSY while an attempt or a runtime hook is in flight. */
   resumeFromImage(cause: number, sleptUs = -1): number {
     if (!this.graph.sealed) this.unsealed("resumeFromImage");
-    if (this.attempt.phase !== P_IDLE) return BUSY;
+    if (this.attempt.phase !== P_IDLE || this.rpm.adoptImage() !== OK) return BUSY;
     this.engine.adoptImage();
     this.attempt.beginFromImage();
     // The attempt that hibernated was recorded up to S3 in the image: continue that record.

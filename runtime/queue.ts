@@ -6,6 +6,8 @@ export type ServeFn = (token: number) => number;
 /** Called exactly once per accepted request with its final status; a throw is caught and counted (`callbackFaults`). */
 export type CompleteFn = (token: number, status: number) => void;
 
+/** `early` while `serve` runs and has not called `done`. */
+const IN_SERVE = -2;
 /** Queue state: serving requests. */
 export const Q_OPEN = 0;
 /** Queue state: gated by S2; new requests park and replay in order at R2. */
@@ -46,6 +48,8 @@ export class RequestQueue {
   state = Q_OPEN;
   private inFlight = false;
   private serving = false;
+  /** IN_SERVE while `serve` runs, then the status of a `done` made inside it; -1 otherwise. */
+  private early = -1;
   private readonly serve: ServeFn;
   private readonly complete: CompleteFn;
   private drainListener: (() => void) | null = null;
@@ -214,18 +218,16 @@ export class RequestQueue {
     return this.state === Q_FAILED && !this.inFlight && this.length > 0;
   }
 
-  /** The device recovered: reopen and serve what comes. */
-  revive(): void {
-    if (this.state !== Q_FAILED) return;
-    this.state = Q_OPEN;
-    this.pump();
-  }
+  /** The device recovered: reopen and serve what comes. */ revive(): void { if (this.state === Q_FAILED) { this.state = Q_OPEN; this.pump(); } }
 
-  /** Completes the in-flight request. */
+  /** Completes the in-flight request (called inside `serve`, it is taken once `serve` answers PENDING). */
   done(status: number): void {
+    // PENDING is no final status, nor anything that is no status: the request ends PROTOCOL (as a hook's would).
+    if (status !== OK && (status === PENDING || !isStatus(status))) status = PROTOCOL;
+    if (this.early === IN_SERVE) return void (this.early = status);
     if (!this.inFlight) return;
     this.inFlight = false;
-    this.finishHead(status !== OK && !isStatus(status) ? PROTOCOL : status);
+    this.finishHead(status);
     // Failed while this one was in flight: the ones behind it complete now, in order.
     if (this.state === Q_FAILED) return this.drainFailed();
     if (this.state === Q_GATED) {
@@ -235,15 +237,8 @@ export class RequestQueue {
     this.pump();
   }
 
-  /** A buffer became free: try the head again. */
-  retry(): void {
-    if (this.state === Q_OPEN) this.pump();
-  }
-
-  /** Token of the request in flight or waiting at the head, -1 if empty. */
-  peek(): number {
-    return this.length > 0 ? this.ring[this.head] : -1;
-  }
+  /** A buffer became free: try the head again. */ retry(): void { if (this.state === Q_OPEN) this.pump(); }
+  /** Token of the request in flight or waiting at the head, -1 if empty. */ peek(): number { return this.length > 0 ? this.ring[this.head] : -1; }
 
   private finishHead(status: number): void {
     const token = this.ring[this.head];
@@ -270,6 +265,7 @@ export class RequestQueue {
     this.serving = true;
     while (this.length > 0 && !this.inFlight && this.state === Q_OPEN) {
       let status = THREW;
+      this.early = IN_SERVE;
       try {
         status = this.serve(this.ring[this.head]);
       } catch (e) {
@@ -277,8 +273,11 @@ export class RequestQueue {
         this.serveFaults++;
         this.lastFault = e;
       }
-      // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would).
+      // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would);
+      // a `done` made inside serve is its completion if serve answered PENDING, else a protocol error.
       if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
+      if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
+      this.early = -1;
       if (status === FULL || status === BUSY) {
         this.waited++;
         break;

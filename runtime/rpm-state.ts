@@ -1,6 +1,8 @@
 // Runtime PM's per-device tables, made at boot: what runtime-pm.ts reads and changes (one concept: the state it keeps).
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
+import { RPM_ACTIVE, RPM_SUSPENDED } from "./runtime-pm-table";
+import { OK, BUSY } from "./status";
 
 /** What the runtime PM needs from the power manager. */
 export interface RpmHost {
@@ -15,6 +17,8 @@ export interface RpmHost {
 }
 
 export type Hook = (this: unknown, token: number) => number;
+/** A device's hooks object as runtime PM calls it: both runtime hooks, by name. */
+export type RuntimeHooks = { runtimeSuspend(token: number): number; runtimeResume(token: number): number };
 
 /** Every table sized at construction (maxDevices); `bind` fills the hooks and links. */
 export abstract class RpmState {
@@ -38,8 +42,8 @@ export abstract class RpmState {
   /** Inside `need`'s walk over a device's suppliers (a supplier that just came up waits for its timer to idle). */
   protected needDepth = 0;
   protected readonly running: Uint8Array; protected readonly startedAt: Float64Array;
-  /** Budgets (device * 2: suspend, + 1: resume) and the hooks, looked up once at bind. */
-  protected readonly budget: Int32Array; protected readonly sFn: (Hook | null)[]; protected readonly rFn: (Hook | null)[]; protected readonly self: unknown[];
+  /** Budgets (device * 2: suspend, + 1: resume) and each device's hooks object (its runtime hooks are called by name). */
+  protected readonly budget: Int32Array; protected readonly self: RuntimeHooks[];
   protected supStart: Int32Array = new Int32Array(1); protected sup: Int16Array = new Int16Array(0);
   protected conStart: Int32Array = new Int32Array(1); protected con: Int16Array = new Int16Array(0);
   /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ protected count = 0; protected capableCount = 0;
@@ -57,10 +61,29 @@ export abstract class RpmState {
     this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
     this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max); this.soon = new Uint8Array(max);
     this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
-    this.sFn = new Array(max); this.rFn = new Array(max); this.self = new Array(max); // set at bind for devices with runtime hooks only
+    this.self = new Array(max); // set at bind for devices with runtime hooks only
     this.timer = platform.createTimer(() => this.fired());
   }
 
   /** The one timer fired: due delays and budgets (runtime-pm.ts). */
   protected abstract fired(): void;
+
+  /**
+   * A hibernate image is adopted: every device was in the attempt that wrote it and resumes from it
+   * (R1, R2), so one this boot already runtime-suspended counts as active again, without a runtime
+   * hook (the image's resume brings it up); its suppliers count it, its delay restarts when the
+   * system is idle. BUSY (nothing changed) while a runtime hook is in flight: adopt after it ends.
+   */
+  adoptImage(): number {
+    for (let d = 0; d < this.count; d++) if (this.running[d] !== 0) return BUSY;
+    for (let d = 0; d < this.count; d++) {
+      if (this.state[d] !== RPM_SUSPENDED) continue;
+      this.state[d] = RPM_ACTIVE;
+      this.skip[d] = 0;
+      this.down[0]--;
+      this.due[d] = -1;
+      for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.active[this.sup[i]]++;
+    }
+    return OK;
+  }
 }

@@ -4,7 +4,7 @@ import type { DeviceSpec } from "./driver";
 import { E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT } from "./trace";
 import { TOKEN_SHIFT, TOKEN_STRIDE, SERIAL_MASK as GEN_MASK } from "./in-flight";
 import { RpmLinks } from "./rpm-links";
-import { RpmState, type RpmHost, type Hook } from "./rpm-state";
+import { RpmState, type RpmHost, type Hook, type RuntimeHooks } from "./rpm-state";
 export type { RpmHost } from "./rpm-state";
 import {
   RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
@@ -34,18 +34,21 @@ export class RuntimePm extends RpmState {
     return d;
   }
 
-  /** Boot (seal): hooks looked up once, suppliers (parent and `needs`) and consumers as CSR, every idle device's delay armed. @boot */
+  /** Boot (seal): which devices have runtime hooks (read once; called by name), suppliers (parent and `needs`) and consumers as CSR, every idle device's delay armed. @boot */
   bind(g: DeviceGraph, host: RpmHost): void {
     this.host = host;
     const n = (this.count = g.count);
     for (let d = 0; d < n; d++) {
       const h = g.hooks[d] as unknown as { [name: string]: unknown };
-      if (h.runtimeSuspend === undefined && h.runtimeResume === undefined) continue; // most devices: one test, nothing stored
+      if (h.runtimeSuspend === undefined && h.runtimeResume === undefined) { // most devices: one test, nothing stored
+        if (this.delayUs[d] >= 0) throw new Error(g.board + ": device \"" + g.names[d] + "\" has autosuspendMs but no runtime hooks: implement runtimeSuspend and runtimeResume, or remove autosuspendMs");
+        continue;
+      }
       const s = typeof h.runtimeSuspend === "function" ? h.runtimeSuspend as Hook : null, r = typeof h.runtimeResume === "function" ? h.runtimeResume as Hook : null;
       // Both or neither: a device that could go down and never come back would lose its requests.
       if ((s === null) !== (r === null)) throw new Error(g.board + ": device \"" + g.names[d] + "\" has " + (s !== null ? "runtimeSuspend without runtimeResume" : "runtimeResume without runtimeSuspend") + ": implement both runtime hooks or neither");
       if (s === null) continue;
-      this.self[d] = h; this.sFn[d] = s; this.rFn[d] = r; this.capable[d] = 1; this.capableCount++;
+      this.self[d] = h as RuntimeHooks; this.capable[d] = 1; this.capableCount++;
       // Runtime hooks are budgeted as their system counterparts: S2 for runtimeSuspend, R2 for runtimeResume.
       this.budget[d * 2] = g.budgetUs[d * STAGE_COUNT + S_SUSPEND];
       this.budget[d * 2 + 1] = g.budgetUs[d * STAGE_COUNT + S_RESUME];
@@ -175,10 +178,10 @@ export class RuntimePm extends RpmState {
     const now = this.platform.now();
     if (row.next !== was && this.records) this.trace.recordHook(now, d, -1, E_RPM_STATE, row.next, ev === EV_OK ? now - this.startedAt[d] : 0);
     const a = row.action;
-    if (a === A_CALL_SUSPEND) this.call(d, this.sFn[d], 0);
+    if (a === A_CALL_SUSPEND) this.call(d, 0);
     else if (a === A_CALL_RESUME) {
       for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.active[this.sup[i]]++;
-      this.call(d, this.rFn[d], 1);
+      this.call(d, 1);
     } else if (a === A_SUSPENDED) {
       this.suspends[d]++;
       for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (--this.active[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
@@ -213,8 +216,8 @@ export class RuntimePm extends RpmState {
     }
   }
 
-  /** Calls a runtime hook with a fresh token; a throw is THREW, anything but a status PROTOCOL. */
-  private call(d: number, f: Hook | null, which: number): void {
+  /** Calls runtime hook `which` (0 suspend, 1 resume) by name, as the engine calls the stage hooks, with a fresh token; a throw is THREW, anything but a status PROTOCOL. */
+  private call(d: number, which: number): void {
     const gen = (this.gen[d] + 1) & GEN_MASK;
     this.gen[d] = gen;
     const token = RPM_TOKEN | (gen << TOKEN_SHIFT) | d;
@@ -225,7 +228,7 @@ export class RuntimePm extends RpmState {
     this.early = -1;
     let status: unknown = OK;
     try {
-      if (f !== null) status = f.call(this.self[d], token);
+      status = which === 0 ? this.self[d].runtimeSuspend(token) : this.self[d].runtimeResume(token);
     } catch (e) {
       status = THREW;
     }

@@ -24,6 +24,36 @@ describe("A: a bus with autosuspendMs 0", () => {
   });
 });
 
+describe("runtime hooks are called by name, as the stage hooks are", () => {
+  test("which a driver has is read at seal; one replaced later is the one called; one removed later fails THREW", () => {
+    const env = new Env();
+    const chip = add(env, { name: "chip", autosuspendMs: 0 });
+    env.pm.seal();
+    env.platform.advance(0);
+    const cp = env.pm.port(chip.id);
+    expect(cp.runtimeState).toBe(RPM_SUSPENDED);
+    const calls: string[] = [];
+    (chip as unknown as { runtimeResume: (t: number) => number }).runtimeResume = () => { calls.push("new resume"); return OK; };
+    expect(cp.get()).toBe(OK);
+    expect([cp.runtimeState, calls]).toEqual([RPM_ACTIVE, ["new resume"]]);
+    delete (chip as unknown as { runtimeSuspend?: unknown }).runtimeSuspend;
+    Object.setPrototypeOf(chip, Object.prototype); // the class's method is gone too
+    cp.put();
+    env.platform.advance(1_000);
+    // The suspend threw (no such method): the device stays active, the failure is counted.
+    expect([cp.runtimeState, env.pm.rpm.failures[chip.id]]).toEqual([RPM_ACTIVE, 1]);
+  });
+});
+
+describe("autosuspendMs without runtime hooks", () => {
+  test("is refused at seal, naming the device and the fix (it was ignored: the device never suspended)", () => {
+    const env = new Env();
+    add(env, { name: "led", autosuspendMs: 5 }, false);
+    expect(() => env.pm.seal()).toThrow(new Error(
+      "boards/test-board: device \"led\" has autosuspendMs but no runtime hooks: implement runtimeSuspend and runtimeResume, or remove autosuspendMs"));
+  });
+});
+
 describe("B/C: a put while a runtime hook is in flight", () => {
   test("B: get+put during a PENDING runtimeSuspend (no autosuspendMs): the get still resumes it (as Linux), the put suspends it again: suspended, usage 0", () => {
     const env = new Env();

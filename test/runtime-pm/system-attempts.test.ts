@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { Env } from "../runtime/fakes";
 import { add, rpmCalls, sensor } from "./helpers";
 import {
-  OK, PENDING, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING,
+  OK, PENDING, BUSY, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, P_IDLE, WAKE_NONE,
 } from "../../runtime";
 
 describe("M: get+put of a runtime-suspended device during a standby (no autosuspendMs)", () => {
@@ -59,5 +59,43 @@ describe("held: a standby while a runtime resume with queued requests is pending
     expect(done).toEqual(["1:OK"]);
     expect(env.calls()).toContain("sensor:suspend");
     expect(env.pm.deviceState(dev.id)).toBe(D_ACTIVE);
+  });
+});
+
+describe("a hibernate image resumed after a device runtime-suspended in the new boot", () => {
+  test("every device resumes from the image (R1, R2), the runtime-suspended one too: active, its area released, its delay restarted", () => {
+    const env = new Env();
+    const bus = add(env, { name: "bus" }, false);
+    const flash = add(env, { name: "flash", parent: "bus", stateBytes: 16, autosuspendMs: 0 });
+    env.pm.seal();
+    const p = env.pm.port(flash.id);
+    expect(p.get()).toBe(OK);
+    p.put();
+    env.platform.advance(1_000);
+    expect(p.runtimeState).toBe(RPM_SUSPENDED);
+    env.log.length = 0;
+    expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(OK);
+    env.platform.advance(100_000);
+    expect(rpmCalls(env)).toEqual(["bus:powerOnNoIrq!", "flash:powerOnNoIrq!", "bus:resume", "flash:resume", "flash:runtimeSuspend"]);
+    expect([env.pm.phase, env.pm.deviceState(bus.id), env.pm.deviceState(flash.id), env.pm.arena.reservedBytes]).toEqual([P_IDLE, D_ACTIVE, D_ACTIVE, 0]);
+    // autosuspendMs 0 and no user: it goes down again once the system is idle, as at boot.
+    expect(p.runtimeState).toBe(RPM_SUSPENDED);
+  });
+
+  test("while a runtime hook is in flight the image waits: BUSY, nothing changed; after it ends, OK", () => {
+    const env = new Env();
+    const flash = add(env, { name: "flash", stateBytes: 16, autosuspendMs: 0 });
+    env.pm.seal();
+    flash.rs = { kind: "pending", afterUs: 500 };
+    const p = env.pm.port(flash.id);
+    p.get();
+    p.put();
+    expect(p.runtimeState).not.toBe(RPM_SUSPENDED);
+    expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(BUSY);
+    expect([env.pm.phase, env.pm.deviceState(flash.id)]).toEqual([P_IDLE, D_ACTIVE]);
+    env.platform.advance(1_000);
+    expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(OK);
+    env.platform.advance(100_000);
+    expect([env.pm.phase, env.pm.deviceState(flash.id), env.pm.arena.reservedBytes]).toEqual([P_IDLE, D_ACTIVE, 0]);
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { Env, BASE_CONFIG, FakePlatform } from "./fakes";
-import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, STAGE_COUNT, P_IDLE, T_STANDBY, T_HIBERNATE, TEST_NONE, type PmConfig } from "../../runtime";
+import { PowerManager, DeviceGraph, OK, TIMEOUT, S_SUSPEND, STAGE_COUNT, P_IDLE, ROLE_WAKE, T_STANDBY, T_HIBERNATE, TEST_NONE, type PmConfig } from "../../runtime";
 import { LIMITS, MAX_BUDGET_US, rangeText, type Limit } from "../../runtime/limits";
 import { E_HOOK_DONE } from "../../runtime/trace";
 
@@ -180,7 +180,8 @@ describe("register: DeviceSpec numbers", () => {
       for (const v of BAD) {
         const msg = registerError({ [f]: v });
         expect(msg.startsWith("boards/test-board: device \"dev\" " + f + " is ")).toBe(true);
-        expect(msg).toContain(rangeText(LIMITS["device." + f], f === "wakeLine" ? 1023 : undefined));
+        // The PowerManager's registry knows pm.irqLines (8 in the test board): a wake line is checked against it.
+        expect(msg).toContain(rangeText(LIMITS["device." + f], f === "wakeLine" ? BASE_CONFIG.irqLines - 1 : undefined));
       }
     }
     for (const s of STAGES) {
@@ -195,7 +196,7 @@ describe("register: DeviceSpec numbers", () => {
     expect(registerError({ requestBlocks: 40_000 })).toBe(
       "boards/test-board: device \"dev\" requestBlocks is 40000: must be an integer 0..32767 blocks: lower it in its DeviceSpec");
     expect(registerError({ roles: 256 })).toMatch(/roles is 256: must be an integer 0\.\.3 \(ROLE_STORAGE 1 \| ROLE_WAKE 2\): lower it/);
-    expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.511: use a whole number in its DeviceSpec$/);
+    expect(registerError({ wakeLine: 1.5, roles: 2 })).toMatch(/wakeLine is 1.5: must be an integer 0\.\.7 \(below pm.irqLines 8\): use a whole number in its DeviceSpec$/);
     expect(registerError({ stageBudgetUs: { powerOff: 10 } })).toBe(
       "boards/test-board: device \"dev\" stageBudgetUs.powerOff is not a PENDING stage: use prepare, suspend, resume or reprobe in its DeviceSpec");
     const env = new Env();
@@ -226,7 +227,7 @@ describe("register: DeviceSpec numbers", () => {
       expect(msg.startsWith("boards/test-board: ")).toBe(true);
       if (t.kind !== "pm") expect(msg).toContain("device \"" + name + "\" ");
       expect(msg).toContain((t.kind === "pm" ? "pm." : "") + t.f + " is ");
-      expect(msg).toContain(rangeText(t.l));
+      expect(msg).toContain(rangeText(t.l, t.f === "wakeLine" ? BASE_CONFIG.irqLines - 1 : undefined));
     }), { numRuns: 1000 });
   });
 });
@@ -243,5 +244,27 @@ describe("boot order", () => {
     env.pm.seal();
     expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
     expect(env.outcomes).toEqual([OK]);
+  });
+
+  test("a second seal is refused and changes nothing (the arena layout and the ports drivers hold stay)", () => {
+    const env = new Env();
+    env.add({ name: "a", stateBytes: 4 });
+    env.pm.seal();
+    const view = env.pm.port(0).state;
+    expect(() => env.pm.seal()).toThrow(new Error("boards/test-board: seal called twice: the registry, arena layout and ports are made once, at boot"));
+    expect(env.pm.port(0).state).toBe(view);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.outcomes).toEqual([OK]);
+  });
+});
+
+describe("wake lines against pm.irqLines", () => {
+  test("register refuses a wakeLine at or past irqLines, with or without ROLE_WAKE, and keeps nothing", () => {
+    for (const roles of [0, ROLE_WAKE]) {
+      const env = new Env({ irqLines: 8 });
+      expect(() => env.add({ name: "b", roles, wakeLine: 99 })).toThrow(
+        "boards/test-board: device \"b\" wakeLine is 99: must be an integer 0..7 (below pm.irqLines 8): lower it in its DeviceSpec");
+      expect(env.pm.graph.count).toBe(0);
+    }
   });
 });

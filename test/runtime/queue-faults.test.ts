@@ -65,16 +65,35 @@ describe("RequestQueue: a serve that throws", () => {
 });
 
 describe("RequestQueue: an answer that is no status", () => {
-  test("from serve or done (undefined, 1.5, true, 70000, a string) completes that request PROTOCOL; the next are served", () => {
+  test("from serve or done (undefined, 1.5, true, 70000, a string; PENDING from done) completes that request PROTOCOL; the next are served", () => {
     const done: string[] = [];
     const answers: unknown[] = [undefined, 1.5, true, 70_000, "0"];
     const q = new RequestQueue(8, (t) => (t < answers.length ? answers[t] : t === 9 ? PENDING : OK) as number, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
     for (let t = 0; t < answers.length; t++) expect(q.submit(t)).toBe(OK);
     expect(q.submit(9)).toBe(OK);
     q.done(undefined as unknown as number);
+    expect(q.submit(9)).toBe(OK);
+    q.done(PENDING);
     expect(q.submit(10)).toBe(OK);
-    expect(done).toEqual(["0:PROTOCOL", "1:PROTOCOL", "2:PROTOCOL", "3:PROTOCOL", "4:PROTOCOL", "9:PROTOCOL", "10:OK"]);
+    expect(done).toEqual(["0:PROTOCOL", "1:PROTOCOL", "2:PROTOCOL", "3:PROTOCOL", "4:PROTOCOL", "9:PROTOCOL", "9:PROTOCOL", "10:OK"]);
     expect(balanced(q)).toBe(true);
+  });
+});
+
+describe("RequestQueue: done called inside serve", () => {
+  test("before serve answered PENDING: that is the request's completion, taken when serve returns; the next are served", () => {
+    const done: string[] = [];
+    const q: RequestQueue = new RequestQueue(4, (t) => { if (t === 1) q.done(IO); return t === 1 ? PENDING : OK; }, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    expect([q.submit(1), q.submit(2)]).toEqual([OK, OK]);
+    expect([done, q.length, q.idle, balanced(q)]).toEqual([["1:IO", "2:OK"], 0, true, true]);
+  });
+
+  test("and serve then answers a status (not PENDING): PROTOCOL, as a hook that completes itself and answers", () => {
+    const done: string[] = [];
+    const q: RequestQueue = new RequestQueue(4, (t) => { q.done(OK); return OK; }, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    expect(q.submit(1)).toBe(OK);
+    expect(q.submit(2)).toBe(OK);
+    expect([done, q.length, balanced(q)]).toEqual([["1:PROTOCOL", "2:PROTOCOL"], 0, true]);
   });
 });
 
