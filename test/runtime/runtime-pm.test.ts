@@ -3,24 +3,10 @@ import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import {
   OK, IO, FAILED, PENDING, PROTOCOL, TIMEOUT, THREW, BUSY, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, D_ACTIVE, D_FAILED,
-  RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_STATE_NAMES, STATUS_NAMES, TraceEvents, RuntimePmTable, PowerManager,
+  RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, STATUS_NAMES, RuntimePmTable, PowerManager,
 } from "../../runtime";
 import { BASE_CONFIG, FakePlatform } from "./fakes";
-import { RpmDevice, add, sensor } from "../runtime-pm/helpers";
-
-/** Runtime-PM trace records as "device event value" (states by name). */
-function rpmTrace(env: Env): string[] {
-  const tr = env.pm.trace;
-  const out: string[] = [];
-  for (let i = 0; i < tr.length; i++) {
-    const s = tr.slot(i);
-    const ev = tr.eventAt(s);
-    if (ev !== TraceEvents.E_RPM_STATE && ev !== TraceEvents.E_RPM_FAIL && ev !== TraceEvents.E_RPM_BAD_PUT) continue;
-    const v = ev === TraceEvents.E_RPM_STATE ? RPM_STATE_NAMES[tr.statusAt(s)] : STATUS_NAMES[tr.statusAt(s)];
-    out.push(env.pm.graph.names[tr.deviceAt(s)] + " " + TraceEvents.EVENT_NAMES[ev] + " " + v);
-  }
-  return out;
-}
+import { RpmDevice, add, sensor, rpmTrace } from "../runtime-pm/helpers";
 
 function rpmCalls(env: Env): string[] {
   return env.log.filter((l) => /:(runtimeSuspend|runtimeResume|prepare|suspend|powerOffNoIrq!|powerOnNoIrq!|resume)(:done)?$/.test(l));
