@@ -7,27 +7,14 @@ import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
 import { SIM_ESP32_DEVKITC, type SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import { DEVKITC_PINS } from "../../boards/esp32-devkitc/board";
 import type { BoardDevice } from "../../boards/types";
+import { withDevices, swap, sized } from "./layout-edits";
 import type { Led } from "../../drivers/led/led";
 import type { W25q } from "../../drivers/w25q/w25q";
 import { Crc32, IMAGE_HEADER_BYTES, IMAGE_OK, IMAGE_OTHER_LAYOUT, checkHeader, get32, writeHeader } from "../../drivers/w25q/image";
 
-/** The DevKitC with its devices passed through `edit` (same pins, models and pools): another firmware for the same hardware. */
+/** The DevKitC with its devices passed through `edit`: another firmware for the same hardware. */
 function firmware(edit: (devices: BoardDevice[]) => BoardDevice[]): SimBoardWiring {
-  const def = SIM_ESP32_DEVKITC.definition;
-  return { ...SIM_ESP32_DEVKITC, definition: { ...def, devices: edit(def.devices.map((d) => ({ ...d }))) } };
-}
-
-/** `devices` with the entries named `a` and `b` swapped in place. */
-function swap(devices: BoardDevice[], a: string, b: string): BoardDevice[] {
-  const i = devices.findIndex((d) => d.name === a);
-  const j = devices.findIndex((d) => d.name === b);
-  [devices[i], devices[j]] = [devices[j], devices[i]];
-  return devices;
-}
-
-/** `devices` with `stateBytes` set per name. */
-function sized(devices: BoardDevice[], bytes: { [name: string]: number }): BoardDevice[] {
-  return devices.map((d) => (bytes[d.name] !== undefined ? { ...d, stateBytes: bytes[d.name] } : d));
+  return withDevices(SIM_ESP32_DEVKITC, edit);
 }
 
 /** Boots `wiring`, lights the LED (saved in its S2) and hibernates; returns the flash chip's bytes once in deep sleep. */

@@ -7,27 +7,13 @@ import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import { simModdableTwoWiring } from "../../host-sim/boards/moddable-two";
 import { MODDABLE_TWO_PINS } from "../../boards/moddable-two/board";
 import type { BoardDevice } from "../../boards/types";
+import { withDevices, swap, sized } from "./layout-edits";
 import type { Backlight } from "../../drivers/backlight/backlight";
 import { IMAGE_LOADED, PLATFORM_IMAGE_OTHER_DEVICES } from "../../drivers/common/image-store";
 
 /** The simulated Moddable Two (no storage device: a hibernate keeps the arena in RTC memory) with its devices passed through `edit`. */
 function firmware(edit: (devices: BoardDevice[]) => BoardDevice[] = (d) => d): SimBoardWiring {
-  const wiring = simModdableTwoWiring();
-  const def = wiring.definition;
-  return { ...wiring, definition: { ...def, devices: edit(def.devices.map((d) => ({ ...d }))) } };
-}
-
-/** `devices` with the entries named `a` and `b` swapped in place. */
-function swap(devices: BoardDevice[], a: string, b: string): BoardDevice[] {
-  const i = devices.findIndex((d) => d.name === a);
-  const j = devices.findIndex((d) => d.name === b);
-  [devices[i], devices[j]] = [devices[j], devices[i]];
-  return devices;
-}
-
-/** `devices` with `stateBytes` set per name. */
-function sized(devices: BoardDevice[], bytes: { [name: string]: number }): BoardDevice[] {
-  return devices.map((d) => (bytes[d.name] !== undefined ? { ...d, stateBytes: bytes[d.name] } : d));
+  return withDevices(simModdableTwoWiring(), edit);
 }
 
 /** Sets the backlight (saved in its S2) and hibernates `sim` until it is in deep sleep, the arena in its RTC memory. */
