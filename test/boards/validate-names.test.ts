@@ -3,26 +3,13 @@ import { describe, expect, it } from "vitest";
 import { ESP32_DEVKITC, DEVKITC_DRIVERS } from "../../boards/esp32-devkitc/board";
 import { MODDABLE_TWO, MODDABLE_TWO_DRIVERS } from "../../boards/moddable-two/board";
 import { DRIVERS } from "../../boards/drivers";
-import { validateBoard } from "../../boards/validate";
 import type { BoardDefinition, DriverTable } from "../../boards/types";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { I2cBus } from "../../drivers/i2c-bus/i2c-bus";
 import { PIR_BOARD, PIR_BOARD_DRIVERS } from "../../examples/custom-driver/board/board";
 import { WEATHER_BOARD, WEATHER_DRIVERS } from "../../examples/weather-station/board";
-
-type Mutable = { [key: string]: unknown };
-const clone = (def: BoardDefinition): BoardDefinition => JSON.parse(JSON.stringify(def)) as BoardDefinition;
-
-function refusal(def: BoardDefinition, table: DriverTable): string {
-  try {
-    validateBoard(def, table);
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return (e as Error).message;
-  }
-  return "";
-}
+import { clone, refusal, type Mutable } from "./validate-helpers";
 
 /** Names every plain object inherits: each was found on every driver table, and boot called it as a factory. */
 const INHERITED = ["constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf", "toLocaleString", "__defineGetter__"];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ESP32_DEVKITC, DEVKITC_DRIVERS } from "../../boards/esp32-devkitc/board";
 import { MODDABLE_TWO, MODDABLE_TWO_DRIVERS } from "../../boards/moddable-two/board";
-import type { BoardDefinition, DriverTable } from "../../boards/types";
+import type { BoardDefinition } from "../../boards/types";
 import { validateBoard } from "../../boards/validate";
 import { DRIVERS } from "../../boards/drivers";
 import { SimBoard } from "../../host-sim/board/sim-board";
@@ -11,9 +11,7 @@ import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { simModdableTwoDefinition } from "../../host-sim/boards/moddable-two";
 import { LIMITS, rangeText, type Limit } from "../../runtime/limits";
 import { numberOption, type DriverContext } from "../../drivers/common/io";
-
-type Mutable = { [key: string]: unknown };
-const clone = (def: BoardDefinition): BoardDefinition => JSON.parse(JSON.stringify(def)) as BoardDefinition;
+import { clone, refusal, type Mutable } from "./validate-helpers";
 
 /** A field of a board: where it is, how the error names it, which device (if any), its row. */
 interface Field {
@@ -75,16 +73,6 @@ function badValue(l: Limit, max: number): fc.Arbitrary<unknown> {
     fc.oneof(fc.string({ maxLength: 8 }), fc.integer().map(String)),
     fc.constantFrom<unknown>(null, true, {}, [1]),
   );
-}
-
-function refusal(def: BoardDefinition, table: DriverTable = DRIVERS): string {
-  try {
-    validateBoard(def, table);
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return (e as Error).message;
-  }
-  return "";
 }
 
 describe("boot validates every number of a board definition", () => {

@@ -100,14 +100,20 @@ describe("a supplier's runtime suspend fails while a consumer waits to resume on
 });
 
 describe("a supplier does not go down under a consumer waiting to resume", () => {
-  test("C needs P and Q; P's suspend fails while Q's still runs: P is not retried while C waits, C resumes when Q is back", () => {
-    const env = new Env();
+  /** On `env`: C, child of P and needing Q (P and Q with autosuspendMs 1), sealed, C got and put once. */
+  function consumerOfTwo(env: Env) {
     const P = add(env, { name: "P", autosuspendMs: 1 });
     const Q = add(env, { name: "Q", autosuspendMs: 1 });
     const C = add(env, { name: "C", parent: "P", needs: ["Q"] });
     env.pm.seal();
     const pc = env.pm.port(C.id);
     pc.get(); pc.put();
+    return { P, Q, C, pc };
+  }
+
+  test("C needs P and Q; P's suspend fails while Q's still runs: P is not retried while C waits, C resumes when Q is back", () => {
+    const env = new Env();
+    const { P, Q, pc } = consumerOfTwo(env);
     P.rs = { kind: "pending", afterUs: 500, status: IO };
     Q.rs = { kind: "pending", afterUs: 5_000 };
     env.platform.advance(1_000);
@@ -121,12 +127,7 @@ describe("a supplier does not go down under a consumer waiting to resume", () =>
 
   test("a consumer cut off by a failed supplier holds none: C needs P and Q, Q's resume fails, P idles down after its 1 ms", () => {
     const env = new Env({ reprobeFirstUs: 1_000_000 });
-    const P = add(env, { name: "P", autosuspendMs: 1 });
-    const Q = add(env, { name: "Q", autosuspendMs: 1 });
-    const C = add(env, { name: "C", parent: "P", needs: ["Q"] });
-    env.pm.seal();
-    const pc = env.pm.port(C.id);
-    pc.get(); pc.put();
+    const { P, Q, pc } = consumerOfTwo(env);
     env.platform.advance(2_000);
     Q.rr = { kind: "fail", status: IO };
     Q.behaviour.reprobe = { kind: "fail", status: IO };

@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { RequestQueue, OK, PENDING, THREW, ABORTED, IO, T_STANDBY, TEST_NONE, D_ACTIVE, P_IDLE, STATUS_NAMES } from "../../runtime";
 import { Env } from "./fakes";
+import { applyOps, queueOps } from "./queue-helpers";
 
 function balanced(q: RequestQueue): boolean {
   return q.submitted === q.refused + q.completed + q.length;
@@ -99,7 +100,7 @@ describe("RequestQueue: done called inside serve", () => {
 
 describe("RequestQueue: property with faults", () => {
   test("any interleaving of submit/gate/open/done with throwing serves and callbacks: each accepted request completes exactly once, in order, and nothing is left after open and done", () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom("submit", "gate", "open", "done"), { maxLength: 120 }), fc.integer({ min: 1, max: 6 }),
+    fc.assert(fc.property(queueOps(120), fc.integer({ min: 1, max: 6 }),
       fc.func(fc.constantFrom("ok", "pending", "throw")), fc.func(fc.boolean()), (ops, cap, serveKind, completeThrows) => {
         const order: number[] = [];
         const q = new RequestQueue(cap, (t) => {
@@ -107,15 +108,8 @@ describe("RequestQueue: property with faults", () => {
           if (k === "throw") throw BUG;
           return k === "ok" ? OK : PENDING;
         }, (t) => { order.push(t); if (completeThrows(t)) throw BUG; });
-        const accepted: number[] = [];
-        let next = 0;
-        for (const op of ops) {
-          if (op === "submit") { const t = next++; if (q.submit(t) === OK) accepted.push(t); }
-          else if (op === "gate") q.gate();
-          else if (op === "open") q.open();
-          else q.done(OK);
-          if (!balanced(q)) return false;
-        }
+        const accepted = applyOps(q, ops, () => balanced(q));
+        if (accepted === null) return false;
         q.open();
         for (let i = 0; i < cap + 1 && q.length > 0; i++) q.done(OK);
         return q.length === 0 && balanced(q) && JSON.stringify(order) === JSON.stringify(accepted);

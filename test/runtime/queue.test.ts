@@ -3,6 +3,7 @@ import { describe, expect, test } from "vitest";
 import fc from "fast-check";
 import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, INVALID, T_STANDBY, TEST_NONE, TEST_PLATFORM, P_IDLE, P_SUSPENDING } from "../../runtime";
 import { Env } from "./fakes";
+import { applyOps, queueOps } from "./queue-helpers";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
@@ -81,18 +82,11 @@ describe("RequestQueue", () => {
   });
 
   test("property: any interleaving of submit/gate/open/done completes every accepted request exactly once, in order", () => {
-    fc.assert(fc.property(fc.array(fc.constantFrom("submit", "gate", "open", "done"), { maxLength: 200 }), fc.integer({ min: 1, max: 8 }), (ops, cap) => {
+    fc.assert(fc.property(queueOps(200), fc.integer({ min: 1, max: 8 }), (ops, cap) => {
       const completions = new Map<number, number>();
       const order: number[] = [];
       const q = new RequestQueue(cap, () => PENDING, (t) => { completions.set(t, (completions.get(t) ?? 0) + 1); order.push(t); });
-      const accepted: number[] = [];
-      let next = 0;
-      for (const op of ops) {
-        if (op === "submit") { const t = next++; if (q.submit(t) === OK) accepted.push(t); }
-        else if (op === "gate") q.gate();
-        else if (op === "open") q.open();
-        else q.done(OK);
-      }
+      const accepted = applyOps(q, ops);
       q.open();
       while (!q.idle) q.done(OK);
       expect(order).toEqual(accepted);

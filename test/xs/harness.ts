@@ -118,6 +118,25 @@ export async function runInXs(
   return (await runInXsDetailed(entryFile, requests, options)).results;
 }
 
+/**
+ * Runs each [command, arg] of `cases` `warmups` + 1 times in a row (one engine, cases in order) and returns
+ * each case's last measurement, in case order: its cost after warm-up.
+ */
+export async function runAfterWarmups(
+  entryFile: string,
+  cases: readonly (readonly [string, number, ...unknown[]])[],
+  warmups: number,
+  options: XsRunOptions = {},
+): Promise<XsMeasurement[]> {
+  const requests: XsRequest[] = [];
+  for (const [command, arg] of cases) for (let i = 0; i < warmups + 1; i++) requests.push({ command, arg });
+  const results = await runInXs(entryFile, requests, options);
+  return cases.map(([command, arg]) => {
+    const runs = results.filter((m) => m.command === command && m.arg === arg);
+    return runs[runs.length - 1];
+  });
+}
+
 // The child is plain `node worker-main.mjs`: it locks down its own realm with SES, never ours.
 function runWorkerMain(input: string, timeoutMs: number): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 // Zero allocation of device runtime PM on the real XS engine: get/put, autosuspend, pending runtime resumes and standby skipping cost 0 slots.
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runInXs, type XsMeasurement, type XsRequest } from "./harness";
+import { runAfterWarmups, type XsMeasurement } from "./harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "rpm-cycles.ts");
 const WARMUPS = 2;
@@ -9,20 +9,14 @@ const WARMUPS = 2;
 const CASES: [string, number, number][] = [["getput", 10, 10], ["requests", 10, 10], ["standby", 0, 1]];
 
 describe("runtime PM on XS (xsnap)", () => {
-  let results: XsMeasurement[];
+  let last: XsMeasurement[];
 
   beforeAll(async () => {
-    const r: XsRequest[] = [];
-    for (const [command, arg] of CASES) for (let i = 0; i < WARMUPS + 1; i++) r.push({ command, arg });
-    results = await runInXs(FIXTURE, r, { timeoutMs: 60_000 });
+    last = await runAfterWarmups(FIXTURE, CASES, WARMUPS, { timeoutMs: 60_000 });
   }, 60_000);
 
   it("get/put, requests waking a runtime-suspended device, autosuspend and a standby skipping it: 0 slots after warm-up", () => {
-    const got = CASES.map(([command, arg]) => {
-      const runs = results.filter((m) => m.command === command && m.arg === arg);
-      const m = runs[runs.length - 1];
-      return [command, m.result, m.slots, m.retained];
-    });
+    const got = last.map((m) => [m.command, m.result, m.slots, m.retained]);
     expect(got).toEqual(CASES.map(([command, , want]) => [command, want, 0, 0]));
   });
 });
