@@ -26,7 +26,7 @@ const NO_HOOKS = makeNoHooks();
  * when that has the stage's method, else NO_HOOKS (answers OK). The engine then calls the method by
  * name on the receiver, as Linux calls `dev->driver->pm->suspend`: a plain method call, with the
  * driver as `this`, costs about 15 XS instructions less than `Function.prototype.call` on a function
- * looked up at seal (bench/results.md), and allocates nothing.
+ * looked up at seal (test/xs/FINDINGS.md), and allocates nothing.
  */
 export class HookTable {
   /** Per stage, per device: the object whose `STAGES[stage].hook` method the engine calls. */
