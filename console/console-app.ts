@@ -92,7 +92,7 @@ export class ConsoleApp implements ConsoleClient, CommandHost {
    */
   onSuspendDone(status: number): void {
     try {
-      if (this.pm.governor.owns && status === OK && !this.fromImage) return;
+      if (this.pm.governor.ownedLast && status === OK && !this.fromImage) return;
       this.progress.reportDropped();
       this.printer.outcome(status, this.fromImage);
       this.fromImage = false;

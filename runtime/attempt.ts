@@ -38,6 +38,21 @@ export class Attempt {
     if (status !== OK && this.outcome === OK) this.outcome = status;
   }
 
+  /** The application's callback (`pm.setDoneCallback`), told each attempt's outcome once the system is active again. */
+  private onDone: ((status: number) => void) | null = null;
+  setDone(callback: (status: number) => void): void { this.onDone = callback; }
+
+  /** Tells the application `outcome`: false when its callback threw (caught: it would unwind into the driver completion or timer that ended the attempt). */
+  tell(outcome: number): boolean {
+    if (this.onDone === null) return true;
+    try {
+      this.onDone(outcome);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** A suspend stage failed (or a wake arrived): rollback starts with `status` as the outcome. */
   abort(status: number): void {
     this.outcome = status;

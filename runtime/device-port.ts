@@ -9,7 +9,7 @@ import type { Recovery } from "./recovery";
 import type { IdleGovernor } from "./governor";
 import { LOCK_DEVICE, type PmLocks } from "./locks";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
-import { WAKE_NONE, OK, INVALID } from "./status";
+import { WAKE_NONE, OK, INVALID, FAILED, D_FAILED } from "./status";
 import { TOKEN_STRIDE } from "./in-flight";
 import { type RuntimePm, RPM_TOKEN } from "./runtime-pm";
 
@@ -19,6 +19,8 @@ export interface PortHost {
   holds(token: number): boolean;
   suspend(target: number, test: number): number;
   registerQueue(queue: RequestQueue): void;
+  /** Device `d`'s state (D_*): a queue registered while it is failed starts failed. */
+  deviceState(d: number): number;
   /** The device names and the arena: the storage port's `imageLayout` (read at boot only). */
   readonly graph: { readonly names: readonly string[] };
   readonly arena: StateArena;
@@ -189,6 +191,7 @@ export class RuntimePort implements DevicePort {
     this.queues.push(queue);
     // Its completion callbacks are the application's: one that throws is caught in the queue and counted here too.
     queue.countFaultsIn(this.stats);
+    if (this.host.deviceState(this.id) === D_FAILED) queue.fail(FAILED);
     this.host.registerQueue(queue);
   }
 

@@ -80,7 +80,8 @@ export class StageEngine extends StageRun {
       status = PROTOCOL_ERROR;
     }
     // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
-    if (flight.inHook === d) return this.inbox.early(status);
+    // A second one from inside the same call is late: the first answer stands (as RequestQueue.done keeps its first).
+    if (flight.inHook === d) return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
     // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;

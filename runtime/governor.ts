@@ -54,6 +54,8 @@ export class IdleGovernor {
   enabled: boolean;
   /** The attempt in progress was started by the governor (the console keeps it quiet). */
   owns = false;
+  /** The attempt that ended last was the governor's: `owns` is cleared before the done callback runs (an explicit suspend started there is not the governor's). */
+  ownedLast = false;
   /** Per reason (R_*), decisions made; per target, suspends started. */
   readonly reasons: Uint32Array;
   /** Per target (T_*): suspends the governor started. */ readonly sleeps: Uint32Array;
@@ -131,6 +133,7 @@ export class IdleGovernor {
   attemptEnded(): void {
     // A wake time the attempt did not use (it was aborted before the sleep) must not reach a later sleep.
     if (this.owns && this.platform.wakeAt !== undefined) this.platform.wakeAt(-1);
+    this.ownedLast = this.owns;
     this.owns = false;
     this.kick();
   }

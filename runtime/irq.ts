@@ -10,6 +10,7 @@ export type IrqHandler = (line: number) => void;
  * through `raise`. While masked (S3, platform sleep, R1) a line is latched, never dropped, and
  * delivered exactly once at the outermost unmask, in line order. A wake-capable line raised while a
  * suspend is armed is also recorded as the wake cause, so the PM can abort (before sleep) or resume.
+ * A handler that throws is counted (`handlerFaults`), never thrown through to whoever raised or unmasked.
  */
 export class IrqController {
   /** Number of lines (0 .. lines - 1). */
@@ -32,6 +33,11 @@ export class IrqController {
   private wakeListener: ((line: number) => void) | null = null;
   /** Observer for tracing (latch, deliver), registered once. event: 0 latch, 1 deliver. */
   private observer: ((line: number, event: number) => void) | null = null;
+  /** Handlers that threw (caught: the delivery of the other lines and the attempt go on). */
+  handlerFaults = 0;
+  /** The line whose handler threw last, -1 none. */
+  lastFaultLine = -1;
+  private faultSink: { listenerFaults: number } | null = null;
 
   constructor(lines: number) {
     this.lines = lines;
@@ -57,6 +63,11 @@ export class IrqController {
   /** Registered once (the recorder): told of each latch (`event` 0) and delivery (1). */
   setObserver(observer: (line: number, event: number) => void): void {
     this.observer = observer;
+  }
+
+  /** Registered once (the power manager): handler faults are counted in `sink.listenerFaults` too (`stats`). */
+  countFaultsIn(sink: { listenerFaults: number }): void {
+    this.faultSink = sink;
   }
 
   /** Registers the handler of `line` once (Tock: callbacks are registered once). Throws, registering nothing, for a bad line or handler. @boot */
@@ -171,6 +182,15 @@ export class IrqController {
     this.deliveredCount[line]++;
     if (this.observer !== null) this.observer(line, 1);
     const handler = this.handlers[line];
-    if (handler !== null) handler(line);
+    if (handler === null) return;
+    // A handler's throw is its own bug: thrown on, it would stop the unmask's delivery (the lines after it stay
+    // latched) or unwind the power manager's resume from inside R1; it is counted and delivery goes on.
+    try {
+      handler(line);
+    } catch {
+      this.handlerFaults++;
+      this.lastFaultLine = line;
+      if (this.faultSink !== null) this.faultSink.listenerFaults++;
+    }
   }
 }

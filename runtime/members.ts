@@ -1,7 +1,8 @@
 // Device states and the member set of a stage run: who takes part, and who advanced (what rollback undoes).
+import type { HibernateImage } from "./image";
 import type { StateArena, BlockPool } from "./pools";
 import type { Recorder } from "./recorder";
-import { D_ACTIVE, D_FAILED, D_OFF } from "./status";
+import { D_ACTIVE, D_FAILED } from "./status";
 
 /**
  * Owned by the engine, which alone changes a device's state (`reach`, `fail`) and only after the
@@ -194,12 +195,10 @@ export class Members {
     this.pooledCount = count;
   }
 
-  /** After a reboot from a hibernate image every device is off, its area already filled. */
-  adoptImage(arena: StateArena): void {
+  /** After a reboot from a hibernate image every device it holds is off, its area already filled; the others are failed (image.ts). */
+  adoptImage(arena: StateArena, image: HibernateImage): void {
     this.fromImage = true;
-    for (let d = 0; d < this.count(); d++) {
-      this.stateOf[d] = D_OFF;
-      arena.adopt(d);
-    }
+    this.allIn = -1;
+    this.failedCount = image.adopt(this.stateOf, this.count(), arena);
   }
 }

@@ -13,6 +13,7 @@ import { FlightRecorder } from "./flight";
 import { TraceRing } from "./trace";
 import { Recorder, TRACE_HOOKS } from "./recorder";
 import { MaskWindow } from "./mask";
+import { HibernateImage } from "./image";
 import { SleepStage } from "./sleep";
 import { RollbackWalk } from "./rollback";
 import { Recovery } from "./recovery";
@@ -21,8 +22,8 @@ import { IdleGovernor } from "./governor";
 import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { RuntimePm, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
-import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage, isSuspendStage } from "./protocol";
-import { OK, BUSY, WAKEUP, INVALID, FAILED, ABORTED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
+import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage } from "./protocol";
+import { OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
 
@@ -49,12 +50,12 @@ export class PowerManager implements EngineOwner, PortHost {
   /** PM locks (`locks.create(name)` at boot, acquire/release) and the idle governor they hold off (docs/idle-policy.md). */ readonly locks: PmLocks;
   /** Picks the idle state and starts suspends when nothing holds it off. */ readonly governor: IdleGovernor;
   /** Device runtime PM: usage counts, autosuspend, runtime hooks (docs/design.md "Device runtime PM"). */ readonly rpm: RuntimePm;
+  /** Which devices the hibernate image in the arena holds (written when a hibernate starts, read by `resumeFromImage`). */ readonly image: HibernateImage;
   private readonly window: MaskWindow;
   private readonly rollback: RollbackWalk;
   private readonly sleeper: SleepStage;
   private readonly ports: RuntimePort[] = [];
   private stageStart = 0;
-  private onDone: ((status: number) => void) | null = null;
 
   constructor(config: PmConfig, platform: Platform) {
     checkPmConfig(config);
@@ -64,8 +65,10 @@ export class PowerManager implements EngineOwner, PortHost {
     this.irq = new IrqController(config.irqLines);
     this.irq.setPlatform(platform);
     const records = config.flightRecords ?? 8;
-    this.arena = new StateArena(config.stateArenaBytes, config.maxDevices, FlightRecorder.bytesFor(records));
+    // The arena's header: the flight record, then which devices a hibernate image holds (both survive with it).
+    this.arena = new StateArena(config.stateArenaBytes, config.maxDevices, FlightRecorder.bytesFor(records) + HibernateImage.bytesFor(config.maxDevices));
     this.flight = new FlightRecorder(this.arena.buffer, 0, records);
+    this.image = new HibernateImage(this.arena.buffer, FlightRecorder.bytesFor(records), config.maxDevices);
     this.blocks = new BlockPool(config.blockCount, config.blockSize, config.maxDevices);
     this.trace = new TraceRing(config.traceRecords);
     this.stats = new PmStats(config.maxDevices, config.failureHistory);
@@ -78,7 +81,9 @@ export class PowerManager implements EngineOwner, PortHost {
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
     this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.start());
-    this.irq.setWakeListener((line: number) => this.wakeRaised(line));
+    // A wake line fired while a suspend is armed: a stage that may pend starts no further device; a test hold ends.
+    this.irq.setWakeListener((line: number) => { if (this.attempt.phase === P_SUSPENDING) this.engine.stopStarting(); this.sleeper.wakeRaised(line); });
+    this.irq.countFaultsIn(this.stats);
     this.irq.setObserver((line: number, event: number) => this.recorder.irq(this.platform.now(), line, event !== 0));
   }
 
@@ -115,7 +120,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
   /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */ port(d: number): DevicePort { return this.ports[d]; }
-  /** Registered once: called with the outcome when an attempt ends and the system is active again. */ setDoneCallback(callback: (status: number) => void): void { this.onDone = callback; }
+  /** Registered once: called with the outcome when an attempt ends and the system is active again. */ setDoneCallback(callback: (status: number) => void): void { this.attempt.setDone(callback); }
 
   /** Device `d`'s state (D_*). */ deviceState(d: number): number { return this.engine.state(d); }
   /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). */
@@ -132,10 +137,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
   recover(d: number): number { return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d); }
 
-  /**
-   * Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad
-   * target or test level; FAILED: a hibernate while the storage device is failed.
-   */
+  /** Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad target or test level; FAILED: a hibernate while the storage device is failed. */
   suspend(target: number, test: number): number {
     if (!this.graph.sealed) this.unsealed("suspend");
     const now = this.platform.now();
@@ -158,15 +160,21 @@ export class PowerManager implements EngineOwner, PortHost {
   /** S1, once runtime PM settled: a storage device that failed its runtime resume meanwhile ends the attempt FAILED. */
   private start(): void {
     if (this.storageLost(this.attempt.target, this.attempt.test)) return this.engine.members.forgetAdvanced(), this.abort(FIRST_STAGE, this.graph.storage, FAILED);
+    // A wake (or a lock) that came while runtime PM settled: no device starts S1 (as at every stage boundary).
+    if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.engine.members.forgetAdvanced(), this.abortWake(FIRST_STAGE);
     this.engine.members.selectAll();
+    if (this.attempt.target === T_HIBERNATE) this.image.mark(this.engine.members.member, this.graph.count);
     this.runStage(FIRST_STAGE);
   }
 
-  /** After a hibernate reboot (the arena holds the image): every device is off and resumes from its area, runtime-suspended ones too; `sleptUs` by the RTC, -1 unknown; BUSY while an attempt or a runtime hook is in flight. */
+  /** After a hibernate reboot: each device the image holds resumes from its area, the others are failed (image.ts); `cause` an IRQ line or WAKE_*, `sleptUs` by the RTC (-1 unknown). BUSY while an attempt or a runtime hook is in flight, INVALID for bad arguments. */
   resumeFromImage(cause: number, sleptUs = -1): number {
     if (!this.graph.sealed) this.unsealed("resumeFromImage");
+    if (HibernateImage.badResume(cause, sleptUs, this.irq.lines)) return INVALID;
     if (this.attempt.phase !== P_IDLE || this.rpm.adoptImage() !== OK) return BUSY;
-    this.engine.adoptImage();
+    this.engine.adoptImage(this.image);
+    // Not in the image (no member of the attempt that hibernated) or failed in this boot: cold, re-probed at the end.
+    for (let d = 0; d < this.graph.count; d++) if (this.engine.state(d) === D_FAILED) this.ports[d].failQueues(FAILED);
     this.attempt.beginFromImage();
     // The attempt that hibernated was recorded up to S3 in the image: continue that record.
     this.recorder.attemptContinue(this.platform.now());
@@ -204,16 +212,7 @@ export class PowerManager implements EngineOwner, PortHost {
     if (a.phase === P_ROLLBACK) return a.note(status), this.rollbackNext();
     if (row.dir === DIR_SUSPEND) {
       if (device >= 0) return this.abort(stage, device, status);
-      // The image is written during S2: its copy of the later suspend stages' durations reads "unknown"
-      // (in RAM the real values overwrite these as those stages end).
-      if (a.target === T_HIBERNATE) {
-        for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) this.recorder.stageUnknown(s);
-        // A hibernate about to mask for good: parked requests cannot survive the reboot (RAM is lost), so they
-        // complete now, with IRQs still on, as ABORTED (the application submits them again after the wake).
-        if (a.test === TEST_NONE && STAGES[row.next].masked) {
-          for (let d = 0; d < this.graph.count; d++) this.ports[d].abortParked(ABORTED);
-        }
-      }
+      if (a.target === T_HIBERNATE) this.image.stageEnded(row, a.test === TEST_NONE, this.recorder, this.ports);
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
       // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
       if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.abortWake(this.engine.stopped ? stage : row.next);
@@ -229,12 +228,6 @@ export class PowerManager implements EngineOwner, PortHost {
     const port = this.ports[device];
     if (this.engine.state(device) === D_FAILED) port.failQueues(FAILED);
     port.gaveUp(stage, status);
-  }
-
-  /** A wake line fired while a suspend is armed: a stage that may pend starts no further device; a test hold ends. */
-  private wakeRaised(line: number): void {
-    if (this.attempt.phase === P_SUSPENDING) this.engine.stopStarting();
-    this.sleeper.wakeRaised(line);
   }
 
   /** The sleep stage ended: the resume stages follow. */
@@ -269,15 +262,18 @@ export class PowerManager implements EngineOwner, PortHost {
     const a = this.attempt;
     this.irq.disarmWake();
     this.window.unmask();
-    a.phase = P_IDLE;
+    // Until the done callback is told, the attempt is still ending: a suspend from its end record's trace listener
+    // or from a FAILED request's callback answers BUSY, so every attempt's records and outcome come before the next one's.
     // Stats keep the whole attempt's length in the release slot (the last stage has no hook to time).
     // After a hibernate reboot the sleep's length is the RTC's (or unknown); the total spans two boots: unknown.
     this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, this.sleeper.sleptUs < 0 ? SLEEP_STAGE : NO_STAGE);
     this.settleFailed(now);
-    if (this.onDone !== null) this.onDone(a.outcome);
-    a.fromImage = false;
-    this.rpm.systemIdle();
+    const outcome = a.outcome; // a suspend started from here on (a runtime hook, the callback) begins a new attempt
+    a.phase = P_IDLE;
     this.governor.attemptEnded();
+    this.rpm.systemIdle();
+    if (!a.tell(outcome)) this.stats.listenerFaults++;
+    if (a.phase === P_IDLE) a.fromImage = false;
   }
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
   private settleFailed(now: number): void { this.recovery.settle(now, this.engine, this.ports); }

@@ -25,6 +25,10 @@ export class Recovery {
   private readonly backoff: Int32Array;
   /** Devices the current re-probe covers (due at its start). */
   readonly selected: Uint8Array;
+  /** Per device: `recover` asked while its re-probe ran; a failure then is due again at once, not after the backoff. */
+  private readonly again: Uint8Array;
+  /** Between `start` and `finish`: a re-probe stage is running over `selected`. */
+  private probing = false;
   private readonly timer: number;
   private armed = false;
   /** Devices with a re-probe pending: with none (the normal case) `arm` touches nothing. */
@@ -41,6 +45,7 @@ export class Recovery {
     this.due = new Float64Array(maxDevices).fill(-1);
     this.backoff = new Int32Array(maxDevices).fill(this.firstUs);
     this.selected = new Uint8Array(maxDevices);
+    this.again = new Uint8Array(maxDevices);
     this.timer = platform.createTimer(fire);
   }
 
@@ -68,6 +73,7 @@ export class Recovery {
 
   /** Re-probe d now (console `recover`), whatever its backoff. */
   request(d: number, now: number): void {
+    if (this.probing && this.selected[d] === 1) return void (this.again[d] = 1);
     if (this.due[d] < 0) this.pending++;
     this.due[d] = now;
   }
@@ -128,15 +134,20 @@ export class Recovery {
       return false;
     }
     engine.members.selectFailed(this.selected);
+    this.probing = true;
     return true;
   }
 
   /** The re-probe stage ended: the devices back revive their queues, the others wait out their backoff. */
   finish(now: number, engine: StageEngine, ports: readonly RuntimePort[]): void {
+    this.probing = false;
     for (let d = 0; d < this.devices(); d++) {
       if (this.selected[d] === 0) continue;
       if (engine.state(d) === D_FAILED) this.stillFailed(d, now);
       else ports[d].revived(this);
+      if (this.again[d] === 0) continue;
+      this.again[d] = 0;
+      if (engine.state(d) === D_FAILED) this.due[d] = now;
     }
     this.arm(now);
   }

@@ -113,7 +113,7 @@ export class RuntimePm extends RpmState {
     if (typeof token !== "number" || !this.holds(token)) return void this.late++;
     const d = token & (TOKEN_STRIDE - 1);
     if (!isStatus(status) || status === PENDING) status = PROTOCOL;
-    if (this.inHook === d) return void (this.early = status);
+    if (this.inHook === d) return void (this.early < 0 ? (this.early = status) : this.late++); // a second one inside the call is late
     this.running[d] = 0;
     this.due[d] = -1;
     this.step(d, status === OK ? EV_OK : EV_ERROR, status);

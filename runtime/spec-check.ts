@@ -76,13 +76,16 @@ export function checkDeviceSpec(board: string, spec: DeviceSpec, defaultBudgetUs
       ": pass the driver (an object with any of " + HOOK_NAMES.join(", ") + "), or {} for none, as hooks in its DeviceSpec");
   }
   // Unrolled (HOOK_NAMES in order) for the boot cost: a hook left out or a method passes; anything else is named below.
-  let t: string;
-  if (!(((t = typeof h.prepare) === "function" || t === "undefined") && ((t = typeof h.suspend) === "function" || t === "undefined") &&
+  let t: string, fine = false;
+  try {
+    fine = ((t = typeof h.prepare) === "function" || t === "undefined") && ((t = typeof h.suspend) === "function" || t === "undefined") &&
     ((t = typeof h.powerOffNoIrq) === "function" || t === "undefined") && ((t = typeof h.powerOnNoIrq) === "function" || t === "undefined") &&
     ((t = typeof h.resume) === "function" || t === "undefined") && ((t = typeof h.reprobe) === "function" || t === "undefined") &&
-    ((t = typeof h.runtimeSuspend) === "function" || t === "undefined") && ((t = typeof h.runtimeResume) === "function" || t === "undefined"))) {
-    badHook(b, name, h);
+    ((t = typeof h.runtimeSuspend) === "function" || t === "undefined") && ((t = typeof h.runtimeResume) === "function" || t === "undefined");
+  } catch {
+    // A getter that throws: badHook reads them one by one and names it.
   }
+  if (!fine) badHook(b, name, h);
   const dl = DEFAULT_BUDGET;
   if (spec.budgetUs === undefined && !(typeof defaultBudgetUs === "number" && (defaultBudgetUs | 0) === defaultBudgetUs && defaultBudgetUs >= dl.min && defaultBudgetUs <= dl.max)) {
     const bad = outOfRange(defaultBudgetUs, LIMITS["pm.defaultBudgetUs"]);
@@ -111,7 +114,14 @@ function checkStageBudgets(b: string, spec: DeviceSpec, per: unknown): void {
 /** Throws naming the first of HOOK_NAMES on `h` that is neither left out nor a function. @boot */
 function badHook(b: string, name: string, h: { readonly [key: string]: unknown }): void {
   for (let k = 0; k < HOOK_NAMES.length; k++) {
-    const f = h[HOOK_NAMES[k]];
+    let f: unknown;
+    try {
+      f = h[HOOK_NAMES[k]];
+    } catch (e) {
+      // A getter (or a Proxy) that throws: the runtime reads each hook once at seal and then calls it by name.
+      throw new Error(b + ": device \"" + name + "\": reading hooks." + HOOK_NAMES[k] + " threw (" + String(e) + "): make it a plain method " +
+        HOOK_NAMES[k] + "(token): number on the driver, not a getter, in its DeviceSpec");
+    }
     if (f === undefined || typeof f === "function") continue;
     throw new Error(b + ": device \"" + name + "\": hooks." + HOOK_NAMES[k] + " is " + kindOf(f) + ", not a function: make it a method " +
       HOOK_NAMES[k] + "(token): number, or leave it out (a missing hook answers OK), on the driver in its DeviceSpec");

@@ -8,6 +8,7 @@ import { Members } from "./members";
 import { type Recorder, BAD_PENDING } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
+import type { HibernateImage } from "./image";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, isStage, type StageRow } from "./protocol";
 import { OK, PENDING, TIMEOUT, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
 
@@ -81,7 +82,7 @@ export abstract class StageRun {
   /** Device `d`'s state (D_*). */ state(d: number): number { return this.members.state(d); }
   /** Whether `token` is a hook still in flight. */ holds(token: number): boolean { return this.flight.holds(token); } // device d's stage in flight, also inside its own hook
   /** After a reboot from a hibernate image every device is off, its area already filled. */
-  adoptImage(): void { this.members.adoptImage(this.arena); }
+  adoptImage(image: HibernateImage): void { this.members.adoptImage(this.arena, image); }
   /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
   protected late(token: unknown, status: number): void {

@@ -41,7 +41,7 @@ export class PmStats {
   /** Last wake cause: IRQ line (>= 0) or a WAKE_* code; and when (us). */
   lastWakeCause = -1;
   /** Platform time of the last wake (µs). */ lastWakeTime = 0;
-  /** Driver give-up listeners (caught by the port) and completion callbacks of queues registered through a port (caught by the queue) that threw. */
+  /** Application callbacks that threw (each caught where it is called): driver give-up listeners (the port), completion callbacks of queues registered through a port (the queue), IRQ handlers (`irq.handlerFaults`). */
   listenerFaults = 0;
   /** Hook answers (or completions) that were no status of the table, and the last one: device, stage, kind (BAD_*), value. */
   protocolErrors = 0;

@@ -4,6 +4,7 @@ import { Rig, K_OK, K_FAIL, K_PENDING, BUTTON_LINE, H_PREPARE, H_SUSPEND, H_POWE
 import { IO, OK, WAKEUP, WAKE_RESET, T_STANDBY, TEST_NONE, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime/status";
 import { F_SEQ, F_START, F_STAGES, F_TOTAL_US } from "../../runtime/flight";
 import { P_IDLE } from "../../runtime/pm";
+import { imageOfEvery } from "../runtime/fakes";
 
 // Every stage but release, in id order: an array mapped from SHOWN is indexed by stage id.
 const SHOWN = [S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME];
@@ -96,6 +97,7 @@ describe("stats: flight recorder", () => {
 
   it("a resume from a hibernate image: sleep and total span the reboot and print as ?", () => {
     const rig = new Rig();
+    imageOfEvery(rig.pm);
     expect(rig.pm.resumeFromImage(WAKE_RESET)).toBe(OK);
     rig.settle();
     rig.take();
@@ -156,6 +158,7 @@ describe("stats after a wake from hibernate", () => {
     // An attempt before the reboot leaves durations in the RAM stats (S2: the console's drain).
     rig.send("suspend test=platform\r");
     expect(rig.pm.stats.stageDuration[S_SUSPEND]).toBeGreaterThan(0);
+    imageOfEvery(rig.pm);
     expect(rig.pm.resumeFromImage(WAKE_RESET)).toBe(OK);
     rig.settle();
     const progress = rig.take();

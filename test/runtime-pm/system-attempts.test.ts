@@ -1,9 +1,9 @@
 // System attempts and runtime PM: gets and puts during an attempt, delays kept across it, resumes pending at its start.
 import { describe, expect, test } from "vitest";
-import { Env } from "../runtime/fakes";
+import { Env, imageOfEvery } from "../runtime/fakes";
 import { add, rpmCalls, sensor } from "./helpers";
 import {
-  OK, PENDING, BUSY, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, P_IDLE, WAKE_NONE,
+  OK, PENDING, BUSY, IO, WAKEUP, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, RPM_ACTIVE, RPM_SUSPENDED, RPM_RESUMING, P_IDLE, WAKE_NONE,
 } from "../../runtime";
 
 describe("M: get+put of a runtime-suspended device during a standby (no autosuspendMs)", () => {
@@ -74,6 +74,7 @@ describe("a hibernate image resumed after a device runtime-suspended in the new 
     env.platform.advance(1_000);
     expect(p.runtimeState).toBe(RPM_SUSPENDED);
     env.log.length = 0;
+    imageOfEvery(env.pm);
     expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(OK);
     env.platform.advance(100_000);
     expect(rpmCalls(env)).toEqual(["bus:powerOnNoIrq!", "flash:powerOnNoIrq!", "bus:resume", "flash:resume", "flash:runtimeSuspend"]);
@@ -94,8 +95,41 @@ describe("a hibernate image resumed after a device runtime-suspended in the new 
     expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(BUSY);
     expect([env.pm.phase, env.pm.deviceState(flash.id)]).toEqual([P_IDLE, D_ACTIVE]);
     env.platform.advance(1_000);
+    imageOfEvery(env.pm);
     expect(env.pm.resumeFromImage(WAKE_NONE)).toBe(OK);
     env.platform.advance(100_000);
     expect([env.pm.phase, env.pm.deviceState(flash.id), env.pm.arena.reservedBytes]).toEqual([P_IDLE, D_ACTIVE, 0]);
+  });
+});
+
+describe("a wake while a suspend waits for a runtime hook in flight (before S1)", () => {
+  test("no device starts S1: the attempt ends WAKEUP once the hook ends, and nothing was prepared", () => {
+    const env = new Env();
+    const flash = add(env, { name: "flash" });
+    const a = env.add({ name: "a" });
+    env.add({ name: "button", roles: ROLE_WAKE, wakeLine: 0 });
+    env.pm.seal();
+    let token = -1;
+    flash.rs = { kind: "call", fn: (t) => { token = t; return PENDING; } };
+    const p = env.pm.port(flash.id);
+    p.get();
+    p.put(); // its runtime suspend is in flight
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.pm.irq.raise(0)).toBe(OK);
+    p.complete(token, OK);
+    expect([a.calls.prepare, flash.calls.prepare, env.outcomes, env.pm.phase]).toEqual([0, 0, [WAKEUP], P_IDLE]);
+  });
+});
+
+describe("a runtime hook that completes itself twice inside its own call", () => {
+  test("runtimeSuspend completes IO, then OK, and answers PENDING: the IO stands (the device stays active, one failure), the OK is late", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash" });
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    dev.rs = { kind: "call", fn: (t) => { port.complete(t, IO); port.complete(t, OK); return PENDING; } };
+    port.get();
+    port.put();
+    expect([port.runtimeState, env.pm.rpm.failures[dev.id], env.pm.rpm.late]).toEqual([RPM_ACTIVE, 1, 1]);
   });
 });

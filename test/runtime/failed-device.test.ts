@@ -108,6 +108,22 @@ describe("re-probe", () => {
     expect([dev.calls.reprobe, env.pm.deviceState(dev.id)]).toEqual([2, D_ACTIVE]);
   });
 
+  test("recover(d) while d's re-probe is in flight: when that re-probe fails, the next one runs at once, not after the backoff", () => {
+    const env = new Env({ reprobeFirstUs: 60_000_000 });
+    const dev = env.add({ name: "sensor" });
+    dev.behaviour.resume = { kind: "fail", status: IO };
+    env.pm.seal();
+    const at: number[] = [];
+    dev.behaviour.reprobe = { kind: "call", fn: (t) => { at.push(env.platform.t); env.later(1_000, () => env.pm.complete(t, IO)); return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(100);
+    expect([at.length, env.pm.recover(dev.id)]).toEqual([1, OK]);
+    env.platform.advance(10_000_000);
+    // The first re-probe failed at +1 ms; the one asked for ran right then; the next after the 60 s backoff.
+    expect(at.length).toBe(2);
+    expect(at[1] - at[0]).toBe(1_000);
+  });
+
   test("a pending re-probe holds the runtime: a suspend meanwhile answers BUSY, then works", () => {
     const { env, dev } = sensorBoard();
     dev.behaviour.resume = { kind: "fail", status: IO };

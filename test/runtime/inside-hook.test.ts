@@ -51,6 +51,15 @@ describe("a completion from inside another device's hook", () => {
     expect(env.pm.stats.lateCompletions).toBe(1);
   });
 
+  test("a hook that completes itself twice inside its own call (IO, then OK) and answers PENDING: the first stands, the second is late", () => {
+    const { env, pender } = pair();
+    pender.behaviour.suspend = { kind: "call", fn: (t) => { env.pm.complete(t, IO); env.pm.complete(t, OK); return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    expect([env.outcomes, env.pm.stats.lateCompletions, hookRecords(env, S_SUSPEND).filter((r) => r.startsWith("pender"))])
+      .toEqual([[IO], 1, ["pender:late", "pender:fail", "pender:rollback"]]);
+  });
+
   test("an error completed from inside another hook fails the stage; that hook's own OK still counts and is rolled back", () => {
     const { env, pender, caller } = pair();
     let token = -1;

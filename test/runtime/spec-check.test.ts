@@ -85,6 +85,14 @@ describe("register: hooks", () => {
     }
   });
 
+  test("a hook getter that throws is refused naming the hook and the fix (its raw error went through)", () => {
+    const hooks = { get suspend(): never { throw new Error("not wired yet"); } };
+    const { message, env } = refused({ name: "x", hooks });
+    expect(message).toBe("boards/test-board: device \"x\": reading hooks.suspend threw (Error: not wired yet): make it a plain method " +
+      "suspend(token): number on the driver, not a getter, in its DeviceSpec");
+    unchanged(env);
+  });
+
   test("hooks null, missing or a number is refused at register (null was a raw TypeError at seal)", () => {
     const tail = ": pass the driver (an object with any of prepare, suspend, powerOffNoIrq, powerOnNoIrq, resume, reprobe, runtimeSuspend, runtimeResume), " +
       "or {} for none, as hooks in its DeviceSpec";

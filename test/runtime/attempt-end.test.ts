@@ -1,0 +1,105 @@
+// How an attempt ends: each done callback gets its own attempt's outcome, in order; a callback that throws is counted and nothing is skipped.
+import { describe, expect, test } from "vitest";
+import { Env } from "./fakes";
+import { add } from "../runtime-pm/helpers";
+import { OK, IO, BUSY, T_STANDBY, TEST_NONE, P_IDLE, RPM_SUSPENDED, RequestQueue, STATUS_NAMES, type PmConfig } from "../../runtime";
+import { E_SUSPEND_END } from "../../runtime/trace";
+import { ESP32_STATES } from "../../boards/esp32-states";
+
+const names = (s: number[]): string[] => s.map((v) => STATUS_NAMES[v]);
+
+describe("a done callback that throws", () => {
+  test("is counted in stats.listenerFaults, not thrown into the driver completion that ended the attempt; the next attempt works", () => {
+    const env = new Env();
+    const dev = env.add({ name: "sensor" });
+    env.pm.seal();
+    dev.behaviour.suspend = { kind: "pending", afterUs: 100 };
+    env.pm.setDoneCallback((s) => { env.outcomes.push(s); throw new Error("app bug"); });
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(() => env.platform.advance(1_000)).not.toThrow();
+    expect([names(env.outcomes), env.pm.phase, env.pm.stats.listenerFaults]).toEqual([["OK"], P_IDLE, 1]);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(1_000);
+    expect([names(env.outcomes), env.pm.stats.listenerFaults]).toEqual([["OK", "OK"], 2]);
+  });
+
+  test("after the governor's own attempt: the governor still decides, and an explicit suspend with a lock held is not taken for a lock that wakes", () => {
+    const config: Partial<PmConfig> = { states: ESP32_STATES, governor: { enabled: true, minIdleUs: 1_000, wakeMarginUs: 0 } };
+    const env = new Env(config);
+    env.add({ name: "bus" });
+    env.add({ name: "sensor", parent: "bus" });
+    const app = env.pm.locks.create("app");
+    let first = true;
+    env.pm.setDoneCallback((s) => { env.outcomes.push(s); if (first) { first = false; throw new Error("app bug"); } });
+    env.pm.seal();
+    env.pm.nextDeadline(2_000_000);
+    expect(() => env.platform.advance(3_000_000)).not.toThrow();
+    expect([env.pm.governor.owns, env.pm.governor.ownedLast, env.pm.governor.sleeps[T_STANDBY] > 0, env.pm.stats.listenerFaults]).toEqual([false, true, true, 1]);
+    env.pm.governor.enable(false);
+    env.pm.locks.acquire(app);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(STATUS_NAMES[env.outcomes[env.outcomes.length - 1]]).toBe("OK");
+  });
+
+  test("a request to a runtime-suspended device made during the attempt is still served once the system is idle", () => {
+    const env = new Env();
+    const dev = add(env, { name: "flash" });
+    const other = env.add({ name: "other" });
+    const served: string[] = [];
+    const q = new RequestQueue(4, () => OK, (t, s) => { served.push(t + ":" + STATUS_NAMES[s]); });
+    dev.queue = q;
+    env.pm.setDoneCallback(() => { throw new Error("app bug"); });
+    env.pm.seal();
+    const port = env.pm.port(dev.id);
+    port.registerQueue(q);
+    port.get();
+    port.put();
+    expect(port.runtimeState).toBe(RPM_SUSPENDED);
+    other.behaviour.prepare = { kind: "pending", afterUs: 100 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    port.get();
+    q.submit(7);
+    expect(() => env.platform.advance(10_000)).not.toThrow();
+    expect(served).toEqual(["7:OK"]);
+  });
+});
+
+describe("the outcome each done callback is told", () => {
+  test("a FAILED request's callback asks for another suspend while the attempt ends: BUSY; the attempt reports its IO", () => {
+    const env = new Env({ reprobeFirstUs: 60_000_000 });
+    const dev = env.add({ name: "sensor" });
+    const asked: string[] = [];
+    const q = new RequestQueue(4, () => OK, () => { asked.push(STATUS_NAMES[env.pm.suspend(T_STANDBY, TEST_NONE)]); });
+    dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); q.submit(5); return OK; } };
+    dev.behaviour.resume = { kind: "fail", status: IO };
+    env.pm.seal();
+    env.pm.port(dev.id).registerQueue(q);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect([asked, names(env.outcomes), env.pm.stats.busyRefusals]).toEqual([["BUSY"], ["IO"], 1]);
+  });
+
+  test("a trace listener on the attempt's end record asks for another suspend: BUSY (the records of one attempt come before the next one's)", () => {
+    const env = new Env();
+    const a = env.add({ name: "a" });
+    env.pm.seal();
+    a.behaviour.prepare = { kind: "fail", status: IO };
+    const asked: number[] = [];
+    env.pm.trace.setListener((slot) => { if (env.pm.trace.eventAt(slot) === E_SUSPEND_END) asked.push(env.pm.suspend(T_STANDBY, TEST_NONE)); });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect([asked, names(env.outcomes)]).toEqual([[BUSY], ["IO"]]);
+  });
+
+  test("the done callback itself may start the next attempt: outcomes arrive in order, each its own", () => {
+    const env = new Env();
+    const a = env.add({ name: "a" });
+    env.pm.seal();
+    a.behaviour.prepare = { kind: "fail", status: IO };
+    const told: string[] = [];
+    env.pm.setDoneCallback((s) => {
+      told.push(STATUS_NAMES[s]);
+      if (told.length === 1) { a.behaviour.prepare = { kind: "ok" }; expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK); }
+    });
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    expect([told, env.pm.phase, env.pm.stats.attempts]).toEqual([["IO", "OK"], P_IDLE, 2]);
+  });
+});
