@@ -105,7 +105,7 @@ export class Commands {
     if (this.count > at) {
       // Exactly the range the hint announces: 1..capacity.
       n = this.number(at);
-      if (n < 1 || n > this.p.pm.trace.capacity) return this.badArgument(at, w.cmdTrace, w.traceArgsHint);
+      if (n < 1 || n > this.p.pm.trace.capacity) return this.digits(at) ? this.outOfRange(at, w.cmdTrace) : this.badArgument(at, w.cmdTrace, w.traceArgsHint);
     }
     this.reports.start(all ? J_TRACE_ALL : J_TRACE, n);
     return X_REPORT;
@@ -231,6 +231,29 @@ export class Commands {
     }
     r.newline();
     return X_PROMPT;
+  }
+
+  /** "record count '0' out of range for trace: use a record count 1..N, ..." (a count, but not one the ring holds). */
+  private outOfRange(token: number, command: Uint8Array): number {
+    this.errors++;
+    const p = this.p;
+    const r = p.ring;
+    const w = p.words;
+    r.bytes(w.countOutOfRange);
+    p.quote(this.line, this.start[token], this.end[token]);
+    r.bytes(w.outOfRangeFor);
+    r.bytes(command);
+    r.bytes(w.traceArgsHint);
+    r.dec(p.pm.trace.capacity);
+    r.bytes(w.traceArgsHint2);
+    r.newline();
+    return X_PROMPT;
+  }
+
+  /** Whether token `token` is all decimal digits (any length). */
+  private digits(token: number): boolean {
+    for (let i = this.start[token]; i < this.end[token]; i++) if (this.line[i] < 0x30 || this.line[i] > 0x39) return false;
+    return true;
   }
 
   /** Splits on spaces; at most MAX_TOKENS + 1 tokens are kept (the extra one is what gets reported). */

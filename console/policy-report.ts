@@ -86,7 +86,10 @@ export class PolicyReport {
       const next = g.nextDeadline();
       const now = p.pm.platform.now();
       if (next < 0) r.bytes(w.none);
-      else this.duration(next > now ? next - now : 0);
+      else {
+        r.bytes(w.inWord);
+        this.duration(next > now ? next - now : 0);
+      }
       r.bytes(w.policyLocks);
       r.dec(p.pm.locks.held);
       return;

@@ -80,6 +80,8 @@ export class Words {
   readonly forWord = makeBytes(" for ");
   readonly suspendArgsHint = makeBytes(": use standby, hibernate, test=devices or test=platform (type help)");
   readonly traceArgsHint = makeBytes(": use a record count 1..");
+  readonly countOutOfRange = makeBytes("record count");
+  readonly outOfRangeFor = makeBytes(" out of range for ");
   readonly traceArgsHint2 = makeBytes(", all [n] or dump (type help)");
   readonly noArgsHint = makeBytes(": it takes no arguments (type help)");
   readonly conflicts = makeBytes(": give one target and at most one test level (type help)");
@@ -252,7 +254,8 @@ export class Words {
   readonly policyOff = makeBytes("policy: governor off (pm.governor.enabled; policy on), min idle ");
   readonly policyMargin = makeBytes(", wake margin ");
   readonly policyConstraint = makeBytes(", latency constraint ");
-  readonly policyDeadline = makeBytes(", next deadline in ");
+  readonly policyDeadline = makeBytes(", next deadline ");
+  readonly inWord = makeBytes("in ");
   readonly policyLocks = makeBytes(", locks held ");
   readonly policyStates = makeBytes("states: ");
   readonly policyNoStates = makeBytes("none listed (pm.states)");

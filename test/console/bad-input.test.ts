@@ -35,9 +35,9 @@ describe("console bad input", () => {
     expectReply(rig, "suspend standby hibernate\r", "unknown argument 'hibernate' for suspend: give one target and at most one test level (type help)");
     expectReply(rig, "suspend test=devices test=platform\r", "unknown argument 'test=platform' for suspend: give one target and at most one test level (type help)");
     expectReply(rig, "trace many\r", "unknown argument 'many' for trace: use a record count 1..256, all [n] or dump (type help)");
-    expectReply(rig, "trace 0\r", "unknown argument '0' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace 0\r", "record count '0' out of range for trace: use a record count 1..256, all [n] or dump (type help)");
     expectReply(rig, "trace -3\r", "unknown argument '-3' for trace: use a record count 1..256, all [n] or dump (type help)");
-    expectReply(rig, "trace 123456789\r", "unknown argument '123456789' for trace: use a record count 1..256, all [n] or dump (type help)");
+    expectReply(rig, "trace 123456789\r", "record count '123456789' out of range for trace: use a record count 1..256, all [n] or dump (type help)");
     expectReply(rig, "trace 5 6\r", "unknown argument '6' for trace: use a record count 1..256, all [n] or dump (type help)");
     expectReply(rig, "status all\r", "unknown argument 'all' for status: it takes no arguments (type help)");
     expectReply(rig, "help me\r", "unknown argument 'me' for help: it takes no arguments (type help)");

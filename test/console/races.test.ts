@@ -86,12 +86,12 @@ describe("console races", () => {
     const rig = new Rig();
     rig.send("suspend test=platform\r");
     const hint = ": use a record count 1..256, all [n] or dump (type help)";
-    expect(rig.send("trace 257\r")).toBe("unknown argument '257' for trace" + hint + "\r\n> ");
-    expect(rig.send("trace 999999\r")).toBe("unknown argument '999999' for trace" + hint + "\r\n> ");
-    expect(rig.send("trace 0\r")).toBe("unknown argument '0' for trace" + hint + "\r\n> ");
+    expect(rig.send("trace 257\r")).toBe("record count '257' out of range for trace" + hint + "\r\n> ");
+    expect(rig.send("trace 999999\r")).toBe("record count '999999' out of range for trace" + hint + "\r\n> ");
+    expect(rig.send("trace 0\r")).toBe("record count '0' out of range for trace" + hint + "\r\n> ");
     expect(rig.send("trace 256\r").split("\r\n")[0]).toMatch(/^trace: last \d+ power-management records of \d+ written/);
     expect(rig.send("trace all 256\r").split("\r\n")[0]).toMatch(/^trace: last \d+ of \d+ records/);
-    expect(rig.send("trace all 257\r")).toBe("unknown argument '257' for trace" + hint + "\r\n> ");
+    expect(rig.send("trace all 257\r")).toBe("record count '257' out of range for trace" + hint + "\r\n> ");
     expect(rig.send("trace 1\r").split("\r\n").length).toBe(3);
   });
 
