@@ -1,5 +1,6 @@
 // Public surface of the simulator ("quiesce/sim"): boot a board on a simulated ESP32 in Node, wire chip models, inject faults, meter energy.
-export { SimBoard, ViolationLog, ByteSink } from "./board/sim-board";
+export { SimBoard } from "./board/sim-board";
+export { ViolationLog, ByteSink } from "./board/recorders";
 export type { SimBoardOptions } from "./board/sim-board";
 export { SIM_ESP32_DEVKITC } from "./boards/esp32-devkitc";
 export type { SimBoardWiring, SimModelWiring, SimModelContext, SimModelKind } from "./boards/esp32-devkitc";
