@@ -14,7 +14,8 @@ import type { UartTerminal } from "../models/uart-terminal";
 import type { W25q } from "../models/w25q";
 import { BoardModels } from "./board-models";
 import { type ByteSink, ViolationLog } from "./recorders";
-import { SimPlatform, SLEEP_DEEP, SLEEP_LIGHT } from "./sim-platform";
+import { SimPlatform } from "./sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "./sim-sleep";
 import { SimTime } from "./sim-time";
 
 /** How the hardware is made: seed, the platform's timer pool, its CPU costs, RTC memory. */
