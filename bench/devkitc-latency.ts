@@ -1,6 +1,6 @@
 // Simulated suspend/resume latency of the ESP32-DevKitC board (SimBoard, chip-model timings) vs its critical path and sequential sum.
 import { SimBoard } from "../host-sim/board/sim-board";
-import { SLEEP_NONE } from "../host-sim/board/sim-platform";
+import { SLEEP_NONE } from "../host-sim/board/sim-sleep";
 import { SIM_ESP32_DEVKITC } from "../host-sim/boards/esp32-devkitc";
 import {
   OK, STAGE_COUNT, STAGE_NAMES, T_STANDBY, TEST_NONE,
@@ -81,7 +81,7 @@ export function runDevkitcLatency(consoleOutput: boolean): DevkitcLatency {
   const g = pm.graph;
   const last = pm.stats.lastDuration;
   const duration: DurationOf = (d, s) => last[d * STAGE_COUNT + s];
-  // The wake latency (60 + 476 us, sim-platform.ts) is the chip's, not the runtime's: resume counts from after it.
+  // The wake latency (60 + 476 us, sleep-latency.ts) is the chip's, not the runtime's: resume counts from after it.
   const measured = { suspendUs: round2(asleep - start), resumeUs: round2(done - awake - sim.platform.lightWakeUs) };
   const cp = { suspendUs: criticalPath(g, SUSPEND_STAGES, true, duration), resumeUs: criticalPath(g, RESUME_STAGES, false, duration) };
   const hooks: DevkitcLatency["hooks"] = {};

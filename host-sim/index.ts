@@ -1,11 +1,13 @@
 // Public surface of the simulator ("quiesce/sim"): boot a board on a simulated ESP32 in Node, wire chip models, inject faults, meter energy.
-export { SimBoard, ViolationLog, ByteSink } from "./board/sim-board";
+export { SimBoard } from "./board/sim-board";
+export { ViolationLog, ByteSink } from "./board/recorders";
 export type { SimBoardOptions } from "./board/sim-board";
 export { SIM_ESP32_DEVKITC } from "./boards/esp32-devkitc";
 export type { SimBoardWiring, SimModelWiring, SimModelContext, SimModelKind } from "./boards/esp32-devkitc";
 export { bootSimModdableTwo, simModdableTwoWiring, simModdableTwoDefinition } from "./boards/moddable-two";
 export type { SimModdableTwo, SimModdableTwoOptions } from "./boards/moddable-two";
-export { SimPlatform, SLEEP_NONE, SLEEP_LIGHT, SLEEP_DEEP, SLEEP_HOLD } from "./board/sim-platform";
+export { SimPlatform } from "./board/sim-platform";
+export { SLEEP_NONE, SLEEP_LIGHT, SLEEP_DEEP, SLEEP_HOLD } from "./board/sim-sleep";
 export type { SimTime } from "./board/sim-time";
 export { FaultTable, F_NONE, F_FAIL, F_HANG, F_LATE, F_THROW, HOOK_NAMES, FAULT_MODE_NAMES } from "./board/faults";
 export type { HookName } from "./board/faults";

@@ -35,7 +35,7 @@ export interface SimModelWiring {
   readonly attach?: (ctx: SimModelContext) => unknown;
 }
 
-/** What a custom model's `attach` receives (typed `unknown`: host-sim/board/sim-board.ts builds it and imports this file). */
+/** What a custom model's `attach` receives (typed `unknown`: host-sim/board/board-models.ts builds it and imports this file). */
 export interface SimModelContext {
   /** host-sim/core SimBoardIo: attachI2c, attachSpi, attachUart, setLevelListener, driveInput. */
   readonly io: unknown;
@@ -77,7 +77,7 @@ export const SIM_ESP32_DEVKITC: SimBoardWiring = {
     { kind: "w25q", device: "flash", select: P.flashSelect },
     { kind: "uart-peer", device: "telemetry", port: 2 },
     // The USB-UART bridge and a terminal program behind it. The console is a light-sleep wake source,
-    // so a byte typed while asleep wakes the chip and is lost (host-sim/board/sim-board.ts uartRx).
+    // so a byte typed while asleep wakes the chip and is lost (host-sim/board/sim-hardware.ts uartRx).
     { kind: "terminal", device: "console", port: 0, baud: 115200 },
   ],
   externalPullUps: [P.button],

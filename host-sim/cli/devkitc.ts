@@ -4,7 +4,7 @@ import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { IO, WAKE_TIMER } from "../../runtime/status";
 import { SimBoard } from "../board/sim-board";
 import { F_FAIL, F_HANG, F_LATE, F_NONE, F_THROW } from "../board/faults";
-import { SLEEP_DEEP, SLEEP_NONE } from "../board/sim-platform";
+import { SLEEP_DEEP, SLEEP_NONE } from "../board/sim-sleep";
 import type { FaultMode, FaultStage, WakeSource } from "./scenario";
 import type { ShellBoard } from "./shell-board";
 import { phaseName } from "./progress";

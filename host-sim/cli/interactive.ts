@@ -4,7 +4,8 @@ import { completions } from "./complete";
 import { KEY_PRESS, type KeyEvent, keyEvents, keyHelp, keyName } from "./keys";
 import type { Paint } from "./progress";
 import { Screen } from "./screen";
-import { SHELL_HELP, Session } from "./session";
+import type { Session } from "./session";
+import { SHELL_HELP, isShellVerb } from "./shell-verbs";
 import { P_IDLE, P_SLEEPING } from "../../runtime/pm";
 
 export interface InteractiveIo {
@@ -108,7 +109,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
           return;
         case "line":
           lastLineAt = session.now();
-          if (Session.isVerb(e.text)) {
+          if (isShellVerb(e.text)) {
             if (io.raw) screen.commit(e.text);
             const r = session.verb(e.text);
             if (r.text !== null) screen.notice(r.text, r.error);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, IO, T_STANDBY, TEST_PLATFORM, D_ACTIVE, D_FAILED, STATUS_NAMES, STAGE_COUNT } from "../../runtime/status";
 import { F_FAIL, F_HANG, F_NONE, HOOK_NAMES } from "../board/faults";
-import { SLEEP_HOLD } from "../board/sim-platform";
+import { SLEEP_HOLD } from "../board/sim-sleep";
 import type { CaseBoard, DriverCase } from "./case";
 import { describeRuntimeConformance } from "./runtime";
 

@@ -4,6 +4,8 @@
  *   VirtualClock        clock.ts      microsecond clock, fixed timer slots, (deadline, slot) order, seeded random()
  *   Xorshift32          xorshift.ts   the seeded PRNG behind clock.random
  *   SimBoardIo          board-io.ts   one board's pins, I2C/SPI buses, UARTs, event queue; driveInput/level/attach*
+ *   SimPins             pin-pads.ts   the GPIO pads SimBoardIo extends: owners, drive, pulls, levels, watchers
+ *   SimI2cBus           i2c-bus.ts    SimBoardIo.i2c: I2C chips by pins and address, open instances
  *   EventQueue, IrqSink event-queue.ts Moddable's task queue (queueLength, overflow counted) drained into an IrqSink
  *   SimUart             uart.ts       UART FIFOs at the baud rate, RX timeout, serial.c's ISR
  *   ESP32, SocData      soc.ts        chip facts (valid/input-only GPIOs, ports, FIFO sizes)
@@ -25,6 +27,8 @@ export { ESP32, type SocData } from "./soc";
 export { EventQueue, type IrqSink } from "./event-queue";
 export { SimUart, TX_THRESHOLD, RX_TIMEOUT_CHARS, type UartOwner } from "./uart";
 export { SimBoardIo, type SimBoardOptions, type SpiSelection } from "./board-io";
+export { SimPins } from "./pin-pads";
+export { SimI2cBus } from "./i2c-bus";
 export { makeDigitalClass, type DigitalOptions, type SimDigital, type SimDigitalClass } from "./io-digital";
 export { makeDigitalBankClass, type DigitalBankOptions, type SimDigitalBank, type SimDigitalBankClass } from "./io-digitalbank";
 export { makePwmClass, type PwmOptions, type SimPwm, type SimPwmClass } from "./io-pwm";

@@ -1,5 +1,6 @@
 // Simulated ECMA-419 DigitalBank (embedded:io/digitalbank): up to 32 GPIOs of one bank as a pin mask, following Moddable's ESP32 digitalbank.c.
-import { DRIVE_NONE, DRIVE_OPEN_DRAIN, DRIVE_PUSH_PULL, OWNER_DIGITAL, type SimBoardIo } from "./board-io";
+import { DRIVE_NONE, DRIVE_OPEN_DRAIN, DRIVE_PUSH_PULL, OWNER_DIGITAL } from "./pin-pads";
+import type { SimBoardIo } from "./board-io";
 import {
   copyTarget, getCallback, getFormat, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isObjectLike, optionsObject, required, toInteger, toUnsigned,
 } from "./io-common";

@@ -1,6 +1,7 @@
 // Simulated ECMA-419 I2C (embedded:io/i2c): transfers routed by address to the I2cTarget models on its SDA/SCL pair.
 import type { I2cTarget } from "./contracts";
-import { OWNER_I2C, type SimBoardIo } from "./board-io";
+import { OWNER_I2C } from "./pin-pads";
+import type { SimBoardIo } from "./board-io";
 import { i2cAddressNs, i2cDataNs, i2cStopNs, periodNs } from "./bus-timing";
 import {
   type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,
@@ -61,7 +62,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
       if (!("address" in o)) throw new RangeError("address required: I2C needs option 'address' (7-bit, 0..127)");
       const data = getPin("I2C", o, "data");
       const clock = getPin("I2C", o, "clock");
-      const shared = board.i2cSharesPins(data, clock);
+      const shared = board.i2c.sharesPins(data, clock);
       if (!shared && (!board.isPinFree(data) || !board.isPinFree(clock))) {
         throw new RangeError("inUse: I2C " + board.describePin(board.isPinFree(data) ? clock : data));
       }
@@ -79,7 +80,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
       }
       copyTarget(this, o);
       if (getFormat(o, "buffer") !== "buffer") throw new RangeError('invalid format: I2C supports only format "buffer"');
-      const slot = board.i2cOpenSlot(data, clock, address);
+      const slot = board.i2c.openSlot(data, clock, address);
       if (slot === -2) throw new RangeError("duplicate address: an open I2C instance already talks to 0x" + address.toString(16) + " on SDA " + String(data) + "/SCL " + String(clock) + "; close it or share it");
       if (slot === -1) throw new RangeError("no memory: too many open I2C instances; raise maxI2cInstances in SimBoardOptions");
       board.claimPin(data, OWNER_I2C);
@@ -136,7 +137,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
 
     [I2C_WRITE_LENGTH](bytes: Uint8Array, length: number, stop: boolean): boolean {
       hostCheck("I2C", "write", I2C.#state(this));
-      const target: I2cTarget | null = board.i2cTarget(this.#data, this.#clock, this.#address);
+      const target: I2cTarget | null = board.i2c.target(this.#data, this.#clock, this.#address);
       board.busy(0, i2cAddressNs(this.#period));
       const ok = target !== null && target.i2cWrite(bytes, length, stop);
       this.#finish(target, ok, length, stop);
@@ -148,7 +149,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
       const state = I2C.#state(this);
       if (state === HOST_CLOSED) return;
       hostCheck("I2C", "close", state);
-      board.i2cCloseSlot(this.#slot);
+      board.i2c.closeSlot(this.#slot);
       this.#slot = -1;
     }
 
@@ -166,7 +167,7 @@ export function makeI2cClass(board: SimBoardIo): SimI2cClass {
     }
 
     #read(into: Uint8Array, length: number, stop: boolean): boolean {
-      const target: I2cTarget | null = board.i2cTarget(this.#data, this.#clock, this.#address);
+      const target: I2cTarget | null = board.i2c.target(this.#data, this.#clock, this.#address);
       board.busy(0, i2cAddressNs(this.#period));
       const ok = target !== null && target.i2cRead(into, length, stop);
       this.#finish(target, ok, length, stop);

@@ -1,5 +1,6 @@
 // Simulated ECMA-419 PWM (embedded:io/pwm) on the board's LEDC, following Moddable's modules/io/pwm/esp32/_pwm.c.
-import { DRIVE_PUSH_PULL, OWNER_PWM, type SimBoardIo } from "./board-io";
+import { DRIVE_PUSH_PULL, OWNER_PWM } from "./pin-pads";
+import type { SimBoardIo } from "./board-io";
 import { copyTarget, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isObjectLike, optionsObject, required, toInteger } from "./io-common";
 import { LEDC_CHANNELS, LEDC_SOURCE_HZ, LEDC_TIMER_BIT_MAX, ledcMinHz } from "./ledc";
 

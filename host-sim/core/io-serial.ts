@@ -1,5 +1,6 @@
 // Simulated ECMA-419 Serial (embedded:io/serial) over a SimUart, following Moddable's ESP32 serial.c.
-import { OWNER_SERIAL, type SimBoardIo } from "./board-io";
+import { OWNER_SERIAL } from "./pin-pads";
+import type { SimBoardIo } from "./board-io";
 import {
   type ByteBuffer, bytesOf, copyTarget, getCallback, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required,
   toInteger,

@@ -1,6 +1,7 @@
 // Simulated ECMA-419 SPI (embedded:io/spi): the SpiTarget on its chip-select pin, with Moddable's CS timing.
 import type { SpiTarget } from "./contracts";
-import { DRIVE_PUSH_PULL, OWNER_SPI, type SimBoardIo, type SpiSelection } from "./board-io";
+import { DRIVE_PUSH_PULL, OWNER_SPI } from "./pin-pads";
+import type { SimBoardIo, SpiSelection } from "./board-io";
 import { periodNs, spiBytesNs, spiSelectNs } from "./bus-timing";
 import {
   type ByteBuffer, bytesOf, copyTarget, getFormat, getPin, getSigned, hostCheck, HOST_CLOSED, HOST_NOT_INSTANCE, HOST_OK, isBufferArg, isObjectLike, optionsObject, required, toInteger,

@@ -1,45 +1,14 @@
-// Bosch BME280 (I2C 0x76/0x77) model: register map, forced/normal measurement timing, datasheet currents, rule checks.
+// Bosch BME280 (I2C 0x76/0x77) model: registers, forced/normal measurement cycles, current by phase, rule checks (numbers in bme280-spec.ts).
 import type { Clock, I2cTarget, ViolationSink } from "../core/contracts";
 import { DEFAULT_CALIBRATION, type Bme280Calibration, rawFromEnvironment, writeCalibration } from "./bme280-calibration";
+import {
+  BME280_CONFIG, BME280_CTRL_HUM, BME280_CTRL_MEAS, BME280_DATA, BME280_DATA_END, BME280_ID, BME280_RESET, BME280_SLEEP_UA,
+  BME280_STANDBY_UA, BME280_STARTUP_US, BME280_STATUS, PH_H, PH_IDLE, PH_P, PH_STANDBY, PH_T, planCharge, planCycle,
+  writeResult,
+} from "./bme280-spec";
 import { FAULT_NONE, type FaultKind, type NotifyingPowerModel, type Stallable, faultCode, i2cFaultGate } from "./common";
 
 const CHIP = "bme280";
-
-// Registers (datasheet BST-BME280-DS002 section 5.3, Table 18: memory map).
-export const BME280_ID = 0xd0;
-export const BME280_RESET = 0xe0;
-export const BME280_CTRL_HUM = 0xf2;
-export const BME280_STATUS = 0xf3;
-export const BME280_CTRL_MEAS = 0xf4;
-export const BME280_CONFIG = 0xf5;
-export const BME280_DATA = 0xf7;
-const DATA_END = 0xfe;
-
-// Datasheet section 1 / Table 1 (typical): I_DDSL, I_DDSB, I_DDT, I_DDP, I_DDH in uA.
-export const BME280_SLEEP_UA = 0.1;
-export const BME280_STANDBY_UA = 0.2;
-export const BME280_TEMP_UA = 350;
-export const BME280_PRESS_UA = 714;
-export const BME280_HUM_UA = 340;
-/**
- * Section 9.5: charge per measurement = 205 uA*ms (fixed) + I_DDT*2T + I_DDP*(2P + 0.5) +
- * I_DDH*(2H + 0.5), 3.540 uC at x1/x1/x1. The fixed part is not I_DDT over the 1 ms start-up.
- */
-export const BME280_FIXED_UA_MS = 205;
-/** Table 1, t_startup: time to first communication after power-on (and after the 0xB6 soft reset). */
-export const BME280_STARTUP_US = 2000;
-
-/** osrs_x code (0..7) -> oversampling factor; 0 = skipped (datasheet Tables 20, 23, 24). */
-const OVERSAMPLING = new Uint8Array([0, 1, 2, 4, 8, 16, 16, 16]);
-/** config t_sb[2:0] -> standby in us (datasheet Table 27; BME280 codes 110/111 are 10 ms / 20 ms). */
-const STANDBY_US = new Float64Array([500, 62500, 125000, 250000, 500000, 1000000, 10000, 20000]);
-
-// Phases of the measurement cycle (datasheet Figure 6: T, then P, then H).
-const PH_IDLE = 0;
-const PH_T = 1;
-const PH_P = 2;
-const PH_H = 3;
-const PH_STANDBY = 4;
 
 // Indices into the state vector.
 const READY_AT = 0;
@@ -148,7 +117,7 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
 
   /** Section 9.1 measurement time for the present settings, in us. */
   measureTimeUs(): number {
-    this.planCycle(this.scratch);
+    planCycle(this.regs[BME280_CTRL_MEAS], this.s[OSRS_H], this.regs[BME280_CONFIG], this.typical, this.scratch);
     return this.scratch[PH_T] + this.scratch[PH_P] + this.scratch[PH_H];
   }
 
@@ -167,7 +136,7 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
   i2cRead(into: Uint8Array, length: number, _stop: boolean): boolean {
     if (!this.accessible()) return false;
     let p = this.s[POINTER];
-    if (p + length > BME280_DATA && p <= DATA_END && this.s[NORMAL] === 0 && this.measuring()) {
+    if (p + length > BME280_DATA && p <= BME280_DATA_END && this.s[NORMAL] === 0 && this.measuring()) {
       // Section 3.5.2 / 3.3.3: in forced mode the data registers update only at the end of the
       // conversion; reading earlier returns the previous result.
       this.sink.violation(CHIP, "data registers 0xF7..0xFE read while a forced measurement runs (stale; poll status bit 3 or wait t_measure, 9.1)");
@@ -238,40 +207,9 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
     if (!this.measuring()) this.startCycle();
   }
 
-  private planCycle(out: Float64Array): void {
-    const meas = this.regs[BME280_CTRL_MEAS];
-    const t = OVERSAMPLING[(meas >> 5) & 7];
-    const p = OVERSAMPLING[(meas >> 2) & 7];
-    const h = OVERSAMPLING[this.s[OSRS_H]];
-    // Section 9.1; the fixed start-up overhead is charged to the temperature phase (it comes first).
-    if (this.typical) {
-      out[PH_T] = 1000 + 2000 * t;
-      out[PH_P] = p === 0 ? 0 : 2000 * p + 500;
-      out[PH_H] = h === 0 ? 0 : 2000 * h + 500;
-    } else {
-      out[PH_T] = 1250 + 2300 * t;
-      out[PH_P] = p === 0 ? 0 : 2300 * p + 575;
-      out[PH_H] = h === 0 ? 0 : 2300 * h + 575;
-    }
-    out[PH_STANDBY] = STANDBY_US[(this.regs[BME280_CONFIG] >> 5) & 7];
-  }
-
-  /** The section 9.5 charge of each phase of the planned cycle, in uA*ms, over its duration in ms. */
-  private planCharge(): void {
-    const meas = this.regs[BME280_CTRL_MEAS];
-    const t = OVERSAMPLING[(meas >> 5) & 7];
-    const p = OVERSAMPLING[(meas >> 2) & 7];
-    const h = OVERSAMPLING[this.s[OSRS_H]];
-    const us = this.phaseUs;
-    const ua = this.phaseUa;
-    ua[PH_T] = ((BME280_FIXED_UA_MS + BME280_TEMP_UA * 2 * t) * 1000) / us[PH_T];
-    ua[PH_P] = p === 0 ? 0 : (BME280_PRESS_UA * (2 * p + 0.5) * 1000) / us[PH_P];
-    ua[PH_H] = h === 0 ? 0 : (BME280_HUM_UA * (2 * h + 0.5) * 1000) / us[PH_H];
-  }
-
   private startCycle(): void {
-    this.planCycle(this.phaseUs);
-    this.planCharge();
+    planCycle(this.regs[BME280_CTRL_MEAS], this.s[OSRS_H], this.regs[BME280_CONFIG], this.typical, this.phaseUs);
+    planCharge(this.regs[BME280_CTRL_MEAS], this.s[OSRS_H], this.phaseUs, this.phaseUa);
     this.enter(PH_T);
   }
 
@@ -304,30 +242,8 @@ export class Bme280 implements I2cTarget, NotifyingPowerModel, Stallable {
   }
 
   private finishMeasurement(): void {
-    const meas = this.regs[BME280_CTRL_MEAS];
-    const filterOn = ((this.regs[BME280_CONFIG] >> 2) & 7) !== 0;
-    this.putWord20(0xfa, this.raw[0], (meas >> 5) & 7, filterOn);
-    this.putWord20(BME280_DATA, this.raw[1], (meas >> 2) & 7, filterOn);
-    if (this.s[OSRS_H] === 0) {
-      this.regs[0xfd] = 0x80;
-      this.regs[0xfe] = 0x00;
-    } else {
-      this.regs[0xfd] = (this.raw[2] >> 8) & 0xff;
-      this.regs[0xfe] = this.raw[2] & 0xff;
-    }
+    writeResult(this.regs, this.raw, this.s[OSRS_H]);
     this.s[MEASUREMENTS] += 1;
-  }
-
-  /** Section 3.4.2/3.4.3: 16 + (osrs - 1) bits without the IIR filter, 20 bits with it; skipped = 0x80000. */
-  private putWord20(addr: number, value: number, osrs: number, filterOn: boolean): void {
-    let v = 0x80000;
-    if (osrs !== 0) {
-      const bits = filterOn ? 20 : Math.min(20, 16 + osrs - 1);
-      v = value & (0xfffff ^ ((1 << (20 - bits)) - 1));
-    }
-    this.regs[addr] = (v >> 12) & 0xff;
-    this.regs[addr + 1] = (v >> 4) & 0xff;
-    this.regs[addr + 2] = (v << 4) & 0xf0;
   }
 
   private powerOnReset(startupUs: number): void {

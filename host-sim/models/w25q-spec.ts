@@ -1,4 +1,4 @@
-// Winbond W25Q64JV / W25Q32JV datasheet numbers and the violation texts the flash model reports (built once).
+// Winbond W25Q64JV / W25Q32JV datasheet numbers, the instructions modelled, and the violation texts the flash model reports (built once).
 
 /** Datasheet W25Q64JV (Rev. K) / W25Q32JV, section 9.6 AC Electrical Characteristics, in microseconds. */
 export interface W25qTiming {
@@ -56,6 +56,13 @@ export const W25Q_STANDBY_UA = 10;
 export const W25Q_POWER_DOWN_UA = 1;
 export const W25Q_READ_UA = 8000;
 export const W25Q_WRITE_UA = 20000;
+
+/** The instructions the model carries out (write status 01h is named in messages but not modelled). */
+export function isModelledOp(op: number): boolean {
+  return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x05 || op === 0x06 || op === 0x0b || op === 0x20 ||
+    op === 0x35 || op === 0x52 || op === 0x60 || op === 0x66 || op === 0x90 || op === 0x99 || op === 0x9f ||
+    op === 0xab || op === 0xb9 || op === 0xc7 || op === 0xd8;
+}
 
 // Rules a command can break; index into the message table.
 export const R_POWERED_DOWN = 0;

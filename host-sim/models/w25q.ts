@@ -4,8 +4,9 @@ import { FAULT_NAK, FAULT_NONE, FAULT_STALL, type FaultKind, type NotifyingPower
 import {
   R_BUSY, R_NO_RESET_ENABLE, R_NO_WEL, R_POWERED_DOWN, R_SHORT, R_TDP, R_TRES1, R_TRST, R_TVSL, R_UNSUPPORTED,
   W25Q64JV, W25Q_POWER_DOWN_UA, W25Q_READ_UA, W25Q_STANDBY_UA, W25Q_TDP_US, W25Q_TRES1_US, W25Q_TRES2_US,
-  W25Q_TRST_US, W25Q_TVSL_US, W25Q_WRITE_UA, type W25qTiming, type W25qVariant, buildMessages,
+  W25Q_TRST_US, W25Q_TVSL_US, W25Q_WRITE_UA, type W25qTiming, type W25qVariant, buildMessages, isModelledOp,
 } from "./w25q-spec";
+import { W25qPageBuffer } from "./w25q-page-buffer";
 
 const CHIP = "w25q";
 
@@ -26,9 +27,6 @@ const OP = 2;
 const ACCEPTED = 3;
 const ADDR = 4;
 const POS = 5;
-const PP_BASE = 6;
-const PP_COL = 7;
-const PP_BYTES = 8;
 
 export interface W25qOptions {
   clock: Clock;
@@ -57,10 +55,8 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
   private readonly busyTimer: number;
   private readonly pdTimer: number;
   private readonly s = new Float64Array(8);
-  private readonly c = new Int32Array(9);
-  /** Page buffer for 02h: bytes latched and which columns were sent (section 8.2 "Page Program (02h)"). */
-  private readonly latch = new Uint8Array(256);
-  private readonly latched = new Uint8Array(256);
+  private readonly c = new Int32Array(6);
+  private readonly page = new W25qPageBuffer();
   private powerListener: (() => void) | null = null;
 
   constructor(options: W25qOptions) {
@@ -170,12 +166,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
       return this.memory[pos];
     }
     if (op === 0x02) {
-      // Past the page end the address wraps to the page start (section 8.2 "Page Program (02h)").
-      const col = this.c[PP_COL];
-      this.latch[col] = input;
-      this.latched[col] = 1;
-      this.c[PP_COL] = (col + 1) & 0xff;
-      this.c[PP_BYTES] += 1;
+      this.page.put(input);
       return 0xff;
     }
     if (op === 0xab) return this.variant.deviceId;
@@ -186,12 +177,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
   private addressDone(op: number): void {
     const addr = this.c[ADDR] % this.memory.length;
     this.c[POS] = addr;
-    if (op === 0x02) {
-      this.c[PP_BASE] = addr & ~0xff;
-      this.c[PP_COL] = addr & 0xff;
-      this.c[PP_BYTES] = 0;
-      this.latched.fill(0);
-    }
+    if (op === 0x02) this.page.begin(addr);
   }
 
   /** Decides at the opcode byte whether the chip will act on this /CS cycle. */
@@ -214,7 +200,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     } else if (this.busy() && op !== 0x05 && op !== 0x35 && op !== 0x66 && op !== 0x99) {
       // Section 7.1.1: during program/erase only Read Status Register (and the reset pair) are accepted.
       rule = R_BUSY;
-    } else if (!this.known(op)) {
+    } else if (!isModelledOp(op)) {
       rule = R_UNSUPPORTED;
     } else if (this.s[WEL] !== 1 && (op === 0x02 || op === 0x20 || op === 0x52 || op === 0xd8 || op === 0xc7 || op === 0x60 || op === 0x01)) {
       rule = R_NO_WEL;
@@ -228,12 +214,6 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     return false;
   }
 
-  private known(op: number): boolean {
-    return op === 0x02 || op === 0x03 || op === 0x04 || op === 0x05 || op === 0x06 || op === 0x0b || op === 0x20 ||
-      op === 0x35 || op === 0x52 || op === 0x60 || op === 0x66 || op === 0x90 || op === 0x99 || op === 0x9f ||
-      op === 0xab || op === 0xb9 || op === 0xc7 || op === 0xd8;
-  }
-
   /** Instructions take effect when /CS rises (section 6.1: write/erase only on a byte boundary). */
   private execute(op: number, count: number): void {
     const now = this.clock.now();
@@ -242,8 +222,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     else if (op === 0x66) this.s[RESET_ENABLED] = 1;
     else if (op === 0x02) {
       if (count < 5) return this.short(op);
-      const base = this.c[PP_BASE];
-      for (let col = 0; col < 256; col++) if (this.latched[col] === 1) this.memory[base + col] &= this.latch[col];
+      this.page.program(this.memory);
       this.startBusy(this.t.pp);
     } else if (op === 0x20 || op === 0x52 || op === 0xd8) {
       if (count < 4) return this.short(op);

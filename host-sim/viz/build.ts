@@ -5,10 +5,12 @@ import {
   E_STAGE_END, E_RESUME_FAIL, E_BUSY, E_RELEASE, E_GOVERNOR, E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT, EVENT_NAMES,
 } from "../../runtime/trace";
 import { RpmLane } from "./rpm-lane";
+import { addSample } from "./step-counter";
+import { newAttempt, summarizeAttempts } from "./attempts";
 import { REASON_NAMES } from "../../runtime/policy";
 import { governorRecord, governorText, type GovernorRecord } from "./governor-text";
 import { inCycle } from "../../runtime/protocol";
-import { OK, STAGE_COUNT, STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, S_PLATFORM, T_HIBERNATE, WAKE_NONE } from "../../runtime/status";
+import { OK, STAGE_NAMES, STATUS_NAMES, TARGET_NAMES, S_PLATFORM, T_HIBERNATE, WAKE_NONE } from "../../runtime/status";
 import {
   type TimelineModel, type VizDevice, type VizSlice, type VizInstant, type VizCounter, type VizAttempt,
   type VizFlightRow, type VizEnergy, type VizDecision, laneOrder, wakeLabel, deviceOfLine, deviceName, stageName, statusName, targetName,
@@ -216,35 +218,9 @@ export class TimelineBuilder {
     }
   }
 
-  /**
-   * A counter sample: `value` holds from `time` on. Samples at the same time replace each other (a
-   * zero-length state is invisible anyway); unchanged values add no point.
-   */
+  /** A counter sample: `value` holds from `time` on (step-counter.ts; NaN: the initial value). */
   counter(name: string, unit: string, time: number, value: number): void {
-    let c: VizCounter | undefined;
-    for (let i = 0; i < this.counters.length; i++) if (this.counters[i].name === name) c = this.counters[i];
-    if (c === undefined) {
-      c = { name, unit, times: [], values: [] };
-      this.counters.push(c);
-    }
-    if (Number.isNaN(time)) {
-      // Initial value: placed at the model's start when it is built.
-      c.times.push(NaN);
-      c.values.push(value);
-      return;
-    }
-    const n = c.times.length;
-    if (n > 0 && c.times[n - 1] === time) {
-      c.values[n - 1] = value;
-      if (n > 1 && c.values[n - 2] === value) {
-        c.times.pop();
-        c.values.pop();
-      }
-      return;
-    }
-    if (n > 0 && c.values[n - 1] === value) return;
-    c.times.push(time);
-    c.values.push(value);
+    addSample(this.counters, name, unit, time, value);
   }
 
   /** The model as of now; open slices end at `end` (default: the last record) marked open. */
@@ -255,15 +231,7 @@ export class TimelineBuilder {
     const counters = this.counters.map((c) => ({
       name: c.name, unit: c.unit, times: c.times.map((t) => (Number.isNaN(t) ? start : t)), values: c.values.slice(),
     }));
-    const attempts = this.attempts.map((a) => ({ ...a, stageUs: a.stageUs.slice() }));
-    for (const s of slices) {
-      if (s.device >= 0 || s.attempt < 0) continue;
-      const a = attempts[s.attempt];
-      if (s.rollback) a.rollbackUs += s.end - s.start;
-      else a.stageUs[s.stage] += s.end - s.start;
-    }
-    const current = counters.find((c) => c.name === COUNTER_CURRENT);
-    if (current !== undefined) for (const a of attempts) a.chargeUc = integrate(current, a.start, a.end < 0 ? stop : a.end) / 1e6;
+    const attempts = summarizeAttempts(this.attempts, slices, counters.find((c) => c.name === COUNTER_CURRENT), stop);
     const { lanes, depth } = laneOrder(this.devices);
     const rpmLanes = lanes.filter((d) => this.devices[d].runtimePm === true || this.rpm.has(d));
     return {
@@ -282,10 +250,7 @@ export class TimelineBuilder {
   private beginAttempt(time: number, target: number): void {
     this.attempt = this.attempts.length;
     this.inRollback = false;
-    this.attempts.push({
-      index: this.attempt, start: time, end: -1, target, outcome: -1, failDevice: -1, failStage: -1, failStatus: OK,
-      wake: WAKE_NONE, wakeLabel: "none", stageUs: new Array<number>(STAGE_COUNT).fill(0), rollbackUs: 0, chargeUc: -1,
-    });
+    this.attempts.push(newAttempt(this.attempt, time, target));
   }
 
   private setWake(a: VizAttempt, cause: number): void {
@@ -312,15 +277,4 @@ export class TimelineBuilder {
     const kind = event < EVENT_NAMES.length ? EVENT_NAMES[event] : "event-" + event;
     this.instants.push({ time, kind, device, stage, status, label });
   }
-}
-
-/** Integral of a step counter over [from, to], value * us. */
-export function integrate(c: VizCounter, from: number, to: number): number {
-  let sum = 0;
-  for (let i = 0; i < c.times.length; i++) {
-    const a = Math.max(c.times[i], from);
-    const b = Math.min(i + 1 < c.times.length ? c.times[i + 1] : to, to);
-    if (b > a) sum += c.values[i] * (b - a);
-  }
-  return sum;
 }

@@ -1,7 +1,7 @@
 // bootBoard: bad board definitions are rejected naming the board file and the fix; a good one boots in order.
 import { describe, expect, it } from "vitest";
 import { ROLE_STORAGE, ROLE_WAKE, OK, T_HIBERNATE, TEST_NONE, STAGE_COUNT, S_SUSPEND } from "../../runtime/status";
-import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { UartConsole } from "../../drivers/uart-console/uart-console";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";

@@ -4,7 +4,7 @@ import { OK, T_HIBERNATE, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER
 import { F_SEQ, F_START, F_TARGET, F_STAGES, F_TOTAL_US } from "../../runtime/flight";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
-import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { UartTerminal } from "../../host-sim/models/uart-terminal";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 

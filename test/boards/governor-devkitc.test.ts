@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
-import { SLEEP_NONE } from "../../host-sim/board/sim-platform";
+import { SLEEP_NONE } from "../../host-sim/board/sim-sleep";
 import { OK, T_STANDBY, T_HIBERNATE, WAKE_TIMER } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/phase";
 import { R_SLEEP, R_LOCK, REASON_NAMES } from "../../runtime/policy";

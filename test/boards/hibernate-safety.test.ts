@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, IO, T_HIBERNATE, T_STANDBY, TEST_NONE, TEST_PLATFORM, D_ACTIVE, D_FAILED, WAKE_RESET } from "../../runtime";
 import { F_FAIL } from "../../host-sim/board/faults";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import type { Led } from "../../drivers/led/led";
 import type { W25q } from "../../drivers/w25q/w25q";
 import { Crc32, IMAGE_HEADER_BYTES, IMAGE_MAGIC, get32, writeHeader } from "../../drivers/w25q/image";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, IO, T_HIBERNATE, TEST_NONE, WAKE_TIMER, P_IDLE } from "../../runtime";
 import { F_FAIL } from "../../host-sim/board/faults";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import { SOC_DEEP_SLEEP } from "../../host-sim/models/energy";
 import type { Led } from "../../drivers/led/led";
 import type { W25q } from "../../drivers/w25q/w25q";

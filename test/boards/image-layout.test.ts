@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, TEST_NONE } from "../../runtime";
 import { StateArena } from "../../runtime/pools";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import { SIM_ESP32_DEVKITC, type SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import { DEVKITC_PINS } from "../../boards/esp32-devkitc/board";
 import type { BoardDevice } from "../../boards/types";

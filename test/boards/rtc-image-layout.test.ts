@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, TEST_NONE } from "../../runtime";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import type { SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 import { simModdableTwoWiring } from "../../host-sim/boards/moddable-two";
 import { MODDABLE_TWO_PINS } from "../../boards/moddable-two/board";

@@ -1,7 +1,8 @@
 // Sleep ends with ESP-IDF's wake latency: light sleep 60 + 476 us to the firmware, deep sleep 350 + 2000 us to the reboot.
 import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, T_STANDBY, TEST_NONE } from "../../runtime";
-import { deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE } from "../../host-sim/board/sim-platform";
+import { deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE } from "../../host-sim/board/sim-sleep";
 import { SOC_ACTIVE } from "../../host-sim/models/energy";
 import { makeDevkitc } from "../drivers/cases";
 

@@ -1,6 +1,7 @@
 // Console test rig: the real SimBoard and boards/boot.ts with the console on UART0 and a terminal, beside allocation-free fake devices.
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SLEEP_NONE, type SimPlatform } from "../../host-sim/board/sim-platform";
+import type { SimPlatform } from "../../host-sim/board/sim-platform";
+import { SLEEP_NONE } from "../../host-sim/board/sim-sleep";
 import type { SimTime } from "../../host-sim/board/sim-time";
 import type { SimBoardIo } from "../../host-sim/core/board-io";
 import type { UartTerminal } from "../../host-sim/models/uart-terminal";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, WAKEUP, T_STANDBY, TEST_NONE, STATUS_NAMES } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/pm";
-import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { Button } from "../../drivers/button/button";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { W25q } from "../../drivers/w25q/w25q";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Ili9341 } from "../../drivers/ili9341/ili9341";
 import { F_FAIL } from "../../host-sim/board/faults";
-import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
+import { SLEEP_HOLD } from "../../host-sim/board/sim-sleep";
 import { OK, IO, INVALID, FAILED, T_STANDBY, TEST_PLATFORM, STATUS_NAMES } from "../../runtime/status";
 import { makeModdableTwo } from "./cases";
 

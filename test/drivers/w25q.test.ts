@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, BUSY, INVALID, IO, TIMEOUT, T_STANDBY, TEST_NONE, TEST_PLATFORM, D_ACTIVE, S_SUSPEND, S_POWER_OFF, S_POWER_ON } from "../../runtime/status";
 import { E_HOOK_DONE, E_HOOK_PENDING } from "../../runtime/trace";
-import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
+import { SLEEP_HOLD } from "../../host-sim/board/sim-sleep";
 import type { W25q } from "../../drivers/w25q/w25q";
 import { T_DP_US, T_RES1_US } from "../../drivers/w25q/flash";
 import { SimBoard } from "../../host-sim/board/sim-board";

@@ -7,7 +7,7 @@ import { i2cSegmentPeriods } from "../../host-sim/core/bus-timing";
 import { SimTime } from "../../host-sim/board/sim-time";
 import { Bme280 } from "../../host-sim/models/bme280";
 import { W25q } from "../../host-sim/models/w25q";
-import { ViolationLog } from "../../host-sim/board/sim-board";
+import { ViolationLog } from "../../host-sim/board/recorders";
 import { I2C_STALL_TIMEOUT_US } from "../../host-sim/models/common";
 
 const PINS = { pins: { sda: 21, scl: 22 } };

@@ -4,9 +4,8 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../../host-sim/core/clock";
 import { SimTime } from "../../host-sim/board/sim-time";
-import {
-  DEEP_SLEEP_APP_BOOT_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs, SimPlatform, SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE,
-} from "../../host-sim/board/sim-platform";
+import { DEEP_SLEEP_APP_BOOT_US, deepSleepWakeUs, LIGHT_SLEEP_HW_OUT_US, LIGHT_SLEEP_SW_OUT_US, lightSleepEntryUs, SimPlatform } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT, SLEEP_NONE } from "../../host-sim/board/sim-sleep";
 import { DISPATCH_XS_N, DISPATCH_XS_PER_HOOK, ESP32_XS_UNITS_PER_US } from "../../host-sim/board/dispatch-cost";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";

@@ -1,7 +1,7 @@
 // Full suspend/resume of the simulated Moddable Two: display command trace and timing, touch low-power mode, backlight order.
 import { describe, expect, it } from "vitest";
 import { bootSimModdableTwo, type SimModdableTwo } from "../../host-sim/boards/moddable-two";
-import { SLEEP_NONE } from "../../host-sim/board/sim-platform";
+import { SLEEP_NONE } from "../../host-sim/board/sim-sleep";
 import type { Ili9341 } from "../../drivers/ili9341/ili9341";
 import type { Ft6206 } from "../../drivers/ft6206/ft6206";
 import type { Backlight } from "../../drivers/backlight/backlight";

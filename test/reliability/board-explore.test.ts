@@ -5,7 +5,7 @@ import { boardArb, checkBoard, describeBoardCase } from "./board-explore";
 import { makeDevkitc } from "../drivers/cases";
 import { F_FAIL, F_HANG, F_LATE, F_NONE } from "../../host-sim/board/faults";
 import { D_ACTIVE, IO, OK, P_IDLE, TIMEOUT, T_HIBERNATE, T_STANDBY, TEST_NONE, STATUS_NAMES } from "../../runtime";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import type { Led } from "../../drivers/led/led";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 

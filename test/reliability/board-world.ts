@@ -13,7 +13,7 @@ import type { ConsoleApp } from "../../console/console-app";
 import type { RequestQueue } from "../../runtime/queue";
 import { IO, OK, T_HIBERNATE, T_STANDBY, TEST_NONE, TEST_DEVICES, TEST_PLATFORM } from "../../runtime/status";
 import { E_SUSPEND_BEGIN, E_SUSPEND_END } from "../../runtime/trace";
-import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP, SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import { DEVKITC_CONSOLE_WAKE_LINE } from "../../boards/esp32-devkitc/board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { DRIVERS } from "../../boards/drivers";

@@ -4,7 +4,7 @@ import { checkBoard } from "./board-explore";
 import type { BoardSpec, Wake } from "./board-world";
 import { BoardWorld } from "./board-world";
 import { OK, T_STANDBY, TEST_NONE, TEST_PLATFORM, D_ACTIVE } from "../../runtime/status";
-import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { Button } from "../../drivers/button/button";
 import { P_IDLE } from "../../runtime/pm";
 

@@ -4,7 +4,7 @@ import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED } from "../../runti
 import type { W25q } from "../../drivers/w25q/w25q";
 import type { Led } from "../../drivers/led/led";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SLEEP_DEEP } from "../../host-sim/board/sim-platform";
+import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import { SIM_ESP32_DEVKITC, type SimBoardWiring } from "../../host-sim/boards/esp32-devkitc";
 
 function devkitc(ms: number): SimBoard {

@@ -5,7 +5,7 @@ import { RequestQueue, BlockPool, OK, PENDING, FULL, IO, INVALID, T_STANDBY, TES
 import { Env } from "./fakes";
 import { applyOps, queueOps } from "./queue-helpers";
 import { SimBoard } from "../../host-sim/board/sim-board";
-import { SLEEP_HOLD } from "../../host-sim/board/sim-platform";
+import { SLEEP_HOLD } from "../../host-sim/board/sim-sleep";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 import type { Telemetry } from "../../drivers/telemetry/telemetry";

@@ -1,7 +1,7 @@
 // Soak child (node --expose-gc): N suspend/resume cycles of the DevKitC SimBoard with random wakes; prints one JSON line.
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
-import { SLEEP_LIGHT } from "../../host-sim/board/sim-platform";
+import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import { OK, T_STANDBY, TEST_NONE, D_ACTIVE, WAKE_TIMER } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/pm";
 
