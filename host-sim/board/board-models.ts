@@ -63,8 +63,13 @@ export class BoardModels {
   /** The chip behind `device` that faults and power cycles reach; throws naming the models if there is none. */
   chip(device: string): ChipControl {
     const m = this.bme280s[device] ?? this.flashes[device] ?? this.buttons[device] ?? this.leds[device] ?? this.customChip(device);
-    if (m === undefined) throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
-    return m;
+    if (m !== undefined) return m;
+    const custom = this.models[device] as Partial<ChipControl> | undefined;
+    if (custom !== undefined && custom !== null) {
+      throw new Error("SimBoard: the model behind \"" + device + "\" has no " + (typeof custom.setFault !== "function" ? "setFault(kind)" : "reset()") +
+        ": give it setFault(kind) and reset() so faults and power cycles (the conformance kit's brokenChip and chipReset cases) reach it");
+    }
+    throw new Error("SimBoard: no chip model behind \"" + device + "\"; models: " + this.modelNames());
   }
 
   /** A custom model (another board's chip) that can be faulted and power-cycled like the built-in ones. */

@@ -28,7 +28,7 @@ export const BOOT_PREFIXES: readonly string[] = ["boot", "create", "make", "buil
 export const BOOT_NAMES: readonly string[] = ["constructor", "seal", "register"];
 
 export interface LintOptions {
-  /** Rules that do not fire inside boot functions and constructors. Default: closure, new-error. */
+  /** Rules that do not fire inside boot functions and constructors. Default: closure, new-error, template. */
   bootExempt?: readonly Rule[];
 }
 
