@@ -28,7 +28,10 @@ export default defineConfig({
     // The 100,000-cycle soak runs only through `npm run test:soak`; the Node (V8 --jitless) heap check over the
     // DevKitC drivers (16 s on one core) only through `npm run test:deep`: the XS suites are the allocation
     // verdict in `npm test` (test/drivers/xs-alloc.test.ts), and test/node-heap keeps a Node check there.
-    exclude: [...(process.env.QUIESCE_SOAK ? [] : ["test/soak/**"]), ...(process.env.QUIESCE_DEEP ? [] : ["test/drivers/alloc.test.ts"])],
+    // So does the install of the packed package into a new project (~30 s: prepack's tsc is most of it);
+    // test/package/conformance-esm.test.ts checks the kit's ES module build in `npm test`.
+    exclude: [...(process.env.QUIESCE_SOAK ? [] : ["test/soak/**"]),
+      ...(process.env.QUIESCE_DEEP ? [] : ["test/drivers/alloc.test.ts", "test/package/install.test.ts"])],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "threads",
