@@ -1,14 +1,10 @@
 // The console's races (issue 13): one suspend at a time, a dump and a suspend exclude each other, trace N's range, editing over control bytes.
 import { describe, expect, it } from "vitest";
-import { Rig, K_PENDING, H_PREPARE } from "./sim";
+import { Rig, K_PENDING, H_PREPARE, statusReply } from "./sim";
 import { OK, INVALID, T_STANDBY, TEST_NONE, TEST_DEVICES } from "../../runtime/status";
 import { decodeDump } from "../../host-sim/viz/decode-dump";
 
-const STATUS_REPLY = [
-  "phase idle, 7 devices, last outcome OK",
-  "  i2c0    active", "  bme280  active", "  spi2    active", "  flash   active",
-  "  button  active", "  led     active", "  console active", "> ",
-].join("\r\n");
+const STATUS_REPLY = statusReply("OK");
 
 describe("console races", () => {
   it("a second suspend during the first one's settle delay answers BUSY and never replaces its target or test level", () => {

@@ -106,6 +106,15 @@ export interface RigOptions {
 /** DevKitC-like device set: buses, a sensor, the flash (storage), button, LED and the console. */
 export const DEVICE_NAMES = ["i2c0", "bme280", "spi2", "flash", "button", "led"];
 
+/** The rig's `status` reply while idle with every device active; `outcome` is the last attempt's status name. */
+export function statusReply(outcome: string): string {
+  return [
+    "phase idle, 7 devices, last outcome " + outcome,
+    "  i2c0    active", "  bme280  active", "  spi2    active", "  flash   active",
+    "  button  active", "  led     active", "  console active", "> ",
+  ].join("\r\n");
+}
+
 /** The rig as a board definition: fake devices by name, the real console as on the DevKitC (UART0, line 43). */
 export function rigDefinition(options: RigOptions = {}): BoardDefinition {
   return {
