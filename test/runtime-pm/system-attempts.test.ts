@@ -26,6 +26,42 @@ describe("M: get+put of a runtime-suspended device during a standby (no autosusp
   });
 });
 
+describe("D/E: a 'suspend now' deferred by a system attempt is lost", () => {
+  test("D: put() to 0 while a standby sleeps (no autosuspendMs): suspended after the attempt", () => {
+    const env = new Env();
+    add(env, { name: "other" }, false);
+    const dev = add(env, { name: "flash" });
+    env.pm.seal();
+    const p = env.pm.port(dev.id);
+    p.get();
+    env.platform.sleepMode = "async";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(p.put()).toBe(OK); // e.g. a request's completion callback during the attempt
+    env.platform.advance(1_000); // asleep a while (the runtime PM timer fires meanwhile)
+    env.platform.wakeNow(0);
+    expect(env.outcomes).toEqual([OK]);
+    env.platform.advance(10_000_000);
+    expect({ state: p.runtimeState, usage: p.usage }).toEqual({ state: RPM_SUSPENDED, usage: 0 });
+  });
+
+  test("E: a bus (no delay) whose last child's runtimeSuspend ends while a standby waits for it: the bus goes down after", () => {
+    const env = new Env();
+    const bus = add(env, { name: "bus" });
+    const chip = add(env, { name: "chip", parent: "bus", autosuspendMs: 0 });
+    chip.rs = { kind: "pending", afterUs: 1_000 };
+    env.pm.seal();
+    env.platform.advance(0);
+    env.platform.sleepMode = "async";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(1_000); // the chip's suspend ends; the standby starts and sleeps
+    env.platform.advance(5_000);
+    env.platform.wakeNow(0);
+    env.platform.advance(10_000_000);
+    expect({ chip: env.pm.port(chip.id).runtimeState, bus: env.pm.port(bus.id).runtimeState, active: env.pm.rpm.active[bus.id] })
+      .toEqual({ chip: RPM_SUSPENDED, bus: RPM_SUSPENDED, active: 0 });
+  });
+});
+
 describe("O: the autosuspend delay is restarted by every system attempt", () => {
   test("idle 300 ms with a 50 ms delay, a standby every 30 ms (governor-like): the device should have runtime-suspended", () => {
     const env = new Env();
