@@ -8,17 +8,17 @@ const COMMANDS = ["help", "status", "devices", "stats", "trace", "suspend", "rec
  * Words that complete the last (possibly empty) word of `line`, in a fixed order. Arguments follow
  * each command's grammar: `fault DEVICE STAGE MODE`, `wake SOURCE`, `suspend [target] [test=...]`.
  */
-export function completions(line: string, devices: readonly string[]): string[] {
+export function completions(line: string, devices: readonly string[], hasButton = true): string[] {
   const words = line.split(" ");
   const last = words[words.length - 1];
   const before = words.slice(0, -1).filter((w) => w !== "");
   let options: readonly string[];
-  if (before.length === 0) options = COMMANDS;
+  if (before.length === 0) options = hasButton ? COMMANDS : COMMANDS.filter((c) => c !== "press");
   else {
     const cmd = before[0];
     const n = before.length;
     if (cmd === "fault") options = n === 1 ? devices : n === 2 ? FAULT_STAGES : n === 3 ? FAULT_MODES : [];
-    else if (cmd === "wake") options = n === 1 ? WAKE_SOURCES : [];
+    else if (cmd === "wake") options = n === 1 ? WAKE_SOURCES.filter((w) => hasButton || w !== "button") : [];
     else if (cmd === "suspend") options = ["standby", "hibernate", "test=devices", "test=platform"].filter((w) => before.indexOf(w) < 0);
     else if (cmd === "trace") options = n === 1 ? ["all", "dump"] : [];
     else if (cmd === "recover") options = n === 1 ? devices : [];

@@ -29,6 +29,8 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
   const sim = new SimBoard(o.wiring ?? SIM_ESP32_DEVKITC, { seed: o.seed });
   const platform = sim.platform;
   const term = sim.terminal("console");
+  let consolePort = 0;
+  for (const m of sim.wiring.models) if (m.kind === "terminal" && m.device === "console") consolePort = m.port ?? 0;
   if (o.timerWakeUs !== undefined && o.timerWakeUs > 0) sim.setTimerWake(o.timerWakeUs);
   return {
     sim,
@@ -39,6 +41,11 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
     },
     energy: sim.energy,
     consoleLineMax: sim.driver<UartConsole>("console").reader.limit,
+    hasButton: sim.buttons["button"] !== undefined,
+    testHoldUs: sim.wiring.definition.pm.testHoldUs,
+    // The driver instance is the running firmware's: a hibernate wake boots a new one.
+    consoleBacklog: () => sim.driver<UartConsole>("console").ring.count,
+    serialInFlight: () => sim.io.uart(consolePort).txPending,
     typeSerial: (data) => term.type(data),
     serialPending: () => term.pending(),
     takeSerial: () => term.takeAll(),

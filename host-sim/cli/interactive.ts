@@ -4,8 +4,8 @@ import { completions } from "./complete";
 import { KEY_PRESS, type KeyEvent, keyEvents, keyHelp, keyName } from "./keys";
 import type { Paint } from "./progress";
 import { Screen } from "./screen";
-import type { Session } from "./session";
-import { SHELL_HELP, isShellVerb } from "./shell-verbs";
+import { type Session, asleepNotice, backlogNotice } from "./session";
+import { isShellVerb, shellHelp } from "./shell-verbs";
 import { P_IDLE, P_SLEEPING } from "../../runtime/pm";
 
 export interface InteractiveIo {
@@ -38,8 +38,8 @@ export function banner(session: Session, buttonKey = KEY_PRESS): string[] {
   return [
     "quiesce simulator: " + b.name + ", " + session.deviceNames().length + " devices (" + session.deviceNames().join(", ") + ")",
     "Type firmware console commands (help, status, devices, suspend, stats, trace). Shell commands:",
-    ...SHELL_HELP.map((l) => "  " + l),
-    ...keyHelp(buttonKey).map((l) => "  " + l),
+    ...shellHelp(session).map((l) => "  " + l),
+    ...keyHelp(buttonKey, b.hasButton).map((l) => "  " + l),
     "Virtual time runs with real time; battery estimates assume " + session.batteryMah + " mAh.",
   ];
 }
@@ -58,7 +58,8 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
   const subs = new Subscription();
   subs.add(session.asleep$.subscribe((s) => {
     const w = session.board.wakers();
-    screen.asleepNotice("asleep (" + s.target + "): " + (w.indexOf("button") >= 0 ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`", s.atUs);
+    const how = (w.indexOf("button") >= 0 && session.board.hasButton ? "press " + keyName(buttonKey) + " or " : "") + "type `wake " + w.join("|") + "`";
+    screen.asleepNotice(asleepNotice(s, how), s.atUs, backlogNotice(s));
   }));
   return new Promise<InteractiveEnd>((resolve) => {
     let done = false;
@@ -68,7 +69,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
     const finish = (why: string, code: number): void => {
       if (done) return;
       done = true;
-      session.advance(0);
+      session.drainUart();
       session.flushSummaries();
       screen.setEditing("");
       // Queued before `end`, which prints everything still waiting: a notice queued after it could wait forever for a quiet console.
@@ -94,10 +95,12 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
         case "edit":
           screen.setEditing(e.display);
           return;
-        case "press":
-          session.press();
-          screen.notice("button pressed (" + keyName(buttonKey) + ")", false);
+        case "press": {
+          const err = session.press();
+          if (err !== null) screen.notice(keyName(buttonKey) + " presses the button, but " + err, true);
+          else screen.notice("button pressed (" + keyName(buttonKey) + ")", false);
           return;
+        }
         case "clear":
           screen.clear();
           return;
@@ -135,11 +138,11 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       if (helpAt >= 0 && session.now() >= helpAt) {
         helpAt = -1;
         // One notice for the block, so the prompt comes back once below it, not after every line.
-        screen.notice(SHELL_HELP.concat(keyHelp(buttonKey)).map((l) => "shell: " + l).join("\n[sim] "), false);
+        screen.notice(shellHelp(session).concat(keyHelp(buttonKey, session.board.hasButton)).map((l) => "shell: " + l).join("\n[sim] "), false);
       }
       pump();
     }));
-    subs.add(io.input$.pipe(keyEvents(io.raw, { buttonKey, complete: (l) => completions(l, session.deviceNames()) })).subscribe({
+    subs.add(io.input$.pipe(keyEvents(io.raw, { buttonKey, complete: (l) => completions(l, session.deviceNames(), session.board.hasButton) })).subscribe({
       next: (e) => {
         if (done) return;
         queue.push(e);

@@ -19,9 +19,12 @@ export const KEY_INTERRUPT = 0x03;
 export const KEY_EOF = 0x04;
 const KEY_TAB = 0x09;
 const KEY_CLEAR = 0x0c;
+/** Ctrl-U: erase the line being typed (as a shell's line editor does); Ctrl-W: erase the word before the cursor. */
+const KEY_KILL_LINE = 0x15;
+const KEY_KILL_WORD = 0x17;
 const ESC = 0x1b;
 /** Keys the shell or the terminal line discipline already own: not offered as the button key. */
-const TAKEN = "CDHIJLMQSZ[";
+const TAKEN = "CDHIJLMQSUWZ[";
 
 /**
  * The byte of a button key spelled `ctrl-x`, `C-x` or `^X`; throws an Error naming the spelling and
@@ -31,7 +34,7 @@ export function parseButtonKey(spec: string): number {
   const m = /^(?:ctrl-|c-|\^)([a-z])$/i.exec(spec.trim());
   if (m === null) throw new Error("button key `" + spec + "` is not a control key; write e.g. ctrl-g, C-g or ^G");
   const letter = m[1].toUpperCase();
-  if (TAKEN.indexOf(letter) >= 0) throw new Error("Ctrl-" + letter + " is taken (Ctrl-C/D quit, Ctrl-L clears, Tab/Enter/Backspace, flow control); pick another, e.g. ctrl-g");
+  if (TAKEN.indexOf(letter) >= 0) throw new Error("Ctrl-" + letter + " is taken (Ctrl-C/D quit, Ctrl-L clears, Ctrl-U/W erase, Tab/Enter/Backspace, flow control); pick another, e.g. ctrl-g");
   return letter.charCodeAt(0) - 0x40;
 }
 
@@ -40,11 +43,12 @@ export function keyName(b: number): string {
   return "Ctrl-" + String.fromCharCode(b + 0x40);
 }
 
-/** Key help for the banner. */
-export function keyHelp(buttonKey = KEY_PRESS): string[] {
+/** Key help for the banner; on a board without a button the button key is marked unavailable. */
+export function keyHelp(buttonKey = KEY_PRESS, hasButton = true): string[] {
   return [
-    (keyName(buttonKey) + "").padEnd(30) + "press the BOOT button (same as `press`; --button-key to change)",
+    (keyName(buttonKey) + "").padEnd(30) + (hasButton ? "press the BOOT button (same as `press`; --button-key to change)" : "(unavailable: this board has no button)"),
     "Up / Down, Tab                line history; complete commands, devices and arguments",
+    "Ctrl-U / Ctrl-W               erase the line being typed / its last word",
     "Ctrl-L                        clear the screen",
     "Ctrl-C / Ctrl-D               quit",
   ];
@@ -65,11 +69,17 @@ class RawDecoder {
   /** Index into history while browsing with Up/Down; history.length is the line being typed. */
   private browse = 0;
   private draft: number[] = [];
+  /** The local echo last announced (an `edit` event): Enter takes it down even when it came in an earlier chunk. */
+  private shown = "";
 
   constructor(private readonly o: RawOptions) {}
 
   feed(chunk: Uint8Array): KeyEvent[] {
     const out: KeyEvent[] = [];
+    const edit = (display: string): void => {
+      this.shown = display;
+      out.push({ kind: "edit", display });
+    };
     let edited = false;
     const button = this.o.buttonKey ?? KEY_PRESS;
     for (let i = 0; i < chunk.length; i++) {
@@ -97,7 +107,8 @@ class RawDecoder {
         if (more !== null) out.push(more);
         else edited = true;
       } else if (b === 0x0d || b === 0x0a) {
-        if (edited) out.push({ kind: "edit", display: "" });
+        // Keys arrive one chunk each on a terminal: the echo shown may be from earlier chunks.
+        if (edited || this.shown !== "") edit("");
         edited = false;
         const text = Buffer.from(this.line).toString("latin1");
         if (text.trim() !== "" && this.history[this.history.length - 1] !== text) this.history.push(text);
@@ -108,12 +119,19 @@ class RawDecoder {
       } else if (b === 0x08 || b === 0x7f) {
         this.line.pop();
         edited = true;
+      } else if (b === KEY_KILL_LINE) {
+        this.line = [];
+        edited = true;
+      } else if (b === KEY_KILL_WORD) {
+        while (this.line.length > 0 && this.line[this.line.length - 1] === 0x20) this.line.pop();
+        while (this.line.length > 0 && this.line[this.line.length - 1] !== 0x20) this.line.pop();
+        edited = true;
       } else {
         this.line.push(b);
         edited = true;
       }
     }
-    if (edited) out.push({ kind: "edit", display: caret(this.line) });
+    if (edited) edit(caret(this.line));
     return out;
   }
 

@@ -3,9 +3,9 @@ import { closeSync, openSync, readSync, statSync } from "fs";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
 import { MAX_FILE_BYTES, decodeScenario, escapeText, tooBig } from "./scenario-yaml";
-import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario } from "./scenario-run";
+import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario, scenarioAsleepText } from "./scenario-run";
 import { Screen } from "./screen";
-import type { Session } from "./session";
+import { type Session, backlogNotice } from "./session";
 
 export const EXIT_PASS = 0;
 export const EXIT_FAIL = 1;
@@ -102,14 +102,14 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
     const screen = new Screen(write, { paint: o.paint, trace: o.quiet ? "off" : o.trace, summaries: !o.quiet });
     if (!o.quiet) {
       screen.attach(session);
-      session.asleep$.subscribe((s) => screen.asleepNotice("asleep (" + s.target + "): woken by " + session.board.wakers().join(", "), s.atUs));
+      session.asleep$.subscribe((s) => screen.asleepNotice(scenarioAsleepText(session, s), s.atUs, backlogNotice(s)));
     }
     screen.line(o.paint.bold("scenario: " + sc.name) + o.paint.dim(" (" + sc.file + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {
       screen.flush();
       screen.line(o.paint.dim("step " + (i + 1) + " " + sc.file + ":" + step.line + "  ") + describeStep(step));
     }, guard);
-    session.advance(0);
+    session.drainUart();
     session.flushSummaries();
     screen.end();
     screen.detach();

@@ -1,6 +1,9 @@
 // Runs a parsed scenario against a Session in virtual time; the first failing step names file:line, expected and seen.
+import type { Subscription } from "rxjs";
+import { PLAIN } from "./progress";
 import type { Scenario, Step } from "./scenario";
-import type { Session } from "./session";
+import { type AsleepEvent, type Session, asleepNotice } from "./session";
+import { formatSummary } from "./summary";
 
 export interface StepFailure {
   /** `file:line`. */
@@ -38,9 +41,12 @@ export function describeStep(s: Step): string {
 }
 
 /**
- * wokwi-cli's run-wide checks: `--fail-text` fails the run the moment the serial output contains it,
+ * wokwi-cli's run-wide checks: `--fail-text` fails the run the moment the output contains it,
  * `--expect-text` must appear before the run ends (the run goes on after the last step until it does
- * or the timeout passes), `--timeout` bounds the whole run in virtual time.
+ * or the timeout passes), `--timeout` bounds the whole run in virtual time. "The output" is what a CI
+ * log of the run shows: the firmware's serial output and the simulator's own `[sim]` lines (sleep
+ * notices, suspend summaries), whether or not --quiet keeps them off the screen; not the runner's
+ * step and PASS/FAIL lines, which quote the scenario.
  */
 export interface RunGuard {
   expectText: string | null;
@@ -51,51 +57,87 @@ export interface RunGuard {
 
 export const NO_GUARD: RunGuard = { expectText: null, failText: null, timeoutUs: Infinity };
 
-/** Scans serial output once for the guard's texts (from where the last scan ended, overlapping by the text's length). */
+/** The `[sim]` line a scenario run prints when the board falls asleep (without the marker; asleepNotice's lines). */
+export function scenarioAsleepText(session: Session, s: AsleepEvent): string {
+  return asleepNotice(s, "woken by " + session.board.wakers().join(", "));
+}
+
+/** One text the guard searches, scanned from where the last scan ended (overlapping by the needle's length). */
+class TextScan {
+  private from = 0;
+  constructor(readonly needle: string) {}
+
+  /** Index of the needle in `log` since the last scan, or -1. */
+  find(log: string): number {
+    const at = log.indexOf(this.needle, this.from);
+    this.from = Math.max(0, log.length - this.needle.length + 1);
+    return at;
+  }
+}
+
+/** Watches serial output and the run's `[sim]` lines for the guard's texts. */
 class GuardWatch {
-  private failFrom = 0;
-  private expectFrom = 0;
-  failedAt = -1;
+  private readonly failScan: TextScan[];
+  private readonly expectScan: TextScan[];
+  /** Where the fail text was found: the log it is in and its index there. */
+  private failedIn: { log: string; at: number } | null = null;
   expected = false;
   readonly deadline: number;
+  /** The run's `[sim]` lines as printed, one per line. */
+  private simLog = "";
+  private readonly subs: Subscription;
 
   constructor(readonly g: RunGuard, private readonly session: Session) {
     this.deadline = session.now() + g.timeoutUs;
     this.expected = g.expectText === null;
+    this.failScan = g.failText === null ? [] : [new TextScan(g.failText), new TextScan(g.failText)];
+    this.expectScan = g.expectText === null ? [] : [new TextScan(g.expectText), new TextScan(g.expectText)];
+    const sim = (text: string): void => {
+      this.simLog += text.split("\n").map((l) => "[sim] " + l + "\n").join("");
+    };
+    this.subs = session.asleep$.subscribe((s) => sim(scenarioAsleepText(session, s)));
+    this.subs.add(session.summary$.subscribe((s) => sim(formatSummary(s, PLAIN))));
+  }
+
+  get failed(): boolean {
+    return this.failedIn !== null;
   }
 
   /** True when the run must stop: fail text seen. Also notes the expect text. */
   check(): boolean {
-    const log = this.session.serialLog;
-    const g = this.g;
-    if (g.failText !== null && this.failedAt < 0) {
-      const at = log.indexOf(g.failText, this.failFrom);
-      this.failFrom = Math.max(0, log.length - g.failText.length + 1);
-      if (at >= 0) this.failedAt = at;
+    const logs = [this.session.serialLog, this.simLog];
+    for (let i = 0; i < this.failScan.length && this.failedIn === null; i++) {
+      const at = this.failScan[i].find(logs[i]);
+      if (at >= 0) this.failedIn = { log: logs[i], at };
     }
-    if (g.expectText !== null && !this.expected) {
-      this.expected = log.indexOf(g.expectText, this.expectFrom) >= 0;
-      this.expectFrom = Math.max(0, log.length - g.expectText.length + 1);
-    }
-    return this.failedAt >= 0;
+    for (let i = 0; i < this.expectScan.length && !this.expected; i++) this.expected = this.expectScan[i].find(logs[i]) >= 0;
+    return this.failedIn !== null;
   }
 
   timedOut(): boolean {
     return this.session.now() >= this.deadline;
   }
 
-  /** The failure the guard found, or null. */
+  /** The failure the guard found while steps ran, or null. */
   failure(): { expected: string; seen: string } | null {
-    if (this.failedAt >= 0) {
-      const log = this.session.serialLog;
-      const start = log.lastIndexOf("\n", this.failedAt) + 1;
-      const end = log.indexOf("\n", this.failedAt);
-      return { expected: "no serial output containing " + JSON.stringify(this.g.failText) + " (--fail-text)", seen: "| " + log.slice(start, end < 0 ? log.length : end).replace(/\r$/, "") };
+    const f = this.failedIn;
+    if (f !== null) {
+      const start = f.log.lastIndexOf("\n", f.at) + 1;
+      const end = f.log.indexOf("\n", f.at);
+      const line = f.log.slice(start, end < 0 ? f.log.length : end).replace(/\r$/, "");
+      return {
+        expected: "no serial output or [sim] line containing " + JSON.stringify(this.g.failText) + " (--fail-text)",
+        seen: f.log === this.simLog ? line : "| " + line,
+      };
     }
     if (this.timedOut()) {
       return { expected: "the scenario to finish within --timeout " + this.g.timeoutUs / 1e6 + " s (virtual)", seen: "still running at " + (this.session.now() / 1e6).toFixed(3) + " s" };
     }
     return null;
+  }
+
+  stop(): void {
+    this.subs.unsubscribe();
   }
 }
 
@@ -104,11 +146,20 @@ class GuardWatch {
  * run in order; `onStep` sees each before it runs (the CLI prints them). No real time passes.
  */
 export function runScenario(scenario: Scenario, session: Session, onStep?: (index: number, step: Step) => void, guard: RunGuard = NO_GUARD): ScenarioResult {
-  const start = session.now();
   const watch = new GuardWatch(guard, session);
+  try {
+    return runWatched(scenario, session, watch, onStep);
+  } finally {
+    watch.stop();
+  }
+}
+
+function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onStep?: (index: number, step: Step) => void): ScenarioResult {
+  const start = session.now();
+  const guard = watch.g;
   const advance = (us: number, until?: () => boolean): boolean => {
     const hit = session.advanceTo(Math.min(session.now() + us, watch.deadline), () => watch.check() || (until !== undefined && until()));
-    return hit && watch.failedAt < 0;
+    return hit && !watch.failed;
   };
   const fail = (index: number, where: string, step: string, f: { expected: string; seen: string }): ScenarioResult => ({
     name: scenario.name, file: scenario.file, passed: false, stepsRun: index, virtualUs: session.now() - start,
@@ -126,10 +177,12 @@ export function runScenario(scenario: Scenario, session: Session, onStep?: (inde
     // As wokwi-cli does, the simulation goes on until the expected text shows or the timeout passes.
     const limit = Number.isFinite(watch.deadline) ? watch.deadline - session.now() : DEFAULT_EXPECT_US;
     advance(limit, () => watch.expected);
-    const guarded = watch.failure();
+    // A fail text seen meanwhile is the failure; otherwise the text that never came is, whatever bounded the wait.
+    const guarded = watch.failed ? watch.failure() : null;
     if (!watch.expected || guarded !== null) {
+      const bound = Number.isFinite(watch.deadline) ? "within --timeout " + guard.timeoutUs / 1e6 + " s (virtual)" : "within " + limit / 1e6 + " s (virtual) after the last step";
       return fail(scenario.steps.length, scenario.file, "end of scenario", guarded ?? {
-        expected: "serial output containing " + JSON.stringify(guard.expectText) + " (--expect-text) within " + limit / 1e6 + " s (virtual) after the last step",
+        expected: "serial output or a [sim] line containing " + JSON.stringify(guard.expectText) + " (--expect-text) " + bound,
         seen: tail(session, 0),
       });
     }
@@ -158,11 +211,10 @@ function runStep(step: Step, session: Session, advance: Advance): { expected: st
       advance(step.us);
       return null;
     case "press-button":
-      board.pressButton();
-      session.advance(0);
-      return null;
     case "release-button":
-      board.releaseButton();
+      if (!board.hasButton) return { expected: "a button to " + (step.kind === "press-button" ? "press" : "release"), seen: session.noButton() };
+      if (step.kind === "press-button") board.pressButton();
+      else board.releaseButton();
       session.advance(0);
       return null;
     case "expect-state": {

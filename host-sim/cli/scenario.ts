@@ -126,6 +126,11 @@ function parseStep(src: Src, node: YNode, defaultTimeout: number): Step {
     throw src.error(node.at, "a step is `- kind: argument` or `- kind`, not a " + describe(node));
   }
   if (STEP_KINDS.indexOf(kind) < 0) {
+    // `- write-serial "status"`: YAML reads one string; the step and its argument need a colon between them.
+    const spaced = node.kind === "scalar" ? /^([a-z-]+)\s+(\S.*)$/.exec(kind) : null;
+    if (spaced !== null && STEP_KINDS.indexOf(spaced[1]) >= 0) {
+      throw src.error(node.at, "step `" + spaced[1] + "` is missing the colon after its name: write `- " + spaced[1] + ": " + spaced[2] + "`");
+    }
     throw src.error(node.at, "unknown step " + show(kind) + "; steps are " + STEP_KINDS.join(", "));
   }
   const allowed = kind === "wait-serial" ? ["timeout"] : [];

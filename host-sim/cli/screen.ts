@@ -53,8 +53,12 @@ export class Screen {
   private sleepLines = 0;
   /** When that sleep began, board µs rounded as the firmware prints "[ t us]". */
   private sleepAt = 0;
+  /** A line to add below the sleep notice if it is printed while the board still sleeps ("" none). */
+  private sleepDetail = "";
   private lastSerialAt = -Infinity;
   private asleep: () => boolean = () => false;
+  /** The sleep the board is in (standby, hibernate) or null: what a line cut off by it is told. */
+  private sleepKind: () => string | null = () => null;
   private promptReady: () => boolean = () => true;
   private readonly subs = new Subscription();
 
@@ -63,11 +67,14 @@ export class Screen {
   attach(session: Session): void {
     this.now = () => session.now();
     this.asleep = () => session.board.pm.phase === P_SLEEPING;
+    this.sleepKind = () => session.board.asleep();
     // The prompt waits for a pending summary, so the summary is never printed after it.
     this.promptReady = () => session.quietFor(0);
     const fmt = new ProgressFormatter(this.options.paint, (c) => session.board.wakeName(c), this.options.trace === "all");
     this.subs.add(session.serial$.subscribe((t) => this.serial(t)));
     this.subs.add(session.drained$.subscribe(() => this.release()));
+    // A line the old firmware was sending when hibernate took the chip down never ends: close it before the new boot's banner.
+    this.subs.add(session.reboot$.subscribe(() => this.cut("the rest of this line was still in the console's TX buffer when its UART powered off for hibernate: lost with the RAM")));
     if (this.options.trace !== "off") {
       this.subs.add(session.trace$.subscribe((r) => {
         const line = fmt.format(r);
@@ -119,6 +126,12 @@ export class Screen {
 
   /** End of output: whatever is held or waiting is printed and the cursor left at the start of a line. */
   end(): void {
+    if (this.asleep() && this.held !== "" && !this.held.startsWith("> ")) {
+      // Not a simulator artefact: the console driver keeps its output from its S3 until its R1 (drivers/uart-console/console-power.ts).
+      const lost = this.sleepKind() === "hibernate";
+      this.cut("the rest of this line had not left the console's TX buffer when its UART powered off for the sleep: " +
+        (lost ? "hibernate loses it" : "it prints after a wake, which this run did not reach"));
+    }
     this.flush(true);
     if (this.shown !== "" && !this.promptLeft) this.out("\n");
     this.promptLeft = false;
@@ -140,10 +153,12 @@ export class Screen {
    * alone put it after the whole wake report and "suspend ok" when the sleep was shorter than that quiet
    * (`--timer-wake 1us`), as if the board had slept after it woke.
    */
-  asleepNotice(text: string, atUs: number): void {
-    this.waiting.push(this.options.paint.sim("[sim] ") + text);
+  asleepNotice(text: string, atUs: number, whileAsleep: string | null = null): void {
+    const mark = this.options.paint.sim("[sim] ");
+    this.waiting.push(mark + text);
     this.sleepLines = this.waiting.length;
     this.sleepAt = Math.round(atUs);
+    this.sleepDetail = whileAsleep === null ? "" : mark + whileAsleep;
     this.release();
   }
 
@@ -176,6 +191,30 @@ export class Screen {
     this.editing = text;
   }
 
+  /**
+   * The firmware line in progress will not be finished on this screen (its end was lost, or the run
+   * ends first): it is printed as far as it came, and `note` below it says why. A prompt alone is just
+   * closed.
+   */
+  private cut(note: string): void {
+    if (this.held !== "") {
+      const body = this.held;
+      this.held = "";
+      const prompt = this.shown === "" && body.startsWith("> ");
+      this.out((this.shown === "" ? colourLine(body, this.options.paint) : (this.promptLeft ? this.shown : "") + body) + "\n");
+      this.shown = "";
+      this.promptLeft = false;
+      if (prompt) return;
+    } else if (this.shown !== "") {
+      const prompt = this.shown.startsWith("> ");
+      if (!this.promptLeft) this.out("\n");
+      this.shown = "";
+      this.promptLeft = false;
+      if (prompt) return;
+    } else return;
+    this.out(this.options.paint.sim("[sim] ") + note + "\n");
+  }
+
   /** Whether firmware line `body` tells of something after the waiting notice's sleep began. */
   private afterSleep(body: string): boolean {
     const stamp = /^\[ *(\d+) us\]/.exec(body);
@@ -186,6 +225,17 @@ export class Screen {
   private takeSleepLines(): string {
     const text = this.waiting.splice(0, this.sleepLines).join("\n") + "\n";
     this.sleepLines = 0;
+    this.sleepDetail = "";
+    return text;
+  }
+
+  /** The waiting lines, the sleep notice's detail below it while the sleep lasts (once it is over, what it announced is already on screen). */
+  private takeWaiting(): string {
+    if (this.sleepLines > 0 && this.sleepDetail !== "" && this.asleep()) this.waiting.splice(this.sleepLines, 0, this.sleepDetail);
+    const text = this.waiting.join("\n") + "\n";
+    this.waiting.length = 0;
+    this.sleepLines = 0;
+    this.sleepDetail = "";
     return text;
   }
 
@@ -202,9 +252,7 @@ export class Screen {
     if (this.waiting.length === 0) return;
     const prompt = this.shown.startsWith("> ");
     if (!all && ((this.shown !== "" && !prompt) || this.now() - this.lastSerialAt < HOST_QUIET_US)) return;
-    const text = this.waiting.join("\n") + "\n";
-    this.waiting.length = 0;
-    this.sleepLines = 0;
+    const text = this.takeWaiting();
     if (this.shown === "") {
       this.out(text);
       return;

@@ -9,6 +9,9 @@ import type { ShellBoard } from "./shell-board";
 import type { PowerManager } from "../../runtime/pm";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
 
+/** Longest wait for the console UART's TX FIFO to empty at the end of a run (128 bytes at 9600 baud, with margin). */
+const UART_DRAIN_MAX_US = 200_000;
+
 /** Serial quiet time before a summary is printed: the firmware's closing line comes first. */
 const SUMMARY_QUIET_US = 20_000;
 
@@ -26,8 +29,13 @@ export class Session {
   readonly summary$ = new Subject<SuspendSummary>();
   /** After every drain (virtual time moved): the screen prints host lines that waited for quiet. */
   readonly drained$ = new Subject<void>();
-  /** The board went to sleep: the target's name (standby, hibernate) or the test hold standing in for it, and when (board µs). */
-  readonly asleep$ = new Subject<{ target: string; atUs: number }>();
+  /** The board went to sleep (or into a test hold standing in for a sleep): asleepNotice() words it. */
+  readonly asleep$ = new Subject<AsleepEvent>();
+  /**
+   * A hibernate wake rebooted the firmware. Emitted before the new firmware's first output, so a
+   * line the old one never finished (its end was lost with the RAM) can be closed first.
+   */
+  readonly reboot$ = new Subject<void>();
   /** Shell messages (verb answers, warnings), one line each. */
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
   readonly board: ShellBoard;
@@ -92,17 +100,18 @@ export class Session {
 
   /** Pulls what the board produced since the last drain into the streams. */
   drain(): void {
-    const text = this.board.takeSerial();
-    if (text !== "") {
-      this.serialLog += text;
-      this.lastSerialAt = this.now();
-      this.serial$.next(text);
-    }
     const pm = this.board.pm;
     if (pm !== this.tracePm) {
       // Rebooted (hibernate wake): the new firmware's ring starts at its boot; read it from there.
       this.tracePm = pm;
       this.seen = 0;
+      this.reboot$.next();
+    }
+    const text = this.board.takeSerial();
+    if (text !== "") {
+      this.serialLog += text;
+      this.lastSerialAt = this.now();
+      this.serial$.next(text);
     }
     const tr = pm.trace;
     let from = this.seen;
@@ -118,7 +127,13 @@ export class Session {
         stage: tr.stageAt(slot), event: tr.eventAt(slot), status: tr.statusAt(slot), duration: tr.duration[slot],
       };
       this.trace$.next(r);
-      if (r.event === E_SLEEP_ENTER) this.asleep$.next({ target: pm.test !== 0 ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?", atUs: r.time });
+      if (r.event === E_SLEEP_ENTER) {
+        const test = pm.test !== 0;
+        this.asleep$.next({
+          target: test ? "test=" + TEST_NAMES[pm.test] + " hold" : TARGET_NAMES[r.status] ?? "?", atUs: r.time,
+          holdUs: test ? this.board.testHoldUs : 0, backlog: this.board.consoleBacklog(),
+        });
+      }
       if (r.event === E_SUSPEND_BEGIN) this.builder.test = pm.test;
       const s = this.builder.push(r, this.board.energy, this.batteryMah, this.now());
       if (s !== null) this.held.push({ summary: s, at: r.time });
@@ -129,6 +144,16 @@ export class Session {
       this.emitSummary();
     }
     this.drained$.next();
+  }
+
+  /**
+   * End of a run (a scenario's end, quit): the bytes the firmware already handed to the UART are on
+   * their way and reach the terminal within ~11 ms (a 128-byte FIFO at 115200 baud); stopping before
+   * they arrive would cut the last line short on the screen though it was sent. Virtual time runs on
+   * until the FIFO is empty (bounded). What the console driver itself still holds is not sent.
+   */
+  drainUart(): void {
+    if (this.board.serialInFlight() > 0) this.advance(UART_DRAIN_MAX_US, () => this.board.serialInFlight() === 0);
   }
 
   /** Emits held summaries now (end of a scenario, quit). */
@@ -160,10 +185,22 @@ export class Session {
     this.board.typeSerial(encodeSerial(line + "\r"));
   }
 
-  /** Press now; release after PRESS_HOLD_US of virtual time (the release happens inside advanceTo). */
-  press(): void {
+  /**
+   * Press now; release after PRESS_HOLD_US of virtual time (the release happens inside advanceTo).
+   * On a board without a button: nothing happens, and the answer says why and what to use instead.
+   */
+  press(): string | null {
+    if (!this.board.hasButton) return this.noButton();
     this.board.pressButton();
     this.releaseAt = this.now() + PRESS_HOLD_US;
+    return null;
+  }
+
+  /** Why there is nothing to press on this board, and what starts and ends a sleep here instead. */
+  noButton(): string {
+    const wakers = this.board.wakers().filter((w) => w !== "button");
+    return this.board.name + " has no button (no button model behind a \"button\" device): " +
+      "type `suspend` to start a suspend, " + wakers.map((w) => "`wake " + w + "`").join(" or ") + " to end a sleep";
   }
 
   /** Device state by name, or an error naming the devices there are. */
@@ -192,6 +229,7 @@ export class Session {
    * to it (the UART in hibernate), or the board is awake (a button press would start a suspend).
    */
   wake(source: WakeSource): string | null {
+    if (source === "button" && !this.board.hasButton) return this.noButton();
     const sleep = this.board.asleep();
     if (sleep !== null && this.board.wakers().indexOf(source) < 0) {
       return source + " cannot wake " + sleep + " on " + this.board.name + " (not a " + sleep + " wake source); use " +
@@ -200,10 +238,7 @@ export class Session {
     if (sleep === null && source === "button" && this.board.pm.phase === 0) {
       return "the board is awake (phase idle): a button press now starts a suspend; use `press` for that, `wake` ends a sleep";
     }
-    if (source === "button") {
-      this.press();
-      return null;
-    }
+    if (source === "button") return this.press();
     return this.board.wake(source);
   }
 
@@ -215,6 +250,44 @@ export class Session {
 }
 
 const TEST_NAMES = ["none", "devices", "platform"];
+
+/** The board fell asleep, or a `suspend test=...` hold began. */
+export interface AsleepEvent {
+  /** The target's name (standby, hibernate), or the test hold standing in for it ("test=platform hold"). */
+  target: string;
+  /** When, board us. */
+  atUs: number;
+  /** A test hold: how long it lasts before the board resumes by itself, us; 0 for a real sleep. */
+  holdUs: number;
+  /** Console output still in the firmware's TX buffer, not sent before the UART was powered off (bytes). */
+  backlog: number;
+}
+
+/**
+ * The `[sim]` notice for a sleep (without the marker). `howToWake` ends it for a real sleep (the
+ * interactive shell names its keys and verbs, a scenario the wake sources); a test hold ends by
+ * itself, and the notice says so.
+ */
+export function asleepNotice(s: AsleepEvent, howToWake: string): string {
+  return "asleep (" + s.target + "): " + (s.holdUs > 0 ? "a test hold, it ends by itself after " + formatHold(s.holdUs) : howToWake);
+}
+
+/**
+ * The line under the notice while the sleep lasts, or null: the console's output queued after its S3
+ * is not on the screen yet, and without a word a missing S2 or S3 line reads as a sleep taken before
+ * that stage ended. Not a simulator artefact: the driver holds its TX from its S3 to its R1
+ * (drivers/uart-console/console-power.ts), on the board too.
+ */
+export function backlogNotice(s: AsleepEvent): string | null {
+  if (s.backlog === 0) return null;
+  const lost = s.holdUs === 0 && s.target === "hibernate";
+  return "  the console's last " + s.backlog + " bytes (from the end of S2 on) were still in its TX buffer when its UART powered off: " +
+    (lost ? "lost, hibernate keeps no RAM" : "they print after the " + (s.holdUs > 0 ? "hold" : "wake"));
+}
+
+function formatHold(us: number): string {
+  return us >= 1_000_000 ? us / 1e6 + " s" : us >= 1000 ? us / 1000 + " ms" : us + " us";
+}
 
 /**
  * Characters U+0000..U+00FF go out as one byte each (so `\xff` in a scenario or a raw byte typed at

@@ -32,12 +32,25 @@ export interface ShellBoard {
   readonly energy: ShellEnergy | null;
   /** Longest line the firmware console accepts (bytes, without the newline); 0 if unknown. */
   readonly consoleLineMax: number;
+  /** Whether a button model sits behind the board's "button" device (`press` and the button key need one). */
+  readonly hasButton: boolean;
+  /** How long a `suspend test=...` hold lasts before the board resumes by itself (pm.testHoldUs), us. */
+  readonly testHoldUs: number;
+  /**
+   * Bytes the firmware's console holds in its own TX buffer, not yet handed to the UART: from the
+   * console's S3 to its R1 its output waits there (the UART is off), so at a sleep these are the lines
+   * the terminal has not seen yet.
+   */
+  consoleBacklog(): number;
+  /** Bytes in the console UART's TX FIFO or on the wire: handed to the hardware, not yet at the terminal. */
+  serialInFlight(): number;
   /** Bytes into the firmware console's RX (through the simulated UART). */
   typeSerial(data: string | Uint8Array): void;
   /** Typed bytes not yet delivered into the UART (the terminal paces them at the baud rate). */
   serialPending(): number;
   /** What the firmware transmitted since the last call (UTF-8 decoded). */
   takeSerial(): string;
+  /** Closes the button's contact; only when `hasButton`. */
   pressButton(): void;
   releaseButton(): void;
   wake(source: WakeSource): string | null;

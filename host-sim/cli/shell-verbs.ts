@@ -15,7 +15,7 @@ export interface VerbResult {
   quit?: boolean;
 }
 
-/** Shell verbs the CLI intercepts before the firmware sees the line (also listed in the banner). */
+/** Shell verbs the CLI intercepts before the firmware sees the line (also listed in the banner); shellHelp() fits them to a board. */
 export const SHELL_HELP = [
   "press                         press and release the BOOT button (bounce included)",
   "wake button|uart|timer        raise a wake source",
@@ -27,6 +27,17 @@ export const SHELL_HELP = [
 ];
 
 const SHELL_VERBS = ["press", "wake", "fault", "time", "quit", "exit"];
+
+/**
+ * SHELL_HELP for `session`'s board: without a button, `press` is marked unavailable and `wake` lists
+ * the sources the board has.
+ */
+export function shellHelp(session: Session): string[] {
+  if (session.board.hasButton) return SHELL_HELP;
+  const wakers = session.board.wakers().filter((w) => w !== "button").join("|");
+  return SHELL_HELP.map((l) => l.startsWith("press ") ? "press                         (unavailable: this board has no button; type `suspend`)" :
+    l.startsWith("wake ") ? ("wake " + wakers).padEnd(30) + l.slice(30) : l);
+}
 
 /** What an armed fault will do, as the confirmation says it. */
 const FAULT_EFFECT: { [mode: string]: string } = {
@@ -50,11 +61,15 @@ export function runVerb(session: Session, line: string): VerbResult {
   switch (v) {
     case "press":
       if (args.length > 0) return usage("press takes no arguments (it presses the one BOOT button)");
-      session.press();
+      {
+        const err = session.press();
+        if (err !== null) return usage(err);
+      }
       return { text: "button pressed (released in " + PRESS_HOLD_US / 1000 + " ms virtual)", error: false };
     case "wake": {
       if (args.length !== 1 || (WAKE_SOURCES as readonly string[]).indexOf(args[0]) < 0) {
-        return usage("usage: wake " + WAKE_SOURCES.join("|") + (args.length > 0 ? " (not `" + args.join(" ") + "`)" : ""));
+        const sources = session.board.hasButton ? WAKE_SOURCES : WAKE_SOURCES.filter((w) => w !== "button");
+        return usage("usage: wake " + sources.join("|") + (args.length > 0 ? " (not `" + args.join(" ") + "`)" : ""));
       }
       const err = session.wake(args[0] as WakeSource);
       return err !== null ? usage(err) : { text: "wake " + args[0] + " raised", error: false };

@@ -174,3 +174,71 @@ describe("interactive shell, raw mode (TTY)", () => {
     expect(o.slice(o.indexOf("\x1b[2J"))).toMatch(/^\x1b\[2J\x1b\[H> fault b(utton )?/);
   });
 });
+
+describe("interactive shell, raw mode, one key at a time (as a terminal sends them)", () => {
+  /** What a terminal shows for `text`: each \b steps back, ESC [ K erases to the end, \r returns. */
+  function screenLines(text: string): string[] {
+    const rows: string[] = [""];
+    let col = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      const row = rows.length - 1;
+      if (text.startsWith("\x1b[K", i)) {
+        rows[row] = rows[row].slice(0, col);
+        i += 2;
+      } else if (c === "\r") col = 0;
+      else if (c === "\n") {
+        rows.push("");
+        col = 0;
+      } else if (c === "\b") col = Math.max(0, col - 1);
+      else {
+        rows[row] = rows[row].slice(0, col).padEnd(col) + c + rows[row].slice(col + 1);
+        col++;
+      }
+    }
+    return rows.map((l) => l.trimEnd());
+  }
+
+  function typeKeys(r: Rig, text: string): void {
+    for (const ch of text) {
+      r.input.next(ch);
+      r.ticks.next(20_000);
+    }
+  }
+
+  it("[sim] replies start on their own line, the prompt comes back empty, Ctrl-U erases the line", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    typeKeys(r, "fault bme280\r");
+    r.runUntil((o) => o.includes("usage: fault"));
+    typeKeys(r, "status\r");
+    r.runUntil((o) => o.includes("console   active"));
+    r.runUntil(() => r.session.quietFor(100_000));
+    // Ctrl-U erases what was typed so far: the firmware gets `status`, not "bogus^Ustatus" (which it refused as a control byte).
+    typeKeys(r, "bogus\x15status\r");
+    r.runUntil((o) => o.split("console   active").length === 3);
+    r.runUntil(() => r.session.quietFor(100_000));
+    r.input.next(Uint8Array.of(0x04));
+    await r.done;
+    const shown = screenLines(r.out());
+    const at = shown.indexOf("> fault bme280");
+    expect(at).toBeGreaterThan(0);
+    expect(shown[at + 1]).toMatch(/^\[sim\] usage: fault DEVICE STAGE MODE/);
+    expect(shown[at + 2]).toBe("> status");
+    // After the firmware's reply the prompt is empty: the previous command is not drawn again.
+    const replies = shown.filter((l) => l.startsWith(">"));
+    expect(replies).toEqual(["> fault bme280", "> status", "> status", ">"]);
+    expect(r.out()).not.toContain("line refused");
+    expect(r.out()).not.toContain("^U");
+    expect(r.session.serialLog).not.toContain("bogus");
+  });
+
+  it("a test hold's notice says it ends by itself, not how to wake it", () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    typeKeys(r, "suspend test=platform\r");
+    r.runUntil((o) => o.includes("[sim] asleep"));
+    expect(notices(r.out()).find((l) => l.startsWith("asleep"))).toBe("asleep (test=platform hold): a test hold, it ends by itself after 200 ms");
+    r.runUntil((o) => o.includes("suspend ok"));
+  });
+});

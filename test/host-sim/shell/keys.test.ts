@@ -60,8 +60,22 @@ describe("control keys", () => {
   it("--button-key accepts ctrl-x, C-x and ^X and refuses keys the shell or the tty own", () => {
     expect(["ctrl-g", "C-g", "^G", "Ctrl-P"].map((k) => parseArgs(["--button-key", k]).buttonKey)).toEqual([7, 7, 7, 16]);
     expect(() => parseArgs(["--button-key", "ctrl-c"])).toThrow(new UsageError(
-      "--button-key: Ctrl-C is taken (Ctrl-C/D quit, Ctrl-L clears, Tab/Enter/Backspace, flow control); pick another, e.g. ctrl-g"));
+      "--button-key: Ctrl-C is taken (Ctrl-C/D quit, Ctrl-L clears, Ctrl-U/W erase, Tab/Enter/Backspace, flow control); pick another, e.g. ctrl-g"));
     expect(() => parseArgs(["--button-key", "F5"])).toThrow("--button-key: button key `F5` is not a control key; write e.g. ctrl-g, C-g or ^G");
+  });
+});
+
+describe("line editing, one key per chunk as a terminal sends them", () => {
+  it("Enter takes the local echo down even when the keys came in earlier chunks", async () => {
+    const ev = await keys([..."status", "\r"]);
+    expect(ev.slice(-3)).toEqual([{ kind: "edit", display: "" }, { kind: "line", text: "status" }, { kind: "quit", why: "end of input" }]);
+  });
+
+  it("Ctrl-U erases the line, Ctrl-W its last word; neither reaches the firmware", async () => {
+    const ev = await keys(["bogus", "\x15", "status\r", "fault led ", "\x17", "\x17", "time\r"]);
+    expect(lines(ev)).toEqual(["status", "time"]);
+    expect(ev.filter((e) => e.kind === "edit").map((e) => (e as { display: string }).display)).toEqual(["bogus", "", "", "fault led ", "fault ", "", ""]);
+    expect(() => parseButtonKey("ctrl-u")).toThrow("Ctrl-U is taken");
   });
 });
 

@@ -77,6 +77,8 @@ describe("scenario parser", () => {
     ["empty steps", "name: a\nsteps:\n", "bad.yaml:2:7", "`steps:` must be a non-empty list", "steps:"],
     ["a list at the top", "- press-button\n", "bad.yaml:1:1", "not a list; put the steps under `steps:`", "- press-button"],
     ["unknown step", "name: a\nsteps:\n  - press-buton\n", "bad.yaml:3:5", "unknown step `press-buton`; steps are write-serial, wait-serial, delay,", "- press-buton"],
+    ["a step without its colon", "name: a\nsteps:\n  - write-serial \"status\"\n", "bad.yaml:3:5", "step `write-serial` is missing the colon after its name: write `- write-serial: \"status\"`", "- write-serial \"status\""],
+    ["a step without its colon, bare argument", "name: a\nsteps:\n  - delay 500ms\n", "bad.yaml:3:5", "step `delay` is missing the colon after its name: write `- delay: 500ms`", "- delay 500ms"],
     ["bad duration", "name: a\nsteps:\n  - delay: 5\n", "bad.yaml:3:12", "delay `5` is not a duration", "- delay: 5"],
     ["duration over a day", "name: a\nsteps:\n  - delay: 100000000000000000000000000000s\n", "bad.yaml:3:12", "is longer than a day; at most 86400s", "- delay: 100000000000000000000000000000s"],
     ["timeout over a day", "name: a\ntimeout: 86401s\nsteps: [press-button]\n", "bad.yaml:2:10", "timeout `86401s` is longer than a day", "timeout: 86401s"],

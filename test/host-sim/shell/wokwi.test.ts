@@ -1,13 +1,14 @@
 // Scenario checks Wokwi CI users script: expect-pin, --expect-text, --fail-text, --timeout (as wokwi-cli spells them).
 import { join } from "path";
 import { describe, expect, it } from "vitest";
-import { parseArgs } from "../../../host-sim/cli/args";
+import { USAGE, parseArgs } from "../../../host-sim/cli/args";
 import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { PLAIN } from "../../../host-sim/cli/progress";
 import { parseScenario } from "../../../host-sim/cli/scenario";
 import { EXIT_FAIL, EXIT_PASS, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
 import { type RunGuard, runScenario } from "../../../host-sim/cli/scenario-run";
 import { Session } from "../../../host-sim/cli/session";
+import { APP_WIRING } from "../../../examples/custom-driver/sim";
 
 const DIR = join(__dirname, "../../../host-sim/scenarios");
 
@@ -49,16 +50,42 @@ describe("wokwi-cli run checks", () => {
     const ok = cli(["--expect-text", "type help"]);
     expect(ok.code).toBe(EXIT_PASS);
     expect(ok.out).toMatch(/\nPASS boot and watch the serial output \(0 steps, [0-9.]+ s virtual\)\n$/);
+    // The failure is the text that never came, named, as without --timeout; not "the scenario to finish".
     const r = cli(["--expect-text=never printed", "--timeout", "2s"]);
     expect(r.code).toBe(EXIT_FAIL);
-    expect(r.out.slice(r.out.indexOf("FAIL"))).toBe("FAIL (command line): step 0 `end of scenario`\n  expected: the scenario to finish within --timeout 2 s (virtual)\n  seen:     still running at 2.000 s\n");
+    expect(r.out.slice(r.out.indexOf("FAIL"))).toBe("FAIL (command line): step 0 `end of scenario`\n" +
+      "  expected: serial output or a [sim] line containing \"never printed\" (--expect-text) within --timeout 2 s (virtual)\n" +
+      "  seen:     \n  | quiesce console: type help for the list of commands\n  | > \n");
+    const untimed = cli(["--expect-text=never printed"]);
+    expect(untimed.out).toMatch(/expected: serial output or a \[sim\] line containing "never printed" \(--expect-text\) within 30 s \(virtual\) after the last step\n/);
+  });
+
+  it("--expect-text and --fail-text search what the run shows: firmware output and the [sim] lines, --quiet or not", () => {
+    const board = (): Session => new Session(bootShellBoard({ seed: 1, wiring: APP_WIRING }), 2000);
+    const run = (argv: string[], quiet: boolean): { code: number; out: string } => {
+      const o = parseArgs(argv);
+      let out = "";
+      const guard: RunGuard = { expectText: o.expectText, failText: o.failText, timeoutUs: o.timeoutUs };
+      return { code: runScenarioFiles(o.scenarios, board, (t) => { out += t; }, { paint: PLAIN, quiet, trace: "off", guard }), out };
+    };
+    // The motion light suspends after 10 s idle; only the simulator says "asleep".
+    for (const quiet of [false, true]) {
+      const r = run(["--expect-text", "asleep (standby)", "--timeout", "60s"], quiet);
+      expect([r.code, r.out.slice(r.out.lastIndexOf("\n", r.out.length - 2) + 1)]).toEqual([EXIT_PASS, expect.stringMatching(/^PASS boot and watch the serial output/)]);
+    }
+    const f = run(["--fail-text", "woken by uart", "--timeout", "60s"], true);
+    expect(f.code).toBe(EXIT_FAIL);
+    expect(f.out.slice(f.out.indexOf("FAIL")).split("\n").slice(1, 3)).toEqual([
+      "  expected: no serial output or [sim] line containing \"woken by uart\" (--fail-text)",
+      "  seen:     [sim] asleep (standby): woken by uart, timer",
+    ]);
   });
 
   it("--fail-text stops the run at the step where the text appeared and shows its line", () => {
     const r = cli(["--scenario", join(DIR, "suspend-console.yaml"), "--fail-text", "woke by timer"]);
     expect(r.code).toBe(EXIT_FAIL);
     expect(r.out.slice(r.out.indexOf("FAIL")).split("\n").slice(1, 3)).toEqual([
-      "  expected: no serial output containing \"woke by timer\" (--fail-text)",
+      "  expected: no serial output or [sim] line containing \"woke by timer\" (--fail-text)",
       "  seen:     | suspend ok, woke by timer",
     ]);
     expect(r.out).toMatch(/\nFAIL .*suspend-console\.yaml:13: step 9 `wait-serial "suspend ok, woke by timer"/);
@@ -74,5 +101,15 @@ describe("wokwi-cli run checks", () => {
   it("--fail-text alone needs a --timeout to know how long to watch", () => {
     expect(() => parseArgs(["--fail-text", "panic"])).toThrow("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
     expect(cli(["--fail-text", "panic", "--timeout", "1s"]).code).toBe(EXIT_PASS);
+  });
+});
+
+describe("--help", () => {
+  it("names the file (and section) behind every reference, never a bare README", () => {
+    const help = USAGE.join("\n");
+    expect(help).not.toMatch(/see README\)/);
+    for (const ref of help.match(/[\w./-]*README[\w.]*|docs\/[\w.-]+/g) ?? []) expect(ref).toMatch(/\.md$/);
+    expect(help).toContain("--board B           moddable-two, esp32-devkitc (default), or a module exporting a SimBoardWiring\n" +
+      "                      (docs/adding-a-board.md, section 4; e.g. examples/custom-driver/sim.ts)");
   });
 });
