@@ -216,36 +216,29 @@ export class Commands {
 
   /** "unknown argument 'x' for trace: <hint>" (a surplus token counts as an unknown argument). */
   private badArgument(token: number, command: Uint8Array, hint: Uint8Array): number {
+    return this.refuseToken(token, this.p.words.unknownArgument, this.p.words.forWord, command, hint);
+  }
+
+  /** "record count '0' out of range for trace: use a record count 1..N, ..." (a count, but not one the ring holds). */
+  private outOfRange(token: number, command: Uint8Array): number {
+    return this.refuseToken(token, this.p.words.countOutOfRange, this.p.words.outOfRangeFor, command, this.p.words.traceArgsHint);
+  }
+
+  /** `lead` 'token' `mid` `command` `hint` (the trace hint completed with the ring's capacity). */
+  private refuseToken(token: number, lead: Uint8Array, mid: Uint8Array, command: Uint8Array, hint: Uint8Array): number {
     this.errors++;
     const p = this.p;
     const r = p.ring;
     const w = p.words;
-    r.bytes(w.unknownArgument);
+    r.bytes(lead);
     p.quote(this.line, this.start[token], this.end[token]);
-    r.bytes(w.forWord);
+    r.bytes(mid);
     r.bytes(command);
     r.bytes(hint);
     if (hint === w.traceArgsHint) {
       r.dec(p.pm.trace.capacity);
       r.bytes(w.traceArgsHint2);
     }
-    r.newline();
-    return X_PROMPT;
-  }
-
-  /** "record count '0' out of range for trace: use a record count 1..N, ..." (a count, but not one the ring holds). */
-  private outOfRange(token: number, command: Uint8Array): number {
-    this.errors++;
-    const p = this.p;
-    const r = p.ring;
-    const w = p.words;
-    r.bytes(w.countOutOfRange);
-    p.quote(this.line, this.start[token], this.end[token]);
-    r.bytes(w.outOfRangeFor);
-    r.bytes(command);
-    r.bytes(w.traceArgsHint);
-    r.dec(p.pm.trace.capacity);
-    r.bytes(w.traceArgsHint2);
     r.newline();
     return X_PROMPT;
   }
