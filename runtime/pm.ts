@@ -271,8 +271,9 @@ export class PowerManager implements EngineOwner, PortHost {
     const outcome = a.outcome; // a suspend started from here on (a runtime hook, the callback) begins a new attempt
     a.phase = P_IDLE;
     this.governor.attemptEnded();
-    this.rpm.systemIdle();
+    // Runtime PM resumes what waited only after the application was told: a resume that fails there runs callbacks.
     if (!a.tell(outcome)) this.stats.listenerFaults++;
+    if (a.phase === P_IDLE) this.rpm.systemIdle();
     if (a.phase === P_IDLE) a.fromImage = false;
   }
   /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
