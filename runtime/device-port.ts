@@ -188,11 +188,11 @@ export class RuntimePort implements DevicePort {
   }
 
   registerQueue(queue: RequestQueue): void {
+    this.host.registerQueue(queue); // first: it refuses what is no RequestQueue
     this.queues.push(queue);
     // Its completion callbacks are the application's: one that throws is caught in the queue and counted here too.
     queue.countFaultsIn(this.stats);
     if (this.host.deviceState(this.id) === D_FAILED) queue.fail(FAILED);
-    this.host.registerQueue(queue);
   }
 
   /** The device failed: its queues serve nothing more and refuse new requests with `status`. */

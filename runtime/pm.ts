@@ -2,7 +2,7 @@
 import type { DeviceSpec, PmConfig } from "./driver";
 import type { Platform } from "./platform";
 import type { DevicePort } from "./port";
-import type { RequestQueue } from "./queue";
+import { RequestQueue } from "./queue";
 import { DeviceGraph } from "./graph";
 import { checkPmConfig, markWakeLines } from "./config-check";
 import { StageEngine, type EngineOwner } from "./engine";
@@ -95,7 +95,10 @@ export class PowerManager implements EngineOwner, PortHost {
 
   /** Boot: adds a device; returns its id. */
   register(spec: DeviceSpec): number { return this.rpm.declare(this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec), spec); }
-  /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port). */ registerQueue(queue: RequestQueue): void { this.recorder.queues.push(queue); }
+  /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port); anything else is refused (it would throw inside the next suspend). @boot */ registerQueue(queue: RequestQueue): void {
+    if (!(queue instanceof RequestQueue)) throw new Error(this.config.board + ": registerQueue: " + String(queue) + " is no RequestQueue: pass the queue the driver made with new RequestQueue(capacity, serve, done)");
+    this.recorder.queues.push(queue);
+  }
 
   /** Boot: freezes the registry, checks pools against the devices' declared needs, makes every port. */
   seal(): void {

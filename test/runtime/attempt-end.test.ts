@@ -103,3 +103,18 @@ describe("the outcome each done callback is told", () => {
     expect([told, env.pm.phase, env.pm.stats.attempts]).toEqual([["IO", "OK"], P_IDLE, 2]);
   });
 });
+
+describe("registerQueue", () => {
+  test("a value that is no RequestQueue is refused at boot naming the fix; nothing is kept and suspends work", () => {
+    const env = new Env();
+    env.add({ name: "a" });
+    for (const bad of [null, {}, 5]) {
+      expect(() => env.pm.registerQueue(bad as unknown as RequestQueue)).toThrow(
+        "boards/test-board: registerQueue: " + String(bad) + " is no RequestQueue: pass the queue the driver made with new RequestQueue(capacity, serve, done)");
+      expect(() => env.pm.port(0)).not.toThrow();
+    }
+    env.pm.seal();
+    expect(() => env.pm.port(0).registerQueue(null as unknown as RequestQueue)).toThrow("registerQueue: null is no RequestQueue");
+    expect([env.pm.suspend(T_STANDBY, TEST_NONE), names(env.outcomes)]).toEqual([OK, ["OK"]]);
+  });
+});
