@@ -16,6 +16,16 @@ export class Attempt {
   outcome = OK;
   /** A suspend stage failed, or a wake interrupted the way down. */
   failedOnTheWayDown = false;
+  /**
+   * The previous attempt is being told its outcome (done callback, runtime PM's resumes after it): a
+   * suspend from there begins its attempt but leaves the stages to the ending attempt's `finish`, so a
+   * callback that suspends every time does not nest one stack level per synchronous attempt.
+   */
+  ending = false;
+  /** A suspend begun while `ending`: its stages start once the telling returned. */
+  startLater = false;
+  /** A `finish` runs the deferred starts: a finish inside one of them leaves its own to that loop. */
+  draining = false;
 
   begin(target: number, test: number): void {
     this.target = target;

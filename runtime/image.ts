@@ -18,6 +18,12 @@ import { MAX_TIME_US } from "./governor";
  */
 export class HibernateImage {
   private readonly bits: Uint8Array;
+  /**
+   * Restored already in this boot (RAM only: a reboot starts unspent). The areas have been live since,
+   * so restoring them a second time would resurrect state as old as that image; the next hibernate's
+   * `mark` makes a new one.
+   */
+  spent = false;
 
   /** `resumeFromImage`'s arguments are bad: a cause that is no IRQ line below `lines` nor a WAKE_* code, or a sleep length that is neither -1 nor 0 .. 2^52 µs. */
   static badResume(cause: number, sleptUs: number, lines: number): boolean {
@@ -36,6 +42,7 @@ export class HibernateImage {
 
   /** A hibernate starts over `member` (1 per member): the image will hold exactly their state. */
   mark(member: Uint8Array, count: number): void {
+    this.spent = false;
     this.bits.fill(0);
     for (let d = 0; d < count; d++) if (member[d] !== 0) this.bits[d >> 3] |= 1 << (d & 7);
   }
@@ -50,6 +57,7 @@ export class HibernateImage {
    * for the others and for one already failed in this boot (its chip did not start). Returns how many failed.
    */
   adopt(states: Uint8Array, count: number, arena: StateArena): number {
+    this.spent = true;
     let failed = 0;
     for (let d = 0; d < count; d++) {
       if (states[d] === D_FAILED || !this.has(d)) {

@@ -134,7 +134,7 @@ export class PowerManager implements EngineOwner, PortHost {
   failAtBoot(d: number): void {
     this.engine.failAtBoot(d);
     this.ports[d].failQueues(FAILED);
-    this.settleFailed(this.platform.now());
+    this.recovery.settle(this.platform.now(), this.engine, this.ports);
   }
 
   /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
@@ -152,7 +152,9 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
     // Runtime transitions in flight end first; a hibernate (RAM lost) also brings runtime-suspended devices back.
-    if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) === OK) this.start();
+    if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) !== OK) return OK;
+    if (this.attempt.ending) this.attempt.startLater = true; // from a done callback: `finish` starts it (attempt.ts)
+    else this.start();
     return OK;
   }
 
@@ -170,10 +172,10 @@ export class PowerManager implements EngineOwner, PortHost {
     this.runStage(FIRST_STAGE);
   }
 
-  /** After a hibernate reboot: each device the image holds resumes from its area, the others are failed (image.ts); `cause` an IRQ line or WAKE_*, `sleptUs` by the RTC (-1 unknown). BUSY while an attempt or a runtime hook is in flight, INVALID for bad arguments. */
+  /** After a hibernate reboot: each device the image holds resumes from its area, the others are failed (image.ts); `cause` an IRQ line or WAKE_*, `sleptUs` by the RTC (-1 unknown). BUSY while an attempt or a runtime hook is in flight; INVALID for bad arguments or an image restored already (once per hibernate). */
   resumeFromImage(cause: number, sleptUs = -1): number {
     if (!this.graph.sealed) this.unsealed("resumeFromImage");
-    if (HibernateImage.badResume(cause, sleptUs, this.irq.lines)) return INVALID;
+    if (HibernateImage.badResume(cause, sleptUs, this.irq.lines) || this.image.spent) return INVALID;
     if (this.attempt.phase !== P_IDLE || this.rpm.adoptImage() !== OK) return BUSY;
     this.engine.adoptImage(this.image);
     // Not in the image (no member of the attempt that hibernated) or failed in this boot: cold, re-probed at the end.
@@ -265,22 +267,21 @@ export class PowerManager implements EngineOwner, PortHost {
     const a = this.attempt;
     this.irq.disarmWake();
     this.window.unmask();
-    // Until the done callback is told, the attempt is still ending: a suspend from its end record's trace listener
-    // or from a FAILED request's callback answers BUSY, so every attempt's records and outcome come before the next one's.
-    // Stats keep the whole attempt's length in the release slot (the last stage has no hook to time).
-    // After a hibernate reboot the sleep's length is the RTC's (or unknown); the total spans two boots: unknown.
+    // Until the done callback is told the attempt is still ending: a suspend from its end record's listener or a FAILED
+    // request's callback answers BUSY. Stats keep the attempt's length in the release slot; after a hibernate reboot, unknown.
     this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, this.sleeper.sleptUs < 0 ? SLEEP_STAGE : NO_STAGE);
-    this.settleFailed(now);
+    this.recovery.settle(now, this.engine, this.ports);
     const outcome = a.outcome; // a suspend started from here on (a runtime hook, the callback) begins a new attempt
     a.phase = P_IDLE;
     this.governor.attemptEnded();
     // Runtime PM resumes what waited only after the application was told: a resume that fails there runs callbacks.
+    a.ending = true;
     if (!a.tell(outcome)) this.stats.listenerFaults++;
-    if (a.phase === P_IDLE) this.rpm.systemIdle();
-    if (a.phase === P_IDLE) a.fromImage = false;
+    if (a.phase === P_IDLE) a.fromImage = false, this.rpm.systemIdle(); // fromImage holds until the done callback returned
+    a.ending = false;
+    // Attempts suspended from there start here, one after another at this depth (a finish inside one leaves its own to this loop).
+    if (!a.draining) try { a.draining = true; while (a.startLater) a.startLater = false, this.start(); } finally { a.draining = false; }
   }
-  /** IRQs on, outside any stage: requests that waited on a failed device complete; its re-probe is scheduled. */
-  private settleFailed(now: number): void { this.recovery.settle(now, this.engine, this.ports); }
   /** The recovery timer: re-probe every failed device that is due, if nothing else runs. */
   private reprobeDue(): void {
     const now = this.platform.now();

@@ -102,6 +102,28 @@ describe("the outcome each done callback is told", () => {
     env.pm.suspend(T_STANDBY, TEST_NONE);
     expect([told, env.pm.phase, env.pm.stats.attempts]).toEqual([["IO", "OK"], P_IDLE, 2]);
   });
+
+  test("a done callback that suspends every time: each next attempt starts once the callback returned, so 5,000 synchronous attempts chain at one stack depth", () => {
+    const env = new Env();
+    for (let i = 0; i < 4; i++) env.add({ name: "d" + i });
+    env.pm.seal();
+    let told = 0, inside = 0, deepest = 0;
+    const seen: string[] = [];
+    env.pm.setDoneCallback((s) => {
+      inside++;
+      deepest = Math.max(deepest, inside);
+      told++;
+      if (STATUS_NAMES[s] !== "OK") seen.push(told + ":" + STATUS_NAMES[s]);
+      const calls = env.log.length;
+      // Begun (the runtime is busy with it), its stages not yet run: they start when this callback has returned.
+      if (told < 5_000) seen.push(...(env.pm.suspend(T_STANDBY, TEST_NONE) !== OK || env.pm.phase === P_IDLE || env.log.length !== calls ? ["not deferred at " + told] : []));
+      inside--;
+    });
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect([told, deepest, seen, env.pm.phase, env.pm.stats.attempts, env.pm.stats.listenerFaults]).toEqual([5_000, 1, [], P_IDLE, 5_000, 0]);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(env.pm.stats.attempts).toBe(5_001);
+  });
 });
 
 describe("registerQueue", () => {

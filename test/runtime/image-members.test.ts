@@ -3,7 +3,7 @@ import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import { add } from "../runtime-pm/helpers";
 import {
-  OK, IO, T_STANDBY, T_HIBERNATE, TEST_NONE, D_ACTIVE, D_FAILED, ROLE_STORAGE, WAKE_TIMER, WAKE_RESET, RPM_SUSPENDED,
+  OK, IO, INVALID, T_STANDBY, T_HIBERNATE, TEST_NONE, D_ACTIVE, D_FAILED, ROLE_STORAGE, WAKE_TIMER, WAKE_RESET, RPM_SUSPENDED,
   RequestQueue, STATUS_NAMES,
 } from "../../runtime";
 
@@ -104,6 +104,29 @@ describe("a device that was no member of the hibernate is cold after the reboot"
   });
 });
 
+describe("an image is restored once", () => {
+  test("a second resumeFromImage in the same boot answers INVALID and changes nothing (the areas are live since); the next hibernate's image restores", () => {
+    const b = board(false);
+    b.level = 7;
+    expect(b.env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    const r = reboot(b.image!);
+    const sp = r.env.pm.port(r.sensor.id);
+    sp.state[0] = 9; // what the chip holds now, in a running boot
+    r.env.log.length = 0;
+    const attempts = r.env.pm.stats.attempts;
+    expect([STATUS_NAMES[r.env.pm.resumeFromImage(WAKE_TIMER, 5)], r.env.calls(), r.env.states(), sp.state[0], r.env.pm.stats.attempts]).toEqual(["INVALID", [], ["bus=0", "sensor=0", "flash=0"], 9, attempts]);
+    // A standby in between makes no image; a hibernate (here one the platform keeps in RAM) does.
+    expect(r.env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(r.env.pm.resumeFromImage(WAKE_TIMER, 5)).toBe(INVALID);
+    r.env.platform.sleepMode = "sync";
+    r.sensor.behaviour.suspend = { kind: "call", fn: () => { sp.state[0] = 11; return OK; } };
+    expect(r.env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    r.env.log.length = 0;
+    expect(r.env.pm.resumeFromImage(WAKE_TIMER, 5)).toBe(OK);
+    expect([r.read, r.env.calls().slice(0, 3)]).toEqual([11, ["bus:powerOnNoIrq!", "flash:powerOnNoIrq!", "sensor:powerOnNoIrq!"]]);
+  });
+});
+
 describe("resumeFromImage's arguments", () => {
   test("a cause that is no IRQ line nor WAKE_* code, or a sleep length that is not -1 or 0..2^52 µs, answers INVALID and changes nothing", () => {
     for (const [cause, slept] of [[WAKE_TIMER, NaN], [WAKE_TIMER, Infinity], [WAKE_TIMER, -5], [WAKE_TIMER, "5"], [1.5, -1], [-9, -1], [8, -1], ["0", -1]] as const) {
@@ -113,9 +136,11 @@ describe("resumeFromImage's arguments", () => {
       expect([String(cause), String(slept), STATUS_NAMES[env.pm.resumeFromImage(cause as number, slept as number)]]).toEqual([String(cause), String(slept), "INVALID"]);
       expect([env.pm.phase, env.pm.deviceState(0), env.pm.fromImage, env.outcomes]).toEqual([0, D_ACTIVE, false, []]);
     }
-    const env = new Env();
-    env.add({ name: "sensor" });
-    env.pm.seal();
-    expect([env.pm.resumeFromImage(WAKE_RESET, 0), env.pm.resumeFromImage(7, -1)]).toEqual([OK, OK]);
+    for (const [cause, slept] of [[WAKE_RESET, 0], [7, -1]] as const) {
+      const env = new Env();
+      env.add({ name: "sensor" });
+      env.pm.seal();
+      expect(env.pm.resumeFromImage(cause, slept)).toBe(OK);
+    }
   });
 });
