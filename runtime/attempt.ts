@@ -1,6 +1,7 @@
 // What the attempt in progress is: its phase, target, test level, whether it resumes from an image, its outcome.
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_ROLLBACK } from "./phase";
 import { OK, TEST_NONE, T_STANDBY, T_HIBERNATE } from "./status";
+import { checkListener } from "./limits";
 
 /**
  * Plain fields the sequencer writes and the ports read (a driver sees them as `port.target`,
@@ -50,7 +51,11 @@ export class Attempt {
 
   /** The application's callback (`pm.setDoneCallback`), told each attempt's outcome once the system is active again. */
   private onDone: ((status: number) => void) | null = null;
-  setDone(callback: (status: number) => void): void { this.onDone = callback; }
+  /** Throws for what is no function (42 would fault at every attempt's end, far from the mistake); null clears it. @boot */
+  setDone(callback: (status: number) => void): void {
+    checkListener("pm.setDoneCallback: the callback", callback, "(status) => void", true);
+    this.onDone = callback;
+  }
 
   /** Tells the application `outcome`: false when its callback threw (caught: it would unwind into the driver completion or timer that ended the attempt). */
   tell(outcome: number): boolean {

@@ -1,6 +1,6 @@
 // Boot-time checks of the PmConfig a caller hands the runtime (its numbers against runtime/limits.ts, its nested objects' keys), wake lines at seal; may allocate.
 import type { PmConfig } from "./driver";
-import { LIMITS, outOfRange } from "./limits";
+import { LIMITS, outOfRange, describeValue } from "./limits";
 import type { DeviceGraph } from "./graph";
 import type { IrqController } from "./irq";
 import { REPROBE_FIRST_US, REPROBE_CAP_US } from "./recovery";
@@ -102,6 +102,12 @@ export function markWakeLines(config: PmConfig, g: DeviceGraph, irq: IrqControll
     if (g.wakeLine[d] >= config.irqLines) throw new Error(config.board + ": device \"" + g.names[d] + "\" wakeLine is " + g.wakeLine[d] + ": must be below pm.irqLines " + config.irqLines + ": raise irqLines or fix the line");
     if ((g.roles[d] & ROLE_WAKE) !== 0 && g.wakeLine[d] >= 0) irq.markWake(g.wakeLine[d]);
   }
+}
+
+/** `pm.port(d)` for a `d` that is no device's id ("0", 1.5, -1, past the last): throws naming it and the fix. @boot */
+export function noPort(board: string, d: unknown, ports: number): never {
+  throw new Error(board + ": port(" + describeValue(d) + "): " + (ports === 0 ? "no port is made before seal: call pm.seal() first" :
+    "no such device: pass the id register returned, an integer 0.." + (ports - 1)));
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Recovery } from "./recovery";
 import type { IdleGovernor } from "./governor";
 import { LOCK_DEVICE, type PmLocks } from "./locks";
 import { P_IDLE, P_RESUMING, P_SUSPENDING, P_SLEEPING } from "./phase";
-import { WAKE_NONE, OK, INVALID, FAILED, D_FAILED } from "./status";
+import { WAKE_NONE, OK, INVALID, FAILED, D_FAILED, isIndex } from "./status";
+import { checkListener } from "./limits";
 import { TOKEN_STRIDE } from "./in-flight";
 import { type RuntimePm, RPM_TOKEN } from "./runtime-pm";
 
@@ -160,19 +161,22 @@ export class RuntimePort implements DevicePort {
     if (this.wakeLine >= 0 && (phase === P_SUSPENDING || phase === P_SLEEPING)) this.irq.raise(this.wakeLine);
   }
 
-  /** Only this device's own tokens: another device's token from this port is ignored as late. */
+  /** Only this device's own tokens: another device's token from this port is ignored as late, as is one that is no number (a BigInt). */
   complete(token: number, status: number): void {
+    // `&` throws for a BigInt: no number is no token, counted late by the engine like any forged one.
+    if (typeof token !== "number") return this.host.complete(-1, status);
     // A runtime hook's token (RPM_TOKEN set) is the runtime PM's; every other one the stage engine's.
     if ((token & RPM_TOKEN) === 0) this.host.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
     else this.rpm.complete((token & (TOKEN_STRIDE - 1)) === this.id ? token : -1, status);
   }
 
   holds(token: number): boolean {
-    return (token & RPM_TOKEN) !== 0 ? this.rpm.holds(token) : this.host.holds(token);
+    return typeof token === "number" && ((token & RPM_TOKEN) !== 0 ? this.rpm.holds(token) : this.host.holds(token));
   }
 
-  /** @boot */
+  /** Throws for what is no function (null: none), and for a second listener. @boot */
   onGiveUp(listener: (stage: number, status: number) => void): void {
+    checkListener("device \"" + this.name + "\": onGiveUp: the listener", listener, "(stage, status) => void", true);
     if (this.listener !== null) throw new Error("device \"" + this.name + "\": onGiveUp registered twice: register one listener at attach");
     this.listener = listener;
   }
@@ -244,8 +248,9 @@ export class RuntimePort implements DevicePort {
     return OK;
   }
 
+  /** The block's view; the empty view (length 0) for a `block` that is no integer 0 .. blocks - 1. */
   block(block: number): Uint8Array {
-    return this.blocks.views[block];
+    return isIndex(block, this.blocks.count) ? this.blocks.views[block] : this.blocks.none;
   }
 
   /**

@@ -69,9 +69,11 @@ export class StageEngine extends StageRun {
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
     const flight = this.flight;
+    // No number (a BigInt would throw at `&`) is no token.
+    if (typeof token !== "number") return this.late(token, status);
     const d = token & (TOKEN_STRIDE - 1);
     // flight.holds(token), inline: this runs once per PENDING hook. A fraction or a number past 2^31 is no token.
-    if (typeof token !== "number" || (token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
+    if ((token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
       return this.late(token, status);
     }
     const now = this.platform.now();

@@ -3,7 +3,7 @@ import type { Platform } from "./platform";
 import type { PmLocks } from "./locks";
 import type { Recorder } from "./recorder";
 import { IdleStates, Decision, decide, type IdleState, R_SLEEP, R_LOCK, R_BUSY, R_SHORT, R_REFUSED, REASON_COUNT } from "./policy";
-import { OK, INVALID, FAILED, T_HIBERNATE, TEST_NONE } from "./status";
+import { OK, INVALID, FAILED, T_HIBERNATE, TEST_NONE, isIndex } from "./status";
 import { P_IDLE } from "./phase";
 
 /** What the governor needs of the power manager. */
@@ -105,11 +105,16 @@ export class IdleGovernor {
     return d;
   }
 
-  /** Turns the governor on or off at run time (the board's `pm.governor.enabled` is the boot value). */
-  enable(on: boolean): void {
+  /**
+   * Turns the governor on or off at run time (the board's `pm.governor.enabled` is the boot value): OK, or
+   * INVALID, changing nothing, for anything but true or false (the string "false" is truthy: it would turn it on).
+   */
+  enable(on: boolean): number {
+    if (on !== true && on !== false) return INVALID;
     this.enabled = on;
     if (on) this.kick();
     else this.platform.cancel(this.timer);
+    return OK;
   }
 
   /** Activity: decide again after `minIdleUs` of quiet (only while enabled and idle). */
@@ -140,10 +145,11 @@ export class IdleGovernor {
 
   /**
    * Device d's (or the application's, d = -1) next deadline: absolute platform µs, -1 none. OK, or
-   * INVALID (nothing changed) for anything else: not a number ("5", true, undefined), NaN, other negatives, beyond MAX_TIME_US.
+   * INVALID (nothing changed) for anything else: not a number ("5", true, undefined), NaN, other negatives, beyond MAX_TIME_US;
+   * and for a `d` that is neither -1 nor a registered device's id (NaN, 1.5, 99, "0").
    */
   setDeadline(d: number, atUs: number): number {
-    if (typeof atUs !== "number" || !(atUs === -1 || (atUs >= 0 && atUs <= MAX_TIME_US))) return INVALID;
+    if (this.refuses(d, atUs)) return INVALID;
     if (d < 0) this.appDeadline = atUs;
     else this.deviceDeadline[d] = atUs;
     this.kick();
@@ -152,11 +158,16 @@ export class IdleGovernor {
 
   /** Device d's (or the application's, d = -1) latency constraint in µs, -1 none; OK, or INVALID as above. */
   constrain(d: number, us: number): number {
-    if (typeof us !== "number" || !(us === -1 || (us >= 0 && us <= MAX_TIME_US))) return INVALID;
+    if (this.refuses(d, us)) return INVALID;
     if (d < 0) this.appConstraintUs = us;
     else this.deviceConstraintUs[d] = us;
     this.kick();
     return OK;
+  }
+
+  /** `d` is neither the application (-1) nor a device, or `us` neither -1 nor 0..MAX_TIME_US: a time read by coercion, or a device's slot that is no slot. */
+  private refuses(d: number, us: number): boolean {
+    return (d !== -1 && !isIndex(d, this.devices())) || typeof us !== "number" || !(us === -1 || (us >= 0 && us <= MAX_TIME_US));
   }
 
   /** A lock was taken during the governor's own attempt: it is aborted at the next stage boundary (WAKEUP). */
@@ -187,9 +198,9 @@ export class IdleGovernor {
     return best;
   }
 
-  /** The i-th newest decision (0 newest), or null. */
+  /** The i-th newest decision (0 newest), or null: also for an `i` that is no integer 0 .. DECISIONS_KEPT - 1 (-1 read a slot by wrapping). */
   decision(i: number): Decision | null {
-    return i < this.total && i < DECISIONS_KEPT ? this.log[(this.total - 1 - i) % DECISIONS_KEPT] : null;
+    return isIndex(i, DECISIONS_KEPT) && i < this.total ? this.log[(this.total - 1 - i) % DECISIONS_KEPT] : null;
   }
 
   /** The timer: decide and act. */

@@ -95,6 +95,7 @@ export class InFlight {
 
   /** True while `token` is device d's stage in flight, also inside its own hook call. */
   holds(token: number): boolean {
+    if (typeof token !== "number") return false; // a BigInt would throw at `&`
     const d = token & (TOKEN_STRIDE - 1);
     // A forged device id past the table reads undefined: not running.
     return (token >> TOKEN_SHIFT) === this.serial && (this.running[d] === 1 || this.inHook === d);

@@ -1,6 +1,6 @@
 // IRQ controller: lines with handlers registered once, nested masking, latch-while-masked, wake-capable lines.
 import type { Platform } from "./platform";
-import { OK, INVALID } from "./status";
+import { OK, INVALID, isIndex } from "./status";
 
 /** Handler for one line, registered once at boot. Receives the line number. */
 export type IrqHandler = (line: number) => void;
@@ -96,9 +96,9 @@ export class IrqController {
       ": use an integer line below irqLines, or raise irqLines in the board config");
   }
 
-  /** Whether `line` may wake the system. */
+  /** Whether `line` may wake the system (false for a `line` that is no integer 0 .. lines - 1). */
   isWakeCapable(line: number): boolean {
-    return this.wakeCapable[line] === 1;
+    return isIndex(line, this.lines) && this.wakeCapable[line] === 1;
   }
 
   /** Some mask level is held: raises latch. */
@@ -173,9 +173,9 @@ export class IrqController {
     return OK;
   }
 
-  /** Whether `line` is latched, waiting for the unmask. */
+  /** Whether `line` is latched, waiting for the unmask (false for a `line` that is no integer 0 .. lines - 1). */
   isLatched(line: number): boolean {
-    return this.latched[line] === 1;
+    return isIndex(line, this.lines) && this.latched[line] === 1;
   }
 
   private deliver(line: number): void {

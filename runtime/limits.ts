@@ -1,4 +1,4 @@
-// The allowed range of every number handed to the runtime or a board at boot: one frozen table, read by every check and its error message.
+// The allowed range of every number handed to the runtime or a board at boot (one frozen table, read by every check and its error message), and the boot-time refusals of bad sizes and listeners.
 import { ROLE_STORAGE, ROLE_WAKE, T_STANDBY, T_HIBERNATE } from "./status";
 
 /** An integer range (inclusive), the unit it is counted in, and where the value lands (why the range). */
@@ -27,6 +27,9 @@ const TIME = limit(0, MAX_BUDGET_US, "µs", "timer delays, driver fields");
 const BYTE = limit(0, 255, "", "one register byte");
 const FLAG = limit(0, 1, "", "on/off flag");
 const QUEUE = limit(1, 1024, "requests", "RequestQueue ring");
+
+/** `new RequestQueue(capacity, ...)`: the ring's size (a driver's `queue` option has the same range). */
+export const QUEUE_CAPACITY: Limit = QUEUE;
 
 /**
  * The table. Keys are the field as errors name it: `pm.<size>` for PmConfig, `device.<field>` for a
@@ -100,6 +103,9 @@ export const LIMITS: { readonly [field: string]: Limit } = Object.freeze({
   "option.wakeLine": LINE,
 });
 
+/** `new PmLocks(capacity, ...)`: the board makes pm.maxLocks plus one lock per device (pm.maxDevices). */
+export const LOCK_CAPACITY: Limit = limit(0, LIMITS["pm.maxLocks"].max + LIMITS["pm.maxDevices"].max, "locks", "PmLocks tables (Int32Array counts)");
+
 /** Numbers that are not in the table (driver options only): finite integers that fit an Int32. */
 export const ANY_INTEGER: Limit = limit(-2_147_483_647, 2_147_483_647, "", "an Int32 field");
 
@@ -135,4 +141,23 @@ export function outOfRange(v: unknown, l: Limit, lineMax?: number): string | nul
   else if (Math.floor(v) !== v) verb = "use a whole number";
   if (verb === null) return null;
   return "is " + describeValue(v) + ": must be " + rangeText(l, lineMax) + ": " + verb;
+}
+
+/**
+ * Throws "<what> is <v>: must be <range>: <verb>: <fix>" unless `v` is an integer in `l`: a constructor's
+ * size, before a typed array is made of it ("4" would make a ring of 4 that hands back undefined, -1 a raw
+ * RangeError naming nothing). @boot
+ */
+export function checkSize(what: string, v: unknown, l: Limit, fix: string): void {
+  const bad = outOfRange(v, l);
+  if (bad !== null) throw new Error(what + " " + bad + ": " + fix);
+}
+
+/**
+ * Throws "<what> is <v>, not a function: pass <shape>" unless `v` is a function (or null, where `nullable`
+ * clears it): a number taken as a listener would fault on every call after, far from the mistake. @boot
+ */
+export function checkListener(what: string, v: unknown, shape: string, nullable: boolean): void {
+  if (typeof v === "function" || (nullable && v === null)) return;
+  throw new Error(what + " is " + describeValue(v) + ", not a function: pass " + shape + (nullable ? ", or null for none" : ""));
 }

@@ -1,5 +1,6 @@
 // PM locks: named, recursive counts that keep the idle governor awake (ESP-IDF esp_pm_lock_acquire/release); tables made at boot.
-import { OK, INVALID, PROTOCOL } from "./status";
+import { OK, INVALID, PROTOCOL, isIndex } from "./status";
+import { LOCK_CAPACITY, checkSize, describeValue } from "./limits";
 
 /** Kind of lock: one the application made with `create`. */
 export const LOCK_APP = 0;
@@ -38,6 +39,7 @@ export class PmLocks {
   private onFree: (() => void) | null = null;
 
   constructor(capacity: number, now: () => number) {
+    checkSize("new PmLocks: capacity", capacity, LOCK_CAPACITY, "pass pm.maxLocks plus one lock per device");
     this.capacity = capacity;
     this.now = now;
     this.kind = new Uint8Array(capacity);
@@ -46,9 +48,11 @@ export class PmLocks {
     this.acquires = new Uint32Array(capacity);
   }
 
-  /** Boot: a named lock; returns its handle. Throws when the table is full (raise pm.maxLocks). @boot */
+  /** Boot: a named lock; returns its handle. Throws when the table is full (raise pm.maxLocks), and for a name that is no non-empty string or a kind that is no LOCK_*. @boot */
   create(name: string, kind = LOCK_APP): number {
     const h = this.names.length;
+    if (typeof name !== "string" || name === "") throw new Error("pm.locks: create(" + describeValue(name) + "): a lock's name is a non-empty string (the console's `locks` prints it): pass one");
+    if (kind !== LOCK_APP && kind !== LOCK_DEVICE) throw new Error("pm.locks: create(\"" + name + "\", " + describeValue(kind) + "): the kind is LOCK_APP (0) or LOCK_DEVICE (1): leave it out for an application lock");
     if (h === this.capacity) {
       throw new Error("pm.locks: cannot create lock \"" + name + "\": all " + this.capacity + " locks are made; raise pm.maxLocks in the board's pm sizes");
     }
@@ -108,8 +112,8 @@ export class PmLocks {
     return -1;
   }
 
-  /** Microseconds lock h has been held (0 when free). */
+  /** Microseconds lock h has been held (0 when free, and for a handle `create` never returned). */
   heldFor(h: number, now: number): number {
-    return this.count[h] > 0 ? now - this.since[h] : 0;
+    return isIndex(h, this.names.length) && this.count[h] > 0 ? now - this.since[h] : 0;
   }
 }

@@ -4,7 +4,7 @@ import type { Platform } from "./platform";
 import type { DevicePort } from "./port";
 import { RequestQueue } from "./queue";
 import { DeviceGraph } from "./graph";
-import { checkPmConfig, markWakeLines } from "./config-check";
+import { checkPmConfig, markWakeLines, noPort } from "./config-check";
 import { StageEngine, type EngineOwner } from "./engine";
 import { IrqController } from "./irq";
 import { StateArena, BlockPool, checkPools } from "./pools";
@@ -23,7 +23,7 @@ import { Attempt } from "./attempt";
 import { RuntimePort, type PortHost, type PortParts } from "./device-port";
 import { RuntimePm, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage } from "./protocol";
-import { OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET } from "./status";
+import { OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET, isIndex } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
 
@@ -122,10 +122,10 @@ export class PowerManager implements EngineOwner, PortHost {
   /** The application's next deadline (absolute platform µs, -1 none); OK, or INVALID if not a number, negative, non-finite or past MAX_TIME_US. */ nextDeadline(atUs: number): number { return this.governor.setDeadline(-1, atUs); }
   /** The longest wake latency the application tolerates (µs, -1 none); OK, or INVALID as for nextDeadline. */ constrainLatency(us: number): number { return this.governor.constrain(-1, us); }
 
-  /** The port of device `d`, made at seal: boot hands it to the driver's `attach`. */ port(d: number): DevicePort { return this.ports[d]; }
-  /** Registered once: called with the outcome when an attempt ends and the system is active again. */ setDoneCallback(callback: (status: number) => void): void { this.attempt.setDone(callback); }
+  /** The port of device `d`, made at seal: boot hands it to the driver's `attach`; throws naming the fix for a `d` that is no device. */ port(d: number): DevicePort { return isIndex(d, this.ports.length) ? this.ports[d] : noPort(this.config.board, d, this.ports.length); }
+  /** Registered once: called with the outcome when an attempt ends and the system is active again (null: none); throws for no function. */ setDoneCallback(callback: (status: number) => void): void { this.attempt.setDone(callback); }
 
-  /** Device `d`'s state (D_*). */ deviceState(d: number): number { return this.engine.state(d); }
+  /** Device `d`'s state (D_*), -1 for a `d` that is no device's id. */ deviceState(d: number): number { return isIndex(d, this.graph.count) ? this.engine.state(d) : -1; }
   /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). */
   complete(token: number, status: number): void { this.engine.complete(token, status); }
   /** Whether `token` is a stage hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
@@ -137,16 +137,16 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recovery.settle(this.platform.now(), this.engine, this.ports);
   }
 
-  /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed). */
-  recover(d: number): number { return d < 0 || d >= this.graph.count || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d); }
+  /** Re-probes failed device `d` as soon as the runtime is idle: OK (scheduled), INVALID (not failed, or no device's id: "0", 1.5). */
+  recover(d: number): number { return !isIndex(d, this.graph.count) || this.engine.state(d) !== D_FAILED ? INVALID : this.recovery.requestNow(d); }
 
-  /** Starts a suspend. OK: started (it may already have finished); BUSY: one is in progress; INVALID: bad target or test level; FAILED: a hibernate while the storage device is failed. */
+  /** Starts a suspend. OK: started (it may already have finished); INVALID: bad target or test level (checked first: never BUSY); BUSY: one is in progress; FAILED: a hibernate while the storage device is failed. */
   suspend(target: number, test: number): number {
     if (!this.graph.sealed) this.unsealed("suspend");
-    const now = this.platform.now();
-    if (this.attempt.phase !== P_IDLE) return this.recorder.busy(now), BUSY;
     if (target !== T_STANDBY && target !== T_HIBERNATE) return INVALID;
     if (test !== TEST_NONE && test !== TEST_DEVICES && test !== TEST_PLATFORM) return INVALID;
+    const now = this.platform.now();
+    if (this.attempt.phase !== P_IDLE) return this.recorder.busy(now), BUSY;
     if (this.storageLost(target, test)) return FAILED;
     this.attempt.begin(target, test);
     this.recorder.attemptBegin(now, target);

@@ -122,6 +122,7 @@ export class BlockPool {
   /** Bytes per block. */ readonly blockSize: number;
   /** Number of blocks. */ readonly count: number;
   /** One view per block, made at boot: `views[block]` is the request's buffer. */ readonly views: Uint8Array[];
+  /** The empty view a port's `block` answers for no block: one for every port, not a field each. */ readonly none: Uint8Array;
   private readonly freeStack: Int16Array;
   private freeTop: number;
   /** Blocks S1 guarantees a device (its request-pool size) until R2 or rollback. */
@@ -141,6 +142,7 @@ export class BlockPool {
     this.count = count;
     const backing = new ArrayBuffer(count * blockSize);
     this.views = new Array(count);
+    this.none = new Uint8Array(backing, 0, 0);
     this.freeStack = new Int16Array(count);
     this.owner = new Int16Array(count);
     for (let i = 0; i < count; i++) {

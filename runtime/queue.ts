@@ -1,11 +1,14 @@
 // Request queue: fixed ring, open/gated, parks while gated, refuses only at submit when full, replays FIFO.
 import { OK, PENDING, FULL, BUSY, THREW, INVALID, PROTOCOL, isStatus } from "./status";
+import { QUEUE_CAPACITY, checkSize, checkListener } from "./limits";
 
 /** Serves one request: OK (done now), PENDING (call `done` later), FULL/BUSY (no buffer yet: retry later), or an error (completed with it); a throw completes it THREW, an answer that is no status PROTOCOL. */
 export type ServeFn = (token: number) => number;
 /** Called exactly once per accepted request with its final status; a throw is caught and counted (`callbackFaults`). */
 export type CompleteFn = (token: number, status: number) => void;
 
+/** A final error status: what a failed queue refuses with and waiting requests complete with (OK would say an unserved request was served). */
+function isError(s: number): boolean { return isStatus(s) && s !== OK && s !== PENDING; }
 /** `early` while `serve` runs and has not called `done`. */
 const IN_SERVE = -2;
 /** Queue state: serving requests. */
@@ -34,6 +37,11 @@ export const Q_FAILED = 2;
  * hook that throws fails its device) or skip the caller's own bookkeeping after the call, wedging it instead. This is
  * how the runtime treats every application callback (give-up and trace listeners) and how Moddable's host treats an
  * exception escaping a callback: reported, the event loop goes on. The catch allocates nothing (the XS suites measure it).
+ *
+ * Bad input: the constructor throws naming the argument and the fix (a capacity that is no integer 1..1024, a `serve` or
+ * `complete` that is no function); `fail` and `completeWaiting` take a final error status only (a status of the table, not
+ * OK or PENDING) and answer INVALID, changing nothing, for anything else: a submit refused with a value that is no status,
+ * or a request that was never served completed OK, would break the rule above.
  */
 export class RequestQueue {
   /** Most requests the ring holds (accepted and not yet completed); `submit` answers FULL beyond. */
@@ -42,10 +50,8 @@ export class RequestQueue {
   /** 1 where the slot's request was parked (accepted while gated). */
   private readonly parkedSlot: Uint8Array;
   private head = 0;
-  /** Requests accepted and not yet completed, the one in flight included. */
-  length = 0;
-  /** Q_OPEN, Q_GATED or Q_FAILED. */
-  state = Q_OPEN;
+  /** Requests accepted and not yet completed, the one in flight included. */ length = 0;
+  /** Q_OPEN, Q_GATED or Q_FAILED. */ state = Q_OPEN;
   private inFlight = false;
   private serving = false;
   /** IN_SERVE while `serve` runs, then the status of a `done` made inside it; -1 otherwise. */
@@ -53,37 +59,27 @@ export class RequestQueue {
   private readonly serve: ServeFn;
   private readonly complete: CompleteFn;
   private drainListener: (() => void) | null = null;
-  /** `submit` calls since boot. */
-  submitted = 0;
-  /** Requests completed since boot (every status). */
-  completed = 0;
-  /** Submissions refused (FULL, or the failure status) since boot. */
-  refused = 0;
-  /** Requests accepted while gated since boot. */
-  parked = 0;
-  /** Parked requests served after the queue reopened. */
-  replayed = 0;
-  /** Requests that waited at the head for a buffer (pool exhausted). */
-  waited = 0;
-  /** Requests accepted while gated and not yet replayed. */
-  parkedNow = 0;
-  /** Requests refused at submit because the device had failed (also counted in `refused`). */
-  refusedFailed = 0;
-  /** Waiting requests completed with the failure status when the device failed (also in `completed`). */
-  completedFailed = 0;
-  /** Parked requests completed with ABORTED when a hibernate committed to deep sleep (also in `completed`). */
-  completedAborted = 0;
-  /** Completion callbacks that threw (each request still completed once; the queue went on). */
-  callbackFaults = 0;
-  /** `serve` calls that threw (that request completed with THREW). */
-  serveFaults = 0;
-  /** The last value a completion callback or `serve` threw, null none. */
-  lastFault: unknown = null;
+  /** `submit` calls since boot. */ submitted = 0;
+  /** Requests completed since boot (every status). */ completed = 0;
+  /** Submissions refused (FULL, or the failure status) since boot. */ refused = 0;
+  /** Requests accepted while gated since boot. */ parked = 0;
+  /** Parked requests served after the queue reopened. */ replayed = 0;
+  /** Requests that waited at the head for a buffer (pool exhausted). */ waited = 0;
+  /** Requests accepted while gated and not yet replayed. */ parkedNow = 0;
+  /** Requests refused at submit because the device had failed (also counted in `refused`). */ refusedFailed = 0;
+  /** Waiting requests completed with the failure status when the device failed (also in `completed`). */ completedFailed = 0;
+  /** Parked requests completed with ABORTED when a hibernate committed to deep sleep (also in `completed`). */ completedAborted = 0;
+  /** Completion callbacks that threw (each request still completed once; the queue went on). */ callbackFaults = 0;
+  /** `serve` calls that threw (that request completed with THREW). */ serveFaults = 0;
+  /** The last value a completion callback or `serve` threw, null none. */ lastFault: unknown = null;
   private failStatus = OK;
   /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */
   private faultSink: { listenerFaults: number } | null = null;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
+    checkSize("new RequestQueue: capacity", capacity, QUEUE_CAPACITY, "pass the most requests the ring holds");
+    checkListener("new RequestQueue: serve", serve, "(token) => status", false);
+    checkListener("new RequestQueue: complete", complete, "(token, status) => void", false);
     this.capacity = capacity;
     this.ring = new Int32Array(capacity);
     this.parkedSlot = new Uint8Array(capacity);
@@ -161,10 +157,12 @@ export class RequestQueue {
     this.pump();
   }
 
-  /** The device failed: serve nothing more, refuse new requests with `status`. */
-  fail(status: number): void {
+  /** The device failed: serve nothing more, refuse new requests with `status`. OK, or INVALID (nothing changed) for no final error status. */
+  fail(status: number): number {
+    if (!isError(status)) return INVALID;
     this.state = Q_FAILED;
     this.failStatus = status;
+    return OK;
   }
 
   /**
@@ -178,9 +176,10 @@ export class RequestQueue {
   /**
    * Completes every waiting request (not the one in flight, which its driver still finishes) with
    * `status`, in FIFO order. Each request leaves the ring before its completion runs; one that throws is
-   * counted and the rest still complete.
+   * counted and the rest still complete. OK, or INVALID (nothing completed) for no final error status.
    */
-  completeWaiting(status: number): void {
+  completeWaiting(status: number): number {
+    if (!isError(status)) return INVALID;
     // Only what waits now: a completion that submits again is not looped over here (the caller decides).
     for (let n = this.waiting; n > 0 && this.length > (this.inFlight ? 1 : 0); n--) {
       let slot = this.head;
@@ -206,6 +205,7 @@ export class RequestQueue {
       else this.completedAborted++;
       this.deliver(this.ring[slot], status);
     }
+    return OK;
   }
 
   /** Requests still waiting (not the one in flight). */

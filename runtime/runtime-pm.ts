@@ -104,8 +104,8 @@ export class RuntimePm extends RpmState {
 
   /** True while `token` is a runtime hook of its device in flight. */
   holds(token: number): boolean {
-    const d = token & (TOKEN_STRIDE - 1);
-    return (token | 0) === token && (token & RPM_TOKEN) !== 0 && d < this.count && ((token & ~RPM_TOKEN) >> TOKEN_SHIFT) === this.gen[d] && (this.running[d] === 1 || this.inHook === d);
+    const d = typeof token === "number" ? token & (TOKEN_STRIDE - 1) : -1; // a BigInt would throw at `&`
+    return d >= 0 && (token | 0) === token && (token & RPM_TOKEN) !== 0 && d < this.count && ((token & ~RPM_TOKEN) >> TOKEN_SHIFT) === this.gen[d] && (this.running[d] === 1 || this.inHook === d);
   }
 
   /** A PENDING runtime hook completed; a stale token is counted and ignored. */

@@ -49,6 +49,14 @@ export function isStatus(s: unknown): boolean {
   return typeof s === "number" && (s | 0) === s && s >= 0 && s < STATUS_COUNT;
 }
 
+/**
+ * `i` indexes a table of `count` entries (a device, an IRQ line, a lock, a trace slot): an integer 0 .. count - 1.
+ * NaN, 1.5, -1 and past the end are not, nor "0" (it reads a table by coercion) or a BigInt (it throws at `|`).
+ */
+export function isIndex(i: unknown, count: number): boolean {
+  return typeof i === "number" && (i | 0) === i && i >= 0 && i < count;
+}
+
 // Stages in execution order. PLATFORM is the board's sleep, not a device hook.
 /** Stage S1, hook `prepare`. */
 export const S_PREPARE = 0;

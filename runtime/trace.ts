@@ -1,4 +1,6 @@
 // Trace ring: fixed-size records (time, device, stage, event, status) of the last N events, read without allocating.
+import { LIMITS, checkSize, checkListener } from "./limits";
+import { isIndex } from "./status";
 
 // Events. Device -1 means the system (stage boundaries, masking, platform).
 /** Trace event: an attempt begins. */
@@ -86,7 +88,9 @@ export function traceTag(stage: number, event: number, status: number): number {
 /**
  * Parallel typed arrays rather than record objects: writing a record is three stores. A listener
  * registered once (console progress, simulator streams) sees each record's slot as it is written.
- * Readers take the fields with `deviceAt`, `stageAt`, `eventAt` and `statusAt`.
+ * Readers take the fields with `deviceAt`, `stageAt`, `eventAt` and `statusAt`, of a slot from `slot(i)`:
+ * `slot` answers -1 for an `i` that names no record held, and the readers answer -1 for a slot that is no
+ * integer 0 .. capacity - 1 (-1 is also a real device, stage or status: check the slot, not the field).
  */
 export class TraceRing {
   // Read on every record: first, since XS finds a property by walking the slots in order.
@@ -109,6 +113,7 @@ export class TraceRing {
   readonly duration: Int32Array;
 
   constructor(capacity: number) {
+    checkSize("new TraceRing: capacity", capacity, LIMITS["pm.traceRecords"], "pass the records the ring holds (pm.traceRecords)");
     this.capacity = capacity;
     this.time = new Float64Array(capacity);
     this.code = new Int32Array(capacity);
@@ -117,22 +122,27 @@ export class TraceRing {
 
   /** Device id of the record in `slot`, -1 for a system event. */
   deviceAt(slot: number): number {
-    return (this.code[slot] & 0x1fff) - 1;
+    // A slot past the table reads undefined; a string ("1") would read one by coercion.
+    const c = this.code[slot];
+    return c === undefined || typeof slot !== "number" ? -1 : (c & 0x1fff) - 1;
   }
 
   /** Stage of the record in `slot`, -1 outside a stage. */
   stageAt(slot: number): number {
-    return ((this.code[slot] >> STAGE_SHIFT) & 0xf) - 1;
+    const c = this.code[slot];
+    return c === undefined || typeof slot !== "number" ? -1 : ((c >> STAGE_SHIFT) & 0xf) - 1;
   }
 
   /** Event code (E_*; names in EVENT_NAMES) of the record in `slot`. */
   eventAt(slot: number): number {
-    return (this.code[slot] >> EVENT_SHIFT) & 0x1f;
+    const c = this.code[slot];
+    return c === undefined || typeof slot !== "number" ? -1 : (c >> EVENT_SHIFT) & 0x1f;
   }
 
   /** Status, or the event's value (target, wake cause, IRQ line), of the record in `slot`. */
   statusAt(slot: number): number {
-    return this.code[slot] >> STATUS_SHIFT;
+    const c = this.code[slot];
+    return c === undefined || typeof slot !== "number" ? -1 : c >> STATUS_SHIFT;
   }
 
   /** The listener now set (a host-side collector chains after it). */
@@ -153,8 +163,9 @@ export class TraceRing {
     }
   }
 
-  /** Registers the one listener, told each record's slot as it is written. */
+  /** Registers the one listener, told each record's slot as it is written (null: none); throws for what is no function. @boot */
   setListener(listener: (slot: number) => void): void {
+    checkListener("trace.setListener: the listener", listener, "(slot) => void", true);
     this.listener = listener;
   }
 
@@ -183,8 +194,9 @@ export class TraceRing {
     return this.total < this.capacity ? this.total : this.capacity;
   }
 
-  /** Slot of the i-th oldest record still held (0 = oldest). */
+  /** Slot of the i-th oldest record still held (0 = oldest); -1 for an `i` that is no integer 0 .. length - 1. */
   slot(i: number): number {
+    if (!isIndex(i, this.length)) return -1;
     const first = this.total < this.capacity ? 0 : this.total % this.capacity;
     return (first + i) % this.capacity;
   }

@@ -1,6 +1,6 @@
 // Runtime-PM test helpers: a fake driver with runtime hooks, scripted like the other fake hooks, and its log.
 import { Env, FakeDevice, type Behaviour } from "../runtime/fakes";
-import { OK, PENDING, RequestQueue, STATUS_NAMES, RPM_STATE_NAMES, TraceEvents, type DeviceSpec } from "../../runtime";
+import { OK, PENDING, RequestQueue, STATUS_NAMES, RPM_STATE_NAMES, TraceEvents, type DeviceSpec, type DevicePort } from "../../runtime";
 
 /** A fake driver with runtime hooks: each logs `name:runtimeSuspend` / `name:runtimeResume` and behaves as scripted. */
 export class RpmDevice extends FakeDevice {
@@ -57,7 +57,8 @@ export function rpmTrace(env: Env): string[] {
 export function sensor(env: Env, autosuspendMs = 10) {
   const dev = add(env, { name: "sensor", autosuspendMs });
   const done: string[] = [];
-  let port = env.pm.port(0);
+  // Made at seal: the completion callback reads it once requests run (pm.port before seal throws).
+  let port = undefined as unknown as DevicePort;
   const q = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); port.putAutosuspend(); });
   dev.queue = q;
   dev.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };

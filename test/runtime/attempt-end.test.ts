@@ -133,7 +133,7 @@ describe("registerQueue", () => {
     for (const bad of [null, {}, 5]) {
       expect(() => env.pm.registerQueue(bad as unknown as RequestQueue)).toThrow(
         "boards/test-board: registerQueue: " + String(bad) + " is no RequestQueue: pass the queue the driver made with new RequestQueue(capacity, serve, done)");
-      expect(() => env.pm.port(0)).not.toThrow();
+      expect(env.pm.recorder.queues.length).toBe(0);
     }
     env.pm.seal();
     expect(() => env.pm.port(0).registerQueue(null as unknown as RequestQueue)).toThrow("registerQueue: null is no RequestQueue");
