@@ -11,7 +11,7 @@
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
   450 - 47.19, // prepare
-  586.13 - 47.19, // suspend
+  586 - 47.19, // suspend
   335.38 - 47.19, // powerOffNoIrq
   335.63 - 47.19, // powerOnNoIrq
   350.25 - 47.19, // resume
