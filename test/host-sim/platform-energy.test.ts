@@ -121,7 +121,7 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 538.81 XS units / 4 per us = 134.74 us of CPU time at 68 mA = 9.162 uC", () => {
+  it("one S2 dispatch: 538.81 XS units / 4 per us = 134.70 us of CPU time at 68 mA = 9.160 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
     expect(time.now()).toBeCloseTo(538.81 / ESP32_XS_UNITS_PER_US, 9);
