@@ -267,18 +267,18 @@ export class PowerManager implements EngineOwner, PortHost {
     const a = this.attempt;
     this.irq.disarmWake();
     this.window.unmask();
-    // Until the done callback is told the attempt is still ending: a suspend from its end record's listener or a FAILED
-    // request's callback answers BUSY. Stats keep the attempt's length in the release slot; after a hibernate reboot, unknown.
+    // Until the done callback is told the attempt is still ending (a suspend from its end record's listener or a FAILED request's
+    // callback: BUSY); runtime PM resumes what waited only after it. The release slot keeps the attempt's length (unknown across a reboot).
     this.recorder.attemptEnd(now, a.outcome, a.fromImage, a.failedOnTheWayDown, S_RELEASE, this.sleeper.sleptUs < 0 ? SLEEP_STAGE : NO_STAGE);
     this.recovery.settle(now, this.engine, this.ports);
     const outcome = a.outcome; // a suspend started from here on (a runtime hook, the callback) begins a new attempt
     a.phase = P_IDLE;
     this.governor.attemptEnded();
-    // Runtime PM resumes what waited only after the application was told: a resume that fails there runs callbacks.
+    const outer = a.ending; // an attempt ended inside another's done callback (a runtime hook completed there)
     a.ending = true;
     if (!a.tell(outcome)) this.stats.listenerFaults++;
     if (a.phase === P_IDLE) a.fromImage = false, this.rpm.systemIdle(); // fromImage holds until the done callback returned
-    a.ending = false;
+    a.ending = outer;
     // Attempts suspended from there start here, one after another at this depth (a finish inside one leaves its own to this loop).
     if (!a.draining) try { a.draining = true; while (a.startLater) a.startLater = false, this.start(); } finally { a.draining = false; }
   }
