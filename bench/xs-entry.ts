@@ -124,7 +124,7 @@ export const commands: Record<string, (n: number) => number> = {
     const before = stageDone;
     // A cycle selects its members once, at S1 (the sequencer keeps them through the stages).
     if (stage === S_PREPARE) e.members.selectAll();
-    e.run(stage, b.platform.now());
+    e.run(stage, b.platform.now(), false);
     b.platform.runUntilIdle(1e9);
     b.sink = b.pm;
     return (stageDone - before) * 10 + (e.failed ? 1 : 0);

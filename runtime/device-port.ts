@@ -226,6 +226,12 @@ export class RuntimePort implements DevicePort {
     }
   }
 
+  /** Runtime PM (rpm-state.ts `cutOff`): behind a failed supplier its queues refuse FAILED and drain; resumed, they reopen (unless the device itself failed). */
+  cutOff(on: boolean): void {
+    if (on) return this.failQueues(FAILED), this.drainFailedQueues();
+    if (this.host.deviceState(this.id) !== D_FAILED) for (let i = 0; i < this.queues.length; i++) this.queues[i].revive();
+  }
+
   /** The device's re-probe brought it back: its backoff resets, its queues reopen. */
   revived(recovery: Recovery): void {
     recovery.succeeded(this.id);

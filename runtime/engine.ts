@@ -43,14 +43,14 @@ export class StageEngine extends StageRun {
     this.members.setPooled(list, k);
   }
 
-  /** Runs `stage` over the selected members from `now` (the owner's clock read); the owner's `stageEnded` reports the end (maybe before this returns). */ run(stage: number, now: number): void {
+  /** Runs `stage` over the selected members from `now` (the owner's clock read); the owner's `stageEnded` reports the end (maybe before this returns). `stop`: a wake came before any hook, start nobody (stages that may pend). */
+  run(stage: number, now: number, stop: boolean): void {
     const row = STAGES[stage];
     // The run before this one made every device active (a normal cycle's R2): a release need only look at the pooled ones.
     const allActive = this.row.reaches === D_ACTIVE && this.members.advancedCount === this.g.count;
     this.stageId = stage;
     this.row = row;
-    this.failedFlag = false;
-    this.stopping = false;
+    this.failedFlag = this.stopping = stop && row.mayPend;
     this.failDev = -1;
     this.failSt = OK;
     this.members.advancedCount = 0; // nothing advanced in this run yet

@@ -1,6 +1,7 @@
 // Public surface of the quiesce runtime: the power manager, its primitives, status codes and contracts.
 export * from "./status";
-export { PowerManager, P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./pm";
+export { PowerManager } from "./pm";
+export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
 export { DeviceGraph } from "./graph";
 export { StageEngine } from "./engine";
 export { TOKEN_STRIDE } from "./in-flight";

@@ -25,7 +25,6 @@ import { RuntimePm, SETTLE_STANDBY, SETTLE_HIBERNATE } from "./runtime-pm";
 import { STAGES, DIR_SUSPEND, RUN_HOOK, RUN_PLATFORM, FIRST_STAGE, IMAGE_RESUME_STAGE, SLEEP_STAGE, REPROBE_STAGE, NO_STAGE, isStage } from "./protocol";
 import { OK, BUSY, WAKEUP, INVALID, FAILED, S_RELEASE, ROLE_WAKE, TEST_DEVICES, TEST_NONE, TEST_PLATFORM, T_STANDBY, T_HIBERNATE, D_FAILED, WAKE_NONE, WAKE_RESET, isIndex } from "./status";
 import { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING } from "./phase";
-export { P_IDLE, P_SUSPENDING, P_SLEEPING, P_RESUMING, P_ROLLBACK, P_REPROBING };
 
 /**
  * The sequencer (Linux's dpm_suspend/dpm_resume loop, Zephyr's pm core): it asks the protocol table
@@ -115,7 +114,7 @@ export class PowerManager implements EngineOwner, PortHost {
     // A runtime-suspended device is no member of a system attempt (Linux direct_complete): it stays down through it.
     this.engine.members.exclude(this.rpm.skip, this.rpm.down);
     this.rpm.bind(g, { systemIdle: () => this.attempt.phase === P_IDLE, deviceState: (d: number) => this.engine.state(d),
-      failDevice: (d: number) => this.failAtBoot(d), gaveUp: (d: number, status: number) => this.ports[d].gaveUp(-1, status) });
+      failDevice: (d: number) => this.failAtBoot(d), gaveUp: (d: number, status: number) => this.ports[d].gaveUp(-1, status), cutOff: (d: number, on: boolean) => this.ports[d].cutOff(on) });
     this.governor.kick();
   }
 
@@ -166,7 +165,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private start(): void {
     if (this.storageLost(this.attempt.target, this.attempt.test)) return this.engine.members.forgetAdvanced(), this.abort(FIRST_STAGE, this.graph.storage, FAILED);
     // A wake (or a lock) that came while runtime PM settled: no device starts S1 (as at every stage boundary).
-    if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.engine.members.forgetAdvanced(), this.abortWake(FIRST_STAGE);
+    if (this.woken()) return this.engine.members.forgetAdvanced(), this.abortWake(FIRST_STAGE);
     this.engine.members.selectAll();
     if (this.attempt.target === T_HIBERNATE) this.image.mark(this.engine.members.member, this.graph.count);
     this.runStage(FIRST_STAGE);
@@ -194,7 +193,7 @@ export class PowerManager implements EngineOwner, PortHost {
     if (row.masked !== this.window.isOpen) row.masked ? this.window.mask() : this.window.unmask();
     if (row.run === RUN_PLATFORM) {
       this.attempt.phase = P_SLEEPING;
-      this.sleeper.enter(stage, this.attempt.target, this.attempt.test);
+      if (!this.sleeper.enter(stage, this.attempt.target, this.attempt.test, this.woken)) this.abortWake(stage); // its record's listener woke it
       return;
     }
     const now = this.platform.now();
@@ -202,7 +201,7 @@ export class PowerManager implements EngineOwner, PortHost {
       this.stageStart = now;
       this.recorder.stageBegin(now, stage);
     }
-    this.engine.run(stage, now);
+    this.engine.run(stage, now, this.irq.wakeLine >= 0 && this.attempt.phase === P_SUSPENDING); // a wake from the stage-begin record's listener
   }
 
   /** EngineOwner: the engine finished `stage`. */
@@ -217,10 +216,10 @@ export class PowerManager implements EngineOwner, PortHost {
     if (a.phase === P_ROLLBACK) return a.note(status), this.rollbackNext();
     if (row.dir === DIR_SUSPEND) {
       if (device >= 0) return this.abort(stage, device, status);
-      if (a.target === T_HIBERNATE) this.image.stageEnded(row, a.test === TEST_NONE, this.recorder, this.ports);
-      // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage
-      // the wake stopped part-way is where the attempt failed (what advanced in it is undone).
-      if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.abortWake(this.engine.stopped ? stage : row.next);
+      // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage the wake stopped
+      // part-way is where the attempt failed. A hibernate aborts parked requests only when not woken (their callbacks may wake it).
+      if (a.target === T_HIBERNATE && !this.woken()) this.image.stageEnded(row, a.test === TEST_NONE, this.recorder, this.ports);
+      if (this.woken()) return this.abortWake(this.engine.stopped ? stage : row.next);
       return this.runStage(row.next);
     }
     a.note(status);
@@ -235,6 +234,7 @@ export class PowerManager implements EngineOwner, PortHost {
     port.gaveUp(stage, status);
   }
 
+  /** A wake line fired or a PM lock is held: a suspend that has not slept yet aborts. */ private readonly woken = (): boolean => this.irq.wakeLine >= 0 || this.governor.lockTaken();
   /** The sleep stage ended: the resume stages follow. */
   private woke(): void {
     this.attempt.phase = P_RESUMING;

@@ -30,13 +30,10 @@ export const Q_FAILED = 2;
  * Invariant: submitted === refused + completed + length (a request leaves the ring, counted, before its callback runs).
  *
  * Faults stay here, counted, never thrown through: a completion callback that throws (the application's) is counted in
- * `callbackFaults` and the queue goes on with the next request; a `serve` that throws (the driver's) completes that
- * request with THREW, counted in `serveFaults`. `lastFault` keeps what was thrown for the application to log or rethrow.
- * The callers are the driver's hooks and I/O callbacks (`open` in R2, `done`), the application (`submit`) and the
- * runtime (`revive`, drains): an exception let through would charge the device with the application's bug (a resume
- * hook that throws fails its device) or skip the caller's own bookkeeping after the call, wedging it instead. This is
- * how the runtime treats every application callback (give-up and trace listeners) and how Moddable's host treats an
- * exception escaping a callback: reported, the event loop goes on. The catch allocates nothing (the XS suites measure it).
+ * `callbackFaults`, a `serve` that throws (the driver's) completes its request THREW (`serveFaults`); `lastFault` keeps
+ * the value. The callers are driver hooks and I/O callbacks (`open` in R2, `done`), the application and the runtime: a
+ * throw let through would charge the device with the application's bug or skip the caller's bookkeeping (as Moddable's
+ * host reports an exception escaping a callback and goes on). The catch allocates nothing (the XS suites measure it).
  *
  * Bad input: the constructor throws naming the argument and the fix (a capacity that is no integer 1..1024, a `serve` or
  * `complete` that is no function); `fail` and `completeWaiting` take a final error status only (a status of the table, not
@@ -181,9 +178,10 @@ export class RequestQueue {
   completeWaiting(status: number): number {
     if (!isError(status)) return INVALID;
     // Only what waits now: a completion that submits again is not looped over here (the caller decides).
-    for (let n = this.waiting; n > 0 && this.length > (this.inFlight ? 1 : 0); n--) {
+    const held = this.headHeld;
+    for (let n = this.waiting; n > 0 && this.length > (held ? 1 : 0); n--) {
       let slot = this.head;
-      if (this.inFlight) {
+      if (held) {
         // The in-flight request moves up one place, taking the first waiting one's slot.
         slot = (this.head + 1) % this.capacity;
         const token = this.ring[slot];
@@ -208,14 +206,14 @@ export class RequestQueue {
     return OK;
   }
 
-  /** Requests still waiting (not the one in flight). */
-  get waiting(): number {
-    return this.length - (this.inFlight ? 1 : 0);
-  }
+  /** The head is in flight or being served: a drain from inside `serve` (a runtime-PM get failed there, a hibernate it started) leaves it to `serve`'s answer. */
+  private get headHeld(): boolean { return this.inFlight || this.early !== -1; }
 
-  /** Failed, with requests still waiting to be completed with the failure status. */
+  /** Requests still waiting (not the one in flight or being served). */ get waiting(): number { return this.length - (this.headHeld ? 1 : 0); }
+
+  /** Failed, with requests still waiting to be completed with the failure status (none in flight or being served). */
   waitingFailed(): boolean {
-    return this.state === Q_FAILED && !this.inFlight && this.length > 0;
+    return this.state === Q_FAILED && !this.headHeld && this.length > 0;
   }
 
   /** The device recovered: reopen and serve what comes. */ revive(): void { if (this.state === Q_FAILED) { this.state = Q_OPEN; this.pump(); } }
@@ -294,5 +292,7 @@ export class RequestQueue {
       }
     }
     this.serving = false;
+    // Failed while one was being served: the ones behind it complete now, in order (as `done` does for one in flight).
+    if (this.state === Q_FAILED) this.drainFailed();
   }
 }

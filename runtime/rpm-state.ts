@@ -2,7 +2,7 @@
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
 import { RPM_ACTIVE, RPM_SUSPENDED } from "./runtime-pm-table";
-import { OK, BUSY } from "./status";
+import { OK, BUSY, D_FAILED } from "./status";
 
 /** What the runtime PM needs from the power manager. */
 export interface RpmHost {
@@ -14,6 +14,12 @@ export interface RpmHost {
   failDevice(d: number): void;
   /** The runtime gave up on a runtime hook (TIMEOUT): the driver's give-up listener hears stage -1. */
   gaveUp(d: number, status: number): void;
+  /**
+   * `on`: device d waits to resume behind a failed supplier, so nothing it queued can be served until that
+   * one is back: its queues refuse FAILED and what waits completes FAILED (not failed itself, it is not re-probed).
+   * Off: d resumed, its queues reopen.
+   */
+  cutOff(d: number, on: boolean): void;
 }
 
 export type Hook = (this: unknown, token: number) => number;
@@ -67,6 +73,24 @@ export abstract class RpmState {
 
   /** The one timer fired: due delays and budgets (runtime-pm.ts). */
   protected abstract fired(): void;
+
+  /** d, or a supplier of d (transitively), is failed: d cannot come back now, so no attempt waits for it. */
+  protected cutOff(d: number): boolean {
+    if (this.host.deviceState(d) === D_FAILED) return true;
+    for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.cutOff(this.sup[i])) return true;
+    return false;
+  }
+
+  /** A consumer of d waits to resume and can (no failed supplier): d stays up for it, as a resuming child holds its parent in Linux. */
+  protected awaited(d: number): boolean {
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) return true;
+    return false;
+  }
+
+  /** d's runtime resume failed: the consumers waiting on it (and theirs) are cut off until it is back. */
+  protected cutConsumers(d: number): void {
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.host.cutOff(this.con[i], true), this.cutConsumers(this.con[i]);
+  }
 
   /**
    * A hibernate image is adopted: every device was in the attempt that wrote it and resumes from it

@@ -136,6 +136,7 @@ export class RuntimePm extends RpmState {
       this.want[d] = 1;
       // The walk cancelled the active suppliers' delays (as a get does); cut off, d holds them no more (Linux rpm_put_suppliers).
       if (ready === FAILED) for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      if (ready === FAILED) this.host.cutOff(d, true);
       return ready;
     }
     this.want[d] = 0;
@@ -156,12 +157,6 @@ export class RuntimePm extends RpmState {
   /** d is active now: the consumers that waited for it (a get during its transition) resume, if their other suppliers let them. */
   private consumersGo(d: number): void {
     for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
-  }
-
-  /** A consumer of d waits to resume and can (no failed supplier): d stays up for it, as a resuming child holds its parent in Linux. */
-  private awaited(d: number): boolean {
-    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) return true;
-    return false;
   }
 
   private mayStart(): boolean {
@@ -191,6 +186,7 @@ export class RuntimePm extends RpmState {
     } else if (a === A_RESUMED) {
       this.resumes[d]++;
       this.want[d] = 0;
+      this.host.cutOff(d, false);
       this.consumersGo(d);
       this.idle(d, this.soon[d] !== 0 ? 0 : this.delayUs[d]);
     } else if (a === A_SUSPEND_FAILED || a === A_RESUME_FAILED) {
@@ -199,7 +195,7 @@ export class RuntimePm extends RpmState {
       if (this.records) this.trace.recordHook(now, d, -1, E_RPM_FAIL, status, now - this.startedAt[d]);
       // Either way the get that waited on d is answered (d is active now, or failed): it must not resume d after a later suspend.
       this.want[d] = 0;
-      if (a === A_RESUME_FAILED) this.host.failDevice(d);
+      if (a === A_RESUME_FAILED) this.host.failDevice(d), this.cutConsumers(d);
       else {
         // Linux: a failed runtime_suspend leaves the device active and the resumes waiting on it go on (its consumers' first:
         // they then hold it). It is tried again after the delay (a delay of 0 or none: at the next put), never in a loop.
@@ -252,13 +248,6 @@ export class RuntimePm extends RpmState {
       if (st === RPM_SUSPENDING || st === RPM_RESUMING) return true;
       if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && !this.cutOff(d)) return true;
     }
-    return false;
-  }
-
-  /** d, or a supplier of d (transitively), is failed: d cannot come back now, so no attempt waits for it. */
-  private cutOff(d: number): boolean {
-    if (this.host.deviceState(d) === D_FAILED) return true;
-    for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.cutOff(this.sup[i])) return true;
     return false;
   }
 

@@ -36,8 +36,11 @@ export class SleepStage {
     platform.setWakeCallback((cause: number) => this.end(cause));
   }
 
-  /** Sleeps (IRQs already masked); a synchronous wake (ESP32 light sleep) ends the stage before this returns. */
-  enter(stage: number, target: number, test: number): void {
+  /**
+   * Sleeps (IRQs already masked); a synchronous wake (ESP32 light sleep) ends the stage before this returns.
+   * false, nothing slept: `woken` (a wake line or a PM lock) became true in the sleep record's trace listener.
+   */
+  enter(stage: number, target: number, test: number, woken: () => boolean): boolean {
     const now = this.platform.now();
     this.sleptUs = -1;
     this.sleeping = true;
@@ -45,13 +48,20 @@ export class SleepStage {
     this.test = test;
     this.start = now;
     this.rec.sleepEnter(now, stage, target);
+    if (woken()) {
+      // The timeline's sleep lane closes at once: 0 µs, ended by the line (WAKE_NONE for a lock).
+      this.sleeping = false;
+      this.rec.sleepExit(now, stage, 0, this.irq.wakeLine >= 0 ? this.irq.wakeLine : WAKE_NONE);
+      return false;
+    }
     if (test === TEST_DEVICES) {
       this.window.unmask();
       this.platform.schedule(this.holdTimer, this.holdUs);
-      return;
+      return true;
     }
     const cause = this.platform.sleep(target, test, this.holdUs);
     if (cause !== WAKE_NONE) this.end(cause);
+    return true;
   }
 
   /** The last sleep's length after a hibernate reboot (the RTC clock's), -1 when the platform cannot tell. */

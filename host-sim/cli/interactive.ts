@@ -6,7 +6,7 @@ import type { Paint } from "./progress";
 import { Screen } from "./screen";
 import { type Session, asleepNotice, backlogNotice } from "./session";
 import { isShellVerb, shellHelp } from "./shell-verbs";
-import { P_IDLE, P_SLEEPING } from "../../runtime/pm";
+import { P_IDLE, P_SLEEPING } from "../../runtime/phase";
 
 export interface InteractiveIo {
   /** Keyboard bytes (process.stdin, or a Subject in tests). Completion means end of input. */

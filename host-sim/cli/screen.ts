@@ -2,7 +2,7 @@
 import { Subscription } from "rxjs";
 import { type Paint, ProgressFormatter } from "./progress";
 import type { Session } from "./session";
-import { P_SLEEPING } from "../../runtime/pm";
+import { P_SLEEPING } from "../../runtime/phase";
 import { formatSummary } from "./summary";
 
 /** A partial serial line unchanged this long (virtual) is printed without waiting for its newline. */

@@ -2,7 +2,7 @@
 import { closeSync, openSync, writeSync } from "fs";
 import type { Subscription } from "rxjs";
 import type { Session } from "./session";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 
 /** Virtual time allowed for the closing `status`, `devices` and `trace dump` (a 512-record dump takes ~2 s at 115200 baud). */
 const CAPTURE_US = 30_000_000;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Rig, K_OK, K_FAIL, K_PENDING, BUTTON_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
 import { IO, OK, WAKEUP, WAKE_RESET, T_STANDBY, TEST_NONE, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime/status";
 import { F_SEQ, F_START, F_STAGES, F_TOTAL_US } from "../../runtime/flight";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 import { imageOfEvery } from "../runtime/fakes";
 
 // Every stage but release, in id order: an array mapped from SHOWN is indexed by stage id.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Rig, K_PENDING, K_FAIL, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
 import { IO, OK, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE, S_PLATFORM, STAGE_COUNT } from "../../runtime/status";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 import { imageOfEvery } from "../runtime/fakes";
 
 /** Replaces "[   1234 us]" stamps with "[T]" and checks they never go backwards. */

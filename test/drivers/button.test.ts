@@ -1,7 +1,7 @@
 // BOOT button: bounce starts one suspend, a press mid-suspend aborts it (WAKEUP), a press while asleep wakes the board.
 import { describe, expect, it } from "vitest";
 import { OK, WAKEUP, T_STANDBY, TEST_NONE, STATUS_NAMES } from "../../runtime/status";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { Button } from "../../drivers/button/button";
 import type { Bme280 } from "../../drivers/bme280/bme280";

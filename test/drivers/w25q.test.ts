@@ -10,7 +10,7 @@ import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { F_FAIL, HOOK_NAMES } from "../../host-sim/board/faults";
 import { BoardWorld, BOARD_DEVICES } from "../reliability/board-world";
 import { makeDevkitc } from "./cases";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 
 function stageEvents(b: ReturnType<typeof makeDevkitc>, device: string, stage: number): [number, number][] {
   const tr = b.sim.pm.trace;

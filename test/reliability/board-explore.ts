@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { BoardWorld, BOARD_DEVICES, FAULT_MODES, REQ_KINDS, TESTS, type BoardSpec, type Epoch } from "./board-world";
 import { D_ACTIVE, OK, WAKEUP, STATUS_NAMES, STAGE_NAMES, T_HIBERNATE, T_STANDBY, TraceEvents, WAKE_NONE } from "../../runtime";
 import { FAULT_MODE_NAMES } from "../../host-sim/board/faults";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 import { ALL_HOOKS } from "./board-hooks";
 import { staleRestore } from "./board-image";
 import { LINE_KINDS, RECOVER_NAMES, type TagLine } from "./board-console";

@@ -6,7 +6,7 @@ import { BoardWorld } from "./board-world";
 import { OK, T_STANDBY, TEST_NONE, TEST_PLATFORM, D_ACTIVE } from "../../runtime/status";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import type { Button } from "../../drivers/button/button";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 
 /** xorshift32, so the storm is the same on every run. */
 function rng(seed: number): () => number {

@@ -155,3 +155,51 @@ describe("a supplier does not go down under a consumer waiting to resume", () =>
     expect(bus.id).toBe(0);
   });
 });
+
+describe("a supplier's runtime resume fails while a consumer waits to resume behind it", () => {
+  /** bus -> chip, both runtime-suspended; the chip's queue is gated by its runtimeSuspend; the bus's next runtime resume fails after 100 µs. */
+  function cutOff(reprobe: "fail" | "ok") {
+    const env = new Env({ reprobeFirstUs: 1_000, reprobeCapUs: 8_000 });
+    const bus = add(env, { name: "bus" });
+    const chip = add(env, { name: "chip", parent: "bus" });
+    const done: string[] = [];
+    const q = new RequestQueue(4, () => OK, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    chip.queue = q;
+    env.pm.seal();
+    const cp = env.pm.port(chip.id);
+    cp.registerQueue(q);
+    cp.get(); cp.put();
+    bus.rr = { kind: "pending", afterUs: 100, status: IO };
+    bus.behaviour.reprobe = reprobe === "fail" ? { kind: "fail", status: IO } : { kind: "ok" };
+    const answers = [cp.get(), q.submit(7)];
+    return { env, bus, chip, cp, q, done, answers };
+  }
+
+  test("the consumer's waiting request completes FAILED once the supplier failed; later submits are refused FAILED; the queue balances", () => {
+    const w = cutOff("fail");
+    w.env.platform.advance(600_000_000);
+    expect({
+      answers: w.answers, done: w.done, bus: w.env.pm.deviceState(w.bus.id), chip: w.env.pm.deviceState(w.chip.id), chipRpm: w.cp.runtimeState,
+      later: STATUS_NAMES[w.q.submit(8)], length: w.q.length, balance: w.q.submitted - (w.q.refused + w.q.completed + w.q.length),
+    }).toEqual({
+      // The chip itself is not failed (D_ACTIVE = 0, not re-probed): it waits, runtime-suspended, for its supplier.
+      answers: [PENDING, OK], done: ["7:FAILED"], bus: D_FAILED, chip: 0, chipRpm: RPM_SUSPENDED,
+      later: "FAILED", length: 0, balance: 0,
+    });
+  });
+
+  test("a get after the supplier failed answers FAILED and the queue refuses at once", () => {
+    const w = cutOff("fail");
+    w.env.platform.advance(200);
+    w.cp.put();
+    expect([STATUS_NAMES[w.cp.get()], STATUS_NAMES[w.q.submit(9)], w.done]).toEqual(["FAILED", "FAILED", ["7:FAILED"]]);
+  });
+
+  test("the supplier's re-probe brings it back: the consumer resumes, its queue reopens and serves", () => {
+    const w = cutOff("ok");
+    w.env.platform.advance(200);
+    expect(w.done).toEqual(["7:FAILED"]);
+    w.env.platform.advance(1_000_000);
+    expect([w.env.pm.deviceState(w.bus.id), w.cp.runtimeState, STATUS_NAMES[w.q.submit(10)], w.done]).toEqual([0, RPM_ACTIVE, "OK", ["7:FAILED", "10:OK"]]);
+  });
+});

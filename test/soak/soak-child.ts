@@ -3,7 +3,7 @@ import { SimBoard } from "../../host-sim/board/sim-board";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { SLEEP_LIGHT } from "../../host-sim/board/sim-sleep";
 import { OK, T_STANDBY, TEST_NONE, D_ACTIVE, WAKE_TIMER } from "../../runtime/status";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 
 declare const gc: () => void;
 

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { expect, test } from "vitest";
 import { fuzzConsole } from "../reliability/console-fuzz";
-import { P_IDLE } from "../../runtime/pm";
+import { P_IDLE } from "../../runtime/phase";
 
 const CYCLES = Number(process.env.QUIESCE_SOAK_CYCLES ?? 100_000);
 

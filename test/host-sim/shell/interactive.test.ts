@@ -5,7 +5,7 @@ import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { type InteractiveEnd, runInteractive } from "../../../host-sim/cli/interactive";
 import { PLAIN, phaseName } from "../../../host-sim/cli/progress";
 import { Session } from "../../../host-sim/cli/session";
-import { P_REPROBING, P_SLEEPING } from "../../../runtime/pm";
+import { P_REPROBING, P_SLEEPING } from "../../../runtime/phase";
 
 interface Rig {
   input: Subject<string | Uint8Array>;
