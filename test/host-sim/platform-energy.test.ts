@@ -121,14 +121,14 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 538.81 XS units / 4 per us = 134.70 us of CPU time at 68 mA = 9.160 uC", () => {
+  it("one S2 dispatch: 539.31 XS units / 4 per us = 134.83 us of CPU time at 68 mA = 9.168 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
-    expect(time.now()).toBeCloseTo(538.81 / ESP32_XS_UNITS_PER_US, 9);
-    expect(meter.chargeUc()).toBeCloseTo(uC((538.81 / 4) * 68_000), 9);
+    expect(time.now()).toBeCloseTo(539.31 / ESP32_XS_UNITS_PER_US, 9);
+    expect(meter.chargeUc()).toBeCloseTo(uC((539.31 / 4) * 68_000), 9);
     platform.setXsRate(0);
     platform.chargeDispatch(S_RESUME);
-    expect(time.now()).toBeCloseTo(134.7025, 9);
+    expect(time.now()).toBeCloseTo(134.8275, 9);
     expect(platform.dispatches).toBe(2);
   });
 
