@@ -219,7 +219,7 @@ export class PowerManager implements EngineOwner, PortHost {
       // Wakeup check at every boundary: a wake after S1 started aborts until the platform sleeps. A stage the wake stopped
       // part-way is where the attempt failed. A hibernate aborts parked requests only when not woken (their callbacks may wake it).
       if (a.target === T_HIBERNATE && !this.woken()) this.image.stageEnded(row, a.test === TEST_NONE, this.recorder, this.ports);
-      if (this.woken()) return this.abortWake(this.engine.stopped ? stage : row.next);
+      if (this.irq.wakeLine >= 0 || this.governor.lockTaken()) return this.abortWake(this.engine.stopped ? stage : row.next);
       return this.runStage(row.next);
     }
     a.note(status);
