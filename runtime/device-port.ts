@@ -218,6 +218,7 @@ export class RuntimePort implements DevicePort {
   private completeQueues(status: number): void {
     for (let i = 0; i < this.queues.length; i++) {
       const q = this.queues[i];
+      if (status !== 0) q.abandonServed(status); // with the request whose serve asked for this hibernate
       // A completion callback that submits again adds a waiting request: taken too, at most capacity rounds (a throw is the queue's, counted).
       for (let tries = 0; tries < q.capacity && q.waiting > 0 && (status !== 0 || q.waitingFailed()); tries++) {
         if (status === 0) q.drainFailed();

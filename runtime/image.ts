@@ -20,8 +20,8 @@ export class HibernateImage {
   private readonly bits: Uint8Array;
   /**
    * Restored already in this boot (RAM only: a reboot starts unspent). The areas have been live since,
-   * so restoring them a second time would resurrect state as old as that image; the next hibernate's
-   * `mark` makes a new one.
+   * so restoring them a second time would resurrect state as old as that image; only a hibernate that
+   * completes its suspend stages (TEST_NONE) makes a new one (one rolled back before makes none).
    */
   spent = false;
 
@@ -42,7 +42,6 @@ export class HibernateImage {
 
   /** A hibernate starts over `member` (1 per member): the image will hold exactly their state. */
   mark(member: Uint8Array, count: number): void {
-    this.spent = false;
     this.bits.fill(0);
     for (let d = 0; d < count; d++) if (member[d] !== 0) this.bits[d >> 3] |= 1 << (d & 7);
   }
@@ -79,6 +78,8 @@ export class HibernateImage {
    */
   stageEnded(row: StageRow, sleeps: boolean, rec: Recorder, ports: readonly RuntimePort[]): void {
     for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) rec.stageUnknown(s);
+    // The image is complete once the last suspend stage ended: a hibernate rolled back before has made none.
+    if (sleeps && !isSuspendStage(row.next)) this.spent = false;
     if (!sleeps || !STAGES[row.next].masked) return;
     for (let d = 0; d < ports.length; d++) ports[d].abortParked(ABORTED);
   }

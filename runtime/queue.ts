@@ -9,8 +9,8 @@ export type CompleteFn = (token: number, status: number) => void;
 
 /** A final error status: what a failed queue refuses with and waiting requests complete with (OK would say an unserved request was served). */
 function isError(s: number): boolean { return isStatus(s) && s !== OK && s !== PENDING; }
-/** `early` while `serve` runs and has not called `done`. */
-const IN_SERVE = -2;
+/** `early` while `serve` runs and has not called `done`; DROPPED: its request was completed meanwhile (`abandonServed`). */
+const IN_SERVE = -2, DROPPED = -3;
 /** Queue state: serving requests. */
 export const Q_OPEN = 0;
 /** Queue state: gated by S2; new requests park and replay in order at R2. */
@@ -26,7 +26,8 @@ export const Q_FAILED = 2;
  * When its device fails the runtime marks it failed (`fail`): it serves nothing and refuses new
  * requests with the failure status; `drainFailed` completes the requests that were waiting with it
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
- * Before a hibernate's deep sleep the runtime completes parked requests with ABORTED (`completeWaiting`).
+ * Before a hibernate's deep sleep the runtime completes parked requests, and one whose `serve` is still running (it
+ * asked for the hibernate: its answer would come after a reboot that loses RAM), with ABORTED (`abandonServed`).
  * Invariant: submitted === refused + completed + length (a request leaves the ring, counted, before its callback runs).
  *
  * Faults stay here, counted, never thrown through: a completion callback that throws (the application's) is counted in
@@ -35,10 +36,8 @@ export const Q_FAILED = 2;
  * throw let through would charge the device with the application's bug or skip the caller's bookkeeping (as Moddable's
  * host reports an exception escaping a callback and goes on). The catch allocates nothing (the XS suites measure it).
  *
- * Bad input: the constructor throws naming the argument and the fix (a capacity that is no integer 1..1024, a `serve` or
- * `complete` that is no function); `fail` and `completeWaiting` take a final error status only (a status of the table, not
- * OK or PENDING) and answer INVALID, changing nothing, for anything else: a submit refused with a value that is no status,
- * or a request that was never served completed OK, would break the rule above.
+ * Bad input: the constructor throws naming the argument and the fix; `fail`, `completeWaiting` and `abandonServed` take a
+ * final error status only (not OK, PENDING or no status: an unserved request completed OK would break the rule above).
  */
 export class RequestQueue {
   /** Most requests the ring holds (accepted and not yet completed); `submit` answers FULL beyond. */
@@ -85,24 +84,16 @@ export class RequestQueue {
   }
 
   /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */
-  countFaultsIn(sink: { listenerFaults: number }): void {
-    this.faultSink = sink;
-  }
+  countFaultsIn(sink: { listenerFaults: number }): void { this.faultSink = sink; }
 
   /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */
-  setDrainListener(listener: () => void): void {
-    this.drainListener = listener;
-  }
+  setDrainListener(listener: () => void): void { this.drainListener = listener; }
 
   /** No request is in flight (the S2 drain is over when gated). */
-  get idle(): boolean {
-    return !this.inFlight;
-  }
+  get idle(): boolean { return !this.inFlight; }
 
   /** Gated by S2: new requests park. */
-  get gated(): boolean {
-    return this.state === Q_GATED;
-  }
+  get gated(): boolean { return this.state === Q_GATED; }
 
   /**
    * Queues `token` (served now if open, parked if gated): OK accepted, FULL ring full, INVALID a token that
@@ -138,9 +129,7 @@ export class RequestQueue {
   }
 
   /** The device failed: submissions are refused until `revive`. */
-  get failed(): boolean {
-    return this.state === Q_FAILED;
-  }
+  get failed(): boolean { return this.state === Q_FAILED; }
 
   /** Stops dispatch; in-flight work continues. A failed queue stays failed. */
   gate(): void {
@@ -178,10 +167,10 @@ export class RequestQueue {
   completeWaiting(status: number): number {
     if (!isError(status)) return INVALID;
     // Only what waits now: a completion that submits again is not looped over here (the caller decides).
-    const held = this.headHeld;
-    for (let n = this.waiting; n > 0 && this.length > (held ? 1 : 0); n--) {
+    // headHeld each pass: a completion that submits again may put the next request in flight.
+    for (let n = this.waiting; n > 0 && this.length > (this.headHeld ? 1 : 0); n--) {
       let slot = this.head;
-      if (held) {
+      if (this.headHeld) {
         // The in-flight request moves up one place, taking the first waiting one's slot.
         slot = (this.head + 1) % this.capacity;
         const token = this.ring[slot];
@@ -207,7 +196,19 @@ export class RequestQueue {
   }
 
   /** The head is in flight or being served: a drain from inside `serve` (a runtime-PM get failed there, a hibernate it started) leaves it to `serve`'s answer. */
-  private get headHeld(): boolean { return this.inFlight || this.early !== -1; }
+  private get headHeld(): boolean { return this.inFlight || this.early === IN_SERVE || this.early >= 0; }
+
+  /** The request whose `serve` is running and every waiting one complete with `status` (ABORTED); serve's answer is dropped. OK, or INVALID (nothing changed). */
+  abandonServed(status: number): number {
+    if (!isError(status)) return INVALID;
+    if (!this.inFlight && (this.early === IN_SERVE || this.early >= 0)) {
+      this.early = DROPPED;
+      if (this.parkedSlot[this.head] !== 0) this.parkedSlot[this.head] = 0, this.parkedNow--, this.replayed++;
+      this.completedAborted++;
+      this.finishHead(status);
+    }
+    return this.completeWaiting(status);
+  }
 
   /** Requests still waiting (not the one in flight or being served). */ get waiting(): number { return this.length - (this.headHeld ? 1 : 0); }
 
@@ -271,6 +272,7 @@ export class RequestQueue {
         this.serveFaults++;
         this.lastFault = e;
       }
+      if (this.early === DROPPED) { this.early = -1; continue; } // completed while it ran (abandonServed)
       // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would);
       // a `done` made inside serve is its completion if serve answered PENDING, else a protocol error.
       if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
