@@ -20,8 +20,9 @@ export class HibernateImage {
   private readonly bits: Uint8Array;
   /**
    * Restored already in this boot (RAM only: a reboot starts unspent). The areas have been live since,
-   * so restoring them a second time would resurrect state as old as that image; only a hibernate that
-   * completes its suspend stages (TEST_NONE) makes a new one (one rolled back before makes none).
+   * so restoring them a second time would resurrect state as old as that image. A hibernate whose sleep ends
+   * in this boot (a test level, a platform that refused the deep sleep or kept RAM) restored it too (sleep.ts);
+   * one rolled back makes none: only the next boot's image is unspent.
    */
   spent = false;
 
@@ -78,8 +79,6 @@ export class HibernateImage {
    */
   stageEnded(row: StageRow, sleeps: boolean, rec: Recorder, ports: readonly RuntimePort[]): void {
     for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) rec.stageUnknown(s);
-    // The image is complete once the last suspend stage ended: a hibernate rolled back before has made none.
-    if (sleeps && !isSuspendStage(row.next)) this.spent = false;
     if (!sleeps || !STAGES[row.next].masked) return;
     for (let d = 0; d < ports.length; d++) ports[d].abortParked(ABORTED);
   }

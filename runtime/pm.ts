@@ -75,7 +75,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.window = new MaskWindow(this.irq, platform, this.recorder);
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);
-    this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
+    this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, this.image, config.testHoldUs, () => this.woke());
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
@@ -294,7 +294,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private reprobed(): void {
     this.attempt.phase = P_IDLE;
     this.recovery.finish(this.platform.now(), this.engine, this.ports);
-    this.rpm.systemIdle();
+    if (this.attempt.phase === P_IDLE) this.rpm.systemIdle(); // a revived queue's serve may have started a suspend
     this.governor.kick();
   }
 }

@@ -9,8 +9,8 @@ export type CompleteFn = (token: number, status: number) => void;
 
 /** A final error status: what a failed queue refuses with and waiting requests complete with (OK would say an unserved request was served). */
 function isError(s: number): boolean { return isStatus(s) && s !== OK && s !== PENDING; }
-/** `early` while `serve` runs and has not called `done`; DROPPED: its request was completed meanwhile (`abandonServed`). */
-const IN_SERVE = -2, DROPPED = -3;
+/** `early` while `serve` runs and has not called `done`; DROPPED(_DONE): its request was completed meanwhile (`abandonServed`), (after) a `done`. */
+const IN_SERVE = -2, DROPPED = -3, DROPPED_DONE = -4;
 /** Queue state: serving requests. */
 export const Q_OPEN = 0;
 /** Queue state: gated by S2; new requests park and replay in order at R2. */
@@ -49,6 +49,7 @@ export class RequestQueue {
   /** Requests accepted and not yet completed, the one in flight included. */ length = 0;
   /** Q_OPEN, Q_GATED or Q_FAILED. */ state = Q_OPEN;
   private inFlight = false;
+  /** In flight is an abandoned request (no longer in the ring): its `done` completes nothing. */ private orphan = false;
   private serving = false;
   /** IN_SERVE while `serve` runs, then the status of a `done` made inside it; -1 otherwise. */
   private early = -1;
@@ -85,13 +86,10 @@ export class RequestQueue {
 
   /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */
   countFaultsIn(sink: { listenerFaults: number }): void { this.faultSink = sink; }
-
   /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */
   setDrainListener(listener: () => void): void { this.drainListener = listener; }
-
   /** No request is in flight (the S2 drain is over when gated). */
   get idle(): boolean { return !this.inFlight; }
-
   /** Gated by S2: new requests park. */
   get gated(): boolean { return this.state === Q_GATED; }
 
@@ -196,13 +194,13 @@ export class RequestQueue {
   }
 
   /** The head is in flight or being served: a drain from inside `serve` (a runtime-PM get failed there, a hibernate it started) leaves it to `serve`'s answer. */
-  private get headHeld(): boolean { return this.inFlight || this.early === IN_SERVE || this.early >= 0; }
+  private get headHeld(): boolean { return (this.inFlight && !this.orphan) || this.early === IN_SERVE || this.early >= 0; }
 
   /** The request whose `serve` is running and every waiting one complete with `status` (ABORTED); serve's answer is dropped. OK, or INVALID (nothing changed). */
   abandonServed(status: number): number {
     if (!isError(status)) return INVALID;
     if (!this.inFlight && (this.early === IN_SERVE || this.early >= 0)) {
-      this.early = DROPPED;
+      this.early = this.early >= 0 ? DROPPED_DONE : DROPPED;
       if (this.parkedSlot[this.head] !== 0) this.parkedSlot[this.head] = 0, this.parkedNow--, this.replayed++;
       this.completedAborted++;
       this.finishHead(status);
@@ -223,10 +221,11 @@ export class RequestQueue {
   done(status: number): void {
     // PENDING is no final status, nor anything that is no status: the request ends PROTOCOL (as a hook's would).
     if (status !== OK && (status === PENDING || !isStatus(status))) status = PROTOCOL;
-    if (this.early === IN_SERVE) return void (this.early = status);
+    if (this.early === IN_SERVE || this.early === DROPPED) return void (this.early = this.early === DROPPED ? DROPPED_DONE : status);
     if (!this.inFlight) return;
     this.inFlight = false;
-    this.finishHead(status);
+    if (this.orphan) this.orphan = false; // an abandoned request's own done: completed already
+    else this.finishHead(status);
     // Failed while this one was in flight: the ones behind it complete now, in order.
     if (this.state === Q_FAILED) return this.drainFailed();
     if (this.state === Q_GATED) {
@@ -272,7 +271,8 @@ export class RequestQueue {
         this.serveFaults++;
         this.lastFault = e;
       }
-      if (this.early === DROPPED) { this.early = -1; continue; } // completed while it ran (abandonServed)
+      // Completed while it ran (abandonServed): a PENDING answer's `done`, unless made already, is its own (not the next request's).
+      if (this.early <= DROPPED) { this.inFlight = this.orphan = this.early === DROPPED && status === PENDING; this.early = -1; continue; }
       // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would);
       // a `done` made inside serve is its completion if serve answered PENDING, else a protocol error.
       if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
