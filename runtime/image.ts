@@ -20,9 +20,9 @@ export class HibernateImage {
   private readonly bits: Uint8Array;
   /**
    * Restored already in this boot (RAM only: a reboot starts unspent). The areas have been live since,
-   * so restoring them a second time would resurrect state as old as that image. A hibernate whose sleep ends
-   * in this boot (a test level, a platform that refused the deep sleep or kept RAM) restored it too (sleep.ts);
-   * one rolled back makes none: only the next boot's image is unspent.
+   * so restoring them a second time would resurrect state as old as that image. A hibernate started in this
+   * boot spends it too (pm.ts `start`: S1 zeroes the areas it then fills): rolled back, at a test level, or back
+   * from a sleep the platform refused or kept RAM through, it leaves live areas; only the next boot is unspent.
    */
   spent = false;
 

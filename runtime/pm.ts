@@ -75,7 +75,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.window = new MaskWindow(this.irq, platform, this.recorder);
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
     this.rollback = new RollbackWalk(this.engine);
-    this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, this.image, config.testHoldUs, () => this.woke());
+    this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
@@ -167,7 +167,7 @@ export class PowerManager implements EngineOwner, PortHost {
     // A wake (or a lock) that came while runtime PM settled: no device starts S1 (as at every stage boundary).
     if (this.woken()) return this.engine.members.forgetAdvanced(), this.abortWake(FIRST_STAGE);
     this.engine.members.selectAll();
-    if (this.attempt.target === T_HIBERNATE) this.image.mark(this.engine.members.member, this.graph.count);
+    if (this.attempt.target === T_HIBERNATE) this.image.mark(this.engine.members.member, this.graph.count), this.image.spent = true; // image.ts
     this.runStage(FIRST_STAGE);
   }
 

@@ -3,8 +3,7 @@ import type { Platform } from "./platform";
 import type { IrqController } from "./irq";
 import type { MaskWindow } from "./mask";
 import type { Recorder } from "./recorder";
-import type { HibernateImage } from "./image";
-import { TEST_DEVICES, T_HIBERNATE, WAKE_NONE, WAKE_TEST_HOLD } from "./status";
+import { TEST_DEVICES, WAKE_NONE, WAKE_TEST_HOLD } from "./status";
 
 /**
  * Linux's pm_test levels: TEST_DEVICES runs every device stage but no platform call and holds in the
@@ -21,17 +20,13 @@ export class SleepStage {
   private readonly holdUs: number;
   private readonly ended: (cause: number) => void;
   private readonly holdTimer: number;
-  private readonly image: HibernateImage;
   private sleeping = false;
   private stage = -1;
   private test = 0;
   private start = 0;
-  /** The sleep is a hibernate's: if it ends in this boot (a test level, a platform that refused or kept RAM), R1 restores the image now. */
-  private hibernating = false;
 
-  constructor(platform: Platform, irq: IrqController, window: MaskWindow, rec: Recorder, image: HibernateImage, holdUs: number, ended: (cause: number) => void) {
+  constructor(platform: Platform, irq: IrqController, window: MaskWindow, rec: Recorder, holdUs: number, ended: (cause: number) => void) {
     this.platform = platform;
-    this.image = image;
     this.irq = irq;
     this.window = window;
     this.rec = rec;
@@ -51,7 +46,6 @@ export class SleepStage {
     this.sleeping = true;
     this.stage = stage;
     this.test = test;
-    this.hibernating = target === T_HIBERNATE;
     this.start = now;
     this.rec.sleepEnter(now, stage, target);
     if (woken()) {
@@ -78,7 +72,6 @@ export class SleepStage {
     this.sleeping = true;
     this.stage = stage;
     this.test = 0;
-    this.hibernating = true;
     this.sleptUs = sleptUs;
     // The sleep is recorded as `sleptUs` long, ending now (a clock that restarted at the reboot cannot say more).
     this.start = this.platform.now() - (sleptUs >= 0 ? sleptUs : 0);
@@ -94,8 +87,6 @@ export class SleepStage {
   end(cause: number): void {
     if (!this.sleeping) return;
     this.sleeping = false;
-    // Restored by this resume (or by resumeFromImage's): a later resumeFromImage in this boot would restore it again.
-    if (this.hibernating) this.image.spent = true;
     const now = this.platform.now();
     this.rec.sleepExit(now, this.stage, now - this.start, cause);
     this.ended(cause);
