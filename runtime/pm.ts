@@ -79,7 +79,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
-    this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.attempt.ending ? void (this.attempt.startLater = true) : this.start());
+    this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.start());
     // A wake line fired while a suspend is armed: a stage that may pend starts no further device; a test hold ends.
     this.irq.setWakeListener((line: number) => { if (this.attempt.phase === P_SUSPENDING) this.engine.stopStarting(); this.sleeper.wakeRaised(line); });
     this.irq.countFaultsIn(this.stats);
@@ -151,9 +151,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recorder.attemptBegin(now, target);
     this.irq.armWake();
     // Runtime transitions in flight end first; a hibernate (RAM lost) also brings runtime-suspended devices back.
-    if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) !== OK) return OK;
-    if (this.attempt.ending) this.attempt.startLater = true; // from a done callback: `finish` starts it (attempt.ts)
-    else this.start();
+    if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) === OK) this.start();
     return OK;
   }
 
@@ -163,6 +161,7 @@ export class PowerManager implements EngineOwner, PortHost {
   private storageLost(target: number, test: number): boolean { return target === T_HIBERNATE && test === TEST_NONE && this.graph.storage >= 0 && this.engine.state(this.graph.storage) === D_FAILED; }
   /** S1, once runtime PM settled: a storage device that failed its runtime resume meanwhile ends the attempt FAILED. */
   private start(): void {
+    if (this.attempt.ending) return void (this.attempt.startLater = true); // from a done callback: `finish` starts it (attempt.ts)
     if (this.storageLost(this.attempt.target, this.attempt.test)) return this.engine.members.forgetAdvanced(), this.abort(FIRST_STAGE, this.graph.storage, FAILED);
     // A wake (or a lock) that came while runtime PM settled: no device starts S1 (as at every stage boundary).
     if (this.woken()) return this.engine.members.forgetAdvanced(), this.abortWake(FIRST_STAGE);

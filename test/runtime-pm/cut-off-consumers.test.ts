@@ -1,6 +1,6 @@
 // Consumers cut off behind a failed supplier (rpm-state.ts cutConsumers, device-port.ts cutOff): chains, two suppliers, attempts meanwhile.
 import { describe, expect, test } from "vitest";
-import { Env } from "../runtime/fakes";
+import { Env, statusNames } from "../runtime/fakes";
 import { add, type RpmDevice } from "../runtime-pm/helpers";
 import { OK, IO, PENDING, FAILED, T_STANDBY, T_HIBERNATE, TEST_NONE, ROLE_STORAGE, RPM_ACTIVE, RPM_SUSPENDED, RequestQueue, STATUS_NAMES, D_FAILED, type DevicePort } from "../../runtime";
 
@@ -93,7 +93,6 @@ describe("cut off", () => {
     const s2 = STATUS_NAMES[q.submit(2)];
     bus.rr = { kind: "ok" };
     env.platform.advance(1_000_000);
-    expect([names(env.outcomes), s1, s2, env.pm.deviceState(bus.id), STATUS_NAMES[q.submit(3)], done]).toEqual([["OK", "OK"], "FAILED", "FAILED", 0, "OK", ["chip 3:OK"]]);
+    expect([statusNames(env.outcomes), s1, s2, env.pm.deviceState(bus.id), STATUS_NAMES[q.submit(3)], done]).toEqual([["OK", "OK"], "FAILED", "FAILED", 0, "OK", ["chip 3:OK"]]);
   });
 });
-const names = (s: number[]): string[] => s.map((v) => STATUS_NAMES[v]);

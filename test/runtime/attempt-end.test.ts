@@ -1,12 +1,11 @@
 // How an attempt ends: each done callback gets its own attempt's outcome, in order; a callback that throws is counted and nothing is skipped.
 import { describe, expect, test } from "vitest";
-import { Env } from "./fakes";
+import { Env, statusNames } from "./fakes";
 import { add } from "../runtime-pm/helpers";
 import { OK, IO, BUSY, T_STANDBY, TEST_NONE, P_IDLE, RPM_SUSPENDED, RequestQueue, STATUS_NAMES, type PmConfig } from "../../runtime";
 import { E_SUSPEND_END } from "../../runtime/trace";
 import { ESP32_STATES } from "../../boards/esp32-states";
 
-const names = (s: number[]): string[] => s.map((v) => STATUS_NAMES[v]);
 
 describe("a done callback that throws", () => {
   test("is counted in stats.listenerFaults, not thrown into the driver completion that ended the attempt; the next attempt works", () => {
@@ -17,10 +16,10 @@ describe("a done callback that throws", () => {
     env.pm.setDoneCallback((s) => { env.outcomes.push(s); throw new Error("app bug"); });
     expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
     expect(() => env.platform.advance(1_000)).not.toThrow();
-    expect([names(env.outcomes), env.pm.phase, env.pm.stats.listenerFaults]).toEqual([["OK"], P_IDLE, 1]);
+    expect([statusNames(env.outcomes), env.pm.phase, env.pm.stats.listenerFaults]).toEqual([["OK"], P_IDLE, 1]);
     expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
     env.platform.advance(1_000);
-    expect([names(env.outcomes), env.pm.stats.listenerFaults]).toEqual([["OK", "OK"], 2]);
+    expect([statusNames(env.outcomes), env.pm.stats.listenerFaults]).toEqual([["OK", "OK"], 2]);
   });
 
   test("after the governor's own attempt: the governor still decides, and an explicit suspend with a lock held is not taken for a lock that wakes", () => {
@@ -75,7 +74,7 @@ describe("the outcome each done callback is told", () => {
     env.pm.seal();
     env.pm.port(dev.id).registerQueue(q);
     expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    expect([asked, names(env.outcomes), env.pm.stats.busyRefusals]).toEqual([["BUSY"], ["IO"], 1]);
+    expect([asked, statusNames(env.outcomes), env.pm.stats.busyRefusals]).toEqual([["BUSY"], ["IO"], 1]);
   });
 
   test("a trace listener on the attempt's end record asks for another suspend: BUSY (the records of one attempt come before the next one's)", () => {
@@ -86,7 +85,7 @@ describe("the outcome each done callback is told", () => {
     const asked: number[] = [];
     env.pm.trace.setListener((slot) => { if (env.pm.trace.eventAt(slot) === E_SUSPEND_END) asked.push(env.pm.suspend(T_STANDBY, TEST_NONE)); });
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect([asked, names(env.outcomes)]).toEqual([[BUSY], ["IO"]]);
+    expect([asked, statusNames(env.outcomes)]).toEqual([[BUSY], ["IO"]]);
   });
 
   test("the done callback itself may start the next attempt: outcomes arrive in order, each its own", () => {
@@ -137,6 +136,6 @@ describe("registerQueue", () => {
     }
     env.pm.seal();
     expect(() => env.pm.port(0).registerQueue(null as unknown as RequestQueue)).toThrow("registerQueue: null is no RequestQueue");
-    expect([env.pm.suspend(T_STANDBY, TEST_NONE), names(env.outcomes)]).toEqual([OK, ["OK"]]);
+    expect([env.pm.suspend(T_STANDBY, TEST_NONE), statusNames(env.outcomes)]).toEqual([OK, ["OK"]]);
   });
 });

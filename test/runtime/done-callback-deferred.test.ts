@@ -1,18 +1,9 @@
 // The done callback's suspend (begun, its stages after the callback returned) against runtime hooks, the image, recover and throws.
 import { describe, expect, test } from "vitest";
-import { Env } from "./fakes";
+import { Env, attemptRecords, statusNames, imageOfEvery } from "./fakes";
 import { add } from "../runtime-pm/helpers";
 import { OK, BUSY, INVALID, IO, PENDING, T_STANDBY, T_HIBERNATE, TEST_NONE, TEST_DEVICES, P_IDLE, P_SUSPENDING, ROLE_STORAGE, ROLE_WAKE, STATUS_NAMES, D_FAILED } from "../../runtime";
-import { E_SUSPEND_BEGIN, E_SUSPEND_END } from "../../runtime/trace";
-import { imageOfEvery } from "./fakes";
 
-const names = (s: number[]): string[] => s.map((v) => STATUS_NAMES[v]);
-/** Attempt begin/end records in order: "B"/"E". */
-function attempts(env: Env): string {
-  const t = env.pm.trace; let s = "";
-  for (let i = 0; i < t.length; i++) { const e = t.eventAt(t.slot(i)); if (e === E_SUSPEND_BEGIN) s += "B"; else if (e === E_SUSPEND_END) s += "E"; }
-  return s;
-}
 
 describe("done callback", () => {
   test("suspends, then asks resumeFromImage, recover and suspend again: BUSY, INVALID, BUSY; then throws: the begun attempt still runs", () => {
@@ -28,7 +19,7 @@ describe("done callback", () => {
       throw new Error("app");
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect([seen, names(env.outcomes), attempts(env), env.pm.stats.listenerFaults, env.pm.phase]).toEqual([[OK, P_SUSPENDING, BUSY, INVALID, BUSY], ["OK", "OK"], "BEBE", 1, P_IDLE]);
+    expect([seen, statusNames(env.outcomes), attemptRecords(env), env.pm.stats.listenerFaults, env.pm.phase]).toEqual([[OK, P_SUSPENDING, BUSY, INVALID, BUSY], ["OK", "OK"], "BEBE", 1, P_IDLE]);
   });
 
   test("a hibernate begun from the callback (runtime devices brought back first), wake raised before its stages start: WAKEUP, no device started", () => {
@@ -46,7 +37,7 @@ describe("done callback", () => {
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
     const calls = env.calls();
-    expect([seen, names(env.outcomes), attempts(env)]).toEqual([[OK, OK], ["OK", "WAKEUP"], "BEBE"]);
+    expect([seen, statusNames(env.outcomes), attemptRecords(env)]).toEqual([[OK, OK], ["OK", "WAKEUP"], "BEBE"]);
     expect(calls.filter((c) => c.endsWith(":prepare")).length).toBe(2); // only attempt 1 prepares (rdev runtime-suspended, skipped)
   });
 
@@ -58,6 +49,6 @@ describe("done callback", () => {
     let n = 0; const seen: number[] = [];
     env.pm.setDoneCallback((s) => { env.outcomes.push(s); if (n++ === 0) seen.push(env.pm.resumeFromImage(-1), env.pm.resumeFromImage(-1)); });
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect([seen, names(env.outcomes), env.pm.phase]).toEqual([[OK, INVALID], ["OK", "OK"], P_IDLE]);
+    expect([seen, statusNames(env.outcomes), env.pm.phase]).toEqual([[OK, INVALID], ["OK", "OK"], P_IDLE]);
   });
 });

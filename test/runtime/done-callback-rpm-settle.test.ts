@@ -1,16 +1,9 @@
 // A done callback begins the next attempt while runtime PM settles and the runtime hook completes inside the callback: the stages still start after it returned.
 import { describe, expect, test } from "vitest";
-import { Env } from "./fakes";
+import { Env, attemptRecords, statusNames } from "./fakes";
 import { add } from "../runtime-pm/helpers";
 import { OK, PENDING, T_STANDBY, TEST_NONE, STATUS_NAMES } from "../../runtime";
-import { E_SUSPEND_BEGIN, E_SUSPEND_END } from "../../runtime/trace";
 
-const names = (s: number[]): string[] => s.map((v) => STATUS_NAMES[v]);
-function attempts(env: Env): string {
-  const t = env.pm.trace; let s = "";
-  for (let i = 0; i < t.length; i++) { const e = t.eventAt(t.slot(i)); if (e === E_SUSPEND_BEGIN) s += "B"; else if (e === E_SUSPEND_END) s += "E"; }
-  return s;
-}
 
 describe("done callback + runtime-PM settle", () => {
   test("a callback that puts a runtime device (its runtime suspend PENDING), suspends (settle waits), then its driver completes: the next attempt's S1 runs after the callback returned", () => {
@@ -34,7 +27,7 @@ describe("done callback + runtime-PM settle", () => {
       insideCallback = false;
     });
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect([names(env.outcomes), attempts(env), stagesInside]).toEqual([["OK", "OK"], "BEBE", []]);
+    expect([statusNames(env.outcomes), attemptRecords(env), stagesInside]).toEqual([["OK", "OK"], "BEBE", []]);
   });
 
 });

@@ -1,8 +1,9 @@
 // Test doubles for the runtime suites: a virtual-time platform and scriptable fake drivers that log a trace.
 import {
-  PowerManager, OK, PENDING, IO, STAGE_NAMES, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER,
+  PowerManager, OK, PENDING, IO, STAGE_NAMES, STATUS_NAMES, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER,
   type Platform, type PmHooks, type DeviceSpec, type PmConfig,
 } from "../../runtime";
+import { E_SUSPEND_BEGIN, E_SUSPEND_END } from "../../runtime/trace";
 
 /** Minimal virtual clock platform: timers fire only when the test advances time. */
 export class FakePlatform implements Platform {
@@ -169,4 +170,19 @@ export { STAGE_NAMES, IO };
 export function imageOfEvery(pm: PowerManager): void {
   const n = pm.graph.count;
   pm.image.mark(new Uint8Array(n).fill(1), n);
+}
+
+/** Statuses by name (the done callback's outcomes, for one readable assertion). */
+export const statusNames = (s: readonly number[]): string[] => s.map((v) => STATUS_NAMES[v]);
+
+/** The attempts' begin and end records in the trace, in order ("B", "E"): one attempt must end before the next begins. */
+export function attemptRecords(env: Env): string {
+  const t = env.pm.trace;
+  let s = "";
+  for (let i = 0; i < t.length; i++) {
+    const e = t.eventAt(t.slot(i));
+    if (e === E_SUSPEND_BEGIN) s += "B";
+    else if (e === E_SUSPEND_END) s += "E";
+  }
+  return s;
 }
