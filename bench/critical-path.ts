@@ -1,7 +1,7 @@
 // Critical path and sequential sum of one suspend/resume from per-device hook durations and the sealed dependency graph.
 import type { DeviceGraph } from "../runtime/graph";
 
-/** Hook duration of device `d` in `stage`, microseconds (e.g. pm.stats.lastDuration[d * STAGE_COUNT + stage]). */
+/** Hook duration of device `d` in `stage`, microseconds (e.g. pm.stats.lastByStage[stage][d]). */
 export type DurationOf = (d: number, stage: number) => number;
 
 /**

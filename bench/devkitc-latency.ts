@@ -79,8 +79,8 @@ export function runDevkitcLatency(consoleOutput: boolean): DevkitcLatency {
   if (sim.violations.list.length > 0) throw new Error("devkitc latency: chip timing violations: " + sim.violations.list.join("; "));
   const pm = sim.pm;
   const g = pm.graph;
-  const last = pm.stats.lastDuration;
-  const duration: DurationOf = (d, s) => last[d * STAGE_COUNT + s];
+  const last = pm.stats.lastByStage;
+  const duration: DurationOf = (d, s) => last[s][d];
   // The wake latency (60 + 476 us, sleep-latency.ts) is the chip's, not the runtime's: resume counts from after it.
   const measured = { suspendUs: round2(asleep - start), resumeUs: round2(done - awake - sim.platform.lightWakeUs) };
   const cp = { suspendUs: criticalPath(g, SUSPEND_STAGES, true, duration), resumeUs: criticalPath(g, RESUME_STAGES, false, duration) };

@@ -164,7 +164,7 @@ export class Progress {
     if (ev === E_HOOK_DONE) {
       r.bytes(w.ok);
       if (d >= 0 && stage >= 0 && stage < STAGE_COUNT) {
-        const us = p.pm.stats.lastDuration[d * STAGE_COUNT + stage];
+        const us = p.pm.stats.lastByStage[stage][d];
         if (us > 0) {
           r.byte(0x20);
           r.dec(us);

@@ -109,9 +109,9 @@ export class StatsReport {
         if (k > 0) r.byte(0x20);
         r.bytes(w.stageTag[s]);
         r.byte(0x20);
-        r.dec(st.lastDuration[d * STAGE_COUNT + s]);
+        r.dec(st.lastByStage[s][d]);
         r.bytes(w.slash);
-        r.dec(st.maxDuration[d * STAGE_COUNT + s]);
+        r.dec(st.maxByStage[s][d]);
       }
     }
   }

@@ -1,14 +1,13 @@
 // Stage engine: runs one protocol stage over a set of devices in dependency order, with PENDING, budgets and tokens.
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
-import { TOKEN_STRIDE, TOKEN_SHIFT, START_WRAP } from "./in-flight";
-import { HookTable } from "./hook-table";
+import { TOKEN_STRIDE, TOKEN_SHIFT, START_WRAP, NO_HOOK } from "./in-flight";
 import { E_HOOK_DONE, E_HOOK_PENDING, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT } from "./trace";
 import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
-import { StageRun } from "./stage-run";
+import { MaskedWalk } from "./masked-walk";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
 import { OK, PENDING, FULL, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 
@@ -17,16 +16,17 @@ import { OK, PENDING, FULL, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_AC
  * synchronous OK) itself; every other answer goes to StageRun (stage-run.ts), which alone records
  * failures and decides when the run has settled.
  */
-export class StageEngine extends StageRun {
-  private readonly hooks: HookTable;
+export class StageEngine extends MaskedWalk {
   /** Per device: 1 if S1 reserves something for it (a state area or request blocks). */
   private readonly pooled: Uint8Array;
+  /** All 0: what the walk reads instead of `pooled` in a stage that reserves nothing (one read, no null test). */
+  private readonly unpooled: Uint8Array;
 
   constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
     super(g, platform, rec, arena, blocks, owner);
     const n = g.maxDevices;
-    this.hooks = new HookTable(n);
     this.pooled = new Uint8Array(n);
+    this.unpooled = new Uint8Array(n);
   }
 
   /** Boot (seal): looks each device's hooks up once. @boot */
@@ -60,6 +60,9 @@ export class StageEngine extends StageRun {
       return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
+    this.doneTag = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT); // traceTag(stage, E_HOOK_DONE, OK), inline
+    this.last = this.rec.stats.lastByStage[stage];
+    this.max = this.rec.stats.maxByStage[stage];
     this.flight.begin(now, stage);
     this.remaining = this.members.size;
     this.ready.begin(this.members.out, row.dir === DIR_SUSPEND);
@@ -68,15 +71,17 @@ export class StageEngine extends StageRun {
 
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
+    // Declared once, at the top: XS pays for a block-scoped declaration on every pass through its block.
     const flight = this.flight;
+    let d = 0, now = 0, us = 0, slot = 0;
     // No number (a BigInt would throw at `&`) is no token.
     if (typeof token !== "number") return this.late(token, status);
-    const d = token & (TOKEN_STRIDE - 1);
+    d = token & (TOKEN_STRIDE - 1);
     // flight.holds(token), inline: this runs once per PENDING hook. A fraction or a number past 2^31 is no token.
     if ((token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
       return this.late(token, status);
     }
-    const now = this.platform.now();
+    now = this.platform.now();
     if (status !== OK && (!isStatus(status) || status === PENDING)) {
       this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
@@ -87,23 +92,23 @@ export class StageEngine extends StageRun {
     // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;
-    let us = now - flight.epoch - flight.started[d];
+    us = now - flight.epoch - flight.started[d];
     if (us >= START_WRAP) us = us % START_WRAP; // flight.elapsed, inline: a call made past 2^31 µs into the stage
     // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
     // as that hook returns, so the counts it keeps in locals stay exact.
     if (this.pumping) return this.inbox.put(d, status, now, us);
     if (status === OK) {
       // finish(OK) and recorder.hookDone, inline: the common completion (once per PENDING hook).
-      const m = this.members, stats = this.rec.stats, tr = this.rec.hookTrace, k = d * STAGE_COUNT + this.stageId;
+      const m = this.members, tr = this.rec.hookTrace;
       this.remaining--;
       m.stateOf[d] = this.row.reaches;
       m.advanced[m.advancedCount++] = d;
-      stats.lastDuration[k] = us;
-      if (us > stats.maxDuration[k]) stats.maxDuration[k] = us;
+      this.last[d] = us;
+      if (us > this.max[d]) this.max[d] = us;
       if (tr !== null) {
-        const slot = tr.total % tr.capacity;
+        slot = tr.total % tr.capacity;
         tr.time[slot] = now;
-        tr.code[slot] = (d + 1) | ((this.stageId + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
+        tr.code[slot] = this.doneTag + d;
         tr.duration[slot] = us;
         tr.total++;
         if (tr.listener !== null) tr.tell(slot);
@@ -119,11 +124,13 @@ export class StageEngine extends StageRun {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      this.pass();
+      if (this.row.masked) this.walkMasked();
+      else this.pass();
       // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
       while (this.inbox.notes !== 0) {
         this.takeInbox(-1);
-        this.pass();
+        if (this.row.masked) this.walkMasked();
+        else this.pass();
       }
     } finally {
       this.pumping = false;
@@ -148,14 +155,13 @@ export class StageEngine extends StageRun {
     // stage runs one pass, plus one per completion that frees a set-aside device).
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const stage = this.stageId, row = this.row, reaches = row.reaches;
-    const pooled = row.pools === POOLS_RESERVE ? this.pooled : null;
+    const pooled = row.pools === POOLS_RESERVE ? this.pooled : this.unpooled;
     const m = this.members, states = m.stateOf, advanced = m.advanced;
     const recv = this.hooks.byStage[stage], name = row.hook;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
-    const stats = this.rec.stats, last = stats.lastDuration, max = stats.maxDuration, tr = this.rec.hookTrace;
+    const last = this.last, max = this.max, tr = this.rec.hookTrace;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
-    // A done record's code is this tag plus the device (trace.ts `traceTag`, inline: no call per pass).
-    const doneTag = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
+    const doneTag = this.doneTag;
     let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
     let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
     // A stop (a suspend-direction failure, a wake) is looked at where it can arise: after a slow path,
@@ -166,7 +172,7 @@ export class StageEngine extends StageRun {
           if (i < n) {
             d = order[i];
             i = i + 1;
-            if (blocked[d] !== 0) {
+            if (blocked[d]) {
               // A non-member, or a member waiting on a held device: set aside until that one finishes.
               if (m.member[d] !== 0) ready.skip(d);
               continue;
@@ -177,12 +183,12 @@ export class StageEngine extends StageRun {
             d = ready.next();
             queued = true;
           }
-          if (pooled !== null && pooled[d] !== 0) {
+          if (pooled[d]) {
             // S1's reservations before the hook: the state area (zeroed), then the request blocks.
             this.arena.reserve(d);
             k = this.g.requestBlocks[d];
             if (k !== 0 && !this.blocks.reserve(d, k)) {
-              this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+              this.sync(ac);
               this.answered(d, FULL, prev);
               ac = m.advancedCount;
               break;
@@ -190,15 +196,13 @@ export class StageEngine extends StageRun {
           }
           flight.inHook = d;
           status = recv[d][name](base | d);
-          flight.inHook = -1;
-          if (inbox.notes !== 0) {
-            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+          flight.inHook = NO_HOOK;
+          if (inbox.notes) {
+            this.sync(ac);
             status = this.takeInbox(status);
             if (this.failedFlag) {
               // Stopped during the call: this device's answer still counts, nobody else starts.
-              now = platform.now();
-              if (status === OK) this.finish(d, OK, now, now - prev);
-              else this.answered(d, status, prev);
+              this.lastAnswer(d, status, prev);
               ac = m.advancedCount;
               break;
             }
@@ -213,20 +217,19 @@ export class StageEngine extends StageRun {
             // A queued device was held (set aside): its waiters count it until now.
             if (queued) ready.finished(d);
             // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
-            k = d * STAGE_COUNT + stage;
-            last[k] = us;
-            if (us > max[k]) max[k] = us;
+            last[d] = us;
+            if (us > max[d]) max[d] = us;
             if (tr !== null) {
               slot = tr.total % cap;
               times[slot] = now;
               codes[slot] = doneTag + d;
               durations[slot] = us;
-              tr.total = tr.total + 1;
+              tr.total++;
               if (tr.listener !== null) {
                 // A listener may complete a device or raise a wake: taken now, before anyone else starts.
                 tr.tell(slot);
                 if (inbox.notes !== 0) {
-                  this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+                  this.sync(ac);
                   this.takeInbox(-1);
                   ac = m.advancedCount;
                   if (this.failedFlag) break;
@@ -240,7 +243,7 @@ export class StageEngine extends StageRun {
             k = prev - flight.epoch;
             flight.started[d] = k;
             flight.running[d] = 1;
-            flight.count = flight.count + 1;
+            flight.count++;
             k = k + this.g.budgetUs[d * STAGE_COUNT + stage];
             flight.deadline[d] = k;
             if (flight.timerAt < 0 || k < flight.timerAt) flight.arm(k, prev);
@@ -252,19 +255,19 @@ export class StageEngine extends StageRun {
               times[slot] = prev;
               codes[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_PENDING << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
               durations[slot] = 0;
-              tr.total = tr.total + 1;
+              tr.total++;
               if (tr.listener !== null) tr.tell(slot);
             }
             // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
             if (inbox.notes !== 0) {
-              this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+              this.sync(ac);
               this.takeInbox(-1);
               ac = m.advancedCount;
               if (this.failedFlag) break;
             }
             prev = platform.now();
           } else {
-            this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+            this.sync(ac);
             this.answered(d, status, prev);
             ac = m.advancedCount;
             if (this.failedFlag) break;
@@ -273,22 +276,14 @@ export class StageEngine extends StageRun {
         }
         break;
       } catch (e) {
-        // One try around the walk, not one per hook: a driver's exception is its stage failing (THREW);
-        // anything thrown outside a hook is the runtime's own and goes on up.
-        this.remaining -= ac - m.advancedCount; m.advancedCount = ac;
+        // One try around the walk, not one per hook (stage-run.ts `threw`).
+        this.sync(ac);
         ready.cursor = i;
-        d = flight.inHook;
-        flight.inHook = -1;
-        if (d < 0) throw e;
-        inbox.takeOwn();
-        // Completions the throwing hook made came before its throw: they are taken first.
-        if (inbox.notes !== 0) this.takeInbox(-1);
-        now = platform.now();
-        this.finish(d, THREW, now, now - prev);
+        prev = this.threw(e, prev);
         ac = m.advancedCount;
-        prev = now;
       }
     }
+    // sync(ac), inline: once per walk.
     this.remaining -= ac - m.advancedCount;
     m.advancedCount = ac;
     ready.cursor = i;

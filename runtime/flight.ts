@@ -1,5 +1,5 @@
 // Flight recorder: the last K suspend attempts in a fixed table that lives inside the state arena.
-import { STAGE_COUNT } from "./status";
+import { STAGE_COUNT, isIndex } from "./status";
 
 // Field layout of one record (Float64 slots).
 /** Flight record field: the attempt's sequence number. */
@@ -95,9 +95,9 @@ export class FlightRecorder {
     this.table[0] = this.total;
   }
 
-  /** Base index of the i-th most recent record (0 = newest), or -1. */
+  /** Base index of the i-th most recent record (0 = newest), or -1 (also for an `i` that is no integer 0 .. held - 1). */
   recent(i: number): number {
-    if (i >= this.total || i >= this.capacity) return -1;
+    if (!isIndex(i, this.total < this.capacity ? this.total : this.capacity)) return -1;
     return this.base(this.total - 1 - i);
   }
 

@@ -14,6 +14,8 @@ export const TOKEN_STRIDE = 1 << TOKEN_SHIFT;
 export const SERIAL_MASK = (1 << 18) - 1;
 /** `started` keeps a call's time modulo this (an Int32 store wraps): an elapsed time past it is reduced. */
 export const START_WRAP = 4294967296;
+/** `inHook` when no hook is executing. */
+export const NO_HOOK = -1;
 /** Runs whose stage is remembered (a late completion is recorded against the stage it answers). */
 const RUNS_KEPT = 64;
 
@@ -27,7 +29,7 @@ export class InFlight {
   // The fields the walk reads on every call come first: XS finds an own property by walking the
   // object's slots in the order they were defined.
   /** The device whose hook is executing right now (a completion from inside it is taken on return), or -1. */
-  inHook = -1;
+  inHook = NO_HOOK;
   private readonly platform: Platform;
   private readonly devices: () => number;
   /** The current run's serial, and its tokens' base (serial << TOKEN_SHIFT): device d's token is `base | d`. */

@@ -1,5 +1,5 @@
 // The idle policy's rule: from the time to the next deadline, each state's latency and break-even, and the latency constraint, which state to enter.
-import { T_STANDBY, T_HIBERNATE } from "./status";
+import { T_STANDBY, T_HIBERNATE, isIndex } from "./status";
 
 /** An idle state as a board lists it (`pm.states`, shallowest first): the numbers the rule weighs. */
 export interface IdleState {
@@ -102,8 +102,9 @@ export class IdleStates {
     this.resumeCost[d] = resumeUs;
   }
 
-  /** State i's latency: entry + exit + every device's suspend and resume (an upper bound: branches overlap). */
+  /** State i's latency: entry + exit + every device's suspend and resume (an upper bound: branches overlap); -1 for no state's index. */
   latency(i: number): number {
+    if (!isIndex(i, this.count)) return -1;
     return this.entryUs[i] + this.exitUs[i] + this.suspendSum + this.resumeSum;
   }
 

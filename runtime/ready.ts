@@ -90,8 +90,10 @@ export class ReadyQueue {
   hold(d: number): void {
     if (this.heldIn[d] === this.serial) return;
     this.heldIn[d] = this.serial;
-    const wait = this.wait, blocked = this.blocked;
-    for (let i = this.waitStart[d], end = this.waitStart[d + 1]; i < end; i++) blocked[wait[i]]++;
+    const wait = this.wait, blocked = this.blocked, end = this.waitStart[d + 1];
+    // Declared outside the loop: a `let` in the loop's head is a fresh binding XS copies on every pass.
+    let i = this.waitStart[d];
+    for (; i < end; i++) blocked[wait[i]]++;
   }
 
   /** Whether device d is held this run (it must then call `finished`). */
@@ -103,9 +105,9 @@ export class ReadyQueue {
   finished(d: number): void {
     if (this.heldIn[d] !== this.serial) return;
     this.heldIn[d] = 0;
-    const wait = this.wait, blocked = this.blocked, serial = this.serial;
-    let w = 0; // hoisted: a block-scoped declaration costs XS on every pass
-    for (let i = this.waitStart[d], end = this.waitStart[d + 1]; i < end; i++) {
+    const wait = this.wait, blocked = this.blocked, serial = this.serial, end = this.waitStart[d + 1];
+    let w = 0, i = this.waitStart[d]; // hoisted: a block-scoped declaration costs XS on every pass
+    for (; i < end; i++) {
       w = wait[i];
       if (--blocked[w] !== 0 || this.skippedIn[w] !== serial) continue;
       this.skippedIn[w] = 0;

@@ -132,10 +132,9 @@ export class Recorder {
 
   /** The common case, kept to one call: a hook answered OK after `us` microseconds. */
   hookDone(now: number, device: number, stage: number, us: number): void {
-    const st = this.stats;
-    const i = device * STAGE_COUNT + stage;
-    st.lastDuration[i] = us;
-    if (us > st.maxDuration[i]) st.maxDuration[i] = us;
+    const last = this.stats.lastByStage[stage], max = this.stats.maxByStage[stage];
+    last[device] = us;
+    if (us > max[device]) max[device] = us;
     if (!this.hookRecords) return;
     // trace.recordHook inline: one call per hook instead of two.
     const tr = this.trace;
@@ -149,10 +148,9 @@ export class Recorder {
 
   /** A hook's answer (or completion). `rollsBack`: a failure here stops the stage (suspend direction). */
   hookEnd(now: number, device: number, stage: number, us: number, status: number, rollsBack: boolean): void {
-    const st = this.stats;
-    const i = device * STAGE_COUNT + stage;
-    st.lastDuration[i] = us;
-    if (us > st.maxDuration[i]) st.maxDuration[i] = us;
+    const last = this.stats.lastByStage[stage], max = this.stats.maxByStage[stage];
+    last[device] = us;
+    if (us > max[device]) max[device] = us;
     if (status === OK) {
       if (this.hookRecords) this.trace.recordHook(now, device, stage, E_HOOK_DONE, OK, us);
     } else if (rollsBack) {

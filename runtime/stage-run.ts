@@ -1,7 +1,8 @@
 // A stage run's bookkeeping: who answered what, the first failure, when the run settles; the engine's slow paths.
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
-import { InFlight, TOKEN_STRIDE } from "./in-flight";
+import { InFlight, TOKEN_STRIDE, NO_HOOK } from "./in-flight";
+import { HookTable } from "./hook-table";
 import { ReadyQueue } from "./ready";
 import { Inbox } from "./inbox";
 import { Members } from "./members";
@@ -10,7 +11,7 @@ import type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
 import type { HibernateImage } from "./image";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, isStage, type StageRow } from "./protocol";
-import { OK, PENDING, TIMEOUT, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
+import { OK, PENDING, TIMEOUT, THREW, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, isStatus } from "./status";
 
 /**
  * The engine alone owns device state, and changes it only after the device's hook answered OK, to the
@@ -47,6 +48,12 @@ export abstract class StageRun {
   protected settled = true;
   /** Completions that arrived while the walk runs (from inside a hook): taken as soon as that hook returns. */
   protected readonly inbox: Inbox;
+  /** Per stage, per device: what the walk calls the stage's hook on (bound at seal). */
+  protected readonly hooks: HookTable;
+  /** Set per run: a done record's code less the device (trace.ts `traceTag`), and the stage's duration rows. */
+  protected doneTag = 0;
+  protected last: Int32Array;
+  protected max: Int32Array;
 
   constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
     const n = g.maxDevices;
@@ -60,6 +67,9 @@ export abstract class StageRun {
     this.ready = new ReadyQueue(g);
     this.flight = new InFlight(platform, n, () => g.count, () => this.onTimer());
     this.inbox = new Inbox(n);
+    this.hooks = new HookTable(n);
+    this.last = rec.stats.lastByStage[0];
+    this.max = rec.stats.maxByStage[0];
   }
 
   /** The stage last run (or running), and its result: failed, which device, what status. */
@@ -110,6 +120,36 @@ export abstract class StageRun {
     for (let k = 0; k < inbox.count; k++) this.finish(inbox.device[k], inbox.status[k], inbox.at[k], inbox.us[k]);
     inbox.clear();
     return status;
+  }
+
+  /** The walk's locals written back: `ac` members have advanced in this run so far. */
+  protected sync(ac: number): void {
+    this.remaining -= ac - this.members.advancedCount;
+    this.members.advancedCount = ac;
+  }
+
+  /** Device d's call, made at `at`, answered `status` after a stop came during it: it still counts. */
+  protected lastAnswer(d: number, status: number, at: number): void {
+    const now = this.platform.now();
+    if (status === OK) this.finish(d, OK, now, now - at);
+    else this.answered(d, status, at);
+  }
+
+  /**
+   * Something threw inside the walk (its locals written back; `at` is when the current call was made).
+   * A driver's exception is its stage failing (THREW); anything thrown outside a hook is the runtime's
+   * own and goes on up. Returns the clock read after it.
+   */
+  protected threw(e: unknown, at: number): number {
+    const d = this.flight.inHook;
+    this.flight.inHook = NO_HOOK;
+    if (d < 0) throw e;
+    this.inbox.takeOwn();
+    // Completions the throwing hook made came before its throw: they are taken first.
+    if (this.inbox.notes !== 0) this.takeInbox(-1);
+    const now = this.platform.now();
+    this.finish(d, THREW, now, now - at);
+    return now;
   }
 
   /** Device d's hook, called at `at`, answered `status` (anything: PENDING waits, the rest finishes). */

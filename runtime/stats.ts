@@ -1,5 +1,5 @@
 // Stats: outcome counts, failures per stage, the last K failures (device, stage, status), wake cause, durations.
-import { STAGE_COUNT } from "./status";
+import { STAGE_COUNT, isIndex } from "./status";
 
 /** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
 export const BAD_UNDEFINED = 1;
@@ -19,9 +19,15 @@ export const BAD_PENDING = 6;
  */
 export class PmStats {
   // Written per hook: first, since XS finds a property by walking the slots in order.
-  /** Per device per stage (index device * STAGE_COUNT + stage), microseconds (a hook never runs 35 minutes). */
-  readonly lastDuration: Int32Array;
-  /** Longest duration seen, same indexing as `lastDuration` (µs). */ readonly maxDuration: Int32Array;
+  /**
+   * Each hook's last duration, µs (a hook never runs 35 minutes), by stage then device: `lastByStage[stage][device]`.
+   * One view per stage over `lastDuration` (index stage * maxDevices + device), made at boot: the walk takes
+   * its stage's view once and indexes it by device, one multiply less per hook than a device-major table.
+   */
+  readonly lastByStage: readonly Int32Array[];
+  /** Longest duration seen, µs: `maxByStage[stage][device]`, views over `maxDuration`. */ readonly maxByStage: readonly Int32Array[];
+  /** The table under `lastByStage` (index stage * maxDevices + device). */ readonly lastDuration: Int32Array;
+  /** The table under `maxByStage`. */ readonly maxDuration: Int32Array;
   /** Suspend attempts started (a boot from a hibernate image counts its attempt again). */ attempts = 0;
   /** Attempts that ended OK. */ successes = 0;
   /** Attempts that failed in a suspend stage (a hook's error or a wake) and rolled back. */ failures = 0;
@@ -70,6 +76,14 @@ export class PmStats {
     this.failTime = new Float64Array(historySize);
     this.lastDuration = new Int32Array(maxDevices * STAGE_COUNT);
     this.maxDuration = new Int32Array(maxDevices * STAGE_COUNT);
+    // Sized once (no growth garbage at boot); views share the tables' buffers.
+    const last = new Array<Int32Array>(STAGE_COUNT), max = new Array<Int32Array>(STAGE_COUNT);
+    for (let s = 0; s < STAGE_COUNT; s++) {
+      last[s] = this.lastDuration.subarray(s * maxDevices, (s + 1) * maxDevices);
+      max[s] = this.maxDuration.subarray(s * maxDevices, (s + 1) * maxDevices);
+    }
+    this.lastByStage = last;
+    this.maxByStage = max;
     this.stageDuration = new Float64Array(STAGE_COUNT);
   }
 
@@ -86,14 +100,14 @@ export class PmStats {
 
   /** Keeps a hook's last and longest duration for `device` in `stage` (µs). */
   recordDuration(device: number, stage: number, us: number): void {
-    const i = device * STAGE_COUNT + stage;
-    this.lastDuration[i] = us;
-    if (us > this.maxDuration[i]) this.maxDuration[i] = us;
+    const last = this.lastByStage[stage], max = this.maxByStage[stage];
+    last[device] = us;
+    if (us > max[device]) max[device] = us;
   }
 
-  /** Slot of the i-th most recent failure (0 = newest), or -1. */
+  /** Slot of the i-th most recent failure (0 = newest), or -1 (also for an `i` that is no integer 0 .. held - 1). */
   failureSlot(i: number): number {
-    if (i >= this.failTotal || i >= this.historySize) return -1;
+    if (!isIndex(i, this.failTotal < this.historySize ? this.failTotal : this.historySize)) return -1;
     return (this.failTotal - 1 - i) % this.historySize;
   }
 }

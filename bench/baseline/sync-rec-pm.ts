@@ -1,5 +1,5 @@
 // Baseline (sync-or-Promise with records): the sync-or-Promise manager writing what the runtime's trace and stats hold, per hook.
-import { OK, PENDING, BUSY, WAKEUP, STAGE_COUNT } from "../../runtime/status";
+import { OK, PENDING, BUSY, WAKEUP } from "../../runtime/status";
 import { S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME } from "../../runtime/status";
 import { TraceRing, PmStats } from "../../runtime";
 import {
@@ -78,9 +78,9 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     // The records are written inline with hoisted locals, as the runtime's walk writes its own (XS pays
     // for a block-scoped declaration on every pass through a loop body).
     const down = this.down, hooks = this.hooks, clock = this.clock, tr = this.trace, n = this.n;
-    const last = this.stats.lastDuration, max = this.stats.maxDuration;
+    let last = this.stats.lastByStage[S_POWER_OFF], max = this.stats.maxByStage[S_POWER_OFF];
     const cap = tr.capacity, times = tr.time, codes = tr.code, durations = tr.duration;
-    let off = 0, failure = OK, d = 0, at = 0, s = 0, now = 0, us = 0, k = 0, slot = 0, j = 0;
+    let off = 0, failure = OK, d = 0, at = 0, s = 0, now = 0, us = 0, slot = 0, j = 0;
     this.beginStage(S_POWER_OFF);
     at = clock.now();
     for (; off < n; off++) {
@@ -89,9 +89,8 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       now = clock.now();
       us = now - at;
       at = now;
-      k = d * STAGE_COUNT + S_POWER_OFF;
-      last[k] = us;
-      if (us > max[k]) max[k] = us;
+      last[d] = us;
+      if (us > max[d]) max[d] = us;
       slot = tr.total % cap;
       times[slot] = now;
       codes[slot] = (d + 1) | ((S_POWER_OFF + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
@@ -110,6 +109,8 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       tr.recordHook(clock.now(), -1, S_PLATFORM, E_SLEEP_EXIT, s, clock.now() - at);
     }
     this.beginStage(S_POWER_ON);
+    last = this.stats.lastByStage[S_POWER_ON];
+    max = this.stats.maxByStage[S_POWER_ON];
     at = clock.now();
     for (j = off - 1; j >= 0; j--) {
       d = down[j];
@@ -117,9 +118,8 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
       now = clock.now();
       us = now - at;
       at = now;
-      k = d * STAGE_COUNT + S_POWER_ON;
-      last[k] = us;
-      if (us > max[k]) max[k] = us;
+      last[d] = us;
+      if (us > max[d]) max[d] = us;
       slot = tr.total % cap;
       times[slot] = now;
       codes[slot] = (d + 1) | ((S_POWER_ON + 1) << STAGE_SHIFT) | ((s === OK ? E_HOOK_DONE : E_HOOK_FAIL) << EVENT_SHIFT) | (s << STATUS_SHIFT);
@@ -138,14 +138,14 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
     const stage = STAGE_OF[hook];
     this.beginStage(stage);
     const clock = this.clock, tr = this.trace, cap = tr.capacity, times = tr.time, codes = tr.code, durations = tr.duration;
-    const last = this.stats.lastDuration, max = this.stats.maxDuration;
+    const last = this.stats.lastByStage[stage], max = this.stats.maxByStage[stage];
     const suspendDir = hook !== H_RESUME;
     const order = suspendDir ? this.down : this.up;
     const wait = suspendDir ? this.waitDown : this.waitUp;
     const done = this.done, n = this.n, tag = ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
     this.stageStatus = OK;
     this.left = 0;
-    let i = 0, j = 0, d = 0, at = clock.now(), now = 0, us = 0, k = 0, slot = 0;
+    let i = 0, j = 0, d = 0, at = clock.now(), now = 0, us = 0, slot = 0;
     let w: number[], p: Promise<void> | null, gate: Promise<unknown> | null, many: Promise<void>[] | null;
     let answer: number | Promise<number>;
     for (; i < n; i++) {
@@ -174,9 +174,8 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
         now = clock.now();
         us = now - at;
         at = now;
-        k = d * STAGE_COUNT + stage;
-        last[k] = us;
-        if (us > max[k]) max[k] = us;
+        last[d] = us;
+        if (us > max[d]) max[d] = us;
         slot = tr.total % cap;
         times[slot] = now;
         codes[slot] = answer === OK ? tag + d + 1 : (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_FAIL << EVENT_SHIFT) | (answer << STATUS_SHIFT);
@@ -221,10 +220,9 @@ export class RecordingSyncPowerManager extends SyncOrPromisePowerManager {
   private hookEnd(d: number, stage: number, status: number, at: number): void {
     const now = this.clock.now();
     const us = now - at;
-    const k = d * STAGE_COUNT + stage;
-    const st = this.stats;
-    st.lastDuration[k] = us;
-    if (us > st.maxDuration[k]) st.maxDuration[k] = us;
+    const last = this.stats.lastByStage[stage], max = this.stats.maxByStage[stage];
+    last[d] = us;
+    if (us > max[d]) max[d] = us;
     const tr = this.trace;
     const slot = tr.total % tr.capacity;
     tr.time[slot] = now;

@@ -14,12 +14,12 @@ export const WEATHER = deepFreeze({
 
 /**
  * The governor's wake margin with the image in RTC memory: the firmware's start, the image restore and
- * the runtime's R1/R2 walk after the boot (8 devices x (83 + 86) µs of dispatch in the simulator,
+ * the runtime's R1/R2 walk after the boot (8 devices x (66 + 74) µs of dispatch in the simulator,
  * host-sim/board/dispatch-cost.ts, plus the hooks' own work: the flash's release tRES1 and JEDEC id, the
- * BME280's registers), measured there as 2.65 ms (bench/energy-results.md, "firmware start, image
+ * BME280's registers), measured there as 2.41 ms (bench/energy-results.md, "firmware start, image
  * restore, R1/R2"); a shorter one makes the reading that much late, a longer one keeps the CPU awake waiting.
  */
-export const RTC_WAKE_MARGIN_US = 2_650;
+export const RTC_WAKE_MARGIN_US = 2_410;
 
 /**
  * Board entries are data: `weather` needs the sensor and the UART, so it suspends first and resumes last.

@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  450.5 - 47.19, // prepare
-  586.5 - 47.19, // suspend
-  335.88 - 47.19, // powerOffNoIrq
-  336.13 - 47.19, // powerOnNoIrq
-  351.5 - 47.19, // resume
+  432.88 - 47.19, // prepare
+  573.25 - 47.19, // suspend
+  309.88 - 47.19, // powerOffNoIrq
+  310.13 - 47.19, // powerOnNoIrq
+  342 - 47.19, // resume
 ];
 
 /*

@@ -198,13 +198,15 @@ export class Screen {
    */
   private cut(note: string): void {
     if (this.held !== "") {
-      const body = this.held;
+      // Only the LF of the line's CR LF was left: the line itself is whole, and nothing of it is lost.
+      const whole = this.held.endsWith("\r");
+      const body = whole ? this.held.slice(0, -1) : this.held;
       this.held = "";
       const prompt = this.shown === "" && body.startsWith("> ");
       this.out((this.shown === "" ? colourLine(body, this.options.paint) : (this.promptLeft ? this.shown : "") + body) + "\n");
       this.shown = "";
       this.promptLeft = false;
-      if (prompt) return;
+      if (prompt || whole) return;
     } else if (this.shown !== "") {
       const prompt = this.shown.startsWith("> ");
       if (!this.promptLeft) this.out("\n");

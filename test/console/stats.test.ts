@@ -39,7 +39,7 @@ describe("console commands", () => {
     const failAt = st.failTime[st.failureSlot(0)];
     // The runtime keeps the whole attempt's time in the release slot, printed as "total".
     const d = st.stageDuration;
-    const c = rig.uart.id * STAGE_COUNT;
+    const c = rig.uart.id;
     // The flight recorder, newest first (flight.test.ts checks its lines in depth).
     const fr = rig.pm.flight;
     const s2 = fr.table[fr.recent(1) + F_STAGES + S_SUSPEND];
@@ -63,11 +63,11 @@ describe("console commands", () => {
       "  flash   S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
       "  button  S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
       "  led     S1 0/0 S2 0/0 S3 0/0 R1 0/0 R2 0/0",
-      "  console S1 0/0 S2 " + st.lastDuration[c + 1] + "/" + st.maxDuration[c + 1] + " S3 0/0 R1 0/0 R2 0/0",
+      "  console S1 0/0 S2 " + st.lastByStage[S_SUSPEND][c] + "/" + st.maxByStage[S_SUSPEND][c] + " S3 0/0 R1 0/0 R2 0/0",
       "irq queue: overflowed " + st.irqQueueOverflows + ", max depth " + st.irqQueueMaxDepth,
       "> ",
     ]);
-    expect(st.maxDuration[c + 1]).toBeGreaterThan(0);
+    expect(st.maxByStage[S_SUSPEND][c]).toBeGreaterThan(0);
     expect(s2).toBeGreaterThanOrEqual(3000);
   });
 });

@@ -67,7 +67,7 @@ describe("console during suspend and resume", () => {
     const after = rig.take();
     const wokeAfter = rig.pm.stats.stageDuration[S_PLATFORM];
     expect(wokeAfter).toBeGreaterThan(1_000_000);
-    const s2Console = rig.pm.stats.lastDuration[rig.uart.id * STAGE_COUNT + 1];
+    const s2Console = rig.pm.stats.lastByStage[1][rig.uart.id];
     expect(untimed(before + after)).toEqual([
       "suspending: standby",
       "[T] suspend begins: standby",
@@ -119,7 +119,7 @@ describe("console during suspend and resume", () => {
     rig.settle();
     expect(rig.asleep).toBe(true);
     // Draining `queued` bytes at 115200 baud takes about queued * 86.8 us.
-    const st = rig.pm.stats.lastDuration[s2 * STAGE_COUNT + 1];
+    const st = rig.pm.stats.lastByStage[1][s2];
     expect(st).toBeGreaterThan(queued * 80);
     expect(st).toBeLessThan(rig.uart.suspendBudgetUs);
     rig.platform.wakeNow(BUTTON_LINE);

@@ -1,6 +1,7 @@
 // Bad arguments to the public methods: each gets its documented answer (INVALID, false, -1, null or a named throw) and nothing changes.
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
+import { GOV } from "./governor-helpers";
 import {
   RequestQueue, TraceRing, PmLocks, OK, PENDING, BUSY, INVALID, FAILED, ABORTED, STATUS_NAMES,
   T_STANDBY, TEST_NONE, TEST_DEVICES, D_FAILED, LOCK_APP,
@@ -106,6 +107,15 @@ describe("the governor's setters", () => {
     expect([g.setDeadline(1, 5), g.constrain(-1, 7), g.deviceDeadline[1], g.appConstraintUs]).toEqual([OK, OK, 5, 7]);
   });
 
+  test("states.latency answers -1 for an index that names no state (it answered NaN)", () => {
+    const env = new Env(GOV);
+    env.add({ name: "a" });
+    env.pm.seal();
+    const states = env.pm.governor.states;
+    expectEvery(env, [...BAD, states.count], (i) => states.latency(i), -1);
+    expect(states.latency(0)).toBeGreaterThan(0);
+  });
+
   test("decision answers null for an index that is no integer 0..DECISIONS_KEPT - 1 (-1 read a slot by wrapping)", () => {
     const env = fresh();
     env.pm.governor.enable(true);
@@ -169,6 +179,17 @@ describe("IRQ lines, trace slots, lock handles, request blocks", () => {
       expectEvery(env, [...BAD, tr.capacity], (s) => read.call(tr, s), -1);
     }
     expect([tr.slot(0), tr.eventAt(tr.slot(0))]).toEqual([0, 0]);
+  });
+
+  test("stats.failureSlot and flight.recent answer -1 for an index that names no failure or attempt held (-1 read the oldest by wrapping)", () => {
+    const env = fresh();
+    env.devices.a.behaviour.prepare = { kind: "fail", status: 5 };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    const st = env.pm.stats, fr = env.pm.flight;
+    expectEvery(env, [...BAD, 2], (i) => st.failureSlot(i), -1);
+    expectEvery(env, [...BAD, 2], (i) => fr.recent(i), -1);
+    expect([st.failureSlot(0) >= 0, st.failureSlot(1) >= 0, fr.recent(0) >= 0, fr.recent(1) >= 0]).toEqual([true, true, true, true]);
   });
 
   test("heldFor answers 0 for a handle create never returned; block answers the empty view for no block", () => {

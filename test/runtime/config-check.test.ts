@@ -153,7 +153,7 @@ describe("register: DeviceSpec numbers", () => {
     env.platform.advance(4_100_000_000);
     expect(env.outcomes).toEqual([OK]);
     const st = env.pm.stats;
-    expect([c, b, a].map((x) => st.lastDuration[x.id * STAGE_COUNT + S_SUSPEND])).toEqual([1_999_000_000, 1_999_000_000, 10_000_000]);
+    expect([c, b, a].map((x) => st.lastByStage[S_SUSPEND][x.id])).toEqual([1_999_000_000, 1_999_000_000, 10_000_000]);
     const tr = env.pm.trace, durations: number[] = [];
     for (let i = 0; i < tr.length; i++) {
       const slot = (tr.total - tr.length + i) % tr.capacity;
@@ -166,13 +166,13 @@ describe("register: DeviceSpec numbers", () => {
     expect(env.outcomes).toEqual([OK]);
     env.platform.advance(1);
     expect(env.outcomes).toEqual([OK, TIMEOUT]);
-    expect(st.lastDuration[a.id * STAGE_COUNT + S_SUSPEND]).toBe(MAX_BUDGET_US);
+    expect(st.lastByStage[S_SUSPEND][a.id]).toBe(MAX_BUDGET_US);
     // The longest stays the budget: a 10 s wait started 3,998 s into the stage is 10 s, not 2^32 µs more.
     a.behaviour.suspend = { kind: "pending", afterUs: 10_000_000 };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(4_100_000_000);
     expect(env.outcomes).toEqual([OK, TIMEOUT, OK]);
-    expect([st.lastDuration[a.id * STAGE_COUNT + S_SUSPEND], st.maxDuration[a.id * STAGE_COUNT + S_SUSPEND]]).toEqual([10_000_000, MAX_BUDGET_US]);
+    expect([st.lastByStage[S_SUSPEND][a.id], st.maxByStage[S_SUSPEND][a.id]]).toEqual([10_000_000, MAX_BUDGET_US]);
   });
 
   test("every DeviceSpec number refuses NaN, negative, fractional, 2^31, Infinity and a string", () => {

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import { makeTree } from "./tree";
-import { OK, PENDING, WAKEUP, PROTOCOL, IO, TIMEOUT, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, STAGE_NAMES } from "../../runtime";
+import { OK, PENDING, WAKEUP, PROTOCOL, IO, TIMEOUT, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, STAGE_NAMES } from "../../runtime";
 import { EVENT_NAMES, E_HOOK_DONE, E_HOOK_PENDING, E_LATE } from "../../runtime/trace";
 
 /** The trace ring's hook records of one stage, as "device:event". */
@@ -90,6 +90,41 @@ describe("a completion from inside another device's hook", () => {
     env.platform.advance(1_000);
     expect(env.outcomes).toEqual([OK]);
     expect(hookRecords(env, S_SUSPEND)).toEqual(["pender:done", "caller:done"]);
+  });
+});
+
+describe("a masked stage's hook (S3, R1: its own walk, runtime/masked-walk.ts) that completes its own token inside its call", () => {
+  test("and answers PENDING: it finished during the call, so it answered at once with the completion's status", () => {
+    const { env, pender } = pair();
+    pender.behaviour.powerOffNoIrq = { kind: "call", fn: (t) => { env.pm.complete(t, OK); return PENDING; } };
+    pender.behaviour.powerOnNoIrq = { kind: "call", fn: (t) => { env.pm.complete(t, OK); return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    expect([env.outcomes, env.pm.stats.protocolErrors, env.pm.stats.lateCompletions]).toEqual([[OK], 0, 0]);
+    expect([hookRecords(env, S_POWER_OFF), hookRecords(env, S_POWER_ON)]).toEqual([["pender:done", "caller:done"], ["caller:done", "pender:done"]]);
+  });
+
+  test("and answers OK: a protocol error; the attempt rolls back and the next one works", () => {
+    const { env, pender } = pair();
+    pender.behaviour.powerOffNoIrq = { kind: "call", fn: (t) => { env.pm.complete(t, OK); return OK; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    expect([env.outcomes, env.pm.stats.protocolErrors]).toEqual([[PROTOCOL], 0]);
+    expect(hookRecords(env, S_POWER_OFF)).toEqual(["pender:fail", "pender:rollback"]);
+    expect(env.states()).toEqual(["caller=" + D_ACTIVE, "pender=" + D_ACTIVE]);
+    pender.behaviour.powerOffNoIrq = { kind: "ok" };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    expect(env.outcomes).toEqual([PROTOCOL, OK]);
+  });
+
+  test("with an error, twice: the first stands, the second is late; S3 fails and rolls back", () => {
+    const { env, pender } = pair();
+    pender.behaviour.powerOffNoIrq = { kind: "call", fn: (t) => { env.pm.complete(t, IO); env.pm.complete(t, OK); return PENDING; } };
+    env.pm.suspend(T_STANDBY, TEST_NONE);
+    env.platform.advance(1_000);
+    expect([env.outcomes, env.pm.stats.lateCompletions, hookRecords(env, S_POWER_OFF)]).toEqual([[IO], 1, ["pender:late", "pender:fail", "pender:rollback"]]);
+    expect(env.states()).toEqual(["caller=" + D_ACTIVE, "pender=" + D_ACTIVE]);
   });
 });
 

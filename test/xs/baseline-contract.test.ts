@@ -193,8 +193,8 @@ describe("sync-or-Promise + records (what the runtime writes at TRACE_HOOKS, wri
     // A pending hook's done record carries how long it took; its stats too.
     const done8 = recs.find((r) => r[0] === 8 && r[1] === S_SUSPEND && r[2] === TraceEvents.E_HOOK_DONE);
     expect(done8?.[4]).toBe(hookDuration(8, 1, "uniform"));
-    expect(pm.stats.lastDuration[8 * STAGE_COUNT + S_RESUME]).toBe(hookDuration(8, 4, "uniform"));
-    expect(pm.stats.maxDuration[FLASH * STAGE_COUNT + S_SUSPEND]).toBe(hookDuration(FLASH, 1, "uniform"));
+    expect(pm.stats.lastByStage[S_RESUME][8]).toBe(hookDuration(8, 4, "uniform"));
+    expect(pm.stats.maxByStage[S_SUSPEND][FLASH]).toBe(hookDuration(FLASH, 1, "uniform"));
   });
 
   it("a failing hook gets a fail record with its status, and the rollback's resume hooks their done records", async () => {
