@@ -26,15 +26,14 @@ export const Q_FAILED = 2;
  * When its device fails the runtime marks it failed (`fail`): it serves nothing and refuses new
  * requests with the failure status; `drainFailed` completes the requests that were waiting with it
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
- * Before a hibernate's deep sleep the runtime completes parked requests, and one whose `serve` is still running (it
- * asked for the hibernate: its answer would come after a reboot that loses RAM), with ABORTED (`abandonServed`).
+ * Before a hibernate's deep sleep the runtime completes parked requests, one whose `serve` is still running (it asked
+ * for the hibernate) and a failed device's one in flight (answers that would come after a reboot that loses RAM) with
+ * ABORTED, a failed queue's with its failure status (`abandonServed`).
  * Invariant: submitted === refused + completed + length (a request leaves the ring, counted, before its callback runs).
  *
- * Faults stay here, counted, never thrown through: a completion callback that throws (the application's) is counted in
- * `callbackFaults`, a `serve` that throws (the driver's) completes its request THREW (`serveFaults`); `lastFault` keeps
- * the value. The callers are driver hooks and I/O callbacks (`open` in R2, `done`), the application and the runtime: a
- * throw let through would charge the device with the application's bug or skip the caller's bookkeeping (as Moddable's
- * host reports an exception escaping a callback and goes on). The catch allocates nothing (the XS suites measure it).
+ * Faults stay here, counted, never thrown through: a throwing completion callback (the application's) in `callbackFaults`,
+ * a throwing `serve` (the driver's) completes its request THREW (`serveFaults`); `lastFault` keeps the value. Let through,
+ * it would charge the device with the application's bug or skip the caller's bookkeeping (`open` in R2, `done`).
  *
  * Bad input: the constructor throws naming the argument and the fix; `fail`, `completeWaiting` and `abandonServed` take a
  * final error status only (not OK, PENDING or no status: an unserved request completed OK would break the rule above).
@@ -84,14 +83,10 @@ export class RequestQueue {
     this.complete = complete;
   }
 
-  /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */
-  countFaultsIn(sink: { listenerFaults: number }): void { this.faultSink = sink; }
-  /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */
-  setDrainListener(listener: () => void): void { this.drainListener = listener; }
-  /** No request is in flight (the S2 drain is over when gated). */
-  get idle(): boolean { return !this.inFlight; }
-  /** Gated by S2: new requests park. */
-  get gated(): boolean { return this.state === Q_GATED; }
+  /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */ countFaultsIn(sink: { listenerFaults: number }): void { this.faultSink = sink; }
+  /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */ setDrainListener(listener: () => void): void { this.drainListener = listener; }
+  /** No request is in flight (the S2 drain is over when gated). */ get idle(): boolean { return !this.inFlight; }
+  /** Gated by S2: new requests park. */ get gated(): boolean { return this.state === Q_GATED; }
 
   /**
    * Queues `token` (served now if open, parked if gated): OK accepted, FULL ring full, INVALID a token that
@@ -126,13 +121,10 @@ export class RequestQueue {
     return OK;
   }
 
-  /** The device failed: submissions are refused until `revive`. */
-  get failed(): boolean { return this.state === Q_FAILED; }
+  /** The device failed: submissions are refused until `revive`. */ get failed(): boolean { return this.state === Q_FAILED; }
 
   /** Stops dispatch; in-flight work continues. A failed queue stays failed. */
-  gate(): void {
-    if (this.state !== Q_FAILED) this.state = Q_GATED;
-  }
+  gate(): void { if (this.state !== Q_FAILED) this.state = Q_GATED; }
 
   /** Reopens and replays parked requests in FIFO order. A failed queue stays failed: only `revive` reopens it. */
   open(): void {
@@ -196,13 +188,21 @@ export class RequestQueue {
   /** The head is in flight or being served: a drain from inside `serve` (a runtime-PM get failed there, a hibernate it started) leaves it to `serve`'s answer. */
   private get headHeld(): boolean { return (this.inFlight && !this.orphan) || this.early === IN_SERVE || this.early >= 0; }
 
-  /** The request whose `serve` is running and every waiting one complete with `status` (ABORTED); serve's answer is dropped. OK, or INVALID (nothing changed). */
+  /**
+   * Before a deep sleep that loses RAM: the request whose `serve` is running, or the one in flight (a failed device's: no
+   * S2 waited for it), and every waiting one complete with `status` (ABORTED), a failed queue's with its failure status;
+   * that request's later answer or `done` is dropped. OK, or INVALID (nothing changed).
+   */
   abandonServed(status: number): number {
     if (!isError(status)) return INVALID;
-    if (!this.inFlight && (this.early === IN_SERVE || this.early >= 0)) {
-      this.early = this.early >= 0 ? DROPPED_DONE : DROPPED;
+    if (this.state === Q_FAILED) status = this.failStatus; // its device failed, whatever the hibernate does
+    const inServe = !this.inFlight && (this.early === IN_SERVE || this.early >= 0);
+    if (inServe || (this.inFlight && !this.orphan)) {
+      if (inServe) this.early = this.early >= 0 ? DROPPED_DONE : DROPPED;
+      else this.orphan = true;
       if (this.parkedSlot[this.head] !== 0) this.parkedSlot[this.head] = 0, this.parkedNow--, this.replayed++;
-      this.completedAborted++;
+      if (this.state === Q_FAILED) this.completedFailed++;
+      else this.completedAborted++;
       this.finishHead(status);
     }
     return this.completeWaiting(status);

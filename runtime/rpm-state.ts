@@ -45,6 +45,8 @@ export abstract class RpmState {
   protected readonly due: Float64Array; protected readonly want: Uint8Array; protected readonly gen: Int32Array;
   /** Suspend at the first chance (a put to 0, or a delay that ran out while a transition or a system attempt was in the way): the delay is not restarted. */
   protected readonly soon: Uint8Array;
+  /** 1 from a refused runtime suspend until a put, a consumer's suspend or its next transition: a release by a cut-off consumer does not ask again. */
+  protected readonly refused: Uint8Array;
   /** Inside `need`'s walk over a device's suppliers (a supplier that just came up waits for its timer to idle). */
   protected needDepth = 0;
   protected readonly running: Uint8Array; protected readonly startedAt: Float64Array;
@@ -55,6 +57,8 @@ export abstract class RpmState {
   /** Devices, and those with runtime hooks (none: a system attempt pays nothing for runtime PM). */ protected count = 0; protected capableCount = 0;
   /** Inside `settle`: a transition that ends there is its answer, not a later `onSettled`. */
   protected settleSync = false;
+  /** Steps under way: one started inside another (a listener on its record, a hook) leaves `onSettled` to the outermost. */
+  protected stepDepth = 0;
   /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
   protected inHook = -1; protected early = -1; protected timerAt = -1; protected settling = 0;
   protected readonly timer: number; protected readonly platform: Platform; protected readonly trace: TraceRing; protected readonly records: boolean;
@@ -65,10 +69,24 @@ export abstract class RpmState {
     this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
     this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
     this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
-    this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max); this.soon = new Uint8Array(max);
+    this.due = new Float64Array(max).fill(-1); this.want = new Uint8Array(max); this.gen = new Int32Array(max); this.soon = new Uint8Array(max); this.refused = new Uint8Array(max);
     this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
     this.self = new Array(max); // set at bind for devices with runtime hooks only
     this.timer = platform.createTimer(() => this.fired());
+  }
+
+  /** Re-arms the one timer for the earliest delay or budget. */
+  protected arm(): void {
+    let next = -1;
+    for (let d = 0; d < this.count; d++) if (this.due[d] >= 0 && (next < 0 || this.due[d] < next)) next = this.due[d];
+    if (next < 0) {
+      if (this.timerAt >= 0) this.platform.cancel(this.timer);
+      this.timerAt = -1;
+      return;
+    }
+    const now = this.platform.now();
+    this.timerAt = next;
+    this.platform.schedule(this.timer, next > now ? next - now : 0);
   }
 
   /** The one timer fired: due delays and budgets (runtime-pm.ts). */

@@ -74,6 +74,7 @@ export class RuntimePm extends RpmState {
       return PROTOCOL;
     }
     if (--this.usage[d] === 0) {
+      this.refused[d] = 0;
       // A put means "now": if a transition or a system attempt is in the way, it still holds when they end.
       if (!auto) this.soon[d] = 1;
       this.idle(d, auto ? this.delayUs[d] : 0);
@@ -135,10 +136,15 @@ export class RuntimePm extends RpmState {
     if (ready !== OK) {
       this.want[d] = 1;
       // The walk cancelled the active suppliers' delays (as a get does); cut off, d holds them no more (Linux rpm_put_suppliers).
-      if (ready === FAILED) for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      // One that refused to suspend is not asked again for that (design.md: not before a put or its delay).
+      if (ready === FAILED) for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.refused[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
       if (ready === FAILED) this.host.cutOff(d, true);
       return ready;
     }
+    // The walk ran suppliers' hooks and listeners: a system attempt may have started meanwhile (its settle ended), or d moved.
+    const after = this.state[d];
+    if (after === RPM_ACTIVE) { this.want[d] = 0; return OK; }
+    if (after !== RPM_SUSPENDED || !this.mayStart()) { this.want[d] = 1; return PENDING; }
     this.want[d] = 0;
     this.step(d, EV_GET, OK);
     // A failed resume leaves the table's state active: the device's own failure decides first.
@@ -154,32 +160,56 @@ export class RuntimePm extends RpmState {
     this.arm();
   }
 
-  /** d is active now: the consumers that waited for it (a get during its transition) resume, if their other suppliers let them. */
+  /**
+   * d is active now: the consumers that waited for it (a get during its transition) resume, if their other suppliers let
+   * them. One cut off by another, failed supplier cannot: asked again, it would release d (idle, delay 0) and, after d
+   * refused to suspend, ask again, without end; it waits for that supplier's return (`cutOff`).
+   */
   private consumersGo(d: number): void {
-    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) this.need(this.con[i]);
   }
 
   private mayStart(): boolean {
     return this.settling === SETTLE_HIBERNATE || (this.settling === 0 && this.host.systemIdle());
   }
 
-  /** The one place runtime state changes: the table's row for (state, event), then its action. */
+  /**
+   * The one place runtime state changes: the table's row for (state, event), then its action. A system attempt
+   * waiting for the transitions is told once the outermost step has done its action: a listener on the state
+   * record (or a hook) may start steps of its own before this one has, say, marked its device failed.
+   */
   private step(d: number, ev: number, status: number): void {
+    this.stepDepth++;
+    try {
+      this.act(d, ev, status);
+    } finally {
+      this.stepDepth--;
+    }
+    if (this.stepDepth === 0 && this.settling !== 0 && !this.settleSync && !this.unsettled()) {
+      this.settling = 0;
+      this.onSettled();
+    }
+  }
+
+  private act(d: number, ev: number, status: number): void {
     const row = rpmStep(this.state[d], ev);
     const was = this.state[d];
     this.state[d] = row.next;
     this.skip[d] = row.next === RPM_SUSPENDED ? 1 : 0;
     if ((was === RPM_SUSPENDED) !== (row.next === RPM_SUSPENDED)) this.down[0] += row.next === RPM_SUSPENDED ? 1 : -1;
     const now = this.platform.now();
-    if (row.next !== was && this.records) this.trace.recordHook(now, d, -1, E_RPM_STATE, row.next, ev === EV_OK ? now - this.startedAt[d] : 0);
     const a = row.action;
+    // Failed before its record is written: a listener that reacts to it must not find it active and resume on it.
+    if (a === A_RESUME_FAILED) this.host.failDevice(d);
+    if (row.next !== was && this.records) this.trace.recordHook(now, d, -1, E_RPM_STATE, row.next, ev === EV_OK ? now - this.startedAt[d] : 0);
+    if (a === A_SUSPENDED || a === A_RESUMED) this.refused[d] = 0;
     if (a === A_CALL_SUSPEND) this.call(d, 0);
     else if (a === A_CALL_RESUME) {
       for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.active[this.sup[i]]++;
       this.call(d, 1);
     } else if (a === A_SUSPENDED) {
       this.suspends[d]++;
-      for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (--this.active[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (--this.active[this.sup[i]] === 0) this.refused[this.sup[i]] = 0, this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
       // A get that came during the suspend still resumes it (as Linux does); a put since then suspends it again after.
       if (this.usage[d] > 0 || this.want[d] !== 0 || this.settling === SETTLE_HIBERNATE) this.need(d);
       else this.soon[d] = 0;
@@ -195,20 +225,16 @@ export class RuntimePm extends RpmState {
       if (this.records) this.trace.recordHook(now, d, -1, E_RPM_FAIL, status, now - this.startedAt[d]);
       // Either way the get that waited on d is answered (d is active now, or failed): it must not resume d after a later suspend.
       this.want[d] = 0;
-      if (a === A_RESUME_FAILED) this.host.failDevice(d), this.cutConsumers(d);
+      if (a === A_RESUME_FAILED) this.cutConsumers(d);
       else {
         // Linux: a failed runtime_suspend leaves the device active and the resumes waiting on it go on (its consumers' first:
         // they then hold it). It is tried again after the delay (a delay of 0 or none: at the next put), never in a loop.
-        this.soon[d] = 0;
+        this.soon[d] = 0, this.refused[d] = 1;
         this.consumersGo(d);
         if (this.delayUs[d] > 0) this.idle(d, this.delayUs[d]);
       }
     } else if (a === A_BAD) {
       this.late++;
-    }
-    if (this.settling !== 0 && !this.settleSync && !this.unsettled()) {
-      this.settling = 0;
-      this.onSettled();
     }
   }
 
@@ -249,20 +275,6 @@ export class RuntimePm extends RpmState {
       if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && !this.cutOff(d)) return true;
     }
     return false;
-  }
-
-  /** Re-arms the one timer for the earliest delay or budget. */
-  private arm(): void {
-    let next = -1;
-    for (let d = 0; d < this.count; d++) if (this.due[d] >= 0 && (next < 0 || this.due[d] < next)) next = this.due[d];
-    if (next < 0) {
-      if (this.timerAt >= 0) this.platform.cancel(this.timer);
-      this.timerAt = -1;
-      return;
-    }
-    const now = this.platform.now();
-    this.timerAt = next;
-    this.platform.schedule(this.timer, next > now ? next - now : 0);
   }
 
   /** Due delays suspend their idle device (if the system is idle then); due budgets fail their hook with TIMEOUT. */
