@@ -2,6 +2,7 @@
 import { StageRun } from "./stage-run";
 import { NO_HOOK } from "./in-flight";
 import { OK } from "./status";
+import { DIR_SUSPEND } from "./protocol";
 
 /**
  * With IRQs masked a hook may not answer PENDING (protocol.ts: a masked row never pends), so no
@@ -18,7 +19,8 @@ export abstract class MaskedWalk extends StageRun {
     // Declarations at the top: XS pays for a block-scoped declaration on every pass through its block.
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const reaches = this.row.reaches, recv = this.hooks.byStage[this.stageId], name = this.row.hook;
-    const m = this.members, states = m.stateOf, advanced = m.advanced;
+    // S3 lists who advanced (its rollback reads it); R1, resuming, only counts them (engine.ts `pass`).
+    const m = this.members, states = m.stateOf, advanced = m.advanced, listed = this.row.dir === DIR_SUSPEND;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const last = this.last, max = this.max, tr = this.rec.hookTrace, doneTag = this.doneTag;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
@@ -45,7 +47,7 @@ export abstract class MaskedWalk extends StageRun {
             now = platform.now();
             us = now - prev;
             states[d] = reaches;
-            advanced[ac] = d;
+            if (listed) advanced[ac] = d;
             ac = ac + 1;
             last[d] = us;
             if (us > max[d]) max[d] = us;

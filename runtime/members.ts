@@ -8,7 +8,8 @@ import { D_ACTIVE, D_FAILED } from "./status";
  * Owned by the engine, which alone changes a device's state (`reach`, `fail`) and only after the
  * device's hook answered; the sequencer only chooses members (`selectAll`, `selectAdvanced`,
  * `selectFailed`, `forgetAdvanced`). `advanced` lists, in order, the members that completed the
- * last run: rollback of a partly done stage walks exactly that.
+ * last run: rollback of a partly done stage walks exactly that. Only suspend-direction runs roll back,
+ * so the walks list only theirs; `advancedCount` counts every run's.
  */
 export class Members {
   private readonly count: () => number;

@@ -1,8 +1,13 @@
 // Runtime PM's per-device tables, made at boot: what runtime-pm.ts reads and changes (one concept: the state it keeps).
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
-import { RPM_ACTIVE, RPM_SUSPENDED } from "./runtime-pm-table";
+import { RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_RESUMING } from "./runtime-pm-table";
 import { OK, BUSY, D_FAILED } from "./status";
+
+/** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
+export const SETTLE_STANDBY = 1;
+/** A hibernate (RAM lost) also brings every runtime-suspended device back first: all take part, the image holds all. */
+export const SETTLE_HIBERNATE = 2;
 
 /** What the runtime PM needs from the power manager. */
 export interface RpmHost {
@@ -102,6 +107,16 @@ export abstract class RpmState {
   /** A consumer of d waits to resume and can (no failed supplier): d stays up for it, as a resuming child holds its parent in Linux. */
   protected awaited(d: number): boolean {
     for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) return true;
+    return false;
+  }
+
+  /** Any device mid-transition, or (hibernate) one not active yet. */
+  protected unsettled(): boolean {
+    for (let d = 0; d < this.count; d++) {
+      const st = this.state[d];
+      if (st === RPM_SUSPENDING || st === RPM_RESUMING) return true;
+      if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && !this.cutOff(d)) return true;
+    }
     return false;
   }
 

@@ -4,20 +4,17 @@ import type { DeviceSpec } from "./driver";
 import { E_RPM_STATE, E_RPM_FAIL, E_RPM_BAD_PUT } from "./trace";
 import { TOKEN_SHIFT, TOKEN_STRIDE, SERIAL_MASK as GEN_MASK } from "./in-flight";
 import { RpmLinks } from "./rpm-links";
-import { RpmState, type RpmHost, type Hook, type RuntimeHooks } from "./rpm-state";
+import { RpmState, SETTLE_HIBERNATE, type RpmHost, type Hook, type RuntimeHooks } from "./rpm-state";
 export type { RpmHost } from "./rpm-state";
+export { SETTLE_STANDBY, SETTLE_HIBERNATE } from "./rpm-state";
 import {
-  RPM_ACTIVE, RPM_SUSPENDING, RPM_SUSPENDED, RPM_RESUMING, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
+  RPM_ACTIVE, RPM_SUSPENDED, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
   A_CALL_SUSPEND, A_CALL_RESUME, A_SUSPENDED, A_RESUMED, A_SUSPEND_FAILED, A_RESUME_FAILED, A_BAD,
 } from "./runtime-pm-table";
 import { OK, PENDING, FAILED, TIMEOUT, THREW, PROTOCOL, S_SUSPEND, S_RESUME, STAGE_COUNT, D_FAILED, isStatus } from "./status";
 
 /** Runtime-PM tokens carry this bit: a port routes their completions here, never to the stage engine. */
 export const RPM_TOKEN = 1 << 30;
-/** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
-export const SETTLE_STANDBY = 1;
-/** A hibernate (RAM lost) also brings every runtime-suspended device back first: all take part, the image holds all. */
-export const SETTLE_HIBERNATE = 2;
 
 /**
  * Invariants: `usage[d]` >= 0 (a put at 0 is PROTOCOL, counted); `active[s]` counts the consumers of s
@@ -88,7 +85,8 @@ export class RuntimePm extends RpmState {
     this.settling = how; this.settleSync = true;
     if (how === SETTLE_HIBERNATE) for (let d = 0; d < this.count; d++) if (this.state[d] === RPM_SUSPENDED) this.need(d);
     this.settleSync = false;
-    if (this.unsettled()) return PENDING;
+    // Asked from inside a transition (its listener, a callback its failure ran): it starts once that has done its action.
+    if (this.unsettled() || this.stepDepth > 0) return PENDING;
     this.settling = 0;
     return OK;
   }
@@ -135,9 +133,12 @@ export class RuntimePm extends RpmState {
     // A failed supplier (Linux: the child's get returns the error): d stays down, wanted, until the supplier is back.
     if (ready !== OK) {
       this.want[d] = 1;
-      // The walk cancelled the active suppliers' delays (as a get does); cut off, d holds them no more (Linux rpm_put_suppliers).
-      // One that refused to suspend is not asked again for that (design.md: not before a put or its delay).
-      if (ready === FAILED) for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) if (this.refused[this.sup[i]] === 0) this.idle(this.sup[i], this.delayUs[this.sup[i]] < 0 ? 0 : this.delayUs[this.sup[i]]);
+      // The walk cancelled the active suppliers' delays and marked the suspending ones wanted (as a get does); cut off, d holds
+      // them no more (Linux rpm_put_suppliers): wanted only for another's sake, they idle again (`idle` says when).
+      if (ready === FAILED) for (let i = this.supStart[d], s = 0; i < this.supStart[d + 1]; i++) {
+        if (this.usage[s = this.sup[i]] === 0 && !this.awaited(s)) this.want[s] = 0;
+        this.idle(s, this.delayUs[s] < 0 ? 0 : this.delayUs[s]);
+      }
       if (ready === FAILED) this.host.cutOff(d, true);
       return ready;
     }
@@ -153,7 +154,8 @@ export class RuntimePm extends RpmState {
 
   /** Usage 0, no active consumer: suspend after `delay` µs (0: now; -1: never); a suspend starts only while the system is idle. */
   private idle(d: number, delay: number): void {
-    if (this.capable[d] === 0 || this.state[d] !== RPM_ACTIVE || this.usage[d] > 0 || this.active[d] > 0 || delay < 0) return;
+    // After a refused suspend, not at once again (design.md: after its delay, or at a put or a consumer's suspend, which clear it).
+    if (this.capable[d] === 0 || this.state[d] !== RPM_ACTIVE || this.usage[d] > 0 || this.active[d] > 0 || delay < 0 || (delay === 0 && this.refused[d] !== 0)) return;
     if (this.host.deviceState(d) === D_FAILED || this.awaited(d)) return;
     if (delay === 0 && this.needDepth === 0 && this.settling === 0 && this.host.systemIdle()) return this.step(d, EV_IDLE, OK);
     this.due[d] = this.platform.now() + delay;
@@ -267,16 +269,6 @@ export class RuntimePm extends RpmState {
     this.step(d, status === OK ? EV_OK : EV_ERROR, status as number);
   }
 
-  /** Any device mid-transition, or (hibernate) one not active yet. */
-  private unsettled(): boolean {
-    for (let d = 0; d < this.count; d++) {
-      const st = this.state[d];
-      if (st === RPM_SUSPENDING || st === RPM_RESUMING) return true;
-      if (this.settling === SETTLE_HIBERNATE && st === RPM_SUSPENDED && !this.cutOff(d)) return true;
-    }
-    return false;
-  }
-
   /** Due delays suspend their idle device (if the system is idle then); due budgets fail their hook with TIMEOUT. */
   protected fired(): void {
     this.timerAt = -1;
@@ -290,6 +282,7 @@ export class RuntimePm extends RpmState {
         this.host.gaveUp(d, TIMEOUT);
         this.step(d, EV_ERROR, TIMEOUT);
       } else if (this.settling === 0 && this.host.systemIdle()) {
+        this.refused[d] = 0; // its delay ran out: the retry design.md promises
         this.idle(d, 0);
       } else {
         this.soon[d] = 1; // the delay ran out during a system attempt: down as soon as it ends (systemIdle)

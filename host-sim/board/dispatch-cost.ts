@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  432.88 - 47.19, // prepare
-  573.25 - 47.19, // suspend
-  309.88 - 47.19, // powerOffNoIrq
-  310.13 - 47.19, // powerOnNoIrq
-  342 - 47.19, // resume
+  443.75 - 47.19, // prepare
+  576.5 - 47.19, // suspend
+  312.88 - 47.19, // powerOffNoIrq
+  306.13 - 47.19, // powerOnNoIrq
+  337.75 - 47.19, // resume
 ];
 
 /*

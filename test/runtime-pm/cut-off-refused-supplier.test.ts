@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { Env, type Behaviour } from "../runtime/fakes";
 import { add, rpmCalls } from "./helpers";
-import { OK, IO, FAILED, STATE_NAMES, RPM_STATE_NAMES } from "../../runtime";
+import { OK, IO, FAILED, T_STANDBY, TEST_NONE, RPM_SUSPENDED, STATE_NAMES, RPM_STATE_NAMES } from "../../runtime";
 
 /** bus (no autosuspend delay: a put suspends it now) and pwr supply chip; the bus's runtime suspend answers `refuse`. */
 function board(refuse: Behaviour): { env: Env; states: () => string } {
@@ -21,7 +21,7 @@ function board(refuse: Behaviour): { env: Env; states: () => string } {
   return { env, states };
 }
 
-describe("design.md, runtime PM errors: a refused runtime suspend is tried again after its delay or at the next put, never in a loop", () => {
+describe("design.md, runtime PM errors: a refused runtime suspend is tried again after its delay or at the next put, never in a loop; a cut-off consumer holds no supplier", () => {
   test("refused with an error: the consumer's get answers FAILED; the bus, which refused at the last put, is not asked again", () => {
     const { env, states } = board({ kind: "fail", status: IO });
     const before = rpmCalls(env).length;
@@ -55,5 +55,59 @@ describe("design.md, runtime PM errors: a refused runtime suspend is tried again
     expect(chip.put()).toBe(OK);
     expect(rpmCalls(env).slice(before)).toEqual(["chip:runtimeSuspend", "bus:runtimeSuspend", "pwr:runtimeSuspend"]);
     expect(states()).toBe("active/active active/suspended active/suspended");
+  });
+
+  test("a refused supplier with a delay is tried again after it, also when a cut-off consumer's get came meanwhile", () => {
+    const env = new Env({ reprobeFirstUs: 100_000_000 });
+    const bus = add(env, { name: "bus", autosuspendMs: 1 });
+    const pwr = add(env, { name: "pwr" });
+    add(env, { name: "chip", parent: "bus", needs: ["pwr"] });
+    env.pm.seal();
+    const chip = env.pm.port(2);
+    bus.rs = { kind: "fail", status: IO };
+    expect([chip.get(), chip.put()]).toEqual([OK, OK]);
+    env.platform.advance(1_500); // refused at 1 ms: its retry is due 1 ms later
+    bus.rs = { kind: "ok" };
+    pwr.rr = { kind: "fail", status: IO };
+    pwr.behaviour.reprobe = { kind: "fail", status: IO };
+    // The get's supplier walk cancelled the retry (as a get does); the release must arm it again, not leave the bus up for good.
+    expect(chip.get()).toBe(FAILED);
+    env.platform.advance(50_000);
+    expect(env.pm.rpm.state[0]).toBe(RPM_SUSPENDED);
+    expect(rpmCalls(env).filter((l) => l.startsWith("bus:"))).toEqual(["bus:runtimeSuspend", "bus:runtimeSuspend"]);
+  });
+
+  test("with a delay of 0 a refused suspend is not asked again when a system attempt ends; the next put asks", () => {
+    const env = new Env();
+    const p = add(env, { name: "p", autosuspendMs: 0 });
+    env.pm.seal();
+    const port = env.pm.port(p.id);
+    expect(port.get()).toBe(OK);
+    p.rs = { kind: "fail", status: IO };
+    expect(port.put()).toBe(OK);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(1_000_000);
+    // It was asked again at the end of every system attempt (one retry per governor standby).
+    expect([env.outcomes, rpmCalls(env)]).toEqual([[OK], ["p:runtimeSuspend", "p:prepare", "p:suspend", "p:powerOffNoIrq!", "p:powerOnNoIrq!", "p:resume"]]);
+    p.rs = { kind: "ok" };
+    expect([port.get(), port.put(), env.pm.rpm.state[p.id]]).toEqual([OK, OK, RPM_SUSPENDED]);
+  });
+
+  test("a supplier whose suspend was in flight when a cut-off consumer's get came goes down, not back up for nobody", () => {
+    const env = new Env({ reprobeFirstUs: 100_000_000 });
+    const p = add(env, { name: "p" });
+    const q = add(env, { name: "q" });
+    add(env, { name: "c", parent: "p", needs: ["q"] });
+    env.pm.seal();
+    const c = env.pm.port(2);
+    p.rs = { kind: "pending", afterUs: 1_000 };
+    expect([c.get(), c.put()]).toEqual([OK, OK]); // c down; p's suspend in flight; q down
+    q.rr = { kind: "fail", status: IO };
+    q.behaviour.reprobe = { kind: "fail", status: IO };
+    expect(c.get()).toBe(FAILED);
+    env.platform.advance(50_000_000);
+    // The get's walk marked p wanted while it was suspending: it resumed once down and stayed up, usage 0.
+    expect(rpmCalls(env).filter((l) => l.startsWith("p:"))).toEqual(["p:runtimeSuspend", "p:runtimeSuspend:done"]);
+    expect([env.pm.rpm.state[0], env.pm.rpm.usage[0]]).toEqual([RPM_SUSPENDED, 0]);
   });
 });
