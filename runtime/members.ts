@@ -161,7 +161,7 @@ export class Members {
   release(arena: StateArena, blocks: BlockPool, quota: Int16Array, rec: Recorder, now: number, stage: number, reaches: number, allActive: boolean): void {
     const member = this.member, states = this.stateOf, reserved = arena.reserved, count = this.count();
     // Hoisted: XS pays for a block-scoped declaration on every pass through the loop body.
-    let st = 0, d = 0;
+    let st = 0, d = 0, freed = 0;
     if (allActive && !this.fromImage) {
       // Every device is active (the run before reached every one): only the devices S1 reserved
       // something for have anything to give back; the others are not looked at.
@@ -172,8 +172,10 @@ export class Members {
         reserved[d] = 0;
         arena.reservedBytes -= arena.size[d];
         if (quota[d] !== 0) blocks.unreserve(d);
-        rec.release(now, d, stage);
+        freed++;
       }
+      // One record for the step, not one per device: it runs no hook, so there is no device's time to show.
+      if (freed !== 0) rec.release(now, stage);
       return;
     }
     this.fromImage = false;
@@ -186,8 +188,9 @@ export class Members {
       // Only a device with request blocks can hold a guarantee (BlockPool.reserve).
       if (quota[d] !== 0) blocks.unreserve(d);
       if (st !== D_FAILED) states[d] = reaches;
-      rec.release(now, d, stage);
+      freed++;
     }
+    if (freed !== 0) rec.release(now, stage);
   }
 
   /** Boot (seal): the devices S1 reserves something for (a state area or request blocks), in id order. */

@@ -187,17 +187,9 @@ export class Recorder {
     if (this.systemRecords) this.trace.record(now, device, stage, E_LATE, status);
   }
 
-  /** A device's pool reservations were released (R2 or rollback; trace at TRACE_HOOKS). */
-  release(now: number, device: number, stage: number): void {
-    if (!this.hookRecords) return;
-    // trace.record inline: one per reserved device every attempt.
-    const tr = this.trace;
-    const slot = tr.total % tr.capacity;
-    tr.time[slot] = now;
-    tr.code[slot] = (device + 1) | ((stage + 1) << STAGE_SHIFT) | (E_RELEASE << EVENT_SHIFT);
-    tr.duration[slot] = 0;
-    tr.total++;
-    if (tr.listener !== null) tr.tell(slot);
+  /** The release step freed the members' pool reservations (after R2, or in a rollback): one system record (TRACE_STAGES). */
+  release(now: number, stage: number): void {
+    if (this.systemRecords) this.trace.record(now, -1, stage, E_RELEASE, OK);
   }
 
   /** The attempt failed at `stage` on `device` (a hook's error, or WAKEUP): rollback starts. */

@@ -43,7 +43,7 @@ export const E_STAGE_END = 17;
 export const E_RESUME_FAIL = 18;
 /** Trace event: a suspend was refused with BUSY. */
 export const E_BUSY = 19;
-/** Trace event: the runtime released S1's reservations. */
+/** Trace event: the release step freed S1's reservations (one system record per step, device -1). */
 export const E_RELEASE = 20;
 /** The idle governor decided: status = reason * 8 + target (runtime/policy.ts R_*), duration = idle µs (-1 none, capped at 2^31 - 1). */
 export const E_GOVERNOR = 21;

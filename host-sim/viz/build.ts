@@ -202,7 +202,8 @@ export class TimelineBuilder {
         return;
       }
       case E_RELEASE:
-        this.instant(time, event, device, stage, status, deviceName(this.devices, device) + ": reservations released");
+        // One record for the release step (device -1): it frees every member's state area and request blocks at once.
+        this.instant(time, event, device, stage, status, "reservations released (state areas, request blocks)");
         return;
       case E_RPM_STATE:
         this.rpm.state(time, device, status, duration);
