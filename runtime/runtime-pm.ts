@@ -163,12 +163,12 @@ export class RuntimePm extends RpmState {
   }
 
   /**
-   * d is active now: the consumers that waited for it (a get during its transition) resume, if their other suppliers let
-   * them. One cut off by another, failed supplier cannot: asked again, it would release d (idle, delay 0) and, after d
-   * refused to suspend, ask again, without end; it waits for that supplier's return (`cutOff`).
+   * d is active now, or refused to go down: the consumers that waited for it (a get during its transition) resume, if their
+   * other suppliers let them. One cut off by a failed supplier answers FAILED again and releases d (which, after a refusal,
+   * is not asked again at once: `idle`, so no loop).
    */
   private consumersGo(d: number): void {
-    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0 && !this.cutOff(this.con[i])) this.need(this.con[i]);
+    for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
   }
 
   private mayStart(): boolean {
@@ -281,11 +281,10 @@ export class RuntimePm extends RpmState {
         this.gen[d] = (this.gen[d] + 1) & GEN_MASK;
         this.host.gaveUp(d, TIMEOUT);
         this.step(d, EV_ERROR, TIMEOUT);
-      } else if (this.settling === 0 && this.host.systemIdle()) {
-        this.refused[d] = 0; // its delay ran out: the retry design.md promises
-        this.idle(d, 0);
       } else {
-        this.soon[d] = 1; // the delay ran out during a system attempt: down as soon as it ends (systemIdle)
+        this.refused[d] = 0; // its delay ran out: the retry design.md promises, now or when the system is idle again
+        if (this.settling === 0 && this.host.systemIdle()) this.idle(d, 0);
+        else this.soon[d] = 1; // the delay ran out during a system attempt: down as soon as it ends (systemIdle)
       }
     }
     this.arm();

@@ -110,4 +110,40 @@ describe("design.md, runtime PM errors: a refused runtime suspend is tried again
     expect(rpmCalls(env).filter((l) => l.startsWith("p:"))).toEqual(["p:runtimeSuspend", "p:runtimeSuspend:done"]);
     expect([env.pm.rpm.state[0], env.pm.rpm.usage[0]]).toEqual([RPM_SUSPENDED, 0]);
   });
+
+  test("a supplier still resuming when its consumer is cut off by another goes down once up, not up for good", () => {
+    const env = new Env({ reprobeFirstUs: 100_000_000 });
+    const bus = add(env, { name: "bus" });
+    const pwr = add(env, { name: "pwr" });
+    add(env, { name: "chip", parent: "bus", needs: ["pwr"] });
+    env.pm.seal();
+    const chip = env.pm.port(2);
+    expect([chip.get(), chip.put()]).toEqual([OK, OK]); // all three down
+    bus.rr = { kind: "pending", afterUs: 1_000 };
+    pwr.rr = { kind: "fail", status: IO };
+    pwr.behaviour.reprobe = { kind: "fail", status: IO };
+    expect(chip.get()).toBe(FAILED);
+    env.platform.advance(50_000_000);
+    expect(rpmCalls(env).filter((l) => l.startsWith("bus:"))).toEqual(["bus:runtimeSuspend", "bus:runtimeResume", "bus:runtimeResume:done", "bus:runtimeSuspend"]);
+    expect([env.pm.rpm.state[0], env.pm.rpm.usage[0]]).toEqual([RPM_SUSPENDED, 0]);
+  });
+
+  test("a refused suspend whose delay runs out during a system attempt is tried when the attempt ends", () => {
+    const env = new Env();
+    const p = add(env, { name: "p", autosuspendMs: 1 });
+    env.pm.seal();
+    const port = env.pm.port(0);
+    env.platform.advance(5_000);
+    expect(port.get()).toBe(OK);
+    p.rs = { kind: "fail", status: IO };
+    expect(port.putAutosuspend()).toBe(OK);
+    env.platform.advance(1_000); // refused at 1 ms; tried again 1 ms later
+    p.rs = { kind: "ok" };
+    env.platform.sleepMode = "async";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(5_000); // the retry falls due while the system sleeps
+    env.platform.wakeNow(0);
+    env.platform.advance(1_000_000);
+    expect([env.outcomes, env.pm.rpm.state[0], env.pm.rpm.failures[0]]).toEqual([[OK], RPM_SUSPENDED, 1]);
+  });
 });
