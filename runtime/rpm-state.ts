@@ -110,6 +110,11 @@ export abstract class RpmState {
     return false;
   }
 
+  /** A runtime transition may start: the system is idle, or a hibernate waits for every device to come up. */
+  protected mayStart(): boolean {
+    return this.settling === SETTLE_HIBERNATE || (this.settling === 0 && this.host.systemIdle());
+  }
+
   /** Any device mid-transition, or (hibernate) one not active yet. */
   protected unsettled(): boolean {
     for (let d = 0; d < this.count; d++) {

@@ -133,13 +133,12 @@ export class RuntimePm extends RpmState {
     // A failed supplier (Linux: the child's get returns the error): d stays down, wanted, until the supplier is back.
     if (ready !== OK) {
       this.want[d] = 1;
-      // The walk cancelled the active suppliers' delays and marked the suspending ones wanted (as a get does); cut off, d holds
-      // them no more (Linux rpm_put_suppliers): wanted only for another's sake, they idle again (`idle` says when).
-      if (ready === FAILED) for (let i = this.supStart[d], s = 0; i < this.supStart[d + 1]; i++) {
-        if (this.usage[s = this.sup[i]] === 0 && !this.awaited(s)) this.want[s] = 0;
-        this.idle(s, this.delayUs[s] < 0 ? 0 : this.delayUs[s]);
+      // The walk cancelled the active suppliers' delays and brought the others up for d (as a get does): cut off, d holds
+      // them no more (Linux rpm_put_suppliers).
+      if (ready === FAILED) {
+        for (let i = this.supStart[d]; i < this.supStart[d + 1]; i++) this.letGo(this.sup[i]);
+        this.host.cutOff(d, true);
       }
-      if (ready === FAILED) this.host.cutOff(d, true);
       return ready;
     }
     // The walk ran suppliers' hooks and listeners: a system attempt may have started meanwhile (its settle ended), or d moved.
@@ -150,6 +149,17 @@ export class RuntimePm extends RpmState {
     this.step(d, EV_GET, OK);
     // A failed resume leaves the table's state active: the device's own failure decides first.
     return this.host.deviceState(d) === D_FAILED ? FAILED : this.state[d] === RPM_ACTIVE ? OK : PENDING;
+  }
+
+  /** A cut-off consumer lets go of supplier s: wanted by nobody else, it goes down when it can (and so, up the chain, do its own). */
+  private letGo(s: number): void {
+    if (this.usage[s] !== 0 || this.awaited(s)) return;
+    const st = this.state[s];
+    if (st === RPM_ACTIVE) return this.idle(s, this.delayUs[s] < 0 ? 0 : this.delayUs[s]);
+    if (this.settling === SETTLE_HIBERNATE) return; // a hibernate wants every device up: its want stays
+    this.want[s] = 0;
+    if (st !== RPM_SUSPENDED) this.soon[s] = 1; // mid-transition: down at the first chance once it ends
+    else for (let i = this.supStart[s]; i < this.supStart[s + 1]; i++) this.letGo(this.sup[i]); // waiting on its own suppliers
   }
 
   /** Usage 0, no active consumer: suspend after `delay` µs (0: now; -1: never); a suspend starts only while the system is idle. */
@@ -169,10 +179,6 @@ export class RuntimePm extends RpmState {
    */
   private consumersGo(d: number): void {
     for (let i = this.conStart[d]; i < this.conStart[d + 1]; i++) if (this.want[this.con[i]] !== 0) this.need(this.con[i]);
-  }
-
-  private mayStart(): boolean {
-    return this.settling === SETTLE_HIBERNATE || (this.settling === 0 && this.host.systemIdle());
   }
 
   /**

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { Env, type Behaviour } from "../runtime/fakes";
 import { add, rpmCalls } from "./helpers";
-import { OK, IO, FAILED, T_STANDBY, TEST_NONE, RPM_SUSPENDED, STATE_NAMES, RPM_STATE_NAMES } from "../../runtime";
+import { OK, IO, FAILED, T_STANDBY, T_HIBERNATE, TEST_NONE, RPM_ACTIVE, RPM_SUSPENDED, STATE_NAMES, RPM_STATE_NAMES } from "../../runtime";
 
 /** bus (no autosuspend delay: a put suspends it now) and pwr supply chip; the bus's runtime suspend answers `refuse`. */
 function board(refuse: Behaviour): { env: Env; states: () => string } {
@@ -145,5 +145,42 @@ describe("design.md, runtime PM errors: a refused runtime suspend is tried again
     env.platform.wakeNow(0);
     env.platform.advance(1_000_000);
     expect([env.outcomes, env.pm.rpm.state[0], env.pm.rpm.failures[0]]).toEqual([[OK], RPM_SUSPENDED, 1]);
+  });
+
+  test("up a chain: a bus still resuming for a middle device the cut-off consumer waited on goes down too", () => {
+    const env = new Env({ reprobeFirstUs: 100_000_000 });
+    const a = add(env, { name: "a" });
+    add(env, { name: "b", parent: "a" });
+    const f = add(env, { name: "f" });
+    add(env, { name: "c", parent: "b", needs: ["f"] });
+    env.pm.seal();
+    const c = env.pm.port(3);
+    expect([c.get(), c.put()]).toEqual([OK, OK]);
+    a.rr = { kind: "pending", afterUs: 1_000 };
+    f.rr = { kind: "fail", status: IO };
+    f.behaviour.reprobe = { kind: "fail", status: IO };
+    expect(c.get()).toBe(FAILED);
+    env.platform.advance(50_000_000);
+    expect(Array.from(env.pm.rpm.state.slice(0, 4))).toEqual([RPM_SUSPENDED, RPM_SUSPENDED, RPM_ACTIVE, RPM_SUSPENDED]);
+  });
+
+  test("a hibernate that brings a supplier back for a device whose other consumer is cut off starts, and ends", () => {
+    const env = new Env();
+    const a = add(env, { name: "a" });
+    add(env, { name: "s", parent: "a" });
+    const f = add(env, { name: "f" });
+    add(env, { name: "c", parent: "s", needs: ["f"] });
+    env.pm.seal();
+    const pc = env.pm.port(3), pf = env.pm.port(2);
+    expect([pc.get(), pc.put()]).toEqual([OK, OK]); // all four runtime-suspended
+    f.rr = { kind: "fail", status: IO };
+    f.behaviour.reprobe = { kind: "fail", status: IO };
+    expect([pf.get(), pf.put()]).toEqual([FAILED, OK]); // f failed
+    a.rr = { kind: "pending", afterUs: 1_000 };
+    expect(env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    env.platform.advance(3_600_000_000);
+    // The cut-off c's walk cleared the want the hibernate had put on s: the attempt waited for s for good (phase SUSPENDING,
+    // every later suspend BUSY, f never re-probed).
+    expect([env.outcomes, env.pm.rpm.resumes[1] > 0, env.pm.phase]).toEqual([[OK], true, 0]);
   });
 });
