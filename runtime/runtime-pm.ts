@@ -96,8 +96,8 @@ export class RuntimePm extends RpmState {
     if (this.capableCount === 0) return;
     for (let d = 0; d < this.count; d++) {
       if (this.state[d] === RPM_SUSPENDED && (this.usage[d] > 0 || this.want[d] !== 0)) this.need(d);
-      // A delay still running keeps its end (Linux keeps last_busy across a system sleep): not restarted.
-      else if (this.soon[d] !== 0 || this.due[d] < 0) this.idle(d, this.soon[d] !== 0 ? 0 : this.delayUs[d]);
+      // A running delay keeps its end (Linux keeps last_busy); a supplier with no delay and every consumer down goes at once.
+      else if (this.soon[d] !== 0 || this.due[d] < 0) this.idle(d, this.soon[d] !== 0 || (this.delayUs[d] < 0 && this.conStart[d + 1] > this.conStart[d]) ? 0 : this.delayUs[d]);
     }
   }
 
@@ -124,6 +124,8 @@ export class RuntimePm extends RpmState {
     const st = this.state[d];
     if (st === RPM_ACTIVE) { this.due[d] = -1; this.want[d] = 0; return OK; }
     if (st !== RPM_SUSPENDED || !this.mayStart()) { this.want[d] = 1; return PENDING; }
+    // Behind a supplier known failed: FAILED at once, without bringing the others up only to let them go again.
+    if (this.cutOff(d)) { this.want[d] = 1; this.host.cutOff(d, true); return FAILED; }
     // Suppliers first (a bus before its chip): d waits, marked, and starts when the last one is active.
     let ready = OK;
     // While suppliers come up for d, none may idle down before d counts itself as their consumer (delay 0).

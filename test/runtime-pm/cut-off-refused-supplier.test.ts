@@ -182,5 +182,12 @@ describe("design.md, runtime PM errors: a refused runtime suspend is tried again
     // The cut-off c's walk cleared the want the hibernate had put on s: the attempt waited for s for good (phase SUSPENDING,
     // every later suspend BUSY, f never re-probed).
     expect([env.outcomes, env.pm.rpm.resumes[1] > 0, env.pm.phase]).toEqual([[OK], true, 0]);
+    // Brought up for the image, a and s (no delay) go down once it is over, since c stays down; c's waiting get does not wake
+    // them at each of f's failed re-probes (a walk behind a supplier known failed answers FAILED without resuming anyone).
+    const before = rpmCalls(env).length;
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    env.platform.advance(3_600_000_000);
+    expect(Array.from(env.pm.rpm.state.slice(0, 4))).toEqual([RPM_SUSPENDED, RPM_SUSPENDED, RPM_ACTIVE, RPM_SUSPENDED]);
+    expect(rpmCalls(env).slice(before).filter((l) => !l.startsWith("f:reprobe"))).toEqual([]);
   });
 });
