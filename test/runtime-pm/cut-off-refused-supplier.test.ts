@@ -1,7 +1,7 @@
 // A consumer cut off by a failed supplier, whose other supplier refuses to runtime-suspend: answered FAILED, never a retry loop.
 import { describe, expect, test } from "vitest";
 import { Env, type Behaviour } from "../runtime/fakes";
-import { add, rpmCalls } from "./helpers";
+import { add, rpmCalls, type RpmDevice } from "./helpers";
 import { OK, IO, FAILED, T_STANDBY, T_HIBERNATE, TEST_NONE, RPM_ACTIVE, RPM_SUSPENDED, STATE_NAMES, RPM_STATE_NAMES } from "../../runtime";
 
 /** bus (no autosuspend delay: a put suspends it now) and pwr supply chip; the bus's runtime suspend answers `refuse`. */
@@ -19,6 +19,27 @@ function board(refuse: Behaviour): { env: Env; states: () => string } {
   pwr.behaviour.reprobe = { kind: "fail", status: IO };
   const states = (): string => [0, 1, 2].map((d) => STATE_NAMES[env.pm.deviceState(d)] + "/" + RPM_STATE_NAMES[env.pm.rpm.state[d]]).join(" ");
   return { env, states };
+}
+
+/**
+ * bus and pwr (no delays) supply chip: `before` scripts the bus, chip's get and put take all three down, `after` scripts the
+ * bus again, then pwr fails to resume (and to re-probe) under chip's next get, which answers FAILED; 50 s pass.
+ */
+function cutOffWhile(before: (bus: RpmDevice) => void, after: (bus: RpmDevice) => void): Env {
+  const env = new Env({ reprobeFirstUs: 100_000_000 });
+  const bus = add(env, { name: "bus" });
+  const pwr = add(env, { name: "pwr" });
+  add(env, { name: "chip", parent: "bus", needs: ["pwr"] });
+  env.pm.seal();
+  const chip = env.pm.port(2);
+  before(bus);
+  expect([chip.get(), chip.put()]).toEqual([OK, OK]);
+  after(bus);
+  pwr.rr = { kind: "fail", status: IO };
+  pwr.behaviour.reprobe = { kind: "fail", status: IO };
+  expect(chip.get()).toBe(FAILED);
+  env.platform.advance(50_000_000);
+  return env;
 }
 
 describe("design.md, runtime PM errors: a refused runtime suspend is tried again after its delay or at the next put, never in a loop; a cut-off consumer holds no supplier", () => {
@@ -94,36 +115,15 @@ describe("design.md, runtime PM errors: a refused runtime suspend is tried again
   });
 
   test("a supplier whose suspend was in flight when a cut-off consumer's get came goes down, not back up for nobody", () => {
-    const env = new Env({ reprobeFirstUs: 100_000_000 });
-    const p = add(env, { name: "p" });
-    const q = add(env, { name: "q" });
-    add(env, { name: "c", parent: "p", needs: ["q"] });
-    env.pm.seal();
-    const c = env.pm.port(2);
-    p.rs = { kind: "pending", afterUs: 1_000 };
-    expect([c.get(), c.put()]).toEqual([OK, OK]); // c down; p's suspend in flight; q down
-    q.rr = { kind: "fail", status: IO };
-    q.behaviour.reprobe = { kind: "fail", status: IO };
-    expect(c.get()).toBe(FAILED);
-    env.platform.advance(50_000_000);
-    // The get's walk marked p wanted while it was suspending: it resumed once down and stayed up, usage 0.
-    expect(rpmCalls(env).filter((l) => l.startsWith("p:"))).toEqual(["p:runtimeSuspend", "p:runtimeSuspend:done"]);
+    // chip down; the bus's suspend still in flight (1 ms) when chip's get finds pwr failing.
+    const env = cutOffWhile((bus) => { bus.rs = { kind: "pending", afterUs: 1_000 }; }, () => {});
+    // The get's walk marked the bus wanted while it was suspending: it resumed once down and stayed up, usage 0.
+    expect(rpmCalls(env).filter((l) => l.startsWith("bus:"))).toEqual(["bus:runtimeSuspend", "bus:runtimeSuspend:done"]);
     expect([env.pm.rpm.state[0], env.pm.rpm.usage[0]]).toEqual([RPM_SUSPENDED, 0]);
   });
 
   test("a supplier still resuming when its consumer is cut off by another goes down once up, not up for good", () => {
-    const env = new Env({ reprobeFirstUs: 100_000_000 });
-    const bus = add(env, { name: "bus" });
-    const pwr = add(env, { name: "pwr" });
-    add(env, { name: "chip", parent: "bus", needs: ["pwr"] });
-    env.pm.seal();
-    const chip = env.pm.port(2);
-    expect([chip.get(), chip.put()]).toEqual([OK, OK]); // all three down
-    bus.rr = { kind: "pending", afterUs: 1_000 };
-    pwr.rr = { kind: "fail", status: IO };
-    pwr.behaviour.reprobe = { kind: "fail", status: IO };
-    expect(chip.get()).toBe(FAILED);
-    env.platform.advance(50_000_000);
+    const env = cutOffWhile(() => {}, (bus) => { bus.rr = { kind: "pending", afterUs: 1_000 }; });
     expect(rpmCalls(env).filter((l) => l.startsWith("bus:"))).toEqual(["bus:runtimeSuspend", "bus:runtimeResume", "bus:runtimeResume:done", "bus:runtimeSuspend"]);
     expect([env.pm.rpm.state[0], env.pm.rpm.usage[0]]).toEqual([RPM_SUSPENDED, 0]);
   });
