@@ -9,6 +9,15 @@ function withQueue(env: Env, dev: RpmDevice, done: string[], onDone?: (t: number
   dev.queue = q;
   return q;
 }
+/** Seals the board, gives `dev` a queue on its port and takes it down (a get and a put): its queue and port. */
+function sealedDown(env: Env, dev: RpmDevice, done: string[]): { q: RequestQueue; port: DevicePort } {
+  const q = withQueue(env, dev, done);
+  env.pm.seal();
+  const port = env.pm.port(dev.id);
+  port.registerQueue(q);
+  port.get(); port.put();
+  return { q, port };
+}
 const bal = (q: RequestQueue) => q.submitted - (q.refused + q.completed + q.length);
 
 describe("cut off", () => {
@@ -62,11 +71,7 @@ describe("cut off", () => {
     const r = add(env, { name: "r" });
     const c = add(env, { name: "c", parent: "p", needs: ["r"] });
     const done: string[] = [];
-    const q = withQueue(env, c, done);
-    env.pm.seal();
-    const cp = env.pm.port(c.id);
-    cp.registerQueue(q);
-    cp.get(); cp.put();
+    const { q, port: cp } = sealedDown(env, c, done);
     p.rr = { kind: "fail", status: IO };
     expect([STATUS_NAMES[cp.get()], STATUS_NAMES[q.submit(1)]]).toEqual(["FAILED", "FAILED"]);
     p.rr = { kind: "ok" };
@@ -80,11 +85,7 @@ describe("cut off", () => {
     const bus = add(env, { name: "bus" });
     const chip = add(env, { name: "chip", parent: "bus" });
     const done: string[] = [];
-    const q = withQueue(env, chip, done);
-    env.pm.seal();
-    const cp = env.pm.port(chip.id);
-    cp.registerQueue(q);
-    cp.get(); cp.put();
+    const { q, port: cp } = sealedDown(env, chip, done);
     bus.rr = { kind: "fail", status: IO };
     expect(STATUS_NAMES[cp.get()]).toBe("FAILED");
     env.pm.suspend(T_STANDBY, TEST_NONE);
