@@ -69,21 +69,30 @@ export function synthSpecs(n: number, hooks: PmHooks[]): DeviceSpec[] {
 }
 
 /**
- * A hook with nothing to do answers OK at once from its own mode entry, as a real driver (and the
- * baselines' SyncSynthDriver) checks its own field: only a scripted or PENDING hook goes to `act`.
+ * A hook with nothing to do answers OK at once from a field of its own, as a real driver (and the
+ * baselines' SyncSynthDriver, `this.suspendUs > 0`) checks its own field: only a scripted or PENDING
+ * hook goes to `act`. The fields mirror the board's `mode` table (`setMode`, `resetModes` keep them).
  */
 class SynthHooks implements PmHooks {
-  private readonly mode: Uint8Array;
-  private readonly base: number;
-  constructor(private readonly board: SynthBoard, private readonly id: number) {
-    this.mode = board.mode;
-    this.base = id * HOOKS;
+  m0 = M_OK;
+  m1 = M_OK;
+  m2 = M_OK;
+  m3 = M_OK;
+  m4 = M_OK;
+  constructor(private readonly board: SynthBoard, private readonly id: number) {}
+  prepare(token: number): number { return this.m0 === M_OK ? OK : this.board.act(this.id, 0, token); }
+  suspend(token: number): number { return this.m1 === M_OK ? OK : this.board.act(this.id, 1, token); }
+  powerOffNoIrq(token: number): number { return this.m2 === M_OK ? OK : this.board.act(this.id, 2, token); }
+  powerOnNoIrq(token: number): number { return this.m3 === M_OK ? OK : this.board.act(this.id, 3, token); }
+  resume(token: number): number { return this.m4 === M_OK ? OK : this.board.act(this.id, 4, token); }
+  /** Copies this device's five entries of the board's mode table. */
+  load(mode: Uint8Array, base: number): void {
+    this.m0 = mode[base];
+    this.m1 = mode[base + 1];
+    this.m2 = mode[base + 2];
+    this.m3 = mode[base + 3];
+    this.m4 = mode[base + 4];
   }
-  prepare(token: number): number { return this.mode[this.base] === M_OK ? OK : this.board.act(this.id, 0, token); }
-  suspend(token: number): number { return this.mode[this.base + 1] === M_OK ? OK : this.board.act(this.id, 1, token); }
-  powerOffNoIrq(token: number): number { return this.mode[this.base + 2] === M_OK ? OK : this.board.act(this.id, 2, token); }
-  powerOnNoIrq(token: number): number { return this.mode[this.base + 3] === M_OK ? OK : this.board.act(this.id, 3, token); }
-  resume(token: number): number { return this.mode[this.base + 4] === M_OK ? OK : this.board.act(this.id, 4, token); }
 }
 
 /** The uart: a RequestQueue gated in S2 (PENDING until its in-flight request drains) and reopened in R2. */
@@ -123,6 +132,7 @@ export class SynthBoard {
   private readonly pendStatus: Int16Array;
   private readonly timer: Int32Array;
   private readonly ioTimer: number;
+  private readonly hooks: SynthHooks[];
   readonly wakeTimer: number;
   drainToken = -1;
   outcome = -1;
@@ -153,7 +163,8 @@ export class SynthBoard {
     this.token = new Int32Array(n);
     this.pendStatus = new Int16Array(n);
     this.timer = new Int32Array(n);
-    const hooks: PmHooks[] = [];
+    const hooks: SynthHooks[] = [];
+    this.hooks = hooks;
     for (let d = 0; d < n; d++) {
       hooks.push(d === UART ? new UartHooks(this) : new SynthHooks(this, d));
       this.timer[d] = this.platform.createTimer(this.completer(d));
@@ -187,12 +198,14 @@ export class SynthBoard {
     this.mode[d * HOOKS + hook] = mode;
     this.status[d * HOOKS + hook] = status;
     this.delay[d * HOOKS + hook] = delayUs;
+    this.hooks[d].load(this.mode, d * HOOKS);
   }
 
   /** Back to the boot behaviours (status codes of failures are left; modes decide). */
   resetModes(): void {
     this.mode.set(this.defaultMode);
     this.delay.set(this.defaultDelay);
+    for (let d = 0; d < this.n; d++) this.hooks[d].load(this.mode, d * HOOKS);
   }
 
   act(d: number, hook: number, token: number): number {

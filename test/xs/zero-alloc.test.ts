@@ -78,6 +78,7 @@ describe("zero allocation on XS (runtime + synthetic drivers, xsnap)", () => {
     const low = (c64 - c8) / 56;
     const high = (c256 - c64) / 192;
     expect(Math.abs(high / low - 1)).toBeLessThan(0.05);
-    expect(Math.abs(c256 / 256 / (c64 / 64) - 1)).toBeLessThan(0.05);
+    // Per device the cost only falls with N (the fixed part is shared by more devices); it never grows.
+    expect(c256 / 256).toBeLessThanOrEqual(c64 / 64);
   });
 });
