@@ -46,7 +46,7 @@ export function measuredBlock(r: BenchResults): string {
   if (x.wall !== undefined) {
     const w = x.wall.perDeviceCycleUs;
     lines.push(
-      `- Wall time per device-cycle at N = ${x.wall.n} (xsnap on the machine that ran the bench, GC included; medians of ${x.wall.rounds} rounds, not`,
+      `- Wall time per device-cycle at N = ${x.wall.n} (xsnap on the machine that ran the bench, GC included; medians of ${x.wall.rounds} rounds in each of ${x.wall.workers} workers, not`,
       `  deterministic): runtime ${one(w[0])} us, sync-or-Promise ${one(w[1 + sync])}, with records ${one(w[1 + rec])}, tuned async ${one(w[1 + tuned])}, naive async ${one(w[1 + naive])}.`,
     );
   }

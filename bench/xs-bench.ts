@@ -16,6 +16,8 @@ const WALL_CYCLES = 40;
 export const WARMUPS = 2;
 /** Timed wall rounds after one warm-up round; each round runs every implementation once, in rotated order. */
 export const WALL_ROUNDS = 15;
+/** Workers the wall rounds are repeated in (bench runs went 8.2 or 8.7 us for the same runtime code, by process). */
+export const WALL_WORKERS = 3;
 const STAGES: [string, number][] = [["prepare", 0], ["suspend", 1], ["powerOffNoIrq", 2], ["powerOnNoIrq", 4], ["resume", 5]];
 const CALIBRATION_TURNS = 100;
 export const WALL_NAMES = ["runtime", ...BASELINE_KINDS] as const;
@@ -71,9 +73,13 @@ export interface WallResult {
   n: number;
   cyclesPerBatch: number;
   rounds: number;
-  /** Median over the rounds of batch time / (cycles * n), microseconds, in WALL_NAMES order. */
+  /** Workers (processes) that each ran `rounds` rounds. */
+  workers: number;
+  /** Median over every timed round of every worker of batch time / (cycles * n), microseconds, in WALL_NAMES order. */
   perDeviceCycleUs: number[];
-  /** Every timed round's per-device-cycle figure, in WALL_NAMES order. */
+  /** Each worker's medians, in WALL_NAMES order. */
+  perWorker: number[][];
+  /** Every timed round's per-device-cycle figure (all workers), in WALL_NAMES order. */
   samples: number[][];
   /** The batch's closing gc() alone (median, microseconds per batch), included in every figure above. */
   gcOnlyUs: number;
@@ -210,14 +216,17 @@ export async function runXsBench(options: { wall?: boolean } = {}): Promise<XsBe
 }
 
 /**
- * Wall time per device-cycle at N = 64, GC included, in one xsnap worker: a warm-up round, then
- * WALL_ROUNDS rounds; each round times one batch of WALL_CYCLES cycles of every implementation,
- * the order rotating by one each round (so no implementation always follows the same one), and the
- * report takes each implementation's median over the rounds.
+ * Wall time per device-cycle at N = 64, GC included: WALL_WORKERS xsnap workers one after another (a
+ * worker's heap layout moves one implementation's figure by up to 6 % from one process to the next, so
+ * one worker is one sample of it), each running a warm-up round, then WALL_ROUNDS rounds; each round
+ * times one batch of WALL_CYCLES cycles of every implementation, the order rotating by one each round
+ * (so no implementation always follows the same one). Reported: each implementation's median over
+ * every timed round of every worker, and each worker's own medians.
  */
-export async function runWallBench(options: { rounds?: number; cycles?: number } = {}): Promise<WallResult> {
+export async function runWallBench(options: { rounds?: number; cycles?: number; workers?: number } = {}): Promise<WallResult> {
   const rounds = options.rounds ?? WALL_ROUNDS;
   const cycles = options.cycles ?? WALL_CYCLES;
+  const workers = options.workers ?? WALL_WORKERS;
   const k = WALL_NAMES.length;
   const r: XsRequest[] = [];
   for (let rr = 0; rr <= rounds; rr++) {
@@ -226,27 +235,33 @@ export async function runWallBench(options: { rounds?: number; cycles?: number }
     }
     r.push({ command: "gcOnly" });
   }
-  const run = await runInXsDetailed(WALL_ENTRY, r, { timeoutMs: 300_000, allowCollection: true });
   const samples: number[][] = WALL_NAMES.map(() => []);
+  const perWorker: number[][] = [];
   const gcs: number[] = [];
   let outcome = 0;
-  let at = 0;
-  const res = run.results;
-  for (let rr = 0; rr <= rounds; rr++) {
-    for (let i = 0; i < k; i++) {
-      const which = res[at].arg % 10;
-      const us = res[at + 1].result;
-      const o = res[at].result !== 0 ? res[at].result : res[at + 2].result;
-      if (us < 0) throw new Error(`xs-bench wall: batch of ${WALL_NAMES[which]} did not finish inside its crank`);
-      if (o !== 0 && outcome === 0) outcome = o;
-      if (rr > 0) samples[which].push(round(us / (cycles * WALL_N)));
-      at += 3;
+  for (let wk = 0; wk < workers; wk++) {
+    const run = await runInXsDetailed(WALL_ENTRY, r, { timeoutMs: 300_000, allowCollection: true });
+    const mine: number[][] = WALL_NAMES.map(() => []);
+    let at = 0;
+    const res = run.results;
+    for (let rr = 0; rr <= rounds; rr++) {
+      for (let i = 0; i < k; i++) {
+        const which = res[at].arg % 10;
+        const us = res[at + 1].result;
+        const o = res[at].result !== 0 ? res[at].result : res[at + 2].result;
+        if (us < 0) throw new Error(`xs-bench wall: batch of ${WALL_NAMES[which]} did not finish inside its crank`);
+        if (o !== 0 && outcome === 0) outcome = o;
+        if (rr > 0) mine[which].push(round(us / (cycles * WALL_N)));
+        at += 3;
+      }
+      if (rr > 0) gcs.push(res[at].result);
+      at += 1;
     }
-    if (rr > 0) gcs.push(res[at].result);
-    at += 1;
+    perWorker.push(mine.map((s) => round(median(s))));
+    for (let i = 0; i < k; i++) samples[i].push(...mine[i]);
   }
   return {
-    n: WALL_N, cyclesPerBatch: cycles, rounds,
-    perDeviceCycleUs: samples.map((s) => round(median(s))), samples, gcOnlyUs: round(median(gcs)), outcome,
+    n: WALL_N, cyclesPerBatch: cycles, rounds, workers,
+    perDeviceCycleUs: samples.map((s) => round(median(s))), perWorker, samples, gcOnlyUs: round(median(gcs)), outcome,
   };
 }

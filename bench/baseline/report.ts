@@ -54,14 +54,15 @@ export function baselineSection(x: XsBenchResult, lines: string[]): void {
 export function wallSection(w: WallResult, lines: string[]): void {
   lines.push(`## xsnap wall time per device-cycle at N = ${w.n}, GC included`, "");
   lines.push(
-    `Method (bench/xs-wall-entry.ts, bench/xs-bench.ts \`runWallBench\`): a second xsnap worker at its default heap size (no pre-grown heap, ` +
-      `so garbage is collected as often as in any default worker) holds one N = ${w.n} board per implementation. A batch is ${w.cyclesPerBatch} ` +
+    `Method (bench/xs-wall-entry.ts, bench/xs-bench.ts \`runWallBench\`): ${w.workers} xsnap workers, one after another, each at its default heap size (no pre-grown heap, ` +
+      `so garbage is collected as often as in any default worker), each holding one N = ${w.n} board per implementation. A batch is ${w.cyclesPerBatch} ` +
       `full cycles of one implementation, timed inside XS with \`performance.now()\` from the first cycle's start to the end of a \`gc()\` ` +
       `called after the last cycle ended, so the collections the batch's garbage triggered and the reclaiming of what it left are both inside ` +
       `its time. The harness collects before every batch, outside the window, so no batch pays for another's garbage. ` +
-      `One warm-up round, then ${w.rounds} rounds; a round runs one batch of each implementation, the order rotating by one each round ` +
+      `In each worker one warm-up round, then ${w.rounds} rounds; a round runs one batch of each implementation, the order rotating by one each round ` +
       `(runtime, naive, tuned, sync, sync + records; then naive, tuned, sync, sync + records, runtime; ...), so drift in machine load hits all five alike. ` +
-      `Reported: the median over the rounds of batch time / (${w.cyclesPerBatch} x ${w.n}). The closing \`gc()\` alone takes ` +
+      `Reported: the median over the ${w.rounds * w.workers} rounds of batch time / (${w.cyclesPerBatch} x ${w.n}), and each worker's median: ` +
+      `the same code's figure moves by up to 6 % from one worker (process, heap layout) to the next, more than it does between rounds of one worker. The closing \`gc()\` alone takes ` +
       `${w.gcOnlyUs} us (median), about ${round2(w.gcOnlyUs / (w.cyclesPerBatch * w.n))} us per device-cycle, paid by all five. ` +
       "Wall time is not deterministic: it depends on the machine and its load (CI does not compare it); compute above is the exact figure.",
     "",
@@ -69,6 +70,7 @@ export function wallSection(w: WallResult, lines: string[]): void {
   const names = ["runtime", ...TITLES];
   lines.push("| | " + names.join(" | ") + " |", "|---|" + names.map(() => "---:").join("|") + "|");
   lines.push("| median us / device-cycle | " + w.perDeviceCycleUs.join(" | ") + " |");
+  for (let i = 0; i < w.perWorker.length; i++) lines.push(`| worker ${i + 1} median | ` + w.perWorker[i].join(" | ") + " |");
   lines.push("| fastest round | " + w.samples.map((s) => Math.min(...s)).join(" | ") + " |");
   lines.push("| slowest round | " + w.samples.map((s) => Math.max(...s)).join(" | ") + " |");
   lines.push("");

@@ -65,10 +65,11 @@ describe("XS compute matches the committed benchmark baseline", () => {
     }
   });
 
-  it("wall-time batches run every implementation to OK inside its crank and report a time for each (2 cycles, 1 round: a smoke test)", async () => {
-    const w = await runWallBench({ rounds: 1, cycles: 2 });
+  it("wall-time batches run every implementation to OK inside its crank and report a time for each (2 cycles, 1 round, 2 workers: a smoke test)", async () => {
+    const w = await runWallBench({ rounds: 1, cycles: 2, workers: 2 });
     expect(w.outcome).toBe(0);
-    expect(w.samples.map((s) => s.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(w.samples.map((s) => s.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(w.perWorker.map((m) => m.length)).toEqual([5, 5]);
     expect(w.perDeviceCycleUs.every((us) => us > 0)).toBe(true);
     expect(w.gcOnlyUs).toBeGreaterThan(0);
   }, 60_000);
