@@ -11,18 +11,16 @@ export type CompleteFn = (token: number, status: number) => void;
 function isError(s: number): boolean { return isStatus(s) && s !== OK && s !== PENDING; }
 /** `early` while `serve` runs and has not called `done`; DROPPED(_DONE): its request was completed meanwhile (`abandonServed`), (after) a `done`. */
 const IN_SERVE = -2, DROPPED = -3, DROPPED_DONE = -4;
-/** Queue state: serving requests. */
-export const Q_OPEN = 0;
-/** Queue state: gated by S2; new requests park and replay in order at R2. */
-export const Q_GATED = 1;
-/** Its device failed: nothing is served, submissions are refused with the failure status until `revive`. */
-export const Q_FAILED = 2;
+/** Queue state: serving requests. */ export const Q_OPEN = 0;
+/** Queue state: gated by S2; new requests park and replay in order at R2. */ export const Q_GATED = 1;
+/** Its device failed: nothing is served, submissions are refused with the failure status until `revive`. */ export const Q_FAILED = 2;
 
 /**
  * The "no request lost" rule lives here: `submit` either accepts (then `complete` runs exactly once
  * for that token) or answers FULL and keeps nothing. While gated (S2..R2) requests are parked in the
  * same ring and replayed in order when reopened. One request is in flight at a time: the peripherals
- * behind it (one I2C chip, one UART) serialise anyway, and it keeps the ring the only state.
+ * behind it (one I2C chip, one UART) serialise anyway, and it keeps the ring the only state. It is `idle` when none is in
+ * flight or being served: an S2 run from inside a `serve` (a suspend it asked for) waits for that request too.
  * When its device fails the runtime marks it failed (`fail`): it serves nothing and refuses new
  * requests with the failure status; `drainFailed` completes the requests that were waiting with it
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
@@ -50,10 +48,9 @@ export class RequestQueue {
   private inFlight = false;
   /** In flight is an abandoned request (no longer in the ring): its `done` completes nothing. */ private orphan = false;
   private serving = false;
-  /** IN_SERVE while `serve` runs, then the status of a `done` made inside it; -1 otherwise. */
-  private early = -1;
-  private readonly serve: ServeFn;
-  private readonly complete: CompleteFn;
+  /** Gated while a `serve` ran: an S2 that saw it busy waits for the drain listener, told when serve's request ends. */ private gatedInServe = false;
+  /** IN_SERVE while `serve` runs, then the status of a `done` made inside it; -1 otherwise. */ private early = -1;
+  private readonly serve: ServeFn; private readonly complete: CompleteFn;
   private drainListener: (() => void) | null = null;
   /** `submit` calls since boot. */ submitted = 0;
   /** Requests completed since boot (every status). */ completed = 0;
@@ -85,7 +82,7 @@ export class RequestQueue {
 
   /** Registered once (the runtime, at registerQueue): completion-callback faults are counted in `sink.listenerFaults` too. */ countFaultsIn(sink: { listenerFaults: number }): void { this.faultSink = sink; }
   /** Registered once: told when the last in-flight request finishes while gated (S2's PENDING ends). */ setDrainListener(listener: () => void): void { this.drainListener = listener; }
-  /** No request is in flight (the S2 drain is over when gated). */ get idle(): boolean { return !this.inFlight; }
+  /** No request is in flight or being served (the S2 drain is over when gated). */ get idle(): boolean { return !this.inFlight && this.early === -1; }
   /** Gated by S2: new requests park. */ get gated(): boolean { return this.state === Q_GATED; }
 
   /**
@@ -124,7 +121,7 @@ export class RequestQueue {
   /** The device failed: submissions are refused until `revive`. */ get failed(): boolean { return this.state === Q_FAILED; }
 
   /** Stops dispatch; in-flight work continues. A failed queue stays failed. */
-  gate(): void { if (this.state !== Q_FAILED) this.state = Q_GATED; }
+  gate(): void { if (this.state !== Q_FAILED) { this.state = Q_GATED; if (this.early !== -1) this.gatedInServe = true; } }
 
   /** Reopens and replays parked requests in FIFO order. A failed queue stays failed: only `revive` reopens it. */
   open(): void {
@@ -294,7 +291,10 @@ export class RequestQueue {
       }
     }
     this.serving = false;
+    const told = this.gatedInServe && this.state === Q_GATED && !this.inFlight; // in flight: `done` tells it
+    this.gatedInServe = false;
     // Failed while one was being served: the ones behind it complete now, in order (as `done` does for one in flight).
     if (this.state === Q_FAILED) this.drainFailed();
+    else if (told && this.drainListener !== null) this.drainListener();
   }
 }
