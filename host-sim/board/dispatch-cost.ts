@@ -11,10 +11,10 @@
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
   438.75 - 40.19, // prepare
-  570.38 - 40.19, // suspend
+  572.38 - 40.19, // suspend
   305.88 - 40.19, // powerOffNoIrq
   299.13 - 40.19, // powerOnNoIrq
-  331.63 - 40.19, // resume
+  334.13 - 40.19, // resume
 ];
 
 /*
