@@ -96,6 +96,7 @@ export class PowerManager implements EngineOwner, PortHost {
   register(spec: DeviceSpec): number { return this.rpm.declare(this.governor.declare(this.graph.register(spec, this.config.defaultBudgetUs), spec), spec); }
   /** Boot: a request queue, counted in stats and the flight recorder (a driver's goes through its port); anything else is refused (it would throw inside the next suspend). @boot */ registerQueue(queue: RequestQueue): void {
     if (!(queue instanceof RequestQueue)) throw new Error(this.config.board + ": registerQueue: " + String(queue) + " is no RequestQueue: pass the queue the driver made with new RequestQueue(capacity, serve, done)");
+    if (this.recorder.queues.indexOf(queue) >= 0) throw new Error(this.config.board + ": registerQueue: this queue is registered already (its requests would be counted twice): register each queue once, through its own device's port");
     this.recorder.queues.push(queue);
   }
 

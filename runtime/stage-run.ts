@@ -239,7 +239,34 @@ export abstract class StageRun {
     } finally {
       this.pumping = was;
     }
-    if (this.inbox.notes !== 0) this.takeInbox(-1);
+    // Inside a walk, that walk takes what a listener completed meanwhile.
+    if (!was) this.takeThenPump();
+  }
+
+  /** A completion's status that is none (or PENDING): recorded, PROTOCOL from then on; a listener's completion meanwhile waits in the inbox. */
+  protected badCompletion(now: number, d: number, status: number): number {
+    const was = this.pumping;
+    this.pumping = true;
+    this.rec.badAnswer(now, d, this.stageId, status, 0);
+    this.pumping = was;
+    return PROTOCOL_ERROR;
+  }
+
+  /** An error completion outside the walk: `finish`, with what its record's listener completes waiting in the inbox. */
+  protected finishOutside(d: number, status: number, now: number, us: number): void {
+    this.pumping = true;
+    this.finish(d, status, now, us);
+    this.pumping = false;
+  }
+
+  /** Completions a record's listener made outside a walk (`complete`, a budget expiry): taken before anyone else starts. */
+  protected takeThenPump(): void {
+    this.pumping = true;
+    try {
+      if (this.inbox.notes !== 0) this.takeInbox(-1);
+    } finally {
+      this.pumping = false;
+    }
     this.pump();
   }
 

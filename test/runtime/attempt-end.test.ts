@@ -2,7 +2,8 @@
 import { describe, expect, test } from "vitest";
 import { Env, statusNames } from "./fakes";
 import { add } from "../runtime-pm/helpers";
-import { OK, IO, BUSY, T_STANDBY, TEST_NONE, P_IDLE, RPM_SUSPENDED, RequestQueue, STATUS_NAMES, type PmConfig } from "../../runtime";
+import { OK, IO, BUSY, T_STANDBY, TEST_NONE, P_IDLE, RPM_SUSPENDED, WAKE_TIMER, RequestQueue, STATUS_NAMES, type PmConfig } from "../../runtime";
+import { F_PARKED } from "../../runtime/flight";
 import { E_SUSPEND_END } from "../../runtime/trace";
 import { ESP32_STATES } from "../../boards/esp32-states";
 
@@ -137,5 +138,26 @@ describe("registerQueue", () => {
     env.pm.seal();
     expect(() => env.pm.port(0).registerQueue(null as unknown as RequestQueue)).toThrow("registerQueue: null is no RequestQueue");
     expect([env.pm.suspend(T_STANDBY, TEST_NONE), statusNames(env.outcomes)]).toEqual([OK, ["OK"]]);
+  });
+
+  test("a queue registered twice (the same port, or two) is refused the second time naming the fix; it is counted once", () => {
+    const env = new Env();
+    const a = env.add({ name: "a" });
+    const b = env.add({ name: "b" });
+    const q = new RequestQueue(4, () => OK, () => {});
+    a.behaviour.suspend = { kind: "call", fn: () => { q.gate(); return OK; } };
+    a.behaviour.resume = { kind: "call", fn: () => { q.open(); return OK; } };
+    env.pm.seal();
+    env.pm.port(a.id).registerQueue(q);
+    const twice = "boards/test-board: registerQueue: this queue is registered already (its requests would be counted twice): register each queue once, through its own device's port";
+    expect(() => env.pm.port(a.id).registerQueue(q)).toThrow(twice);
+    expect(() => env.pm.port(b.id).registerQueue(q)).toThrow(twice);
+    expect(env.pm.recorder.queues.length).toBe(1);
+    // Parked while asleep: the flight record counts it once (it read 2).
+    env.platform.sleepMode = "async";
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    expect(q.submit(7)).toBe(OK);
+    env.platform.wakeNow(WAKE_TIMER);
+    expect([env.pm.flight.table[env.pm.flight.recent(0) + F_PARKED], q.parked, statusNames(env.outcomes)]).toEqual([1, 1, ["OK"]]);
   });
 });
