@@ -191,7 +191,7 @@ export class Words {
   // stats.
   readonly attempts = makeBytes("attempts ");
   readonly okCount = makeBytes(", ok ");
-  readonly failedCount = makeBytes(", failed ");
+  readonly failedCount = makeBytes(", rolled back ");
   readonly busyCount = makeBytes(", busy ");
   readonly wakeAborts = makeBytes(", wake aborts ");
   readonly timeouts = makeBytes(", timeouts ");

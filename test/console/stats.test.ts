@@ -1,6 +1,6 @@
 // The console's stats command: counts, failures by device, stage and status, durations, the flight recorder and the irq queue line.
 import { describe, expect, it } from "vitest";
-import { Rig, K_FAIL, K_PENDING, H_SUSPEND } from "./sim";
+import { Rig, K_FAIL, K_PENDING, H_SUSPEND, H_RESUME } from "./sim";
 import { IO, STAGE_COUNT, S_PREPARE, S_SUSPEND, S_POWER_OFF, S_PLATFORM, S_POWER_ON, S_RESUME, S_RELEASE } from "../../runtime/status";
 import { F_START, F_STAGES } from "../../runtime/flight";
 
@@ -8,7 +8,7 @@ describe("console commands", () => {
   it("stats before any suspend", () => {
     const rig = new Rig();
     expect(rig.send("stats\r")).toBe([
-      "attempts 0, ok 0, failed 0, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
+      "attempts 0, ok 0, rolled back 0, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
       "last outcome OK, last wake cause none",
       "failures per stage: prepare 0 suspend 0 powerOffNoIrq 0 powerOnNoIrq 0 resume 0",
       "stage durations, last attempt: prepare 0 suspend 0 powerOffNoIrq 0 platform 0 powerOnNoIrq 0 resume 0 total 0 us",
@@ -28,6 +28,13 @@ describe("console commands", () => {
     ].join("\r\n"));
   });
 
+  it("an attempt that ended with a resume failure is neither ok nor rolled back: the resume failures count says what it was", () => {
+    const rig = new Rig();
+    rig.devices.bme280.script(H_RESUME, K_FAIL, IO, 0);
+    rig.send("suspend test=platform\r");
+    expect(rig.send("stats\r").split("\r\n")[0]).toBe("attempts 1, ok 0, rolled back 0, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 1");
+  });
+
   it("stats after a success and a failure: counts, failure with device/stage/status names, wake cause, durations", () => {
     const rig = new Rig();
     rig.devices.bme280.script(H_SUSPEND, K_PENDING, 0, 3_000);
@@ -44,7 +51,7 @@ describe("console commands", () => {
     const fr = rig.pm.flight;
     const s2 = fr.table[fr.recent(1) + F_STAGES + S_SUSPEND];
     expect(lines).toEqual([
-      "attempts 2, ok 1, failed 1, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
+      "attempts 2, ok 1, rolled back 1, busy 0, wake aborts 0, timeouts 0, late 0, resume failures 0",
       "last outcome IO, last wake cause test hold at " + st.lastWakeTime + " us",
       "failures per stage: prepare 0 suspend 1 powerOffNoIrq 0 powerOnNoIrq 0 resume 0",
       "stage durations, last attempt: prepare " + d[S_PREPARE] + " suspend " + d[S_SUSPEND] + " powerOffNoIrq " + d[S_POWER_OFF] +
