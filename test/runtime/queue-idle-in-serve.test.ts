@@ -25,35 +25,20 @@ function commandDevice(serveAnswer: "pending" | "ok") {
   return { env, q, seen };
 }
 
-describe("RequestQueue.idle while serve runs", () => {
-  test("serve answers PENDING: S2 waits for the transfer, the sleep comes after its done", () => {
-    const { env, q, seen } = commandDevice("pending");
-    expect(q.submit(1)).toBe(OK);
-    env.platform.advance(20_000);
-    expect(seen).toEqual([
-      "serve 1 begins, idle false",
-      "S2 sees idle false",
-      "serve 1 answers, after cmd:prepare cmd:suspend",
-      "io 1 done at 500",
-      "complete 1:OK",
-    ]);
-    // The sleep came after the transfer ended (S2 waited), then the resume reopened the queue.
-    expect(env.log.indexOf("platform:sleep")).toBeGreaterThan(-1);
-    expect(STATUS_NAMES[env.outcomes[0]]).toBe("OK");
-    expect(env.pm.stats.lastByStage[1][0]).toBe(500);
-  });
+/** What the driver saw, up to serve's answer: the S2 run inside serve finds the queue busy. */
+const INSIDE_SERVE = ["serve 1 begins, idle false", "S2 sees idle false", "serve 1 answers, after cmd:prepare cmd:suspend"];
 
-  test("serve answers OK at once: the drain listener ends S2 as serve returns", () => {
-    const { env, q, seen } = commandDevice("ok");
+describe("RequestQueue.idle while serve runs", () => {
+  test.each([
+    ["PENDING: S2 waits for the transfer, the sleep comes after its done", "pending", ["io 1 done at 500", "complete 1:OK"], 500],
+    ["OK at once: the drain listener ends S2 as serve returns", "ok", ["complete 1:OK"], 0],
+  ] as const)("serve answers %s", (_name, answer, after, s2Us) => {
+    const { env, q, seen } = commandDevice(answer);
     expect(q.submit(1)).toBe(OK);
     env.platform.advance(20_000);
-    expect(seen).toEqual([
-      "serve 1 begins, idle false",
-      "S2 sees idle false",
-      "serve 1 answers, after cmd:prepare cmd:suspend",
-      "complete 1:OK",
-    ]);
-    expect(STATUS_NAMES[env.outcomes[0]]).toBe("OK");
+    // Before the fix S2 saw the queue idle and the board slept, and resumed, inside serve.
+    expect(seen).toEqual([...INSIDE_SERVE, ...after]);
+    expect([STATUS_NAMES[env.outcomes[0]], env.log.filter((l) => l === "platform:sleep").length, env.pm.stats.lastByStage[1][0]]).toEqual(["OK", 1, s2Us]);
     expect([q.idle, q.gated, q.length, q.submitted - (q.refused + q.completed + q.length)]).toEqual([true, false, 0, 0]);
   });
 
