@@ -35,7 +35,7 @@ export interface CliOptions {
 
 export const USAGE = [
   "usage: npm start -- [options]                      interactive simulator (ESP32 DevKitC)",
-  "       npm start -- --scenario FILE [--scenario FILE ...]   run scenarios, exit 0 pass / 1 fail / 2 bad file",
+  "       npm start -- --scenario FILE [--scenario FILE ...]   run scenarios, exit 0 pass / 1 fail / 2 bad file or flag / 3 output not written",
   "options:",
   "  --scenario FILE     run a scenario (YAML subset, see host-sim/scenarios/README.md); repeatable",
   "  --expect-text TEXT  pass once the output contains TEXT (after the steps, if any); without --scenario: boot and wait",

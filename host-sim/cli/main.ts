@@ -1,10 +1,12 @@
 // Simulator CLI (Node only): boots the simulated ESP32 DevKitC and attaches the terminal, or runs scenarios for CI.
+import { accessSync, constants, statSync } from "fs";
+import { dirname, resolve } from "path";
 import { Observable, interval, map } from "rxjs";
 import { USAGE, UsageError, parseArgs, type CliOptions } from "./args";
 import { bootShellBoard } from "./devkitc";
 import { runInteractive } from "./interactive";
 import { COLOUR, PLAIN } from "./progress";
-import { EXIT_BAD_FILE, runScenarioFiles } from "./scenario-cli";
+import { EXIT_BAD_FILE, EXIT_OUTPUT, runScenarioFiles } from "./scenario-cli";
 import { Session } from "./session";
 import { BoardError, loadBoard } from "./board-module";
 import type { SimBoardWiring } from "../boards/esp32-devkitc";
@@ -45,22 +47,39 @@ function closeSerialLog(write: (s: string) => void): void {
   if (serialLog !== null && lastSession !== null) write("[sim] " + serialLog.closeWithCapture(lastSession) + "\n");
 }
 
-/** Writes the requested timeline files; a write error names the file and does not change the exit code's meaning. */
-function writeViz(o: CliOptions, write: (s: string) => void): void {
-  if (viz === null) return;
-  const model = viz.finish();
-  try {
-    if (o.html !== null) {
-      writeHtml(model, o.html);
-      write("timeline: " + o.html + "\n");
+/** Before anything runs: a timeline file needs a folder that exists and can be written (else the run would end without it). */
+function outputPathError(o: CliOptions): string | null {
+  for (const [flag, file] of [["--html", o.html], ["--perfetto", o.perfetto]] as const) {
+    if (file === null) continue;
+    const dir = dirname(resolve(file));
+    try {
+      if (!statSync(dir).isDirectory()) return flag + " " + file + ": " + dir + " is no folder; give a path in an existing folder";
+      accessSync(dir, constants.W_OK);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return flag + " " + file + ": " + (code === "ENOENT" ? "no folder " + dir + "; create it first (mkdir -p " + dir + ") or give a path in an existing folder" :
+        "cannot write in " + dir + " (" + (code ?? String(e)) + "); give a writable path");
     }
-    if (o.perfetto !== null) {
-      writePerfetto(model, o.perfetto);
-      write("perfetto trace: " + o.perfetto + " (open in ui.perfetto.dev)\n");
-    }
-  } catch (e) {
-    process.stderr.write("quiesce: could not write the timeline: " + (e instanceof Error ? e.message : String(e)) + "\n");
   }
+  return null;
+}
+
+/** Writes the requested timeline files; false (named on stderr) when one could not be written. */
+function writeViz(o: CliOptions, write: (s: string) => void): boolean {
+  if (viz === null) return true;
+  const model = viz.finish();
+  for (const [file, what, put] of [[o.html, "timeline", writeHtml], [o.perfetto, "perfetto trace", writePerfetto]] as const) {
+    if (file === null) continue;
+    try {
+      put(model, file);
+      write(what + ": " + file + (put === writePerfetto ? " (open in ui.perfetto.dev)" : "") + "\n");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      process.stderr.write("quiesce: could not write the " + what + " to " + file + " (" + (code ?? (e instanceof Error ? e.message : String(e))) + "): give a writable path in an existing folder\n");
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Keyboard bytes as an Observable; raw mode (key by key) only on a TTY, restored on the way out. */
@@ -106,6 +125,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE.join("\n") + "\n");
     return 0;
   }
+  const badPath = outputPathError(o);
+  if (badPath !== null) {
+    process.stderr.write("quiesce: " + badPath + "\n");
+    return EXIT_BAD_FILE;
+  }
   try {
     if (o.board !== null) wiring = loadBoard(o.board);
     if (o.serialLog !== null) serialLog = new SerialLog(o.serialLog);
@@ -122,14 +146,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (o.scenarios.length > 0 || o.expectText !== null || o.failText !== null) {
     const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace, guard });
     closeSerialLog(write);
-    writeViz(o, write);
-    return code;
+    return writeViz(o, write) || code !== 0 ? code : EXIT_OUTPUT;
   }
   const raw = process.stdin.isTTY === true;
   const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace, buttonKey: o.buttonKey });
   closeSerialLog(write);
-  writeViz(o, write);
-  return end.code;
+  return writeViz(o, write) || end.code !== 0 ? end.code : EXIT_OUTPUT;
 }
 
 // `npm start ... | head`: the reader left; that ends the run quietly, as it does for any Unix tool.

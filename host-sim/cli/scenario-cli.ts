@@ -1,4 +1,4 @@
-// `--scenario`: each file on a freshly booted board, steps and serial printed, exit code 0 pass / 1 step failed / 2 bad file.
+// `--scenario`: each file on a freshly booted board, steps and serial printed, exit code 0 pass / 1 step failed / 2 bad file (3: main.ts, an output file not written).
 import { closeSync, openSync, readSync, statSync } from "fs";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
@@ -10,6 +10,8 @@ import { type Session, backlogNotice } from "./session";
 export const EXIT_PASS = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_BAD_FILE = 2;
+/** The run passed but a --html or --perfetto file could not be written: CI must not go green without its artifact. */
+export const EXIT_OUTPUT = 3;
 
 export interface ScenarioCliOptions {
   paint: Paint;

@@ -167,12 +167,22 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
   });
   for (let i = 0; i < scenario.steps.length; i++) {
     const step = scenario.steps[i];
+    // A summary held for quiet serial output describes an attempt that ended before this step: printed (and searched) first.
+    session.flushSummaries();
     if (onStep !== undefined) onStep(i, step);
     const failure = watch.check() ? null : runStep(step, session, advance);
+    // Steps that take no time (write-serial, wake, a button) print too: their output is searched before the next step.
+    watch.check();
     const guarded = watch.failure();
     if (guarded !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), guarded);
     if (failure !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), failure);
   }
+  // The last step's output: the bytes on their way through the UART's FIFO and the held summaries are searched too.
+  const stepsEnd = session.now();
+  session.drainUart();
+  session.flushSummaries();
+  if (watch.check()) return fail(scenario.steps.length, scenario.file, "end of scenario", watch.failure() as { expected: string; seen: string });
+  const waited = !watch.expected;
   if (!watch.expected) {
     // As wokwi-cli does, the simulation goes on until the expected text shows or the timeout passes.
     const limit = Number.isFinite(watch.deadline) ? watch.deadline - session.now() : DEFAULT_EXPECT_US;
@@ -187,7 +197,9 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
       });
     }
   }
-  return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: session.now() - start };
+  // Matched in what the steps printed: the run took as long as its steps (the FIFO's drain is no part of it).
+  const end = waited ? session.now() : stepsEnd;
+  return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: end - start };
 }
 
 /** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */

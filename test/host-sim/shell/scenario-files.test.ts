@@ -158,4 +158,21 @@ describe("the real CLI", () => {
       expect(r.stdout).toMatch(/^scenario error: .*\n1 scenario file could not be read; nothing was run\n$/);
     }
   }, 60_000);
+
+  it("an --html or --perfetto path in a folder that does not exist exits 2 before running, naming the folder and the fix; one that cannot be written at the end exits 3", () => {
+    const scenario = join(ROOT, "host-sim/scenarios/suspend-button.yaml");
+    const missing = join(DIR, "no-such-folder");
+    for (const flag of ["--html", "--perfetto"]) {
+      const r = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, flag, join(missing, "out.x")], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+      // It printed PASS, then the write error, and exited 0: a CI job went green without its artifact.
+      expect([r.status, r.stdout, r.stderr]).toEqual([EXIT_BAD_FILE, "",
+        "quiesce: " + flag + " " + join(missing, "out.x") + ": no folder " + missing + "; create it first (mkdir -p " + missing + ") or give a path in an existing folder\n"]);
+    }
+    // The folder is there but the file cannot be made (a folder of that name stands in the way): found only at the end.
+    const blocked = join(DIR, "blocked.html");
+    mkdirSync(blocked, { recursive: true });
+    const late = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, "--html", blocked], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    expect([late.status, late.stdout, late.stderr]).toEqual([3, expect.stringMatching(/^PASS /m),
+      expect.stringMatching(new RegExp("^quiesce: could not write the timeline to " + blocked.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + " \\(E[A-Z]+\\): give a writable path in an existing folder\n$"))]);
+  }, 60_000);
 });

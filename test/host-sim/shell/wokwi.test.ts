@@ -1,4 +1,6 @@
 // Scenario checks Wokwi CI users script: expect-pin, --expect-text, --fail-text, --timeout (as wokwi-cli spells them).
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { describe, expect, it } from "vitest";
 import { USAGE, parseArgs } from "../../../host-sim/cli/args";
@@ -89,6 +91,40 @@ describe("wokwi-cli run checks", () => {
       "  seen:     | suspend ok, woke by timer",
     ]);
     expect(r.out).toMatch(/\nFAIL .*suspend-console\.yaml:13: step 9 `wait-serial "suspend ok, woke by timer"/);
+  });
+
+  it("--fail-text also searches what the last step printed and what the run prints after it (the summary)", () => {
+    const tmp = mkdtempSync(join(tmpdir(), "quiesce-failtext-"));
+    const file = join(tmp, "typo.yaml");
+    writeFileSync(file, "name: typo\nsteps:\n  - wait-serial: \"type help\"\n  - write-serial: \"bogus\"\n");
+    const typo = cli(["--scenario", file, "--fail-text", "unknown command"]);
+    // It passed: the console's answer came after the last step, and nothing looked again.
+    expect([typo.code, typo.out.slice(typo.out.indexOf("FAIL")).split("\n").slice(0, 3)]).toEqual([EXIT_FAIL, [
+      "FAIL " + file + ": step 2 `end of scenario`",
+      "  expected: no serial output or [sim] line containing \"unknown command\" (--fail-text)",
+      "  seen:     | unknown command 'bogus': type help for the list of commands",
+    ]]);
+    // The suspend summary's battery line, printed once the steps ended.
+    const summary = cli(["--scenario", join(DIR, "suspend-console.yaml"), "--fail-text", "battery:"]);
+    expect([summary.code, summary.out.slice(summary.out.indexOf("FAIL")).split("\n")[2]]).toEqual([EXIT_FAIL, expect.stringMatching(/^  seen:     \[sim\] +battery: /)]);
+  });
+
+  it("--expect-text found in a [sim] line of the last step passes at the steps' end, not at the timeout", () => {
+    const r = cli(["--scenario", join(DIR, "fault-rollback.yaml"), "--expect-text", "OK, woke by timer"]);
+    const steps = cli(["--scenario", join(DIR, "fault-rollback.yaml")]);
+    const virtual = (out: string): string => (/\(\d+ steps, ([0-9.]+) s virtual\)/.exec(out) ?? ["", "?"])[1];
+    // It took 30.7 s: the summary was held until the run ended, so the wait ran its whole 30 s.
+    expect([r.code, virtual(r.out)]).toEqual([EXIT_PASS, virtual(steps.out)]);
+  });
+
+  it("a suspend's summary is printed before the steps that come after the attempt ended, in the order things happened", () => {
+    const o = parseArgs(["--scenario", join(DIR, "suspend-console.yaml")]);
+    let out = "";
+    runScenarioFiles(o.scenarios, boot, (t) => { out += t; }, { paint: PLAIN, quiet: false, trace: "off" });
+    const lines = out.split("\n");
+    const summary = lines.findIndex((l) => l.includes("[sim]") && l.includes("battery:"));
+    const lastStep = lines.findIndex((l) => /^step 12 /.test(l));
+    expect([summary > 0, lastStep > 0, summary < lastStep]).toEqual([true, true, true]);
   });
 
   it("--timeout bounds a scenario in virtual time; --expect-text after the steps passes a scenario that shows it", () => {
