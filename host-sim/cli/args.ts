@@ -1,6 +1,6 @@
 // Command-line options of the simulator shell, with an error naming the bad option and the fix.
 import { KEY_PRESS, parseButtonKey } from "./keys";
-import { parseDuration } from "./scenario";
+import { MAX_DURATION_US, parseDuration } from "./scenario";
 
 export interface CliOptions {
   scenarios: string[];
@@ -92,7 +92,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     else if (a === "--color" || a === "--colour") o.colour = "always";
     else if (a === "--no-color" || a === "--no-colour") o.colour = "never";
     else if (a === "--quiet" || a === "-q") o.quiet = true;
-    else if (a === "--seed") o.seed = number("an integer seed", 0);
+    else if (a === "--seed") {
+      o.seed = number("an integer seed", 0);
+      // The random source takes 32 bits: 1e30 or 1.5 would be a different seed than the one written.
+      if (!Number.isInteger(o.seed) || o.seed > 0xffffffff) throw new UsageError("--seed " + argv[i] + " is not an integer 0..4294967295; e.g. --seed 7");
+    }
     else if (a === "--serial-log") o.serialLog = value("an output file, e.g. uart0.log");
     else if (a === "--board") o.board = value("moddable-two, esp32-devkitc or a board definition module, e.g. host-sim/boards/my-board.ts");
     else if (a === "--expect-text") o.expectText = value("the text to wait for, e.g. \"suspend ok\"");
@@ -101,11 +105,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       const v = value("a duration, e.g. 30s");
       const us = parseDuration(v);
       if (us === null || us <= 0) throw new UsageError("--timeout " + v + " is not a duration; write e.g. 30s or 500ms (virtual time)");
+      if (us > MAX_DURATION_US) throw new UsageError("--timeout " + v + " is longer than a day; at most 86400s of virtual time, as a scenario's durations");
       o.timeoutUs = us;
     } else if (a === "--timer-wake") {
       const v = value("a duration, e.g. 10s");
       const us = parseDuration(v);
       if (us === null || us <= 0) throw new UsageError("--timer-wake " + v + " is not a duration; write e.g. 500ms or 10s");
+      if (us > MAX_DURATION_US) throw new UsageError("--timer-wake " + v + " is longer than a day; at most 86400s");
       o.timerWakeUs = us;
     } else if (a === "--html") o.html = value("an output file, e.g. out.html");
     else if (a === "--perfetto") o.perfetto = value("an output file, e.g. trace.json");

@@ -5,6 +5,7 @@ import { E_SLEEP_ENTER, E_SUSPEND_BEGIN } from "../../runtime/trace";
 import type { TraceRecord } from "./progress";
 import type { FaultMode, FaultStage, WakeSource } from "./scenario";
 import { PRESS_HOLD_US, runVerb, type VerbResult } from "./shell-verbs";
+import { show } from "./scenario-yaml";
 import type { ShellBoard } from "./shell-board";
 import type { PowerManager } from "../../runtime/pm";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
@@ -209,7 +210,7 @@ export class Session {
     for (let d = 0; d < g.count; d++) {
       if (g.names[d] === name) return { state: STATE_NAMES[this.board.pm.deviceState(d)] ?? "?" };
     }
-    return { error: "no device `" + name + "` on " + this.board.name + "; devices are " + this.deviceNames().join(", ") };
+    return { error: "no device " + show(name) + " on " + this.board.name + "; devices are " + this.deviceNames().join(", ") };
   }
 
   deviceNames(): string[] {

@@ -3,6 +3,7 @@ import { phaseName } from "./progress";
 import {
   FAULT_MODES, SYNC_STAGES, WAKE_SOURCES, faultStage, faultStageHelp, lateCannotApply, type FaultMode, type WakeSource,
 } from "./scenario";
+import { show } from "./scenario-yaml";
 import type { Session } from "./session";
 
 /** How long `press` holds the button: past the driver's 20 ms debounce, well short of its 1 s long press. */
@@ -55,7 +56,8 @@ export function isShellVerb(line: string): boolean {
 
 /** Runs a shell verb line on `session`. */
 export function runVerb(session: Session, line: string): VerbResult {
-  const words = line.trim().split(/\s+/);
+  // The typed line keeps its bytes as latin1 (for the firmware's RX): read back as UTF-8 for names and messages.
+  const words = Buffer.from(line.trim(), "latin1").toString("utf8").split(/\s+/);
   const v = words[0];
   const args = words.slice(1);
   switch (v) {
@@ -69,7 +71,7 @@ export function runVerb(session: Session, line: string): VerbResult {
     case "wake": {
       if (args.length !== 1 || (WAKE_SOURCES as readonly string[]).indexOf(args[0]) < 0) {
         const sources = session.board.hasButton ? WAKE_SOURCES : WAKE_SOURCES.filter((w) => w !== "button");
-        return usage("usage: wake " + sources.join("|") + (args.length > 0 ? " (not `" + args.join(" ") + "`)" : ""));
+        return usage("usage: wake " + sources.join("|") + (args.length > 0 ? " (not " + show(args.join(" ")) + ")" : ""));
       }
       const err = session.wake(args[0] as WakeSource);
       return err !== null ? usage(err) : { text: "wake " + args[0] + " raised", error: false };
@@ -83,7 +85,7 @@ export function runVerb(session: Session, line: string): VerbResult {
     case "exit":
       return { text: null, error: false, quit: true };
     default:
-      return usage("unknown shell command `" + v + "`");
+      return usage("unknown shell command " + show(v));
   }
 }
 
@@ -91,8 +93,8 @@ function faultVerb(session: Session, args: string[]): VerbResult {
   const use = "usage: fault DEVICE STAGE MODE, STAGE " + faultStageHelp() + ", MODE " + FAULT_MODES.join("|");
   if (args.length !== 3) return usage(use);
   const stage = faultStage(args[1]);
-  if (stage === null) return usage("stage `" + args[1] + "` is unknown; " + use);
-  if ((FAULT_MODES as readonly string[]).indexOf(args[2]) < 0) return usage("mode `" + args[2] + "` is unknown; " + use);
+  if (stage === null) return usage("stage " + show(args[1]) + " is unknown; " + use);
+  if ((FAULT_MODES as readonly string[]).indexOf(args[2]) < 0) return usage("mode " + show(args[2]) + " is unknown; " + use);
   const mode = args[2] as FaultMode;
   if (mode === "late" && SYNC_STAGES.indexOf(stage) >= 0) return usage(lateCannotApply(stage));
   const err = session.fault(args[0], stage, mode);

@@ -134,6 +134,15 @@ describe("wokwi-cli run checks", () => {
     expect(cli(["--scenario", join(DIR, "suspend-console.yaml"), "--timeout", "5s", "--expect-text", "suspend ok"]).code).toBe(EXIT_PASS);
   });
 
+  it("--seed, --timeout and --timer-wake refuse what they cannot take, naming the range", () => {
+    expect(() => parseArgs(["--seed", "1e30"])).toThrow("--seed 1e30 is not an integer 0..4294967295; e.g. --seed 7");
+    expect(() => parseArgs(["--seed", "1.5"])).toThrow("--seed 1.5 is not an integer 0..4294967295");
+    expect(parseArgs(["--seed", "4294967295"]).seed).toBe(4294967295);
+    expect(() => parseArgs(["--timeout", "99999999999s"])).toThrow("--timeout 99999999999s is longer than a day; at most 86400s of virtual time, as a scenario's durations");
+    expect(parseArgs(["--timeout", "86400s"]).timeoutUs).toBe(86_400_000_000);
+    expect(() => parseArgs(["--timer-wake", "86401s"])).toThrow("--timer-wake 86401s is longer than a day; at most 86400s");
+  });
+
   it("--fail-text alone needs a --timeout to know how long to watch", () => {
     expect(() => parseArgs(["--fail-text", "panic"])).toThrow("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
     expect(cli(["--fail-text", "panic", "--timeout", "1s"]).code).toBe(EXIT_PASS);
