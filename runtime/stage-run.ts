@@ -234,12 +234,15 @@ export abstract class StageRun {
         this.rec.timeout(now, d, this.stageId);
         // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
         if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-        this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
+        // Fired inside the walk (a hook's call ran the clock past the budget: a simulator's, never an event loop's):
+        // the expiry waits in the inbox as a completion would, so the counts the walk keeps in locals stay exact.
+        if (was) this.inbox.put(d, TIMEOUT, now, this.flight.elapsed(d, now));
+        else this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));
       }
     } finally {
       this.pumping = was;
     }
-    // Inside a walk, that walk takes what a listener completed meanwhile.
+    // Inside a walk, that walk takes the expiries and what a listener completed meanwhile.
     if (!was) this.takeThenPump();
   }
 
