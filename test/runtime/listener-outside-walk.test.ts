@@ -13,6 +13,23 @@ function onRecord(env: Env, event: number, id: number, stage: number, act: () =>
   });
 }
 
+/**
+ * Devices a and b both answer PENDING to `hook`; a suspend starts; a completes with `aStatus` 100 us later
+ * from a timer, and the listener of a's `event` record in `stage` completes b with `bStatus`.
+ */
+function twoPending(env: Env, hook: "suspend" | "resume", event: number, stage: number, aStatus: number, bStatus: number) {
+  const a = env.add({ name: "a" });
+  const b = env.add({ name: "b" });
+  let tokA = -1, tokB = -1;
+  a.behaviour[hook] = { kind: "call", fn: (t) => { tokA = t; return PENDING; } };
+  b.behaviour[hook] = { kind: "call", fn: (t) => { tokB = t; return PENDING; } };
+  env.pm.seal();
+  onRecord(env, event, a.id, stage, () => env.pm.complete(tokB, bStatus));
+  expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+  env.later(100, () => env.pm.complete(tokA, aStatus));
+  return { env, a, b };
+}
+
 describe("a listener completes another device from a record written outside the walk", () => {
   test("an IO completed from the listener of another device's asynchronous S1 done record: the attempt ends IO once, every device active and serving", () => {
     const env = new Env();
@@ -37,16 +54,7 @@ describe("a listener completes another device from a record written outside the 
   });
 
   test("an OK completed from the listener of another device's asynchronous S2 fail record: the attempt ends IO without sleeping, the other rolled back", () => {
-    const env = new Env();
-    const a = env.add({ name: "a" });
-    const b = env.add({ name: "b" });
-    let tokA = -1, tokB = -1;
-    a.behaviour.suspend = { kind: "call", fn: (t) => { tokA = t; return PENDING; } };
-    b.behaviour.suspend = { kind: "call", fn: (t) => { tokB = t; return PENDING; } };
-    env.pm.seal();
-    onRecord(env, E_HOOK_FAIL, a.id, S_SUSPEND, () => env.pm.complete(tokB, OK));
-    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    env.later(100, () => env.pm.complete(tokA, IO));
+    const { env } = twoPending(new Env(), "suspend", E_HOOK_FAIL, S_SUSPEND, IO, OK);
     env.platform.advance(50_000);
     // It settled S2 as a success inside the listener: S3 ran on a, the board slept, the attempt ended OK.
     expect({ outcomes: env.outcomes, slept: env.log.includes("platform:sleep"), calls: env.calls(), states: env.states() }).toEqual({
@@ -55,16 +63,7 @@ describe("a listener completes another device from a record written outside the 
   });
 
   test("an IO completed from the listener of an R2 done record: that device is failed and re-probed, the others stay active", () => {
-    const env = new Env({ reprobeFirstUs: 1_000_000 });
-    const a = env.add({ name: "a" });
-    const b = env.add({ name: "b" });
-    let tokA = -1, tokB = -1;
-    a.behaviour.resume = { kind: "call", fn: (t) => { tokA = t; return PENDING; } };
-    b.behaviour.resume = { kind: "call", fn: (t) => { tokB = t; return PENDING; } };
-    env.pm.seal();
-    onRecord(env, E_HOOK_DONE, a.id, S_RESUME, () => env.pm.complete(tokB, IO));
-    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    env.later(100, () => env.pm.complete(tokA, OK));
+    const { env, a, b } = twoPending(new Env({ reprobeFirstUs: 1_000_000 }), "resume", E_HOOK_DONE, S_RESUME, OK, IO);
     env.platform.advance(5_000_000);
     expect({ outcomes: env.outcomes, states: env.states(), reprobes: [a.calls.reprobe, b.calls.reprobe] }).toEqual({
       outcomes: [IO], states: ["a=" + D_ACTIVE, "b=" + D_ACTIVE], reprobes: [0, 1],
