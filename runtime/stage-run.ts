@@ -234,7 +234,7 @@ export abstract class StageRun {
         this.rec.timeout(now, d, this.stageId);
         // A resume-direction timeout marks the device failed: `finish` tells the owner once, then.
         if (this.row.dir === DIR_SUSPEND) this.owner.gaveUp(d, this.stageId, TIMEOUT);
-        // Fired inside the walk (a hook's call ran the clock past the budget: a simulator's, never an event loop's):
+        // Fired inside the walk (a platform whose timers can fire inside a hook's call; an event loop's cannot):
         // the expiry waits in the inbox as a completion would, so the counts the walk keeps in locals stay exact.
         if (was) this.inbox.put(d, TIMEOUT, now, this.flight.elapsed(d, now));
         else this.finish(d, TIMEOUT, now, this.flight.elapsed(d, now));

@@ -1,4 +1,4 @@
-// A stage budget that runs out while the walk is inside another device's hook (the hook's call ran the clock on): the expiry is taken after that call, as a completion would be.
+// A stage budget that runs out while the walk is inside another device's hook (a platform whose timers fire inside the call): the expiry is taken after that call, as a completion would be.
 import { describe, expect, test } from "vitest";
 import { OK, TIMEOUT, T_STANDBY, TEST_NONE, D_ACTIVE } from "../../runtime";
 import { Env } from "./fakes";
@@ -9,7 +9,7 @@ describe("a budget expiry that fires inside another device's hook call", () => {
     const slow = env.add({ name: "slow" });
     const hung = env.add({ name: "hung" });
     // S2 walks in reverse registration order: hung answers PENDING and never completes, then slow's call takes 5 ms,
-    // past hung's 1 ms budget: a simulator's clock (FakePlatform.advance) fires the budget timer inside that call.
+    // past hung's 1 ms budget: FakePlatform.advance fires the budget timer inside that call.
     hung.behaviour.suspend = { kind: "hang" };
     slow.behaviour.suspend = { kind: "call", fn: () => { env.platform.advance(5_000); return OK; } };
     env.pm.seal();
