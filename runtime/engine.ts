@@ -9,7 +9,7 @@ export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
 import { MaskedWalk } from "./masked-walk";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
-import { OK, PENDING, FULL, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
+import { OK, PENDING, FULL, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 
 /**
  * Order within a stage: ready.ts. The walk calls each member's hook and takes the common answer (a
@@ -79,10 +79,11 @@ export class StageEngine extends MaskedWalk {
       return this.late(token, status);
     }
     now = this.platform.now();
-    // Outside the walk, a listener of a record written here may complete another device: `pumping` makes it
-    // wait in the inbox (as in the walk and at a budget expiry), taken once this one's bookkeeping is whole.
-    // No try around the records: trace.tell and port.gaveUp catch what the application's listeners throw.
-    if (status !== OK && (!isStatus(status) || status === PENDING)) status = this.badCompletion(now, d, status);
+    // Counted in stats only (no trace record, so no listener runs here).
+    if (status !== OK && (!isStatus(status) || status === PENDING)) {
+      this.rec.badAnswer(now, d, this.stageId, status, 0);
+      status = PROTOCOL_ERROR;
+    }
     // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
     // A second one from inside the same call is late: the first answer stands (as RequestQueue.done keeps its first).
     if (flight.inHook === d) return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
@@ -109,6 +110,8 @@ export class StageEngine extends MaskedWalk {
         tr.duration[slot] = us;
         tr.total++;
         if (tr.listener !== null) {
+          // A completion its listener makes waits in the inbox until this one's bookkeeping is whole (finishOutside
+          // does the same for an error's record). No try: trace.tell catches what the listener throws.
           this.pumping = true;
           tr.tell(slot);
           this.pumping = false;

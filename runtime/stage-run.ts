@@ -246,15 +246,6 @@ export abstract class StageRun {
     if (!was) this.takeThenPump();
   }
 
-  /** A completion's status that is none (or PENDING): recorded, PROTOCOL from then on; a listener's completion meanwhile waits in the inbox. */
-  protected badCompletion(now: number, d: number, status: number): number {
-    const was = this.pumping;
-    this.pumping = true;
-    this.rec.badAnswer(now, d, this.stageId, status, 0);
-    this.pumping = was;
-    return PROTOCOL_ERROR;
-  }
-
   /** An error completion outside the walk: `finish`, with what its record's listener completes waiting in the inbox. */
   protected finishOutside(d: number, status: number, now: number, us: number): void {
     this.pumping = true;

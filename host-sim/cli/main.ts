@@ -68,11 +68,11 @@ function outputPathError(o: CliOptions): string | null {
 function writeViz(o: CliOptions, write: (s: string) => void): boolean {
   if (viz === null) return true;
   const model = viz.finish();
-  for (const [file, what, put] of [[o.html, "timeline", writeHtml], [o.perfetto, "perfetto trace", writePerfetto]] as const) {
+  for (const [file, what, put, hint] of [[o.html, "timeline", writeHtml, ""], [o.perfetto, "perfetto trace", writePerfetto, " (open in ui.perfetto.dev)"]] as const) {
     if (file === null) continue;
     try {
       put(model, file);
-      write(what + ": " + file + (put === writePerfetto ? " (open in ui.perfetto.dev)" : "") + "\n");
+      write(what + ": " + file + hint + "\n");
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       process.stderr.write("quiesce: could not write the " + what + " to " + file + " (" + (code ?? (e instanceof Error ? e.message : String(e))) + "): give a writable path in an existing folder\n");
