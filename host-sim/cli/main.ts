@@ -1,6 +1,6 @@
 // Simulator CLI (Node only): boots the simulated ESP32 DevKitC and attaches the terminal, or runs scenarios for CI.
-import { accessSync, constants, statSync } from "fs";
-import { dirname, resolve } from "path";
+import { accessSync, constants, existsSync, statSync } from "fs";
+import { dirname, join, resolve } from "path";
 import { Observable, interval, map } from "rxjs";
 import { USAGE, UsageError, parseArgs, type CliOptions } from "./args";
 import { bootShellBoard } from "./devkitc";
@@ -51,6 +51,8 @@ function closeSerialLog(write: (s: string) => void): void {
 function outputPathError(o: CliOptions): string | null {
   for (const [flag, file] of [["--html", o.html], ["--perfetto", o.perfetto]] as const) {
     if (file === null) continue;
+    if (file.trim() === "") return flag + " needs a file name, e.g. " + flag + (flag === "--html" ? " timeline.html" : " trace.json");
+    if (existsSync(file) && statSync(file).isDirectory()) return flag + " " + file + " is a folder; give a file name in it, e.g. " + join(file, flag === "--html" ? "timeline.html" : "trace.json");
     const dir = dirname(resolve(file));
     try {
       if (!statSync(dir).isDirectory()) return flag + " " + file + ": " + dir + " is no folder; give a path in an existing folder";

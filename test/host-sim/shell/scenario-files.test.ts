@@ -1,6 +1,6 @@
 // Unreadable scenario files: every kind exits 2 with one escaped line naming file:line:col and the fix; limits hold; random bytes never get past the CLI.
 import { spawnSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { buildSync } from "esbuild";
@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PLAIN } from "../../../host-sim/cli/progress";
 import { LIMITS, ScenarioError, parseScenario } from "../../../host-sim/cli/scenario";
-import { EXIT_BAD_FILE, loadScenario, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
+import { EXIT_BAD_FILE, EXIT_OUTPUT, loadScenario, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
 import { MAX_ALIASES, QUOTE_CHARS, escapeText, invalidUtf8At } from "../../../host-sim/cli/scenario-yaml";
 
 const ROOT = join(__dirname, "../../..");
@@ -168,11 +168,18 @@ describe("the real CLI", () => {
       expect([r.status, r.stdout, r.stderr]).toEqual([EXIT_BAD_FILE, "",
         "quiesce: " + flag + " " + join(missing, "out.x") + ": no folder " + missing + "; create it first (mkdir -p " + missing + ") or give a path in an existing folder\n"]);
     }
-    // The folder is there but the file cannot be made (a folder of that name stands in the way): found only at the end.
-    const blocked = join(DIR, "blocked.html");
-    mkdirSync(blocked, { recursive: true });
-    const late = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, "--html", blocked], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
-    expect([late.status, late.stdout, late.stderr]).toEqual([3, expect.stringMatching(/^PASS /m),
-      expect.stringMatching(new RegExp("^quiesce: could not write the timeline to " + blocked.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + " \\(E[A-Z]+\\): give a writable path in an existing folder\n$"))]);
+    // A folder where the file should go, or no name at all: refused before the run, as a bad flag.
+    const folder = join(DIR, "blocked.html");
+    mkdirSync(folder, { recursive: true });
+    const asFolder = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, "--html", folder], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    expect([asFolder.status, asFolder.stdout, asFolder.stderr]).toEqual([EXIT_BAD_FILE, "", "quiesce: --html " + folder + " is a folder; give a file name in it, e.g. " + join(folder, "timeline.html") + "\n"]);
+    const empty = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, "--perfetto", ""], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    expect([empty.status, empty.stderr]).toEqual([EXIT_BAD_FILE, "quiesce: --perfetto needs a file name, e.g. --perfetto trace.json\n"]);
+    // A name that looks writable but is not, found only when the file is written at the end (a link into a folder that is gone).
+    const dangling = join(DIR, "gone.html");
+    symlinkSync(join(DIR, "no-such-folder", "t.html"), dangling);
+    const late = spawnSync(process.execPath, [outfile, "--quiet", "--scenario", scenario, "--html", dangling], { cwd: ROOT, encoding: "utf8", timeout: 30_000 });
+    expect([late.status, late.stdout, late.stderr]).toEqual([EXIT_OUTPUT, expect.stringMatching(/^PASS /m),
+      "quiesce: could not write the timeline to " + dangling + " (ENOENT): give a writable path in an existing folder\n"]);
   }, 60_000);
 });
