@@ -10,6 +10,8 @@ import type { StateArena, BlockPool } from "./pools";
 import { MaskedWalk } from "./masked-walk";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
 import { OK, PENDING, FULL, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
+/** A pending record's code less its done record's (trace.ts `traceTag`): both are the run's tag plus the device. */
+const PENDING_OVER_DONE = ((E_HOOK_PENDING - E_HOOK_DONE) << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
 
 /**
  * Order within a stage: ready.ts. The walk calls each member's hook and takes the common answer (a
@@ -68,59 +70,54 @@ export class StageEngine extends MaskedWalk {
 
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
   complete(token: number, status: number): void {
-    // Declared once, at the top: XS pays for a block-scoped declaration on every pass through its block.
-    const flight = this.flight;
-    let d = 0, now = 0, us = 0, slot = 0;
     // No number (a BigInt would throw at `&`) is no token.
     if (typeof token !== "number") return this.late(token, status);
-    d = token & (TOKEN_STRIDE - 1);
+    // Each declared where it is first set: an initial value would cost XS a store per completion.
+    const flight = this.flight, d = token & (TOKEN_STRIDE - 1);
     // flight.holds(token), inline: this runs once per PENDING hook. A fraction or a number past 2^31 is no token.
     if ((token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
       return this.late(token, status);
     }
-    now = this.platform.now();
+    const now = this.platform.now();
     // Counted in stats only (no trace record, so no listener runs here).
     if (status !== OK && (!isStatus(status) || status === PENDING)) {
       this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
-    // Completed inside its own hook call: taken when the hook returns (it must then answer PENDING).
-    // A second one from inside the same call is late: the first answer stands (as RequestQueue.done keeps its first).
+    // Completed inside its own call: taken when the hook returns (it must answer PENDING); a second one there is late.
     if (flight.inHook === d) return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
     // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;
-    us = now - flight.epoch - flight.started[d];
+    let us = now - flight.epoch - flight.started[d];
     if (us >= START_WRAP) us = us % START_WRAP; // flight.elapsed, inline: a call made past 2^31 µs into the stage
-    // From inside another device's hook (or a listener) while the walk runs: the walk takes it as soon
-    // as that hook returns, so the counts it keeps in locals stay exact.
+    // From inside another device's hook (or a listener) during the walk: taken when that hook returns (its locals stay exact).
     if (this.pumping) return this.inbox.put(d, status, now, us);
     if (status === OK) {
       // finish(OK) and recorder.hookDone, inline: the common completion (once per PENDING hook).
-      const m = this.members, tr = this.rec.hookTrace;
+      const m = this.members, tr = this.rec.hookTrace, ready = this.ready;
       this.remaining--;
       m.stateOf[d] = this.row.reaches;
       m.advanced[m.advancedCount++] = d;
       this.last[d] = us;
       if (us > this.max[d]) this.max[d] = us;
-      if (tr !== null) {
-        slot = tr.total % tr.capacity;
+      if (tr) {
+        const slot = tr.total % tr.capacity;
         tr.time[slot] = now;
         tr.code[slot] = this.doneTag + d;
         tr.duration[slot] = us;
         tr.total++;
-        if (tr.listener !== null) {
-          // A completion its listener makes waits in the inbox until this one's bookkeeping is whole (finishOutside
-          // does the same for an error's record). No try: trace.tell catches what the listener throws.
+        if (tr.listener) {
+          // What its listener completes waits in the inbox until this bookkeeping is whole (as finishOutside's); tell catches throws.
           this.pumping = true;
           tr.tell(slot);
           this.pumping = false;
         }
       }
-      if (this.ready.waitStart[d + 1] !== this.ready.waitStart[d]) this.ready.finished(d);
+      if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.finished(d);
     } else this.finishOutside(d, status, now, us);
     // Only a completion a listener made, or a device set aside behind this one, needs a walk.
-    if (this.inbox.notes !== 0) this.takeThenPump();
+    if (this.inbox.notes) this.takeThenPump();
     else if (this.ready.queued !== 0) this.pump();
     else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
@@ -132,7 +129,7 @@ export class StageEngine extends MaskedWalk {
       if (this.row.masked) this.walkMasked();
       else this.pass();
       // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
-      while (this.inbox.notes !== 0) {
+      while (this.inbox.notes) {
         this.takeInbox(-1);
         if (this.row.masked) this.walkMasked();
         else this.pass();
@@ -153,25 +150,26 @@ export class StageEngine extends MaskedWalk {
    * its stats and trace record written inline; every other case (S1's reservations, PENDING, an error,
    * a completion that arrived during the call) writes the locals back and goes through `reserve`,
    * `answered`, `takeInbox` and `finish`. Declarations sit at the top: XS pays for a block-scoped
-   * declaration on every pass through its block.
+   * declaration on every pass through its block. `flight.inHook` is cleared before anything that can
+   * run a driver's or listener's code (a slow path, `tell`) and when the walk ends, not after every call:
+   * between an OK answer and the next call only the walk's bookkeeping runs (a platform clock that threw
+   * there would be charged to the device just called, as THREW).
    */
   private pass(): void {
-    // Only what the common step reads is hoisted: each declaration here is paid on every pass (a
-    // stage runs one pass, plus one per completion that frees a set-aside device).
+    // Only what the common step reads is hoisted: paid per pass (one per stage, one per freed set-aside device).
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const stage = this.stageId, row = this.row, reaches = row.reaches;
-    const pooled = row.pools === POOLS_RESERVE ? this.pooled : null;
+    const reserving = row.pools === POOLS_RESERVE, pooled = this.pooled;
     // Only a suspend-direction run is rolled back, so only it lists who advanced; a resume-direction one counts them.
     const m = this.members, states = m.stateOf, advanced = m.advanced, listed = row.dir === DIR_SUSPEND;
     const recv = this.hooks.byStage[stage], name = row.hook;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const last = this.last, max = this.max, tr = this.rec.hookTrace;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
-    const doneTag = this.doneTag;
+    const doneTag = this.doneTag, traced = tr !== null;
     let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
     let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
-    // A stop (a suspend-direction failure, a wake) is looked at where it can arise: after a slow path,
-    // a completion taken from the inbox, or a trace listener; not on every step.
+    // A stop (a suspend failure, a wake) is looked at where it can arise (a slow path, the inbox, a listener), not every step.
     while (!this.failedFlag) {
       try {
         for (;;) {
@@ -189,9 +187,10 @@ export class StageEngine extends MaskedWalk {
             d = ready.next();
             queued = true;
           }
-          // A null test, not a read of an all-zero table: a typed-array read costs XS about three times a local's.
-          if (pooled !== null && pooled[d] !== 0) {
-            // S1's reservations before the hook: the state area (zeroed), then the request blocks.
+          // A boolean first: a typed-array read costs XS about three times a local's. S1's reservations
+          // (state area zeroed, then request blocks) are the runtime's: what throws there is not the last device's.
+          if (reserving && pooled[d] !== 0) {
+            flight.inHook = NO_HOOK;
             this.arena.reserve(d);
             k = this.g.requestBlocks[d];
             if (k !== 0 && !this.blocks.reserve(d, k)) {
@@ -203,8 +202,8 @@ export class StageEngine extends MaskedWalk {
           }
           flight.inHook = d;
           status = recv[d][name](base | d);
-          flight.inHook = NO_HOOK;
           if (inbox.notes) {
+            flight.inHook = NO_HOOK;
             this.sync(ac);
             status = this.takeInbox(status);
             if (this.failedFlag) {
@@ -226,16 +225,17 @@ export class StageEngine extends MaskedWalk {
             // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
             last[d] = us;
             if (us > max[d]) max[d] = us;
-            if (tr !== null) {
+            if (traced) {
               slot = tr.total % cap;
               times[slot] = now;
               codes[slot] = doneTag + d;
               durations[slot] = us;
               tr.total++;
-              if (tr.listener !== null) {
+              if (tr.listener) {
                 // A listener may complete a device or raise a wake: taken now, before anyone else starts.
+                flight.inHook = NO_HOOK;
                 tr.tell(slot);
-                if (inbox.notes !== 0) {
+                if (inbox.notes) {
                   this.sync(ac);
                   this.takeInbox(-1);
                   ac = m.advancedCount;
@@ -245,8 +245,8 @@ export class StageEngine extends MaskedWalk {
             }
             prev = now;
           } else if (status === PENDING && row.mayPend) {
-            // answered(PENDING), inline: touches none of the counts kept in locals.
-            // flight.await, inline (once per PENDING hook; in-flight.ts keeps `count` = devices running).
+            flight.inHook = NO_HOOK;
+            // answered(PENDING) and flight.await, inline: touches none of the counts kept in locals.
             k = prev - flight.epoch;
             flight.started[d] = k;
             flight.running[d] = 1;
@@ -256,17 +256,17 @@ export class StageEngine extends MaskedWalk {
             if (flight.timerAt < 0 || k < flight.timerAt) flight.arm(k, prev);
             // Only a device something waits on in this direction needs holding (its waiters count it).
             if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.hold(d);
-            if (tr !== null) {
+            if (traced) {
               // recorder.hookPending, inline: the record a timeline draws the wait from.
               slot = tr.total % cap;
               times[slot] = prev;
-              codes[slot] = (d + 1) | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_PENDING << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
+              codes[slot] = doneTag + PENDING_OVER_DONE + d;
               durations[slot] = 0;
               tr.total++;
-              if (tr.listener !== null) tr.tell(slot);
+              if (tr.listener) tr.tell(slot);
             }
             // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
-            if (inbox.notes !== 0) {
+            if (inbox.notes) {
               this.sync(ac);
               this.takeInbox(-1);
               ac = m.advancedCount;
@@ -274,6 +274,7 @@ export class StageEngine extends MaskedWalk {
             }
             prev = platform.now();
           } else {
+            flight.inHook = NO_HOOK;
             this.sync(ac);
             this.answered(d, status, prev);
             ac = m.advancedCount;
@@ -290,6 +291,7 @@ export class StageEngine extends MaskedWalk {
         ac = m.advancedCount;
       }
     }
+    flight.inHook = NO_HOOK;
     // sync(ac), inline: once per walk.
     this.remaining -= ac - m.advancedCount;
     m.advancedCount = ac;

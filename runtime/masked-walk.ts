@@ -22,7 +22,7 @@ export abstract class MaskedWalk extends StageRun {
     // S3 lists who advanced (its rollback reads it); R1, resuming, only counts them (engine.ts `pass`).
     const m = this.members, states = m.stateOf, advanced = m.advanced, listed = this.row.dir === DIR_SUSPEND;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
-    const last = this.last, max = this.max, tr = this.rec.hookTrace, doneTag = this.doneTag;
+    const last = this.last, max = this.max, tr = this.rec.hookTrace, doneTag = this.doneTag, traced = tr !== null;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     let i = ready.cursor, ac = m.advancedCount, prev = platform.now();
     let d = 0, status = OK, now = 0, us = 0, slot = 0;
@@ -35,8 +35,9 @@ export abstract class MaskedWalk extends StageRun {
           if (blocked[d]) continue; // a non-member
           flight.inHook = d;
           status = recv[d][name](base | d);
-          flight.inHook = NO_HOOK;
+          // inHook is cleared before a slow path or a listener and when the walk ends, not per call (engine.ts `pass`).
           if (inbox.notes) {
+            flight.inHook = NO_HOOK;
             // Its own completion, made inside the call: its answer (stage-run.ts `takeInbox`).
             this.sync(ac);
             status = this.takeInbox(status);
@@ -51,7 +52,7 @@ export abstract class MaskedWalk extends StageRun {
             ac = ac + 1;
             last[d] = us;
             if (us > max[d]) max[d] = us;
-            if (tr !== null) {
+            if (traced) {
               slot = tr.total % cap;
               times[slot] = now;
               codes[slot] = doneTag + d;
@@ -59,11 +60,15 @@ export abstract class MaskedWalk extends StageRun {
               tr.total++;
               // Unlike in `pass`, a listener cannot change the walk here: nothing is awaited, so it has no
               // token to complete, and a wake it raises is latched until the unmask.
-              if (tr.listener !== null) tr.tell(slot);
+              if (tr.listener) {
+                flight.inHook = NO_HOOK;
+                tr.tell(slot);
+              }
             }
             prev = now;
           } else {
             // An error, or PENDING (a protocol error here): stage-run.ts records it.
+            flight.inHook = NO_HOOK;
             this.sync(ac);
             this.answered(d, status, prev);
             ac = m.advancedCount;
@@ -79,6 +84,7 @@ export abstract class MaskedWalk extends StageRun {
         ac = m.advancedCount;
       }
     }
+    flight.inHook = NO_HOOK;
     // sync(ac), inline: once per walk.
     this.remaining -= ac - m.advancedCount;
     m.advancedCount = ac;

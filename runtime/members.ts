@@ -165,15 +165,18 @@ export class Members {
     if (allActive && !this.fromImage) {
       // Every device is active (the run before reached every one): only the devices S1 reserved
       // something for have anything to give back; the others are not looked at.
-      for (let i = 0; i < this.pooledCount; i++) {
-        d = this.pooled[i];
+      const pooled = this.pooled, size = arena.size, pooledN = this.pooledCount;
+      let bytes = 0, i = 0;
+      for (; i < pooledN; i++) {
+        d = pooled[i];
         if (reserved[d] === 0) continue;
         // arena.release, inline (once per reserving device per cycle).
         reserved[d] = 0;
-        arena.reservedBytes -= arena.size[d];
+        bytes += size[d];
         if (quota[d] !== 0) blocks.unreserve(d);
         freed++;
       }
+      arena.reservedBytes -= bytes;
       // One record for the step, not one per device: it runs no hook, so there is no device's time to show.
       if (freed !== 0) rec.release(now, stage);
       return;

@@ -74,6 +74,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recorder = new Recorder(this.trace, this.stats, this.flight, config.traceLevel ?? TRACE_HOOKS);
     this.window = new MaskWindow(this.irq, platform, this.recorder);
     this.engine = new StageEngine(this.graph, platform, this.recorder, this.arena, this.blocks, this);
+    this.complete = this.engine.complete.bind(this.engine);
     this.rollback = new RollbackWalk(this.engine);
     this.sleeper = new SleepStage(platform, this.irq, this.window, this.recorder, config.testHoldUs, () => this.woke());
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
@@ -126,8 +127,7 @@ export class PowerManager implements EngineOwner, PortHost {
   /** Registered once: called with the outcome when an attempt ends and the system is active again (null: none); throws for no function. */ setDoneCallback(callback: (status: number) => void): void { this.attempt.setDone(callback); }
 
   /** Device `d`'s state (D_*), -1 for a `d` that is no device's id. */ deviceState(d: number): number { return isIndex(d, this.graph.count) ? this.engine.state(d) : -1; }
-  /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). */
-  complete(token: number, status: number): void { this.engine.complete(token, status); }
+  /** A driver's PENDING stage hook finished (PortHost; a runtime hook's token goes through its port to the runtime PM). The engine's own, bound at construction: one call less per completion, and it may be passed on as a callback. */ readonly complete: (token: number, status: number) => void;
   /** Whether `token` is a stage hook still in flight (PortHost). */ holds(token: number): boolean { return this.engine.holds(token); }
 
   /** Boot, or a runtime resume that failed: a device whose chip did not start is failed (queues refuse with FAILED) and re-probed when idle. */

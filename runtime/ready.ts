@@ -109,7 +109,7 @@ export class ReadyQueue {
     let w = 0, i = this.waitStart[d]; // hoisted: a block-scoped declaration costs XS on every pass
     for (; i < end; i++) {
       w = wait[i];
-      if (--blocked[w] !== 0 || this.skippedIn[w] !== serial) continue;
+      if (--blocked[w] || this.skippedIn[w] !== serial) continue;
       this.skippedIn[w] = 0;
       this.ring[(this.head + this.queued) % this.ring.length] = w;
       this.queued++;

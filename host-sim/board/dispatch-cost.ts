@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  438.75 - 40.19, // prepare
-  573.25 - 40.19, // suspend
-  305.88 - 40.19, // powerOffNoIrq
-  299.13 - 40.19, // powerOnNoIrq
-  334.13 - 40.19, // resume
+  430.88 - 40.19, // prepare
+  562.25 - 40.19, // suspend
+  298 - 40.19, // powerOffNoIrq
+  291.25 - 40.19, // powerOnNoIrq
+  324.63 - 40.19, // resume
 ];
 
 /*
