@@ -10,7 +10,8 @@ declare function currentMeterLimit(): number;
 declare function setImmediate(callback: () => void): unknown;
 
 export const SIZES = [8, 64, 256, 1024];
-const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform" };
+// plainStages: the runtime's driver does in each hook what the baselines' does (synth-board.ts).
+const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform", plainStages: true };
 
 // Grow the slot heap once at boot so a naive baseline cycle at N=1024 (about 2.1 million slots of
 // Promise garbage) fits in the free heap without a collection mid-measurement (the harness refuses those).

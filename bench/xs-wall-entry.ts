@@ -9,7 +9,8 @@ declare function gc(): void;
 export const WALL_N = 64;
 /** Cycles per timed batch: long enough that the naive baseline's garbage triggers many collections. */
 export const WALL_CYCLES = 40;
-const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform" };
+// plainStages: the runtime's driver does in each hook what the baselines' does (synth-board.ts).
+const OPTIONS: SynthOptions = { pendingEvery: 4, durations: "uniform", plainStages: true };
 
 /**
  * No heap pre-growth here (unlike xs-entry.ts): the heap is xsnap's default, so the baselines'

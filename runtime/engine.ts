@@ -52,7 +52,7 @@ export class StageEngine extends MaskedWalk {
     this.failedFlag = this.stopping = stop && row.mayPend;
     this.failDev = -1;
     this.failSt = OK;
-    this.members.advancedCount = 0; // nothing advanced in this run yet
+    this.members.advancedCount = this.members.anywayCount = 0; // nothing advanced in this run yet
     if (row.pools === POOLS_RELEASE) {
       // The mirror of S1: frees the members' reservations; no hook, so it ends at once.
       this.members.release(this.arena, this.blocks, this.g.requestBlocks, this.rec, now, stage, row.reaches, allActive);
@@ -65,7 +65,7 @@ export class StageEngine extends MaskedWalk {
     this.flight.begin(now, stage);
     this.remaining = this.members.size;
     this.ready.begin(this.members.out, row.dir === DIR_SUSPEND);
-    this.pump();
+    this.pump(now);
   }
 
   /** A PENDING hook finished. Late or duplicate completions are counted and ignored. */
@@ -98,7 +98,7 @@ export class StageEngine extends MaskedWalk {
       const m = this.members, tr = this.rec.hookTrace, ready = this.ready;
       this.remaining--;
       m.stateOf[d] = this.row.reaches;
-      m.advanced[m.advancedCount++] = d;
+      m.advancedCount++;
       this.last[d] = us;
       if (us > this.max[d]) this.max[d] = us;
       if (tr) {
@@ -118,21 +118,21 @@ export class StageEngine extends MaskedWalk {
     } else this.finishOutside(d, status, now, us);
     // Only a completion a listener made, or a device set aside behind this one, needs a walk.
     if (this.inbox.notes) this.takeThenPump();
-    else if (this.ready.queued !== 0) this.pump();
+    else if (this.ready.queued) this.pump(now);
     else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
 
-  protected pump(): void {
+  protected pump(now: number): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      if (this.row.masked) this.walkMasked();
-      else this.pass();
+      if (this.row.masked) this.walkMasked(now);
+      else this.pass(now);
       // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
       while (this.inbox.notes) {
         this.takeInbox(-1);
-        if (this.row.masked) this.walkMasked();
-        else this.pass();
+        if (this.row.masked) this.walkMasked(this.platform.now());
+        else this.pass(this.platform.now());
       }
     } finally {
       this.pumping = false;
@@ -155,19 +155,19 @@ export class StageEngine extends MaskedWalk {
    * between an OK answer and the next call only the walk's bookkeeping runs (a platform clock that threw
    * there would be charged to the device just called, as THREW).
    */
-  private pass(): void {
+  private pass(from: number): void {
     // Only what the common step reads is hoisted: paid per pass (one per stage, one per freed set-aside device).
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const stage = this.stageId, row = this.row, reaches = row.reaches;
     const reserving = row.pools === POOLS_RESERVE, pooled = this.pooled;
-    // Only a suspend-direction run is rolled back, so only it lists who advanced; a resume-direction one counts them.
-    const m = this.members, states = m.stateOf, advanced = m.advanced, listed = row.dir === DIR_SUSPEND;
+    // Who advanced is counted; a member's state says which (members.ts `selectAdvanced`).
+    const m = this.members, states = m.stateOf;
     const recv = this.hooks.byStage[stage], name = row.hook;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const last = this.last, max = this.max, tr = this.rec.hookTrace;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     const doneTag = this.doneTag, traced = tr !== null;
-    let i = ready.cursor, ac = m.advancedCount, queued = false, prev = platform.now();
+    let i = ready.cursor, ac = m.advancedCount, queued = false, prev = from;
     let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
     // A stop (a suspend failure, a wake) is looked at where it can arise (a slow path, the inbox, a listener), not every step.
     while (!this.failedFlag) {
@@ -218,7 +218,6 @@ export class StageEngine extends MaskedWalk {
             now = platform.now();
             us = now - prev;
             states[d] = reaches;
-            if (listed) advanced[ac] = d;
             ac = ac + 1;
             // A queued device was held (set aside): its waiters count it until now.
             if (queued) ready.finished(d);

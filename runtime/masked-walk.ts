@@ -2,7 +2,6 @@
 import { StageRun } from "./stage-run";
 import { NO_HOOK } from "./in-flight";
 import { OK } from "./status";
-import { DIR_SUSPEND } from "./protocol";
 
 /**
  * With IRQs masked a hook may not answer PENDING (protocol.ts: a masked row never pends), so no
@@ -15,16 +14,16 @@ import { DIR_SUSPEND } from "./protocol";
  * IRQs are masked (`stopStarting` stops only stages that may pend).
  */
 export abstract class MaskedWalk extends StageRun {
-  protected walkMasked(): void {
+  protected walkMasked(from: number): void {
     // Declarations at the top: XS pays for a block-scoped declaration on every pass through its block.
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const reaches = this.row.reaches, recv = this.hooks.byStage[this.stageId], name = this.row.hook;
-    // S3 lists who advanced (its rollback reads it); R1, resuming, only counts them (engine.ts `pass`).
-    const m = this.members, states = m.stateOf, advanced = m.advanced, listed = this.row.dir === DIR_SUSPEND;
+    // Who advanced is counted; a member's state says which (members.ts `selectAdvanced`).
+    const m = this.members, states = m.stateOf;
     const flight = this.flight, base = flight.base, inbox = this.inbox, platform = this.platform;
     const last = this.last, max = this.max, tr = this.rec.hookTrace, doneTag = this.doneTag, traced = tr !== null;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
-    let i = ready.cursor, ac = m.advancedCount, prev = platform.now();
+    let i = ready.cursor, ac = m.advancedCount, prev = from;
     let d = 0, status = OK, now = 0, us = 0, slot = 0;
     while (!this.failedFlag) {
       try {
@@ -48,7 +47,6 @@ export abstract class MaskedWalk extends StageRun {
             now = platform.now();
             us = now - prev;
             states[d] = reaches;
-            if (listed) advanced[ac] = d;
             ac = ac + 1;
             last[d] = us;
             if (us > max[d]) max[d] = us;

@@ -7,9 +7,11 @@ import { D_ACTIVE, D_FAILED } from "./status";
 /**
  * Owned by the engine, which alone changes a device's state (`reach`, `fail`) and only after the
  * device's hook answered; the sequencer only chooses members (`selectAll`, `selectAdvanced`,
- * `selectFailed`, `forgetAdvanced`). `advanced` lists, in order, the members that completed the
- * last run: rollback of a partly done stage walks exactly that. Only suspend-direction runs roll back,
- * so the walks list only theirs; `advancedCount` counts every run's.
+ * `selectFailed`, `forgetAdvanced`). Rollback of a partly done stage undoes exactly the members that
+ * advanced in it: those whose state is the stage's (set only after an OK answer), and those listed in
+ * `anyway` (a timed-out S2: state unchanged, mirror still owed). So the walk keeps no list, only
+ * `advancedCount`: a member's state is the record (1 typed-array write less per device per stage).
+ * Invariant after a run: advancedCount === members at the run's state + anywayCount.
  */
 export class Members {
   private readonly count: () => number;
@@ -30,8 +32,11 @@ export class Members {
   failedCount = 0;
   /** The device count when `selectAll` last selected every device, -1 once anything changed the selection. */
   private allIn = -1;
-  readonly advanced: Int16Array;
+  /** Members that advanced in the last run (reached its state, or `advancedAnyway`). */
   advancedCount = 0;
+  /** Members that advanced in the last run without reaching its state (`advancedAnyway`), and how many. */
+  private readonly anyway: Int16Array;
+  anywayCount = 0;
   /** The devices S1 reserves for (`setPooled`): a normal cycle's release walks only these. */
   private pooled: Int16Array = new Int16Array(0);
   private pooledCount = 0;
@@ -43,7 +48,7 @@ export class Members {
     this.stateOf = new Uint8Array(maxDevices);
     this.member = new Uint8Array(maxDevices);
     this.out = new Uint8Array(maxDevices).fill(1);
-    this.advanced = new Int16Array(maxDevices);
+    this.anyway = new Int16Array(maxDevices);
     this.skipped = new Uint8Array(maxDevices);
   }
 
@@ -92,17 +97,26 @@ export class Members {
     this.allIn = n === count ? count : -1;
   }
 
-  /** The devices that advanced in the last run (rollback of a partly done stage); returns how many. */
-  selectAdvanced(): number {
+  /** The members of the last run, a partly done stage reaching `reaches`, that advanced in it (its rollback); returns how many. */
+  selectAdvanced(reaches: number): number {
+    const member = this.member, out = this.out, states = this.stateOf, count = this.count();
+    let n = 0, d = 0, i = 0;
     this.allIn = -1;
-    this.member.fill(0);
-    this.out.fill(1);
-    for (let i = 0; i < this.advancedCount; i++) {
-      this.member[this.advanced[i]] = 1;
-      this.out[this.advanced[i]] = 0;
+    for (; d < count; d++) {
+      const m = member[d] === 1 && states[d] === reaches ? 1 : 0;
+      member[d] = m;
+      out[d] = 1 - m;
+      n += m;
     }
-    this.size = this.advancedCount;
-    return this.advancedCount;
+    for (; i < this.anywayCount; i++) {
+      d = this.anyway[i];
+      if (member[d] === 1) continue;
+      member[d] = 1;
+      out[d] = 0;
+      n++;
+    }
+    this.size = n;
+    return n;
   }
 
   /** The failed devices marked in `candidates` (a re-probe). */
@@ -124,18 +138,19 @@ export class Members {
     this.member.fill(0);
     this.out.fill(1);
     this.size = 0;
-    this.advancedCount = 0;
+    this.advancedCount = this.anywayCount = 0;
   }
 
   /** Engine only: d's hook answered OK and it reached `state`; it counts as advanced. */
   reach(d: number, state: number): void {
     this.stateOf[d] = state;
-    this.advanced[this.advancedCount++] = d;
+    this.advancedCount++;
   }
 
   /** Engine only: d advanced without reaching the stage's state (its S2 timed out: it gets its mirror). */
   advancedAnyway(d: number): void {
-    this.advanced[this.advancedCount++] = d;
+    this.anyway[this.anywayCount++] = d;
+    this.advancedCount++;
   }
 
   /** Engine only: a release sets the state without counting an advance. */

@@ -4,7 +4,7 @@ import { STAGES, NO_STAGE, previousStage, isStage, isSuspendStage } from "./prot
 
 /**
  * Linux's dpm_resume of the devices that suspended, Zephyr's "undo what advanced": the failed stage
- * advanced only for the engine's `advanced` list (a stage where nothing advanced has nothing to
+ * advanced only for its members that reached its state (members.ts; a stage where nothing advanced has nothing to
  * undo, and is skipped); every earlier suspend stage completed for every member. Each is undone by
  * its mirror from the protocol table, run as a stage of its own, in reverse order.
  */
@@ -32,7 +32,7 @@ export class RollbackWalk {
       this.partial = false;
       if (!isSuspendStage(stage)) continue;
       if (!partial) this.engine.members.selectAll();
-      else if (this.engine.members.selectAdvanced() === 0) continue;
+      else if (this.engine.members.selectAdvanced(STAGES[stage].reaches) === 0) continue;
       return STAGES[stage].mirror;
     }
     return NO_STAGE;

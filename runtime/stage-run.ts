@@ -138,7 +138,8 @@ export abstract class StageRun {
   /**
    * Something threw inside the walk (its locals written back; `at` is when the current call was made).
    * A driver's exception is its stage failing (THREW); anything thrown outside a hook is the runtime's
-   * own and goes on up. Returns the clock read after it.
+   * own and goes on up (but for the platform clock read right after an OK answer: engine.ts `pass`).
+   * Returns the clock read after it.
    */
   protected threw(e: unknown, at: number): number {
     const d = this.flight.inHook;
@@ -182,7 +183,7 @@ export abstract class StageRun {
     if (status === OK) {
       const m = this.members;
       m.stateOf[d] = row.reaches;
-      m.advanced[m.advancedCount++] = d;
+      m.advancedCount++;
       this.rec.hookDone(now, d, stage, us);
       return this.ready.finished(d);
     }
@@ -261,10 +262,10 @@ export abstract class StageRun {
     } finally {
       this.pumping = false;
     }
-    this.pump();
+    this.pump(this.platform.now());
   }
 
 
-  /** Runs the walk until nothing more can start now (engine.ts). */
-  protected abstract pump(): void;
+  /** Runs the walk until nothing more can start now (engine.ts); `now` a clock read just made, the first call's start. */
+  protected abstract pump(now: number): void;
 }

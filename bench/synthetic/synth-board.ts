@@ -36,7 +36,18 @@ export interface SynthOptions {
   durations: "uniform" | "varied";
   /** PmConfig.traceLevel (default: hooks, as the firmware ships). */
   traceLevel?: number;
+  /**
+   * prepare, powerOffNoIrq and powerOnNoIrq answer OK at once and no fault can be scripted in them
+   * (`setMode` throws): what the baselines' drivers do there (bench/baseline/drivers.ts), so the bench
+   * compares the managers over the same driver work. Default false: every hook reads its mode.
+   */
+  plainStages?: boolean;
 }
+
+/** The hook of a stage with nothing to do: answers OK at once (the baselines' `prepare(): number { return OK; }`). */
+function answerOk(): number { return OK; }
+/** Hooks a `plainStages` board answers with `answerOk`. */
+const PLAIN_HOOKS = [0, 2, 3];
 
 /** Duration (us) of device d's PENDING hook h, deterministic. */
 export function hookDuration(d: number, h: number, durations: "uniform" | "varied"): number {
@@ -135,6 +146,8 @@ export class SynthBoard {
   private readonly hooks: SynthHooks[];
   readonly wakeTimer: number;
   drainToken = -1;
+  /** prepare, powerOffNoIrq and powerOnNoIrq answer OK at once (SynthOptions.plainStages). */
+  readonly plainStages: boolean;
   outcome = -1;
   done = 0;
   /** Virtual time (us) the last attempt ended at. */
@@ -165,8 +178,11 @@ export class SynthBoard {
     this.timer = new Int32Array(n);
     const hooks: SynthHooks[] = [];
     this.hooks = hooks;
+    this.plainStages = options.plainStages === true;
     for (let d = 0; d < n; d++) {
-      hooks.push(d === UART ? new UartHooks(this) : new SynthHooks(this, d));
+      const h = d === UART ? new UartHooks(this) : new SynthHooks(this, d);
+      if (this.plainStages) h.prepare = h.powerOffNoIrq = h.powerOnNoIrq = answerOk;
+      hooks.push(h);
       this.timer[d] = this.platform.createTimer(this.completer(d));
     }
     for (let d = FIRST_LEAF; d < n; d++) {
@@ -195,6 +211,9 @@ export class SynthBoard {
   }
 
   setMode(d: number, hook: number, mode: number, status: number, delayUs: number): void {
+    if (this.plainStages && mode !== M_OK && PLAIN_HOOKS.includes(hook)) {
+      throw new Error("SynthBoard.setMode: hook " + hook + " of a plainStages board answers OK at once: build it without plainStages to script a fault there");
+    }
     this.mode[d * HOOKS + hook] = mode;
     this.status[d * HOOKS + hook] = status;
     this.delay[d * HOOKS + hook] = delayUs;

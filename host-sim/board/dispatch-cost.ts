@@ -3,18 +3,18 @@
 /*
  * XS compute per device per stage, N = 8 (the size of the boards here), from bench/results.json
  * `xs.sizes[n=8].stagePerDevice` (a bare StageEngine running one stage; XS 13.3.0 metered instructions,
- * deterministic), minus `hookFloor` (40.19: the synthetic driver hook's own body, called directly),
+ * deterministic), minus `hookFloor` (30.19: the synthetic driver hook's own body, called directly),
  * so what is left is the runtime's dispatch of one hook: the ready queue, the token, the call, the
  * answer, the trace record. Index = stage (S_PREPARE .. S_RESUME). test/host-sim/dispatch-cost.test.ts
  * checks these against bench/results.json, so a re-baselined bench flags them.
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  430.88 - 40.19, // prepare
-  562.25 - 40.19, // suspend
-  298 - 40.19, // powerOffNoIrq
-  291.25 - 40.19, // powerOnNoIrq
-  324.63 - 40.19, // resume
+  409.63 - 30.19, // prepare
+  548.88 - 30.19, // suspend
+  276.63 - 30.19, // powerOffNoIrq
+  276.88 - 30.19, // powerOnNoIrq
+  320.38 - 30.19, // resume
 ];
 
 /*
