@@ -152,8 +152,7 @@ export class StageEngine extends MaskedWalk {
    * `answered`, `takeInbox` and `finish`. Declarations sit at the top: XS pays for a block-scoped
    * declaration on every pass through its block. `flight.inHook` is cleared before anything that can
    * run a driver's or listener's code (a slow path, `tell`) and when the walk ends, not after every call:
-   * between an OK answer and the next call only the walk's bookkeeping runs (a platform clock that threw
-   * there would be charged to the device just called, as THREW).
+   * between an OK answer and the next call only the walk's bookkeeping and the platform clock run.
    */
   private pass(from: number): void {
     // Only what the common step reads is hoisted: paid per pass (one per stage, one per freed set-aside device).
@@ -215,12 +214,13 @@ export class StageEngine extends MaskedWalk {
             ac = m.advancedCount;
           }
           if (status === OK) {
-            now = platform.now();
-            us = now - prev;
+            // Its answer is recorded before the clock is read: what throws from here on is not its hook's (stage-run.ts `threw`).
             states[d] = reaches;
             ac = ac + 1;
             // A queued device was held (set aside): its waiters count it until now.
             if (queued) ready.finished(d);
+            now = platform.now();
+            us = now - prev;
             // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
             last[d] = us;
             if (us > max[d]) max[d] = us;

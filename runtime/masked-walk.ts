@@ -44,10 +44,10 @@ export abstract class MaskedWalk extends StageRun {
           }
           if (status === OK) {
             // The engine alone records the state, after the answer; stats and the hook's trace record inline.
+            states[d] = reaches; // before the clock is read (engine.ts `pass`)
+            ac = ac + 1;
             now = platform.now();
             us = now - prev;
-            states[d] = reaches;
-            ac = ac + 1;
             last[d] = us;
             if (us > max[d]) max[d] = us;
             if (traced) {

@@ -138,13 +138,15 @@ export abstract class StageRun {
   /**
    * Something threw inside the walk (its locals written back; `at` is when the current call was made).
    * A driver's exception is its stage failing (THREW); anything thrown outside a hook is the runtime's
-   * own and goes on up (but for the platform clock read right after an OK answer: engine.ts `pass`).
+   * own and goes on up. That includes a throw after the last device called had answered OK (the walks keep
+   * `inHook` set until the next call): its state is this run's already, so it stays advanced.
    * Returns the clock read after it.
    */
   protected threw(e: unknown, at: number): number {
     const d = this.flight.inHook;
     this.flight.inHook = NO_HOOK;
-    if (d < 0) throw e;
+    // A member's state is this run's only once its hook answered OK (no run starts a member already there).
+    if (d < 0 || this.members.stateOf[d] === this.row.reaches) throw e;
     this.inbox.takeOwn();
     // Completions the throwing hook made came before its throw: they are taken first.
     if (this.inbox.notes !== 0) this.takeInbox(-1);

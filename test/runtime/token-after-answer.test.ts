@@ -1,6 +1,6 @@
-// A token whose hook already answered at once is late from whatever the walk runs next (a record's listener, a give-up listener): it never counts as the next device's answer.
+// A token whose hook already answered at once is late from whatever the walk runs next (a record's listener, a give-up listener): it never counts as the next device's answer; a platform clock that throws then is not charged to it.
 import { describe, expect, test } from "vitest";
-import { OK, IO, T_STANDBY, TEST_NONE, S_SUSPEND, S_POWER_OFF, D_ACTIVE } from "../../runtime";
+import { OK, IO, T_STANDBY, TEST_NONE, S_SUSPEND, S_POWER_OFF, D_ACTIVE, D_SUSPENDED, D_OFF } from "../../runtime";
 import { E_HOOK_DONE } from "../../runtime/trace";
 import { Env } from "./fakes";
 
@@ -51,4 +51,25 @@ describe("a token whose hook answered OK at once", () => {
       late: 1, outcomes: [IO], c: D_ACTIVE, a: D_ACTIVE,
     });
   });
+});
+
+describe("the platform clock throws right after a hook answered OK", () => {
+  for (const [hook, stage] of [["suspend", D_SUSPENDED], ["powerOffNoIrq", D_OFF]] as const) {
+    test(`in ${hook}: the throw is the platform's, not the device's: it goes up, and the device that answered keeps its state`, () => {
+      const env = new Env();
+      const { devs } = three(env, hook);
+      let armed = false;
+      const now = env.platform.now.bind(env.platform);
+      env.platform.now = () => { if (armed) { armed = false; throw new Error("clock"); } return now(); };
+      devs[1].behaviour[hook] = { kind: "call", fn: () => { armed = true; return OK; } };
+      env.pm.seal();
+      let thrown: unknown = null;
+      try { env.pm.suspend(T_STANDBY, TEST_NONE); } catch (e) { thrown = e; }
+      // Not charged to b as THREW (its hook acted and answered OK): it reached the stage's state, like c before it
+      // (a suspend stage walks c, b, a); a was not called.
+      expect({ thrown: (thrown as Error)?.message, c: env.pm.deviceState(devs[2].id), b: env.pm.deviceState(devs[1].id), failures: env.pm.stats.failTotal }).toEqual({
+        thrown: "clock", c: stage, b: stage, failures: 0,
+      });
+    });
+  }
 });
