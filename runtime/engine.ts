@@ -7,7 +7,8 @@ import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
-import { MaskedWalk } from "./masked-walk";
+import { QueuedWalk } from "./queued-walk";
+import { RESERVE } from "./ready";
 import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
 import { OK, PENDING, FULL, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 /** A pending record's code less its done record's (trace.ts `traceTag`): both are the run's tag plus the device. */
@@ -18,21 +19,17 @@ const PENDING_OVER_DONE = ((E_HOOK_PENDING - E_HOOK_DONE) << EVENT_SHIFT) | (PEN
  * synchronous OK) itself; every other answer goes to StageRun (stage-run.ts), which alone records
  * failures and decides when the run has settled.
  */
-export class StageEngine extends MaskedWalk {
-  /** Per device: 1 if S1 reserves something for it (a state area or request blocks). */
-  private readonly pooled: Uint8Array;
+export class StageEngine extends QueuedWalk {
 
   constructor(g: DeviceGraph, platform: Platform, rec: Recorder, arena: StateArena, blocks: BlockPool, owner: EngineOwner) {
     super(g, platform, rec, arena, blocks, owner);
-    const n = g.maxDevices;
-    this.pooled = new Uint8Array(n);
+    this.pooled = new Uint8Array(g.maxDevices);
   }
 
   /** Boot (seal): looks each device's hooks up once. @boot */
   bindHooks(): void {
     const g = this.g;
     this.hooks.bind(g);
-    this.ready.bind();
     const list = new Int16Array(g.count);
     let k = 0;
     for (let d = 0; d < g.count; d++) {
@@ -40,6 +37,7 @@ export class StageEngine extends MaskedWalk {
       if (this.pooled[d] !== 0) list[k++] = d;
     }
     this.members.setPooled(list, k);
+    this.ready.bind(list, k);
   }
 
   /** Runs `stage` over the selected members from `now` (the owner's clock read); the owner's `stageEnded` reports the end (maybe before this returns). `stop`: a wake came before any hook, start nobody (stages that may pend). */
@@ -64,7 +62,7 @@ export class StageEngine extends MaskedWalk {
     this.max = this.rec.stats.maxByStage[stage];
     this.flight.begin(now, stage);
     this.remaining = this.members.size;
-    this.ready.begin(this.members.out, row.dir === DIR_SUSPEND);
+    this.ready.begin(this.members.out, this.members.selection, row.dir === DIR_SUSPEND, row.pools === POOLS_RESERVE);
     this.pump(now);
   }
 
@@ -74,18 +72,16 @@ export class StageEngine extends MaskedWalk {
     if (typeof token !== "number") return this.late(token, status);
     // Each declared where it is first set: an initial value would cost XS a store per completion.
     const flight = this.flight, d = token & (TOKEN_STRIDE - 1);
-    // flight.holds(token), inline: this runs once per PENDING hook. A fraction or a number past 2^31 is no token.
-    if ((token | 0) !== token || token >> TOKEN_SHIFT !== flight.serial || (flight.running[d] !== 1 && flight.inHook !== d)) {
-      return this.late(token, status);
-    }
+    // flight.holds(token), inline (once per PENDING hook): this run's token for d is exactly `base | d`, so a
+    // fraction, a number past 2^31 or an older run's serial compares unequal.
+    if (token !== (flight.base | d)) return this.late(token, status);
+    if (flight.running[d] !== 1) return flight.inHook === d ? this.early(token, d, status) : this.late(token, status);
     const now = this.platform.now();
     // Counted in stats only (no trace record, so no listener runs here).
     if (status !== OK && (!isStatus(status) || status === PENDING)) {
       this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
-    // Completed inside its own call: taken when the hook returns (it must answer PENDING); a second one there is late.
-    if (flight.inHook === d) return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
     // No longer awaited (in-flight.ts keeps `count` = devices running); `us` is how long its hook took.
     flight.running[d] = 0;
     flight.count--;
@@ -95,10 +91,10 @@ export class StageEngine extends MaskedWalk {
     if (this.pumping) return this.inbox.put(d, status, now, us);
     if (status === OK) {
       // finish(OK) and recorder.hookDone, inline: the common completion (once per PENDING hook).
-      const m = this.members, tr = this.rec.hookTrace, ready = this.ready;
+      const tr = this.rec.hookTrace;
       this.remaining--;
-      m.stateOf[d] = this.row.reaches;
-      m.advancedCount++;
+      this.members.stateOf[d] = this.row.reaches;
+      this.members.advancedCount++;
       this.last[d] = us;
       if (us > this.max[d]) this.max[d] = us;
       if (tr) {
@@ -114,7 +110,8 @@ export class StageEngine extends MaskedWalk {
           this.pumping = false;
         }
       }
-      if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.finished(d);
+      // Its waiters counted it only if it was held (ready.ts `finished` returns at once otherwise).
+      this.ready.finished(d);
     } else this.finishOutside(d, status, now, us);
     // Only a completion a listener made, or a device set aside behind this one, needs a walk.
     if (this.inbox.notes) this.takeThenPump();
@@ -122,17 +119,27 @@ export class StageEngine extends MaskedWalk {
     else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
 
+  /** Device d completed its own stage from inside its hook: taken when the hook returns (it must answer PENDING); a second one there is late. */
+  private early(token: number, d: number, status: number): void {
+    if (status !== OK && (!isStatus(status) || status === PENDING)) {
+      this.rec.badAnswer(this.platform.now(), d, this.stageId, status, 0);
+      status = PROTOCOL_ERROR;
+    }
+    return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
+  }
+
   protected pump(now: number): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
       if (this.row.masked) this.walkMasked(now);
-      else this.pass(now);
+      else if (this.ready.cursor < this.ready.order.length) this.runQueued(this.pass(now));
+      else this.runQueued(now); // a completion freed set-aside devices after the walk passed the order
       // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
       while (this.inbox.notes) {
         this.takeInbox(-1);
         if (this.row.masked) this.walkMasked(this.platform.now());
-        else this.pass(this.platform.now());
+        else this.runQueued(this.pass(this.platform.now()));
       }
     } finally {
       this.pumping = false;
@@ -140,25 +147,26 @@ export class StageEngine extends MaskedWalk {
     // settle(), inline: once per stage, and per completion that frees a set-aside device.
     if (this.settled || (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0))) return;
     this.settled = true;
+    this.ready.balanced = !this.failedFlag;
     this.flight.stop();
     this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
   }
 
   /**
-   * The hot loop: one step per device per stage, about a hundred XS instructions besides the hook
-   * itself (bench/results.md). A synchronous OK answer (the common case) is handled here with locals,
-   * its stats and trace record written inline; every other case (S1's reservations, PENDING, an error,
-   * a completion that arrived during the call) writes the locals back and goes through `reserve`,
-   * `answered`, `takeInbox` and `finish`. Declarations sit at the top: XS pays for a block-scoped
+   * The hot loop: one step per device per stage, about 150 XS instructions besides the hook and the
+   * platform clock (bench/results.md). A synchronous OK answer (the common case) is handled here with
+   * locals, its stats and trace record written inline, and so are S1's reservations; every other case
+   * (PENDING, an error, a completion that arrived during the call) writes the locals back and goes
+   * through `answered`, `takeInbox` and `finish`. It walks the order only: set-aside devices, once
+   * freed, go to `runQueued` (queued-walk.ts), so its hoisted locals are paid once per stage. Declarations sit at the top: XS pays for a block-scoped
    * declaration on every pass through its block. `flight.inHook` is cleared before anything that can
    * run a driver's or listener's code (a slow path, `tell`) and when the walk ends, not after every call:
    * between an OK answer and the next call only the walk's bookkeeping and the platform clock run.
    */
-  private pass(from: number): void {
-    // Only what the common step reads is hoisted: paid per pass (one per stage, one per freed set-aside device).
+  private pass(from: number): number {
+    // Only what the common step reads is hoisted: paid once per stage (freed set-aside devices go to `runQueued`).
     const ready = this.ready, order = ready.order, n = order.length, blocked = ready.blocked;
     const stage = this.stageId, row = this.row, reaches = row.reaches;
-    const reserving = row.pools === POOLS_RESERVE, pooled = this.pooled;
     // Who advanced is counted; a member's state says which (members.ts `selectAdvanced`).
     const m = this.members, states = m.stateOf;
     const recv = this.hooks.byStage[stage], name = row.hook;
@@ -166,29 +174,23 @@ export class StageEngine extends MaskedWalk {
     const last = this.last, max = this.max, tr = this.rec.hookTrace;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     const doneTag = this.doneTag, traced = tr !== null;
-    let i = ready.cursor, ac = m.advancedCount, queued = false, prev = from;
+    let i = ready.cursor, ac = m.advancedCount, prev = from;
     let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
     // A stop (a suspend failure, a wake) is looked at where it can arise (a slow path, the inbox, a listener), not every step.
     while (!this.failedFlag) {
       try {
-        for (;;) {
-          if (i < n) {
-            d = order[i];
-            i = i + 1;
-            if (blocked[d]) {
-              // A non-member, or a member waiting on a held device: set aside until that one finishes.
+        while (i < n) {
+          d = order[i];
+          i = i + 1;
+          if (blocked[d]) {
+            if (blocked[d] !== RESERVE) {
+              // A non-member, or a member waiting on a held device: set aside until that one finishes (queued-walk.ts).
               if (m.member[d] !== 0) ready.skip(d);
               continue;
             }
-          } else {
-            // The order is walked: only devices queued behind a held one are left (usually none).
-            if (ready.queued === 0) break;
-            d = ready.next();
-            queued = true;
-          }
-          // A boolean first: a typed-array read costs XS about three times a local's. S1's reservations
-          // (state area zeroed, then request blocks) are the runtime's: what throws there is not the last device's.
-          if (reserving && pooled[d] !== 0) {
+            // S1, a member to reserve for (ready.ts RESERVE): queued-walk.ts `reserveFor`, inline (a call per device
+            // costs more). The runtime's work: what throws here is not the last device's.
+            blocked[d] = 0;
             flight.inHook = NO_HOOK;
             this.arena.reserve(d);
             k = this.g.requestBlocks[d];
@@ -217,8 +219,6 @@ export class StageEngine extends MaskedWalk {
             // Its answer is recorded before the clock is read: what throws from here on is not its hook's (stage-run.ts `threw`).
             states[d] = reaches;
             ac = ac + 1;
-            // A queued device was held (set aside): its waiters count it until now.
-            if (queued) ready.finished(d);
             now = platform.now();
             us = now - prev;
             // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
@@ -295,5 +295,6 @@ export class StageEngine extends MaskedWalk {
     this.remaining -= ac - m.advancedCount;
     m.advancedCount = ac;
     ready.cursor = i;
+    return prev;
   }
 }

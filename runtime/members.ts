@@ -20,6 +20,8 @@ export class Members {
   readonly member: Uint8Array;
   /** 1 - member: the stage walk copies it into its blocked counts in one `set` (ready.ts). */
   readonly out: Uint8Array;
+  /** Changes whenever `member` and `out` may have: ready.ts copies `out` again only then (or after an unfinished run). */
+  selection = 0;
   /** 1 where a device sits out every run while it is runtime-suspended, and how many do (runtime-pm.ts owns both). */
   private skipped: Uint8Array;
   private skipCount: Int32Array = new Int32Array(1);
@@ -77,6 +79,7 @@ export class Members {
     }
     const states = this.stateOf, member = this.member, out = this.out;
     let n = 0;
+    this.selection++;
     for (let d = 0; d < count; d++) {
       const m = states[d] === D_FAILED ? 0 : 1;
       member[d] = m;
@@ -102,6 +105,7 @@ export class Members {
     const member = this.member, out = this.out, states = this.stateOf, count = this.count();
     let n = 0, d = 0, i = 0;
     this.allIn = -1;
+    this.selection++;
     for (; d < count; d++) {
       const m = member[d] === 1 && states[d] === reaches ? 1 : 0;
       member[d] = m;
@@ -122,6 +126,7 @@ export class Members {
   /** The failed devices marked in `candidates` (a re-probe). */
   selectFailed(candidates: Uint8Array): void {
     this.allIn = -1;
+    this.selection++;
     let n = 0;
     for (let d = 0; d < this.count(); d++) {
       const m = candidates[d] === 1 && this.stateOf[d] === D_FAILED ? 1 : 0;
@@ -135,6 +140,7 @@ export class Members {
   /** A wake interrupted between stages: nothing of the next stage advanced. */
   forgetAdvanced(): void {
     this.allIn = -1;
+    this.selection++;
     this.member.fill(0);
     this.out.fill(1);
     this.size = 0;
@@ -166,6 +172,7 @@ export class Members {
     if (this.member[d] === 0) return;
     this.member[d] = 0;
     this.out[d] = 1;
+    this.selection++;
     this.size--;
   }
 

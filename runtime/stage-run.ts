@@ -219,6 +219,7 @@ export abstract class StageRun {
     if (this.settled || this.pumping) return;
     if (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0)) return;
     this.settled = true;
+    this.ready.balanced = !this.failedFlag;
     this.flight.stop();
     this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
   }

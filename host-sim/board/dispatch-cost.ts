@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  409.63 - 30.19, // prepare
-  548.88 - 30.19, // suspend
-  276.63 - 30.19, // powerOffNoIrq
-  276.88 - 30.19, // powerOnNoIrq
-  320.38 - 30.19, // resume
+  433.38 - 30.19, // prepare
+  538.25 - 30.19, // suspend
+  278.38 - 30.19, // powerOffNoIrq
+  278.63 - 30.19, // powerOnNoIrq
+  318.5 - 30.19, // resume
 ];
 
 /*
