@@ -118,11 +118,11 @@ export class StageEngine extends QueuedWalk {
     else if (this.ready.queued) this.pump(now);
     else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
-
-  /** Device d completed its own stage from inside its hook: taken when the hook returns (it must answer PENDING); a second one there is late. */
+  /** d completed its own stage inside its hook: taken when the hook returns (it must answer PENDING); a second is late. */
   private early(token: number, d: number, status: number): void {
+    const now = this.platform.now(); // as for any completion: a clock that costs time sees the same reads
     if (status !== OK && (!isStatus(status) || status === PENDING)) {
-      this.rec.badAnswer(this.platform.now(), d, this.stageId, status, 0);
+      this.rec.badAnswer(now, d, this.stageId, status, 0);
       status = PROTOCOL_ERROR;
     }
     return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);

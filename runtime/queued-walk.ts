@@ -2,7 +2,7 @@
 import { MaskedWalk } from "./masked-walk";
 import { NO_HOOK } from "./in-flight";
 import { POOLS_RESERVE } from "./protocol";
-import { OK, FULL } from "./status";
+import { OK, PENDING, FULL } from "./status";
 
 /**
  * A device the walk reaches while something it waits on is held (PENDING) is set aside; when the last
@@ -42,15 +42,19 @@ export abstract class QueuedWalk extends MaskedWalk {
         }
         if (status === OK) {
           // finish(OK) with the answer recorded first; it was held (set aside), so its waiters count it down.
+          // Its waiters are counted down before the clock is read too: a platform exception leaves them free to start.
           m.stateOf[d] = this.row.reaches;
           m.advancedCount++;
           this.remaining--;
+          ready.finished(d);
           now = this.platform.now();
           this.rec.hookDone(now, d, this.stageId, now - prev);
-          ready.finished(d);
           prev = now;
         } else {
+          // As the walk: a pending record's listener is taken first, and a failure that stops the stage reads no clock.
           this.answered(d, status, prev);
+          if (status === PENDING && this.inbox.notes) this.takeInbox(-1);
+          if (this.failedFlag) return prev;
           prev = this.platform.now();
         }
         // What a record's listener completed is taken before anyone else starts.

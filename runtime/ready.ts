@@ -136,10 +136,10 @@ export class ReadyQueue {
   hold(d: number): void {
     if (this.heldIn[d] === this.serial) return;
     this.heldIn[d] = this.serial;
-    const wait = this.wait, blocked = this.blocked, end = this.waitStart[d + 1];
+    const end = this.waitStart[d + 1];
     // Declared outside the loop: a `let` in the loop's head is a fresh binding XS copies on every pass.
     let i = this.waitStart[d];
-    for (; i < end; i++) blocked[wait[i]]++;
+    for (; i < end; i++) this.blocked[this.wait[i]]++;
   }
 
   /** Whether device d is held this run (it must then call `finished`). */
@@ -151,11 +151,12 @@ export class ReadyQueue {
   finished(d: number): void {
     if (this.heldIn[d] !== this.serial) return;
     this.heldIn[d] = 0;
-    const wait = this.wait, blocked = this.blocked, serial = this.serial, end = this.waitStart[d + 1];
+    // Fields read in the loop, not hoisted: a held device has one or two waiters, fewer reads than the hoists.
+    const end = this.waitStart[d + 1];
     let w = 0, i = this.waitStart[d]; // hoisted: a block-scoped declaration costs XS on every pass
     for (; i < end; i++) {
-      w = wait[i];
-      if (--blocked[w] || this.skippedIn[w] !== serial) continue;
+      w = this.wait[i];
+      if (--this.blocked[w] || this.skippedIn[w] !== this.serial) continue;
       this.skippedIn[w] = 0;
       this.ring[(this.head + this.queued) % this.ring.length] = w;
       this.queued++;

@@ -11,7 +11,7 @@
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
   433.38 - 30.19, // prepare
-  538.25 - 30.19, // suspend
+  532.63 - 30.19, // suspend
   278.38 - 30.19, // powerOffNoIrq
   278.63 - 30.19, // powerOnNoIrq
   318.5 - 30.19, // resume

@@ -121,14 +121,14 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 508.06 XS units / 4 per us = 127.015 us of CPU time at 68 mA = 8.637 uC", () => {
+  it("one S2 dispatch: 502.44 XS units / 4 per us = 125.61 us of CPU time at 68 mA = 8.541 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
-    expect(time.now()).toBeCloseTo(508.06 / ESP32_XS_UNITS_PER_US, 9);
-    expect(meter.chargeUc()).toBeCloseTo(uC((508.06 / 4) * 68_000), 9);
+    expect(time.now()).toBeCloseTo(502.44 / ESP32_XS_UNITS_PER_US, 9);
+    expect(meter.chargeUc()).toBeCloseTo(uC((502.44 / 4) * 68_000), 9);
     platform.setXsRate(0);
     platform.chargeDispatch(S_RESUME);
-    expect(time.now()).toBeCloseTo(127.015, 9);
+    expect(time.now()).toBeCloseTo(125.61, 9);
     expect(platform.dispatches).toBe(2);
   });
 
