@@ -41,8 +41,8 @@ export abstract class QueuedWalk extends MaskedWalk {
           }
         }
         if (status === OK) {
-          // finish(OK) with the answer recorded first; it was held (set aside), so its waiters count it down.
-          // Its waiters are counted down before the clock is read too: a platform exception leaves them free to start.
+          // finish(OK), with the answer recorded and its waiters (it was held) counted down before the clock is
+          // read: a platform exception there leaves the device advanced and its waiters free to start.
           m.stateOf[d] = this.row.reaches;
           m.advancedCount++;
           this.remaining--;
