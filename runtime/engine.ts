@@ -13,6 +13,13 @@ import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
 import { OK, PENDING, FULL, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 /** A pending record's code less its done record's (trace.ts `traceTag`): both are the run's tag plus the device. */
 const PENDING_OVER_DONE = ((E_HOOK_PENDING - E_HOOK_DONE) << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
+/** Per stage, its done records' code less the device (trace.ts `traceTag(stage, E_HOOK_DONE, OK)`): looked up, not computed, per run. */
+const DONE_TAGS = buildDoneTags();
+function buildDoneTags(): Int32Array {
+  const tags = new Int32Array(STAGE_COUNT);
+  for (let stage = 0; stage < STAGE_COUNT; stage++) tags[stage] = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
+  return tags;
+}
 
 /**
  * Order within a stage: ready.ts. The walk calls each member's hook and takes the common answer (a
@@ -43,8 +50,8 @@ export class StageEngine extends QueuedWalk {
   /** Runs `stage` over the selected members from `now` (the owner's clock read); the owner's `stageEnded` reports the end (maybe before this returns). `stop`: a wake came before any hook, start nobody (stages that may pend). */
   run(stage: number, now: number, stop: boolean): void {
     const row = STAGES[stage];
-    // The run before this one made every device active (a normal cycle's R2): a release need only look at the pooled ones.
-    const allActive = this.row.reaches === D_ACTIVE && this.members.advancedCount === this.g.count;
+    // Read before `row` is replaced; the run before a release made every device active (a normal cycle's R2): it need only look at the pooled ones.
+    const allActive = row.pools === POOLS_RELEASE && this.row.reaches === D_ACTIVE && this.members.advancedCount === this.g.count;
     this.stageId = stage;
     this.row = row;
     this.failedFlag = this.stopping = stop && row.mayPend;
@@ -57,7 +64,7 @@ export class StageEngine extends QueuedWalk {
       return this.owner.stageEnded(stage, -1, OK);
     }
     this.settled = false;
-    this.doneTag = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT); // traceTag(stage, E_HOOK_DONE, OK), inline
+    this.doneTag = DONE_TAGS[stage];
     this.last = this.rec.stats.lastByStage[stage];
     this.max = this.rec.stats.maxByStage[stage];
     this.flight.begin(now, stage);
@@ -118,15 +125,6 @@ export class StageEngine extends QueuedWalk {
     else if (this.ready.queued) this.pump(now);
     else if (this.remaining === 0 || this.failedFlag) this.settle();
   }
-  /** d completed its own stage inside its hook: taken when the hook returns (it must answer PENDING); a second is late. */
-  private early(token: number, d: number, status: number): void {
-    const now = this.platform.now(); // as for any completion: a clock that costs time sees the same reads
-    if (status !== OK && (!isStatus(status) || status === PENDING)) {
-      this.rec.badAnswer(now, d, this.stageId, status, 0);
-      status = PROTOCOL_ERROR;
-    }
-    return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
-  }
 
   protected pump(now: number): void {
     if (this.pumping) return;
@@ -148,20 +146,19 @@ export class StageEngine extends QueuedWalk {
     if (this.settled || (this.remaining > 0 && !(this.failedFlag && this.flight.count === 0))) return;
     this.settled = true;
     this.ready.balanced = !this.failedFlag;
-    this.flight.stop();
+    if (this.flight.timerAt >= 0) this.flight.stop(); // most stages armed no budget timer: no call
     this.owner.stageEnded(this.stageId, this.failDev, this.failSt);
   }
 
   /**
-   * The hot loop: one step per device per stage, about 150 XS instructions besides the hook and the
-   * platform clock (bench/results.md). A synchronous OK answer (the common case) is handled here with
-   * locals, its stats and trace record written inline, and so are S1's reservations; every other case
-   * (PENDING, an error, a completion that arrived during the call) writes the locals back and goes
-   * through `answered`, `takeInbox` and `finish`. It walks the order only: set-aside devices, once
-   * freed, go to `runQueued` (queued-walk.ts), so its hoisted locals are paid once per stage. Declarations sit at the top: XS pays for a block-scoped
-   * declaration on every pass through its block. `flight.inHook` is cleared before anything that can
-   * run a driver's or listener's code (a slow path, `tell`) and when the walk ends, not after every call:
-   * between an OK answer and the next call only the walk's bookkeeping and the platform clock run.
+   * The hot loop: one step per device per stage. A synchronous OK answer (the common case) passes one
+   * test after the call and is handled here with locals, its stats and trace record written inline, and
+   * so are S1's reservations; every other case (PENDING, an error, a completion that arrived during the
+   * call) writes the locals back and goes through `answered`, `takeInbox` and `finish`. It walks the
+   * order only: set-aside devices, once freed, go to `runQueued` (queued-walk.ts), so its hoisted locals
+   * are paid once per stage. Declarations sit at the top: XS pays for a block-scoped declaration on every
+   * pass through its block. `flight.inHook` is cleared before anything that can run a driver's or
+   * listener's code (a slow path, `tell`) and when the walk ends, not after every call.
    */
   private pass(from: number): number {
     // Only what the common step reads is hoisted: paid once per stage (freed set-aside devices go to `runQueued`).
@@ -175,7 +172,7 @@ export class StageEngine extends QueuedWalk {
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     const doneTag = this.doneTag, traced = tr !== null;
     let i = ready.cursor, ac = m.advancedCount, prev = from;
-    let d = 0, status = OK, now = 0, us = 0, k = 0, slot = 0;
+    let d = 0, status = OK, us = 0, k = 0, slot = 0;
     // A stop (a suspend failure, a wake) is looked at where it can arise (a slow path, the inbox, a listener), not every step.
     while (!this.failedFlag) {
       try {
@@ -203,82 +200,85 @@ export class StageEngine extends QueuedWalk {
           }
           flight.inHook = d;
           status = recv[d][name](base | d);
-          if (inbox.notes) {
-            flight.inHook = NO_HOOK;
-            this.sync(ac);
-            status = this.takeInbox(status);
-            if (this.failedFlag) {
-              // Stopped during the call: this device's answer still counts, nobody else starts.
-              this.lastAnswer(d, status, prev);
-              ac = m.advancedCount;
-              break;
-            }
-            ac = m.advancedCount;
-          }
-          if (status === OK) {
-            // Its answer is recorded before the clock is read: what throws from here on is not its hook's (stage-run.ts `threw`).
-            states[d] = reaches;
-            ac = ac + 1;
-            now = platform.now();
-            us = now - prev;
-            // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
-            last[d] = us;
-            if (us > max[d]) max[d] = us;
-            if (traced) {
-              slot = tr.total % cap;
-              times[slot] = now;
-              codes[slot] = doneTag + d;
-              durations[slot] = us;
-              tr.total++;
-              if (tr.listener) {
-                // A listener may complete a device or raise a wake: taken now, before anyone else starts.
-                flight.inHook = NO_HOOK;
-                tr.tell(slot);
-                if (inbox.notes) {
-                  this.sync(ac);
-                  this.takeInbox(-1);
-                  ac = m.advancedCount;
-                  if (this.failedFlag) break;
-                }
-              }
-            }
-            prev = now;
-          } else if (status === PENDING && row.mayPend) {
-            flight.inHook = NO_HOOK;
-            // answered(PENDING) and flight.await, inline: touches none of the counts kept in locals.
-            k = prev - flight.epoch;
-            flight.started[d] = k;
-            flight.running[d] = 1;
-            flight.count++;
-            k = k + this.g.budgetUs[d * STAGE_COUNT + stage];
-            flight.deadline[d] = k;
-            if (flight.timerAt < 0 || k < flight.timerAt) flight.arm(k, prev);
-            // Only a device something waits on in this direction needs holding (its waiters count it).
-            if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.hold(d);
-            if (traced) {
-              // recorder.hookPending, inline: the record a timeline draws the wait from.
-              slot = tr.total % cap;
-              times[slot] = prev;
-              codes[slot] = doneTag + PENDING_OVER_DONE + d;
-              durations[slot] = 0;
-              tr.total++;
-              if (tr.listener) tr.tell(slot);
-            }
-            // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
+          // The common step, a synchronous OK with nothing arrived during the call, passes this one test (inbox.ts `ok`).
+          if (status !== inbox.ok) {
             if (inbox.notes) {
+              flight.inHook = NO_HOOK;
               this.sync(ac);
-              this.takeInbox(-1);
+              status = this.takeInbox(status);
+              if (this.failedFlag) {
+                // Stopped during the call: this device's answer still counts, nobody else starts.
+                this.lastAnswer(d, status, prev);
+                ac = m.advancedCount;
+                break;
+              }
+              ac = m.advancedCount;
+            }
+            if (status === PENDING && row.mayPend) {
+              flight.inHook = NO_HOOK;
+              // answered(PENDING) and flight.await, inline: touches none of the counts kept in locals.
+              k = prev - flight.epoch;
+              flight.started[d] = k;
+              flight.running[d] = 1;
+              flight.count++;
+              k = k + this.g.budgetUs[d * STAGE_COUNT + stage];
+              flight.deadline[d] = k;
+              if (flight.timerAt < 0 || k < flight.timerAt) flight.arm(k, prev);
+              // Only a device something waits on in this direction needs holding (its waiters count it).
+              if (ready.waitStart[d + 1] !== ready.waitStart[d]) ready.hold(d);
+              if (traced) {
+                // recorder.hookPending, inline: the record a timeline draws the wait from.
+                slot = tr.total % cap;
+                times[slot] = prev;
+                codes[slot] = doneTag + PENDING_OVER_DONE + d;
+                durations[slot] = 0;
+                tr.total++;
+                if (tr.listener) tr.tell(slot);
+              }
+              // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
+              if (inbox.notes) {
+                this.sync(ac);
+                this.takeInbox(-1);
+                ac = m.advancedCount;
+                if (this.failedFlag) break;
+              }
+              prev = platform.now();
+              continue;
+            }
+            if (status !== OK) {
+              flight.inHook = NO_HOOK;
+              this.sync(ac);
+              this.answered(d, status, prev);
               ac = m.advancedCount;
               if (this.failedFlag) break;
+              prev = platform.now();
+              continue;
             }
-            prev = platform.now();
-          } else {
-            flight.inHook = NO_HOOK;
-            this.sync(ac);
-            this.answered(d, status, prev);
-            ac = m.advancedCount;
-            if (this.failedFlag) break;
-            prev = platform.now();
+          }
+          // OK. Its answer is recorded before the clock is read: what throws from here on is not its hook's (stage-run.ts `threw`).
+          states[d] = reaches;
+          ac = ac + 1;
+          us = -prev + (prev = platform.now()); // the clock read once, into `prev`: no `now` to copy
+          // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
+          last[d] = us;
+          if (us > max[d]) max[d] = us;
+          if (traced) {
+            slot = tr.total % cap;
+            times[slot] = prev;
+            codes[slot] = doneTag + d;
+            durations[slot] = us;
+            tr.total++;
+            if (tr.listener) {
+              // A listener may complete a device or raise a wake: taken now, before anyone else starts.
+              flight.inHook = NO_HOOK;
+              tr.tell(slot);
+              if (inbox.notes) {
+                this.sync(ac);
+                this.takeInbox(-1);
+                ac = m.advancedCount;
+                if (this.failedFlag) break;
+              }
+            }
           }
         }
         break;

@@ -77,8 +77,9 @@ export class InFlight {
     const serial = (this.serial + 1) & SERIAL_MASK;
     this.serial = serial;
     this.base = serial << TOKEN_SHIFT;
-    this.runStage[serial % RUNS_KEPT] = stage;
-    this.runSerial[serial % RUNS_KEPT] = serial;
+    const slot = serial % RUNS_KEPT;
+    this.runStage[slot] = stage;
+    this.runSerial[slot] = serial;
     this.epoch = now;
     this.count = 0;
   }

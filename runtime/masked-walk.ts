@@ -24,7 +24,7 @@ export abstract class MaskedWalk extends StageRun {
     const last = this.last, max = this.max, tr = this.rec.hookTrace, doneTag = this.doneTag, traced = tr !== null;
     const ring = tr ?? this.rec.trace, cap = ring.capacity, times = ring.time, codes = ring.code, durations = ring.duration;
     let i = ready.cursor, ac = m.advancedCount, prev = from;
-    let d = 0, status = OK, now = 0, us = 0, slot = 0;
+    let d = 0, status = OK, us = 0, slot = 0;
     while (!this.failedFlag) {
       try {
         while (i < n) {
@@ -34,44 +34,44 @@ export abstract class MaskedWalk extends StageRun {
           if (blocked[d]) continue; // a non-member
           flight.inHook = d;
           status = recv[d][name](base | d);
-          // inHook is cleared before a slow path or a listener and when the walk ends, not per call (engine.ts `pass`).
-          if (inbox.notes) {
+          // The common step, a synchronous OK with nothing arrived during the call, passes this one test (inbox.ts `ok`).
+          if (status !== inbox.ok) {
+            // inHook is cleared before a slow path or a listener and when the walk ends, not per call (engine.ts `pass`).
             flight.inHook = NO_HOOK;
-            // Its own completion, made inside the call: its answer (stage-run.ts `takeInbox`).
-            this.sync(ac);
-            status = this.takeInbox(status);
-            ac = m.advancedCount;
-          }
-          if (status === OK) {
-            // The engine alone records the state, after the answer; stats and the hook's trace record inline.
-            states[d] = reaches; // before the clock is read (engine.ts `pass`)
-            ac = ac + 1;
-            now = platform.now();
-            us = now - prev;
-            last[d] = us;
-            if (us > max[d]) max[d] = us;
-            if (traced) {
-              slot = tr.total % cap;
-              times[slot] = now;
-              codes[slot] = doneTag + d;
-              durations[slot] = us;
-              tr.total++;
-              // Unlike in `pass`, a listener cannot change the walk here: nothing is awaited, so it has no
-              // token to complete, and a wake it raises is latched until the unmask.
-              if (tr.listener) {
-                flight.inHook = NO_HOOK;
-                tr.tell(slot);
-              }
+            if (inbox.notes) {
+              // Its own completion, made inside the call: its answer (stage-run.ts `takeInbox`).
+              this.sync(ac);
+              status = this.takeInbox(status);
+              ac = m.advancedCount;
             }
-            prev = now;
-          } else {
-            // An error, or PENDING (a protocol error here): stage-run.ts records it.
-            flight.inHook = NO_HOOK;
-            this.sync(ac);
-            this.answered(d, status, prev);
-            ac = m.advancedCount;
-            if (this.failedFlag) break;
-            prev = platform.now();
+            if (status !== OK) {
+              // An error, or PENDING (a protocol error here): stage-run.ts records it.
+              this.sync(ac);
+              this.answered(d, status, prev);
+              ac = m.advancedCount;
+              if (this.failedFlag) break;
+              prev = platform.now();
+              continue;
+            }
+          }
+          // OK. The engine alone records the state, after the answer; stats and the hook's trace record inline.
+          states[d] = reaches; // before the clock is read (engine.ts `pass`)
+          ac = ac + 1;
+          us = -prev + (prev = platform.now()); // the clock read once, into `prev`: no `now` to copy
+          last[d] = us;
+          if (us > max[d]) max[d] = us;
+          if (traced) {
+            slot = tr.total % cap;
+            times[slot] = prev;
+            codes[slot] = doneTag + d;
+            durations[slot] = us;
+            tr.total++;
+            // Unlike in `pass`, a listener cannot change the walk here: nothing is awaited, so it has no
+            // token to complete, and a wake it raises is latched until the unmask.
+            if (tr.listener) {
+              flight.inHook = NO_HOOK;
+              tr.tell(slot);
+            }
           }
         }
         break;

@@ -95,6 +95,16 @@ export abstract class StageRun {
   adoptImage(image: HibernateImage): void { this.members.adoptImage(this.arena, image); }
   /** Boot: marks `d` failed. */ failAtBoot(d: number): void { this.members.fail(d); } // a chip that did not start
 
+  /** d completed its own stage inside its hook: taken when the hook returns (it must answer PENDING); a second is late. */
+  protected early(token: number, d: number, status: number): void {
+    const now = this.platform.now(); // as for any completion: a clock that costs time sees the same reads
+    if (status !== OK && (!isStatus(status) || status === PENDING)) {
+      this.rec.badAnswer(now, d, this.stageId, status, 0);
+      status = PROTOCOL_ERROR;
+    }
+    return this.inbox.own < 0 ? this.inbox.early(status) : this.late(token, status);
+  }
+
   protected late(token: unknown, status: number): void {
     // Only an integer names a device and a run; anything else is recorded as from no device, at no stage.
     const valid = typeof token === "number" && (token | 0) === token && token >= 0;

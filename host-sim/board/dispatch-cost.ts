@@ -10,11 +10,11 @@
  */
 export const DISPATCH_XS_N = 8;
 export const DISPATCH_XS_PER_HOOK: readonly number[] = [
-  433.38 - 30.19, // prepare
-  532.63 - 30.19, // suspend
-  278.38 - 30.19, // powerOffNoIrq
-  278.63 - 30.19, // powerOnNoIrq
-  318.5 - 30.19, // resume
+  423.38 - 30.19, // prepare
+  526.75 - 30.19, // suspend
+  268.38 - 30.19, // powerOffNoIrq
+  268.63 - 30.19, // powerOnNoIrq
+  308.5 - 30.19, // resume
 ];
 
 /*

@@ -4,6 +4,7 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { floorAt, POLICIES, runPolicy, type PolicyResult } from "../../bench/energy-policies";
 import { PHASES } from "../../bench/energy-phases";
+import { WAKE_MARGIN_US } from "../../runtime";
 
 const HOUR_US = 3.6e9;
 /** The station's frame (19 bytes, length and checksum) plus the shift register's byte, 10 bit times each at 115200 baud, ms. */
@@ -36,14 +37,17 @@ describe("energy benchmark (bench/energy.ts), 1 h of virtual time per policy", (
     expect(floor.perReadingUc).toBeLessThan(Math.min(...POLICIES.map((p) => r[p].chargePerReadingUc)));
   });
 
-  it("the governor hibernates like explicit hibernate and, deciding as the last lock is released, pays only the frame's time on the wire on top", () => {
+  it("the governor hibernates like explicit hibernate and, deciding as the last lock is released, pays only the frame's time on the wire and its wake's slack on top", () => {
     // It used to wait minIdleUs (10 ms at 68 mA) awake after the release; the release now decides on the next turn.
     // The telemetry driver holds its lock until the frame (19 + 2 bytes, 86.8 us each at 115200) left the wire,
-    // which explicit hibernate overlaps with S1/S2: the governor is awake up to that long more, nothing else.
+    // which explicit hibernate overlaps with S1/S2. And the governor's timer wake comes its declared resume
+    // costs plus WAKE_MARGIN_US before the reading's deadline, so it idles what its resume did not use of that
+    // (about 0.2 ms here: R1/R2 take longer than the station declares); explicit hibernate reads once resumed.
+    // Nothing else: 1.74 ms of frame and 0.2 ms of slack measured with the dispatch costs of bench/results.json.
     expect(r["governor"].boots).toBe(r["governor"].readings + 1);
     const extraMs = r["governor"].awakeMsPerReading - r["explicit-hibernate"].awakeMsPerReading;
     expect(extraMs).toBeGreaterThan(1.5);
-    expect(extraMs).toBeLessThan(FRAME_WIRE_MS);
+    expect(extraMs).toBeLessThan(FRAME_WIRE_MS + WAKE_MARGIN_US / 1000);
     // 1.74 ms at 68 mA every 60 s: about 2 uA.
     expect(Math.abs(r["governor"].averageUa - r["explicit-hibernate"].averageUa)).toBeLessThan(2.5);
   });

@@ -121,14 +121,14 @@ describe("the runtime's dispatch: its XS cost per stage at ESP32_XS_UNITS_PER_US
     expect(DISPATCH_XS_PER_HOOK.map((x) => Math.round(x * 100) / 100)).toEqual(names.map((k) => Math.round((row!.stagePerDevice[k] - row!.hookFloor) * 100) / 100));
   });
 
-  it("one S2 dispatch: 502.44 XS units / 4 per us = 125.61 us of CPU time at 68 mA = 8.541 uC", () => {
+  it("one S2 dispatch: 496.56 XS units / 4 per us = 124.14 us of CPU time at 68 mA = 8.442 uC", () => {
     const { time, platform, meter } = platformRig();
     platform.chargeDispatch(S_SUSPEND);
-    expect(time.now()).toBeCloseTo(502.44 / ESP32_XS_UNITS_PER_US, 9);
-    expect(meter.chargeUc()).toBeCloseTo(uC((502.44 / 4) * 68_000), 9);
+    expect(time.now()).toBeCloseTo(496.56 / ESP32_XS_UNITS_PER_US, 9);
+    expect(meter.chargeUc()).toBeCloseTo(uC((496.56 / 4) * 68_000), 9);
     platform.setXsRate(0);
     platform.chargeDispatch(S_RESUME);
-    expect(time.now()).toBeCloseTo(125.61, 9);
+    expect(time.now()).toBeCloseTo(124.14, 9);
     expect(platform.dispatches).toBe(2);
   });
 

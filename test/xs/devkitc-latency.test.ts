@@ -45,7 +45,7 @@ describe("ESP32-DevKitC simulated latency (bench/devkitc-latency.ts)", () => {
   it("quiet, no hook waits: every S2 hook is its dispatch, and the gap to the critical path is the serial work off it, the entry path and now() calls (under 1 us per device per stage)", () => {
     const q = quietRun;
     const devices = Object.keys(q.hooks).length;
-    // The console's S2 returns at once: its duration is the runtime's dispatch of one S2 hook (502.44 XS units at 4/us).
+    // The console's S2 returns at once: its duration is the runtime's dispatch of one S2 hook (496.56 XS units at 4/us).
     expect(Math.abs(q.hooks.console.suspend - DISPATCH_XS_PER_HOOK[S_SUSPEND] / ESP32_XS_UNITS_PER_US)).toBeLessThanOrEqual(1);
     const suspendRest = q.dispatchUs.suspendUs - (q.sequential.suspendUs - q.criticalPath.suspendUs) - ENTRY_US;
     const resumeRest = q.dispatchUs.resumeUs - (q.sequential.resumeUs - q.criticalPath.resumeUs);

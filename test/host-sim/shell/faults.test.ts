@@ -53,7 +53,7 @@ describe("fault verb", () => {
     const r = runScenario(sc, s);
     expect(r.failure).toBeNull();
     // The stage's time: the dispatch of the two S2 hooks it ran (led, then bme280, which throws):
-    // 2 x 502.44 XS units at 4 per us (dispatch-cost.ts), plus under 2 us of the runtime's now() calls (0.25 us each).
+    // 2 x 496.56 XS units at 4 per us (dispatch-cost.ts), plus under 2 us of the runtime's now() calls (0.25 us each).
     const dispatchUs = (2 * DISPATCH_XS_PER_HOOK[S_SUSPEND]) / ESP32_XS_UNITS_PER_US;
     const lines = s.serialLog.split(/\r?\n/).filter((l) => l.includes("THREW")).map((l) => l.slice(16));
     const stageUs = Number(/after (\d+) us/.exec(lines[1])?.[1]);
