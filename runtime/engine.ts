@@ -258,7 +258,7 @@ export class StageEngine extends QueuedWalk {
           // OK. Its answer is recorded before the clock is read: what throws from here on is not its hook's (stage-run.ts `threw`).
           states[d] = reaches;
           ac = ac + 1;
-          us = -prev + (prev = platform.now()); // the clock read once, into `prev`: no `now` to copy
+          us = -(prev - (prev = platform.now())); // the clock read once, into `prev`; `-`, not `+`: a clock answering strings still subtracts
           // recorder.hookDone, inline: the stats always, a trace record at TRACE_HOOKS.
           last[d] = us;
           if (us > max[d]) max[d] = us;

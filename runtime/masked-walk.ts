@@ -57,7 +57,7 @@ export abstract class MaskedWalk extends StageRun {
           // OK. The engine alone records the state, after the answer; stats and the hook's trace record inline.
           states[d] = reaches; // before the clock is read (engine.ts `pass`)
           ac = ac + 1;
-          us = -prev + (prev = platform.now()); // the clock read once, into `prev`: no `now` to copy
+          us = -(prev - (prev = platform.now())); // the clock read once, into `prev`; `-`, not `+`: a clock answering strings still subtracts
           last[d] = us;
           if (us > max[d]) max[d] = us;
           if (traced) {
