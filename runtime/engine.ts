@@ -2,7 +2,7 @@
 import type { DeviceGraph } from "./graph";
 import type { Platform } from "./platform";
 import { TOKEN_STRIDE, TOKEN_SHIFT, START_WRAP, NO_HOOK } from "./in-flight";
-import { E_HOOK_DONE, E_HOOK_PENDING, STAGE_SHIFT, EVENT_SHIFT, STATUS_SHIFT } from "./trace";
+import { E_HOOK_DONE, E_HOOK_PENDING, EVENT_SHIFT, STATUS_SHIFT, traceTag } from "./trace";
 import type { Recorder } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 export type { EngineOwner } from "./engine-owner";
@@ -13,11 +13,11 @@ import { STAGES, DIR_SUSPEND, POOLS_RESERVE, POOLS_RELEASE } from "./protocol";
 import { OK, PENDING, FULL, PROTOCOL as PROTOCOL_ERROR, STAGE_COUNT, D_ACTIVE, isStatus } from "./status";
 /** A pending record's code less its done record's (trace.ts `traceTag`): both are the run's tag plus the device. */
 const PENDING_OVER_DONE = ((E_HOOK_PENDING - E_HOOK_DONE) << EVENT_SHIFT) | (PENDING << STATUS_SHIFT);
-/** Per stage, its done records' code less the device (trace.ts `traceTag(stage, E_HOOK_DONE, OK)`): looked up, not computed, per run. */
+/** Per stage, its done records' code less the device: looked up, not computed, per run. */
 const DONE_TAGS = buildDoneTags();
 function buildDoneTags(): Int32Array {
   const tags = new Int32Array(STAGE_COUNT);
-  for (let stage = 0; stage < STAGE_COUNT; stage++) tags[stage] = 1 | ((stage + 1) << STAGE_SHIFT) | (E_HOOK_DONE << EVENT_SHIFT);
+  for (let stage = 0; stage < STAGE_COUNT; stage++) tags[stage] = traceTag(stage, E_HOOK_DONE, OK);
   return tags;
 }
 
