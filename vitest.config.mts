@@ -9,7 +9,6 @@ import { defineConfig } from "vitest/config";
  * "quiesce-source" condition), so the examples import quiesce exactly as an application outside the
  * repository does. test/package/exports.test.ts checks that tsconfig.json's paths say the same.
  */
-// @ts-expect-error tsconfig.json's module is commonjs (the project's); vitest loads this .mts as an ES module.
 const root = fileURLToPath(new URL(".", import.meta.url));
 const pkg = JSON.parse(readFileSync(root + "package.json", "utf8")) as { exports: Record<string, string | Record<string, string>> };
 const alias: { find: string | RegExp; replacement: string }[] = [];
