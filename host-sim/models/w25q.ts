@@ -46,8 +46,15 @@ export interface W25qOptions {
 export class W25q implements SpiTarget, NotifyingPowerModel {
   readonly name: string;
   readonly variant: W25qVariant;
-  /** The array, erased = 0xFF. Tests may preload or inspect it; program only clears bits. */
-  readonly memory: Uint8Array;
+  /**
+   * The array, erased = 0xFF. Tests may preload or inspect it; program only clears bits. Made at its first
+   * use (a program, or this getter): touching 8 MB of fresh pages to fill them takes ~25 ms, a tenth of
+   * `npm start`, and a run that never writes the flash reads only erased bytes.
+   */
+  get memory(): Uint8Array {
+    return this.array ?? (this.array = new Uint8Array(this.variant.sizeBytes).fill(0xff));
+  }
+  private array: Uint8Array | null = null;
   private readonly clock: Clock;
   private readonly sink: ViolationSink;
   private readonly t: W25qTiming;
@@ -65,8 +72,6 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     this.clock = options.clock;
     this.sink = options.violations;
     this.t = options.timing === "max" ? this.variant.max : this.variant.typ;
-    this.memory = new Uint8Array(this.variant.sizeBytes);
-    this.memory.fill(0xff);
     this.messages = buildMessages();
     const self = this;
     this.busyTimer = this.clock.createTimer(function w25qReady(): void {
@@ -162,8 +167,8 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     if (op === 0x03 || (op === 0x0b && n >= 5)) {
       // Read wraps from the last address to 0 (section 8.2 "Read Data (03h)").
       const pos = this.c[POS];
-      this.c[POS] = (pos + 1) % this.memory.length;
-      return this.memory[pos];
+      this.c[POS] = (pos + 1) % this.variant.sizeBytes;
+      return this.array === null ? 0xff : this.array[pos];
     }
     if (op === 0x02) {
       this.page.put(input);
@@ -175,7 +180,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
   }
 
   private addressDone(op: number): void {
-    const addr = this.c[ADDR] % this.memory.length;
+    const addr = this.c[ADDR] % this.variant.sizeBytes;
     this.c[POS] = addr;
     if (op === 0x02) this.page.begin(addr);
   }
@@ -227,11 +232,11 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     } else if (op === 0x20 || op === 0x52 || op === 0xd8) {
       if (count < 4) return this.short(op);
       const size = op === 0x20 ? 4096 : op === 0x52 ? 32768 : 65536;
-      const start = this.c[ADDR] & ~(size - 1) & (this.memory.length - 1);
-      this.memory.fill(0xff, start, start + size);
+      const start = this.c[ADDR] & ~(size - 1) & (this.variant.sizeBytes - 1);
+      if (this.array !== null) this.array.fill(0xff, start, start + size);
       this.startBusy(op === 0x20 ? this.t.se : op === 0x52 ? this.t.be1 : this.t.be2);
     } else if (op === 0xc7 || op === 0x60) {
-      this.memory.fill(0xff);
+      if (this.array !== null) this.array.fill(0xff);
       this.startBusy(this.t.ce);
     } else if (op === 0xb9) {
       this.s[POWERED_DOWN] = 1;

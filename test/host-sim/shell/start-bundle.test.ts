@@ -1,6 +1,6 @@
-// `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline.
+// `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline; V8's code cache beside it.
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, statSync } from "fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = resolve(__dirname, "..", "..", "..");
 
 describe("npm start (scripts/start.js)", () => {
-  it("runs a scenario from the bundle, rebuilding only when a source is newer, with the timeline client embedded", () => {
+  it("runs a scenario from the bundle, rebuilding only when a source is newer, with the timeline client embedded and V8's code cache", () => {
     const html = join(mkdtempSync(join(tmpdir(), "quiesce-start-")), "t.html");
     const run = () => spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--scenario", join(ROOT, "host-sim/scenarios/suspend-button.yaml"), "--html", html], {
       cwd: ROOT, encoding: "utf8", timeout: 60_000,
@@ -17,10 +17,20 @@ describe("npm start (scripts/start.js)", () => {
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^PASS Suspend from the button/m);
     const built = statSync(join(ROOT, ".cache", "shell.js")).mtimeMs;
+    const cache = join(ROOT, ".cache", "shell.js.v8cache");
+    const cached = statSync(cache).mtimeMs;
     const second = run();
     expect(second.status, second.stderr).toBe(0);
-    // Nothing changed in between: the same bundle ran again.
+    expect(second.stdout).toBe(first.stdout);
+    // Nothing changed in between: the same bundle ran again, from the code cache the first run wrote.
     expect(statSync(join(ROOT, ".cache", "shell.js")).mtimeMs).toBe(built);
+    expect(statSync(cache).mtimeMs).toBe(cached);
+    // A cache V8 refuses (here: not one at all) costs a compile, not the run, and is written again.
+    writeFileSync(cache, "not a code cache");
+    const third = run();
+    expect(third.status, third.stderr).toBe(0);
+    expect(third.stdout).toBe(first.stdout);
+    expect(readFileSync(cache).length).toBeGreaterThan(100_000);
     const page = readFileSync(html, "utf8");
     expect(page).toContain(readFileSync(join(ROOT, "host-sim/viz/client/timeline.css"), "utf8").trim().split("\n")[1]);
     expect(page).toContain(readFileSync(join(ROOT, "host-sim/viz/client/timeline.js"), "utf8").trim().split("\n")[1]);
