@@ -25,9 +25,9 @@ export class W25qPageBuffer {
     this.col = (col + 1) & 0xff;
   }
 
-  /** Programs the latched columns into `memory` (program only clears bits). */
-  program(memory: Uint8Array): void {
+  /** Programs the latched columns into `memory`, stored XOR `xor` (program only clears bits of the value). */
+  program(memory: Uint8Array, xor: number): void {
     const base = this.base;
-    for (let col = 0; col < 256; col++) if (this.latched[col] === 1) memory[base + col] &= this.latch[col];
+    for (let col = 0; col < 256; col++) if (this.latched[col] === 1) memory[base + col] = ((memory[base + col] ^ xor) & this.latch[col]) ^ xor;
   }
 }

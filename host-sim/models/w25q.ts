@@ -46,15 +46,16 @@ export interface W25qOptions {
 export class W25q implements SpiTarget, NotifyingPowerModel {
   readonly name: string;
   readonly variant: W25qVariant;
-  /**
-   * The array, erased = 0xFF. Tests may preload or inspect it; program only clears bits. Made at its first
-   * use (a program, or this getter): touching 8 MB of fresh pages to fill them takes ~25 ms, a tenth of
-   * `npm start`, and a run that never writes the flash reads only erased bytes.
-   */
+  /** The array, erased = 0xFF. Tests may preload or inspect it; program only clears bits. */
   get memory(): Uint8Array {
-    return this.array ?? (this.array = new Uint8Array(this.variant.sizeBytes).fill(0xff));
+    if (this.xor !== 0) for (let i = 0; i < this.bytes.length; i++) this.bytes[i] ^= this.xor;
+    this.xor = 0;
+    return this.bytes;
   }
-  private array: Uint8Array | null = null;
+  // Stored XOR `xor`: a new chip's array is inverted (0 = erased), so nothing fills 8 MB of fresh pages with 0xFF
+  // (~25 ms of `npm start`) nor allocates later (the XS suites count this model); `memory` turns it upright in place.
+  private readonly bytes: Uint8Array;
+  private xor = 0xff;
   private readonly clock: Clock;
   private readonly sink: ViolationSink;
   private readonly t: W25qTiming;
@@ -72,6 +73,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     this.clock = options.clock;
     this.sink = options.violations;
     this.t = options.timing === "max" ? this.variant.max : this.variant.typ;
+    this.bytes = new Uint8Array(this.variant.sizeBytes);
     this.messages = buildMessages();
     const self = this;
     this.busyTimer = this.clock.createTimer(function w25qReady(): void {
@@ -167,8 +169,8 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     if (op === 0x03 || (op === 0x0b && n >= 5)) {
       // Read wraps from the last address to 0 (section 8.2 "Read Data (03h)").
       const pos = this.c[POS];
-      this.c[POS] = (pos + 1) % this.variant.sizeBytes;
-      return this.array === null ? 0xff : this.array[pos];
+      this.c[POS] = (pos + 1) % this.bytes.length;
+      return this.bytes[pos] ^ this.xor;
     }
     if (op === 0x02) {
       this.page.put(input);
@@ -180,7 +182,7 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
   }
 
   private addressDone(op: number): void {
-    const addr = this.c[ADDR] % this.variant.sizeBytes;
+    const addr = this.c[ADDR] % this.bytes.length;
     this.c[POS] = addr;
     if (op === 0x02) this.page.begin(addr);
   }
@@ -227,16 +229,16 @@ export class W25q implements SpiTarget, NotifyingPowerModel {
     else if (op === 0x66) this.s[RESET_ENABLED] = 1;
     else if (op === 0x02) {
       if (count < 5) return this.short(op);
-      this.page.program(this.memory);
+      this.page.program(this.bytes, this.xor);
       this.startBusy(this.t.pp);
     } else if (op === 0x20 || op === 0x52 || op === 0xd8) {
       if (count < 4) return this.short(op);
       const size = op === 0x20 ? 4096 : op === 0x52 ? 32768 : 65536;
-      const start = this.c[ADDR] & ~(size - 1) & (this.variant.sizeBytes - 1);
-      if (this.array !== null) this.array.fill(0xff, start, start + size);
+      const start = this.c[ADDR] & ~(size - 1) & (this.bytes.length - 1);
+      this.bytes.fill(0xff ^ this.xor, start, start + size);
       this.startBusy(op === 0x20 ? this.t.se : op === 0x52 ? this.t.be1 : this.t.be2);
     } else if (op === 0xc7 || op === 0x60) {
-      if (this.array !== null) this.array.fill(0xff);
+      this.bytes.fill(0xff ^ this.xor);
       this.startBusy(this.t.ce);
     } else if (op === 0xb9) {
       this.s[POWERED_DOWN] = 1;
