@@ -53,18 +53,30 @@ function build() {
  * module.enableCompileCache), and compiling 1.4 MB is ~35 ms of the ~200 this script takes. A run that
  * had no cache, or whose cache V8 refused (another Node), writes one as it exits, when it holds every
  * function the run compiled; through a rename, so two shells starting at once never read half a file.
+ * The cache's first line names the bundle it was made from (size and mtime): V8 checks only the
+ * source's length, and a shell still open from before a rebuild writes its cache of the old bundle.
  */
 function runBundle() {
   const vm = require("vm");
   const Module = require("module");
+  const fd = fs.openSync(OUT, "r");
+  const stat = fs.fstatSync(fd);
+  const source = fs.readFileSync(fd, "utf8");
+  fs.closeSync(fd);
+  const key = Buffer.from("quiesce shell " + stat.size + " " + stat.mtimeMs + "\n");
   let cachedData;
-  try { cachedData = fs.readFileSync(CODE_CACHE); } catch { cachedData = undefined; }
-  const script = new vm.Script(Module.wrap(fs.readFileSync(OUT, "utf8")), { filename: OUT, cachedData });
+  try {
+    const file = fs.readFileSync(CODE_CACHE);
+    if (file.subarray(0, key.length).equals(key)) cachedData = file.subarray(key.length);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(source), { filename: OUT, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", function writeCodeCache() {
       const part = CODE_CACHE + "." + process.pid;
       try {
-        fs.writeFileSync(part, script.createCachedData());
+        fs.writeFileSync(part, Buffer.concat([key, script.createCachedData()]));
         fs.renameSync(part, CODE_CACHE);
       } catch {
         fs.rmSync(part, { force: true });
