@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { W25q } from "../../../host-sim/models/w25q";
 import { W25Q32JV } from "../../../host-sim/models/w25q-spec";
 import { FakeClock, Violations } from "./fake-clock";
+import { cmd } from "./w25q-cmd";
 
 /*
  * The model stores a new chip's array inverted (nothing fills 8 MB with 0xFF at construction) and turns
@@ -28,15 +29,6 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "inspect" as const }) },
 );
 
-function cmd(f: W25q, bytes: number[], readLen = 0): Uint8Array {
-  const tx = new Uint8Array(bytes.length + readLen);
-  tx.set(bytes);
-  const rx = new Uint8Array(tx.length);
-  f.spiSelect();
-  f.spiTransfer(tx, rx, tx.length);
-  f.spiDeselect();
-  return rx.subarray(bytes.length);
-}
 const addr = (a: number): number[] => [(a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff];
 
 describe("w25q array", () => {

@@ -3,23 +3,13 @@ import { describe, expect, it } from "vitest";
 import { W25q } from "../../../host-sim/models/w25q";
 import { W25Q32JV } from "../../../host-sim/models/w25q-spec";
 import { FakeClock, Violations } from "./fake-clock";
+import { cmd } from "./w25q-cmd";
 
 function setup(options: { timing?: "typ" | "max"; coldStart?: boolean } = {}): { clock: FakeClock; v: Violations; f: W25q } {
   const clock = new FakeClock();
   const v = new Violations();
   const f = new W25q({ clock, violations: v, ...options });
   return { clock, v, f };
-}
-
-/** One /CS cycle: sends `bytes`, then clocks `readLen` more, returns what came back during those. */
-function cmd(f: W25q, bytes: number[], readLen = 0): number[] {
-  const tx = new Uint8Array(bytes.length + readLen);
-  tx.set(bytes);
-  const rx = new Uint8Array(tx.length);
-  f.spiSelect();
-  f.spiTransfer(tx, rx, tx.length);
-  f.spiDeselect();
-  return Array.from(rx.subarray(bytes.length));
 }
 
 const status = (f: W25q): number => cmd(f, [0x05], 1)[0];
