@@ -1,4 +1,4 @@
-// npm test's static checks (both typechecks, the allocation lint, the API docs) side by side, one per core: about 5 s on 2 cores instead of 8 one after another.
+// npm test's static checks (both typechecks, the allocation lint, the API docs) side by side, one per core: about 6 s on 2 cores (TypeDoc's alone; 13 s before TypeScript 7 did the typechecks).
 "use strict";
 const { spawn } = require("node:child_process");
 const { availableParallelism } = require("node:os");
