@@ -105,15 +105,15 @@ function runBundle() {
  * RequestQueue is no RequestQueue to the bundle's runtime. So such a run starts Node again, with the
  * condition and ts-node, on the shell's source (about 4 s instead of 0.2).
  */
-function boardModulePath(args) {
+function boardIsModulePath(args) {
   const at = args.indexOf("--board");
   return at >= 0 && /[/\\.]/.test(args[at + 1] || "");
 }
 
 const args = process.argv.slice(2);
-if (boardModulePath(args)) {
+if (boardIsModulePath(args)) {
   const run = require("child_process").spawnSync(process.execPath,
-    ["--conditions=quiesce-source", "-r", require.resolve("ts-node/register/transpile-only"), ENTRY, ...args], { stdio: "inherit", cwd: process.cwd() });
+    ["--conditions=quiesce-source", "-r", require.resolve("ts-node/register/transpile-only"), ENTRY, ...args], { stdio: "inherit" });
   process.exit(run.status === null ? 1 : run.status);
 }
 if (stale()) build();
