@@ -5,7 +5,6 @@ const path = require("path");
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, ".cache", "shell.js");
-const CODE_CACHE = OUT + ".v8cache";
 const ENTRY = path.join(ROOT, "host-sim", "cli", "main.ts");
 /** Everything the shell bundles: a change in any of these rebuilds it. */
 const SOURCES = ["runtime", "drivers", "console", "boards", "host-sim"];
@@ -29,23 +28,36 @@ function stale() {
   return fs.statSync(path.join(ROOT, "package-lock.json")).mtimeMs > built;
 }
 
-function build() {
+/**
+ * Bundles `entry` (esbuild's options: entryPoints, or stdin) into `out`, written through a rename so a
+ * start running at the same moment never reads half a file. Returns esbuild's metafile.
+ */
+function build(entry, out) {
   // The timeline page's client files are embedded, so the bundle needs nothing next to it.
   const client = {};
   for (const name of fs.readdirSync(CLIENT_DIR)) client[name] = fs.readFileSync(path.join(CLIENT_DIR, name), "utf8");
-  require("esbuild").buildSync({
-    entryPoints: [ENTRY],
-    outfile: OUT,
+  const result = require("esbuild").buildSync({
+    ...entry,
+    outfile: out,
+    write: false,
+    metafile: true,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
-    // ts-node is only loaded for a --board module written in TypeScript.
+    // "quiesce" and "quiesce/…" in a --board module are this checkout's sources, as in the shell (package.json exports).
+    conditions: ["quiesce-source"],
+    // ts-node is only loaded for a --board module written in TypeScript that is not bundled (board-module.ts).
     external: ["ts-node", "esbuild", "playwright-core"],
     define: { QUIESCE_CLIENT: JSON.stringify(client) },
-    logLevel: "error",
+    logLevel: "silent",
   });
-  fs.rmSync(CODE_CACHE, { force: true });
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const part = out + "." + process.pid;
+  fs.writeFileSync(part, result.outputFiles[0].contents);
+  fs.renameSync(part, out);
+  fs.rmSync(out + ".v8cache", { force: true });
+  return result.metafile;
 }
 
 /*
@@ -58,10 +70,11 @@ function build() {
  * also carries the SHA-1 of the data: Node 20's V8 does not checksum a code cache, and a damaged one it
  * accepts aborts the process (SIGTRAP) on every start until the file is deleted.
  */
-function runBundle() {
+function runBundle(out) {
   const vm = require("vm");
   const Module = require("module");
-  const fd = fs.openSync(OUT, "r");
+  const cachePath = out + ".v8cache";
+  const fd = fs.openSync(out, "r");
   const stat = fs.fstatSync(fd);
   const source = fs.readFileSync(fd, "utf8");
   fs.closeSync(fd);
@@ -70,7 +83,7 @@ function runBundle() {
   const key = "quiesce shell " + stat.size + " " + stat.mtimeMs + " ";
   let cachedData;
   try {
-    const file = fs.readFileSync(CODE_CACHE);
+    const file = fs.readFileSync(cachePath);
     const eol = file.indexOf(10);
     const line = file.subarray(0, eol + 1).toString("latin1");
     const data = file.subarray(eol + 1);
@@ -78,43 +91,96 @@ function runBundle() {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(source), { filename: OUT, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: out, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once("exit", function writeCodeCache() {
-      const part = CODE_CACHE + "." + process.pid;
+      const part = cachePath + "." + process.pid;
       try {
         const data = script.createCachedData();
         fs.writeFileSync(part, Buffer.concat([Buffer.from(key + sha1(data) + "\n", "latin1"), data]));
-        fs.renameSync(part, CODE_CACHE);
+        fs.renameSync(part, cachePath);
       } catch {
         fs.rmSync(part, { force: true });
       }
     });
   }
-  const bundle = new Module(OUT, module);
-  bundle.filename = OUT;
-  bundle.paths = Module._nodeModulePaths(path.dirname(OUT));
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(OUT), bundle, OUT, path.dirname(OUT));
+  const bundle = new Module(out, module);
+  bundle.filename = out;
+  bundle.paths = Module._nodeModulePaths(path.dirname(out));
+  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(out), bundle, out, path.dirname(out));
 }
 
 /*
- * A --board module given by path (an example's sim.ts) imports quiesce by its package name: inside this
- * checkout those names resolve to the TypeScript sources through package.json's "quiesce-source"
- * condition, which Node only honours when started with it. The shell must then run from those same
- * sources, not the bundle: two copies of the runtime would each have their own classes, and the board's
- * RequestQueue is no RequestQueue to the bundle's runtime. So such a run starts Node again, with the
- * condition and ts-node, on the shell's source (about 4 s instead of 0.2).
+ * A --board module given by path (an example's sim.ts) imports quiesce by its package name, which in
+ * this checkout is its TypeScript sources (package.json's "quiesce-source" condition). It is bundled
+ * with the shell into one file per board module, so the board and the shell share one copy of the
+ * runtime: with two, the board's RequestQueue is no RequestQueue to the shell's runtime. The bundle is
+ * rebuilt when any file it was built from (esbuild's metafile, kept beside it) is newer or gone. So a
+ * board module is what esbuild can bundle (TypeScript or JavaScript, imports that resolve); one it
+ * cannot is refused with esbuild's first error, exit 2 (EXIT_BAD_FILE), as the shell refuses a board.
  */
-function boardIsModulePath(args) {
-  const at = args.indexOf("--board");
-  return at >= 0 && /[/\\.]/.test(args[at + 1] || "");
+function boardModuleOf(args) {
+  let spec = null;
+  // parseArgs's rules: `--board X` or `--board=X`, the last one wins; a name without a dot or slash is a shipped board.
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--board") spec = args[i + 1] || null;
+    else if (args[i].startsWith("--board=")) spec = args[i].slice(8);
+  }
+  return spec !== null && /[/\\.]/.test(spec) ? spec : null;
+}
+
+function boardStale(out, inputsFile) {
+  if (!fs.existsSync(out) || !fs.existsSync(inputsFile)) return true;
+  const built = fs.statSync(out).mtimeMs;
+  if (newest(CLIENT_DIR) > built) return true;
+  let inputs;
+  try {
+    inputs = JSON.parse(fs.readFileSync(inputsFile, "utf8"));
+  } catch {
+    return true;
+  }
+  for (const input of [...inputs, "package-lock.json"]) {
+    const p = path.resolve(ROOT, input);
+    if (!fs.existsSync(p) || fs.statSync(p).mtimeMs > built) return true;
+  }
+  return false;
+}
+
+/** The bundle of the shell with board module `file` (given as `spec`), built if stale; exits 2 when esbuild cannot bundle it. */
+function boardBundle(file, spec) {
+  const id = require("crypto").createHash("sha1").update(file).digest("hex").slice(0, 16);
+  const out = path.join(ROOT, ".cache", "board-" + id + ".js");
+  const inputsFile = out + ".inputs.json";
+  if (!boardStale(out, inputsFile)) return out;
+  const q = JSON.stringify;
+  // board-module.ts takes the module from the bundle (loaded when the shell asks for it, so a throw at its top level is reported as a load error).
+  const contents = "require(" + q(path.join(ROOT, "host-sim", "cli", "board-module.ts")) + ").bundledBoard(" + q(file) + ", () => require(" + q(file) + "));\n" +
+    "require(" + q(ENTRY) + ");\n";
+  let meta;
+  try {
+    meta = build({ stdin: { contents, resolveDir: ROOT, sourcefile: "board-shell.js", loader: "js" } }, out);
+  } catch (e) {
+    // A syntax error, an import that names no file, not a module at all: its first error, where it is, as the shell words a load error.
+    const first = e && e.errors && e.errors[0];
+    const at = first && first.location && first.location.file !== "board-shell.js" ? first.location : null;
+    const where = at ? " at " + path.relative(process.cwd(), path.resolve(ROOT, at.file)) + ":" + at.line + ":" + (at.column + 1) : "";
+    process.stderr.write("quiesce: --board " + spec + ": cannot load it (" + (first ? first.text + where : String(e)) + "); give the path of a .ts board module\n");
+    process.exit(2);
+  }
+  // Inputs that are no file (the stdin entry, `<define:…>`) are not watched; the client files it defines are (`boardStale`).
+  const part = inputsFile + "." + process.pid;
+  fs.writeFileSync(part, JSON.stringify(Object.keys(meta.inputs).filter((i) => i !== "board-shell.js" && !i.startsWith("<"))));
+  fs.renameSync(part, inputsFile);
+  return out;
 }
 
 const args = process.argv.slice(2);
-if (boardIsModulePath(args)) {
-  const run = require("child_process").spawnSync(process.execPath,
-    ["--conditions=quiesce-source", "-r", require.resolve("ts-node/register/transpile-only"), ENTRY, ...args], { stdio: "inherit" });
-  process.exit(run.status === null ? 1 : run.status);
+const board = boardModuleOf(args);
+// A path that names no file goes to the shell, which says so (board-module.ts `loadBoard`).
+const boardFile = board === null ? null : path.resolve(board);
+if (boardFile !== null && fs.existsSync(boardFile) && fs.statSync(boardFile).isFile()) {
+  runBundle(boardBundle(boardFile, board));
+} else {
+  if (stale()) build({ entryPoints: [ENTRY] }, OUT);
+  runBundle(OUT);
 }
-if (stale()) build();
-runBundle();

@@ -37,6 +37,14 @@ export function wiringOf(definition: BoardDefinition): SimBoardWiring {
   return { definition, models, externalPullUps: pullUps };
 }
 
+/** The board module `npm start` bundled with the shell (scripts/start.js), by its absolute path. */
+let bundled: { file: string; load: () => { [name: string]: unknown } } | null = null;
+
+/** scripts/start.js: the module at `file` is in this bundle; `load` evaluates it (once, as require does). */
+export function bundledBoard(file: string, load: () => { [name: string]: unknown }): void {
+  bundled = { file, load };
+}
+
 /**
  * `esp32-devkitc`, `moddable-two`, or a path to a module exporting a SimBoardWiring (a value, or a
  * function of no arguments returning one) or a BoardDefinition. Throws an Error naming the fix.
@@ -47,11 +55,14 @@ export function loadBoard(spec: string): SimBoardWiring {
   if (!/[/\\.]/.test(spec)) throw new BoardError("--board " + spec + " is not a board; use " + BOARD_NAMES.join(" or ") + ", or a path to a board module");
   let mod: { [name: string]: unknown };
   try {
-    // `npm start` runs under ts-node; a bundled or plain-node run learns .ts here (transpile only, as npm start does).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    if (/\.ts$/.test(spec) && require.extensions[".ts"] === undefined) require("ts-node").register({ transpileOnly: true });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(resolve(spec)) as { [name: string]: unknown };
+    if (bundled !== null && bundled.file === resolve(spec)) mod = bundled.load();
+    else {
+      // Not bundled with the shell (the tests, a module esbuild could not bundle): a plain-node run learns .ts here, transpile only.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (/\.ts$/.test(spec) && require.extensions[".ts"] === undefined) require("ts-node").register({ transpileOnly: true });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      mod = require(resolve(spec)) as { [name: string]: unknown };
+    }
   } catch (e) {
     throw new BoardError("--board " + spec + ": cannot load it (" + (e instanceof Error ? e.message.split("\n")[0] : String(e)) + "); give the path of a .ts board module");
   }

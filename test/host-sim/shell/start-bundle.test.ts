@@ -1,6 +1,6 @@
 // `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline; V8's code cache beside it.
 import { spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { describe, expect, it } from "vitest";
@@ -58,12 +58,56 @@ describe("npm start (scripts/start.js)", () => {
     expect(page).toContain(readFileSync(join(ROOT, "host-sim/viz/client/timeline.js"), "utf8").trim().split("\n")[1]);
   });
 
-  it("--board with a module path (the examples' sim.ts) boots: the shell runs from the same runtime sources as the board", () => {
-    // From the bundle it did not: the board's RequestQueue came from a second copy of the runtime and was refused.
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--board", "examples/custom-driver/sim.ts", "--expect-text", "type help"], {
+  it("--board with a module path (the examples' sim.ts) runs from a bundle of the shell with that board, rebuilt when one of its files changes", () => {
+    // The board and the shell share one runtime: from the shell's own bundle the board's RequestQueue came from a second copy and was refused.
+    const dir = mkdtempSync(join(tmpdir(), "quiesce-board-"));
+    const board = join(dir, "sim.ts");
+    const part = join(dir, "part.ts");
+    writeFileSync(part, "export const NAME = \"first\";\n");
+    writeFileSync(board, "export { pirWiring } from " + JSON.stringify(join(ROOT, "examples/custom-driver/sim.ts")) + ";\nexport { NAME } from \"./part\";\n");
+    const run = (spec: string[]) => spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), ...spec, "--expect-text", "type help"], {
       cwd: ROOT, encoding: "utf8", timeout: 60_000,
     });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^PASS boot and watch the serial output/m);
+    const bundles = (): string[] => readdirSync(join(ROOT, ".cache")).filter((f) => /^board-\w+\.js$/.test(f));
+    const before = new Set(bundles());
+    const first = run(["--board", board]);
+    expect(first.status, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^PASS boot and watch the serial output/m);
+    const made = bundles().filter((f) => !before.has(f));
+    expect(made).toHaveLength(1);
+    const out = join(ROOT, ".cache", made[0]);
+    expect(readFileSync(out, "utf8")).toContain("\"first\"");
+    const built = statSync(out).mtimeMs;
+    // `--board=PATH` is the same board (parseArgs's spelling): the same bundle, not rebuilt.
+    const second = run(["--board=" + board]);
+    expect(second.status, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(statSync(out).mtimeMs).toBe(built);
+    // A file the board imports changed: rebuilt, with the change.
+    writeFileSync(part, "export const NAME = \"second\";\n");
+    utimesSync(part, new Date(), new Date(built + 5_000));
+    const third = run(["--board", board]);
+    expect(third.status, third.stdout + third.stderr).toBe(0);
+    expect(readFileSync(out, "utf8")).toContain("\"second\"");
+    // A module esbuild cannot bundle is refused in one line naming where, exit 2, as the shell refuses a board.
+    writeFileSync(part, "export const NAME = ;\n");
+    utimesSync(part, new Date(), new Date(built + 10_000));
+    const bad = run(["--board", board]);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^quiesce: --board \S+sim\.ts: cannot load it \(Unexpected ";" at \S*part\.ts:1:21\); give the path of a \.ts board module\n$/);
+    rmSync(out, { force: true });
+    rmSync(out + ".inputs.json", { force: true });
+    rmSync(out + ".v8cache", { force: true });
+  });
+
+  it("both examples' --board commands (README, docs/adding-a-board.md) reach the prompt", () => {
+    for (const board of ["examples/custom-driver/sim.ts", "examples/weather-station/sim.ts"]) {
+      const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--board", board, "--expect-text", "type help"], {
+        cwd: ROOT, encoding: "utf8", timeout: 60_000,
+      });
+      expect(r.status, board + ": " + r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^PASS boot and watch the serial output/m);
+    }
   });
 });
