@@ -6,7 +6,10 @@ import { PENDING } from "./status";
  * The driver contract's runtime half (the other half is `PmHooks`, runtime/driver.ts). A driver keeps
  * the port it is given in `attach` and never sees the power manager: it cannot change device state,
  * read another device's area or guess the runtime's phase. Every member is a field read or a call on
- * an object made at boot: nothing allocates.
+ * an object made at boot: nothing allocates. Its methods are not bound: call them on the port. An
+ * ECMA-419 callback runs with `this` set to its IO object, so write `onReadable() { port.wakeEvent(); }`,
+ * not `onReadable: port.wakeEvent`; `wakeEvent` and `complete` called without their port throw a
+ * TypeError that says so (a callback's exception on the device ends the firmware: caught in the simulator).
  */
 export interface DevicePort {
   /** The device's id: its row in stats and traces. */

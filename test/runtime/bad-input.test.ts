@@ -224,6 +224,26 @@ describe("completion tokens", () => {
     port.complete(token, OK);
     expect(env.outcomes).toEqual([OK]);
   });
+
+  test("wakeEvent and complete passed as callbacks (no port as this, or an ECMA-419 IO object) throw saying to call them on the port; the stage still completes", () => {
+    const env = fresh();
+    let token = -1;
+    env.devices.a.behaviour.suspend = { kind: "call", fn: (t: number) => { token = t; return PENDING; } };
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    const port = env.pm.port(0);
+    const before = snapshot(env);
+    const message = "throws: port.wakeEvent() or port.complete(token, status) was called without its port (passed as a callback?): " +
+      "call it on the port, e.g. onReadable() { port.wakeEvent(); } (an ECMA-419 callback's this is its IO object)";
+    const { wakeEvent, complete } = port;
+    const io = { onReadable: port.wakeEvent, onDone: port.complete }; // an IO object calls its callbacks with itself as this
+    expect([answer(() => wakeEvent()), answer(() => io.onReadable()), answer(() => complete(token, OK)), answer(() => io.onDone(token, OK))])
+      .toEqual([message, message, message, message]);
+    // Nothing was taken: no wake, no completion.
+    expect(snapshot(env)).toBe(before);
+    expect([port.holds(token), env.outcomes]).toEqual([true, []]);
+    port.complete(token, OK);
+    expect(env.outcomes).toEqual([OK]);
+  });
 });
 
 describe("listeners", () => {
