@@ -101,8 +101,8 @@ describe("npm start (scripts/start.js)", () => {
     rmSync(out + ".v8cache", { force: true });
   });
 
-  it("both examples' --board commands (README, docs/adding-a-board.md) reach the prompt", () => {
-    for (const board of ["examples/custom-driver/sim.ts", "examples/weather-station/sim.ts"]) {
+  it("the weather station's --board command (its README) reaches the prompt (the custom driver's board is the one above)", () => {
+    for (const board of ["examples/weather-station/sim.ts"]) {
       const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--board", board, "--expect-text", "type help"], {
         cwd: ROOT, encoding: "utf8", timeout: 60_000,
       });
