@@ -118,6 +118,7 @@ function runBundle(out) {
  * rebuilt when any file it was built from (esbuild's metafile, kept beside it) is newer or gone. So a
  * board module is what esbuild can bundle (TypeScript or JavaScript, imports that resolve); one it
  * cannot is refused with esbuild's first error, exit 2 (EXIT_BAD_FILE), as the shell refuses a board.
+ * The shell's own modules are not on the board's side of that line: the bundle starts the shell.
  */
 function boardModuleOf(args) {
   let spec = null;
@@ -129,29 +130,37 @@ function boardModuleOf(args) {
   return spec !== null && /[/\\.]/.test(spec) ? spec : null;
 }
 
-function boardStale(out, inputsFile) {
-  if (!fs.existsSync(out) || !fs.existsSync(inputsFile)) return true;
+/** What `boardBundle` recorded beside the bundle (`inputs`, `ownPaths`), or null when the bundle must be built again. */
+function boardBuilt(out, inputsFile) {
+  if (!fs.existsSync(out) || !fs.existsSync(inputsFile)) return null;
   const built = fs.statSync(out).mtimeMs;
-  if (newest(CLIENT_DIR) > built) return true;
-  let inputs;
+  if (newest(CLIENT_DIR) > built) return null;
+  let record;
   try {
-    inputs = JSON.parse(fs.readFileSync(inputsFile, "utf8"));
+    record = JSON.parse(fs.readFileSync(inputsFile, "utf8"));
   } catch {
-    return true;
+    return null;
   }
-  for (const input of [...inputs, "package-lock.json"]) {
+  if (record === null || !Array.isArray(record.inputs)) return null;
+  for (const input of [...record.inputs, "package-lock.json"]) {
     const p = path.resolve(ROOT, input);
-    if (!fs.existsSync(p) || fs.statSync(p).mtimeMs > built) return true;
+    if (!fs.existsSync(p) || fs.statSync(p).mtimeMs > built) return null;
   }
-  return false;
+  return record;
 }
 
-/** The bundle of the shell with board module `file` (given as `spec`), built if stale; exits 2 when esbuild cannot bundle it. */
+/**
+ * The bundle of the shell with board module `file` (given as `spec`), built if stale; exits 2 when
+ * esbuild cannot bundle it. Null when the board's own files read `__dirname`, `__filename` or
+ * `import.meta`: in a bundle those name `.cache/` (or nothing), so such a board runs from its sources
+ * as before the bundles (ts-node, about 4 s to the prompt).
+ */
 function boardBundle(file, spec) {
   const id = require("crypto").createHash("sha1").update(file).digest("hex").slice(0, 16);
   const out = path.join(ROOT, ".cache", "board-" + id + ".js");
   const inputsFile = out + ".inputs.json";
-  if (!boardStale(out, inputsFile)) return out;
+  const record = boardBuilt(out, inputsFile);
+  if (record !== null) return record.ownPaths ? null : out;
   const q = JSON.stringify;
   // board-module.ts takes the module from the bundle (loaded when the shell asks for it, so a throw at its top level is reported as a load error).
   const contents = "require(" + q(path.join(ROOT, "host-sim", "cli", "board-module.ts")) + ").bundledBoard(" + q(file) + ", () => require(" + q(file) + "));\n" +
@@ -167,11 +176,15 @@ function boardBundle(file, spec) {
     process.stderr.write("quiesce: --board " + spec + ": cannot load it (" + (first ? first.text + where : String(e)) + "); give the path of a .ts board module\n");
     process.exit(2);
   }
-  // Inputs that are no file (the stdin entry, `<define:…>`) are not watched; the client files it defines are (`boardStale`).
+  // Inputs that are no file (the stdin entry, `<define:…>`) are not watched; the client files it defines are (`boardBuilt`).
+  const inputs = Object.keys(meta.inputs).filter((i) => i !== "board-shell.js" && !i.startsWith("<"));
+  // The board's own files: not quiesce's sources (whose one `__dirname`, the timeline's client folder, the bundle defines), not packages.
+  const own = inputs.filter((i) => !/^(node_modules|runtime|drivers|console|boards|host-sim)\//.test(i));
+  const ownPaths = own.some((i) => /\b__(dirname|filename)\b|\bimport\.meta\b/.test(fs.readFileSync(path.resolve(ROOT, i), "utf8")));
   const part = inputsFile + "." + process.pid;
-  fs.writeFileSync(part, JSON.stringify(Object.keys(meta.inputs).filter((i) => i !== "board-shell.js" && !i.startsWith("<"))));
+  fs.writeFileSync(part, JSON.stringify({ inputs, ownPaths }));
   fs.renameSync(part, inputsFile);
-  return out;
+  return ownPaths ? null : out;
 }
 
 const args = process.argv.slice(2);
@@ -179,7 +192,13 @@ const board = boardModuleOf(args);
 // A path that names no file goes to the shell, which says so (board-module.ts `loadBoard`).
 const boardFile = board === null ? null : path.resolve(board);
 if (boardFile !== null && fs.existsSync(boardFile) && fs.statSync(boardFile).isFile()) {
-  runBundle(boardBundle(boardFile, board));
+  const out = boardBundle(boardFile, board);
+  if (out !== null) runBundle(out);
+  else {
+    const run = require("child_process").spawnSync(process.execPath,
+      ["--conditions=quiesce-source", "-r", require.resolve("ts-node/register/transpile-only"), ENTRY, ...args], { stdio: "inherit" });
+    process.exit(run.status === null ? 1 : run.status);
+  }
 } else {
   if (stale()) build({ entryPoints: [ENTRY] }, OUT);
   runBundle(OUT);
