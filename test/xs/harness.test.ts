@@ -60,7 +60,7 @@ describe("XS harness (real XS engine via xsnap)", () => {
   let second: XsRun;
 
   beforeAll(async () => {
-    // Two separate worker processes: determinism must hold across engines, not just within one.
+    // Two separate xsnap workers (each job gets its own): determinism must hold across engines, not just within one.
     [first, second] = await Promise.all([runInXsDetailed(PROBE, REQUESTS), runInXsDetailed(PROBE, REQUESTS)]);
   });
 
@@ -103,7 +103,7 @@ describe("XS harness (real XS engine via xsnap)", () => {
     ]);
   });
 
-  it("is deterministic across worker processes: compute, slots and retained all identical", () => {
+  it("is deterministic across xsnap workers: compute, slots and retained all identical", () => {
     expect(second.baseline).toEqual(first.baseline);
     expect(second.results).toEqual(first.results);
   });
@@ -128,6 +128,12 @@ describe("XS harness (real XS engine via xsnap)", () => {
     await expect(runInXs(PROBE, [{ command: "flood", arg: 200_000 }])).rejects.toThrow(
       /flood\(200000\) triggered a garbage collection while running/,
     );
+  });
+
+  it("a job past its time limit fails alone: the next job gets a new worker-main process and the same numbers", async () => {
+    await expect(runInXs(PROBE, [{ command: "zeroAlloc", arg: 1 }], { timeoutMs: 1 })).rejects.toThrow(/did not finish within 1 ms; raise options\.timeoutMs/);
+    const again = await runInXs(PROBE, [{ command: "objectLiteral", arg: 10 }]);
+    expect(again).toEqual([find(first, "objectLiteral", 10)]);
   });
 
   it("refuses to bundle an entry that imports a Node module, naming module and importer", async () => {

@@ -1,5 +1,5 @@
 // Node-side API: bundle an entry, run its commands in a real XS engine (separate process), return per-command costs.
-import { spawn } from "child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "child_process";
 import * as path from "path";
 import { bundleForXs } from "./bundle";
 
@@ -137,35 +137,116 @@ export async function runAfterWarmups(
   });
 }
 
-// The child is plain `node worker-main.mjs`: it locks down its own realm with SES, never ours.
-function runWorkerMain(input: string, timeoutMs: number): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
+/** worker-main.mjs's reply lines start with this; other stdout lines are not replies. */
+const REPLY = "@@quiesce-xs-reply ";
+
+interface Job {
+  input: string;
+  timeoutMs: number;
+  resolve: (r: WorkerReply) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * One worker-main process per test worker, serving jobs one after another (worker-main.mjs: loading SES
+ * and xsnap is 0.4 s of CPU, paid once here instead of once per job). A job that times out or a
+ * process that dies fails that job only: the next one starts a new process. The child does not keep
+ * the test runner alive; it exits when its stdin closes.
+ */
+class WorkerMainServer {
+  private child: ChildProcessWithoutNullStreams | null = null;
+  private readonly queue: Job[] = [];
+  private current: Job | null = null;
+  private out = "";
+  private err = "";
+  private timer: NodeJS.Timeout | null = null;
+
+  run(input: string, timeoutMs: number): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, timeoutMs, resolve, reject });
+      this.next();
+    });
+  }
+
+  private start(): ChildProcessWithoutNullStreams {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // loaders/flags meant for the test runner must not reach the SES realm
     const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
-    child.stdout.on("data", (d: string) => (out += d));
-    child.stderr.on("data", (d: string) => (err += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`runInXs: ${WORKER_MAIN} did not finish within ${timeoutMs} ms; raise options.timeoutMs`));
-    }, timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
+    child.stdout.on("data", (d: string) => this.stdout(child, d));
+    child.stderr.on("data", (d: string) => {
+      if (this.child === child) this.err += d;
     });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = out.trim().split("\n").pop() ?? "";
+    child.on("error", (e) => this.lost(child, e.message));
+    child.on("close", (code) => this.lost(child, `worker-main exited with ${String(code)} and no JSON reply.\nstderr:\n${this.err}`));
+    // Not a reason for the test runner to stay up: the child ends when the runner exits and closes its stdin.
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    (child.stdout as unknown as { unref?: () => void }).unref?.();
+    (child.stderr as unknown as { unref?: () => void }).unref?.();
+    return child;
+  }
+
+  private next(): void {
+    if (this.current !== null || this.queue.length === 0) return;
+    const job = this.queue.shift() as Job;
+    this.current = job;
+    this.err = "";
+    if (this.child === null) this.child = this.start();
+    const child = this.child;
+    this.timer = setTimeout(() => {
+      this.end(new Error(`runInXs: ${WORKER_MAIN} did not finish within ${job.timeoutMs} ms; raise options.timeoutMs`), null);
+      this.drop(child);
+    }, job.timeoutMs);
+    child.stdin.write(job.input + "\n");
+  }
+
+  private stdout(child: ChildProcessWithoutNullStreams, d: string): void {
+    if (this.child !== child) return;
+    this.out += d;
+    for (let eol = this.out.indexOf("\n"); eol >= 0; eol = this.out.indexOf("\n")) {
+      const line = this.out.slice(0, eol);
+      this.out = this.out.slice(eol + 1);
+      if (!line.startsWith(REPLY) || this.current === null) continue;
       try {
-        resolve(JSON.parse(line) as WorkerReply);
+        this.end(null, JSON.parse(line.slice(REPLY.length)) as WorkerReply);
       } catch {
-        reject(new Error(`runInXs: worker-main exited with ${String(code)} and no JSON reply.\nstderr:\n${err}`));
+        this.end(new Error(`runInXs: worker-main replied with a line that is no JSON.\nstderr:\n${this.err}`), null);
       }
-    });
-    child.stdin.end(input);
-  });
+    }
+  }
+
+  /** The process died (or could not start): its job fails; the next job starts another. */
+  private lost(child: ChildProcessWithoutNullStreams, why: string): void {
+    if (this.child !== child) return;
+    this.child = null;
+    this.out = "";
+    if (this.current !== null) this.end(new Error(`runInXs: ${why}`), null);
+  }
+
+  private drop(child: ChildProcessWithoutNullStreams): void {
+    if (this.child === child) {
+      this.child = null;
+      this.out = "";
+    }
+    child.kill("SIGKILL");
+  }
+
+  private end(error: Error | null, reply: WorkerReply | null): void {
+    const job = this.current;
+    if (job === null) return;
+    this.current = null;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    if (error !== null) job.reject(error);
+    else job.resolve(reply as WorkerReply);
+    this.next();
+  }
+}
+
+const server = new WorkerMainServer();
+
+function runWorkerMain(input: string, timeoutMs: number): Promise<WorkerReply> {
+  return server.run(input, timeoutMs);
 }

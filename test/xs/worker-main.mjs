@@ -1,10 +1,13 @@
-// Standalone SES-locked Node process: measures commands of an XS bundle in an xsnap worker (JSON stdin -> JSON stdout).
+// Standalone SES-locked Node process: measures commands of XS bundles in xsnap workers (a JSON line in -> a JSON line out, per job).
 // It is its own process because @agoric/xsnap needs `@endo/init`, which locks down the realm it runs
-// in; the test runner must never load it. Input: {entry, bundle, requests:[{command,arg}], meteringLimit}.
-// Output: {ok:true, xsVersion, xsnapVersion, baseline, results} or {ok:false, error}.
+// in; the test runner must never load it. It serves one job per input line, one after another, until its
+// stdin ends: loading SES and xsnap costs 0.4 s of CPU, paid once per test worker instead of once per job.
+// Each job runs in a new xsnap worker, so no job sees another's engine. Input line: {entry, bundle,
+// requests:[{command,arg}], meteringLimit}. Output line: {ok:true, xsVersion, xsnapVersion, baseline, results} or {ok:false, error}.
 import '@endo/init';
 import { spawn, execFileSync } from 'child_process';
 import { createRequire } from 'module';
+import { createInterface } from 'readline';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,26 +22,30 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
+/** Marks a reply line: anything else a library writes to stdout is not taken for one. */
+const REPLY = '@@quiesce-xs-reply ';
+
+function reply(value) {
+  process.stdout.write(`${REPLY}${JSON.stringify(value)}\n`);
+}
+
 function fail(message) {
-  process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
-  process.exitCode = 1;
+  reply({ ok: false, error: message });
 }
 
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
+let known = null;
 
-// The worker binary prints "xsnap 0.15.0 (XS 13.3.0)" for -v; that is the engine actually measured.
+// The worker binary prints "xsnap 0.15.0 (XS 13.3.0)" for -v; that is the engine actually measured (asked once).
 function versions() {
+  if (known !== null) return known;
   const pkgDir = path.dirname(require.resolve('@agoric/xsnap/package.json'));
   const platform = { Linux: 'lin', Darwin: 'mac' }[os.type()];
   const bin = path.join(pkgDir, 'xsnap-native/xsnap/build/bin', platform, 'release/xsnap-worker');
   const text = execFileSync(bin, ['-v'], { encoding: 'utf8' }).trim();
   const m = /^xsnap (\S+) \(XS (\S+)\)$/.exec(text);
   if (!m) throw Error(`unexpected "xsnap-worker -v" output: ${text}`);
-  return { xsnapVersion: m[1], xsVersion: m[2] };
+  known = { xsnapVersion: m[1], xsVersion: m[2] };
+  return known;
 }
 
 // xsnap only offers ignore/inherit/pipe for the worker's stdout, but our stdout carries the JSON
@@ -49,8 +56,13 @@ function spawnWithPrintOnStderr(bin, args, opts) {
   return spawn(bin, args, { ...opts, stdio });
 }
 
-async function main() {
-  const input = JSON.parse(await readStdin());
+async function job(line) {
+  let input;
+  try {
+    input = JSON.parse(line);
+  } catch (e) {
+    return fail(`worker-main: a job must be one line of JSON: ${e.message}`);
+  }
   const { entry = '<bundle>', bundle, requests, meteringLimit = 1e9 } = input;
   if (typeof bundle !== 'string') return fail('worker-main: input.bundle must be the bundled script text');
   if (!Array.isArray(requests)) return fail('worker-main: input.requests must be an array of {command, arg}');
@@ -141,10 +153,15 @@ async function main() {
         retained: raw.retained - baseline.retained,
       });
     }
-    process.stdout.write(`${JSON.stringify({ ok: true, xsVersion, xsnapVersion, baseline, results })}\n`);
+    reply({ ok: true, xsVersion, xsnapVersion, baseline, results });
   } finally {
     await worker.close().catch(() => {});
   }
 }
 
-main().catch(e => fail(`worker-main crashed: ${e && e.stack ? e.stack : e}`));
+// One job at a time, in order: a reply line per input line.
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+for await (const line of lines) {
+  if (line.trim() === '') continue;
+  await job(line).catch(e => fail(`worker-main crashed: ${e && e.stack ? e.stack : e}`));
+}
