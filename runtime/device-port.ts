@@ -157,14 +157,14 @@ export class RuntimePort implements DevicePort {
 
   /** A wake on the device's line only while a suspend can still be aborted or a sleep ended. */
   wakeEvent(): void {
-    if (!(this instanceof RuntimePort)) throw DETACHED;
+    if (!(this instanceof RuntimePort)) return detached();
     const phase = this.attempt.phase;
     if (this.wakeLine >= 0 && (phase === P_SUSPENDING || phase === P_SLEEPING)) this.irq.raise(this.wakeLine);
   }
 
   /** Only this device's own tokens: another device's token from this port is ignored as late, as is one that is no number (a BigInt). */
   complete(token: number, status: number): void {
-    if (!(this instanceof RuntimePort)) throw DETACHED;
+    if (!(this instanceof RuntimePort)) return detached();
     // `&` throws for a BigInt: no number is no token, counted late by the engine like any forged one.
     if (typeof token !== "number") return this.host.complete(-1, status);
     // A runtime hook's token (RPM_TOKEN set) is the runtime PM's; every other one the stage engine's.
@@ -272,13 +272,12 @@ export class RuntimePort implements DevicePort {
 }
 
 /**
- * What `wakeEvent` and `complete` throw when called without their port (passed as a callback): made once
- * at load, so even that mistake allocates nothing in an IRQ callback; it says what to write instead.
+ * What `wakeEvent` and `complete` throw when called without their port (passed as a callback): it says
+ * what to write instead. Made at the throw, so its stack shows the call: only a driver's mistake gets
+ * here, never a suspend or a resume.
  */
-const DETACHED = detachedError();
-
-/** @boot */
-function detachedError(): TypeError {
-  return new TypeError("port.wakeEvent() or port.complete(token, status) was called without its port (passed as a callback?): " +
+function detached(): never {
+  // alloc-lint-allow new-error: a driver's programming error, named with its stack; no correct call allocates
+  throw new TypeError("port.wakeEvent() or port.complete(token, status) was called without its port (passed as a callback?): " +
     "call it on the port, e.g. onReadable() { port.wakeEvent(); } (an ECMA-419 callback's this is its IO object)");
 }

@@ -9,7 +9,8 @@ import { PENDING } from "./status";
  * an object made at boot: nothing allocates. Its methods are not bound: call them on the port. An
  * ECMA-419 callback runs with `this` set to its IO object, so write `onReadable() { port.wakeEvent(); }`,
  * not `onReadable: port.wakeEvent`; `wakeEvent` and `complete` called without their port throw a
- * TypeError that says so (a callback's exception on the device ends the firmware: caught in the simulator).
+ * TypeError that says so (on the device an exception no code catches in a callback aborts the XS machine;
+ * the simulator names it at the scenario step, or in the shell, and goes on).
  */
 export interface DevicePort {
   /** The device's id: its row in stats and traces. */

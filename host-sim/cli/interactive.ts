@@ -5,6 +5,7 @@ import { KEY_PRESS, type KeyEvent, keyEvents, keyHelp, keyName } from "./keys";
 import type { Paint } from "./progress";
 import { Screen } from "./screen";
 import { type Session, asleepNotice, backlogNotice } from "./session";
+import { firmwareThrew } from "./scenario-run";
 import { isShellVerb, shellHelp } from "./shell-verbs";
 import { P_IDLE, P_SLEEPING } from "../../runtime/phase";
 
@@ -125,16 +126,28 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
           return;
       }
     };
+    // A firmware callback that throws (a driver's timer, an IRQ handler) is named and the session goes on (scenario-run.ts `firmwareThrew`).
+    const advance = (us: number): void => {
+      try {
+        session.advance(us);
+      } catch (e) {
+        screen.notice(firmwareThrew(e), true);
+      }
+    };
     const pump = (): void => {
       while (!done && queue.length > 0 && ready()) {
-        handle(queue.shift() as KeyEvent);
-        session.advance(0);
+        try {
+          handle(queue.shift() as KeyEvent);
+        } catch (e) {
+          screen.notice(firmwareThrew(e), true);
+        }
+        advance(0);
       }
       if (!done) screen.flush();
     };
     subs.add(io.ticks$.subscribe((us) => {
       if (done) return;
-      session.advance(us);
+      advance(us);
       if (helpAt >= 0 && session.now() >= helpAt) {
         helpAt = -1;
         // One notice for the block, so the prompt comes back once below it, not after every line.

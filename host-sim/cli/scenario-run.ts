@@ -170,7 +170,12 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
     // A summary held for quiet serial output describes an attempt that ended before this step: printed (and searched) first.
     session.flushSummaries();
     if (onStep !== undefined) onStep(i, step);
-    const failure = watch.check() ? null : runStep(step, session, advance);
+    let failure: { expected: string; seen: string } | null;
+    try {
+      failure = watch.check() ? null : runStep(step, session, advance);
+    } catch (e) {
+      return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+    }
     // Steps that take no time (write-serial, wake, a button) print too: their output is searched before the next step.
     watch.check();
     const guarded = watch.failure();
@@ -186,7 +191,11 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
   if (!watch.expected) {
     // As wokwi-cli does, the simulation goes on until the expected text shows or the timeout passes.
     const limit = Number.isFinite(watch.deadline) ? watch.deadline - session.now() : DEFAULT_EXPECT_US;
-    advance(limit, () => watch.expected);
+    try {
+      advance(limit, () => watch.expected);
+    } catch (e) {
+      return fail(scenario.steps.length, scenario.file, "end of scenario", { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+    }
     // A fail text seen meanwhile is the failure; otherwise the text that never came is, whatever bounded the wait.
     const guarded = watch.failed ? watch.failure() : null;
     if (!watch.expected || guarded !== null) {
@@ -200,6 +209,18 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
   // Matched in what the steps printed: the run took as long as its steps (the FIFO's drain is no part of it).
   const end = waited ? session.now() : stepsEnd;
   return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: end - start };
+}
+
+/**
+ * An exception that came out of the simulation (a driver's timer or IRQ callback threw; no code caught
+ * it), in one line: its message and the frames it came through. On the device the XS machine aborts
+ * there; the simulator reports it instead of ending, so a scenario fails at its step and the shell goes on.
+ */
+export function firmwareThrew(e: unknown): string {
+  const message = e instanceof Error ? e.name + ": " + e.message : "the value " + String(e);
+  const frames = e instanceof Error && typeof e.stack === "string" ? e.stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 3).map((l) => l.trim().split(process.cwd() + "/").join("")) : [];
+  return "a firmware callback threw " + message + (frames.length > 0 ? " (" + frames.join(" < ") + ")" : "") +
+    "; on the device no code caught it and the XS machine aborts";
 }
 
 /** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */

@@ -238,6 +238,10 @@ describe("completion tokens", () => {
     const io = { onReadable: port.wakeEvent, onDone: port.complete }; // an IO object calls its callbacks with itself as this
     expect([answer(() => wakeEvent()), answer(() => io.onReadable()), answer(() => complete(token, OK)), answer(() => io.onDone(token, OK))])
       .toEqual([message, message, message, message]);
+    // The stack shows where the call was made (the driver's callback), not where the runtime was loaded.
+    const caught = ((): unknown => { try { (function driverTimerCallback(): void { complete(token, OK); })(); } catch (e) { return e; } return null; })();
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as Error).stack).toMatch(/driverTimerCallback/);
     // Nothing was taken: no wake, no completion.
     expect(snapshot(env)).toBe(before);
     expect([port.holds(token), env.outcomes]).toEqual([true, []]);

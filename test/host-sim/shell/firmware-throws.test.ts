@@ -1,0 +1,58 @@
+// A firmware callback that throws (a driver's timer calling a detached port method) fails the scenario step naming it, and the shell goes on.
+import { Subject } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { runInteractive } from "../../../host-sim/cli/interactive";
+import { PLAIN } from "../../../host-sim/cli/progress";
+import { parseScenario } from "../../../host-sim/cli/scenario";
+import { runScenario } from "../../../host-sim/cli/scenario-run";
+import { Session } from "../../../host-sim/cli/session";
+
+const STEPS = ["name: callback throws", "steps:", "  - wait-serial: \"type help\"", "  - delay: 50ms", "  - write-serial: \"status\"", "  - wait-serial: \"phase idle\""].join("\n") + "\n";
+
+/** A session whose board runs, `atUs` from now, a timer callback that calls the button's port.wakeEvent detached (ECMA-419 style). */
+function armed(atUs: number): Session {
+  const board = bootShellBoard({ seed: 1 });
+  const session = new Session(board, 2000);
+  const sim = board.sim;
+  const { wakeEvent } = sim.pm.port(sim.pm.graph.names.indexOf("button"));
+  const platform = sim.platform;
+  const timer = platform.createTimer(function buttonDebounceDone(): void {
+    wakeEvent();
+  });
+  platform.schedule(timer, atUs);
+  return session;
+}
+
+const THREW = /^a firmware callback threw TypeError: port\.wakeEvent\(\) or port\.complete\(token, status\) was called without its port \(passed as a callback\?\): call it on the port, e\.g\. onReadable\(\) \{ port\.wakeEvent\(\); \} \(an ECMA-419 callback's this is its IO object\) \(at detached \(runtime\/device-port\.ts:\d+:\d+\) < at wakeEvent \(runtime\/device-port\.ts:\d+:\d+\) < at \S*buttonDebounceDone \(test\/host-sim\/shell\/firmware-throws\.test\.ts:\d+:\d+\)\); on the device no code caught it and the XS machine aborts$/;
+
+describe("a firmware callback that throws", () => {
+  it("fails the scenario at the step during which it threw, naming the error and where it came from; the session runs the next scenario", () => {
+    const session = armed(20_000);
+    const r = runScenario(parseScenario("throws.yaml", STEPS), session);
+    expect(r.passed).toBe(false);
+    expect(r.failure?.where).toBe("throws.yaml:4");
+    expect(r.failure?.step).toBe("delay 50 ms");
+    expect(r.failure?.expected).toBe("the firmware's callbacks to return");
+    expect(r.failure?.seen).toMatch(THREW);
+    // The simulation is whole: the same session answers the console afterwards.
+    const again = runScenario(parseScenario("again.yaml", ["name: again", "steps:", "  - write-serial: \"status\"", "  - wait-serial: \"phase idle\""].join("\n") + "\n"), session);
+    expect(again.failure).toBeNull();
+  });
+
+  it("interactive: is shown as one [sim] line and the shell goes on", async () => {
+    const session = armed(20_000);
+    const input = new Subject<string | Uint8Array>();
+    const ticks = new Subject<number>();
+    let text = "";
+    const done = runInteractive(session, { input$: input, raw: false, ticks$: ticks, write: (s) => { text += s; }, paint: PLAIN, trace: "off" });
+    for (let i = 0; i < 10; i++) ticks.next(20_000);
+    const lines = text.split("\n").filter((l) => l.includes("a firmware callback threw"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0].replace(/^.*\[sim\] /, "")).toMatch(THREW);
+    input.next("status\nquit\n");
+    for (let i = 0; i < 200 && !text.includes("[sim] quit"); i++) ticks.next(20_000);
+    expect(text).toMatch(/phase idle/);
+    expect((await done).code).toBe(0);
+  });
+});
