@@ -86,7 +86,12 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
      * suspending would be a wake), and the console has been quiet a moment.
      */
     const ready = (): boolean => {
-      if (io.raw) return true;
+      if (io.raw) {
+        // Keys are taken as they come, but a shell verb acts at once while a line typed before it is still on
+        // the wire: it waits until the firmware has that line, so a paste runs in the order it was typed.
+        const head = queue[0];
+        return !(head.kind === "line" && isShellVerb(head.text)) || session.board.serialPending() === 0;
+      }
       const phase = session.board.pm.phase;
       return session.board.serialPending() === 0 && (phase === P_IDLE || phase === P_SLEEPING) &&
         session.now() - lastLineAt >= LINE_GAP_US && session.quietFor(LINE_GAP_US);

@@ -175,6 +175,21 @@ describe("interactive shell, raw mode (TTY)", () => {
   });
 });
 
+describe("interactive shell, raw mode: a paste", () => {
+  it("runs in the order it was typed: a shell verb waits until the firmware has the lines before it", async () => {
+    const r = rig(true);
+    r.runUntil((o) => o.includes("> "));
+    const from = r.out().length;
+    // `time` acted at once, before the firmware had `suspend`: it answered "phase idle".
+    r.input.next("suspend standby\rtime\r");
+    r.runUntil((o) => o.slice(from).includes("virtual time"));
+    const o = r.out().slice(from);
+    expect(o).toMatch(/\[sim\] virtual time [0-9.]+ s, phase (suspending|asleep \(standby\))/);
+    r.input.next(Uint8Array.of(0x04));
+    await r.done;
+  });
+});
+
 describe("interactive shell, raw mode, one key at a time (as a terminal sends them)", () => {
   /** What a terminal shows for `text`: each \b steps back, ESC [ K erases to the end, \r returns. */
   function screenLines(text: string): string[] {
