@@ -193,9 +193,17 @@ class LineDecoder {
   }
 }
 
+/**
+ * The line as echoed: controls as ^X, bytes past ASCII as \xHH (one column per character). As Latin-1
+ * characters they echoed wrong: 0x80-0x9f are C1 controls a terminal may act on or print as nothing, and a
+ * UTF-8 emoji is four of them in two columns, so erasing the echo also erased the prompt. The firmware
+ * refuses such a line anyway ("line refused: byte 0xf0 at column 2"), naming the byte as shown here.
+ */
 function caret(bytes: number[]): string {
   let s = "";
-  for (const b of bytes) s += b < 0x20 ? "^" + String.fromCharCode(b + 0x40) : b === 0x7f ? "^?" : String.fromCharCode(b);
+  for (const b of bytes) {
+    s += b < 0x20 ? "^" + String.fromCharCode(b + 0x40) : b === 0x7f ? "^?" : b >= 0x80 ? "\\x" + b.toString(16) : String.fromCharCode(b);
+  }
   return s;
 }
 

@@ -150,9 +150,18 @@ describe("interactive shell, raw mode (TTY)", () => {
     r.runUntil((o) => o.includes("line too long"));
     r.input.next("status\r");
     r.runUntil((o) => o.includes("phase idle"));
+    // An emoji is echoed as its bytes, \xHH each (as Latin-1 it was C1 controls in fewer columns than the
+    // backspaces that erased it, so the prompt went too); the firmware refuses it naming the first.
+    r.input.next(Uint8Array.from([0x78, 0xf0, 0x9f, 0x92, 0xa5]));
+    r.input.next("\r");
+    r.runUntil((o) => o.includes("byte 0xf0 at column 2"));
+    r.input.next("status\r");
+    r.runUntil((o) => o.split("phase idle").length === 3);
     r.input.next(Uint8Array.of(0x04));
     expect((await r.done).why).toBe("Ctrl-D");
     const o = r.out();
+    expect(o).toContain("> x\\xf0\\x9f\\x92\\xa5");
+    expect(/[\x80-\x9f]/.test(o)).toBe(false);
     expect(o).toContain("line refused: byte 0x01 at column 3 is not printable text; retype it (ASCII 0x20-0x7e, tab, backspace)");
     expect(o).toContain("line too long: limit is 128 bytes, line discarded");
     // The firmware echoes only printable bytes: the refused line shows as "st".
