@@ -6,6 +6,9 @@ import { Words, makeBytes } from "./words";
 
 /** Longest piece of user input quoted back in a reply; longer input is cut with "...". */
 export const QUOTE_MAX = 40;
+/** Characters of a thrown Error's name and message, or a thrown string, printed beside its THREW failure. */
+export const THROWN_MAX = 60;
+const CHAR_CODE_AT = String.prototype.charCodeAt;
 
 /**
  * Device names become byte arrays once the registry is sealed (names are only final then); until
@@ -157,7 +160,7 @@ export class Printer {
     r.bytes(this.words.quoteClose);
   }
 
-  /** "<device> <stage> <status>" of the failure in history slot `slot`. */
+  /** "<device> <stage> <status>" of the failure in history slot `slot`; the last hook's throw adds " (<name>: <message>)". */
   failure(slot: number): void {
     const st = this.pm.stats;
     this.device(st.failDevice[slot], 0);
@@ -165,6 +168,53 @@ export class Printer {
     this.stageName(st.failStage[slot]);
     this.ring.byte(0x20);
     this.status(st.failStatus[slot]);
+    if (st.isLastThrow(slot)) {
+      this.ring.byte(0x20);
+      this.ring.byte(0x28);
+      this.thrown(st.thrownValue);
+      this.ring.byte(0x29);
+    }
+  }
+
+  /**
+   * What a hook threw, as text without making any: an Error's name and message, a string, an integer;
+   * anything else (or a getter that throws) as "no Error". Read char by char (no string is built).
+   */
+  private thrown(v: unknown): void {
+    let name: unknown = undefined, message: unknown = undefined;
+    if (typeof v === "object" && v !== null) {
+      try {
+        name = (v as { name?: unknown }).name;
+        message = (v as { message?: unknown }).message;
+      } catch {
+        name = message = undefined;
+      }
+    } else if (typeof v === "string") message = v;
+    else if (typeof v === "number" && Number.isInteger(v) && v >= 0) return this.ring.dec(v);
+    if (typeof name === "string") {
+      this.text(name);
+      if (typeof message === "string") {
+        this.ring.byte(0x3a);
+        this.ring.byte(0x20);
+      }
+    }
+    if (typeof message === "string") this.text(message);
+    else if (typeof name !== "string") this.text("no Error");
+  }
+
+  /**
+   * `s` as ASCII, cut at THROWN_MAX characters (the name and the message each); anything else prints as
+   * "?". Read through String.prototype.charCodeAt called on the primitive, up to the NaN past its end:
+   * `s.charCodeAt(i)` and `s.length` make XS wrap `s` in a String object (2 slots) every time.
+   */
+  private text(s: string): void {
+    let i = 0;
+    for (; i < THROWN_MAX; i++) {
+      const c = CHAR_CODE_AT.call(s, i);
+      if (c !== c) return; // NaN: the end
+      this.ring.byte(c >= 0x20 && c < 0x7f ? c : 0x3f);
+    }
+    if (CHAR_CODE_AT.call(s, i) === CHAR_CODE_AT.call(s, i)) this.ring.bytes(this.words.ellipsis);
   }
 
   /** The suspend report line: "suspend ok, woke by ...", "suspend failed: <device> <stage> <status>", "resumed from hibernate". */

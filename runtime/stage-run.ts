@@ -161,6 +161,7 @@ export abstract class StageRun {
     // Completions the throwing hook made came before its throw: they are taken first.
     if (this.inbox.notes !== 0) this.takeInbox(-1);
     const now = this.platform.now();
+    this.rec.stats.recordThrow(d, this.stageId, e);
     this.finish(d, THREW, now, now - at);
     return now;
   }

@@ -1,5 +1,5 @@
 // Stats: outcome counts, failures per stage, the last K failures (device, stage, status), wake cause, durations.
-import { STAGE_COUNT, isIndex } from "./status";
+import { STAGE_COUNT, THREW, isIndex } from "./status";
 
 /** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
 export const BAD_UNDEFINED = 1;
@@ -66,6 +66,15 @@ export class PmStats {
   /** Failures recorded since boot (the ring keeps the last `historySize`). */ failTotal = 0;
   /** Duration of each stage as a whole in the last attempt. */
   readonly stageDuration: Float64Array;
+  /**
+   * The last stage hook that threw: what it threw, kept as thrown (a reference: nothing is copied or
+   * made), so the console can print an Error's name and message beside its THREW failure; it stays
+   * alive until the next throw replaces it. Device -1: none yet.
+   */
+  thrownValue: unknown = undefined;
+  /** Device of the last hook that threw, -1 none. */ thrownDevice = -1;
+  /** Stage of the last hook that threw, -1 none. */ thrownStage = -1;
+  /** The failure history entry that throw became (`failTotal` when it was recorded), -1 until it is. */ thrownFailure = -1;
 
   constructor(maxDevices: number, historySize: number) {
     this.failuresPerStage = new Uint32Array(STAGE_COUNT);
@@ -94,8 +103,24 @@ export class PmStats {
     this.failStage[slot] = stage;
     this.failStatus[slot] = status;
     this.failTime[slot] = time;
+    // The last throw's THREW failure (a suspend stage's is recorded when the stage ends, a resume stage's at once).
+    if (status === THREW && this.thrownFailure < 0 && device === this.thrownDevice && stage === this.thrownStage) this.thrownFailure = this.failTotal;
     this.failTotal++;
     this.failuresPerStage[stage]++;
+  }
+
+  /** A stage hook of `device` in `stage` threw `value`; the next THREW failure of that device and stage is its entry. */
+  recordThrow(device: number, stage: number, value: unknown): void {
+    this.thrownValue = value;
+    this.thrownDevice = device;
+    this.thrownStage = stage;
+    this.thrownFailure = -1;
+  }
+
+  /** The failure in history slot `slot` is the last hook's throw (`thrownValue` is what it threw). */
+  isLastThrow(slot: number): boolean {
+    const k = this.thrownFailure;
+    return k >= 0 && this.failTotal - k <= this.historySize && k % this.historySize === slot;
   }
 
   /** Keeps a hook's last and longest duration for `device` in `stage` (µs). */

@@ -21,6 +21,8 @@ describe("uart-console on XS", () => {
       { command: "recovers", arg: 1 },
       { command: "recovers", arg: 5 },
       { command: "faults", arg: 0 },
+      { command: "throws", arg: 1 },
+      { command: "throws", arg: 5 },
     ], { timeoutMs: 120_000 });
   }, 120_000);
 
@@ -44,6 +46,10 @@ describe("uart-console on XS", () => {
 
   it("5 rounds of a failed device (skipped by a suspend, re-probed, BUSY bursts, status, recover): all back, 0 slots", () => {
     expect([r[8].result, r[8].slots, r[8].retained]).toEqual([5, 0, 0]);
+  });
+
+  it("5 suspends whose S2 hook throws an Error: the outcome line and stats print its name and message, 0 slots", () => {
+    expect([r[11].result, r[11].slots, r[11].retained]).toEqual([5, 0, 0]);
   });
 
   it("nothing was dropped or caught on the way", () => {

@@ -28,6 +28,8 @@ export const K_OK = 0;
 export const K_FAIL = 1;
 export const K_PENDING = 2;
 export const K_HANG = 3;
+/** The hook throws `thrown[hook]`. */
+export const K_THROW = 4;
 
 // Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook), then the re-probe.
 export const H_PREPARE = 0;
@@ -44,6 +46,8 @@ export class FakeDevice implements PmHooks, BoardDriver {
   readonly status = new Int16Array(6);
   readonly delayUs = new Float64Array(6);
   readonly calls = new Uint32Array(6);
+  /** What a K_THROW hook throws, per hook. */
+  readonly thrown: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private token = -1;
   private doneStatus = OK;
   private readonly timer: number;
@@ -72,6 +76,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
     this.calls[hook]++;
     const k = this.kind[hook];
     if (k === K_FAIL) return this.status[hook];
+    if (k === K_THROW) throw this.thrown[hook];
     if (k === K_HANG) return PENDING;
     if (k === K_PENDING) {
       this.token = token;

@@ -1,6 +1,6 @@
 // Console during suspend/resume: progress lines, TX buffering while the UART is off, UART wake byte loss, aborts, outcomes.
 import { describe, expect, it } from "vitest";
-import { Rig, K_PENDING, K_FAIL, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
+import { Rig, K_PENDING, K_FAIL, K_THROW, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
 import { IO, OK, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE, S_PLATFORM, STAGE_COUNT } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/phase";
 import { imageOfEvery } from "../runtime/fakes";
@@ -212,6 +212,39 @@ describe("console during suspend and resume", () => {
     expect(lines.slice(-2)).toEqual(["suspend failed: flash powerOffNoIrq IO", "> "]);
     expect(rig.platform.sleeps).toBe(0);
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome IO");
+  });
+
+  it("a hook that throws: its failure names what it threw (an Error's name and message, a string, an integer), in the outcome and in stats, the last throw only", () => {
+    const rig = new Rig();
+    const outcome = (value: unknown): string => {
+      rig.devices.flash.thrown[H_SUSPEND] = value;
+      const lines = untimed(rig.send("suspend\r"));
+      return lines[lines.length - 2];
+    };
+    rig.devices.flash.script(H_SUSPEND, K_THROW, 0, 0);
+    const getterThrows = Object.defineProperty({}, "message", { get(): never { throw new Error("no"); } });
+    expect([
+      outcome(new RangeError("chip ID 0x58 expected, read 0x00")),
+      outcome("bus stuck"),
+      outcome(42),
+      outcome(getterThrows),
+      outcome({ message: 5 }),
+      outcome(new Error("temp\u00e9rature " + "x".repeat(80))),
+    ]).toEqual([
+      "suspend failed: flash suspend THREW (RangeError: chip ID 0x58 expected, read 0x00)",
+      "suspend failed: flash suspend THREW (bus stuck)",
+      "suspend failed: flash suspend THREW (42)",
+      "suspend failed: flash suspend THREW (no Error)",
+      "suspend failed: flash suspend THREW (no Error)",
+      // The message cut at 60 characters; what is not printable ASCII prints as "?".
+      "suspend failed: flash suspend THREW (Error: temp?rature " + "x".repeat(48) + "...)",
+    ]);
+    // stats: the last failures, newest first; only the last throw's entry carries what was thrown.
+    const failures = untimed(rig.send("stats\r")).filter((l) => /\] flash suspend THREW/.test(l));
+    expect(failures).toHaveLength(4); // the history keeps 4 (CONFIG.failureHistory)
+    expect(failures[0]).toMatch(/flash suspend THREW \(Error: temp\?rature x+\.\.\.\)$/);
+    expect(failures.slice(1).every((l) => /flash suspend THREW$/.test(l))).toBe(true);
+    expect(rig.pm.stats.thrownDevice).toBe(rig.pm.graph.names.indexOf("flash"));
   });
 
   it("a device that times out is named with its budget", () => {

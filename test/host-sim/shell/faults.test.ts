@@ -64,7 +64,8 @@ describe("fault verb", () => {
       "S2 suspend                 stage ended with THREW after " + stageUs + " us",
       "rollback from suspend bme280 THREW",
       // The outcome line's end was still in the UART's FIFO at the last step: the run's end drains it.
-      "bme280 suspend THREW",
+      // What the hook threw is kept (stats.thrownValue): its name and message follow the failure.
+      "bme280 suspend THREW (Error: injected fault: bme280 suspend)",
     ]);
   });
 });
