@@ -9,6 +9,11 @@ import { firmwareThrew } from "./scenario-run";
 import { isShellVerb, shellHelp } from "./shell-verbs";
 import { P_IDLE, P_SLEEPING } from "../../runtime/phase";
 
+/** The same firmware exception again within this much virtual time is counted, not shown again. */
+const THROWN_REPEAT_US = 1_000_000;
+/** Firmware exceptions one tick of virtual time goes on past. */
+const MAX_THROWS_PER_TICK = 64;
+
 export interface InteractiveIo {
   /** Keyboard bytes (process.stdin, or a Subject in tests). Completion means end of input. */
   input$: Observable<string | Uint8Array>;
@@ -132,11 +137,30 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
       }
     };
     // A firmware callback that throws (a driver's timer, an IRQ handler) is named and the session goes on (scenario-run.ts `firmwareThrew`).
+    // One that throws again and again (a timer re-armed for 0 us forever) is shown once a second of virtual time, with its count.
+    let thrownText = "", thrownAt = 0, thrownAgain = 0;
+    const threw = (e: unknown): void => {
+      const text = firmwareThrew(e);
+      if (text === thrownText && session.now() - thrownAt < THROWN_REPEAT_US) {
+        thrownAgain++;
+        return;
+      }
+      screen.notice(text === thrownText && thrownAgain > 0 ? text + " (again; " + (thrownAgain + 1) + " times since the last such line)" : text, true);
+      thrownText = text;
+      thrownAt = session.now();
+      thrownAgain = 0;
+    };
+    // Time goes on past a throw to the tick's end (a throw stops the clock at the timer that threw), at most
+    // MAX_THROWS_PER_TICK times: a callback re-armed for 0 us that always throws holds time where it is.
     const advance = (us: number): void => {
-      try {
-        session.advance(us);
-      } catch (e) {
-        screen.notice(firmwareThrew(e), true);
+      const target = session.now() + us;
+      for (let k = 0; k < MAX_THROWS_PER_TICK; k++) {
+        try {
+          session.advanceTo(target);
+          return;
+        } catch (e) {
+          threw(e);
+        }
       }
     };
     const pump = (): void => {
@@ -144,7 +168,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
         try {
           handle(queue.shift() as KeyEvent);
         } catch (e) {
-          screen.notice(firmwareThrew(e), true);
+          threw(e);
         }
         advance(0);
       }

@@ -55,4 +55,29 @@ describe("a firmware callback that throws", () => {
     expect(text).toMatch(/phase idle/);
     expect((await done).code).toBe(0);
   });
+
+  it("interactive: one that throws again and again is shown once a second of virtual time, with its count", async () => {
+    const board = bootShellBoard({ seed: 1 });
+    const session = new Session(board, 2000);
+    const platform = board.sim.platform;
+    // A driver's poll timer that throws every 10 ms of virtual time.
+    const timer = platform.createTimer(function pollSensor(): void {
+      platform.schedule(timer, 10_000);
+      throw new RangeError("sensor: read past the FIFO");
+    });
+    platform.schedule(timer, 10_000);
+    const input = new Subject<string | Uint8Array>();
+    const ticks = new Subject<number>();
+    let text = "";
+    const done = runInteractive(session, { input$: input, raw: false, ticks$: ticks, write: (s) => { text += s; }, paint: PLAIN, trace: "off" });
+    for (let i = 0; i < 125; i++) ticks.next(20_000); // 2.5 s: a throw on every tick
+    const lines = text.split("\n").filter((l) => l.includes("a firmware callback threw RangeError: sensor: read past the FIFO"));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).not.toMatch(/again/);
+    // Every 10 ms: time goes on past each throw to the tick's end, so a second holds 100 of them.
+    expect(lines[1]).toMatch(/\(again; 100 times since the last such line\)$/);
+    input.next("quit\n");
+    for (let i = 0; i < 100 && !text.includes("[sim] quit"); i++) ticks.next(20_000);
+    expect((await done).code).toBe(0);
+  });
 });
