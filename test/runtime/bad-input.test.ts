@@ -205,13 +205,18 @@ describe("IRQ lines, trace slots, lock handles, request blocks", () => {
   });
 });
 
+/** A standby whose S2 waits on device a (it answered PENDING): its token and port. */
+function pendingAtS2(): { env: Env; token: number; port: ReturnType<Env["pm"]["port"]> } {
+  const env = fresh();
+  let token = -1;
+  env.devices.a.behaviour.suspend = { kind: "call", fn: (t: number) => { token = t; return PENDING; } };
+  expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+  return { env, token, port: env.pm.port(0) };
+}
+
 describe("completion tokens", () => {
   test("a BigInt token is no token: complete is counted late as any forged one, holds answers false, nothing throws", () => {
-    const env = fresh();
-    let token = -1;
-    env.devices.a.behaviour.suspend = { kind: "call", fn: (t: number) => { token = t; return PENDING; } };
-    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    const port = env.pm.port(0);
+    const { env, token, port } = pendingAtS2();
     const late = env.pm.stats.lateCompletions;
     for (const t of [5n, BigInt(token)]) {
       expect([answer(() => port.holds(t as never)), answer(() => env.pm.holds(t as never))]).toEqual([false, false]);
@@ -226,11 +231,7 @@ describe("completion tokens", () => {
   });
 
   test("wakeEvent and complete passed as callbacks (no port as this, or an ECMA-419 IO object) throw saying to call them on the port; the stage still completes", () => {
-    const env = fresh();
-    let token = -1;
-    env.devices.a.behaviour.suspend = { kind: "call", fn: (t: number) => { token = t; return PENDING; } };
-    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
-    const port = env.pm.port(0);
+    const { env, token, port } = pendingAtS2();
     const before = snapshot(env);
     const message = "throws: port.wakeEvent() or port.complete(token, status) was called without its port (passed as a callback?): " +
       "call it on the port, e.g. onReadable() { port.wakeEvent(); } (an ECMA-419 callback's this is its IO object)";
