@@ -177,12 +177,13 @@ export class Printer {
   }
 
   /**
-   * What a hook threw, as text without making any: an Error's name and message, a string, an integer;
-   * anything else (or a getter that throws) as "no Error". Read char by char (no string is built).
+   * What a hook threw, as text without making any: an Error's name and message (the name alone when the
+   * message is empty), a string, an integer of 32 bits; an object with neither (or a getter that throws)
+   * as "no Error", and other values by their kind. Read char by char (no string is built).
    */
   private thrown(v: unknown): void {
     let name: unknown = undefined, message: unknown = undefined;
-    if (typeof v === "object" && v !== null) {
+    if ((typeof v === "object" && v !== null) || typeof v === "function") {
       try {
         name = (v as { name?: unknown }).name;
         message = (v as { message?: unknown }).message;
@@ -190,10 +191,15 @@ export class Printer {
         name = message = undefined;
       }
     } else if (typeof v === "string") message = v;
-    else if (typeof v === "number" && Number.isInteger(v) && v >= 0) return this.ring.dec(v);
+    else if (typeof v === "number" && (v | 0) === v) {
+      if (v < 0) this.ring.byte(0x2d);
+      return this.ring.dec(v < 0 ? -v : v);
+    } else return this.text(v === null ? "null" : v === undefined ? "undefined" : v === true ? "true" : v === false ? "false"
+      : typeof v === "number" ? "a number" : typeof v === "bigint" ? "a bigint" : "a symbol");
     if (typeof name === "string") {
       this.text(name);
-      if (typeof message === "string") {
+      // ": " only before a message that has a first character.
+      if (typeof message === "string" && CHAR_CODE_AT.call(message, 0) === CHAR_CODE_AT.call(message, 0)) {
         this.ring.byte(0x3a);
         this.ring.byte(0x20);
       }

@@ -39,6 +39,8 @@ function build(entry, out) {
   const result = require("esbuild").buildSync({
     ...entry,
     outfile: out,
+    // The metafile's inputs and error locations are relative to this: the checkout, wherever it is run from.
+    absWorkingDir: ROOT,
     write: false,
     metafile: true,
     bundle: true,

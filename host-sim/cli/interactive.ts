@@ -5,7 +5,7 @@ import { KEY_PRESS, type KeyEvent, keyEvents, keyHelp, keyName } from "./keys";
 import type { Paint } from "./progress";
 import { Screen } from "./screen";
 import { type Session, asleepNotice, backlogNotice } from "./session";
-import { firmwareThrew } from "./scenario-run";
+import { firmwareThrew } from "./firmware-threw";
 import { isShellVerb, shellHelp } from "./shell-verbs";
 import { P_IDLE, P_SLEEPING } from "../../runtime/phase";
 
@@ -136,19 +136,25 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
           return;
       }
     };
-    // A firmware callback that throws (a driver's timer, an IRQ handler) is named and the session goes on (scenario-run.ts `firmwareThrew`).
-    // One that throws again and again (a timer re-armed for 0 us forever) is shown once a second of virtual time, with its count.
+    // A firmware callback that throws (a driver's timer, an IRQ handler) is named and the session goes on (firmware-threw.ts).
+    // One that throws again and again (a timer re-armed for 0 us forever) is shown once a second of virtual time:
+    // the same text within THROWN_REPEAT_US of its line is counted, and the count shown when that second is over.
     let thrownText = "", thrownAt = 0, thrownAgain = 0;
+    const showRepeats = (): void => {
+      if (thrownAgain > 0) screen.notice(thrownText + " (and " + thrownAgain + " more times in the second of virtual time after it)", true);
+      thrownAgain = 0;
+      thrownText = "";
+    };
     const threw = (e: unknown): void => {
       const text = firmwareThrew(e);
       if (text === thrownText && session.now() - thrownAt < THROWN_REPEAT_US) {
         thrownAgain++;
         return;
       }
-      screen.notice(text === thrownText && thrownAgain > 0 ? text + " (again; " + (thrownAgain + 1) + " times since the last such line)" : text, true);
+      showRepeats();
+      screen.notice(text, true);
       thrownText = text;
       thrownAt = session.now();
-      thrownAgain = 0;
     };
     // Time goes on past a throw to the tick's end (a throw stops the clock at the timer that threw), at most
     // MAX_THROWS_PER_TICK times: a callback re-armed for 0 us that always throws holds time where it is.
@@ -177,6 +183,7 @@ export function runInteractive(session: Session, io: InteractiveIo): Promise<Int
     subs.add(io.ticks$.subscribe((us) => {
       if (done) return;
       advance(us);
+      if (thrownAgain > 0 && session.now() - thrownAt >= THROWN_REPEAT_US) showRepeats();
       if (helpAt >= 0 && session.now() >= helpAt) {
         helpAt = -1;
         // One notice for the block, so the prompt comes back once below it, not after every line.

@@ -3,6 +3,7 @@ import type { Subscription } from "rxjs";
 import { PLAIN } from "./progress";
 import type { Scenario, Step } from "./scenario";
 import { type AsleepEvent, type Session, asleepNotice } from "./session";
+import { firmwareThrew } from "./firmware-threw";
 import { formatSummary } from "./summary";
 
 export interface StepFailure {
@@ -209,18 +210,6 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
   // Matched in what the steps printed: the run took as long as its steps (the FIFO's drain is no part of it).
   const end = waited ? session.now() : stepsEnd;
   return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: end - start };
-}
-
-/**
- * An exception that came out of the simulation (a driver's timer or IRQ callback threw; no code caught
- * it), in one line: its message and the frames it came through. On the device the XS machine aborts
- * there; the simulator reports it instead of ending, so a scenario fails at its step and the shell goes on.
- */
-export function firmwareThrew(e: unknown): string {
-  const message = e instanceof Error ? e.name + ": " + e.message : "the value " + String(e);
-  const frames = e instanceof Error && typeof e.stack === "string" ? e.stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 3).map((l) => l.trim().split(process.cwd() + "/").join("")) : [];
-  return "a firmware callback threw " + message + (frames.length > 0 ? " (" + frames.join(" < ") + ")" : "") +
-    "; on the device no code caught it and the XS machine aborts";
 }
 
 /** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */

@@ -229,6 +229,11 @@ describe("console during suspend and resume", () => {
       outcome(42),
       outcome(getterThrows),
       outcome({ message: 5 }),
+      outcome(new Error("")),
+      outcome(-7),
+      outcome(3.5),
+      outcome(10n),
+      outcome(null),
       outcome(new Error("temp\u00e9rature " + "x".repeat(80))),
     ]).toEqual([
       "suspend failed: flash suspend THREW (RangeError: chip ID 0x58 expected, read 0x00)",
@@ -236,6 +241,11 @@ describe("console during suspend and resume", () => {
       "suspend failed: flash suspend THREW (42)",
       "suspend failed: flash suspend THREW (no Error)",
       "suspend failed: flash suspend THREW (no Error)",
+      "suspend failed: flash suspend THREW (Error)",
+      "suspend failed: flash suspend THREW (-7)",
+      "suspend failed: flash suspend THREW (a number)",
+      "suspend failed: flash suspend THREW (a bigint)",
+      "suspend failed: flash suspend THREW (null)",
       // The message cut at 60 characters; what is not printable ASCII prints as "?".
       "suspend failed: flash suspend THREW (Error: temp?rature " + "x".repeat(48) + "...)",
     ]);

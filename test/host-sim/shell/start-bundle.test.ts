@@ -72,8 +72,9 @@ describe("npm start (scripts/start.js)", () => {
     const part = join(dir, "part.ts");
     writeFileSync(part, "export const NAME = \"first\";\n");
     writeFileSync(board, "export { pirWiring } from " + JSON.stringify(join(ROOT, "examples/custom-driver/sim.ts")) + ";\nexport { NAME } from \"./part\";\n");
+    // Run from the board's folder, not the checkout: esbuild's inputs must still be found.
     const run = (spec: string[]) => spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), ...spec, "--expect-text", "type help"], {
-      cwd: ROOT, encoding: "utf8", timeout: 60_000,
+      cwd: dir, encoding: "utf8", timeout: 60_000,
     });
     const bundles = (): string[] => readdirSync(join(ROOT, ".cache")).filter((f) => /^board-\w+\.js$/.test(f));
     const before = new Set(bundles());
