@@ -25,7 +25,8 @@ function stale() {
   if (!fs.existsSync(OUT)) return true;
   const built = fs.statSync(OUT).mtimeMs;
   for (const dir of SOURCES) if (newest(path.join(ROOT, dir)) > built) return true;
-  return fs.statSync(path.join(ROOT, "package-lock.json")).mtimeMs > built;
+  // This script too: its build options (minified, conditions) are part of what it built.
+  return fs.statSync(path.join(ROOT, "package-lock.json")).mtimeMs > built || fs.statSync(__filename).mtimeMs > built;
 }
 
 /**
@@ -148,7 +149,7 @@ function boardBuilt(out, inputsFile) {
     return null;
   }
   if (record === null || !Array.isArray(record.inputs)) return null;
-  for (const input of [...record.inputs, "package-lock.json"]) {
+  for (const input of [...record.inputs, "package-lock.json", path.relative(ROOT, __filename)]) {
     const p = path.resolve(ROOT, input);
     if (!fs.existsSync(p) || fs.statSync(p).mtimeMs > built) return null;
   }

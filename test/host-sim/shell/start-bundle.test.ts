@@ -32,6 +32,12 @@ describe("npm start (scripts/start.js)", () => {
     // Nothing changed in between: the same bundle ran again, from the code cache the first run wrote.
     expect(statSync(join(ROOT, ".cache", "shell.js")).mtimeMs).toBe(built);
     expect(statSync(cache).mtimeMs).toBe(cached);
+    // start.js itself changed (its build options are part of the bundle): built again.
+    const script = join(ROOT, "scripts", "start.js");
+    utimesSync(script, new Date(), new Date(built + 1_000));
+    const rebuilt = run();
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(statSync(join(ROOT, ".cache", "shell.js")).mtimeMs).toBeGreaterThan(built);
     // A cache V8 refuses (here: not one at all) costs a compile, not the run, and is written again.
     const good = readFileSync(cache);
     const firstLine = (b: Buffer): string => b.subarray(0, b.indexOf(10) + 1).toString();
