@@ -168,12 +168,15 @@ export class Printer {
     this.stageName(st.failStage[slot]);
     this.ring.byte(0x20);
     this.status(st.failStatus[slot]);
-    if (st.isLastThrow(slot)) {
-      this.ring.byte(0x20);
-      this.ring.byte(0x28);
-      this.thrown(st.thrownValue);
-      this.ring.byte(0x29);
-    }
+    if (st.isLastThrow(slot)) this.thrownNote(st.thrownValue);
+  }
+
+  /** " (<name>: <message>)": what a hook threw, beside its THREW (`failure`, the `rpm` reply). */
+  thrownNote(v: unknown): void {
+    this.ring.byte(0x20);
+    this.ring.byte(0x28);
+    this.thrown(v);
+    this.ring.byte(0x29);
   }
 
   /**

@@ -1,5 +1,5 @@
 // The `rpm` reply, line by line: each device's runtime PM state, usage count, autosuspend delay and counts.
-import { RPM_STATE_NAMES, D_FAILED } from "../runtime/status";
+import { RPM_STATE_NAMES, D_FAILED, THREW } from "../runtime/status";
 import type { Printer } from "./printer";
 import { makeBytes, makeTable } from "./words";
 
@@ -91,6 +91,8 @@ export class RpmReport {
     r.dec(rpm.resumes[d]);
     r.bytes(W.space);
     this.failureWords(rpm.failures[d], rpm.lastError[d]);
+    // Its last failure is the last runtime hook's throw: what it threw (rpm-state.ts `thrownValue`).
+    if (rpm.lastError[d] === THREW && rpm.thrownDevice === d) p.thrownNote(rpm.thrownValue);
   }
 
   /** A runtime state's name ("suspended"); `pad`: to the `rpm` lines' column. */

@@ -2,7 +2,7 @@
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
 import { RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_RESUMING } from "./runtime-pm-table";
-import { OK, BUSY, D_FAILED } from "./status";
+import { OK, BUSY, THREW, D_FAILED } from "./status";
 
 /** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
 export const SETTLE_STANDBY = 1;
@@ -68,6 +68,9 @@ export abstract class RpmState {
   protected inHook = -1; protected early = -1; protected timerAt = -1; protected settling = 0;
   protected readonly timer: number; protected readonly platform: Platform; protected readonly trace: TraceRing; protected readonly records: boolean;
   protected host!: RpmHost; protected readonly onSettled: () => void;
+  /** What the last runtime hook that threw threw, kept as thrown (a reference, as stats.ts `thrownValue`): `rpm` prints it beside its THREW. */
+  thrownValue: unknown = undefined;
+  /** Device of the last runtime hook that threw, -1 none. */ thrownDevice = -1;
 
   constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
     this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
@@ -78,6 +81,13 @@ export abstract class RpmState {
     this.running = new Uint8Array(max); this.startedAt = new Float64Array(max); this.budget = new Int32Array(max * 2);
     this.self = new Array(max); // set at bind for devices with runtime hooks only
     this.timer = platform.createTimer(() => this.fired());
+  }
+
+  /** A runtime hook of `d` threw `e`: kept for the console (`thrownValue`); its answer is THREW. */
+  protected threw(d: number, e: unknown): number {
+    this.thrownValue = e;
+    this.thrownDevice = d;
+    return THREW;
   }
 
   /** Re-arms the one timer for the earliest delay or budget. */

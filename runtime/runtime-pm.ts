@@ -11,7 +11,7 @@ import {
   RPM_ACTIVE, RPM_SUSPENDED, EV_IDLE, EV_GET, EV_OK, EV_ERROR, rpmStep,
   A_CALL_SUSPEND, A_CALL_RESUME, A_SUSPENDED, A_RESUMED, A_SUSPEND_FAILED, A_RESUME_FAILED, A_BAD,
 } from "./runtime-pm-table";
-import { OK, PENDING, FAILED, TIMEOUT, THREW, PROTOCOL, S_SUSPEND, S_RESUME, STAGE_COUNT, D_FAILED, isStatus } from "./status";
+import { OK, PENDING, FAILED, TIMEOUT, PROTOCOL, S_SUSPEND, S_RESUME, STAGE_COUNT, D_FAILED, isStatus } from "./status";
 
 /** Runtime-PM tokens carry this bit: a port routes their completions here, never to the stage engine. */
 export const RPM_TOKEN = 1 << 30;
@@ -262,7 +262,7 @@ export class RuntimePm extends RpmState {
     try {
       status = which === 0 ? this.self[d].runtimeSuspend(token) : this.self[d].runtimeResume(token);
     } catch (e) {
-      status = THREW;
+      status = this.threw(d, e);
     }
     const early = this.early;
     this.inHook = outerHook;

@@ -1,6 +1,6 @@
 // Runtime PM of the DevKitC's W25Q (the storage device) around hibernate, and the console's rpm reply for odd states.
 import { describe, expect, it } from "vitest";
-import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED } from "../../runtime/status";
+import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED, D_ACTIVE } from "../../runtime/status";
 import type { W25q } from "../../drivers/w25q/w25q";
 import type { Led } from "../../drivers/led/led";
 import { SimBoard } from "../../host-sim/board/sim-board";
@@ -70,5 +70,25 @@ describe("console rpm", () => {
     // The flash's runtime resume failed (a NAK'd release): the device is failed, and rpm says so, not "active".
     expect(sim.pm.deviceState(id)).toBe(D_FAILED);
     expect(out).toMatch(/flash +failed +usage \d+ +autosuspend 10 ms .*failures 1 last IO/);
+  });
+
+  it("prints what a runtime hook threw beside its THREW, as the failure lines do for stage hooks", () => {
+    const sim = devkitc(10);
+    sim.advance(50_000);
+    const id = sim.booted!.ids.flash;
+    const f = sim.driver<W25q>("flash");
+    // The flash's runtime resume (its release from deep power-down) throws: the device fails with THREW.
+    (f as unknown as { runtimeResume(t: number): number }).runtimeResume = () => { throw new RangeError("release from deep power-down: no ID"); };
+    f.setClient(() => undefined);
+    f.read(1, 0, new Uint8Array(4));
+    const term = sim.terminal("console");
+    sim.advance(10_000);
+    term.takeAll();
+    term.type("rpm\r");
+    sim.advance(200_000);
+    const out = term.takeAll();
+    // Failed by its THREW, then re-probed at the first idle moment (the chip itself is fine) and idled down again: the throw is kept.
+    expect(sim.pm.deviceState(id)).toBe(D_ACTIVE);
+    expect(out).toMatch(/\n  flash +suspended +usage 0 +autosuspend 10 ms +suspends 2 resumes 0 failures 1 last THREW \(RangeError: release from deep power-down: no ID\)\r?\n/);
   });
 });
