@@ -219,7 +219,7 @@ export class RequestQueue {
     // PENDING is no final status, nor anything that is no status: the request ends PROTOCOL (as a hook's would).
     if (status !== OK && (status === PENDING || !isStatus(status))) status = PROTOCOL;
     if (this.early === IN_SERVE || this.early === DROPPED) return void (this.early = this.early === DROPPED ? DROPPED_DONE : status);
-    if (!this.inFlight) return;
+    if (!this.inFlight) return void (this.inFlight === false || detachedDone());
     this.inFlight = false;
     if (this.orphan) this.orphan = false; // an abandoned request's own done: completed already
     else this.finishHead(status);
@@ -275,20 +275,14 @@ export class RequestQueue {
       if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
       if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
       this.early = -1;
-      if (status === FULL || status === BUSY) {
-        this.waited++;
-        break;
-      }
+      if (status === FULL || status === BUSY) { this.waited++; break; }
       if (this.parkedSlot[this.head] !== 0) {
         this.parkedSlot[this.head] = 0;
         this.parkedNow--;
         this.replayed++;
       }
-      if (status === PENDING) {
-        this.inFlight = true;
-      } else {
-        this.finishHead(status);
-      }
+      if (status === PENDING) this.inFlight = true;
+      else this.finishHead(status);
     }
     this.serving = false;
     const told = this.gatedInServe && this.state === Q_GATED && !this.inFlight; // in flight: `done` tells it
@@ -297,4 +291,10 @@ export class RequestQueue {
     if (this.state === Q_FAILED) this.drainFailed();
     else if (told && this.drainListener !== null) this.drainListener();
   }
+}
+
+/** `done` called on no queue (passed as a callback: an ECMA-419 IO object's `inFlight` is undefined, and it returned silently, losing the request). */
+function detachedDone(): never {
+  // alloc-lint-allow new-error: a driver's programming error, named with its stack; no correct call allocates
+  throw new TypeError("queue.done(status) was called without its queue (passed as a callback?): call it on the queue, e.g. onWritable() { queue.done(OK); }");
 }

@@ -169,3 +169,25 @@ describe("a throwing completion callback in the runtime", () => {
       .toEqual({ outcomes: [OK], state: D_ACTIVE, done: ["1:OK", "2:OK", "3:THREW", "4:OK"], serveFaults: 1, listenerFaults: 0 });
   });
 });
+
+describe("RequestQueue: done called without its queue", () => {
+  test("on an IO object (an ECMA-419 callback's this) it throws naming the fix; the request stays in flight and completes once done is called on the queue", () => {
+    const done: string[] = [];
+    const q = new RequestQueue(2, () => PENDING, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    expect(q.submit(7)).toBe(OK);
+    // The driver's mistake: handing `done` to an IO object as its completion callback.
+    const io = { onWritable: q.done };
+    let caught: unknown = null;
+    try { (function driverWriteDone(): void { io.onWritable(OK); })(); } catch (e) { caught = e; }
+    expect(caught).toBeInstanceOf(TypeError);
+    expect((caught as Error).message).toBe("queue.done(status) was called without its queue (passed as a callback?): call it on the queue, e.g. onWritable() { queue.done(OK); }");
+    expect((caught as Error).stack).toMatch(/driverWriteDone/);
+    // It returned silently before: the request stayed in flight forever. Nothing was taken.
+    expect({ done, length: q.length, idle: q.idle }).toEqual({ done: [], length: 1, idle: false });
+    q.done(OK);
+    expect({ done, length: q.length, balanced: balanced(q) }).toEqual({ done: ["7:OK"], length: 0, balanced: true });
+    // A late done on the queue itself is still ignored quietly (not in flight: nothing to complete).
+    q.done(OK);
+    expect(done).toEqual(["7:OK"]);
+  });
+});
