@@ -213,6 +213,8 @@ export class RuntimePort implements DevicePort {
 
   /** A hibernate commits to deep sleep (IRQs still on): parked requests complete with `status` (ABORTED). */
   abortParked(status: number): void {
+    // Closed first: what a completion callback submits again is refused ABORTED, not parked to be lost with RAM.
+    for (let i = 0; i < this.queues.length; i++) this.queues[i].close(status);
     this.completeQueues(status);
   }
 

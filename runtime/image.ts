@@ -79,7 +79,8 @@ export class HibernateImage {
    */
   stageEnded(row: StageRow, sleeps: boolean, rec: Recorder, ports: readonly RuntimePort[]): void {
     for (let s = row.next; isSuspendStage(s); s = STAGES[s].next) rec.stageUnknown(s);
-    if (!sleeps || !STAGES[row.next].masked) return;
+    // Once, as the window opens: a completion after that would run with IRQs masked (what is submitted then is refused).
+    if (!sleeps || row.masked || !STAGES[row.next].masked) return;
     for (let d = 0; d < ports.length; d++) ports[d].abortParked(ABORTED);
   }
 }

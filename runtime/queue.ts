@@ -14,6 +14,7 @@ const IN_SERVE = -2, DROPPED = -3, DROPPED_DONE = -4;
 /** Queue state: serving requests. */ export const Q_OPEN = 0;
 /** Queue state: gated by S2; new requests park and replay in order at R2. */ export const Q_GATED = 1;
 /** Its device failed: nothing is served, submissions are refused with the failure status until `revive`. */ export const Q_FAILED = 2;
+/** A hibernate committed to its deep sleep (its requests aborted, RAM about to be lost): submissions are refused ABORTED until `open`. */ export const Q_CLOSED = 3;
 
 /**
  * The "no request lost" rule lives here: `submit` either accepts (then `complete` runs exactly once
@@ -26,7 +27,8 @@ const IN_SERVE = -2, DROPPED = -3, DROPPED_DONE = -4;
  * (the runtime does that once IRQs are on again); `revive` reopens it after the device recovered.
  * Before a hibernate's deep sleep the runtime completes parked requests, one whose `serve` is still running (it asked
  * for the hibernate) and a failed device's one in flight (answers that would come after a reboot that loses RAM) with
- * ABORTED, a failed queue's with its failure status (`abandonServed`).
+ * ABORTED, a failed queue's with its failure status (`abandonServed`), after it closed the gated ones (`close`): what is submitted
+ * from then on, IRQs masked, is refused ABORTED (a completion then would run masked; parked, it would be lost with RAM).
  * Invariant: submitted === refused + completed + length (a request leaves the ring, counted, before its callback runs).
  *
  * Faults stay here, counted, never thrown through: a throwing completion callback (the application's) in `callbackFaults`,
@@ -44,7 +46,7 @@ export class RequestQueue {
   private readonly parkedSlot: Uint8Array;
   private head = 0;
   /** Requests accepted and not yet completed, the one in flight included. */ length = 0;
-  /** Q_OPEN, Q_GATED or Q_FAILED. */ state = Q_OPEN;
+  /** Q_OPEN, Q_GATED, Q_FAILED or Q_CLOSED. */ state = Q_OPEN;
   private inFlight = false;
   /** In flight is an abandoned request (no longer in the ring): its `done` completes nothing. */ private orphan = false;
   private serving = false;
@@ -96,9 +98,9 @@ export class RequestQueue {
       this.refused++;
       return INVALID;
     }
-    if (this.state === Q_FAILED) {
+    if (this.state >= Q_FAILED) {
       this.refused++;
-      this.refusedFailed++;
+      if (this.state === Q_FAILED) this.refusedFailed++;
       return this.failStatus;
     }
     if (this.length === this.capacity) {
@@ -121,7 +123,7 @@ export class RequestQueue {
   /** The device failed: submissions are refused until `revive`. */ get failed(): boolean { return this.state === Q_FAILED; }
 
   /** Stops dispatch; in-flight work continues. A failed queue stays failed. */
-  gate(): void { if (this.state !== Q_FAILED) { this.state = Q_GATED; if (this.early !== -1) this.gatedInServe = true; } }
+  gate(): void { if (this.state < Q_FAILED) { this.state = Q_GATED; if (this.early !== -1) this.gatedInServe = true; } }
 
   /** Reopens and replays parked requests in FIFO order. A failed queue stays failed: only `revive` reopens it. */
   open(): void {
@@ -137,6 +139,8 @@ export class RequestQueue {
     this.failStatus = status;
     return OK;
   }
+
+  /** A hibernate commits to its deep sleep: a gated queue refuses `status` (ABORTED) at submit until R2's `open` (rolled back). */ close(status: number): void { if (this.state === Q_GATED) this.state = Q_CLOSED, this.failStatus = status; }
 
   /**
    * The device failed: its waiting requests complete with the failure status (see `completeWaiting`).
@@ -160,8 +164,7 @@ export class RequestQueue {
       if (this.headHeld) {
         // The in-flight request moves up one place, taking the first waiting one's slot.
         slot = (this.head + 1) % this.capacity;
-        const token = this.ring[slot];
-        const parked = this.parkedSlot[slot];
+        const token = this.ring[slot], parked = this.parkedSlot[slot];
         this.ring[slot] = this.ring[this.head];
         this.parkedSlot[slot] = this.parkedSlot[this.head];
         this.ring[this.head] = token;
@@ -170,10 +173,7 @@ export class RequestQueue {
       }
       this.head = (this.head + 1) % this.capacity;
       this.length--;
-      if (this.parkedSlot[slot] !== 0) {
-        this.parkedSlot[slot] = 0;
-        this.parkedNow--;
-      }
+      if (this.parkedSlot[slot] !== 0) this.parkedSlot[slot] = 0, this.parkedNow--;
       this.completed++;
       if (status === this.failStatus && this.state === Q_FAILED) this.completedFailed++;
       else this.completedAborted++;

@@ -1,7 +1,8 @@
 // Requests parked when a hibernate passes S2: ABORTED only when it goes on to the deep sleep; a wake before that replays them.
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
-import { OK, IO, T_HIBERNATE, TEST_NONE, ROLE_STORAGE, ROLE_WAKE, RequestQueue, STATUS_NAMES } from "../../runtime";
+import { OK, IO, ABORTED, T_HIBERNATE, TEST_NONE, ROLE_STORAGE, ROLE_WAKE, RequestQueue, STATUS_NAMES, S_POWER_OFF } from "../../runtime";
+import { E_STAGE_BEGIN } from "../../runtime/trace";
 
 /** flash (storage), a sensor whose S2 gates its queue and parks request 7 in it, and a wake button on line 0. */
 function board() {
@@ -69,5 +70,36 @@ describe("a hibernate that sleeps", () => {
     b.env.platform.sleepMode = "sync";
     expect(b.env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
     expect([b.env.log.includes("platform:sleep"), b.done, b.q.completedAborted]).toEqual([true, ["7:ABORTED"], 1]);
+  });
+
+  test("a request submitted with IRQs masked (another driver's S3 hook, a listener on S3's begin record) is refused ABORTED at submit: no completion runs masked, none is parked to be lost with RAM", () => {
+    const b = board();
+    const answers: number[] = [];
+    b.env.add({ name: "other" }).behaviour.powerOffNoIrq = { kind: "call", fn: () => { answers.push(b.q.submit(42)); return OK; } };
+    b.seal();
+    b.env.pm.trace.setListener((slot) => {
+      const t = b.env.pm.trace;
+      if (t.eventAt(slot) === E_STAGE_BEGIN && t.stageAt(slot) === S_POWER_OFF) answers.push(b.q.submit(43));
+    });
+    b.env.platform.sleepMode = "sync";
+    expect(b.env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    // It completed 42 ABORTED at the end of S3, with IRQs masked ("42:ABORTED!").
+    expect([b.env.log.includes("platform:sleep"), answers, b.done, b.q.length, b.q.completedAborted])
+      .toEqual([true, [ABORTED, ABORTED], ["7:ABORTED"], 0, 1]);
+    expect(b.q.submitted).toBe(b.q.refused + b.q.completed + b.q.length);
+  });
+
+  test("an ABORTED callback that submits again is refused ABORTED at submit (the queue closed before the aborts ran)", () => {
+    const b = board();
+    const answers: number[] = [];
+    const done: string[] = [];
+    const q2 = new RequestQueue(4, () => OK, (t, s) => { done.push(t + ":" + STATUS_NAMES[s]); answers.push(q2.submit(t + 100)); });
+    b.sensor.behaviour.suspend = { kind: "call", fn: () => { q2.gate(); q2.submit(8); return OK; } };
+    b.sensor.behaviour.resume = { kind: "call", fn: () => { q2.open(); return OK; } };
+    b.env.pm.seal();
+    b.env.pm.port(b.sensor.id).registerQueue(q2);
+    b.env.platform.sleepMode = "sync";
+    expect(b.env.pm.suspend(T_HIBERNATE, TEST_NONE)).toBe(OK);
+    expect([b.env.log.includes("platform:sleep"), done, answers, q2.length]).toEqual([true, ["8:ABORTED"], [ABORTED], 0]);
   });
 });
