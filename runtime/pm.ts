@@ -149,8 +149,8 @@ export class PowerManager implements EngineOwner, PortHost {
     if (this.attempt.phase !== P_IDLE) return this.recorder.busy(now), BUSY;
     if (this.storageLost(target, test)) return FAILED;
     this.attempt.begin(target, test);
+    this.irq.armWake(); // before the begin record: a wake its listener raises ends this attempt (WAKEUP)
     this.recorder.attemptBegin(now, target);
-    this.irq.armWake();
     // Runtime transitions in flight end first; a hibernate (RAM lost) also brings runtime-suspended devices back.
     if (this.rpm.settle(target === T_HIBERNATE ? SETTLE_HIBERNATE : SETTLE_STANDBY) === OK) this.start();
     return OK;

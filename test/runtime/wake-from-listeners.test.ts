@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { Env } from "./fakes";
 import { OK, T_STANDBY, TEST_NONE, ROLE_WAKE, STATUS_NAMES } from "../../runtime";
-import { E_SLEEP_ENTER, E_SLEEP_EXIT, E_STAGE_BEGIN } from "../../runtime/trace";
+import { E_SLEEP_ENTER, E_SLEEP_EXIT, E_STAGE_BEGIN, E_SUSPEND_BEGIN } from "../../runtime/trace";
 import { board as governorBoard } from "./governor-helpers";
 
 /** a, b and a wake button on line 0; `on(event, stage)` runs inside the trace listener of each record. */
@@ -15,6 +15,17 @@ function board(on: (env: Env, event: number, stage: number) => void) {
   env.pm.trace.setListener((slot) => on(env, env.pm.trace.eventAt(slot), env.pm.trace.stageAt(slot)));
   return env;
 }
+
+describe("a wake raised by the listener of the attempt's begin record", () => {
+  test("no device starts S1, the platform does not sleep: WAKEUP, delivered once", () => {
+    let handled = 0;
+    const env = board((e, event) => { if (event === E_SUSPEND_BEGIN) e.pm.irq.raise(0); });
+    env.pm.irq.register(0, () => { handled++; }, true);
+    expect(env.pm.suspend(T_STANDBY, TEST_NONE)).toBe(OK);
+    // It was armed after the begin record: the wake was delivered, not latched as the attempt's, and the chip slept.
+    expect([STATUS_NAMES[env.outcomes[0]], env.calls(), env.log.includes("platform:sleep"), handled, env.pm.phase]).toEqual(["WAKEUP", [], false, 1, 0]);
+  });
+});
 
 describe("a wake raised by the listener of a stage-begin record", () => {
   test("S2's: no device starts S2; the attempt rolls back from there (S1's mirror: none of these fakes has one), WAKEUP", () => {
