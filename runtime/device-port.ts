@@ -254,7 +254,7 @@ export class RuntimePort implements DevicePort {
   /** Only a block this device holds: any other index (out of range, NaN, a free block, another device's) is INVALID and changes nothing. */
   releaseBlock(block: number): number {
     const blocks = this.blocks;
-    if (!(block >= 0 && block < blocks.count) || (block | 0) !== block || blocks.owner[block] !== this.id) return INVALID;
+    if (typeof block !== "number" || !(block >= 0 && block < blocks.count) || (block | 0) !== block || blocks.owner[block] !== this.id) return INVALID;
     blocks.release(block);
     return OK;
   }

@@ -154,7 +154,7 @@ export class IrqController {
    * neither a handler nor a wake mark (nothing would take it).
    */
   raise(line: number): number {
-    if (!(line >= 0 && line < this.lines) || (line | 0) !== line || (this.handlers[line] === null && this.wakeCapable[line] === 0)) return INVALID;
+    if (typeof line !== "number" || !(line >= 0 && line < this.lines) || (line | 0) !== line || (this.handlers[line] === null && this.wakeCapable[line] === 0)) return INVALID;
     this.raisedCount[line]++;
     if (this.wakeCapable[line] === 1 && this.wakeArmed && this.wakeLine < 0) {
       this.wakeLine = line;

@@ -73,7 +73,7 @@ export class PmLocks {
 
   /** OK, or INVALID for a handle `create` never returned. */
   acquire(h: number): number {
-    if (!(h >= 0 && h < this.names.length && (h | 0) === h)) {
+    if (!(typeof h === "number" && h >= 0 && h < this.names.length && (h | 0) === h)) {
       this.badHandles++;
       return INVALID;
     }
@@ -88,7 +88,7 @@ export class PmLocks {
 
   /** OK; PROTOCOL when the lock is not held (counted, the count stays 0); INVALID for an unknown handle. */
   release(h: number): number {
-    if (!(h >= 0 && h < this.names.length && (h | 0) === h)) {
+    if (!(typeof h === "number" && h >= 0 && h < this.names.length && (h | 0) === h)) {
       this.badHandles++;
       return INVALID;
     }

@@ -94,7 +94,7 @@ export class RequestQueue {
    */
   submit(token: number): number {
     this.submitted++;
-    if ((token | 0) !== token) {
+    if (typeof token !== "number" || (token | 0) !== token) {
       this.refused++;
       return INVALID;
     }

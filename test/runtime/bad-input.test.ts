@@ -7,8 +7,10 @@ import {
   T_STANDBY, TEST_NONE, TEST_DEVICES, D_FAILED, LOCK_APP,
 } from "../../runtime";
 
-/** Values that are no index, status, size or listener (-0 is 0, a valid index: left out). */
-const BAD: unknown[] = [NaN, 1.5, "0", "1", {}, [], null, undefined, true, 2 ** 53, -1, 1e300, Infinity, -Infinity, 10n];
+/** An object whose valueOf throws: a range check (`x >= 0`) calls it. */
+const THROWS_ON_VALUE = { valueOf(): number { throw new Error("valueOf"); } };
+/** Values that are no index, status, size or listener (-0 is 0, a valid index: left out); 0n and 1n pass a range check and throw at `x | 0`. */
+const BAD: unknown[] = [NaN, 1.5, "0", "1", {}, [], null, undefined, true, 2 ** 53, -1, 1e300, Infinity, -Infinity, 10n, 0n, 1n, THROWS_ON_VALUE];
 const show = (v: unknown): string => (typeof v === "bigint" ? v + "n" : typeof v === "string" ? JSON.stringify(v) : String(v));
 /** What `f` answered, or "throws: <message>". */
 function answer(f: () => unknown): unknown {
@@ -161,6 +163,25 @@ describe("device indexes", () => {
 });
 
 describe("IRQ lines, trace slots, lock handles, request blocks", () => {
+  test("irq.raise, locks.acquire/release, port.releaseBlock and queue.submit answer INVALID for every bad value (0n, 1n and a throwing valueOf threw), changing nothing", () => {
+    const env = fresh();
+    const h = env.pm.locks.create("x");
+    const port = env.pm.port(0);
+    const q = new RequestQueue(2, () => OK, () => {});
+    const before = snapshot(env);
+    const answers = BAD.map((v) => [show(v), answer(() => env.pm.irq.raise(v as number)), answer(() => env.pm.locks.acquire(v as number)),
+      answer(() => env.pm.locks.release(v as number)), answer(() => port.releaseBlock(v as number)), answer(() => q.submit(v as number))]);
+    // -1 is a 32-bit integer: a token the ring hands back unchanged (accepted, served at once).
+    expect(answers).toEqual(BAD.map((v) => [show(v), INVALID, INVALID, INVALID, INVALID, v === -1 ? OK : INVALID]));
+    // Bad handles are counted (locks.ts `badHandles`); put back so the snapshot compares the rest.
+    expect(env.pm.locks.badHandles).toBe(2 * BAD.length);
+    (env.pm.locks as unknown as { badHandles: number }).badHandles = 0;
+    expect(snapshot(env)).toBe(before);
+    // Refused at submit, so the queue's invariant holds: submitted === refused + completed + length.
+    expect([q.submitted, q.refused, q.completed, q.length]).toEqual([BAD.length, BAD.length - 1, 1, 0]);
+    expect([env.pm.locks.acquire(h), env.pm.locks.release(h)]).toEqual([OK, OK]);
+  });
+
   test("isLatched and isWakeCapable answer false for a line that is no integer 0..irqLines - 1 (\"3\" read line 3)", () => {
     const env = fresh();
     env.pm.irq.mask();
