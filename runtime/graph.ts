@@ -183,6 +183,12 @@ export class DeviceGraph {
       }
     }
     for (let d = 0; d < this.count; d++) {
+      // Under the storage device it suspends after the image is written: what its S2 saved would not be in it.
+      if (under[d] === 1 && this.stateBytes[d] > 0) {
+        throw new Error(this.board + ": device \"" + this.names[d] + "\" saves state (stateBytes " + this.stateBytes[d] + ") but the storage device \"" +
+          this.names[s] + "\" depends on it (parent or needs), so it suspends after the image is written and a hibernate would lose that state: " +
+          "give it stateBytes 0 and set it up again in R1, or take it off the storage device's parent/needs");
+      }
       if (d === s || under[d] === 1 || this.stateBytes[d] === 0) continue;
       if (edges[d].indexOf(s) < 0) edges[d].push(s);
     }

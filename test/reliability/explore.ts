@@ -28,7 +28,20 @@ export const worldArb: fc.Arbitrary<WorldSpec> = fc.integer({ min: 1, max: 64 })
     suspends: fc.array(fc.integer({ min: 0, max: 30_000 }), { minLength: 1, maxLength: 3 }),
     sleepUs: fc.integer({ min: 1, max: 20_000 }),
   }),
-).map((s) => ({ ...s, wakes: s.wakes.filter((w) => w.k < s.wakeDevices.length) }));
+).map((s) => ({ ...s, wakes: s.wakes.filter((w) => w.k < s.wakeDevices.length), stateBytes: noStateUnderStorage(s) }));
+
+/** A board whose storage device depends on a device that saves state is refused at boot (graph.ts): those save none here. */
+function noStateUnderStorage(s: { n: number; parent: number[]; needs: number[][]; stateBytes: number[]; storage: number }): number[] {
+  const bytes = s.stateBytes.slice();
+  if (s.storage < 0) return bytes;
+  const stack = [s.storage], seen = new Set<number>();
+  while (stack.length > 0) {
+    const d = stack.pop() as number;
+    for (const p of [s.parent[d], ...s.needs[d]]) if (p >= 0 && !seen.has(p)) seen.add(p), stack.push(p);
+  }
+  for (const d of seen) bytes[d] = 0;
+  return bytes;
+}
 
 /** Throws with a readable reason when an invariant fails. */
 export function checkWorld(spec: WorldSpec): void {

@@ -126,12 +126,29 @@ describe("boot-time checks name the devices and the fix", () => {
 
   test("storage under its own users is not a cycle: the bus under the flash stays up for it", () => {
     const env = new Env();
-    env.add({ name: "spi0", stateBytes: 4 });
+    env.add({ name: "spi0" });
     env.add({ name: "flash", parent: "spi0", roles: ROLE_STORAGE });
     env.add({ name: "sensor", stateBytes: 4 });
     env.pm.seal();
     env.pm.suspend(T_STANDBY, TEST_NONE);
     expect(env.calls().filter((c) => c.endsWith(":suspend"))).toEqual(["sensor:suspend", "flash:suspend", "spi0:suspend"]);
+  });
+
+  test("a device the storage device depends on that saves state is refused at seal: it suspends after the image is written", () => {
+    const env = new Env();
+    env.add({ name: "spi0", stateBytes: 4 });
+    env.add({ name: "flash", parent: "spi0", roles: ROLE_STORAGE, needs: ["pwr"] });
+    env.add({ name: "pwr" });
+    env.add({ name: "sensor", stateBytes: 4 });
+    expect(() => env.pm.seal()).toThrow("boards/test-board: device \"spi0\" saves state (stateBytes 4) but the storage device \"flash\" depends on it " +
+      "(parent or needs), so it suspends after the image is written and a hibernate would lose that state: give it stateBytes 0 and set it up again in R1, " +
+      "or take it off the storage device's parent/needs");
+    // Through needs, and transitively (a regulator under the flash's bus) too.
+    const env2 = new Env();
+    env2.add({ name: "ldo", stateBytes: 2 });
+    env2.add({ name: "spi0", parent: "ldo" });
+    env2.add({ name: "flash", parent: "spi0", roles: ROLE_STORAGE });
+    expect(() => env2.pm.seal()).toThrow(/device "ldo" saves state \(stateBytes 2\) but the storage device "flash" depends on it/);
   });
 
   test("duplicate names, two storage devices and a wake role without a line are rejected", () => {
