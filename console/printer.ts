@@ -1,4 +1,5 @@
 // Shared output pieces of the console: device names, statuses, stages, wake causes, times, quoted input bytes.
+import { answerNote } from "./answer-note";
 import type { PowerManager } from "../runtime/pm";
 import { OK, STATUS_COUNT, STAGE_COUNT, WAKE_NONE, WAKE_TIMER, WAKE_TEST_HOLD, WAKE_RESET, D_FAILED } from "../runtime/status";
 import { TxRing } from "../drivers/uart-console/tx-ring";
@@ -169,6 +170,7 @@ export class Printer {
     this.ring.byte(0x20);
     this.status(st.failStatus[slot]);
     if (st.isLastThrow(slot)) this.thrownNote(st.thrownValue);
+    else if (st.isLastBadAnswer(slot)) answerNote(this, st.badAnswerKind, st.badAnswerNumber);
   }
 
   /** " (<name>: <message>)": what a hook threw, beside its THREW (`failure`, the `rpm` reply). */
@@ -216,7 +218,7 @@ export class Printer {
    * "?". Read through String.prototype.charCodeAt called on the primitive, up to the NaN past its end:
    * `s.charCodeAt(i)` and `s.length` make XS wrap `s` in a String object (2 slots) every time.
    */
-  private text(s: string): void {
+  text(s: string): void {
     let i = 0;
     for (; i < THROWN_MAX; i++) {
       const c = CHAR_CODE_AT.call(s, i);

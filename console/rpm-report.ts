@@ -1,5 +1,6 @@
 // The `rpm` reply, line by line: each device's runtime PM state, usage count, autosuspend delay and counts.
-import { RPM_STATE_NAMES, D_FAILED, THREW } from "../runtime/status";
+import { RPM_STATE_NAMES, D_FAILED, THREW, PROTOCOL } from "../runtime/status";
+import { answerNote } from "./answer-note";
 import type { Printer } from "./printer";
 import { makeBytes, makeTable } from "./words";
 
@@ -53,7 +54,7 @@ export class RpmReport {
   line(i: number): void {
     const p = this.p;
     const r = p.ring;
-    const rpm = p.pm.rpm;
+    const rpm = p.pm.rpm, st = p.pm.stats;
     if (i === 0) {
       let down = 0;
       for (let d = 0; d < p.pm.graph.count; d++) down += rpm.skip[d];
@@ -93,6 +94,8 @@ export class RpmReport {
     this.failureWords(rpm.failures[d], rpm.lastError[d]);
     // Its last failure is the last runtime hook's throw: what it threw (rpm-state.ts `thrownValue`).
     if (rpm.lastError[d] === THREW && rpm.thrownDevice === d) p.thrownNote(rpm.thrownValue);
+    // A bad answer of a runtime hook is kept at stage -1 (rpm-state.ts `bad`).
+    else if (rpm.lastError[d] === PROTOCOL && st.badAnswerDevice === d && st.badAnswerStage === -1) answerNote(p, st.badAnswerKind, st.badAnswerNumber);
   }
 
   /** A runtime state's name ("suspended"); `pad`: to the `rpm` lines' column. */

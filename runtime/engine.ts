@@ -135,7 +135,7 @@ export class StageEngine extends QueuedWalk {
       else this.runQueued(now); // a completion freed set-aside devices after the walk passed the order
       // Completions taken while the walk ran but after its last call (a give-up listener, a trace listener).
       while (this.inbox.notes) {
-        this.takeInbox(-1);
+        this.takeInbox(-1, -1);
         if (this.row.masked) this.walkMasked(this.platform.now());
         else this.runQueued(this.pass(this.platform.now()));
       }
@@ -205,7 +205,7 @@ export class StageEngine extends QueuedWalk {
             if (inbox.notes) {
               flight.inHook = NO_HOOK;
               this.sync(ac);
-              status = this.takeInbox(status);
+              status = this.takeInbox(status, d);
               if (this.failedFlag) {
                 // Stopped during the call: this device's answer still counts, nobody else starts.
                 this.lastAnswer(d, status, prev);
@@ -238,7 +238,7 @@ export class StageEngine extends QueuedWalk {
               // What the pending record's listener did (a completion, a wake) is taken before anyone else starts.
               if (inbox.notes) {
                 this.sync(ac);
-                this.takeInbox(-1);
+                this.takeInbox(-1, -1);
                 ac = m.advancedCount;
                 if (this.failedFlag) break;
               }
@@ -274,7 +274,7 @@ export class StageEngine extends QueuedWalk {
               tr.tell(slot);
               if (inbox.notes) {
                 this.sync(ac);
-                this.takeInbox(-1);
+                this.takeInbox(-1, -1);
                 ac = m.advancedCount;
                 if (this.failedFlag) break;
               }

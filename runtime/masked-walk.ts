@@ -41,7 +41,7 @@ export abstract class MaskedWalk extends StageRun {
             if (inbox.notes) {
               // Its own completion, made inside the call: its answer (stage-run.ts `takeInbox`).
               this.sync(ac);
-              status = this.takeInbox(status);
+              status = this.takeInbox(status, d);
               ac = m.advancedCount;
             }
             if (status !== OK) {

@@ -80,7 +80,7 @@ export class PowerManager implements EngineOwner, PortHost {
     this.recovery = new Recovery(platform, config.maxDevices, () => this.graph.count, config.reprobeFirstUs, config.reprobeCapUs, () => this.reprobeDue());
     this.locks = new PmLocks((config.maxLocks ?? 8) + config.maxDevices, () => this.platform.now());
     this.governor = new IdleGovernor(config.governor, config.states ?? [], config.maxDevices, () => this.graph.count, platform, this.locks, this, this.recorder, config.board);
-    this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.start());
+    this.rpm = new RuntimePm(config.maxDevices, platform, this.trace, (config.traceLevel ?? TRACE_HOOKS) > 0, () => this.start(), this.stats);
     // A wake line fired while a suspend is armed: a stage that may pend starts no further device; a test hold ends.
     this.irq.setWakeListener((line: number) => { if (this.attempt.phase === P_SUSPENDING) this.engine.stopStarting(); this.sleeper.wakeRaised(line); });
     this.irq.countFaultsIn(this.stats);

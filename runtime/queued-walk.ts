@@ -33,7 +33,7 @@ export abstract class QueuedWalk extends MaskedWalk {
         status = this.hooks.byStage[this.stageId][d][this.row.hook](flight.base | d);
         flight.inHook = NO_HOOK;
         if (this.inbox.notes) {
-          status = this.takeInbox(status);
+          status = this.takeInbox(status, d);
           // Stopped during the call: this device's answer still counts, nobody else starts.
           if (this.failedFlag) {
             this.lastAnswer(d, status, prev);
@@ -53,12 +53,12 @@ export abstract class QueuedWalk extends MaskedWalk {
         } else {
           // As the walk: a pending record's listener is taken first, and a failure that stops the stage reads no clock.
           this.answered(d, status, prev);
-          if (status === PENDING && this.inbox.notes) this.takeInbox(-1);
+          if (status === PENDING && this.inbox.notes) this.takeInbox(-1, -1);
           if (this.failedFlag) return prev;
           prev = this.platform.now();
         }
         // What a record's listener completed is taken before anyone else starts.
-        if (this.inbox.notes) this.takeInbox(-1);
+        if (this.inbox.notes) this.takeInbox(-1, -1);
       } catch (e) {
         prev = this.threw(e, prev);
       }

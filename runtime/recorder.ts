@@ -11,8 +11,7 @@ import { OK, BUSY, PENDING, TIMEOUT, STAGE_COUNT } from "./status";
 import { isStage } from "./protocol";
 
 // What a bad answer was: the codes live with the stats that keep them.
-export { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER, BAD_PENDING } from "./stats";
-import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER } from "./stats";
+export { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_OTHER, BAD_PENDING, BAD_COMPLETED } from "./stats";
 
 /** Trace levels, chosen per build (PmConfig.traceLevel): the firmware ships TRACE_HOOKS (a timeline lane per device). */
 export const TRACE_OFF = 0;
@@ -165,14 +164,7 @@ export class Recorder {
 
   /** A hook (or its completion) answered something that is not a status of the table: kept for `stats`. */
   badAnswer(now: number, device: number, stage: number, value: unknown, kind: number): void {
-    const st = this.stats;
-    st.protocolErrors++;
-    st.badAnswerDevice = device;
-    st.badAnswerStage = stage;
-    st.badAnswerKind = kind !== 0 ? kind : value === undefined ? BAD_UNDEFINED : typeof value === "boolean" ? BAD_BOOLEAN
-      : typeof value !== "number" ? BAD_OTHER : (value | 0) !== value ? BAD_FRACTION : BAD_RANGE;
-    st.badAnswerNumber = typeof value === "number" ? value : typeof value === "boolean" ? (value ? 1 : 0) : 0;
-    st.badAnswerTime = now;
+    this.stats.recordBadAnswer(now, device, stage, value, kind);
   }
 
   /** A hook outlived its budget: counted as a timeout. */

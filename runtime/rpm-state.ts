@@ -2,7 +2,8 @@
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
 import { RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_RESUMING } from "./runtime-pm-table";
-import { OK, BUSY, THREW, D_FAILED } from "./status";
+import { OK, BUSY, THREW, PROTOCOL, D_FAILED } from "./status";
+import { BAD_COMPLETED, type PmStats } from "./stats";
 
 /** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
 export const SETTLE_STANDBY = 1;
@@ -67,13 +68,14 @@ export abstract class RpmState {
   /** The device whose hook runs now, a completion made inside it, the armed timer's time, what a system attempt waits for (SETTLE_*). */
   protected inHook = -1; protected early = -1; protected timerAt = -1; protected settling = 0;
   protected readonly timer: number; protected readonly platform: Platform; protected readonly trace: TraceRing; protected readonly records: boolean;
+  /** Where bad answers are counted (`bad`), as the stage hooks' are. */ protected readonly stats: PmStats;
   protected host!: RpmHost; protected readonly onSettled: () => void;
   /** What the last runtime hook that threw threw, kept as thrown (a reference, as stats.ts `thrownValue`): `rpm` prints it beside its THREW. */
   thrownValue: unknown = undefined;
   /** Device of the last runtime hook that threw, -1 none. */ thrownDevice = -1;
 
-  constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void) {
-    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled;
+  constructor(max: number, platform: Platform, trace: TraceRing, records: boolean, onSettled: () => void, stats: PmStats) {
+    this.platform = platform; this.trace = trace; this.records = records; this.onSettled = onSettled; this.stats = stats;
     this.state = new Uint8Array(max); this.usage = new Int32Array(max); this.active = new Int16Array(max);
     this.delayUs = new Int32Array(max).fill(-1); this.skip = new Uint8Array(max); this.capable = new Uint8Array(max);
     this.suspends = new Uint32Array(max); this.resumes = new Uint32Array(max); this.failures = new Uint32Array(max); this.lastError = new Uint8Array(max);
@@ -82,6 +84,15 @@ export abstract class RpmState {
     this.self = new Array(max); // set at bind for devices with runtime hooks only
     this.timer = platform.createTimer(() => this.fired());
   }
+
+  /** A runtime hook of `d` (or its completion) answered `value`, no status, or `kind` says why: counted in stats as any bad answer (stage -1); PROTOCOL. */
+  protected bad(d: number, value: unknown, kind: number): number {
+    this.stats.recordBadAnswer(this.platform.now(), d, -1, value, kind);
+    return PROTOCOL;
+  }
+
+  /** `d` completed its own token inside its runtime hook, then answered `value`, not PENDING: PROTOCOL, counted. */
+  protected completedInCall(d: number, value: unknown): number { return this.bad(d, value, BAD_COMPLETED); }
 
   /** A runtime hook of `d` threw `e`: kept for the console (`thrownValue`); its answer is THREW. */
   protected threw(d: number, e: unknown): number {

@@ -111,7 +111,7 @@ export class RuntimePm extends RpmState {
   complete(token: number, status: number): void {
     if (typeof token !== "number" || !this.holds(token)) return void this.late++;
     const d = token & (TOKEN_STRIDE - 1);
-    if (!isStatus(status) || status === PENDING) status = PROTOCOL;
+    if (!isStatus(status) || status === PENDING) status = this.bad(d, status, 0);
     if (this.inHook === d) return void (this.early < 0 ? (this.early = status) : this.late++); // a second one inside the call is late
     this.running[d] = 0;
     this.due[d] = -1;
@@ -267,8 +267,8 @@ export class RuntimePm extends RpmState {
     const early = this.early;
     this.inHook = outerHook;
     this.early = outerEarly;
-    if (!isStatus(status)) status = PROTOCOL;
-    if (early >= 0) status = status === PENDING ? early : PROTOCOL;
+    if (early >= 0) status = status === PENDING ? early : this.completedInCall(d, status);
+    else if (!isStatus(status)) status = this.bad(d, status, 0);
     if (status === PENDING) {
       this.running[d] = 1;
       this.due[d] = this.platform.now() + this.budget[d * 2 + which];

@@ -6,7 +6,7 @@ import { HookTable } from "./hook-table";
 import { ReadyQueue } from "./ready";
 import { Inbox } from "./inbox";
 import { Members } from "./members";
-import { type Recorder, BAD_PENDING } from "./recorder";
+import { type Recorder, BAD_PENDING, BAD_COMPLETED } from "./recorder";
 import type { EngineOwner } from "./engine-owner";
 import type { StateArena, BlockPool } from "./pools";
 import type { HibernateImage } from "./image";
@@ -121,10 +121,12 @@ export abstract class StageRun {
    * (`status` is what its hook answered, -1 outside a call) must come with PENDING, else it is a
    * protocol error. Returns the called device's status.
    */
-  protected takeInbox(status: number): number {
+  protected takeInbox(status: number, d: number): number {
     const inbox = this.inbox;
     inbox.takeStop();
     const own = inbox.takeOwn();
+    // Completed inside its own call, then answered something other than PENDING: a protocol error, counted as any bad answer.
+    if (own >= 0 && status !== PENDING && d >= 0) this.rec.badAnswer(this.platform.now(), d, this.stageId, status, BAD_COMPLETED);
     if (own >= 0) status = status === PENDING ? own : PROTOCOL_ERROR;
     // A finish may make a driver complete again (its give-up listener): the count is read each step.
     for (let k = 0; k < inbox.count; k++) this.finish(inbox.device[k], inbox.status[k], inbox.at[k], inbox.us[k]);
@@ -159,7 +161,7 @@ export abstract class StageRun {
     if (d < 0 || this.members.stateOf[d] === this.row.reaches) throw e;
     this.inbox.takeOwn();
     // Completions the throwing hook made came before its throw: they are taken first.
-    if (this.inbox.notes !== 0) this.takeInbox(-1);
+    if (this.inbox.notes !== 0) this.takeInbox(-1, -1);
     const now = this.platform.now();
     this.rec.stats.recordThrow(d, this.stageId, e);
     this.finish(d, THREW, now, now - at);
@@ -272,7 +274,7 @@ export abstract class StageRun {
   protected takeThenPump(): void {
     this.pumping = true;
     try {
-      if (this.inbox.notes !== 0) this.takeInbox(-1);
+      if (this.inbox.notes !== 0) this.takeInbox(-1, -1);
     } finally {
       this.pumping = false;
     }

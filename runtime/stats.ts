@@ -1,5 +1,5 @@
 // Stats: outcome counts, failures per stage, the last K failures (device, stage, status), wake cause, durations.
-import { STAGE_COUNT, THREW, isIndex } from "./status";
+import { STAGE_COUNT, THREW, PROTOCOL, isIndex } from "./status";
 
 /** What a bad answer was (stats.badAnswerKind): the console words it ("led suspend answered undefined"). */
 export const BAD_UNDEFINED = 1;
@@ -12,6 +12,8 @@ export const BAD_RANGE = 4;
 export const BAD_OTHER = 5;
 /** PENDING from a stage that must answer at once (S3, R1: IRQs masked). */
 export const BAD_PENDING = 6;
+/** It completed its own token inside the call, then answered a status instead of PENDING (`badAnswerNumber` is that status). */
+export const BAD_COMPLETED = 7;
 
 /**
  * Everything a firmware engineer asks after a failed suspend (Linux's suspend_stats): which device,
@@ -56,6 +58,7 @@ export class PmStats {
   /** What the last bad answer was: a BAD_* code. */ badAnswerKind = 0;
   /** The last bad answer as a number (booleans as 1/0, non-numbers 0). */ badAnswerNumber = 0;
   /** When the last bad answer came (platform µs). */ badAnswerTime = 0;
+  /** The failure history entry the last bad answer became (`failTotal` then), -1 until it is. */ badAnswerFailure = -1;
   /** Outcome of the last attempt: OK or the failing status. */
   lastOutcome = 0;
   /** Slots in the failure history ring (`failDevice` … `failTime`). */ readonly historySize: number;
@@ -105,6 +108,7 @@ export class PmStats {
     this.failTime[slot] = time;
     // The last throw's THREW failure (a suspend stage's is recorded when the stage ends, a resume stage's at once).
     if (status === THREW && this.thrownFailure < 0 && device === this.thrownDevice && stage === this.thrownStage) this.thrownFailure = this.failTotal;
+    if (status === PROTOCOL && this.badAnswerFailure < 0 && device === this.badAnswerDevice && stage === this.badAnswerStage) this.badAnswerFailure = this.failTotal;
     this.failTotal++;
     this.failuresPerStage[stage]++;
   }
@@ -118,9 +122,25 @@ export class PmStats {
   }
 
   /** The failure in history slot `slot` is the last hook's throw (`thrownValue` is what it threw). */
-  isLastThrow(slot: number): boolean {
-    const k = this.thrownFailure;
-    return k >= 0 && this.failTotal - k <= this.historySize && k % this.historySize === slot;
+  isLastThrow(slot: number): boolean { return this.holdsEntry(this.thrownFailure, slot); }
+  /** The failure in history slot `slot` is the last bad answer's PROTOCOL (`badAnswerKind` says what it was). */
+  isLastBadAnswer(slot: number): boolean { return this.holdsEntry(this.badAnswerFailure, slot); }
+  /** Entry `k` (a `failTotal`) is still in the history, in slot `slot`. */
+  private holdsEntry(k: number, slot: number): boolean { return k >= 0 && this.failTotal - k <= this.historySize && k % this.historySize === slot; }
+
+  /**
+   * A hook (or its completion) answered `value`, no status of the table, or `kind` (BAD_PENDING, BAD_COMPLETED) says
+   * why it is a protocol error: counted and kept (`stage` -1: a runtime hook). Its next PROTOCOL failure is its entry.
+   */
+  recordBadAnswer(now: number, device: number, stage: number, value: unknown, kind: number): void {
+    this.protocolErrors++;
+    this.badAnswerDevice = device;
+    this.badAnswerStage = stage;
+    this.badAnswerKind = kind !== 0 ? kind : value === undefined ? BAD_UNDEFINED : typeof value === "boolean" ? BAD_BOOLEAN
+      : typeof value !== "number" ? BAD_OTHER : (value | 0) !== value ? BAD_FRACTION : BAD_RANGE;
+    this.badAnswerNumber = typeof value === "number" ? value : typeof value === "boolean" ? (value ? 1 : 0) : 0;
+    this.badAnswerTime = now;
+    this.badAnswerFailure = -1;
   }
 
   /** Keeps a hook's last and longest duration for `device` in `stage` (µs). */

@@ -21,7 +21,7 @@ export const NOT_SUPPORTED = 7;
 export const ALREADY = 8;
 /** A hook threw: caught at the runtime boundary, never escapes into the event loop. */
 export const THREW = 9;
-/** A hook broke the protocol (PENDING from a NoIrq stage, a completion during its own hook call). */
+/** A hook broke the protocol (an answer that is no status, PENDING from a NoIrq stage, a completion during its own call followed by anything but PENDING). */
 export const PROTOCOL = 10;
 /** An unknown target, test level, device or argument. */
 export const INVALID = 11;

@@ -23,6 +23,8 @@ describe("uart-console on XS", () => {
       { command: "faults", arg: 0 },
       { command: "throws", arg: 1 },
       { command: "throws", arg: 5 },
+      { command: "answers", arg: 2 },
+      { command: "answers", arg: 6 },
     ], { timeoutMs: 120_000 });
   }, 120_000);
 
@@ -50,6 +52,10 @@ describe("uart-console on XS", () => {
 
   it("5 suspends whose S2 hook throws an Error: the outcome line and stats print its name and message, 0 slots", () => {
     expect([r[11].result, r[11].slots, r[11].retained]).toEqual([5, 0, 0]);
+  });
+
+  it("6 suspends whose S2 hook answers undefined or 70000: the outcome line and stats say what it answered, 0 slots", () => {
+    expect([r[13].result, r[13].slots, r[13].retained]).toEqual([6, 0, 0]);
   });
 
   it("nothing was dropped or caught on the way", () => {

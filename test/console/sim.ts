@@ -30,6 +30,8 @@ export const K_PENDING = 2;
 export const K_HANG = 3;
 /** The hook throws `thrown[hook]`. */
 export const K_THROW = 4;
+/** The hook answers `thrown[hook]`, whatever it is (a bad answer: undefined, true, 1.5, a Promise). */
+export const K_ANSWER = 5;
 
 // Hook indices for FakeDevice.script: the five device hooks in call order (the platform stage has no hook), then the re-probe.
 export const H_PREPARE = 0;
@@ -46,7 +48,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
   readonly status = new Int16Array(6);
   readonly delayUs = new Float64Array(6);
   readonly calls = new Uint32Array(6);
-  /** What a K_THROW hook throws, per hook. */
+  /** What a K_THROW hook throws or a K_ANSWER hook answers, per hook. */
   readonly thrown: unknown[] = [undefined, undefined, undefined, undefined, undefined, undefined];
   private token = -1;
   private doneStatus = OK;
@@ -77,6 +79,7 @@ export class FakeDevice implements PmHooks, BoardDriver {
     const k = this.kind[hook];
     if (k === K_FAIL) return this.status[hook];
     if (k === K_THROW) throw this.thrown[hook];
+    if (k === K_ANSWER) return this.thrown[hook] as number;
     if (k === K_HANG) return PENDING;
     if (k === K_PENDING) {
       this.token = token;

@@ -1,7 +1,7 @@
 // Console during suspend/resume: progress lines, TX buffering while the UART is off, UART wake byte loss, aborts, outcomes.
 import { describe, expect, it } from "vitest";
-import { Rig, K_PENDING, K_FAIL, K_THROW, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
-import { IO, OK, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE, S_PLATFORM, STAGE_COUNT } from "../../runtime/status";
+import { Rig, K_PENDING, K_FAIL, K_THROW, K_ANSWER, BUTTON_LINE, CONSOLE_WAKE_LINE, H_PREPARE, H_SUSPEND, H_POWER_OFF, H_RESUME } from "./sim";
+import { IO, OK, PENDING, WAKEUP, TIMEOUT, T_STANDBY, TEST_NONE, WAKE_RESET, D_ACTIVE, S_PLATFORM, STAGE_COUNT } from "../../runtime/status";
 import { P_IDLE } from "../../runtime/phase";
 import { imageOfEvery } from "../runtime/fakes";
 
@@ -212,6 +212,41 @@ describe("console during suspend and resume", () => {
     expect(lines.slice(-2)).toEqual(["suspend failed: flash powerOffNoIrq IO", "> "]);
     expect(rig.platform.sleeps).toBe(0);
     expect(rig.send("status\r").split("\r\n")[0]).toBe("phase idle, 7 devices, last outcome IO");
+  });
+
+  it("a hook that answers no status: its PROTOCOL failure says what it answered, in the outcome and in stats, the last bad answer only", () => {
+    const rig = new Rig();
+    const outcome = (hook: number, value: unknown): string => {
+      rig.devices.flash.script(hook, K_ANSWER, 0, 0);
+      rig.devices.flash.thrown[hook] = value;
+      const lines = untimed(rig.send("suspend\r"));
+      rig.devices.flash.script(hook, K_FAIL, OK, 0);
+      return lines[lines.length - 2];
+    };
+    expect([
+      outcome(H_SUSPEND, undefined),
+      outcome(H_SUSPEND, true),
+      outcome(H_SUSPEND, 1.5),
+      outcome(H_SUSPEND, 70000),
+      outcome(H_SUSPEND, -3),
+      outcome(H_SUSPEND, "0"),
+      outcome(H_SUSPEND, Promise.resolve(0)),
+      outcome(H_POWER_OFF, PENDING),
+    ]).toEqual([
+      "suspend failed: flash suspend PROTOCOL (answered undefined: a forgotten return?)",
+      "suspend failed: flash suspend PROTOCOL (answered true)",
+      "suspend failed: flash suspend PROTOCOL (answered a number that is no integer)",
+      "suspend failed: flash suspend PROTOCOL (answered 70000, which is no status)",
+      "suspend failed: flash suspend PROTOCOL (answered -3, which is no status)",
+      "suspend failed: flash suspend PROTOCOL (answered no number: a string, an object or a Promise (an async hook?))",
+      "suspend failed: flash suspend PROTOCOL (answered no number: a string, an object or a Promise (an async hook?))",
+      "suspend failed: flash powerOffNoIrq PROTOCOL (answered PENDING, which a stage with IRQs masked cannot wait for)",
+    ]);
+    // stats lists the history newest first: only the newest PROTOCOL is the kept bad answer.
+    const stats = rig.send("stats\r").split("\r\n").filter((l) => /^\s*\[.* PROTOCOL/.test(l));
+    expect(stats.slice(0, 2).map((l) => l.replace(/^\s*\[ *\d+ us\] /, ""))).toEqual([
+      "flash powerOffNoIrq PROTOCOL (answered PENDING, which a stage with IRQs masked cannot wait for)", "flash suspend PROTOCOL",
+    ]);
   });
 
   it("a hook that throws: its failure names what it threw (an Error's name and message, a string, an integer), in the outcome and in stats, the last throw only", () => {

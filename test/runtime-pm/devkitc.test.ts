@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED, D_ACTIVE } from "../../runtime/status";
 import type { W25q } from "../../drivers/w25q/w25q";
+import { BAD_UNDEFINED } from "../../runtime/stats";
 import type { Led } from "../../drivers/led/led";
 import { SimBoard } from "../../host-sim/board/sim-board";
 import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
@@ -90,5 +91,25 @@ describe("console rpm", () => {
     // Failed by its THREW, then re-probed at the first idle moment (the chip itself is fine) and idled down again: the throw is kept.
     expect(sim.pm.deviceState(id)).toBe(D_ACTIVE);
     expect(out).toMatch(/\n  flash +suspended +usage 0 +autosuspend 10 ms +suspends 2 resumes 0 failures 1 last THREW \(RangeError: release from deep power-down: no ID\)\r?\n/);
+  });
+
+  it("prints what a runtime hook answered beside its PROTOCOL; the bad answer is counted in pm.stats as a stage hook's is (stage -1)", () => {
+    const sim = devkitc(10);
+    sim.advance(50_000);
+    const id = sim.booted!.ids.flash;
+    const f = sim.driver<W25q>("flash");
+    const real = f.runtimeResume.bind(f);
+    // A forgotten return: PROTOCOL, counted; it was not counted at all.
+    (f as unknown as { runtimeResume(t: number): unknown }).runtimeResume = (t: number) => { real(t); };
+    f.setClient(() => undefined);
+    f.read(1, 0, new Uint8Array(4));
+    sim.advance(10_000);
+    const st = sim.pm.stats;
+    expect([st.protocolErrors, st.badAnswerDevice, st.badAnswerStage, st.badAnswerKind]).toEqual([1, id, -1, BAD_UNDEFINED]);
+    const term = sim.terminal("console");
+    term.takeAll();
+    term.type("rpm\r");
+    sim.advance(200_000);
+    expect(term.takeAll()).toMatch(/\n  flash +\w+ +usage 0 +autosuspend 10 ms +suspends \d+ resumes \d+ failures 1 last PROTOCOL \(answered undefined: a forgotten return\?\)\r?\n/);
   });
 });

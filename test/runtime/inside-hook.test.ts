@@ -4,6 +4,7 @@ import { Env } from "./fakes";
 import { makeTree } from "./tree";
 import { OK, PENDING, WAKEUP, PROTOCOL, IO, TIMEOUT, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, STAGE_NAMES } from "../../runtime";
 import { EVENT_NAMES, E_HOOK_DONE, E_HOOK_PENDING, E_LATE } from "../../runtime/trace";
+import { BAD_COMPLETED } from "../../runtime/stats";
 
 /** The trace ring's hook records of one stage, as "device:event". */
 function hookRecords(env: Env, stage: number): string[] {
@@ -80,7 +81,10 @@ describe("a completion from inside another device's hook", () => {
     const { env, pender } = pair();
     pender.behaviour.suspend = { kind: "call", fn: (t) => { env.pm.complete(t, OK); return OK; } };
     env.pm.suspend(T_STANDBY, TEST_NONE);
-    expect(env.outcomes).toEqual([PROTOCOL]);
+    // Counted and kept as any bad answer (it was not: protocolErrors stayed 0), with the status it answered.
+    const st = env.pm.stats;
+    expect([env.outcomes, st.protocolErrors, env.pm.graph.names[st.badAnswerDevice], STAGE_NAMES[st.badAnswerStage], st.badAnswerKind, st.badAnswerNumber])
+      .toEqual([[PROTOCOL], 1, "pender", "suspend", BAD_COMPLETED, OK]);
   });
 
   test("its own completion followed by PENDING finishes the hook with that status", () => {
@@ -109,7 +113,7 @@ describe("a masked stage's hook (S3, R1: its own walk, runtime/masked-walk.ts) t
     pender.behaviour.powerOffNoIrq = { kind: "call", fn: (t) => { env.pm.complete(t, OK); return OK; } };
     env.pm.suspend(T_STANDBY, TEST_NONE);
     env.platform.advance(1_000);
-    expect([env.outcomes, env.pm.stats.protocolErrors]).toEqual([[PROTOCOL], 0]);
+    expect([env.outcomes, env.pm.stats.protocolErrors, env.pm.stats.badAnswerKind]).toEqual([[PROTOCOL], 1, BAD_COMPLETED]);
     expect(hookRecords(env, S_POWER_OFF)).toEqual(["pender:fail", "pender:rollback"]);
     expect(env.states()).toEqual(["caller=" + D_ACTIVE, "pender=" + D_ACTIVE]);
     pender.behaviour.powerOffNoIrq = { kind: "ok" };
