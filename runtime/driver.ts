@@ -90,7 +90,7 @@ export interface PmConfig {
   board: string;
   /** Most devices `register` accepts. */
   maxDevices: number;
-  /** Bytes of the state arena shared by every device's state-save area. */
+  /** Bytes of the state arena for the devices' state-save areas: at least the sum of the drivers' `stateBytes`. The runtime's header (the flight record, the hibernate image's member bits) is added on top. */
   stateArenaBytes: number;
   /** Blocks in the request block pool. */
   blockCount: number;
@@ -106,7 +106,7 @@ export interface PmConfig {
   testHoldUs: number;
   /** How many recent failures stats keep. */
   failureHistory: number;
-  /** How many past suspend attempts the flight recorder keeps (default 8); it lives in the state arena. */
+  /** How many past suspend attempts the flight recorder keeps (default 8); it heads the state arena's buffer, on top of `stateArenaBytes`: 16 bytes plus 136 per record (1,104 at 8). */
   flightRecords?: number;
   /** First re-probe of a failed device after this long (default 1 s; the first one runs at the next idle moment), doubling up to `reprobeCapUs` (default 5 min). */
   reprobeFirstUs?: number;
