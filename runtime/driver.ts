@@ -1,11 +1,12 @@
-// The driver contract: five hooks that act and answer a status; the runtime owns the state machine.
+// The driver contract: eight hooks (six protocol hooks, two runtime-PM hooks) that act and answer a status; the runtime owns the state machine.
 import type { IdleState } from "./policy";
 import type { GovernorConfig } from "./governor";
 
 /**
  * A device's power-management hooks, named by the protocol table (runtime/protocol.ts). Each receives
  * a completion token; a hook that answers PENDING (only where the table allows: prepare, suspend,
- * resume) must later call `port.complete(token, status)` exactly once. A token names one stage run, so
+ * resume, reprobe; and the runtime hooks runtimeSuspend, runtimeResume) must later call
+ * `port.complete(token, status)` exactly once. A token names one stage run, so
  * a completion that arrives after a timeout is ignored safely. A hook a driver leaves out answers OK
  * and costs no call.
  *
@@ -38,7 +39,7 @@ export interface PmHooks {
    * again after the delay). Implement both runtime hooks or neither; without them the device never runtime-suspends.
    */
   runtimeSuspend?(token: number): number;
-  /** Runtime PM: someone needs the device (a get): power up, restore, reopen the queue (share the R1/R2 code). An error fails the device. Budget: its R2 budget. */
+  /** Runtime PM: someone needs the device (a get): power up, restore, reopen the queue (share the R1/R2 code). May answer PENDING; an error fails the device. Budget: its R2 budget. */
   runtimeResume?(token: number): number;
 }
 
