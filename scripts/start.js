@@ -50,6 +50,10 @@ function build(entry, out) {
     format: "cjs",
     // "quiesce" and "quiesce/…" in a --board module are this checkout's sources, as in the shell (package.json exports).
     conditions: ["quiesce-source"],
+    // Resolved here (esbuild resolves an alias in absWorkingDir), never from the board's folder: a board in an
+    // application with quiesce installed would bundle that copy beside the shell's, two runtimes whose objects
+    // fail each other's checks ("registerQueue: [object Object] is no RequestQueue").
+    alias: { quiesce: "quiesce" },
     // ts-node is only loaded for a --board module written in TypeScript that is not bundled (board-module.ts).
     external: ["ts-node", "esbuild", "playwright-core"],
     define: { QUIESCE_CLIENT: JSON.stringify(client) },

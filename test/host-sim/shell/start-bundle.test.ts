@@ -1,7 +1,7 @@
 // `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline; V8's code cache beside it.
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
 import { describe, expect, it } from "vitest";
@@ -125,6 +125,24 @@ describe("npm start (scripts/start.js)", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^PASS boot and watch the serial output/m);
     removeBundleOf(join(dir, "sim.ts"));
+  });
+
+  it("a board module in an application with quiesce installed runs on this checkout's quiesce: one runtime, not the app's copy beside it", () => {
+    // The app: the custom driver's files, importing "quiesce/..." as an application does, and quiesce in its node_modules.
+    const app = mkdtempSync(join(tmpdir(), "quiesce-app-"));
+    const installed = join(app, "node_modules", "quiesce");
+    for (const dir of ["runtime", "boards", "drivers", "console", "host-sim"]) cpSync(join(ROOT, dir), join(installed, dir), { recursive: true });
+    cpSync(join(ROOT, "package.json"), join(installed, "package.json"));
+    cpSync(join(ROOT, "examples", "custom-driver"), join(app, "src"), { recursive: true });
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--board", join(app, "src", "sim.ts"), "--expect-text", "type help"], {
+      cwd: app, encoding: "utf8", timeout: 60_000,
+    });
+    // It failed to boot: the driver's objects came from the app's copy, the shell checks them against its own
+    // ("the board did not boot: ...: registerQueue: [object Object] is no RequestQueue").
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^PASS boot and watch the serial output/m);
+    removeBundleOf(join(app, "src", "sim.ts"));
+    rmSync(app, { recursive: true, force: true });
   });
 
   it("the weather station's --board command (its README) reaches the prompt (the custom driver's board is the one above)", () => {
