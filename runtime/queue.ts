@@ -68,8 +68,8 @@ export class RequestQueue {
   /** `serve` calls that threw (that request completed with THREW). */ serveFaults = 0;
   /** The last value a completion callback or `serve` threw, null none. */ lastFault: unknown = null;
   private failStatus = OK;
-  /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */
-  private faultSink: { listenerFaults: number } | null = null;
+  /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */ private faultSink: { listenerFaults: number } | null = null;
+  /** `done` calls with nothing in flight (a driver answering twice). */ lateDones = 0; /** `serve`/`done` answers that were no final status (completed PROTOCOL). */ badAnswers = 0;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
     checkSize("new RequestQueue: capacity", capacity, QUEUE_CAPACITY, "pass the most requests the ring holds");
@@ -217,9 +217,9 @@ export class RequestQueue {
   /** Completes the in-flight request (called inside `serve`, it is taken once `serve` answers PENDING). */
   done(status: number): void {
     // PENDING is no final status, nor anything that is no status: the request ends PROTOCOL (as a hook's would).
-    if (status !== OK && (status === PENDING || !isStatus(status))) status = PROTOCOL;
+    if (status !== OK && (status === PENDING || !isStatus(status))) status = PROTOCOL, this.badAnswers++;
     if (this.early === IN_SERVE || this.early === DROPPED) return void (this.early = this.early === DROPPED ? DROPPED_DONE : status);
-    if (!this.inFlight) return void (this.inFlight === false || detachedDone());
+    if (!this.inFlight) return void (this.inFlight === false ? this.lateDones++ : detachedDone());
     this.inFlight = false;
     if (this.orphan) this.orphan = false; // an abandoned request's own done: completed already
     else this.finishHead(status);
@@ -272,7 +272,7 @@ export class RequestQueue {
       if (this.early <= DROPPED) { this.inFlight = this.orphan = this.early === DROPPED && status === PENDING; this.early = -1; continue; }
       // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would);
       // a `done` made inside serve is its completion if serve answered PENDING, else a protocol error.
-      if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL;
+      if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL, this.badAnswers++;
       if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
       this.early = -1;
       if (status === FULL || status === BUSY) { this.waited++; break; }

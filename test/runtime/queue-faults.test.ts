@@ -191,3 +191,20 @@ describe("RequestQueue: done called without its queue", () => {
     expect(done).toEqual(["7:OK"]);
   });
 });
+
+describe("RequestQueue: a driver's wrong answers are counted", () => {
+  test("a second done (nothing in flight) is counted in lateDones; a serve or done answer that is no status in badAnswers; each request still completes once", () => {
+    const done: string[] = [];
+    const answers: unknown[] = [PENDING, undefined, "0", PENDING];
+    const q = new RequestQueue(4, () => answers.shift() as number, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    q.submit(1); // in flight
+    q.done(OK);
+    q.done(OK); // the driver answers twice: nothing in flight, counted
+    q.submit(2); // serve answers undefined: PROTOCOL
+    q.submit(3); // "0": PROTOCOL
+    q.submit(4); // in flight
+    q.done(PENDING); // no final status: PROTOCOL
+    expect({ done, lateDones: q.lateDones, badAnswers: q.badAnswers, balanced: balanced(q) })
+      .toEqual({ done: ["1:OK", "2:PROTOCOL", "3:PROTOCOL", "4:PROTOCOL"], lateDones: 1, badAnswers: 3, balanced: true });
+  });
+});
