@@ -69,7 +69,8 @@ export class RequestQueue {
   /** The last value a completion callback or `serve` threw, null none. */ lastFault: unknown = null;
   private failStatus = OK;
   /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */ private faultSink: { listenerFaults: number } | null = null;
-  /** `done` calls with nothing in flight (a driver answering twice). */ lateDones = 0; /** `serve`/`done` answers that were no final status (completed PROTOCOL). */ badAnswers = 0;
+  /** `done` calls with nothing in flight (a driver answering twice). */ lateDones = 0;
+  /** `serve`/`done` answers that were no final status (completed PROTOCOL). */ badAnswers = 0;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
     checkSize("new RequestQueue: capacity", capacity, QUEUE_CAPACITY, "pass the most requests the ring holds");
@@ -126,11 +127,7 @@ export class RequestQueue {
   gate(): void { if (this.state < Q_FAILED) { this.state = Q_GATED; if (this.early !== -1) this.gatedInServe = true; } }
 
   /** Reopens and replays parked requests in FIFO order. A failed queue stays failed: only `revive` reopens it. */
-  open(): void {
-    if (this.state === Q_FAILED) return;
-    this.state = Q_OPEN;
-    this.pump();
-  }
+  open(): void { if (this.state !== Q_FAILED) { this.state = Q_OPEN; this.pump(); } }
 
   /** The device failed: serve nothing more, refuse new requests with `status`. OK, or INVALID (nothing changed) for no final error status. */
   fail(status: number): number {
