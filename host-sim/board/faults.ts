@@ -4,6 +4,7 @@ import type { Platform } from "../../runtime/platform";
 import type { PowerManager } from "../../runtime/pm";
 import { IO, OK, PENDING } from "../../runtime/status";
 import { RPM_TOKEN } from "../../runtime/runtime-pm";
+import { checkDeviceSpec } from "../../runtime/spec-check";
 
 /** The hooks faults can be injected into, in stage order (index = stage id). */
 export const HOOK_NAMES = ["prepare", "suspend", "powerOffNoIrq", "powerOnNoIrq", "resume"] as const;
@@ -78,16 +79,28 @@ export class FaultTable {
 
   /**
    * The boot-time wrapper (boards/boot.ts BootOptions.wrap). `dispatch(stage)`, if given, is called
-   * before every hook: the simulated platform charges the runtime's own dispatch time there.
+   * before every hook: the simulated platform charges the runtime's own dispatch time there. The
+   * driver's hooks are checked here as register checks them (the runtime only ever sees the wrapper,
+   * whose hooks are all methods), so `prepare = 5` is refused at boot with the firmware's own message.
    */
   wrap(name: string, driver: PmHooks, pm: PowerManager, platform: Platform, dispatch: ((stage: number) => void) | null = null): PmHooks {
+    checkDeviceSpec(pm.graph.board, { name, hooks: driver }, pm.config.defaultBudgetUs, pm.graph.irqLines);
     return new FaultingHooks(this, this.slot(name) * SLOTS, driver, pm, platform, dispatch);
   }
 }
 
-/** Stands in front of a driver's hooks; with no fault set it only forwards the call. */
+/**
+ * Stands in front of a driver's hooks; with no fault set it only forwards the call. Which hooks the
+ * driver has is read once, here at registration, as the runtime reads them at seal (runtime/hook-table.ts):
+ * one added later is never called, one removed later throws (THREW), as on the firmware. The five
+ * stage hooks stay methods here even when the driver lacks one: the runtime calls every device's
+ * receiver in every stage anyway (NO_HOOKS answers OK), so standing in for it changes no outcome, and
+ * lets the simulator charge the dispatch and inject a fault there too.
+ */
 class FaultingHooks implements PmHooks {
   private readonly table: FaultTable;
+  /** Bit h set: the driver had FAULT_HOOK_NAMES[h] at registration. */
+  private readonly has: number;
   private readonly base: number;
   private readonly inner: PmHooks;
   private readonly pm: PowerManager;
@@ -104,6 +117,10 @@ class FaultingHooks implements PmHooks {
     this.inner = inner;
     this.pm = pm;
     this.platform = platform;
+    const d = inner as unknown as { readonly [hook: string]: unknown };
+    let has = 0;
+    for (let h = 0; h < SLOTS; h++) if (typeof d[FAULT_HOOK_NAMES[h]] === "function") has |= 1 << h;
+    this.has = has;
     // A driver without a re-probe keeps none here too: the runtime then counts it as OK without a call.
     if (inner.reprobe === undefined) this.reprobe = undefined;
     // Runtime hooks likewise: a driver without them never runtime-suspends, wrapped or not.
@@ -139,16 +156,17 @@ class FaultingHooks implements PmHooks {
   }
 
   private call(h: number, token: number): number {
-    // A hook the driver leaves out answers OK (the runtime's rule), so a wrapped driver behaves the same.
-    const d = this.inner;
-    if (h === 0) return d.prepare !== undefined ? d.prepare(token) : OK;
-    if (h === 1) return d.suspend !== undefined ? d.suspend(token) : OK;
-    if (h === 2) return d.powerOffNoIrq !== undefined ? d.powerOffNoIrq(token) : OK;
-    if (h === 3) return d.powerOnNoIrq !== undefined ? d.powerOnNoIrq(token) : OK;
-    if (h === 4) return d.resume !== undefined ? d.resume(token) : OK;
-    // Runtime hooks exist here only when the driver has both (the constructor leaves them out otherwise).
-    if (h === 5) return (d.runtimeSuspend as (token: number) => number).call(d, token);
-    return (d.runtimeResume as (token: number) => number).call(d, token);
+    // A hook the driver did not have at registration answers OK (the runtime's rule), even if added since.
+    if ((this.has & (1 << h)) === 0) return OK;
+    // One it had is called by name, as the runtime calls it: removed since, the call throws (THREW).
+    const d = this.inner as Required<PmHooks>;
+    if (h === 0) return d.prepare(token);
+    if (h === 1) return d.suspend(token);
+    if (h === 2) return d.powerOffNoIrq(token);
+    if (h === 3) return d.powerOnNoIrq(token);
+    if (h === 4) return d.resume(token);
+    if (h === 5) return d.runtimeSuspend(token);
+    return d.runtimeResume(token);
   }
 
   prepare(token: number): number {
@@ -173,7 +191,7 @@ class FaultingHooks implements PmHooks {
 
   /** Forwarded untouched (no fault slot): the driver's own re-probe runs against the chip models' faults. */
   reprobe?(token: number): number {
-    return (this.inner.reprobe as (token: number) => number).call(this.inner, token);
+    return (this.inner as Required<PmHooks>).reprobe(token);
   }
 
   /** Fault slot 5: fail, hang (the runtime gives up at the S2 budget), late, throw (docs/guarantees.md runtime PM). */
