@@ -5,7 +5,8 @@ import type { BoardDriver, DriverContext, IoProvider } from "../drivers/common/i
 import type { ConsoleIo } from "../drivers/common/console-io";
 import { IMAGE_LOADED } from "../drivers/common/image-store";
 import type { BoardDefinition, BoardDevice, BoardPlatform, DriverFactory, DriverTable } from "./types";
-import { checkPools, validateBoard } from "./validate";
+import { validateBoard } from "./validate";
+import { DRIVER_TABLE_FIELD, checkDriver, checkPools, constructFailed } from "./driver-check";
 import { DoneFanout } from "./done-fanout";
 import { bootImage, findStore } from "./boot-image";
 
@@ -26,6 +27,8 @@ export interface BootOptions {
    * into the firmware.
    */
   drivers: DriverTable;
+  /** How boot's errors name `drivers` in a fix (default "BootOptions.drivers"): the simulator names the field its users set. */
+  driversField?: string;
   /** Makes the console when a device offers one (ConsoleIo); absent: no console, even if one could run. */
   makeConsole?: ConsoleFactory;
   /** Boot-time hook wrapper (host-sim fault injection); the runtime registers what it returns. */
@@ -100,7 +103,7 @@ interface Startable {
  */
 export function bootBoard(def: BoardDefinition, device: IoProvider, platform: BoardPlatform, options: BootOptions): BootedBoard {
   const table = options.drivers;
-  validateBoard(def, table);
+  validateBoard(def, table, options.driversField ?? DRIVER_TABLE_FIELD);
   const pm = new PowerManager(Object.assign({ board: def.file }, def.pm), platform);
   const n = def.devices.length;
   const limits = { stateArenaBytes: def.pm.stateArenaBytes, blockCount: def.pm.blockCount, blockSize: def.pm.blockSize };
@@ -122,9 +125,10 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
       try {
         driver = table[d.driver](ctx);
       } catch (e) {
-        const why = e instanceof Error ? e.message : String(e);
-        throw new Error(def.file + ": devices: constructing \"" + d.name + "\" (driver " + d.driver + ") failed: " + why);
+        throw constructFailed(def, d, table[d.driver], e, options.driversField ?? DRIVER_TABLE_FIELD);
       }
+      // Before anything of it is read: an object with attach, numbers that would not be coerced in silence.
+      checkDriver(def, d, driver);
       built[i] = driver;
       byName[d.name] = driver;
       remaining--;
@@ -157,7 +161,14 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
   }
   bindIrq(def, pm, platform);
   pm.seal();
-  for (let i = 0; i < n; i++) (built[i] as BoardDriver).attach(pm.port(ids[def.devices[i].name]));
+  for (let i = 0; i < n; i++) {
+    const d = def.devices[i];
+    try {
+      (built[i] as BoardDriver).attach(pm.port(ids[d.name]));
+    } catch (e) {
+      throw new Error(def.file + ": devices: attaching \"" + d.name + "\" (driver " + d.driver + ") failed: " + (e instanceof Error ? e.message : String(e)));
+    }
+  }
 
   const done = new DoneFanout();
   pm.setDoneCallback(done.call);

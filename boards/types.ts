@@ -27,6 +27,10 @@ export interface DriverFactory {
  * strings (the XS heap is sized for boot's garbage too). @boot
  */
 export function driverFactory(make: (ctx: DriverContext) => BoardDriver, options: readonly string[]): DriverFactory {
+  // Not a list of strings ("pin"): kept as given, for boot to refuse naming the board and the device (boards/driver-check.ts).
+  let strings = Array.isArray(options);
+  for (let i = 0; strings && i < options.length; i++) if (typeof options[i] !== "string") strings = false;
+  if (!strings) return Object.freeze(Object.assign(make, { options }));
   const top: string[] = [];
   const groups: { [group: string]: string[] } = {};
   let grouped = false;

@@ -4,14 +4,17 @@ import { checkPmConfig, nearestName, unknownField } from "../runtime/config-chec
 import { ANY_INTEGER, LIMITS, describeValue, outOfRange } from "../runtime/limits";
 import type { BoardDefinition, BoardDevice, DriverFactory, DriverTable } from "./types";
 import { PIN_OPTIONS } from "./types";
+import { DRIVER_TABLE_FIELD, checkFactory } from "./driver-check";
 
-/** Throws the first problem found, as "<board file>: <what>: <fix>". */
-export function validateBoard(def: BoardDefinition, drivers: DriverTable): void {
+export { checkPools } from "./driver-check";
+
+/** Throws the first problem found, as "<board file>: <what>: <fix>"; `table` is how the driver table is named in a fix. */
+export function validateBoard(def: BoardDefinition, drivers: DriverTable, table = DRIVER_TABLE_FIELD): void {
   const f = def.file;
   const devices = def.devices;
   // No prototype: a device named "constructor", or a parent "toString" no device has, is not found on Object.prototype.
   const index = Object.create(null) as { [name: string]: number };
-  checkNumbers(def, drivers);
+  checkNumbers(def, drivers, table);
   if (devices.length > def.pm.maxDevices) {
     throw new Error(f + ": pool: " + devices.length + " devices, maxDevices is " + def.pm.maxDevices + ": raise pm.maxDevices");
   }
@@ -23,7 +26,7 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
     if (index[d.name] !== undefined) throw new Error(f + ": devices: \"" + d.name + "\" is defined twice: rename one");
     index[d.name] = i;
     if (driverOf(drivers, d.driver) === undefined) {
-      throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in the driver table boot was given: add it to the board's driver table (BootOptions.drivers) or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
+      throw new Error(f + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", which is not in the driver table boot was given: add it to the board's driver table (" + table + ") or fix the name (known: " + Object.keys(drivers).join(", ") + ")");
     }
   }
   for (let i = 0; i < devices.length; i++) {
@@ -32,6 +35,11 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable): void 
       throw new Error(f + ": devices: \"" + d.name + "\" has parent \"" + d.parent + "\", which is not a device of this board: add it or fix the name");
     }
     const needs = d.needs ?? [];
+    // A string would be walked per character ("needs "i", which is not a device").
+    if (!Array.isArray(needs)) {
+      throw new Error(f + ": device \"" + d.name + "\" needs is " + describeValue(needs) + ": needs must be an array of device names: write needs: " +
+        (typeof needs === "string" ? JSON.stringify([needs]) : "[\"<device>\", ...]") + " in the board entry");
+    }
     for (let k = 0; k < needs.length; k++) {
       if (index[needs[k]] === undefined) {
         throw new Error(f + ": devices: \"" + d.name + "\" needs \"" + needs[k] + "\", which is not a device of this board: add it or fix the name");
@@ -63,7 +71,7 @@ const ENTRY_FIELDS: readonly string[] = Object.freeze(DEVICE_FIELDS.concat(["nam
  * entry's field names and option keys come first (a misspelt name is the problem, whatever its value).
  * Throws "<board>: device "<name>" <field> is <v>: must be an integer <min>..<max> <unit>: <fix> in the board entry".
  */
-function checkNumbers(def: BoardDefinition, drivers: DriverTable): void {
+function checkNumbers(def: BoardDefinition, drivers: DriverTable, table: string): void {
   const f = def.file;
   checkPmConfig(Object.assign({ board: f }, def.pm), "in the board's pm sizes");
   const lineMax = def.pm.irqLines - 1;
@@ -78,7 +86,7 @@ function checkNumbers(def: BoardDefinition, drivers: DriverTable): void {
     const bad = outOfRange(irq[key], LIMITS["board.irq." + key], lineMax);
     if (bad !== null) throw new Error(f + ": irq." + key + " " + bad + " in the board's irq numbering");
   }
-  for (let i = 0; i < def.devices.length; i++) checkDeviceNumbers(def, def.devices[i], lineMax, drivers);
+  for (let i = 0; i < def.devices.length; i++) checkDeviceNumbers(def, def.devices[i], lineMax, drivers, table);
   for (let i = 0; i < def.wakeSources.length; i++) {
     const w = def.wakeSources[i];
     const bad = outOfRange(w.line, LIMITS["board.wakeSources.line"], lineMax);
@@ -89,13 +97,14 @@ function checkNumbers(def: BoardDefinition, drivers: DriverTable): void {
   }
 }
 
-function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number, drivers: DriverTable): void {
+function checkDeviceNumbers(def: BoardDefinition, d: BoardDevice, lineMax: number, drivers: DriverTable, table: string): void {
   const who = def.file + ": device \"" + String(d.name) + "\" ";
   const fields = d as unknown as { readonly [key: string]: unknown };
   const unknown = unknownField(fields, ENTRY_FIELDS);
   if (unknown !== null) throw new Error(who + unknown + ": fix it in the board entry");
-  // A driver not in the table is reported after the numbers, by validateBoard.
+  // A driver not in the table is reported after the numbers, by validateBoard; one there is a factory before its options are read.
   const factory = driverOf(drivers, d.driver);
+  if (factory !== undefined) checkFactory(def, d, factory, table);
   if (factory !== undefined && factory.options !== undefined) checkOptionKeys(def, d, factory);
   for (let k = 0; k < DEVICE_FIELDS.length; k++) {
     const key = DEVICE_FIELDS[k];
@@ -295,25 +304,5 @@ function checkIrq(def: BoardDefinition, index: { [name: string]: number }): void
     if (!(w.line >= 0 && w.line < lines)) {
       throw new Error(def.file + ": wakeSources: line " + w.line + " of \"" + w.device + "\" is outside 0.." + (lines - 1) + ": raise pm.irqLines");
     }
-  }
-}
-
-/** After construction: the drivers' state/blocks against the pools, naming each device's share. */
-export function checkPools(def: BoardDefinition, stateBytes: Int32Array, blocks: Int32Array): void {
-  let bytes = 0;
-  let nblocks = 0;
-  let parts = "";
-  let bparts = "";
-  for (let i = 0; i < def.devices.length; i++) {
-    bytes += stateBytes[i];
-    nblocks += blocks[i];
-    if (stateBytes[i] > 0) parts += (parts ? ", " : "") + def.devices[i].name + " " + stateBytes[i];
-    if (blocks[i] > 0) bparts += (bparts ? ", " : "") + def.devices[i].name + " " + blocks[i];
-  }
-  if (bytes > def.pm.stateArenaBytes) {
-    throw new Error(def.file + ": pool: devices save " + bytes + " bytes of state (" + parts + "), stateArenaBytes is " + def.pm.stateArenaBytes + ": raise pm.stateArenaBytes to at least " + bytes);
-  }
-  if (nblocks > def.pm.blockCount) {
-    throw new Error(def.file + ": pool: devices reserve " + nblocks + " request blocks (" + bparts + "), blockCount is " + def.pm.blockCount + ": raise pm.blockCount to at least " + nblocks);
   }
 }

@@ -1,6 +1,7 @@
 // The simulated ESP32 board: its hardware (sim-hardware.ts) plus the firmware booted on it, thrown away and booted again by a reboot.
 import { bootBoard, type BootedBoard, type BootOptions, type ConsoleFactory } from "../../boards/boot";
 import { DRIVERS } from "../../boards/drivers";
+import { DRIVER_TABLE_FIELD } from "../../boards/driver-check";
 import type { DriverTable } from "../../boards/types";
 import { ConsoleApp } from "../../console/console-app";
 import type { SimBoardWiring } from "../boards/esp32-devkitc";
@@ -43,6 +44,8 @@ export class SimBoard extends SimHardware {
   private readonly rebootTimer: number;
   private rebootCause = WAKE_NONE;
   private readonly driverTable: DriverTable;
+  /** Where `driverTable` came from, as boot's errors name it (the field a simulator user sets, not BootOptions.drivers). */
+  private readonly driversField: string;
   private readonly makeConsole: ConsoleFactory;
   /** Boot listeners added through `onBoot`: the application's main, run again after every reboot. */
   private readonly bootListeners: ((booted: BootedBoard) => void)[] = [];
@@ -63,6 +66,8 @@ export class SimBoard extends SimHardware {
     this.provider = trackingProvider(this.device, this.tracked);
     this.faults = new FaultTable(wiring.definition.pm.maxDevices);
     this.driverTable = options.drivers ?? wiring.drivers ?? DRIVERS;
+    // With neither given the default (every shipped driver) is missing one: the wiring is where a board's own table goes.
+    this.driversField = options.drivers !== undefined ? "SimBoardOptions.drivers" : "SimBoardWiring.drivers";
     if (wiring.onBoot !== undefined) this.bootListeners.push(wiring.onBoot);
     this.makeConsole = options.makeConsole ?? function shippedConsole(pm, io) {
       return new ConsoleApp(pm, io);
@@ -92,6 +97,8 @@ export class SimBoard extends SimHardware {
     this.boots++;
     this.booted = bootBoard(this.wiring.definition, this.provider, platform, Object.assign({
       drivers: this.driverTable,
+      // A table passed here is BootOptions.drivers itself (unless the caller names it otherwise).
+      driversField: options.drivers !== undefined ? DRIVER_TABLE_FIELD : this.driversField,
       makeConsole: this.makeConsole,
       console: this.startConsole,
       wrap: (name: string, driver: BoardDriver, pm: PowerManager) => faults.wrap(name, driver, pm, platform, platform.chargeDispatch),
