@@ -214,14 +214,14 @@ export function bootBoard(def: BoardDefinition, device: IoProvider, platform: Bo
  * drains its whole TX ring: `suspendBudgetUs` from its ring size and baud), so no number is copied.
  */
 function stageBudgets(d: BoardDevice, drv: BoardDriver): BoardDevice["stageBudgetUs"] {
-  const own = (drv as unknown as Partial<{ suspendBudgetUs: number }>).suspendBudgetUs;
+  const own = drv.suspendBudgetUs;
   if (typeof own !== "number" || (d.stageBudgetUs !== undefined && d.stageBudgetUs.suspend !== undefined)) return d.stageBudgetUs;
   return Object.assign({}, d.stageBudgetUs, { suspend: own });
 }
 
 /** A number the driver declares for itself (`suspendCostUs`, `resumeCostUs`: µs it adds to a suspend or a resume; `autosuspendMs`), if any. */
 function costOf(drv: BoardDriver, key: "suspendCostUs" | "resumeCostUs" | "autosuspendMs"): number | undefined {
-  const v = (drv as unknown as Partial<{ suspendCostUs: number; resumeCostUs: number; autosuspendMs: number }>)[key];
+  const v = drv[key];
   return typeof v === "number" ? v : undefined;
 }
 

@@ -149,6 +149,16 @@ export interface BoardDriver extends PmHooks {
   readonly requestBlocks?: number;
   /** ROLE_STORAGE | ROLE_WAKE the driver declares unless its board entry overrides it. */
   readonly roles?: number;
+  /** µs the device adds to a suspend (the governor's break-even), unless its board entry says. */
+  readonly suspendCostUs?: number;
+  /** µs the device adds to a resume (the governor's wake latency), unless its board entry says. */
+  readonly resumeCostUs?: number;
+  /** Runtime PM: idle this long before `runtimeSuspend`, unless its board entry says (none: no autosuspend). */
+  readonly autosuspendMs?: number;
+  /** Its S2 budget (µs), unless the board entry's `stageBudgetUs.suspend` says: a chip whose S2 is slow by datasheet. */
+  readonly suspendBudgetUs?: number;
+  /** Boot, after every driver attached: a cold start of the chip (a reboot from a hibernate image skips it). */
+  start?(): void;
 }
 
 /** A numeric option's allowed values: integers min..max unless `integer` is false (then any finite number in range). */
