@@ -18,15 +18,20 @@ export interface DriverFactory {
    * receive, baud). Made by `driverFactory` from the list's `<group>.<key>` entries.
    */
   readonly groups?: { readonly [group: string]: readonly string[] };
+  /** Its option keys beyond PIN_OPTIONS that are GPIO numbers (the PIR's `enable`): boot refuses two devices on one pin. */
+  readonly pins?: readonly string[];
 }
 
 /**
  * A driver table entry that declares its driver's option keys: `driverFactory((ctx) => new Led(ctx), LED_OPTIONS)`.
  * An entry `<group>.<key>` ("serial.baud") is a key inside the option group `<group>`, which is listed
  * too. The list is split here, when the board module loads, so boot compares names without building
- * strings (the XS heap is sized for boot's garbage too). @boot
+ * strings (the XS heap is sized for boot's garbage too). `pins` lists its option keys that are GPIO numbers
+ * beyond PIN_OPTIONS (`driverFactory((ctx) => new Pir(ctx), PIR_OPTIONS, ["enable"])`), so a clash is refused. @boot
  */
-export function driverFactory(make: (ctx: DriverContext) => BoardDriver, options: readonly string[]): DriverFactory {
+export function driverFactory(make: (ctx: DriverContext) => BoardDriver, options: readonly string[], pins?: readonly string[]): DriverFactory {
+  // Its own pin keys (a driver's `enable`, `alert`): checked with PIN_OPTIONS for clashes (validate.ts `claimPins`).
+  if (pins !== undefined) Object.assign(make, { pins: Array.isArray(pins) ? Object.freeze(pins.slice()) : pins });
   // Not a list of strings ("pin"): kept as given, for boot to refuse naming the board and the device (boards/driver-check.ts).
   let strings = Array.isArray(options);
   for (let i = 0; strings && i < options.length; i++) if (typeof options[i] !== "string") strings = false;

@@ -250,32 +250,40 @@ function checkCycle(def: BoardDefinition, index: { [name: string]: number }): vo
 }
 
 function checkPins(def: BoardDefinition, drivers: DriverTable): void {
-  const owner: { [pin: number]: string } = {};
+  // Per GPIO: the device on it, and the option that put it there (named in a clash).
+  const owner: { [pin: number]: string } = {}, ownerKey: { [pin: number]: string } = {};
   for (let i = 0; i < def.devices.length; i++) {
     const d = def.devices[i];
     const o = d.options ?? {};
-    claimPins(def, d.name, o, owner);
+    const factory = driverOf(drivers, d.driver) as DriverFactory;
+    claimPins(def, d.name, o, owner, ownerKey, Array.isArray(factory.pins) ? factory.pins : NO_PINS);
     // An option group (uart-console's `serial`: port, transmit, receive, baud) holds pins too.
-    const groups = (driverOf(drivers, d.driver) as DriverFactory).groups;
+    const groups = factory.groups;
     if (groups === undefined) continue;
     const names = Object.keys(groups);
     for (let k = 0; k < names.length; k++) {
       const g = o[names[k]] as { readonly [key: string]: unknown } | undefined;
-      if (g !== undefined) claimPins(def, d.name, g, owner);
+      if (g !== undefined) claimPins(def, d.name, g, owner, ownerKey, NO_PINS);
     }
   }
 }
 
-/** Marks `options`' PIN_OPTIONS as `name`'s GPIOs, or throws naming the other device on one. */
-function claimPins(def: BoardDefinition, name: string, options: { readonly [key: string]: unknown }, owner: { [pin: number]: string }): void {
-  for (let k = 0; k < PIN_OPTIONS.length; k++) {
-    const v = options[PIN_OPTIONS[k]];
-    if (typeof v !== "number") continue;
+const NO_PINS: readonly string[] = [];
+
+/** Marks `options`' PIN_OPTIONS and the driver's own pin keys (`extra`) as `name`'s GPIOs, or throws naming the other device on one. */
+function claimPins(def: BoardDefinition, name: string, options: { readonly [key: string]: unknown }, owner: { [pin: number]: string },
+  ownerKey: { [pin: number]: string }, extra: readonly string[]): void {
+  for (let k = 0; k < PIN_OPTIONS.length + extra.length; k++) {
+    const key = k < PIN_OPTIONS.length ? PIN_OPTIONS[k] : extra[k - PIN_OPTIONS.length];
+    const v = options[key];
+    // -1 is a driver's "no pin" (the PIR's enable): no GPIO to share.
+    if (typeof v !== "number" || v < 0) continue;
     const other = owner[v];
     if (other !== undefined && other !== name) {
-      throw new Error(def.file + ": pins: " + other + " and " + name + " both use GPIO " + v + ": give each device its own pin");
+      throw new Error(def.file + ": pins: " + other + " (option " + ownerKey[v] + ") and " + name + " (option " + key + ") both use GPIO " + v + ": give each device its own pin");
     }
     owner[v] = name;
+    ownerKey[v] = key;
   }
 }
 

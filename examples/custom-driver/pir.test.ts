@@ -98,6 +98,11 @@ describe("PIR driver (examples/custom-driver)", () => {
     expect(pir(b).events).toBe(2);
   });
 
+  it("a supply switch on another device's GPIO is refused at boot naming both devices and the option (its driverFactory declares enable a pin)", () => {
+    expect(() => bootPirBoard({}, PIR_BOARD_PINS.led)).toThrow(
+      "examples/custom-driver/board: pins: pir (option enable) and led (option pin) both use GPIO " + PIR_BOARD_PINS.led + ": give each device its own pin");
+  });
+
   it("with a supply switch: a failed PIR is re-probed by power-cycling it and waiting out its stability time (reprobe PENDING)", () => {
     const sim = bootPirBoard({}, 4);
     sim.advance(PIR_STABILITY_US + 100_000);

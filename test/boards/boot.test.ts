@@ -104,7 +104,7 @@ describe("board definitions", () => {
 
   it("rejects two devices on one pin", () => {
     expect(() => withDevices(patch("led", { options: { pin: DEVKITC_PINS.i2cData } }))).toThrow(
-      "boards/esp32-devkitc: pins: i2c0 and led both use GPIO 21: give each device its own pin");
+      "boards/esp32-devkitc: pins: i2c0 (option data) and led (option pin) both use GPIO 21: give each device its own pin");
   });
 
   it("rejects pools too small for the drivers' needs", () => {

@@ -113,7 +113,7 @@ describe("uart-console options.serial", () => {
 
   it("a pin inside serial is checked against the other devices' pins, as a top-level one", () => {
     const def = consoleWith({ serial: { ...SERIAL, transmit: 2 } });
-    const message = "boards/esp32-devkitc: pins: led and console both use GPIO 2: give each device its own pin";
+    const message = "boards/esp32-devkitc: pins: led (option pin) and console (option transmit) both use GPIO 2: give each device its own pin";
     expect(() => validateBoard(def, DRIVERS)).toThrow(message);
     expect(bootRefusal(def)).toBe(message);
   });

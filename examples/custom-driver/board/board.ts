@@ -64,7 +64,8 @@ export const PIR_BOARD: BoardDefinition = deepFreeze({
 export const PIR_BOARD_DRIVERS: DriverTable = Object.freeze({
   "spi-bus": driverFactory((ctx) => new SpiBus(ctx), SPI_BUS_OPTIONS),
   "w25q": driverFactory((ctx) => new W25q(ctx), W25Q_OPTIONS),
-  "pir": driverFactory((ctx) => new Pir(ctx), PIR_OPTIONS),
+  // `enable` is a GPIO too (the sensor's supply switch): declared, so a board putting it on another device's pin is refused.
+  "pir": driverFactory((ctx) => new Pir(ctx), PIR_OPTIONS, ["enable"]),
   "led": driverFactory((ctx) => new Led(ctx), LED_OPTIONS),
   "uart-console": driverFactory((ctx) => new UartConsole(ctx), UART_CONSOLE_OPTIONS),
 });
