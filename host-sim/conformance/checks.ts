@@ -1,22 +1,32 @@
 // The conformance kit's shared steps and expectations: the case's board, standby cycles, and what must hold after them (used by kit.ts).
 import { expect } from "vitest";
-import { IO, T_STANDBY, TEST_PLATFORM, D_ACTIVE, STATUS_NAMES, STAGE_NAMES } from "../../runtime/status";
+import { IO, T_STANDBY, TEST_PLATFORM, D_ACTIVE, D_FAILED, STATUS_NAMES, STAGE_NAMES, STATE_NAMES } from "../../runtime/status";
 import { SLEEP_HOLD } from "../board/sim-sleep";
 import type { CaseBoard, DriverCase } from "./case";
 import { holdRuntimeDevices } from "./hold";
 import { heldLockCount, watchBusAfterSuspend, type BusWatch } from "./watch";
 
-/** Every device's system state, as "name=state". */
+/** A device state by name (runtime/status.ts STATE_NAMES), for messages: "failed", not its number. */
+export function stateName(state: number): string {
+  return STATE_NAMES[state] ?? "state " + state;
+}
+
+/** Every device's system state, as "name=state" with the state's name. */
 export function states(b: CaseBoard): string[] {
   const g = b.sim.pm.graph;
   const out: string[] = [];
-  for (let d = 0; d < g.count; d++) out.push(g.names[d] + "=" + b.sim.pm.deviceState(d));
+  for (let d = 0; d < g.count; d++) out.push(g.names[d] + "=" + stateName(b.sim.pm.deviceState(d)));
   return out;
 }
 
 /** What `states` reads with every device active. */
 export function allActive(b: CaseBoard): string[] {
-  return b.sim.wiring.definition.devices.map((d) => d.name + "=" + D_ACTIVE);
+  return b.sim.wiring.definition.devices.map((d) => d.name + "=" + stateName(D_ACTIVE));
+}
+
+/** What `states` reads with exactly `down` failed and every other device active. */
+export function failedOnly(b: CaseBoard, down: readonly string[]): string[] {
+  return b.sim.wiring.definition.devices.map((d) => d.name + "=" + stateName(down.includes(d.name) ? D_FAILED : D_ACTIVE));
 }
 
 /** The bus watch of each board the kit made (`board`). */
@@ -74,8 +84,11 @@ export function expectRestored(b: CaseBoard, c: DriverCase, before: number[], af
 
 /** Every device active again. */
 export function expectAllActive(b: CaseBoard, c: DriverCase, after: string): void {
-  expect(states(b), c.device + ": not every device is active (state " + D_ACTIVE + ") " + after + ": each resume hook (and a rollback's " +
-    "mirror) must answer OK so its device is active again").toEqual(allActive(b));
+  const now = states(b);
+  // Named in the text too: vitest shortens a long array in its "expected ... to deeply equal" tail.
+  const off = now.filter((s) => !s.endsWith("=" + stateName(D_ACTIVE)));
+  expect(now, c.device + ": not every device is active " + after + " (" + off.join(", ") + "): each resume hook (and a " +
+    "rollback's mirror) must answer OK so its device is active again").toEqual(allActive(b));
 }
 
 /** No datasheet timing rule broken on the board's chip models. */

@@ -1,6 +1,6 @@
 // The runtime-PM part of the conformance kit: drivers with runtime hooks keep the runtime-PM contract (docs/writing-a-driver.md).
 import { expect, it } from "vitest";
-import { OK, PENDING, PROTOCOL, T_STANDBY, TEST_PLATFORM, RPM_SUSPENDED, RPM_STATE_NAMES, STATUS_NAMES } from "../../runtime/status";
+import { OK, PENDING, PROTOCOL, T_STANDBY, TEST_PLATFORM, RPM_SUSPENDED, RPM_STATE_NAMES, STATUS_NAMES, STAGE_NAMES } from "../../runtime/status";
 import { E_HOOK_DONE, E_HOOK_PENDING, E_HOOK_FAIL, E_RPM_FAIL } from "../../runtime/trace";
 import type { CaseBoard, DriverCase } from "./case";
 import { holdDevice, snapshotActive } from "./hold";
@@ -184,9 +184,9 @@ export function checkStandbySkips(c: DriverCase, ctx: Skippable): void {
   for (let i = tr.length - (tr.total - from); i < tr.length; i++) {
     const s = tr.slot(i);
     const ev = tr.eventAt(s);
-    if (tr.deviceAt(s) === d && (ev === E_HOOK_DONE || ev === E_HOOK_PENDING || ev === E_HOOK_FAIL)) ran.push("stage " + tr.stageAt(s));
+    if (tr.deviceAt(s) === d && (ev === E_HOOK_DONE || ev === E_HOOK_PENDING || ev === E_HOOK_FAIL)) ran.push(STAGE_NAMES[tr.stageAt(s)]);
   }
-  expect(ran, c.device + ": system hooks of it ran (stages listed) although it was runtime-suspended: it took a get of its " +
+  expect(ran, c.device + ": system hooks of it ran (listed) although it was runtime-suspended: it took a get of its " +
     "own (port.get() without a put) or its runtimeSuspend did not complete").toEqual([]);
   expect(RPM_STATE_NAMES[pm.rpm.state[d]], c.device + ": a standby woke it from runtime suspend: nothing but a request " +
     "(port.get()) may wake it").toBe("suspended");

@@ -1,0 +1,59 @@
+// The conformance kit's failure messages: device states by name, not their numbers.
+import { describe, expect, it } from "vitest";
+import { IO } from "../../runtime/status";
+import { Bme280, BME280_OPTIONS } from "../../drivers/bme280/bme280";
+import { DRIVERS } from "../../boards/drivers";
+import { driverFactory } from "../../boards/types";
+import type { DriverContext } from "../../drivers/common/io";
+import { F_FAIL } from "../../host-sim/board/faults";
+import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
+import { makeCaseBoard, type DriverCase } from "../../host-sim/conformance";
+import { failAndPark, states } from "../../host-sim/conformance/checks";
+import { checkResumeFault } from "../../host-sim/conformance/recovery";
+import { DEVKITC_CASES } from "./cases";
+
+/** A re-probe that never finds the chip: the device stays failed. */
+class NeverBackBme280 extends Bme280 {
+  override reprobe(_token: number): number {
+    return IO;
+  }
+}
+
+/** The shipped bme280 case on a DevKitC whose "bme280" driver is `make`'s. */
+function bmeCase(make: (ctx: DriverContext) => unknown): DriverCase {
+  const drivers = Object.assign({}, DRIVERS, { bme280: driverFactory(make as never, BME280_OPTIONS) });
+  const shipped = DEVKITC_CASES.find((c) => c.device === "bme280") as DriverCase;
+  return {
+    ...shipped, make: () => {
+      const b = makeCaseBoard(SIM_ESP32_DEVKITC, { drivers });
+      b.sim.driver<Bme280>("bme280").setClient(new Int32Array(3), null, (_t, s) => { b.completed.push(s); });
+      return b;
+    },
+  };
+}
+
+/** The assertion message a check failed with ("" if it passed). */
+function failure(check: () => void): string {
+  try {
+    check();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return "";
+}
+
+describe("conformance kit messages", () => {
+  it("device states are printed by name: a failed bme280 reads bme280=failed", () => {
+    const c = bmeCase((ctx) => new NeverBackBme280(ctx));
+    const b = c.make();
+    expect(failAndPark(b, c, "resume", F_FAIL).states).toEqual(["i2c0=active", "vspi=active", "bme280=failed", "flash=active", "led=active", "button=active",
+      "telemetry=active", "console=active"]);
+    b.sim.advance(3_000_000);
+    expect(states(b)).toContain("bme280=failed");
+    const msg = failure(() => checkResumeFault(c, "resume", F_FAIL, "IO"));
+    expect(msg.split(": expected")[0]).toBe("bme280: not every device is active 1 s after a failure (injected) at its resume (the " +
+      "runtime re-probes a failed device at the next idle moment: its reprobe must re-initialise the chip from scratch and answer " +
+      "OK) (bme280=failed): each resume hook (and a rollback's mirror) must answer OK so its device is active again");
+  });
+
+});
