@@ -29,6 +29,18 @@ export function failedOnly(b: CaseBoard, down: readonly string[]): string[] {
   return b.sim.wiring.definition.devices.map((d) => d.name + "=" + stateName(down.includes(d.name) ? D_FAILED : D_ACTIVE));
 }
 
+/**
+ * The fix for a device still failed, or marked active with its chip unusable, after the runtime's
+ * re-probe. A driver without a `reprobe` hook has no re-probe to blame: the runtime counts a missing
+ * hook as OK, so the device is marked active without the chip being touched (docs/writing-a-driver.md
+ * "Cold boot: start()"); the message says so rather than describing a re-probe that never ran.
+ */
+export function reprobeFix(b: CaseBoard, c: DriverCase, fix: string): string {
+  if (hasReprobe(b, c)) return fix;
+  return c.device + " has no reprobe(token) hook, so a failed device is marked active without touching the chip: add " +
+    "reprobe that re-initialises it (from scratch, answering IO when the chip does not answer)";
+}
+
 /** The bus watch of each board the kit made (`board`). */
 const watches = new WeakMap<CaseBoard, BusWatch>();
 
@@ -177,13 +189,24 @@ export function holdAsleep(b: CaseBoard, c: DriverCase): void {
     lastFailure(b) + "): S1..S3 must answer OK, or PENDING and complete within the stage's budget").toBe(SLEEP_HOLD);
 }
 
-/** The device's queue accepts a request again and completes it OK. */
-export function expectServes(b: CaseBoard, c: DriverCase, after: string): void {
+/** Whether the device's driver has a `reprobe` hook (the driver object's own, before the simulator's fault wrapper). */
+export function hasReprobe(b: CaseBoard, c: DriverCase): boolean {
+  return typeof (b.sim.driver(c.device) as unknown as { reprobe?: unknown }).reprobe === "function";
+}
+
+/** How messages name the moment the runtime brought a failed device back: its re-probe, or, without the hook, the mark. */
+export function afterReprobe(b: CaseBoard, c: DriverCase): string {
+  return hasReprobe(b, c) ? "after its re-probe" : "after the runtime marked it active again (it has no reprobe hook)";
+}
+
+/** The device's queue accepts a request again and completes it OK; `reprobed`: it is back from failed (the fix names reprobe). */
+export function expectServes(b: CaseBoard, c: DriverCase, after: string, reprobed = false): void {
   if (!c.submit) return;
   const n = b.completed.length;
   expect(STATUS_NAMES[c.submit(b)], c.device + ": a request was refused " + after + ": reopen the queue in R2 (and after a " +
     "successful re-probe) so it takes requests again").toBe("OK");
   b.sim.advance(200_000);
+  const fix = "the driver must serve its queue again once active";
   expect(b.completed.slice(n).map((s) => STATUS_NAMES[s]), c.device + ": a request made " + after + " did not complete OK within " +
-    "200 ms: the driver must serve its queue again once active").toEqual(["OK"]);
+    "200 ms: " + (reprobed ? reprobeFix(b, c, fix) : fix)).toEqual(["OK"]);
 }

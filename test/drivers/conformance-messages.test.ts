@@ -1,4 +1,4 @@
-// The conformance kit's failure messages: device states by name, not their numbers.
+// The conformance kit's failure messages: device states by name (not their numbers), and a driver without a reprobe hook told so, not blamed for a re-probe it does not have.
 import { describe, expect, it } from "vitest";
 import { IO } from "../../runtime/status";
 import { Bme280, BME280_OPTIONS } from "../../drivers/bme280/bme280";
@@ -9,7 +9,7 @@ import { F_FAIL } from "../../host-sim/board/faults";
 import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { makeCaseBoard, type DriverCase } from "../../host-sim/conformance";
 import { failAndPark, states } from "../../host-sim/conformance/checks";
-import { checkResumeFault } from "../../host-sim/conformance/recovery";
+import { checkBrokenChip, checkResumeFault } from "../../host-sim/conformance/recovery";
 import { DEVKITC_CASES } from "./cases";
 
 /** A re-probe that never finds the chip: the device stays failed. */
@@ -30,6 +30,13 @@ function bmeCase(make: (ctx: DriverContext) => unknown): DriverCase {
       return b;
     },
   };
+}
+
+/** The bme280 without a reprobe hook (the runtime then marks it active after a failure without touching the chip). */
+function withoutReprobe(ctx: DriverContext): Bme280 {
+  const d = new Bme280(ctx);
+  Object.defineProperty(d, "reprobe", { value: undefined });
+  return d;
 }
 
 /** The assertion message a check failed with ("" if it passed). */
@@ -56,4 +63,10 @@ describe("conformance kit messages", () => {
       "OK) (bme280=failed): each resume hook (and a rollback's mirror) must answer OK so its device is active again");
   });
 
+  it("a driver without reprobe is told to add one, not blamed for a re-probe it does not have; the shipped bme280 passes", () => {
+    const msg = failure(() => checkBrokenChip(bmeCase(withoutReprobe)));
+    expect(msg.split(": expected")[0]).toBe("bme280 has no reprobe(token) hook, so a failed device is marked active without " +
+      "touching the chip: add reprobe that re-initialises it (from scratch, answering IO when the chip does not answer)");
+    expect(failure(() => checkBrokenChip(bmeCase((ctx) => new Bme280(ctx))))).toBe("");
+  });
 });
