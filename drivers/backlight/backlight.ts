@@ -95,6 +95,8 @@ export class Backlight implements BoardDriver {
   set brightness(value: number) {
     const v = value < 0 ? 0 : value > 1000 ? 1000 : value | 0;
     this.level = v;
+    // Saved first: the runtime resume the get below starts (at once, or once the display woke) reloads it.
+    if (this.suspended) this.save();
     // Activity: a runtime-suspended backlight comes back (display first); the idle delay starts again.
     const port = this.port;
     if (port !== null && port.get() !== OK) {

@@ -53,8 +53,10 @@ function moddableTwoCases(ms: number): DriverCase[] {
 // The w25q is the guide's runtime-PM example (docs/writing-a-driver.md "Runtime PM"): a get per request,
 // putAutosuspend at its completion. Each delay idles it down during the kit's own waits and snapshots.
 for (const ms of [0, 50, 300, 800]) describe("autosuspendMs " + ms + " on the flash", () => describeDriverConformance([flashCase(ms)]));
-// A supplier and its consumer with delays: the consumer's suspend starts the supplier's delay.
-for (const ms of [50, 800]) describe("autosuspendMs " + ms + " on the display and backlight", () => describeDriverConformance(moddableTwoCases(ms)));
+// A supplier and its consumer with delays: the consumer's suspend starts the supplier's delay. At 300 ms the
+// backlight lost a brightness written while runtime-suspended (its resume reloaded the saved one). Not 0: the
+// display would idle down inside its own boot init (SWRESET .. DISPON, 300 ms) and time out its runtimeSuspend.
+for (const ms of [50, 300, 800]) describe("autosuspendMs " + ms + " on the display and backlight", () => describeDriverConformance(moddableTwoCases(ms)));
 
 /** The assertion message a check failed with ("" if it passed). */
 function failure(check: () => void): string {

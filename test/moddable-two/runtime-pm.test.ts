@@ -35,7 +35,21 @@ describe("ILI9341 and backlight runtime PM", () => {
     // The backlight stays dark until someone writes a brightness (a screen timeout); then it relights.
     expect(backlight.lit).toBe(false);
     backlight.brightness = 800;
-    expect([backlight.lit, bp.runtimeState]).toEqual([true, RPM_ACTIVE]);
+    // Its runtime resume (R2's code) reloaded the saved level over the one just written: 1000 stayed.
+    expect([backlight.lit, bp.runtimeState, backlight.brightness]).toEqual([true, RPM_ACTIVE, 800]);
+    expect(m2.violations.list).toEqual([]);
+  });
+
+  it("a brightness written while the backlight and the panel are runtime-suspended is the one lit once the panel woke", () => {
+    const m2 = bootSimModdableTwo({ autosuspendMs: { display: 1000, backlight: 5000 } });
+    m2.clock.advance(300_000);
+    const backlight = m2.drivers.backlight as unknown as Backlight;
+    const dp = m2.pm.port(m2.ids.display), bp = m2.pm.port(m2.ids.backlight);
+    m2.clock.advance(7_000_000);
+    expect([bp.runtimeState, dp.runtimeState]).toEqual([RPM_SUSPENDED, RPM_SUSPENDED]);
+    backlight.brightness = 300; // the panel wakes first (SLPOUT, 120 ms, DISPON), then the backlight's resume
+    m2.clock.advance(300_000);
+    expect([bp.runtimeState, backlight.lit, backlight.brightness]).toEqual([RPM_ACTIVE, true, 300]);
     expect(m2.violations.list).toEqual([]);
   });
 });
