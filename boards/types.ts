@@ -102,7 +102,7 @@ export interface WakeSource {
   readonly device: string;
   /** The IRQ line that wakes. */
   readonly line: number;
-  /** ESP32 deep sleep wakes only on RTC GPIOs (ext0/ext1) and the RTC timer, never on a UART. */
+  /** Also wakes deep sleep. ESP32: RTC GPIOs only, armed as ext0 + ext1 (boards/esp32-wake.ts), never a UART; boot refuses what the chip cannot arm. */
   readonly hibernate: boolean;
   /** A GPIO source: the level that wakes (0: active low, a button to ground, the default; 1: active high, a PIR output). */
   readonly level?: number;

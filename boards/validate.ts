@@ -5,6 +5,7 @@ import { ANY_INTEGER, LIMITS, describeValue, outOfRange } from "../runtime/limit
 import type { BoardDefinition, BoardDevice, DriverFactory, DriverTable } from "./types";
 import { PIN_OPTIONS } from "./types";
 import { DRIVER_TABLE_FIELD, checkFactory } from "./driver-check";
+import { esp32WakePlan } from "./esp32-wake";
 
 export { checkPools } from "./driver-check";
 
@@ -49,6 +50,8 @@ export function validateBoard(def: BoardDefinition, drivers: DriverTable, table 
   checkCycle(def, index);
   checkPins(def, drivers);
   checkIrq(def, index);
+  // The ESP32 platform arms what the simulator arms, or boot refuses (RTC GPIOs, ext0 + ext1 levels).
+  esp32WakePlan(def);
 }
 
 /**

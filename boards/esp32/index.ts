@@ -6,3 +6,5 @@ export { Esp32Platform, MASK_NOIRQ, MASK_SLEEP } from "./platform";
 export type { Esp32PlatformOptions, QuiesceNative, TimerApi } from "./platform";
 export { Esp32IrqSource } from "./irq-source";
 export { esp32Native } from "./native";
+export { esp32WakePlan, ESP32_RTC_GPIOS, EXT1_ALL_LOW, EXT1_ANY_HIGH } from "../esp32-wake";
+export type { Esp32WakePlan } from "../esp32-wake";

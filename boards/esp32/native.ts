@@ -59,18 +59,18 @@ export function releaseOther(this: unknown): number {
   return native("xs_quiesce_release_other").call(this);
 }
 export function lightSleep(
-  this: unknown, wakePin: number, wakeLevel: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number,
+  this: unknown, wakeMask: number, highMask: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number,
 ): number {
-  return native("xs_quiesce_light_sleep").call(this, wakePin, wakeLevel, uartPort, uartThreshold, uartLine, timerUs);
+  return native("xs_quiesce_light_sleep").call(this, wakeMask, highMask, uartPort, uartThreshold, uartLine, timerUs);
 }
-export function deepSleep(this: unknown, wakePin: number, wakeLevel: number, timerUs: number): number {
-  return native("xs_quiesce_deep_sleep").call(this, wakePin, wakeLevel, timerUs);
+export function deepSleep(this: unknown, ext0Pin: number, ext0Level: number, ext1Mask: number, ext1Mode: number, timerUs: number): number {
+  return native("xs_quiesce_deep_sleep").call(this, ext0Pin, ext0Level, ext1Mask, ext1Mode, timerUs);
 }
 export function resetReason(this: unknown): number {
   return native("xs_quiesce_reset_reason").call(this);
 }
-export function bootWakeCause(this: unknown, wakePin: number, uartLine: number): number {
-  return native("xs_quiesce_boot_wake_cause").call(this, wakePin, uartLine);
+export function bootWakeCause(this: unknown, ext0Pin: number, ext1Mask: number, uartLine: number): number {
+  return native("xs_quiesce_boot_wake_cause").call(this, ext0Pin, ext1Mask, uartLine);
 }
 /** How long the deep sleep this boot came from lasted by the RTC clock (µs), or -1 if unknown. */
 export function bootSleptUs(this: unknown): number {

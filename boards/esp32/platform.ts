@@ -3,6 +3,7 @@ import { T_HIBERNATE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER } fro
 // Only a constant: the face itself arrives through the options, so tests pass a recording fake.
 import { RESET_DEEP_SLEEP } from "./native";
 import type { BoardPlatform, IrqSource } from "../types";
+import type { Esp32WakePlan } from "../esp32-wake";
 import { IMAGE_LOADED, PLATFORM_IMAGE_OTHER_LAYOUT } from "../../drivers/common/image-store";
 
 /** quiesce-native.c's default MODDEF_QUIESCE_RTCIMAGEBYTES (manifests/esp32.json defines.quiesce.rtcImageBytes). */
@@ -20,14 +21,14 @@ export interface QuiesceNative {
   stallOther(): number;
   /** Releases one `stallOther`. */
   releaseOther(): number;
-  /** Light sleep with the given sources (a negative pin or port, or `timerUs` <= 0, leaves it off): the wake cause (IRQ line or WAKE_*). */
-  lightSleep(wakePin: number, wakeLevel: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number): number;
-  /** Deep sleep (`wakePin` an RTC GPIO): returns a wake cause only if the sleep was rejected; otherwise the chip reboots. */
-  deepSleep(wakePin: number, wakeLevel: number, timerUs: number): number;
+  /** Light sleep woken by every GPIO of `wakeMask` (level 1 where `highMask` has it), the UART and the timer (mask 0, port < 0, `timerUs` <= 0: off): the wake cause (IRQ line or WAKE_*). */
+  lightSleep(wakeMask: number, highMask: number, uartPort: number, uartThreshold: number, uartLine: number, timerUs: number): number;
+  /** Deep sleep woken by ext0 (one RTC GPIO, -1 none), ext1 (RTC GPIO mask, EXT1_* mode) and the timer: returns a wake cause only if the sleep was rejected; otherwise the chip reboots. */
+  deepSleep(ext0Pin: number, ext0Level: number, ext1Mask: number, ext1Mode: number, timerUs: number): number;
   /** esp_reset_reason() as a RESET_* code. */
   resetReason(): number;
   /** What ended the deep sleep this boot came from (IRQ line or WAKE_*). */
-  bootWakeCause(wakePin: number, uartLine: number): number;
+  bootWakeCause(ext0Pin: number, ext1Mask: number, uartLine: number): number;
   /** How long the deep sleep this boot came from lasted by the RTC clock, µs, -1 unknown. */
   bootSleptUs(): number;
   /** Keeps the image in RTC memory (or only its header when it is at `flashAddress`): bytes kept inline, or IMAGE_TOO_LARGE. */
@@ -72,10 +73,8 @@ export const MASK_SLEEP = 1;
 export interface Esp32PlatformOptions {
   /** MASK_NOIRQ or MASK_SLEEP: where the hardware critical section spans. */
   maskMode: number;
-  /** Wake button: GPIO and the level that means pressed (-1: none). Deep sleep needs an RTC GPIO. */
-  wakePin: number;
-  /** The wake pin's pressed level: 0 low, 1 high. */
-  wakeLevel: number;
+  /** The board's GPIO wake sources as the chip arms them (boards/esp32-wake.ts esp32WakePlan): all for light sleep, the hibernate ones as ext0 + ext1. */
+  wake: Esp32WakePlan;
   /** Console UART that wakes light sleep (-1: none), the RX edges that count, and its IRQ line. */
   uartPort: number;
   /** RX edges that wake light sleep (esp_sleep_enable_uart_wakeup's threshold). */
@@ -135,7 +134,8 @@ export class Esp32Platform implements BoardPlatform {
   /** Boot: WAKE_NONE unless this boot is the wake from our deep sleep; then its cause (button line, WAKE_TIMER, WAKE_RESET). */
   hibernateWakeCause(): number {
     if (this.face.resetReason() !== RESET_DEEP_SLEEP) return WAKE_NONE;
-    return this.face.bootWakeCause(this.options.wakePin, this.options.uartLine);
+    const w = this.options.wake;
+    return this.face.bootWakeCause(w.ext0Pin, w.ext1Mask, this.options.uartLine);
   }
 
   /** Boot, after a hibernate wake: the sleep's length by the RTC clock (µs), -1 if unknown. */
@@ -271,12 +271,12 @@ export class Esp32Platform implements BoardPlatform {
     if (own) this.face.enterCritical();
     let cause = WAKE_NONE;
     if (test === TEST_PLATFORM) {
-      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, holdUs);
+      cause = this.face.lightSleep(o.wake.lightMask, o.wake.lightHighMask, o.uartPort, o.uartThreshold, o.uartLine, holdUs);
       if (cause === WAKE_TIMER) cause = WAKE_TEST_HOLD;
     } else if (target === T_HIBERNATE) {
       cause = this.hibernate();
     } else {
-      cause = this.face.lightSleep(o.wakePin, o.wakeLevel, o.uartPort, o.uartThreshold, o.uartLine, this.timerWake(o.standbyTimerUs));
+      cause = this.face.lightSleep(o.wake.lightMask, o.wake.lightHighMask, o.uartPort, o.uartThreshold, o.uartLine, this.timerWake(o.standbyTimerUs));
     }
     if (own) this.face.leaveCritical();
     return cause;
@@ -284,12 +284,13 @@ export class Esp32Platform implements BoardPlatform {
 
   private hibernate(): number {
     const o = this.options;
+    const w = o.wake;
     const image = this.image;
     if (image !== null && this.face.imageSave(image, this.imageFlashAddress) < 0) {
       this.hibernateRefusals++;
-      return o.wakePin >= 0 ? o.wakePin : WAKE_TIMER;
+      return w.ext0Pin >= 0 ? w.ext0Pin : WAKE_TIMER;
     }
-    const cause = this.face.deepSleep(o.wakePin, o.wakeLevel, this.timerWake(o.hibernateTimerUs));
+    const cause = this.face.deepSleep(w.ext0Pin, w.ext0Level, w.ext1Mask, w.ext1Mode, this.timerWake(o.hibernateTimerUs));
     // Only reached when ESP-IDF rejected the deep sleep: the image must not resurrect a later boot.
     this.face.imageClear();
     this.hibernateRefusals++;

@@ -119,17 +119,43 @@ static uint32_t checksum(const uint8_t *data, uint32_t length)
 	return h;
 }
 
+// ext1 modes as boards/esp32-wake.ts names them (EXT1_*), mapped to esp_sleep_ext1_wakeup_mode_t below.
+#define EXT1_ALL_LOW 0
+#define EXT1_ANY_HIGH 1
+#define ESP32_GPIO_COUNT 40
+
+// GPIO masks arrive as JavaScript numbers (bit n = GPIO n): 40 bits are exact in a double.
+#define GPIO_BIT(pin) (1ull << (uint32_t)(pin))
+
+static int lowestPin(uint64_t mask)
+{
+	for (int pin = 0; pin < ESP32_GPIO_COUNT; pin++)
+		if (mask & GPIO_BIT(pin))
+			return pin;
+	return -1;
+}
+
+// The first pin of `mask` at its wake level (1 where `high` has its bit, else 0), or -1.
+static int activePin(uint64_t mask, uint64_t high)
+{
+	for (int pin = 0; pin < ESP32_GPIO_COUNT; pin++)
+		if ((mask & GPIO_BIT(pin)) && (gpio_get_level((gpio_num_t)pin) == ((high & GPIO_BIT(pin)) ? 1 : 0)))
+			return pin;
+	return -1;
+}
+
 /*
  * ESP-IDF v6.0 reports every source that ended the sleep as a bit (esp_sleep_get_wakeup_causes; the
  * single-cause esp_sleep_get_wakeup_cause is deprecated). When several fired together, the GPIO wake
  * (a user's press) wins over the UART and the timer, so the runtime records the cause a person made.
+ * `gpioPin` is the pin the caller found behind a GPIO, ext0 or ext1 cause.
  */
 #define CAUSE_BIT(source) (1u << (uint32_t)(source))
-static int mapCause(uint32_t causes, int wakePin, int uartLine)
+static int mapCause(uint32_t causes, int gpioPin, int uartLine)
 {
 	gStat[STAT_LAST_RAW_CAUSE] = causes;
 	if (causes & (CAUSE_BIT(ESP_SLEEP_WAKEUP_EXT0) | CAUSE_BIT(ESP_SLEEP_WAKEUP_EXT1) | CAUSE_BIT(ESP_SLEEP_WAKEUP_GPIO)))
-		return wakePin;
+		return gpioPin;
 	if (causes & (CAUSE_BIT(ESP_SLEEP_WAKEUP_UART) | CAUSE_BIT(ESP_SLEEP_WAKEUP_UART1)))
 		return uartLine;
 	if (causes & CAUSE_BIT(ESP_SLEEP_WAKEUP_TIMER))
@@ -215,28 +241,34 @@ static void restoreStall(uint32_t depth)
 }
 
 /*
- * lightSleep(wakePin, wakeLevel, uartPort, uartThreshold, uartLine, timerUs) -> wake cause.
- * wakePin < 0, uartPort < 0 or timerUs <= 0 leave that source off. Called with IRQs masked.
+ * lightSleep(wakeMask, highMask, uartPort, uartThreshold, uartLine, timerUs) -> wake cause.
+ * Every GPIO of wakeMask wakes, at level 1 if highMask has it, else 0 (ESP-IDF Sleep Modes, "GPIO
+ * Wakeup (Light-sleep Only)": any GPIO, each with its own level). wakeMask 0, uartPort < 0 or
+ * timerUs <= 0 leave that source off. Called with IRQs masked.
  */
 void xs_quiesce_light_sleep(xsMachine *the)
 {
-	int wakePin = xsmcToInteger(xsArg(0));
-	int wakeLevel = xsmcToInteger(xsArg(1));
+	uint64_t wakeMask = (uint64_t)xsmcToNumber(xsArg(0));
+	uint64_t highMask = (uint64_t)xsmcToNumber(xsArg(1));
 	int uartPort = xsmcToInteger(xsArg(2));
 	int uartThreshold = xsmcToInteger(xsArg(3));
 	int uartLine = xsmcToInteger(xsArg(4));
 	double timerUs = xsmcToNumber(xsArg(5));
 	esp_err_t err;
 	int cause;
+	int pin;
 
 	esp_sleep_disable_wakeup_source(ESP_SLEEP_WAKEUP_ALL);
-	if (wakePin >= 0) {
+	if (wakeMask) {
 		// A level wake: a button already held at sleep entry wakes at once instead of being missed.
-		if (gpio_get_level((gpio_num_t)wakePin) == wakeLevel) {
-			xsmcSetInteger(xsResult, wakePin);
+		pin = activePin(wakeMask, highMask);
+		if (pin >= 0) {
+			xsmcSetInteger(xsResult, pin);
 			return;
 		}
-		gpio_wakeup_enable((gpio_num_t)wakePin, wakeLevel ? GPIO_INTR_HIGH_LEVEL : GPIO_INTR_LOW_LEVEL);
+		for (pin = 0; pin < ESP32_GPIO_COUNT; pin++)
+			if (wakeMask & GPIO_BIT(pin))
+				gpio_wakeup_enable((gpio_num_t)pin, (highMask & GPIO_BIT(pin)) ? GPIO_INTR_HIGH_LEVEL : GPIO_INTR_LOW_LEVEL);
 		esp_sleep_enable_gpio_wakeup();
 	}
 	if (uartPort >= 0) {
@@ -253,47 +285,61 @@ void xs_quiesce_light_sleep(xsMachine *the)
 	gSleptUs += esp_timer_get_time() - before;
 	restoreStall(depth);
 
+	// An ESP32 GPIO wake reports no pin (ESP_SLEEP_WAKEUP_GPIO only): the armed pin still at its level
+	// is the one, else (a pulse already over) the lowest armed pin.
+	pin = activePin(wakeMask, highMask);
 	gStat[STAT_LAST_ERROR] = (uint32_t)err;
 	if (ESP_OK == err) {
 		gStat[STAT_LIGHT_SLEEPS]++;
-		cause = mapCause(esp_sleep_get_wakeup_causes(), wakePin, uartLine);
+		cause = mapCause(esp_sleep_get_wakeup_causes(), (pin >= 0) ? pin : lowestPin(wakeMask), uartLine);
 	}
 	else {
 		// Rejected: a wake source fired between configuration and sleep. Report the one that is active.
 		gStat[STAT_SLEEP_REJECTS]++;
-		if ((wakePin >= 0) && (gpio_get_level((gpio_num_t)wakePin) == wakeLevel))
-			cause = wakePin;
+		if (pin >= 0)
+			cause = pin;
 		else if (uartPort >= 0)
 			cause = uartLine;
 		else
 			cause = WAKE_TIMER;
 	}
-	if (wakePin >= 0) {
+	for (pin = 0; pin < ESP32_GPIO_COUNT; pin++) {
+		if (!(wakeMask & GPIO_BIT(pin)))
+			continue;
 		// gpio_wakeup_enable switched the pin to a level interrupt; Digital (edge Rising|Falling) needs any-edge back.
-		gpio_wakeup_disable((gpio_num_t)wakePin);
-		gpio_set_intr_type((gpio_num_t)wakePin, GPIO_INTR_ANYEDGE);
+		gpio_wakeup_disable((gpio_num_t)pin);
+		gpio_set_intr_type((gpio_num_t)pin, GPIO_INTR_ANYEDGE);
 	}
 	esp_sleep_disable_wakeup_source(ESP_SLEEP_WAKEUP_ALL);
 	xsmcSetInteger(xsResult, cause);
 }
 
 /*
- * deepSleep(wakePin, wakeLevel, timerUs) -> wake cause, only if the sleep was rejected; otherwise the
- * chip resets on wake and boots through main.ts. wakePin must be an RTC GPIO (GPIO0 is RTC_GPIO11).
+ * deepSleep(ext0Pin, ext0Level, ext1Mask, ext1Mode, timerUs) -> wake cause, only if the sleep was
+ * rejected; otherwise the chip resets on wake and boots through main.ts. ext0Pin (-1: none) and the
+ * pins of ext1Mask are RTC GPIOs (boards/esp32-wake.ts refuses anything else at boot). ESP-IDF Sleep
+ * Modes: ext0 is one pin at a level; ext1 a mask with one mode, ALL_LOW or ANY_HIGH on the ESP32.
  */
 void xs_quiesce_deep_sleep(xsMachine *the)
 {
-	int wakePin = xsmcToInteger(xsArg(0));
-	int wakeLevel = xsmcToInteger(xsArg(1));
-	double timerUs = xsmcToNumber(xsArg(2));
+	int ext0Pin = xsmcToInteger(xsArg(0));
+	int ext0Level = xsmcToInteger(xsArg(1));
+	uint64_t ext1Mask = (uint64_t)xsmcToNumber(xsArg(2));
+	int ext1Mode = xsmcToInteger(xsArg(3));
+	double timerUs = xsmcToNumber(xsArg(4));
+	uint64_t ext0Bit = (ext0Pin >= 0) ? GPIO_BIT(ext0Pin) : 0;
+	uint64_t deepHigh = ((EXT1_ANY_HIGH == ext1Mode) ? ext1Mask : 0) | (ext0Level ? ext0Bit : 0);
 	esp_err_t err = ESP_OK;
+	int pin;
 
 	esp_sleep_disable_wakeup_source(ESP_SLEEP_WAKEUP_ALL);
-	if (wakePin >= 0) {
-		// ext0 samples the pad through the RTC IO mux; RTC_PERIPH stays on so the pull-up holds the button high.
+	// ext0 samples the pad through the RTC IO mux; RTC_PERIPH stays on so the pull-ups hold the buttons high (ext1 too).
+	if (ext0Bit | ext1Mask)
 		esp_sleep_pd_config(ESP_PD_DOMAIN_RTC_PERIPH, ESP_PD_OPTION_ON);
-		err = esp_sleep_enable_ext0_wakeup((gpio_num_t)wakePin, wakeLevel);
-	}
+	if (ext0Pin >= 0)
+		err = esp_sleep_enable_ext0_wakeup((gpio_num_t)ext0Pin, ext0Level);
+	if ((ESP_OK == err) && ext1Mask)
+		err = esp_sleep_enable_ext1_wakeup(ext1Mask, (EXT1_ANY_HIGH == ext1Mode) ? ESP_EXT1_WAKEUP_ANY_HIGH : ESP_EXT1_WAKEUP_ALL_LOW);
 	if ((ESP_OK == err) && (timerUs > 0))
 		err = esp_sleep_enable_timer_wakeup((uint64_t)timerUs);
 	if (ESP_OK == err) {
@@ -306,7 +352,11 @@ void xs_quiesce_deep_sleep(xsMachine *the)
 	gStat[STAT_LAST_ERROR] = (uint32_t)err;
 	gStat[STAT_SLEEP_REJECTS]++;
 	esp_sleep_disable_wakeup_source(ESP_SLEEP_WAKEUP_ALL);
-	xsmcSetInteger(xsResult, (wakePin >= 0) ? wakePin : WAKE_TIMER);
+	// Rejected: the pin at its level is the cause; else ext0's, else ext1's lowest, else the timer.
+	pin = activePin(ext0Bit | ext1Mask, deepHigh);
+	if (pin < 0)
+		pin = (ext0Pin >= 0) ? ext0Pin : lowestPin(ext1Mask);
+	xsmcSetInteger(xsResult, (pin >= 0) ? pin : WAKE_TIMER);
 }
 
 void xs_quiesce_reset_reason(xsMachine *the)
@@ -326,12 +376,20 @@ void xs_quiesce_reset_reason(xsMachine *the)
 	xsmcSetInteger(xsResult, reason);
 }
 
-// bootWakeCause(wakePin, uartLine): what ended the deep sleep this boot came from.
+// bootWakeCause(ext0Pin, ext1Mask, uartLine): what ended the deep sleep this boot came from; an ext1 wake names its pin (esp_sleep_get_ext1_wakeup_status).
 void xs_quiesce_boot_wake_cause(xsMachine *the)
 {
-	int wakePin = xsmcToInteger(xsArg(0));
-	int uartLine = xsmcToInteger(xsArg(1));
-	xsmcSetInteger(xsResult, mapCause(esp_sleep_get_wakeup_causes(), wakePin, uartLine));
+	int ext0Pin = xsmcToInteger(xsArg(0));
+	uint64_t ext1Mask = (uint64_t)xsmcToNumber(xsArg(1));
+	int uartLine = xsmcToInteger(xsArg(2));
+	uint32_t causes = esp_sleep_get_wakeup_causes();
+	int pin = ext0Pin;
+	if (causes & CAUSE_BIT(ESP_SLEEP_WAKEUP_EXT1)) {
+		pin = lowestPin(esp_sleep_get_ext1_wakeup_status() & ext1Mask);
+		if (pin < 0)
+			pin = lowestPin(ext1Mask);
+	}
+	xsmcSetInteger(xsResult, mapCause(causes, pin, uartLine));
 }
 
 // bootSleptUs() -> how long the deep sleep this boot came from lasted by the RTC clock, or -1 if unknown.

@@ -8,6 +8,7 @@ import { esp32Native } from "./native";
 import { Esp32Platform, MASK_SLEEP } from "./platform";
 import { Esp32IrqSource } from "./irq-source";
 import { bootLine, CONSOLE_DEBUG_OFF, CONSOLE_NONE, CONSOLE_ON_UART0 } from "./boot-line";
+import { esp32WakePlan } from "../esp32-wake";
 
 declare function trace(...text: unknown[]): void;
 
@@ -31,7 +32,8 @@ export interface Esp32StartOptions {
 /**
  * The firmware's boot, in order: in a debug build drop the console device (UART0 carries xsbug); wrap
  * the provider so Digital/Serial events enter the runtime's IrqController; build the platform with
- * the board's first GPIO wake source (its `level`, default 0) and the console's UART wake; bootBoard
+ * every GPIO wake source of the board (esp32WakePlan: light sleep all of them, deep sleep
+ * the `hibernate` ones) and the console's UART wake; bootBoard
  * (drivers, registry, seal, console, and the resume from a hibernate image if this boot is that
  * wake); print the boot line. Everything here allocates: it runs once, nothing after it does. @boot
  */
@@ -41,13 +43,11 @@ export function startEsp32(definition: BoardDefinition, options: Esp32StartOptio
   let consoleEntry: BoardDevice | undefined = undefined;
   for (let i = 0; i < board.devices.length; i++) if (board.devices[i].driver === "uart-console") consoleEntry = board.devices[i];
   const irqSource = new Esp32IrqSource(40, 3, board.irq.gpioBase, board.irq.uartBase);
-  let wake: WakeSource | undefined = undefined;
-  for (let i = 0; i < board.wakeSources.length; i++) if (wake === undefined && board.wakeSources[i].line < board.irq.uartBase) wake = board.wakeSources[i];
   const consoleOptions = consoleEntry === undefined ? undefined : consoleEntry.options;
   const platform = new Esp32Platform(esp32Native, Timer, {
     maskMode: options.maskMode ?? MASK_SLEEP,
-    wakePin: wake === undefined ? -1 : wake.line - board.irq.gpioBase,
-    wakeLevel: wake === undefined || wake.level === undefined ? 0 : wake.level,
+    // Every GPIO source for light sleep, the hibernate ones as ext0 + ext1; throws, naming the fix, for what the chip cannot arm.
+    wake: esp32WakePlan(board),
     uartPort: consoleOptions !== undefined && typeof consoleOptions.port === "number" ? consoleOptions.port : -1,
     // 'a' (0x61) on the wire has 3 rising edges: any key wakes (the key itself is lost).
     uartThreshold: 3,

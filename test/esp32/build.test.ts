@@ -10,8 +10,8 @@ const ROOT = path.resolve(__dirname, "../..");
 describe("firmware build", () => {
   it("keeps each native() wrapper as `function f(args) { return native(\"xs_…\").call(this, args); }`", () => {
     const js = compileModule(ROOT, { name: "boards/esp32/native", source: "boards/esp32/native.ts" });
-    expect(js).toContain('function lightSleep(wakePin, wakeLevel, uartPort, uartThreshold, uartLine, timerUs) {\n' +
-      '  return native("xs_quiesce_light_sleep").call(this, wakePin, wakeLevel, uartPort, uartThreshold, uartLine, timerUs);\n}');
+    expect(js).toContain('function lightSleep(wakeMask, highMask, uartPort, uartThreshold, uartLine, timerUs) {\n' +
+      '  return native("xs_quiesce_light_sleep").call(this, wakeMask, highMask, uartPort, uartThreshold, uartLine, timerUs);\n}');
     expect(js).not.toMatch(/declare|: number/);
   });
 

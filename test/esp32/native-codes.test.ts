@@ -6,8 +6,8 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "../..");
 const C_SOURCE = "boards/esp32/quiesce-native.c";
-/** Where the TypeScript twins live: the runtime's wake causes, and the native face's own codes. */
-const TS_SOURCES = ["runtime/status.ts", "boards/esp32/native.ts"];
+/** Where the TypeScript twins live: the runtime's wake causes, the native face's own codes, and the wake plan's (ext1 modes, GPIO count). */
+const TS_SOURCES = ["runtime/status.ts", "boards/esp32/native.ts", "boards/esp32-wake.ts"];
 
 /** C-only macros and why no TypeScript code reads them. */
 const C_ONLY: { readonly [name: string]: string } = {

@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { PowerManager } from "../../runtime/pm";
 import { OK, T_HIBERNATE, T_STANDBY, TEST_NONE, TEST_PLATFORM, WAKE_NONE, WAKE_TEST_HOLD, WAKE_TIMER, WAKE_RESET } from "../../runtime/status";
 import type { PmHooks } from "../../runtime/driver";
+import { esp32WakePlan } from "../../boards/esp32-wake";
+import { ESP32_DEVKITC } from "../../boards/esp32-devkitc/board";
+import { CONSOLE_WAKE_LINE } from "../../boards/esp32-console";
 import { Esp32Platform, MASK_NOIRQ, MASK_SLEEP, type Esp32PlatformOptions, type QuiesceNative, type TimerApi } from "../../boards/esp32/platform";
 
 /** Records every native call as "name(args)"; sleep answers are scripted. */
@@ -21,13 +24,13 @@ class FakeNative implements QuiesceNative {
   leaveCritical(): number { return this.rec("leaveCritical"); }
   stallOther(): number { return this.rec("stallOther"); }
   releaseOther(): number { return this.rec("releaseOther"); }
-  lightSleep(p: number, l: number, u: number, th: number, ul: number, us: number): number {
-    this.rec("lightSleep(" + [p, l, u, th, ul, us].join(",") + ")");
+  lightSleep(m: number, h: number, u: number, th: number, ul: number, us: number): number {
+    this.rec("lightSleep(" + [m, h, u, th, ul, us].join(",") + ")");
     return this.lightCause;
   }
-  deepSleep(p: number, l: number, us: number): number { this.rec("deepSleep(" + [p, l, us].join(",") + ")"); return this.deepCause; }
+  deepSleep(p: number, l: number, m: number, mode: number, us: number): number { this.rec("deepSleep(" + [p, l, m, mode, us].join(",") + ")"); return this.deepCause; }
   resetReason(): number { return this.reset; }
-  bootWakeCause(p: number, ul: number): number { this.rec("bootWakeCause(" + p + "," + ul + ")"); return this.bootCause; }
+  bootWakeCause(p: number, m: number, ul: number): number { this.rec("bootWakeCause(" + [p, m, ul].join(",") + ")"); return this.bootCause; }
   bootSleptUs(): number { this.rec("bootSleptUs"); return this.sleptUs; }
   sleptUs = -1;
   imageSave(b: Uint8Array, a: number): number { this.rec("imageSave(" + b.length + "," + a + ")"); return this.saveResult; }
@@ -57,8 +60,10 @@ class FakeTimers implements TimerApi {
   fire(i: number): void { this.cbs[i](); }
 }
 
+/** GPIO0 (the BOOT button, active low) wakes light and deep sleep (ext0), as on the DevKitC. */
+const BUTTON_ONLY = { lightMask: 1, lightHighMask: 0, ext0Pin: 0, ext0Level: 0, ext1Mask: 0, ext1Mode: 1 };
 const BASE: Omit<Esp32PlatformOptions, "maskMode" | "log"> = {
-  wakePin: 0, wakeLevel: 0, uartPort: 0, uartThreshold: 3, uartLine: 40, standbyTimerUs: 0, hibernateTimerUs: 0,
+  wake: BUTTON_ONLY, uartPort: 0, uartThreshold: 3, uartLine: 40, standbyTimerUs: 0, hibernateTimerUs: 0,
 };
 
 function rig(maskMode: number) {
@@ -94,7 +99,7 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
       "sensor:prepare", "bus:prepare", "sensor:suspend", "bus:suspend",
       "enterCritical", "stallOther",
       "sensor:powerOffNoIrq", "bus:powerOffNoIrq",
-      "lightSleep(0,0,0,3,40,0)",
+      "lightSleep(1,0,0,3,40,0)",
       "bus:powerOnNoIrq", "sensor:powerOnNoIrq",
       "releaseOther", "leaveCritical",
       "bus:resume", "sensor:resume",
@@ -109,7 +114,7 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     expect(r.log).toEqual([
       "sensor:prepare", "bus:prepare", "sensor:suspend", "bus:suspend",
       "sensor:powerOffNoIrq", "bus:powerOffNoIrq",
-      "enterCritical", "lightSleep(0,0,0,3,40,0)", "leaveCritical",
+      "enterCritical", "lightSleep(1,0,0,3,40,0)", "leaveCritical",
       "bus:powerOnNoIrq", "sensor:powerOnNoIrq",
       "bus:resume", "sensor:resume",
     ]);
@@ -120,7 +125,7 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     const r = rig(MASK_NOIRQ);
     r.face.lightCause = WAKE_TIMER;
     r.pm.suspend(T_STANDBY, TEST_PLATFORM);
-    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "stallOther", "lightSleep(0,0,0,3,40,5000)", "releaseOther", "leaveCritical"]);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "stallOther", "lightSleep(1,0,0,3,40,5000)", "releaseOther", "leaveCritical"]);
     expect(r.pm.stats.lastWakeCause).toBe(WAKE_TEST_HOLD);
   });
 
@@ -128,12 +133,12 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     const r = rig(MASK_SLEEP);
     r.face.deepCause = 0;
     r.pm.suspend(T_HIBERNATE, TEST_NONE);
-    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "deepSleep(0,0,0)", "imageClear", "leaveCritical"]);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "deepSleep(0,0,0,1,0)", "imageClear", "leaveCritical"]);
     r.log.length = 0;
     r.platform.bindImage(r.pm.arena.bytes, -1);
     r.pm.suspend(T_HIBERNATE, TEST_NONE);
     const n = r.pm.arena.bytes.length;
-    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "imageSave(" + n + ",-1)", "deepSleep(0,0,0)", "imageClear", "leaveCritical"]);
+    expect(r.log.filter((l) => !l.includes(":"))).toEqual(["enterCritical", "imageSave(" + n + ",-1)", "deepSleep(0,0,0,1,0)", "imageClear", "leaveCritical"]);
     r.log.length = 0;
     r.face.saveResult = -3;
     r.pm.suspend(T_HIBERNATE, TEST_NONE);
@@ -147,7 +152,7 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     r.face.reset = 1;
     r.face.bootCause = 0;
     expect(r.platform.hibernateWakeCause()).toBe(0);
-    expect(r.log).toEqual(["bootWakeCause(0,40)"]);
+    expect(r.log).toEqual(["bootWakeCause(0,0,40)"]);
   });
 
   it("timers: one Timer.set at creation, parked; schedule rounds up to ms; firing unschedules before the callback", () => {
@@ -186,7 +191,27 @@ describe("Esp32Platform (fake native face, real runtime)", () => {
     // A wake time already past: 1 us (at once); hibernate takes it through deepSleep.
     p.wakeAt(10);
     p.sleep(T_HIBERNATE, TEST_NONE, 0);
-    expect(log.filter((l) => l.includes("Sleep"))).toEqual(["lightSleep(0,0,0,3,40,1000000)", "lightSleep(0,0,0,3,40,5000000)", "deepSleep(0,0,1)"]);
+    expect(log.filter((l) => l.includes("Sleep"))).toEqual(["lightSleep(1,0,0,3,40,1000000)", "lightSleep(1,0,0,3,40,5000000)", "deepSleep(0,0,0,1,1)"]);
+  });
+
+  it("arms every GPIO wake source of the board's plan: all for light sleep, the hibernate ones as ext0 + ext1 for deep sleep and the boot cause", () => {
+    const plan = esp32WakePlan(Object.assign({}, ESP32_DEVKITC, { wakeSources: [
+      { device: "button", line: 0, hibernate: true },
+      { device: "bme280", line: 21, hibernate: false },
+      { device: "led", line: 27, hibernate: true, level: 1 },
+      { device: "console", line: CONSOLE_WAKE_LINE, hibernate: false },
+    ] }));
+    const log: string[] = [];
+    const face = new FakeNative(log);
+    const p = new Esp32Platform(face, new FakeTimers(log), { ...BASE, wake: plan, maskMode: MASK_SLEEP, log: () => undefined });
+    p.sleep(T_STANDBY, TEST_NONE, 0);
+    p.sleep(T_HIBERNATE, TEST_NONE, 0);
+    face.reset = 1;
+    p.hibernateWakeCause();
+    const gpio = 2 ** 0 + 2 ** 21 + 2 ** 27;
+    expect(log.filter((l) => l.includes("Sleep") || l.includes("Wake"))).toEqual([
+      "lightSleep(" + gpio + "," + 2 ** 27 + ",0,3,40,0)", "deepSleep(0,0," + 2 ** 27 + ",1,0)", "bootWakeCause(0," + 2 ** 27 + ",40)",
+    ]);
   });
 
   it("rejects an unknown mask mode, naming the option", () => {

@@ -43,6 +43,16 @@ esp_err_t esp_sleep_disable_wakeup_source(esp_sleep_source_t source);
 esp_err_t esp_sleep_enable_timer_wakeup(uint64_t time_in_us);
 /** ESP32 RTC GPIOs only: 0, 2, 4, 12-15, 25-27, 32-39. Needs RTC_PERIPH powered. */
 esp_err_t esp_sleep_enable_ext0_wakeup(gpio_num_t gpio_num, int level);
+/** ESP32 (original): ALL_LOW wakes when every selected pin is low, ANY_HIGH when any is high. */
+typedef enum {
+    ESP_EXT1_WAKEUP_ALL_LOW = 0,
+    ESP_EXT1_WAKEUP_ANY_HIGH = 1,
+} esp_sleep_ext1_wakeup_mode_t;
+/** RTC GPIOs only (io_mask bit n = GPIO n), one mode for all; overwrites a previous ext1 configuration. */
+esp_err_t esp_sleep_enable_ext1_wakeup(uint64_t io_mask, esp_sleep_ext1_wakeup_mode_t level_mode);
+/** The ext1 pins that caused the last wake (bit n = GPIO n). */
+uint64_t esp_sleep_get_ext1_wakeup_status(void);
+/** Light sleep only; any GPIO armed with gpio_wakeup_enable, each at its own level. */
 esp_err_t esp_sleep_enable_gpio_wakeup(void);
 /** ESP32: UART0 and UART1 only, and only through their IO_MUX RX pads (GPIO3 for UART0). */
 esp_err_t esp_sleep_enable_uart_wakeup(int uart_num);
