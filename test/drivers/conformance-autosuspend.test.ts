@@ -11,6 +11,7 @@ import { describeDriverConformance, makeCaseBoard, type CaseBoard, type DriverCa
 import { checkRequestWakes, checkStandbySkips } from "../../host-sim/conformance/runtime";
 import type { Ili9341 } from "../../drivers/ili9341/ili9341";
 import type { Backlight } from "../../drivers/backlight/backlight";
+import { failure } from "./check-failure";
 import { DEVKITC_CASES, MODDABLE_TWO_CASES } from "./cases";
 
 /** Answers OK from runtimeResume without releasing the chip's deep power-down: requests then reach a sleeping chip. */
@@ -58,15 +59,6 @@ for (const ms of [0, 50, 300, 800]) describe("autosuspendMs " + ms + " on the fl
 // display would idle down inside its own boot init (SWRESET .. DISPON, 300 ms) and time out its runtimeSuspend.
 for (const ms of [50, 300, 800]) describe("autosuspendMs " + ms + " on the display and backlight", () => describeDriverConformance(moddableTwoCases(ms)));
 
-/** The assertion message a check failed with ("" if it passed). */
-function failure(check: () => void): string {
-  try {
-    check();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("conformance kit, runtime PM with autosuspendMs", () => {
   const skip = { skip(): void { throw new Error("skipped: the flash has runtime hooks"); } };

@@ -10,6 +10,7 @@ import { SIM_ESP32_DEVKITC } from "../../host-sim/boards/esp32-devkitc";
 import { makeCaseBoard, type DriverCase } from "../../host-sim/conformance";
 import { failAndPark, states } from "../../host-sim/conformance/checks";
 import { checkBrokenChip, checkResumeFault } from "../../host-sim/conformance/recovery";
+import { failure } from "./check-failure";
 import { DEVKITC_CASES } from "./cases";
 
 /** A re-probe that never finds the chip: the device stays failed. */
@@ -39,15 +40,6 @@ function withoutReprobe(ctx: DriverContext): Bme280 {
   return d;
 }
 
-/** The assertion message a check failed with ("" if it passed). */
-function failure(check: () => void): string {
-  try {
-    check();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("conformance kit messages", () => {
   it("device states are printed by name: a failed bme280 reads bme280=failed", () => {

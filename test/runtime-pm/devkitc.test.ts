@@ -1,7 +1,7 @@
 // Runtime PM of the DevKitC's W25Q (the storage device) around hibernate, and the console's rpm reply for odd states.
 import { describe, expect, it } from "vitest";
 import { OK, T_HIBERNATE, TEST_NONE, RPM_SUSPENDED, D_FAILED, D_ACTIVE } from "../../runtime/status";
-import type { W25q } from "../../drivers/w25q/w25q";
+import { W25q } from "../../drivers/w25q/w25q";
 import { BAD_UNDEFINED } from "../../runtime/stats";
 import type { Led } from "../../drivers/led/led";
 import { SimBoard } from "../../host-sim/board/sim-board";
@@ -53,63 +53,48 @@ describe("hibernate with the runtime-suspended W25Q", () => {
   });
 });
 
+/**
+ * The simulated DevKitC with the flash's runtime resume replaced by `resume` (or its chip NAKing): a request
+ * wakes it, then the console's `rpm` reply. Returns the board, the flash's id and that reply.
+ */
+function rpmAfterResume(resume: ((t: number) => unknown) | "nak"): { sim: SimBoard; id: number; out: string } {
+  const sim = devkitc(10);
+  sim.advance(50_000);
+  const id = sim.booted!.ids.flash;
+  const f = sim.driver<W25q>("flash");
+  if (resume === "nak") sim.flashes.flash.setFault("nak");
+  else (f as unknown as { runtimeResume(t: number): unknown }).runtimeResume = resume;
+  f.setClient(() => undefined);
+  f.read(1, 0, new Uint8Array(4));
+  const term = sim.terminal("console");
+  sim.advance(10_000);
+  term.takeAll();
+  term.type("rpm\r");
+  sim.advance(200_000);
+  return { sim, id, out: term.takeAll() };
+}
+
 describe("console rpm", () => {
   it("prints the odd states: a failed flash after its runtime resume failed", () => {
-    const sim = devkitc(10);
-    sim.advance(50_000);
-    const id = sim.booted!.ids.flash;
-    sim.flashes.flash.setFault("nak");
-    const f = sim.driver<W25q>("flash");
-    f.setClient(() => undefined);
-    f.read(1, 0, new Uint8Array(4));
-    const term = sim.terminal("console");
-    sim.advance(10_000);
-    term.takeAll();
-    term.type("rpm\r");
-    sim.advance(200_000);
-    const out = term.takeAll();
+    const { sim, id, out } = rpmAfterResume("nak");
     // The flash's runtime resume failed (a NAK'd release): the device is failed, and rpm says so, not "active".
     expect(sim.pm.deviceState(id)).toBe(D_FAILED);
     expect(out).toMatch(/flash +failed +usage \d+ +autosuspend 10 ms .*failures 1 last IO/);
   });
 
   it("prints what a runtime hook threw beside its THREW, as the failure lines do for stage hooks", () => {
-    const sim = devkitc(10);
-    sim.advance(50_000);
-    const id = sim.booted!.ids.flash;
-    const f = sim.driver<W25q>("flash");
     // The flash's runtime resume (its release from deep power-down) throws: the device fails with THREW.
-    (f as unknown as { runtimeResume(t: number): number }).runtimeResume = () => { throw new RangeError("release from deep power-down: no ID"); };
-    f.setClient(() => undefined);
-    f.read(1, 0, new Uint8Array(4));
-    const term = sim.terminal("console");
-    sim.advance(10_000);
-    term.takeAll();
-    term.type("rpm\r");
-    sim.advance(200_000);
-    const out = term.takeAll();
+    const { sim, id, out } = rpmAfterResume(() => { throw new RangeError("release from deep power-down: no ID"); });
     // Failed by its THREW, then re-probed at the first idle moment (the chip itself is fine) and idled down again: the throw is kept.
     expect(sim.pm.deviceState(id)).toBe(D_ACTIVE);
     expect(out).toMatch(/\n  flash +suspended +usage 0 +autosuspend 10 ms +suspends 2 resumes 0 failures 1 last THREW \(RangeError: release from deep power-down: no ID\)\r?\n/);
   });
 
   it("prints what a runtime hook answered beside its PROTOCOL; the bad answer is counted in pm.stats as a stage hook's is (stage -1)", () => {
-    const sim = devkitc(10);
-    sim.advance(50_000);
-    const id = sim.booted!.ids.flash;
-    const f = sim.driver<W25q>("flash");
-    const real = f.runtimeResume.bind(f);
     // A forgotten return: PROTOCOL, counted; it was not counted at all.
-    (f as unknown as { runtimeResume(t: number): unknown }).runtimeResume = (t: number) => { real(t); };
-    f.setClient(() => undefined);
-    f.read(1, 0, new Uint8Array(4));
-    sim.advance(10_000);
+    const { sim, id, out } = rpmAfterResume(function forgotten(this: W25q, t: number): void { W25q.prototype.runtimeResume.call(this, t); });
     const st = sim.pm.stats;
     expect([st.protocolErrors, st.badAnswerDevice, st.badAnswerStage, st.badAnswerKind]).toEqual([1, id, -1, BAD_UNDEFINED]);
-    const term = sim.terminal("console");
-    term.takeAll();
-    term.type("rpm\r");
-    sim.advance(200_000);
-    expect(term.takeAll()).toMatch(/\n  flash +\w+ +usage 0 +autosuspend 10 ms +suspends \d+ resumes \d+ failures 1 last PROTOCOL \(answered undefined: a forgotten return\?\)\r?\n/);
+    expect(out).toMatch(/\n  flash +\w+ +usage 0 +autosuspend 10 ms +suspends \d+ resumes \d+ failures 1 last PROTOCOL \(answered undefined: a forgotten return\?\)\r?\n/);
   });
 });
