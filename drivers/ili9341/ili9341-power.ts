@@ -55,6 +55,8 @@ export class Ili9341Power {
   private s2!: PendingStage;
   private r2!: PendingStage;
   private probe!: PendingStage;
+  /** The get `bind` took for the boot init, not yet given back. */
+  private bootHold = false;
 
   constructor(platform: Platform, bus: SpiBus, panel: Ili9341Panel, frames: Ili9341Frames) {
     this.platform = platform;
@@ -74,6 +76,9 @@ export class Ili9341Power {
   /** Attach: the port whose state area S2 saves into, and the pending stages of S2, R2 and the re-probe. @boot */
   bind(port: DevicePort): void {
     this.port = port;
+    // Held up through the boot init (Linux's get during probe): a short autosuspend would otherwise start a
+    // runtime suspend that waits for the init to end, past its budget. Given back when the init ends.
+    this.bootHold = port.get() === OK;
     this.s2 = new PendingStage(port);
     this.r2 = new PendingStage(port);
     this.probe = new PendingStage(port);
@@ -229,12 +234,13 @@ export class Ili9341Power {
 
   private initStep(): void {
     const us = this.panel.initStep();
-    if (us >= 0) {
-      this.wait(W_INIT, us);
-    } else if (this.s2Waiting) {
-      this.s2Continue();
-    } else {
-      this.queue.open();
+    if (us >= 0) return this.wait(W_INIT, us);
+    if (this.s2Waiting) this.s2Continue();
+    else this.queue.open();
+    // After the queue opened: a put with a delay of 0 takes the panel down at once, and gates it again.
+    if (this.bootHold) {
+      this.bootHold = false;
+      (this.port as DevicePort).putAutosuspend();
     }
   }
 
