@@ -5,6 +5,7 @@ import type { Scenario, Step } from "./scenario";
 import { type AsleepEvent, type Session, asleepNotice } from "./session";
 import { firmwareThrew } from "./firmware-threw";
 import { formatSummary } from "./summary";
+import { LineSearch } from "./text-search";
 
 export interface StepFailure {
   /** `file:line`. */
@@ -63,40 +64,31 @@ export function scenarioAsleepText(session: Session, s: AsleepEvent): string {
   return asleepNotice(s, "woken by " + session.board.wakers().join(", "));
 }
 
-/** One text the guard searches, scanned from where the last scan ended (overlapping by the needle's length). */
-class TextScan {
-  private from = 0;
-  constructor(readonly needle: string) {}
-
-  /** Index of the needle in `log` since the last scan, or -1. */
-  find(log: string): number {
-    const at = log.indexOf(this.needle, this.from);
-    this.from = Math.max(0, log.length - this.needle.length + 1);
-    return at;
-  }
-}
-
-/** Watches serial output and the run's `[sim]` lines for the guard's texts. */
+/** Watches serial output and the run's `[sim]` lines for the guard's texts, reading each character once (text-search.ts). */
 class GuardWatch {
-  private readonly failScan: TextScan[];
-  private readonly expectScan: TextScan[];
-  /** Where the fail text was found: the log it is in and its index there. */
-  private failedIn: { log: string; at: number } | null = null;
+  /** One search per stream: the serial output, then the `[sim]` lines. */
+  private readonly failScan: LineSearch[];
+  private readonly expectScan: LineSearch[];
+  /** Where the fail text was found: the line and whether it is a `[sim]` line. */
+  private failedIn: { line: string; sim: boolean } | null = null;
   expected = false;
   readonly deadline: number;
-  /** The run's `[sim]` lines as printed, one per line. */
-  private simLog = "";
   private readonly subs: Subscription;
 
   constructor(readonly g: RunGuard, private readonly session: Session) {
     this.deadline = session.now() + g.timeoutUs;
     this.expected = g.expectText === null;
-    this.failScan = g.failText === null ? [] : [new TextScan(g.failText), new TextScan(g.failText)];
-    this.expectScan = g.expectText === null ? [] : [new TextScan(g.expectText), new TextScan(g.expectText)];
-    const sim = (text: string): void => {
-      this.simLog += text.split("\n").map((l) => "[sim] " + l + "\n").join("");
+    this.failScan = g.failText === null ? [] : [new LineSearch(g.failText), new LineSearch(g.failText)];
+    this.expectScan = g.expectText === null ? [] : [new LineSearch(g.expectText), new LineSearch(g.expectText)];
+    const feed = (stream: number, text: string): void => {
+      this.failScan[stream]?.push(text);
+      this.expectScan[stream]?.push(text);
     };
-    this.subs = session.asleep$.subscribe((s) => sim(scenarioAsleepText(session, s)));
+    // Output the board printed before the run started is part of the run's log.
+    feed(0, session.serialLog);
+    const sim = (text: string): void => feed(1, text.split("\n").map((l) => "[sim] " + l + "\n").join(""));
+    this.subs = session.serial$.subscribe((text) => feed(0, text));
+    this.subs.add(session.asleep$.subscribe((s) => sim(scenarioAsleepText(session, s))));
     this.subs.add(session.summary$.subscribe((s) => sim(formatSummary(s, PLAIN))));
   }
 
@@ -106,12 +98,10 @@ class GuardWatch {
 
   /** True when the run must stop: fail text seen. Also notes the expect text. */
   check(): boolean {
-    const logs = [this.session.serialLog, this.simLog];
     for (let i = 0; i < this.failScan.length && this.failedIn === null; i++) {
-      const at = this.failScan[i].find(logs[i]);
-      if (at >= 0) this.failedIn = { log: logs[i], at };
+      if (this.failScan[i].search()) this.failedIn = { line: this.failScan[i].found as string, sim: i === 1 };
     }
-    for (let i = 0; i < this.expectScan.length && !this.expected; i++) this.expected = this.expectScan[i].find(logs[i]) >= 0;
+    for (let i = 0; i < this.expectScan.length && !this.expected; i++) this.expected = this.expectScan[i].search();
     return this.failedIn !== null;
   }
 
@@ -123,12 +113,9 @@ class GuardWatch {
   failure(): { expected: string; seen: string } | null {
     const f = this.failedIn;
     if (f !== null) {
-      const start = f.log.lastIndexOf("\n", f.at) + 1;
-      const end = f.log.indexOf("\n", f.at);
-      const line = f.log.slice(start, end < 0 ? f.log.length : end).replace(/\r$/, "");
       return {
         expected: "no serial output or [sim] line containing " + JSON.stringify(this.g.failText) + " (--fail-text)",
-        seen: f.log === this.simLog ? line : "| " + line,
+        seen: f.sim ? f.line : "| " + f.line,
       };
     }
     if (this.timedOut()) {

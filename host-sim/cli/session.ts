@@ -9,6 +9,7 @@ import { show } from "./scenario-yaml";
 import type { ShellBoard } from "./shell-board";
 import type { PowerManager } from "../../runtime/pm";
 import { SummaryBuilder, type SuspendSummary } from "./summary";
+import { SerialWait } from "./text-search";
 
 /** Longest wait for the console UART's TX FIFO to empty at the end of a run (128 bytes at 9600 baud, with margin). */
 const UART_DRAIN_MAX_US = 200_000;
@@ -41,9 +42,10 @@ export class Session {
   readonly notice$ = new Subject<{ text: string; error: boolean }>();
   readonly board: ShellBoard;
   readonly batteryMah: number;
-  /** All serial output since boot and the offset `wait-serial` searches from. */
+  /** All serial output since boot (for reports and tests: searching it again and again would cost the square of its length). */
   serialLog = "";
-  serialCursor = 0;
+  /** `wait-serial`'s cursor, searched incrementally. */
+  readonly serialWait = new SerialWait();
   /** Trace records lost because more than the ring's capacity arrived between two drains. */
   traceLost = 0;
   summaries: SuspendSummary[] = [];
@@ -111,6 +113,7 @@ export class Session {
     const text = this.board.takeSerial();
     if (text !== "") {
       this.serialLog += text;
+      this.serialWait.push(text);
       this.lastSerialAt = this.now();
       this.serial$.next(text);
     }
@@ -173,12 +176,14 @@ export class Session {
     this.summary$.next(h.summary);
   }
 
+  /** Offset in serialLog of `wait-serial`'s cursor: the end of its last match. */
+  get serialCursor(): number {
+    return this.serialWait.cursor;
+  }
+
   /** Serial text after the cursor containing `text`: moves the cursor past it and answers true. */
   consumeSerial(text: string): boolean {
-    const at = this.serialLog.indexOf(text, this.serialCursor);
-    if (at < 0) return false;
-    this.serialCursor = at + text.length;
-    return true;
+    return this.serialWait.consume(text);
   }
 
   /** Sends a line to the firmware console as a terminal would (CR ends it). */
