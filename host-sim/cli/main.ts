@@ -1,6 +1,4 @@
 // Simulator CLI (Node only): boots the simulated ESP32 DevKitC and attaches the terminal, or runs scenarios for CI.
-import { accessSync, constants, existsSync, statSync } from "fs";
-import { dirname, join, resolve } from "path";
 import { Observable, interval, map } from "rxjs";
 import { USAGE, UsageError, parseArgs, type CliOptions } from "./args";
 import { bootShellBoard } from "./devkitc";
@@ -11,6 +9,7 @@ import { Session } from "./session";
 import { BoardError, loadBoard } from "./board-module";
 import type { SimBoardWiring } from "../boards/esp32-devkitc";
 import { SerialLog } from "./serial-log";
+import { type FlagPath, outputPathError, sameFileError } from "./output-paths";
 import { attachVizToBoard, type VizHandle } from "../viz/collect";
 import { writeHtml } from "../viz/html";
 import { writePerfetto } from "../viz/perfetto";
@@ -47,23 +46,20 @@ function closeSerialLog(write: (s: string) => void): void {
   if (serialLog !== null && lastSession !== null) write("[sim] " + serialLog.closeWithCapture(lastSession) + "\n");
 }
 
-/** Before anything runs: a timeline file needs a folder that exists and can be written (else the run would end without it). */
-function outputPathError(o: CliOptions): string | null {
-  for (const [flag, file] of [["--html", o.html], ["--perfetto", o.perfetto]] as const) {
-    if (file === null) continue;
-    if (file.trim() === "") return flag + " needs a file name, e.g. " + flag + (flag === "--html" ? " timeline.html" : " trace.json");
-    if (existsSync(file) && statSync(file).isDirectory()) return flag + " " + file + " is a folder; give a file name in it, e.g. " + join(file, flag === "--html" ? "timeline.html" : "trace.json");
-    const dir = dirname(resolve(file));
-    try {
-      if (!statSync(dir).isDirectory()) return flag + " " + file + ": " + dir + " is no folder; give a path in an existing folder";
-      accessSync(dir, constants.W_OK);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return flag + " " + file + ": " + (code === "ENOENT" ? "no folder " + dir + "; create it first (mkdir -p " + dir + ") or give a path in an existing folder" :
-        "cannot write in " + dir + " (" + (code ?? String(e)) + "); give a writable path");
-    }
-  }
-  return null;
+/** The run's output files, in the order of the checks (an unwritable --serial-log is found at its open, main()). */
+function outputs(o: CliOptions): FlagPath[] {
+  const out: FlagPath[] = [];
+  if (o.serialLog !== null) out.push({ flag: "--serial-log", path: o.serialLog });
+  if (o.html !== null) out.push({ flag: "--html", path: o.html });
+  if (o.perfetto !== null) out.push({ flag: "--perfetto", path: o.perfetto });
+  return out;
+}
+
+/** The files the run reads: the scenarios and a board module given by path (a shipped board's name is no file). */
+function inputs(o: CliOptions): FlagPath[] {
+  const out = o.scenarios.map((path) => ({ flag: "--scenario", path }));
+  if (o.board !== null && /[/\\.]/.test(o.board)) out.push({ flag: "--board", path: o.board });
+  return out;
 }
 
 /** Writes the requested timeline files; false (named on stderr) when one could not be written. */
@@ -127,7 +123,8 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE.join("\n") + "\n");
     return 0;
   }
-  const badPath = outputPathError(o);
+  // Before anything is opened: the serial log is truncated at its open, before the scenario is read.
+  const badPath = sameFileError(inputs(o), outputs(o)) ?? outputPathError(outputs(o).filter((f) => f.flag !== "--serial-log"));
   if (badPath !== null) {
     process.stderr.write("quiesce: " + badPath + "\n");
     return EXIT_BAD_FILE;

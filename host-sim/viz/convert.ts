@@ -3,6 +3,7 @@ import { readFileSync } from "fs";
 import { modelFromDump } from "./decode-dump";
 import { writeHtml } from "./html";
 import { writePerfetto } from "./perfetto";
+import { type FlagPath, sameFileError } from "../cli/output-paths";
 
 const USAGE = [
   "usage: ts-node --transpile-only host-sim/viz/convert.ts --dump FILE [--names a,b,c] [--title TEXT] [--board NAME]",
@@ -48,6 +49,12 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs {
 
 /** Runs the conversion; returns the lines it would print. */
 export function convert(args: ConvertArgs): string[] {
+  // Before the capture is read or an output opened: --html on the capture would replace a board's only copy of its trace.
+  const outputs: FlagPath[] = [];
+  if (args.html !== null) outputs.push({ flag: "--html", path: args.html });
+  if (args.perfetto !== null) outputs.push({ flag: "--perfetto", path: args.perfetto });
+  const clash = sameFileError([{ flag: "--dump", path: args.dump }], outputs);
+  if (clash !== null) throw new Error(clash);
   let text: string;
   try {
     text = readFileSync(args.dump, "utf8");
