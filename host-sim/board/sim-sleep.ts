@@ -170,6 +170,11 @@ export class SimSleep {
     this.time.schedule(this.wakeTimer, mode === SLEEP_DEEP ? this.deepWakeUs : this.lightWakeUs);
   }
 
+  /** True from a wake event to the end of the wake latency: `sleeping` still names the sleep, but nothing more is needed to end it. */
+  get waking(): boolean {
+    return this.exiting === 1;
+  }
+
   /**
    * True while the peripherals run: awake, or past the light-sleep hardware wake (the UART fills its
    * FIFO while the CPU is still on the software sleep-out path). A deep-sleep exit is a boot: false.

@@ -54,6 +54,7 @@ export function bootShellBoard(o: DevkitcOptions): ShellBoard & { sim: SimBoard 
     asleep(): string | null {
       return platform.sleeping === SLEEP_NONE ? null : platform.sleeping === SLEEP_DEEP ? "hibernate" : "standby";
     },
+    waking: () => platform.waking,
     wakers(): WakeSource[] {
       const deep = platform.sleeping === SLEEP_DEEP;
       const out: WakeSource[] = [];

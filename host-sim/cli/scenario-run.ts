@@ -1,11 +1,9 @@
 // Runs a parsed scenario against a Session in virtual time; the first failing step names file:line, expected and seen.
-import type { Subscription } from "rxjs";
-import { PLAIN } from "./progress";
 import type { Scenario, Step } from "./scenario";
-import { type AsleepEvent, type Session, asleepNotice } from "./session";
+import { type Session, SUMMARY_QUIET_US } from "./session";
+import { P_IDLE } from "../../runtime/phase";
 import { firmwareThrew } from "./firmware-threw";
-import { formatSummary } from "./summary";
-import { LineSearch } from "./text-search";
+import { GuardWatch, NO_GUARD, type RunGuard } from "./run-guard";
 
 export interface StepFailure {
   /** `file:line`. */
@@ -42,92 +40,7 @@ export function describeStep(s: Step): string {
   }
 }
 
-/**
- * wokwi-cli's run-wide checks: `--fail-text` fails the run the moment the output contains it,
- * `--expect-text` must appear before the run ends (the run goes on after the last step until it does
- * or the timeout passes), `--timeout` bounds the whole run in virtual time. "The output" is what a CI
- * log of the run shows: the firmware's serial output and the simulator's own `[sim]` lines (sleep
- * notices, suspend summaries), whether or not --quiet keeps them off the screen; not the runner's
- * step and PASS/FAIL lines, which quote the scenario.
- */
-export interface RunGuard {
-  expectText: string | null;
-  failText: string | null;
-  /** Virtual microseconds the whole scenario may take; Infinity: no limit. */
-  timeoutUs: number;
-}
-
-export const NO_GUARD: RunGuard = { expectText: null, failText: null, timeoutUs: Infinity };
-
-/** The `[sim]` line a scenario run prints when the board falls asleep (without the marker; asleepNotice's lines). */
-export function scenarioAsleepText(session: Session, s: AsleepEvent): string {
-  return asleepNotice(s, "woken by " + session.board.wakers().join(", "));
-}
-
-/** Watches serial output and the run's `[sim]` lines for the guard's texts, reading each character once (text-search.ts). */
-class GuardWatch {
-  /** One search per stream: the serial output, then the `[sim]` lines. */
-  private readonly failScan: LineSearch[];
-  private readonly expectScan: LineSearch[];
-  /** Where the fail text was found: the line and whether it is a `[sim]` line. */
-  private failedIn: { line: string; sim: boolean } | null = null;
-  expected = false;
-  readonly deadline: number;
-  private readonly subs: Subscription;
-
-  constructor(readonly g: RunGuard, private readonly session: Session) {
-    this.deadline = session.now() + g.timeoutUs;
-    this.expected = g.expectText === null;
-    this.failScan = g.failText === null ? [] : [new LineSearch(g.failText), new LineSearch(g.failText)];
-    this.expectScan = g.expectText === null ? [] : [new LineSearch(g.expectText), new LineSearch(g.expectText)];
-    const feed = (stream: number, text: string): void => {
-      this.failScan[stream]?.push(text);
-      this.expectScan[stream]?.push(text);
-    };
-    // Output the board printed before the run started is part of the run's log.
-    feed(0, session.serialLog);
-    const sim = (text: string): void => feed(1, text.split("\n").map((l) => "[sim] " + l + "\n").join(""));
-    this.subs = session.serial$.subscribe((text) => feed(0, text));
-    this.subs.add(session.asleep$.subscribe((s) => sim(scenarioAsleepText(session, s))));
-    this.subs.add(session.summary$.subscribe((s) => sim(formatSummary(s, PLAIN))));
-  }
-
-  get failed(): boolean {
-    return this.failedIn !== null;
-  }
-
-  /** True when the run must stop: fail text seen. Also notes the expect text. */
-  check(): boolean {
-    for (let i = 0; i < this.failScan.length && this.failedIn === null; i++) {
-      if (this.failScan[i].search()) this.failedIn = { line: this.failScan[i].found as string, sim: i === 1 };
-    }
-    for (let i = 0; i < this.expectScan.length && !this.expected; i++) this.expected = this.expectScan[i].search();
-    return this.failedIn !== null;
-  }
-
-  timedOut(): boolean {
-    return this.session.now() >= this.deadline;
-  }
-
-  /** The failure the guard found while steps ran, or null. */
-  failure(): { expected: string; seen: string } | null {
-    const f = this.failedIn;
-    if (f !== null) {
-      return {
-        expected: "no serial output or [sim] line containing " + JSON.stringify(this.g.failText) + " (--fail-text)",
-        seen: f.sim ? f.line : "| " + f.line,
-      };
-    }
-    if (this.timedOut()) {
-      return { expected: "the scenario to finish within --timeout " + this.g.timeoutUs / 1e6 + " s (virtual)", seen: "still running at " + (this.session.now() / 1e6).toFixed(3) + " s" };
-    }
-    return null;
-  }
-
-  stop(): void {
-    this.subs.unsubscribe();
-  }
-}
+export { NO_GUARD, type RunGuard, scenarioAsleepText } from "./run-guard";
 
 /**
  * The CLI's `--scenario` and the tests both call this, so a passing test means the CLI passes. Steps
@@ -170,6 +83,11 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
     if (guarded !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), guarded);
     if (failure !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), failure);
   }
+  try {
+    settle(session, advance, () => watch.failed || watch.timedOut());
+  } catch (e) {
+    return fail(scenario.steps.length, scenario.file, "end of scenario", { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+  }
   // The last step's output: the bytes on their way through the UART's FIFO and the held summaries are searched too.
   const stepsEnd = session.now();
   session.drainUart();
@@ -197,6 +115,28 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
   // Matched in what the steps printed: the run took as long as its steps (the FIFO's drain is no part of it).
   const end = waited ? session.now() : stepsEnd;
   return { name: scenario.name, file: scenario.file, passed: true, stepsRun: scenario.steps.length, failure: null, virtualUs: end - start };
+}
+
+/** Longest the end of a run waits for an attempt the last step started to end or reach its sleep, and then for its summary. */
+const SETTLE_US = 30_000_000;
+
+/**
+ * The last step may have started what the board then does by itself: after a `wake`, the resume (its
+ * R1/R2 hooks, a failure among them, the console's closing line and the summary); after a suspend, the
+ * stages up to the sleep. Ending the run before that left the outcome unseen by --fail-text, so a
+ * resume that failed passed. The run goes on (bounded, and within --timeout) until the attempt has
+ * ended or the board sleeps (only a wake ends that), then until the serial output is quiet and the
+ * summary is out. A run whose board is idle or asleep after its last step ends there, as before.
+ */
+function settle(session: Session, advance: Advance, stopped: () => boolean): void {
+  const busy = (): boolean => session.board.pm.phase !== P_IDLE && (session.board.asleep() === null || session.board.waking());
+  if (!busy()) return;
+  const end = session.now() + SETTLE_US;
+  if (!advance(SETTLE_US, () => !busy())) return;
+  // Time moves from event to event: an idle board has none, so the quiet time is stepped to, not waited for.
+  while (!stopped() && !session.quietFor(SUMMARY_QUIET_US) && session.now() < end) {
+    advance(Math.max(1, session.lastSerialAt + SUMMARY_QUIET_US - session.now()));
+  }
 }
 
 /** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */

@@ -15,7 +15,7 @@ import { SerialWait } from "./text-search";
 const UART_DRAIN_MAX_US = 200_000;
 
 /** Serial quiet time before a summary is printed: the firmware's closing line comes first. */
-const SUMMARY_QUIET_US = 20_000;
+export const SUMMARY_QUIET_US = 20_000;
 
 /**
  * Everything the interactive CLI and the scenario runner share. Time moves only in `advanceTo`, one

@@ -56,6 +56,8 @@ export interface ShellBoard {
   wake(source: WakeSource): string | null;
   /** The sleep the board is in ("standby", "hibernate"), or null while awake. */
   asleep(): string | null;
+  /** A wake was raised and the chip is in its wake latency: asleep() still names the sleep, but it ends by itself. */
+  waking(): boolean;
   /** The wake sources that can end the present sleep (the board definition's, hibernate-capable ones in deep sleep). */
   wakers(): WakeSource[];
   fault(device: string, stage: FaultStage, mode: FaultMode): string | null;

@@ -60,21 +60,36 @@ const LINE_KEEP = 4096;
 export class LineSearch {
   /** Characters searched so far. */
   scanned = 0;
-  /** The line the needle was found on (as far as it had arrived), or null. */
-  found: string | null = null;
+  /** The line the needle was found on, as far as it has arrived (it grows until its newline), or null. */
+  private hit: string | null = null;
+  /** The found line has ended (its newline arrived, or it reached LINE_KEEP). */
+  complete = false;
   private pending: string[] = [];
   /** The text after the last newline searched (the start of a match's line), bounded. */
   private line = "";
 
   constructor(readonly needle: string) {}
 
+  /** The line the needle is on, without its line end, or null before it is found. */
+  get found(): string | null {
+    return this.hit === null ? null : this.hit.replace(/\r$/, "");
+  }
+
   push(text: string): void {
-    if (this.found === null && text !== "") this.pending.push(text);
+    if (this.hit === null) {
+      if (text !== "") this.pending.push(text);
+      return;
+    }
+    if (this.complete) return;
+    // After the match: the rest of its line, so a report quotes the whole line, not the part that had arrived.
+    const nl = text.indexOf("\n");
+    this.hit += nl < 0 ? text : text.slice(0, nl);
+    this.complete = nl >= 0 || this.hit.length >= LINE_KEEP;
   }
 
   /** Searches what arrived since the last call; true once the needle has been seen. */
   search(): boolean {
-    if (this.found !== null) return true;
+    if (this.hit !== null) return true;
     if (this.pending.length === 0) return false;
     const hay = this.line + (this.pending.length === 1 ? this.pending[0] : this.pending.join(""));
     this.pending = [];
@@ -83,7 +98,8 @@ export class LineSearch {
     const at = hay.indexOf(this.needle, from);
     if (at >= 0) {
       const end = hay.indexOf("\n", at);
-      this.found = hay.slice(hay.lastIndexOf("\n", at) + 1, end < 0 ? hay.length : end).replace(/\r$/, "");
+      this.hit = hay.slice(hay.lastIndexOf("\n", at) + 1, end < 0 ? hay.length : end);
+      this.complete = end >= 0;
       this.line = "";
       return true;
     }
