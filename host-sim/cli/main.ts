@@ -42,11 +42,19 @@ function session(o: CliOptions): Session {
   return s;
 }
 
-function closeSerialLog(write: (s: string) => void): void {
-  if (serialLog !== null && lastSession !== null) write("[sim] " + serialLog.closeWithCapture(lastSession) + "\n");
+/** Closes the --serial-log with its capture; false (named on stderr, as a timeline that could not be written) when a write failed. */
+function closeSerialLog(write: (s: string) => void): boolean {
+  if (serialLog === null || lastSession === null) return true;
+  const note = serialLog.closeWithCapture(lastSession);
+  if (serialLog.error === null) {
+    write("[sim] " + note + "\n");
+    return true;
+  }
+  process.stderr.write("quiesce: could not write the serial log to " + serialLog.path + " (" + serialLog.error + "): give a writable path in an existing folder\n");
+  return false;
 }
 
-/** The run's output files, in the order of the checks (an unwritable --serial-log is found at its open, main()). */
+/** The run's output files, in the order of the checks (a --serial-log that cannot be opened is found at its open, main()). */
 function outputs(o: CliOptions): FlagPath[] {
   const out: FlagPath[] = [];
   if (o.serialLog !== null) out.push({ flag: "--serial-log", path: o.serialLog });
@@ -124,7 +132,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   // Before anything is opened: the serial log is truncated at its open, before the scenario is read.
-  const badPath = sameFileError(inputs(o), outputs(o)) ?? outputPathError(outputs(o).filter((f) => f.flag !== "--serial-log"));
+  const badPath = sameFileError(inputs(o), outputs(o)) ?? outputPathError(outputs(o));
   if (badPath !== null) {
     process.stderr.write("quiesce: " + badPath + "\n");
     return EXIT_BAD_FILE;
@@ -144,13 +152,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const guard = { expectText: o.expectText, failText: o.failText, timeoutUs: o.timeoutUs };
   if (o.scenarios.length > 0 || o.expectText !== null || o.failText !== null) {
     const code = runScenarioFiles(o.scenarios, () => session(o), write, { paint, quiet: o.quiet, trace: o.trace, guard });
-    closeSerialLog(write);
-    return writeViz(o, write) || code !== 0 ? code : EXIT_OUTPUT;
+    // Both outputs are attempted (and named when they fail) before the exit code is decided.
+    const logged = closeSerialLog(write);
+    return (writeViz(o, write) && logged) || code !== 0 ? code : EXIT_OUTPUT;
   }
   const raw = process.stdin.isTTY === true;
   const end = await runInteractive(session(o), { input$: stdin$(raw), raw, ticks$: realTicks$(o.speed), write, paint, trace: o.trace, buttonKey: o.buttonKey });
-  closeSerialLog(write);
-  return writeViz(o, write) || end.code !== 0 ? end.code : EXIT_OUTPUT;
+  const logged = closeSerialLog(write);
+  return (writeViz(o, write) && logged) || end.code !== 0 ? end.code : EXIT_OUTPUT;
 }
 
 // `npm start ... | head`: the reader left; that ends the run quietly, as it does for any Unix tool.

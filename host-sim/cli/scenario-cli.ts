@@ -10,7 +10,7 @@ import { type Session, backlogNotice } from "./session";
 export const EXIT_PASS = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_BAD_FILE = 2;
-/** The run passed but a --html or --perfetto file could not be written: CI must not go green without its artifact. */
+/** The run passed but a --html, --perfetto or --serial-log file could not be written: CI must not go green without its artifact. */
 export const EXIT_OUTPUT = 3;
 
 export interface ScenarioCliOptions {

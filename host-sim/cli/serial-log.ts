@@ -17,16 +17,26 @@ export class SerialLog {
     try {
       this.fd = openSync(path, "w");
     } catch (e) {
-      throw new Error("--serial-log " + path + ": " + (e instanceof Error ? e.message : String(e)) + "; give a writable file");
+      throw new Error("--serial-log " + path + ": cannot open it for writing (" + ((e as NodeJS.ErrnoException).code ?? String(e)) + "); give a writable path in an existing folder");
     }
   }
 
+  /** The first write error (EIO, ENOSPC on a full disk): the log stops there and the run ends with exit 3, not a stack trace. */
+  error: string | null = null;
+
   attach(session: Session): void {
-    this.sub = session.serial$.subscribe((text) => {
-      const b = Buffer.from(text, "utf8");
+    this.sub = session.serial$.subscribe((text) => this.write(text));
+  }
+
+  private write(text: string): void {
+    if (this.error !== null) return;
+    const b = Buffer.from(text, "utf8");
+    try {
       writeSync(this.fd, b);
       this.bytes += b.length;
-    });
+    } catch (e) {
+      this.error = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+    }
   }
 
   /**
@@ -53,7 +63,11 @@ export class SerialLog {
         : "the closing trace dump did not finish; the log may not convert";
     }
     this.sub?.unsubscribe();
-    closeSync(this.fd);
+    try {
+      closeSync(this.fd);
+    } catch (e) {
+      this.error ??= (e as NodeJS.ErrnoException).code ?? String(e);
+    }
     return "serial log " + this.path + " (" + this.bytes + " bytes): " + note;
   }
 }
