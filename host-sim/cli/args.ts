@@ -59,6 +59,20 @@ export const USAGE = [
 
 export class UsageError extends Error {}
 
+/**
+ * A run-wide check's text: empty text is in every output (an unset CI variable would make
+ * --expect-text pass at once and --fail-text fail at once), and a second one would silently replace
+ * the first, so both are refused.
+ */
+function checkText(flag: string, before: string | null, text: string, example: string): string {
+  if (text === "") throw new UsageError(flag + " needs non-empty text (empty text is in every output); e.g. " + flag + " " + example);
+  if (before !== null) {
+    throw new UsageError(flag + " given twice (" + JSON.stringify(before) + ", then " + JSON.stringify(text) + "); a run checks one " + flag + ": give it once" +
+      (flag === "--expect-text" ? ", and wait for the others with a scenario's wait-serial steps" : ""));
+  }
+  return text;
+}
+
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = { scenarios: [], batteryMah: 2000, trace: "off", speed: 1, colour: "auto", quiet: false, seed: 1, timerWakeUs: 0, html: null, perfetto: null, buttonKey: KEY_PRESS, expectText: null, failText: null, timeoutUs: Infinity, serialLog: null, board: null, help: false };
   for (let i = 0; i < argv.length; i++) {
@@ -99,8 +113,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     }
     else if (a === "--serial-log") o.serialLog = value("an output file, e.g. uart0.log");
     else if (a === "--board") o.board = value("moddable-two, esp32-devkitc or a board definition module, e.g. host-sim/boards/my-board.ts");
-    else if (a === "--expect-text") o.expectText = value("the text to wait for, e.g. \"suspend ok\"");
-    else if (a === "--fail-text") o.failText = value("the text that fails the run, e.g. FAILED");
+    else if (a === "--expect-text") o.expectText = checkText(a, o.expectText, value("the text to wait for, e.g. \"suspend ok\""), "\"suspend ok\"");
+    else if (a === "--fail-text") o.failText = checkText(a, o.failText, value("the text that fails the run, e.g. FAILED"), "FAILED");
     else if (a === "--timeout") {
       const v = value("a duration, e.g. 30s");
       const us = parseDuration(v);

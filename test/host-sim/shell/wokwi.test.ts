@@ -48,6 +48,16 @@ describe("expect-pin", () => {
 });
 
 describe("wokwi-cli run checks", () => {
+  it("refuse empty text (an unset CI variable) and a second --expect-text or --fail-text, naming the fix", () => {
+    // Before: "" passed every --expect-text run and failed every --fail-text run; a repeat dropped the first without a word.
+    expect(() => parseArgs(["--expect-text", ""])).toThrow(new Error("--expect-text needs non-empty text (empty text is in every output); e.g. --expect-text \"suspend ok\""));
+    expect(() => parseArgs(["--fail-text=", "--timeout", "1s"])).toThrow(new Error("--fail-text needs non-empty text (empty text is in every output); e.g. --fail-text FAILED"));
+    expect(() => parseArgs(["--expect-text", "type help", "--expect-text", "nope"])).toThrow(new Error(
+      "--expect-text given twice (\"type help\", then \"nope\"); a run checks one --expect-text: give it once, and wait for the others with a scenario's wait-serial steps"));
+    expect(() => parseArgs(["--fail-text", "FAILED", "--fail-text=THREW", "--timeout", "1s"])).toThrow(new Error(
+      "--fail-text given twice (\"FAILED\", then \"THREW\"); a run checks one --fail-text: give it once"));
+  });
+
   it("--expect-text without a scenario boots and passes once the text shows; with a --timeout it fails when it does not", () => {
     const ok = cli(["--expect-text", "type help"]);
     expect(ok.code).toBe(EXIT_PASS);
