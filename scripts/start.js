@@ -200,8 +200,12 @@ function boardBundle(file, spec) {
 
 const args = process.argv.slice(2);
 const board = boardModuleOf(args);
-// A path that names no file goes to the shell, which says so (board-module.ts `loadBoard`).
-const boardFile = board === null ? null : path.resolve(board);
+// A path that names no file goes to the shell, which says so (board-module.ts `loadBoard`). npm runs
+// this in the repository; the folder the user typed `npm start` in is INIT_CWD, and a relative path means
+// that one (args.ts `resolveUserPaths` does the same for the shell's other paths).
+// Only when npm ran this package's script (args.ts `npmUserDir`): INIT_CWD leaks into every process an npm script starts.
+const npmRun = process.env.INIT_CWD && process.env.npm_package_json && path.dirname(path.resolve(process.env.npm_package_json)) === path.resolve(process.cwd());
+const boardFile = board === null ? null : path.resolve(npmRun ? process.env.INIT_CWD : process.cwd(), board);
 if (boardFile !== null && fs.existsSync(boardFile) && fs.statSync(boardFile).isFile()) {
   const out = boardBundle(boardFile, board);
   if (out !== null) runBundle(out);

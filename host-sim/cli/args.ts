@@ -1,6 +1,7 @@
 // Command-line options of the simulator shell, with an error naming the bad option and the fix.
 import { KEY_PRESS, parseButtonKey } from "./keys";
 import { MAX_DURATION_US, parseDuration } from "./scenario";
+import { dirname, resolve } from "path";
 
 export interface CliOptions {
   scenarios: string[];
@@ -143,4 +144,33 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     throw new UsageError("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
   }
   return o;
+}
+
+/**
+ * The folder the user typed `npm start` in, or undefined when this process is no npm script of this
+ * package: npm sets INIT_CWD, and it leaks into every process an npm script starts (a test runner, a
+ * Makefile that changes folder), where it means nothing. npm runs a script in the folder of its
+ * package.json (npm_package_json), so that is checked against the working folder.
+ */
+export function npmUserDir(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  const pkg = env.npm_package_json;
+  if (env.INIT_CWD === undefined || pkg === undefined || dirname(resolve(pkg)) !== resolve(cwd)) return undefined;
+  return env.INIT_CWD;
+}
+
+/**
+ * `npm start` runs in the package's folder whatever folder the user typed it in; npm gives that one
+ * as INIT_CWD. The paths the user gave (--scenario, --board, --html, --perfetto, --serial-log) mean
+ * that folder, so when it is another they are made absolute from it (and messages show where they
+ * point). Run from the repository (or with node directly) they are left as typed.
+ */
+export function resolveUserPaths(o: CliOptions, userDir: string | undefined, cwd: string): CliOptions {
+  if (userDir === undefined || userDir === "" || resolve(userDir) === resolve(cwd)) return o;
+  const at = (p: string): string => resolve(userDir, p);
+  const maybe = (p: string | null): string | null => (p === null || p.trim() === "" ? p : at(p));
+  return {
+    ...o, scenarios: o.scenarios.map(at), html: maybe(o.html), perfetto: maybe(o.perfetto), serialLog: maybe(o.serialLog),
+    // A shipped board's name (moddable-two) is no path: scripts/start.js's rule.
+    board: o.board !== null && /[/\\.]/.test(o.board) ? at(o.board) : o.board,
+  };
 }

@@ -1,6 +1,6 @@
 // Simulator CLI (Node only): boots the simulated ESP32 DevKitC and attaches the terminal, or runs scenarios for CI.
 import { Observable, interval, map } from "rxjs";
-import { USAGE, UsageError, parseArgs, type CliOptions } from "./args";
+import { USAGE, UsageError, npmUserDir, parseArgs, resolveUserPaths, type CliOptions } from "./args";
 import { bootShellBoard } from "./devkitc";
 import { runInteractive } from "./interactive";
 import { COLOUR, PLAIN } from "./progress";
@@ -127,6 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write("quiesce: " + e.message + "\n" + USAGE.join("\n") + "\n");
     return EXIT_BAD_FILE;
   }
+  o = resolveUserPaths(o, npmUserDir(process.env, process.cwd()), process.cwd());
   if (o.help) {
     process.stdout.write(USAGE.join("\n") + "\n");
     return 0;

@@ -1,5 +1,6 @@
 // `--scenario`: each file on a freshly booted board, steps and serial printed, exit code 0 pass / 1 step failed / 2 bad file (3: main.ts, an output file not written).
 import { closeSync, openSync, readSync, statSync } from "fs";
+import { isAbsolute, resolve } from "path";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
 import { MAX_FILE_BYTES, decodeScenario, escapeText, tooBig } from "./scenario-yaml";
@@ -58,7 +59,7 @@ function readBounded(file: string): Uint8Array {
   } catch (e) {
     if (e instanceof ScenarioError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ScenarioError(file, 0, 0, code === "ENOENT" ? "no such file; give a path such as host-sim/scenarios/suspend-console.yaml" :
+    throw new ScenarioError(file, 0, 0, code === "ENOENT" ? "no such file" + (isAbsolute(file) ? "" : " (looked for " + resolve(file) + ")") + "; give a path such as host-sim/scenarios/suspend-console.yaml" :
       "cannot read (" + (code ?? String(e)) + "); check the path and its permissions");
   }
   try {
