@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from "path";
 import type { Paint } from "./progress";
 import { type Scenario, ScenarioError, parseScenario } from "./scenario";
 import { MAX_FILE_BYTES, decodeScenario, escapeText, tooBig } from "./scenario-yaml";
-import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario, scenarioAsleepText } from "./scenario-run";
+import { NO_GUARD, type RunGuard, type ScenarioResult, describeStep, formatFailure, runScenario, scenarioAsleepText, watchLabel } from "./scenario-run";
 import { Screen } from "./screen";
 import { type Session, backlogNotice } from "./session";
 
@@ -110,7 +110,7 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
     screen.line(o.paint.bold("scenario: " + sc.name) + o.paint.dim(" (" + sc.file + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {
       screen.flush();
-      screen.line(o.paint.dim("step " + (i + 1) + " " + sc.file + ":" + step.line + "  ") + describeStep(step));
+      screen.line(step.line === 0 ? o.paint.dim(watchLabel(step)) : o.paint.dim("step " + (i + 1) + " " + sc.file + ":" + step.line + "  ") + describeStep(step));
     }, guard);
     session.drainUart();
     session.flushSummaries();

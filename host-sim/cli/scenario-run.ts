@@ -6,9 +6,11 @@ import { firmwareThrew } from "./firmware-threw";
 import { GuardWatch, NO_GUARD, type RunGuard } from "./run-guard";
 
 export interface StepFailure {
-  /** `file:line`. */
+  /** `file:line`, or the file when no step the user wrote was running (the end of the scenario, the command line's watch). */
   where: string;
+  /** The failing step's number, from 1; 0 when no step of the file was running. */
   index: number;
+  /** The step as written, or what was running instead (`end of scenario, after step N ...`). */
   step: string;
   expected: string;
   seen: string;
@@ -40,6 +42,11 @@ export function describeStep(s: Step): string {
   }
 }
 
+/** A step the command line made (line 0: `--fail-text` alone watches for `--timeout`), named by what it does: no file has it. */
+export function watchLabel(step: Step): string {
+  return step.kind === "delay" ? "watching the output for " + step.us / 1e6 + " s (--timeout)" : describeStep(step);
+}
+
 export { NO_GUARD, type RunGuard, scenarioAsleepText } from "./run-guard";
 
 /**
@@ -62,10 +69,22 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
     const hit = session.advanceTo(Math.min(session.now() + us, watch.deadline), () => watch.check() || (until !== undefined && until()));
     return hit && !watch.failed;
   };
-  const fail = (index: number, where: string, step: string, f: { expected: string; seen: string }): ScenarioResult => ({
-    name: scenario.name, file: scenario.file, passed: false, stepsRun: index, virtualUs: session.now() - start,
+  const result = (stepsRun: number, index: number, where: string, step: string, f: { expected: string; seen: string }): ScenarioResult => ({
+    name: scenario.name, file: scenario.file, passed: false, stepsRun, virtualUs: session.now() - start,
     failure: { where, index, step, expected: f.expected, seen: f.seen },
   });
+  // A step the user wrote is named by file:line and number; the command line's watch (no file) by what it is, with no invented line.
+  const failStep = (i: number, f: { expected: string; seen: string }): ScenarioResult => {
+    const step = scenario.steps[i];
+    return step.line === 0 ? result(i + 1, 0, scenario.file, watchLabel(step), f)
+      : result(i + 1, i + 1, scenario.file + ":" + step.line, describeStep(step), f);
+  };
+  // After the steps: no step was running; the last one (what the output came after) is named, not numbered as the failing one.
+  const failEnd = (f: { expected: string; seen: string }): ScenarioResult => {
+    const n = scenario.steps.length;
+    const last = n > 0 && scenario.steps[n - 1].line > 0 ? scenario.steps[n - 1] : null;
+    return result(n, 0, scenario.file, "end of scenario" + (last === null ? "" : ", after step " + n + " `" + describeStep(last) + "` (line " + last.line + ")"), f);
+  };
   for (let i = 0; i < scenario.steps.length; i++) {
     const step = scenario.steps[i];
     // A summary held for quiet serial output describes an attempt that ended before this step: printed (and searched) first.
@@ -75,24 +94,24 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
     try {
       failure = watch.check() ? null : runStep(step, session, advance);
     } catch (e) {
-      return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+      return failStep(i, { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
     }
     // Steps that take no time (write-serial, wake, a button) print too: their output is searched before the next step.
     watch.check();
     const guarded = watch.failure();
-    if (guarded !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), guarded);
-    if (failure !== null) return fail(i + 1, scenario.file + ":" + step.line, describeStep(step), failure);
+    if (guarded !== null) return failStep(i, guarded);
+    if (failure !== null) return failStep(i, failure);
   }
   try {
     settle(session, advance, () => watch.failed || watch.timedOut());
   } catch (e) {
-    return fail(scenario.steps.length, scenario.file, "end of scenario", { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+    return failEnd({ expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
   }
   // The last step's output: the bytes on their way through the UART's FIFO and the held summaries are searched too.
   const stepsEnd = session.now();
   session.drainUart();
   session.flushSummaries();
-  if (watch.check()) return fail(scenario.steps.length, scenario.file, "end of scenario", watch.failure() as { expected: string; seen: string });
+  if (watch.check()) return failEnd(watch.failure() as { expected: string; seen: string });
   const waited = !watch.expected;
   if (!watch.expected) {
     // As wokwi-cli does, the simulation goes on until the expected text shows or the timeout passes.
@@ -100,13 +119,13 @@ function runWatched(scenario: Scenario, session: Session, watch: GuardWatch, onS
     try {
       advance(limit, () => watch.expected);
     } catch (e) {
-      return fail(scenario.steps.length, scenario.file, "end of scenario", { expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
+      return failEnd({ expected: "the firmware's callbacks to return", seen: firmwareThrew(e) });
     }
     // A fail text seen meanwhile is the failure; otherwise the text that never came is, whatever bounded the wait.
     const guarded = watch.failed ? watch.failure() : null;
     if (!watch.expected || guarded !== null) {
       const bound = Number.isFinite(watch.deadline) ? "within --timeout " + guard.timeoutUs / 1e6 + " s (virtual)" : "within " + limit / 1e6 + " s (virtual) after the last step";
-      return fail(scenario.steps.length, scenario.file, "end of scenario", guarded ?? {
+      return failEnd(guarded ?? {
         expected: "serial output or a [sim] line containing " + JSON.stringify(guard.expectText) + " (--expect-text) " + bound,
         seen: tail(session, 0),
       });
@@ -211,6 +230,6 @@ function tail(session: Session, from = session.serialCursor): string {
 export function formatFailure(r: ScenarioResult): string {
   const f = r.failure;
   if (f === null) return "";
-  return "FAIL " + f.where + ": step " + f.index + " `" + f.step + "`\n  expected: " + f.expected + "\n  seen:     " +
+  return "FAIL " + f.where + ": " + (f.index === 0 ? f.step : "step " + f.index + " `" + f.step + "`") + "\n  expected: " + f.expected + "\n  seen:     " +
     (f.seen.indexOf("\n") >= 0 ? "\n" + f.seen : f.seen);
 }

@@ -28,7 +28,7 @@ const HEAD = "scenario: r2fail (" + R2FAIL + ", 5 steps)\n" + [3, 4, 5, 6, 7].ma
 describe("a scenario whose last step is a wake", () => {
   it("--fail-text sees the resume's failure, with its whole line (it passed: the run ended before the resume)", () => {
     const r = run(true, { expectText: null, failText: "failed", timeoutUs: Infinity });
-    expect([r.code, r.out]).toEqual([EXIT_FAIL, HEAD + "FAIL " + R2FAIL + ": step 5 `end of scenario`\n" +
+    expect([r.code, r.out]).toEqual([EXIT_FAIL, HEAD + "FAIL " + R2FAIL + ": end of scenario, after step 5 `wake timer` (line 7)\n" +
       "  expected: no serial output or [sim] line containing \"failed\" (--fail-text)\n" +
       "  seen:     | [    307890 us] R2 resume        flash     failed IO, device marked failed\n"]);
   });

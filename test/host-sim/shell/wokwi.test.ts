@@ -65,7 +65,7 @@ describe("wokwi-cli run checks", () => {
     // The failure is the text that never came, named, as without --timeout; not "the scenario to finish".
     const r = cli(["--expect-text=never printed", "--timeout", "2s"]);
     expect(r.code).toBe(EXIT_FAIL);
-    expect(r.out.slice(r.out.indexOf("FAIL"))).toBe("FAIL (command line): step 0 `end of scenario`\n" +
+    expect(r.out.slice(r.out.indexOf("FAIL"))).toBe("FAIL (command line): end of scenario\n" +
       "  expected: serial output or a [sim] line containing \"never printed\" (--expect-text) within --timeout 2 s (virtual)\n" +
       "  seen:     \n  | quiesce console: type help for the list of commands\n  | > \n");
     const untimed = cli(["--expect-text=never printed"]);
@@ -110,7 +110,8 @@ describe("wokwi-cli run checks", () => {
     const typo = cli(["--scenario", file, "--fail-text", "unknown command"]);
     // It passed: the console's answer came after the last step, and nothing looked again.
     expect([typo.code, typo.out.slice(typo.out.indexOf("FAIL")).split("\n").slice(0, 3)]).toEqual([EXIT_FAIL, [
-      "FAIL " + file + ": step 2 `end of scenario`",
+      // No step was running: the last one is named as what the output came after, not as the failing step 2.
+      "FAIL " + file + ": end of scenario, after step 2 `write-serial \"bogus\"` (line 4)",
       "  expected: no serial output or [sim] line containing \"unknown command\" (--fail-text)",
       "  seen:     | unknown command 'bogus': type help for the list of commands",
     ]]);
@@ -156,6 +157,10 @@ describe("wokwi-cli run checks", () => {
   it("--fail-text alone needs a --timeout to know how long to watch", () => {
     expect(() => parseArgs(["--fail-text", "panic"])).toThrow("--fail-text without a scenario or --expect-text needs --timeout: how long to watch, e.g. --timeout 10s");
     expect(cli(["--fail-text", "panic", "--timeout", "1s"]).code).toBe(EXIT_PASS);
+    // A hit names the watch, not an invented `(command line):0: step 1 \`delay 1000 ms\`` the user never wrote.
+    expect(cli(["--fail-text", "type help", "--timeout", "1s"])).toEqual({ code: EXIT_FAIL, out: "scenario: boot and watch the serial output ((command line), 1 steps)\n" +
+      "watching the output for 1 s (--timeout)\nFAIL (command line): watching the output for 1 s (--timeout)\n" +
+      "  expected: no serial output or [sim] line containing \"type help\" (--fail-text)\n  seen:     | quiesce console: type help for the list of commands\n" });
   });
 });
 
