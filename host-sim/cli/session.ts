@@ -82,6 +82,10 @@ export class Session {
     for (;;) {
       let next = clock.nextDeadline();
       if (this.releaseAt >= 0 && this.releaseAt < next) next = this.releaseAt;
+      // A held summary is due once the serial output has been quiet: an idle board has no event then, and
+      // without this stop it came out at the next event, maybe the end of --timeout (so --expect-text waited for it).
+      const due = this.summaryDue();
+      if (due > clock.now() && due < next) next = due;
       if (next > target) {
         if (target > clock.now()) clock.runUntil(target);
         this.drain();
@@ -158,6 +162,11 @@ export class Session {
    */
   drainUart(): void {
     if (this.board.serialInFlight() > 0) this.advance(UART_DRAIN_MAX_US, () => this.board.serialInFlight() === 0);
+  }
+
+  /** When the first held summary may be printed (SUMMARY_QUIET_US after it and after the last serial output), or -1. */
+  private summaryDue(): number {
+    return this.held.length === 0 ? -1 : Math.max(this.held[0].at, this.lastSerialAt) + SUMMARY_QUIET_US;
   }
 
   /** Emits held summaries now (end of a scenario, quit). */

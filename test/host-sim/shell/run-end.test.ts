@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { bootShellBoard } from "../../../host-sim/cli/devkitc";
 import { PLAIN } from "../../../host-sim/cli/progress";
 import { EXIT_FAIL, EXIT_PASS, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
-import { NO_GUARD, type RunGuard } from "../../../host-sim/cli/scenario-run";
+import { parseScenario } from "../../../host-sim/cli/scenario";
+import { NO_GUARD, type RunGuard, runScenario } from "../../../host-sim/cli/scenario-run";
 import { Session } from "../../../host-sim/cli/session";
 
 const DIR = mkdtempSync(join(tmpdir(), "quiesce-run-end-"));
@@ -48,5 +49,16 @@ describe("a scenario whose last step is a wake", () => {
     let out = "";
     const code = runScenarioFiles([join(DIR, "asleep.yaml")], () => new Session(bootShellBoard({ seed: 1 }), 2000), (s) => { out += s; }, { paint: PLAIN, quiet: true, trace: "off" });
     expect([code, out.slice(out.lastIndexOf("PASS"))]).toEqual([EXIT_PASS, "PASS asleep (3 steps, 0.306 s virtual)\n"]);
+  });
+});
+
+describe("a suspend summary ([sim] line) as --expect-text", () => {
+  it("is seen when it is printed, not when --timeout runs out", () => {
+    const session = new Session(bootShellBoard({ seed: 1, timerWakeUs: 2_000_000 }), 2000);
+    const sc = parseScenario("sl.yaml", 'name: sl\nsteps:\n  - wait-serial: "> "\n  - write-serial: "suspend standby"\n');
+    const r = runScenario(sc, session, undefined, { expectText: "OK, woke by timer", failText: null, timeoutUs: 20_000_000 });
+    // Before: 20.000 s; the board ran on to the timeout (more cycles on a duty-cycling board) before the held summary came out.
+    expect([r.passed, r.virtualUs]).toEqual([true, 2_257_133.55]);
+    expect(session.summaries).toHaveLength(1);
   });
 });
