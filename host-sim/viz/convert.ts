@@ -1,13 +1,14 @@
 // CLI: a saved console capture (`status`, `devices`, `trace dump`) to an HTML timeline and/or Perfetto JSON.
-import { readFileSync } from "fs";
+import { readFileSync, statSync } from "fs";
+import { join } from "path";
 import { modelFromDump } from "./decode-dump";
 import { writeHtml } from "./html";
 import { writePerfetto } from "./perfetto";
-import { type FlagPath, sameFileError } from "../cli/output-paths";
+import { type FlagPath, outputPathError, sameFileError } from "../cli/output-paths";
 
 const USAGE = [
-  "usage: ts-node --transpile-only host-sim/viz/convert.ts --dump FILE [--names a,b,c] [--title TEXT] [--board NAME]",
-  "                                                       [--html OUT.html] [--perfetto OUT.json]",
+  "usage: npm run viz:convert -- --dump FILE [--names a,b,c] [--title TEXT] [--board NAME]",
+  "                                [--html OUT.html] [--perfetto OUT.json]",
   "  --dump FILE      console output saved from the board: `trace dump` (plus `status` and `devices` for names and tree)",
   "  --names a,b,c    device names in board definition order (id order), if the capture has no `status` reply",
   "  --html FILE      self-contained timeline page;  --perfetto FILE  JSON for ui.perfetto.dev",
@@ -53,26 +54,31 @@ export function convert(args: ConvertArgs): string[] {
   const outputs: FlagPath[] = [];
   if (args.html !== null) outputs.push({ flag: "--html", path: args.html });
   if (args.perfetto !== null) outputs.push({ flag: "--perfetto", path: args.perfetto });
-  const clash = sameFileError([{ flag: "--dump", path: args.dump }], outputs);
-  if (clash !== null) throw new Error(clash);
+  const bad = sameFileError([{ flag: "--dump", path: args.dump }], outputs) ?? outputPathError(outputs);
+  if (bad !== null) throw new Error(bad);
   let text: string;
   try {
+    if (statSync(args.dump).isDirectory()) throw new Error("--dump " + args.dump + " is a folder; give the capture file in it, e.g. " + join(args.dump, "uart0.log"));
     text = readFileSync(args.dump, "utf8");
   } catch (e) {
-    throw new Error("cannot read --dump " + args.dump + ": " + (e instanceof Error ? e.message : String(e)));
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new Error("cannot read --dump " + args.dump + " (" + code + "): " + (code === "ENOENT" ? "no such file; give the path of the saved console output" : "check the path and its permissions"));
   }
   const model = modelFromDump(text, {
     names: args.names, title: args.title ?? "quiesce timeline: " + args.dump, board: args.board ?? "",
   });
   const lines = [model.records + " records, " + model.devices.length + " devices, " + model.attempts.length + " attempts" +
     (model.unmatched > 0 ? ", " + model.unmatched + " unmatched (ring overwrote their begin)" : "")];
-  if (args.html !== null) {
-    writeHtml(model, args.html);
-    lines.push("wrote " + args.html);
-  }
-  if (args.perfetto !== null) {
-    writePerfetto(model, args.perfetto);
-    lines.push("wrote " + args.perfetto + " (open it in https://ui.perfetto.dev)");
+  for (const [flag, file, put, hint] of [["--html", args.html, writeHtml, ""], ["--perfetto", args.perfetto, writePerfetto, " (open it in https://ui.perfetto.dev)"]] as const) {
+    if (file === null) continue;
+    try {
+      put(model, file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new Error("could not write " + flag + " " + file + " (" + (code ?? (e instanceof Error ? e.message : String(e))) + "): give a writable path in an existing folder");
+    }
+    lines.push("wrote " + file + hint);
   }
   return lines;
 }

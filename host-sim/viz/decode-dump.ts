@@ -16,9 +16,13 @@ export interface TreeEntry {
   wakeLine: number;
 }
 
-/** Console lines without their line ends (CR LF, LF, CR), prompts ("> ") and trailing spaces a terminal may add. */
+/**
+ * Console lines without their line ends (CR LF, LF, CR; also CR CR LF, what a second CR-to-CRLF
+ * conversion or a `screen -L` log gives: one line end, not an empty line between each), prompts ("> ")
+ * and trailing spaces a terminal may add.
+ */
 function lines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/).map((l) => l.replace(/^(> )+/, "").replace(/\s+$/, ""));
+  return text.split(/\r*\n|\r/).map((l) => l.replace(/^(> )+/, "").replace(/\s+$/, ""));
 }
 
 /** Device names in id order from a `status` reply ("phase idle, 7 devices, ..." then "  name  state"), or null. */

@@ -26,7 +26,8 @@ export const DUMP_RECORD_BYTES_V1 = 14;
  * the line when a record line is malformed or the count does not match.
  */
 export function decodeTraceDump(text: string): DumpRecord[] {
-  const lines = text.split(/\r\n|\r|\n/);
+  // CR CR LF (a capture converted twice) is one line end, as in decode-dump.ts.
+  const lines = text.split(/\r*\n|\r/);
   const out: DumpRecord[] = [];
   const bytes = new Uint8Array(DUMP_RECORD_BYTES);
   const view = new DataView(bytes.buffer);

@@ -100,4 +100,26 @@ describe("trace dump", () => {
     expect(() => parseConvertArgs(["--dump"])).toThrow(/--dump needs a value/);
     expect(() => parseConvertArgs(["--bogus"])).toThrow(/unknown argument "--bogus"/);
   });
+
+  it("convert CLI errors name the flag and the fix; a capture converted to CR CR LF converts as it is", () => {
+    const rig = new Rig();
+    rig.send("suspend test=platform\r");
+    const dir = mkdtempSync(join(tmpdir(), "quiesce-viz-"));
+    const capture = rig.send("status\r") + rig.send("devices\r") + rig.send("trace dump\r");
+    const lf = join(dir, "capture.txt");
+    writeFileSync(lf, capture);
+    const run = (dump: string, html: string) => convert({ dump, names: null, html, perfetto: null, title: null, board: null });
+    const first = run(lf, join(dir, "lf.html"))[0];
+    // Before: "no device names: pass --names ..." though the capture held the status reply.
+    const crcrlf = join(dir, "crcrlf.txt");
+    writeFileSync(crcrlf, capture.replace(/\r?\n/g, "\r\r\n"));
+    expect(run(crcrlf, join(dir, "crcrlf.html"))).toEqual([first, "wrote " + join(dir, "crcrlf.html")]);
+    // Before: a raw ENOENT naming no flag, and EISDIR for a folder.
+    expect(() => run(lf, join(dir, "no-such", "t.html"))).toThrow(new Error("--html " + join(dir, "no-such", "t.html") + ": no folder " + join(dir, "no-such") +
+      "; create it first (mkdir -p " + join(dir, "no-such") + ") or give a path in an existing folder"));
+    expect(() => run(dir, join(dir, "t.html"))).toThrow(new Error("--dump " + dir + " is a folder; give the capture file in it, e.g. " + join(dir, "uart0.log")));
+    expect(() => run(join(dir, "none.txt"), join(dir, "t.html"))).toThrow(new Error("cannot read --dump " + join(dir, "none.txt") + " (ENOENT): no such file; give the path of the saved console output"));
+    expect(() => convert({ dump: lf, names: null, html: null, perfetto: "/dev/full", title: null, board: null })).toThrow(new Error("could not write --perfetto /dev/full (ENOSPC): give a writable path in an existing folder"));
+    expect(() => parseConvertArgs(["--dump"])).toThrow(/\nusage: npm run viz:convert -- --dump FILE /);
+  });
 });
