@@ -107,17 +107,19 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
       screen.attach(session);
       session.asleep$.subscribe((s) => screen.asleepNotice(scenarioAsleepText(session, s), s.atUs, backlogNotice(s)));
     }
-    screen.line(o.paint.bold("scenario: " + sc.name) + o.paint.dim(" (" + sc.file + ", " + sc.steps.length + " steps)"));
+    // The name and the path are the file's: escaped as in error lines, so a hostile file cannot drive the terminal or a CI log.
+    const name = escapeText(sc.name);
+    screen.line(o.paint.bold("scenario: " + name) + o.paint.dim(" (" + escapeText(sc.file) + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {
       screen.flush();
-      screen.line(step.line === 0 ? o.paint.dim(watchLabel(step)) : o.paint.dim("step " + (i + 1) + " " + sc.file + ":" + step.line + "  ") + describeStep(step));
+      screen.line(step.line === 0 ? o.paint.dim(watchLabel(step)) : o.paint.dim("step " + (i + 1) + " " + escapeText(sc.file) + ":" + step.line + "  ") + describeStep(step));
     }, guard);
     session.drainUart();
     session.flushSummaries();
     screen.end();
     screen.detach();
     results.push(r);
-    if (r.passed) write(o.paint.ok("PASS") + " " + sc.name + o.paint.dim(" (" + r.stepsRun + " steps, " + (r.virtualUs / 1e6).toFixed(3) + " s virtual)") + "\n");
+    if (r.passed) write(o.paint.ok("PASS") + " " + name + o.paint.dim(" (" + r.stepsRun + " steps, " + (r.virtualUs / 1e6).toFixed(3) + " s virtual)") + "\n");
     else write(o.paint.bad(formatFailure(r)) + "\n");
   }
   const failed = results.filter((r) => !r.passed).length;

@@ -3,6 +3,7 @@ import type { Scenario, Step } from "./scenario";
 import { type Session, SUMMARY_QUIET_US } from "./session";
 import { P_IDLE } from "../../runtime/phase";
 import { firmwareThrew } from "./firmware-threw";
+import { escapeText } from "./scenario-yaml";
 import { GuardWatch, NO_GUARD, type RunGuard } from "./run-guard";
 
 export interface StepFailure {
@@ -230,6 +231,6 @@ function tail(session: Session, from = session.serialCursor): string {
 export function formatFailure(r: ScenarioResult): string {
   const f = r.failure;
   if (f === null) return "";
-  return "FAIL " + f.where + ": " + (f.index === 0 ? f.step : "step " + f.index + " `" + f.step + "`") + "\n  expected: " + f.expected + "\n  seen:     " +
+  return "FAIL " + escapeText(f.where) + ": " + (f.index === 0 ? f.step : "step " + f.index + " `" + f.step + "`") + "\n  expected: " + f.expected + "\n  seen:     " +
     (f.seen.indexOf("\n") >= 0 ? "\n" + f.seen : f.seen);
 }

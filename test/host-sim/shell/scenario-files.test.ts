@@ -10,6 +10,8 @@ import { PLAIN } from "../../../host-sim/cli/progress";
 import { LIMITS, ScenarioError, parseScenario } from "../../../host-sim/cli/scenario";
 import { EXIT_BAD_FILE, EXIT_OUTPUT, loadScenario, runScenarioFiles } from "../../../host-sim/cli/scenario-cli";
 import { MAX_ALIASES, QUOTE_CHARS, escapeText, invalidUtf8At } from "../../../host-sim/cli/scenario-yaml";
+import { bootShellBoard } from "../../../host-sim/cli/devkitc";
+import { Session } from "../../../host-sim/cli/session";
 
 const ROOT = join(__dirname, "../../..");
 const DIR = mkdtempSync(join(tmpdir(), "quiesce-scenario-"));
@@ -182,4 +184,15 @@ describe("the real CLI", () => {
     expect([late.status, late.stdout, late.stderr]).toEqual([EXIT_OUTPUT, expect.stringMatching(/^PASS /m),
       "quiesce: could not write the timeline to " + dangling + " (ENOENT): give a writable path in an existing folder\n"]);
   }, 60_000);
+});
+
+describe("a valid scenario with a hostile name", () => {
+  it("prints its name escaped in the header and the PASS line, as error lines are (no raw ESC or bidi control reaches the terminal)", () => {
+    const path = file("esc.yaml", 'name: "evil\\x1b[31mRED\\x1b[0m\\u202e"\nsteps:\n  - delay: 1ms\n');
+    let out = "";
+    const boot = () => new Session(bootShellBoard({ seed: 1 }), 2000);
+    const code = runScenarioFiles([path], boot, (s) => { out += s; }, { paint: PLAIN, quiet: true, trace: "off" });
+    expect([code, out]).toEqual([0, "scenario: evil\\x1b[31mRED\\x1b[0m\\u202e (" + path + ", 1 steps)\nstep 1 " + path + ":3  delay 1 ms\n" +
+      "PASS evil\\x1b[31mRED\\x1b[0m\\u202e (1 steps, 0.001 s virtual)\n"]);
+  });
 });
