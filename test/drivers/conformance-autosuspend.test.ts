@@ -51,13 +51,16 @@ function moddableTwoCases(ms: number): DriverCase[] {
   }));
 }
 
+/** The delays each case runs at: two in `npm test`, the four in `npm run test:deep` (each full kit is about 0.5 s). */
+const DELAYS = process.env.QUIESCE_DEEP ? [0, 50, 300, 800] : [0, 300];
+
 // The w25q is the guide's runtime-PM example (docs/writing-a-driver.md "Runtime PM"): a get per request,
 // putAutosuspend at its completion. Each delay idles it down during the kit's own waits and snapshots.
-for (const ms of [0, 50, 300, 800]) describe("autosuspendMs " + ms + " on the flash", () => describeDriverConformance([flashCase(ms)]));
+for (const ms of DELAYS) describe("autosuspendMs " + ms + " on the flash", () => describeDriverConformance([flashCase(ms)]));
 // A supplier and its consumer with delays: the consumer's suspend starts the supplier's delay. At 300 ms the
 // backlight lost a brightness written while runtime-suspended (its resume reloaded the saved one); at 0 the
 // display idled down inside its own boot init (SWRESET .. DISPON, 300 ms) and its runtimeSuspend timed out.
-for (const ms of [0, 50, 300, 800]) describe("autosuspendMs " + ms + " on the display and backlight", () => describeDriverConformance(moddableTwoCases(ms)));
+for (const ms of DELAYS) describe("autosuspendMs " + ms + " on the display and backlight", () => describeDriverConformance(moddableTwoCases(ms)));
 
 
 describe("conformance kit, runtime PM with autosuspendMs", () => {

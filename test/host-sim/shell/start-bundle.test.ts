@@ -1,18 +1,10 @@
 // `npm start` runs the shell from a cached esbuild bundle (scripts/start.js): it builds, runs a scenario and writes a self-contained timeline; V8's code cache beside it.
 import { spawnSync } from "child_process";
-import { createHash } from "crypto";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
-import { join, resolve } from "path";
+import { join } from "path";
 import { describe, expect, it } from "vitest";
-
-const ROOT = resolve(__dirname, "..", "..", "..");
-
-/** What scripts/start.js keeps in .cache/ for the board module at `file` (named by its path's SHA-1): a test's temporary board leaves nothing. */
-function removeBundleOf(file: string): void {
-  const out = join(ROOT, ".cache", "board-" + createHash("sha1").update(file).digest("hex").slice(0, 16) + ".js");
-  for (const f of [out, out + ".inputs.json", out + ".v8cache"]) rmSync(f, { force: true });
-}
+import { ROOT, removeBundleOf } from "./start-cache";
 
 describe("npm start (scripts/start.js)", () => {
   it("runs a scenario from the bundle, rebuilding only when a source is newer, with the timeline client embedded and V8's code cache", () => {
@@ -111,20 +103,6 @@ describe("npm start (scripts/start.js)", () => {
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toMatch(/^quiesce: --board \S+sim\.ts: cannot load it \(Unexpected ";" at \S*part\.ts:1:21\); give the path of a \.ts board module\n$/);
     removeBundleOf(board);
-  });
-
-  it("a board whose own files read __dirname runs from its sources (in a bundle __dirname would be .cache/)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "quiesce-board-"));
-    writeFileSync(join(dir, "note.txt"), "read beside the board\n");
-    writeFileSync(join(dir, "sim.ts"), "import { readFileSync } from \"fs\";\nimport { join } from \"path\";\n" +
-      "export { pirWiring } from " + JSON.stringify(join(ROOT, "examples/custom-driver/sim.ts")) + ";\n" +
-      "export const NOTE = readFileSync(join(__dirname, \"note.txt\"), \"utf8\");\n");
-    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "start.js"), "--board", join(dir, "sim.ts"), "--expect-text", "type help"], {
-      cwd: ROOT, encoding: "utf8", timeout: 60_000,
-    });
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^PASS boot and watch the serial output/m);
-    removeBundleOf(join(dir, "sim.ts"));
   });
 
   it("a board module in an application with quiesce installed runs on this checkout's quiesce: one runtime, not the app's copy beside it", () => {
