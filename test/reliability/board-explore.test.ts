@@ -1,4 +1,4 @@
-// Property over the simulated ESP32-DevKitC (faults set and cleared on every hook, requests, console lines, suspends, hibernates; 300 cases) and the bugs it found, as it.fails reproductions.
+// Property over the simulated ESP32-DevKitC (faults set and cleared on every hook, requests, console lines, suspends, hibernates; 150 cases in npm test, 20,000 in test:deep) and the bugs it found, as it.fails reproductions.
 import { describe, expect, it, test } from "vitest";
 import fc from "fast-check";
 import { boardArb, checkBoard, describeBoardCase } from "./board-explore";
@@ -9,7 +9,7 @@ import { SLEEP_DEEP } from "../../host-sim/board/sim-sleep";
 import type { Led } from "../../drivers/led/led";
 import type { Bme280 } from "../../drivers/bme280/bme280";
 
-const RUNS = Number(process.env.QUIESCE_BOARD_CASES ?? 300);
+const RUNS = Number(process.env.QUIESCE_BOARD_CASES ?? 150);
 const SEED = process.env.QUIESCE_SEED ? Number(process.env.QUIESCE_SEED) : undefined;
 
 test("board invariants hold for " + RUNS + " random DevKitC runs", () => {
