@@ -149,14 +149,23 @@ const SETTLE_US = 30_000_000;
  * summary is out. A run whose board is idle or asleep after its last step ends there, as before.
  */
 function settle(session: Session, advance: Advance, stopped: () => boolean): void {
+  const end = session.now() + SETTLE_US;
+  // Time moves from event to event: an idle board has none, so the quiet time is stepped to, not waited for.
+  const quiet = (): void => {
+    while (!stopped() && !session.quietFor(SUMMARY_QUIET_US) && session.now() < end) {
+      advance(Math.max(1, session.lastSerialAt + SUMMARY_QUIET_US - session.now()));
+    }
+  };
+  // A line the last step typed may still wait in the console's RX FIFO: it is read and answered first (a suspend
+  // it asks for starts after the console's settle delay, a few ms), so what it started is awaited below.
+  if (session.board.serialPending() > 0) {
+    if (!advance(SETTLE_US, () => session.board.serialPending() === 0)) return;
+    quiet();
+  }
   const busy = (): boolean => session.board.pm.phase !== P_IDLE && (session.board.asleep() === null || session.board.waking());
   if (!busy()) return;
-  const end = session.now() + SETTLE_US;
-  if (!advance(SETTLE_US, () => !busy())) return;
-  // Time moves from event to event: an idle board has none, so the quiet time is stepped to, not waited for.
-  while (!stopped() && !session.quietFor(SUMMARY_QUIET_US) && session.now() < end) {
-    advance(Math.max(1, session.lastSerialAt + SUMMARY_QUIET_US - session.now()));
-  }
+  if (!advance(Math.max(0, end - session.now()), () => !busy())) return;
+  quiet();
 }
 
 /** How long the run goes on after the last step for --expect-text when no --timeout bounds it. */

@@ -62,3 +62,19 @@ describe("a suspend summary ([sim] line) as --expect-text", () => {
     expect(session.summaries).toHaveLength(1);
   });
 });
+
+describe("a scenario whose last step types a suspend", () => {
+  it("--fail-text sees the suspend it starts (it passed: the line was still in the console's RX FIFO when the run ended)", () => {
+    const file = join(DIR, "hang.yaml");
+    writeFileSync(file, 'name: hang\nsteps:\n  - wait-serial: "> "\n  - fault: { device: bme280, stage: suspend, mode: hang }\n  - write-serial: "suspend standby"\n');
+    let out = "";
+    const code = runScenarioFiles([file], () => new Session(bootShellBoard({ seed: 1 }), 2000), (s) => { out += s; },
+      { paint: PLAIN, quiet: true, trace: "off", guard: { expectText: null, failText: "TIMEOUT", timeoutUs: Infinity } });
+    expect([code, out.split("\n").slice(-4)]).toEqual([EXIT_FAIL, [
+      "FAIL " + file + ": end of scenario, after step 3 `write-serial \"suspend standby\"` (line 5)",
+      "  expected: no serial output or [sim] line containing \"TIMEOUT\" (--fail-text)",
+      "  seen:     | [     30838 us] S2 suspend       bme280    TIMEOUT, budget 20000 us",
+      "",
+    ]]);
+  });
+});
