@@ -25,7 +25,9 @@ const commands = [
  * two cores were spent on the checks alone before vitest started; 76 s in all, 70 side by side).
  */
 const dash = process.argv.indexOf("--");
-const liveCmd = dash >= 0 && dash < process.argv.length - 1 ? process.argv.slice(dash + 1).join(" ") : null;
+// Kept as an argument list, run without a shell: `npm test -- -t "a|b"` reaches vitest as typed.
+const liveArgs = dash >= 0 && dash < process.argv.length - 1 ? process.argv.slice(dash + 1) : null;
+const liveCmd = liveArgs !== null ? liveArgs.join(" ") : null;
 const slots = liveCmd !== null ? 1 : Math.max(1, availableParallelism());
 const env = { ...process.env, PATH: path.join(root, "node_modules", ".bin") + path.delimiter + process.env.PATH };
 let next = 0, running = 0, failed = 0, liveDone = liveCmd === null;
@@ -34,8 +36,24 @@ function finish() {
   if (running === 0 && next === commands.length && liveDone) process.exit(failed === 0 ? 0 : 1);
 }
 
-if (liveCmd !== null) {
-  const child = spawn(liveCmd, { shell: true, env, cwd: root, stdio: "inherit" });
+/** Every process started: a CI timeout's SIGTERM (or a hang-up) is passed on, so no test run is left behind. */
+const children = new Set();
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    for (const c of children) c.kill(sig);
+    process.exit(1);
+  });
+}
+
+if (liveArgs !== null) {
+  const child = spawn(liveArgs[0], liveArgs.slice(1), { env, cwd: root, stdio: "inherit" });
+  children.add(child);
+  child.on("error", (e) => {
+    console.log("FAIL " + liveCmd + ": " + e.message);
+    failed++;
+    liveDone = true;
+    finish();
+  });
   child.on("close", (code) => {
     if (code !== 0) failed++;
     liveDone = true;
@@ -49,6 +67,7 @@ function start() {
     const began = Date.now();
     const out = [];
     const child = spawn(cmd, { shell: true, env, cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    children.add(child);
     child.stdout.on("data", (b) => out.push(b));
     child.stderr.on("data", (b) => out.push(b));
     running++;
