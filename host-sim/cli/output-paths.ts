@@ -15,9 +15,14 @@ const EXAMPLE: Record<string, string> = { "--serial-log": "uart0.log", "--html":
  * What makes two names one file: its inode when it exists (a link or `./x` is the same file), else
  * the absolute path with its folder's links followed.
  */
+/** Devices named so far: each is its own identity (never one file with another). */
+let devicesSeen = 0;
+
 function identity(p: string): string {
   try {
     const st = statSync(p);
+    // Only a regular file can be overwritten: /dev/null twice, or a terminal as /dev/stdout and /dev/stdin, are no clash.
+    if (!st.isFile()) return "device " + devicesSeen++;
     return "inode " + st.dev + ":" + st.ino;
   } catch {
     const abs = resolve(p);
@@ -60,11 +65,13 @@ export function outputPathError(outputs: readonly FlagPath[]): string | null {
     const dir = dirname(resolve(file));
     try {
       if (!statSync(dir).isDirectory()) return flag + " " + file + ": " + dir + " is no folder; give a path in an existing folder";
-      accessSync(dir, constants.W_OK);
+      // A file that exists is written in place (/dev/stdout, /dev/null for a user who cannot write in /dev); else it is made in its folder.
+      if (existsSync(file)) accessSync(file, constants.W_OK);
+      else accessSync(dir, constants.W_OK);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       return flag + " " + file + ": " + (code === "ENOENT" ? "no folder " + dir + "; create it first (mkdir -p " + dir + ") or give a path in an existing folder" :
-        "cannot write in " + dir + " (" + (code ?? String(e)) + "); give a writable path");
+        "cannot write " + (existsSync(file) ? file : "in " + dir) + " (" + (code ?? String(e)) + "); give a writable path");
     }
   }
   return null;
