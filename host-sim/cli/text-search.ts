@@ -103,7 +103,8 @@ export class LineSearch {
       this.line = "";
       return true;
     }
-    this.line = hay.slice(hay.lastIndexOf("\n") + 1);
+    // The last line's start, and at least the needle's length - 1 characters: a needle with a newline in it may span chunks.
+    this.line = hay.slice(Math.min(hay.lastIndexOf("\n") + 1, Math.max(0, hay.length - this.needle.length + 1)));
     const keep = Math.max(LINE_KEEP, this.needle.length - 1);
     if (this.line.length > keep) this.line = this.line.slice(this.line.length - keep);
     return false;

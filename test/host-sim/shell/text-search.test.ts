@@ -50,6 +50,19 @@ describe("LineSearch (--fail-text, --expect-text)", () => {
     expect([t.search(), t.found]).toEqual([true, "R2 fail"]);
   });
 
+  it("finds a text with a line end in it across chunks, wherever a chunk ends (as indexOf on the whole log does)", () => {
+    const log = "help\r\n  help   this list\r\n  status   each device\r\n> ";
+    const needle = "this list\r\n  status";
+    for (let cut = 1; cut < log.length; cut++) {
+      const s = new LineSearch(needle);
+      s.push(log.slice(0, cut));
+      s.search();
+      s.push(log.slice(cut));
+      // It missed the text when a chunk ended after its \n: only the last line was kept for the next search.
+      expect([cut, s.search()]).toEqual([cut, true]);
+    }
+  });
+
   it("reads one-byte chunks of a line that never ends in bounded work per byte", () => {
     const s = new LineSearch("never");
     for (let i = 0; i < 20_000; i++) {
