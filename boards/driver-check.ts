@@ -23,14 +23,20 @@ export function checkFactory(def: BoardDefinition, d: BoardDevice, entry: unknow
   const proto = (entry as { readonly prototype?: { readonly attach?: unknown } }).prototype;
   // A factory is an arrow function (no prototype) or a plain function with an empty one: a prototype with attach is the driver's class.
   if (typeof proto === "object" && proto !== null && typeof proto.attach === "function") throw notAFactory(def, d, entry, table);
-  const options = (entry as { readonly options?: unknown }).options;
-  if (options === undefined) return;
-  let strings = Array.isArray(options);
-  for (let i = 0; strings && i < (options as unknown[]).length; i++) if (typeof (options as unknown[])[i] !== "string") strings = false;
+  checkKeys(def, d, (entry as { readonly options?: unknown }).options, "option keys are", "driverFactory(make, ", ")", table);
+  // Its own pin keys (driverFactory's third argument): a string would leave the pin-clash check off in silence.
+  checkKeys(def, d, (entry as { readonly pins?: unknown }).pins, "pin keys are", "driverFactory(make, OPTIONS, ", ")", table);
+}
+
+/** `keys` (undefined: none declared) is an array of strings, or throws naming the fix. @boot */
+function checkKeys(def: BoardDefinition, d: BoardDevice, keys: unknown, what: string, before: string, after: string, table: string): void {
+  if (keys === undefined) return;
+  let strings = Array.isArray(keys);
+  for (let i = 0; strings && i < (keys as unknown[]).length; i++) if (typeof (keys as unknown[])[i] !== "string") strings = false;
   if (strings) return;
-  const example = typeof options === "string" ? JSON.stringify([options]) : "[\"pin\", ...]";
-  throw new Error(def.file + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", whose option keys are " + kind(options) +
-    ", not an array of strings: declare them as driverFactory(make, " + example + ") in " + table);
+  const example = typeof keys === "string" ? JSON.stringify([keys]) : "[\"pin\", ...]";
+  throw new Error(def.file + ": devices: \"" + d.name + "\" uses driver \"" + d.driver + "\", whose " + what + " " + kind(keys) +
+    ", not an array of strings: declare them as " + before + example + after + " in " + table);
 }
 
 /** "<board>: devices: "<device>" uses driver "<driver>", whose driver table entry is ". @boot */

@@ -70,7 +70,7 @@ export class RequestQueue {
   private failStatus = OK;
   /** The runtime's stats, where completion-callback faults are counted too (`countFaultsIn`), or null. */ private faultSink: { listenerFaults: number } | null = null;
   /** `done` calls with nothing in flight (a driver answering twice). */ lateDones = 0;
-  /** `serve`/`done` answers that were no final status (completed PROTOCOL). */ badAnswers = 0;
+  /** `serve`/`done` answers that were no final status, and `serve`s that called `done` then answered a status (PROTOCOL). */ badAnswers = 0;
 
   constructor(capacity: number, serve: ServeFn, complete: CompleteFn) {
     checkSize("new RequestQueue: capacity", capacity, QUEUE_CAPACITY, "pass the most requests the ring holds");
@@ -270,7 +270,7 @@ export class RequestQueue {
       // undefined from a forgotten return, 1.5, true: no status, so the request ends PROTOCOL (as a hook's would);
       // a `done` made inside serve is its completion if serve answered PENDING, else a protocol error.
       if (status !== OK && status !== PENDING && !isStatus(status)) status = PROTOCOL, this.badAnswers++;
-      if (this.early >= 0) status = status === PENDING ? this.early : PROTOCOL;
+      if (this.early >= 0) status = status === PENDING ? this.early : (this.badAnswers++, PROTOCOL);
       this.early = -1;
       if (status === FULL || status === BUSY) { this.waited++; break; }
       if (this.parkedSlot[this.head] !== 0) {

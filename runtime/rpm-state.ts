@@ -2,7 +2,7 @@
 import type { Platform } from "./platform";
 import type { TraceRing } from "./trace";
 import { RPM_ACTIVE, RPM_SUSPENDED, RPM_SUSPENDING, RPM_RESUMING } from "./runtime-pm-table";
-import { OK, BUSY, THREW, PROTOCOL, D_FAILED } from "./status";
+import { OK, BUSY, THREW, PROTOCOL, D_FAILED, isStatus } from "./status";
 import { BAD_COMPLETED, type PmStats } from "./stats";
 
 /** A standby attempt waits for the runtime transitions in flight to end (runtime-suspended devices stay down, skipped). */
@@ -91,8 +91,10 @@ export abstract class RpmState {
     return PROTOCOL;
   }
 
-  /** `d` completed its own token inside its runtime hook, then answered `value`, not PENDING: PROTOCOL, counted. */
-  protected completedInCall(d: number, value: unknown): number { return this.bad(d, value, BAD_COMPLETED); }
+  /** `d` completed its own token (`early`) inside its runtime hook, then answered `value`, not PENDING: PROTOCOL, counted once, as what it answered if no status. */
+  protected completedInCall(d: number, value: unknown, early: number): number {
+    return early === PROTOCOL ? PROTOCOL : this.bad(d, value, isStatus(value) ? BAD_COMPLETED : 0);
+  }
 
   /** A runtime hook of `d` threw `e`: kept for the console (`thrownValue`); its answer is THREW. */
   protected threw(d: number, e: unknown): number {

@@ -267,7 +267,7 @@ export class RuntimePm extends RpmState {
     const early = this.early;
     this.inHook = outerHook;
     this.early = outerEarly;
-    if (early >= 0) status = status === PENDING ? early : this.completedInCall(d, status);
+    if (early >= 0) status = status === PENDING ? early : this.completedInCall(d, status, early);
     else if (!isStatus(status)) status = this.bad(d, status, 0);
     if (status === PENDING) {
       this.running[d] = 1;

@@ -125,8 +125,9 @@ export abstract class StageRun {
     const inbox = this.inbox;
     inbox.takeStop();
     const own = inbox.takeOwn();
-    // Completed inside its own call, then answered something other than PENDING: a protocol error, counted as any bad answer.
-    if (own >= 0 && status !== PENDING && d >= 0) this.rec.badAnswer(this.platform.now(), d, this.stageId, status, BAD_COMPLETED);
+    // Completed inside its own call, then answered something other than PENDING: counted once (a completion that was no
+    // status was counted already), as what it answered when that is no status either.
+    if (own >= 0 && own !== PROTOCOL_ERROR && status !== PENDING && d >= 0) this.rec.badAnswer(this.platform.now(), d, this.stageId, status, isStatus(status) ? BAD_COMPLETED : 0);
     if (own >= 0) status = status === PENDING ? own : PROTOCOL_ERROR;
     // A finish may make a driver complete again (its give-up listener): the count is read each step.
     for (let k = 0; k < inbox.count; k++) this.finish(inbox.device[k], inbox.status[k], inbox.at[k], inbox.us[k]);

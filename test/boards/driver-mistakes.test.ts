@@ -70,6 +70,12 @@ describe("the driver table's entries", () => {
       "an array, not an array of strings: declare them as driverFactory(make, [\"pin\", ...]) in SimBoardWiring.drivers");
   });
 
+  it("pin keys given as a string (driverFactory(make, OPTIONS, \"enable\")): refused, not a clash check left off in silence", () => {
+    const bad = driverFactory((ctx) => new Ok(ctx), [], "enable" as unknown as string[]);
+    expect(boot(bad)).toBe("app/board: devices: \"d\" uses driver \"d\", whose pin keys are \"enable\" (a string), " +
+      "not an array of strings: declare them as driverFactory(make, OPTIONS, [\"enable\"]) in SimBoardWiring.drivers");
+  });
+
   it("a driver missing from the table names the field set: SimBoardWiring.drivers, SimBoardOptions.drivers, or BootOptions.drivers on the firmware", () => {
     const missing = (field: string, table = DEVKITC_DRIVERS) => "app/board: devices: \"d\" uses driver \"pir\", which is not in the driver table boot was given: " +
       "add it to the board's driver table (" + field + ") or fix the name (known: " + Object.keys(table).join(", ") + ")";

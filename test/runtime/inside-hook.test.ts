@@ -4,7 +4,7 @@ import { Env } from "./fakes";
 import { makeTree } from "./tree";
 import { OK, PENDING, WAKEUP, PROTOCOL, IO, TIMEOUT, ROLE_WAKE, T_STANDBY, TEST_NONE, D_ACTIVE, S_SUSPEND, S_POWER_OFF, S_POWER_ON, STAGE_NAMES } from "../../runtime";
 import { EVENT_NAMES, E_HOOK_DONE, E_HOOK_PENDING, E_LATE } from "../../runtime/trace";
-import { BAD_COMPLETED } from "../../runtime/stats";
+import { BAD_COMPLETED, BAD_UNDEFINED, BAD_BOOLEAN } from "../../runtime/stats";
 
 /** The trace ring's hook records of one stage, as "device:event". */
 function hookRecords(env: Env, stage: number): string[] {
@@ -85,6 +85,19 @@ describe("a completion from inside another device's hook", () => {
     const st = env.pm.stats;
     expect([env.outcomes, st.protocolErrors, env.pm.graph.names[st.badAnswerDevice], STAGE_NAMES[st.badAnswerStage], st.badAnswerKind, st.badAnswerNumber])
       .toEqual([[PROTOCOL], 1, "pender", "suspend", BAD_COMPLETED, OK]);
+  });
+
+  test("its own completion followed by an answer that is no status, or a completion that is no status followed by OK: one bad answer each, kept as what was no status", () => {
+    const kinds: unknown[] = [];
+    for (const [done, answer] of [[OK, undefined], [OK, true], [undefined, OK]] as [unknown, unknown][]) {
+      const { env, pender } = pair();
+      pender.behaviour.suspend = { kind: "call", fn: (t) => { env.pm.complete(t, done as number); return answer as number; } };
+      env.pm.suspend(T_STANDBY, TEST_NONE);
+      const st = env.pm.stats;
+      // It was counted twice (the completion, then the answer), and `true` kept as BAD_COMPLETED with status 1 (PENDING).
+      kinds.push([env.outcomes, st.protocolErrors, st.badAnswerKind]);
+    }
+    expect(kinds).toEqual([[[PROTOCOL], 1, BAD_UNDEFINED], [[PROTOCOL], 1, BAD_BOOLEAN], [[PROTOCOL], 1, BAD_UNDEFINED]]);
   });
 
   test("its own completion followed by PENDING finishes the hook with that status", () => {

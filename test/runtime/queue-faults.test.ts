@@ -206,5 +206,9 @@ describe("RequestQueue: a driver's wrong answers are counted", () => {
     q.done(PENDING); // no final status: PROTOCOL
     expect({ done, lateDones: q.lateDones, badAnswers: q.badAnswers, balanced: balanced(q) })
       .toEqual({ done: ["1:OK", "2:PROTOCOL", "3:PROTOCOL", "4:PROTOCOL"], lateDones: 1, badAnswers: 3, balanced: true });
+    // A serve that completes its request with done(OK) and then answers OK (not PENDING): PROTOCOL, counted (it was not).
+    const r = new RequestQueue(2, (t) => { r.done(OK); return OK; }, (t, s) => done.push(t + ":" + STATUS_NAMES[s]));
+    r.submit(5);
+    expect([done[done.length - 1], r.badAnswers, r.lateDones]).toEqual(["5:PROTOCOL", 1, 0]);
   });
 });
