@@ -112,7 +112,7 @@ export function runScenarioFiles(files: readonly string[], boot: () => Session, 
     screen.line(o.paint.bold("scenario: " + name) + o.paint.dim(" (" + escapeText(sc.file) + ", " + sc.steps.length + " steps)"));
     const r = runScenario(sc, session, (i, step) => {
       screen.flush();
-      screen.line(step.line === 0 ? o.paint.dim(watchLabel(step)) : o.paint.dim("step " + (i + 1) + " " + escapeText(sc.file) + ":" + step.line + "  ") + describeStep(step));
+      screen.line(step.line === 0 ? o.paint.dim(watchLabel(step)) : o.paint.dim("step " + (i + 1) + " " + escapeText(sc.file) + ":" + step.line + "  ") + escapeText(describeStep(step)));
     }, guard);
     session.drainUart();
     session.flushSummaries();

@@ -240,6 +240,8 @@ function tail(session: Session, from = session.serialCursor): string {
 export function formatFailure(r: ScenarioResult): string {
   const f = r.failure;
   if (f === null) return "";
-  return "FAIL " + escapeText(f.where) + ": " + (f.index === 0 ? f.step : "step " + f.index + " `" + f.step + "`") + "\n  expected: " + f.expected + "\n  seen:     " +
+  // The step's text and the expected text are the file's or the command line's: escaped as the name is (a bidi control reorders the line).
+  const step = escapeText(f.step);
+  return "FAIL " + escapeText(f.where) + ": " + (f.index === 0 ? step : "step " + f.index + " `" + step + "`") + "\n  expected: " + escapeText(f.expected) + "\n  seen:     " +
     (f.seen.indexOf("\n") >= 0 ? "\n" + f.seen : f.seen);
 }

@@ -195,4 +195,14 @@ describe("a valid scenario with a hostile name", () => {
     expect([code, out]).toEqual([0, "scenario: evil\\x1b[31mRED\\x1b[0m\\u202e (" + path + ", 1 steps)\nstep 1 " + path + ":3  delay 1 ms\n" +
       "PASS evil\\x1b[31mRED\\x1b[0m\\u202e (1 steps, 0.001 s virtual)\n"]);
   });
+
+  it("prints a step's text escaped too, in its step line and its FAIL and expected lines (a raw U+202E reordered them)", () => {
+    const path = file("esc-step.yaml", 'name: n\nsteps:\n  - wait-serial: { text: "> \\u202e", timeout: 1ms }\n');
+    let out = "";
+    const boot = () => new Session(bootShellBoard({ seed: 1 }), 2000);
+    runScenarioFiles([path], boot, (s) => { out += s; }, { paint: PLAIN, quiet: true, trace: "off" });
+    expect(out).not.toMatch(/\u202e/);
+    expect(out.split("\n").slice(1, 4)).toEqual(["step 1 " + path + ":3  wait-serial \"> \\u202e\" (timeout 0.001 s)",
+      "FAIL " + path + ":3: step 1 `wait-serial \"> \\u202e\" (timeout 0.001 s)`", "  expected: serial output containing \"> \\u202e\" within 0.001 s (virtual)"]);
+  });
 });
