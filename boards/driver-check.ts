@@ -79,6 +79,10 @@ export function checkDriver(def: BoardDefinition, d: BoardDevice, drv: unknown):
       " (not (ctx) => { new YourDriver(ctx) }), in the driver table");
   }
   const o = drv as { readonly [key: string]: unknown };
+  // An async factory (or one that returns a Promise): boot is synchronous, the driver must be made at once.
+  if (typeof o.then === "function") {
+    throw new Error(driverOf(def, d) + "its factory returned a Promise (an async factory?), not a driver: make the driver at once, (ctx) => new YourDriver(ctx), and do slow set-up in its start()");
+  }
   if (typeof o.attach !== "function") {
     throw new Error(driverOf(def, d) + "the driver's attach is " + kind(o.attach) + ", not a method: give the driver attach(port: DevicePort): void (boot calls it after seal with the device's port)");
   }

@@ -96,6 +96,11 @@ describe("what a factory returns", () => {
     expect(boot(() => 5)).toBe("app/board: devices: \"d\" (driver d): its factory returned 5" + fix);
   });
 
+  it("a Promise (an async factory): told to make the driver at once, not to add attach", () => {
+    expect(boot(driverFactory((() => Promise.resolve({})) as never, []))).toBe("app/board: devices: \"d\" (driver d): its factory returned a Promise " +
+      "(an async factory?), not a driver: make the driver at once, (ctx) => new YourDriver(ctx), and do slow set-up in its start()");
+  });
+
   it("an object without attach", () => {
     expect(boot(making((o) => { o.attach = undefined; }))).toBe("app/board: devices: \"d\" (driver d): the driver's attach is undefined, not a method: " +
       "give the driver attach(port: DevicePort): void (boot calls it after seal with the device's port)");
