@@ -125,8 +125,9 @@ export function decodeDump(text: string): DumpRecord[] {
 
 /** A timeline from a capture: records from its dump, device ids and tree from `names` or its status/devices replies. */
 export function modelFromDump(text: string, options: BuilderOptions & { names?: readonly string[] | null } = {}): TimelineModel {
-  const devices = devicesFromCapture(text, options.names);
+  // The dump first: a file that is no capture at all is told so, not asked for device names.
   const records = decodeDump(text);
+  const devices = devicesFromCapture(text, options.names);
   for (const r of records) {
     if (r.device >= devices.length) {
       throw new Error("trace record at " + r.time + " us names device " + r.device + " but only " + devices.length +

@@ -80,6 +80,8 @@ describe("trace dump", () => {
     tr.record(30, 5, 0, 2, 0);
     expect(() => modelFromDump(encodeTraceDump(tr), { names: ["flash"] })).toThrow(/names device 5 but only 1 device names are known/);
     expect(() => decodeDump("hello")).toThrow(/no 'trace dump begin' line/);
+    // A file that is no capture at all is told so, not asked for device names it could not use.
+    expect(() => modelFromDump("\u00f2\u0008 random bytes, no dump")).toThrow(/no 'trace dump begin' line/);
   });
 
   it("convert CLI writes the HTML page and the Perfetto JSON from a saved capture", () => {
