@@ -1,6 +1,5 @@
 // What a hook's bad answer was, printed after its PROTOCOL ("(answered undefined: a forgotten return?)"), from pm.stats.
 import { BAD_UNDEFINED, BAD_BOOLEAN, BAD_FRACTION, BAD_RANGE, BAD_PENDING, BAD_COMPLETED } from "../runtime/stats";
-import { isStatus } from "../runtime/status";
 import type { Printer } from "./printer";
 
 /**
@@ -12,9 +11,9 @@ export function answerNote(p: Printer, kind: number, n: number): void {
   r.byte(0x20);
   r.byte(0x28);
   if (kind === BAD_COMPLETED) {
+    // Only a status is kept as BAD_COMPLETED (stage-run.ts `takeInbox`): anything else is kept as what it was.
     p.text("completed its token inside the call, then answered ");
-    if (isStatus(n)) p.status(n);
-    else p.text("no status");
+    p.status(n);
     p.text(", not PENDING");
   } else {
     p.text("answered ");

@@ -13,7 +13,7 @@ export { PendingStage } from "./port";
 export type { DevicePort } from "./port";
 export { IrqController } from "./irq";
 export type { IrqHandler } from "./irq";
-export { RequestQueue, Q_OPEN, Q_GATED } from "./queue";
+export { RequestQueue, Q_OPEN, Q_GATED, Q_FAILED, Q_CLOSED } from "./queue";
 export type { ServeFn, CompleteFn } from "./queue";
 export { StateArena, BlockPool } from "./pools";
 export { TraceRing } from "./trace";
